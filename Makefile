@@ -1,0 +1,50 @@
+# The two commands: `make run` (set up and serve on SQLite, no outside service) and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+export DJANGO_DEBUG ?= 1
+
+.PHONY: run setup test test-fast bench messages demo clean check-deploy
+
+$(STAMP): requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $(STAMP)
+
+setup: $(STAMP)
+	mkdir -p var/broker/queue var/broker/processed var/mail var/media var/staticfiles
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py compilemessages --ignore=.venv -v 0
+	$(PY) manage.py load_demo
+
+# Serves http://127.0.0.1:8000 with a Celery worker and beat beside it; Ctrl-C stops all three.
+run: setup
+	@echo "QMS: http://127.0.0.1:8000 — demo accounts are listed in README.md"
+	$(VENV)/bin/celery -A qms worker -B --loglevel=INFO --concurrency=2 > var/celery.log 2>&1 & \
+	  CELERY_PID=$$!; trap 'kill $$CELERY_PID 2>/dev/null' EXIT INT TERM; \
+	  $(PY) manage.py runserver 127.0.0.1:8000
+
+test: $(STAMP)
+	mkdir -p var/broker/queue var/broker/processed
+	$(PY) manage.py compilemessages --ignore=.venv -v 0
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+test-fast: $(STAMP)
+	$(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
+
+bench: $(STAMP)
+	$(PY) -m qms.bench
+
+messages: $(STAMP)
+	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=var --no-obsolete
+	$(PY) manage.py compilemessages --ignore=.venv
+
+check-deploy: $(STAMP)
+	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=$$(head -c 48 /dev/urandom | base64) DJANGO_ALLOWED_HOSTS=qms.example.gov.vn \
+	  $(PY) manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf var/broker var/mail var/celery.log var/test-db.sqlite3

@@ -1,0 +1,91 @@
+"""Shared fixtures: one user per role, units, and the browser settings for Playwright."""
+import os
+
+import pytest
+
+from qms.roles import Role
+from qms.tests.factories import UnitFactory, UserFactory
+
+PASSWORD = "Mật-khẩu-thử-2026"
+
+
+def services_required() -> bool:
+    """In CI the real PostgreSQL and Redis must be there: missing services fail the run, never skip it."""
+    return bool(os.environ.get("CI") or os.environ.get("QMS_REQUIRE_SERVICES"))
+
+
+@pytest.fixture
+def unit(db):
+    return UnitFactory(name="Văn phòng", code="VP")
+
+
+@pytest.fixture
+def other_unit(db):
+    return UnitFactory(name="Phòng Thông tin báo chí xuất bản", code="TTBCXB")
+
+
+@pytest.fixture
+def secretary(db, unit):
+    return UserFactory(username="thuky", full_name="Đặng Thị Khánh Hòa", unit=unit, job_title="Thư ký ISO", roles=[Role.SECRETARY])
+
+
+@pytest.fixture
+def committee_head(db, unit):
+    return UserFactory(username="truongban", full_name="Phạm Anh Tuấn", unit=unit, job_title="Cục trưởng", roles=[Role.COMMITTEE_HEAD])
+
+
+@pytest.fixture
+def committee_member(db, unit):
+    return UserFactory(username="thanhvien", full_name="Đỗ Văn Khởi", unit=unit, job_title="Phó Chánh Văn phòng", roles=[Role.COMMITTEE_MEMBER])
+
+
+@pytest.fixture
+def unit_head(db, unit):
+    return UserFactory(username="truongphong", full_name="Lê Thị Hương", unit=unit, job_title="Chánh Văn phòng", roles=[Role.UNIT_HEAD])
+
+
+@pytest.fixture
+def other_unit_head(db, other_unit):
+    return UserFactory(username="truongphong2", full_name="Trần Quốc Bảo", unit=other_unit, job_title="Trưởng phòng", roles=[Role.UNIT_HEAD])
+
+
+@pytest.fixture
+def staff_user(db, unit):
+    return UserFactory(username="chuyenvien", full_name="Vũ Minh Anh", unit=unit, roles=[Role.STAFF])
+
+
+@pytest.fixture
+def role_users(secretary, committee_head, committee_member, unit_head, other_unit_head, staff_user):
+    """Every role, keyed by a short name, for permission matrices."""
+    return {
+        "secretary": secretary,
+        "committee_head": committee_head,
+        "committee_member": committee_member,
+        "unit_head": unit_head,
+        "other_unit_head": other_unit_head,
+        "staff": staff_user,
+    }
+
+
+@pytest.fixture
+def browser_type_launch_args(browser_type_launch_args):
+    return {
+        **browser_type_launch_args,
+        "executable_path": "/usr/bin/chromium",
+        "args": [
+            "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+        ],
+    }
+
+
+@pytest.fixture
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "locale": "vi-VN", "timezone_id": "Asia/Ho_Chi_Minh"}
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.CELERY_TASK_ALWAYS_EAGER = True

@@ -1,0 +1,118 @@
+"""Writes of the shared core: audit rows, conditional state transitions, notifications, once-only
+reminder keys and per-year document numbers. Apps call these from their own services."""
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import IntegrityError, models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .errors import ServiceError, StaleEditError
+from .models import AuditEntry, DocumentCounter, Notification, SentReminder, User
+
+
+@transaction.atomic
+def audit_record(
+    *, target: models.Model, actor: User | None, action: str, from_state: str = "", to_state: str = "", note: str = ""
+) -> AuditEntry:
+    return AuditEntry.objects.create(
+        content_type=ContentType.objects.get_for_model(target, for_concrete_model=False),
+        object_id=target.pk,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        action=action,
+        from_state=from_state,
+        to_state=to_state,
+        note=note,
+    )
+
+
+def check_transition(table: Mapping[tuple[str, str], Any], from_state: str, to_state: str) -> None:
+    if (from_state, to_state) not in table:
+        raise ServiceError(_("Không thể chuyển trạng thái từ “%(from)s” sang “%(to)s”.") % {"from": from_state, "to": to_state})
+
+
+@transaction.atomic
+def state_transition(
+    *,
+    instance: models.Model,
+    to_state: str,
+    actor: User | None,
+    action: str,
+    note: str = "",
+    field: str = "status",
+    extra: Mapping[str, Any] | None = None,
+) -> None:
+    """Move `instance` from the state it was loaded in to `to_state` with one conditional UPDATE, so that
+    when two people act at once only the first wins; then write the audit row."""
+    from_state = getattr(instance, field)
+    updates = {field: to_state, **(extra or {})}
+    if any(f.name == "version" for f in instance._meta.concrete_fields):
+        updates["version"] = models.F("version") + 1
+    changed = type(instance)._default_manager.filter(pk=instance.pk, **{field: from_state}).update(**updates)
+    if changed != 1:
+        raise StaleEditError(_("Hồ sơ vừa được người khác thay đổi trạng thái. Vui lòng tải lại trang và thử lại."))
+    instance.refresh_from_db()
+    audit_record(target=instance, actor=actor, action=action, from_state=from_state, to_state=to_state, note=note)
+
+
+def audit_trail(target: models.Model) -> models.QuerySet[AuditEntry]:
+    return AuditEntry.objects.filter(
+        content_type=ContentType.objects.get_for_model(target, for_concrete_model=False), object_id=target.pk
+    ).select_related("actor")
+
+
+@transaction.atomic
+def notification_send(
+    *, recipients: Iterable[User], subject: str, body: str = "", url: str = "", email: bool = True
+) -> list[Notification]:
+    """Put a message in each recipient's inbox now and e-mail it after the transaction commits."""
+    from .tasks import send_notification_email
+
+    seen: set[int] = set()
+    created = []
+    for user in recipients:
+        if user is None or user.pk in seen or not user.is_active:
+            continue
+        seen.add(user.pk)
+        created.append(Notification(recipient=user, subject=subject[:255], body=body, url=url))
+    Notification.objects.bulk_create(created)  # sets pk on PostgreSQL and SQLite (RETURNING)
+    if email and created:
+        ids = [n.pk for n in created]
+        transaction.on_commit(lambda: [send_notification_email.delay(pk) for pk in ids])
+    return created
+
+
+def notification_mark_read(*, user: User, notification_id: int | None = None) -> int:
+    qs = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if notification_id is not None:
+        qs = qs.filter(pk=notification_id)
+    return qs.update(read_at=timezone.now())
+
+
+def reminder_claim(key: str) -> bool:
+    """True the first time `key` is claimed, False ever after, even under concurrent sweeps."""
+    try:
+        with transaction.atomic():
+            SentReminder.objects.create(key=key[:255])
+    except IntegrityError:
+        return False
+    return True
+
+
+@transaction.atomic
+def document_number_next(*, series: str, year: int) -> int:
+    """The next number of `series` in `year`. The counter row is locked, so two documents issued at the
+    same moment get different numbers; a number is never given twice."""
+    DocumentCounter.objects.get_or_create(series=series, year=year)
+    counter = DocumentCounter.objects.select_for_update().get(series=series, year=year)
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    return counter.last_number
+
+
+def local_today() -> dt.date:
+    return timezone.localdate()

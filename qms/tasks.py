@@ -1,0 +1,26 @@
+"""Thin Celery tasks of the shared core: they take ids and call code that does the work."""
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import EmailMessage
+
+from .models import Notification
+
+
+@shared_task(bind=True, max_retries=5, default_retry_delay=60)
+def send_notification_email(self, notification_id: int) -> None:
+    notification = Notification.objects.select_related("recipient").filter(pk=notification_id).first()
+    if notification is None or not notification.recipient.email:
+        return
+    body = notification.body
+    if notification.url:
+        body = f"{body}\n\n{settings.SITE_URL}{notification.url}"
+    try:
+        EmailMessage(notification.subject, body, to=[notification.recipient.email]).send()
+    except OSError as exc:  # SMTP down: try again later rather than lose the message
+        raise self.retry(exc=exc)
+
+
+@shared_task
+def ping() -> str:
+    """Used by the health check and by the test that a real worker consumes from the broker."""
+    return "pong"

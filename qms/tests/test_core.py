@@ -1,0 +1,146 @@
+import threading
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.urls import reverse
+
+from qms.models import AuditEntry, Notification
+from qms.pdf import document_number, vn_date_line
+from qms.services import audit_record, document_number_next, notification_send, reminder_claim
+from qms.uploads import validate_upload
+
+
+def test_the_date_line_pads_days_under_ten_and_the_first_two_months_only():
+    import datetime as dt
+
+    assert vn_date_line("Hà Nội", dt.date(2026, 1, 5)) == "Hà Nội, ngày 05 tháng 01 năm 2026"
+    assert vn_date_line("Nha Trang", dt.date(2026, 11, 26)) == "Nha Trang, ngày 26 tháng 11 năm 2026"
+    assert vn_date_line("Hà Nội", dt.date(2026, 3, 9)) == "Hà Nội, ngày 09 tháng 3 năm 2026"
+    assert document_number(5, "TB-BCĐ ISO") == "Số: 05/TB-BCĐ ISO"
+    assert document_number(12, "TB-BCĐ ISO") == "Số: 12/TB-BCĐ ISO"
+
+
+@pytest.mark.django_db
+def test_document_numbers_restart_each_year_and_never_repeat():
+    assert [document_number_next(series="notice", year=2026) for _ in range(3)] == [1, 2, 3]
+    assert document_number_next(series="notice", year=2027) == 1
+    assert document_number_next(series="minutes", year=2026) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_documents_issued_at_the_same_moment_get_different_numbers():
+    results: list[int] = []
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(4)
+
+    def issue():
+        try:
+            barrier.wait()
+            results.append(document_number_next(series="notice", year=2026))
+        except BaseException as exc:  # noqa: BLE001
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=issue) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert sorted(results) == [1, 2, 3, 4]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_reminder_key_is_claimed_once_even_by_concurrent_sweeps():
+    wins: list[bool] = []
+    errors: list[BaseException] = []
+    barrier = threading.Barrier(4)
+
+    def claim():
+        try:
+            barrier.wait()
+            wins.append(reminder_claim("review:1:deadline:unit:3"))
+        except BaseException as exc:  # noqa: BLE001
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=claim) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert sorted(wins) == [False, False, False, True]
+
+
+@pytest.mark.django_db
+def test_a_notification_lands_in_the_inbox_and_is_mailed_after_commit(secretary, unit_head, mailoutbox, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        notification_send(recipients=[unit_head, unit_head], subject="Nhắc nộp báo cáo", body="Hạn nộp: 05/12/2026")
+    assert Notification.objects.filter(recipient=unit_head).count() == 1
+    assert [m.subject for m in mailoutbox] == ["Nhắc nộp báo cáo"]
+    assert mailoutbox[0].to == [unit_head.email]
+
+
+@pytest.mark.django_db
+def test_the_audit_trail_records_who_from_to_and_note(secretary, unit):
+    entry = audit_record(target=unit, actor=secretary, action="Thử", from_state="a", to_state="b", note="ghi chú")
+    assert AuditEntry.objects.get() == entry
+    assert (entry.actor, entry.from_state, entry.to_state, entry.note) == (secretary, "a", "b", "ghi chú")
+
+
+def test_an_upload_of_an_unsupported_type_is_refused_with_a_vietnamese_message():
+    with pytest.raises(ValidationError) as info:
+        validate_upload(SimpleUploadedFile("virus.exe", b"MZ\x90\x00"))
+    assert "không được chấp nhận" in info.value.messages[0]
+
+
+def test_an_upload_over_ten_megabytes_is_refused(settings):
+    big = SimpleUploadedFile("bao-cao.pdf", b"%PDF-1.7\n" + b"0" * (settings.MAX_UPLOAD_BYTES + 1))
+    with pytest.raises(ValidationError) as info:
+        validate_upload(big)
+    assert "vượt quá giới hạn" in info.value.messages[0]
+
+
+def test_a_file_whose_content_does_not_match_its_extension_is_refused():
+    with pytest.raises(ValidationError) as info:
+        validate_upload(SimpleUploadedFile("bao-cao.pdf", b"MZ not a pdf"))
+    assert "không đúng với định dạng" in info.value.messages[0]
+    validate_upload(SimpleUploadedFile("bao-cao.pdf", b"%PDF-1.7 ok"))
+
+
+@pytest.mark.django_db
+def test_healthz_reports_database_and_broker(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200, response.content
+    assert response.json() == {"status": "ok", "database": "ok", "broker": "ok"}
+
+
+@pytest.mark.django_db
+def test_healthz_answers_503_when_the_broker_is_down(client, settings, monkeypatch):
+    from qms.celery import app
+
+    monkeypatch.setattr(app.conf, "broker_url", "redis://127.0.0.1:1/0")
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert response.json()["broker"] != "ok"
+
+
+@pytest.mark.django_db
+def test_the_login_page_speaks_vietnamese_by_default_and_english_on_request(client):
+    response = client.get(reverse("login"))
+    assert "Đăng nhập" in response.content.decode()
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    page = client.get(reverse("login")).content.decode()
+    assert 'lang="en"' in page and "Password" in page and "Mật khẩu" not in page
+
+
+@pytest.mark.django_db
+def test_the_home_page_needs_a_signed_in_user(client, secretary):
+    assert client.get("/").status_code == 302
+    client.force_login(secretary)
+    assert client.get("/").status_code == 200

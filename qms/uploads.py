@@ -1,0 +1,54 @@
+"""Validation of uploaded evidence and attachments: a known type, checked by extension and content,
+and at most settings.MAX_UPLOAD_BYTES."""
+from __future__ import annotations
+
+from pathlib import PurePath
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+
+# extension -> magic prefixes accepted (empty tuple: plain text formats, checked for NUL bytes)
+ALLOWED_TYPES: dict[str, tuple[bytes, ...]] = {
+    ".pdf": (b"%PDF",),
+    ".docx": (b"PK\x03\x04",),
+    ".xlsx": (b"PK\x03\x04",),
+    ".pptx": (b"PK\x03\x04",),
+    ".odt": (b"PK\x03\x04",),
+    ".ods": (b"PK\x03\x04",),
+    ".doc": (b"\xd0\xcf\x11\xe0",),
+    ".xls": (b"\xd0\xcf\x11\xe0",),
+    ".png": (b"\x89PNG",),
+    ".jpg": (b"\xff\xd8\xff",),
+    ".jpeg": (b"\xff\xd8\xff",),
+    ".zip": (b"PK\x03\x04",),
+    ".txt": (),
+    ".csv": (),
+}
+
+
+def validate_upload(upload: UploadedFile) -> None:
+    ext = PurePath(upload.name or "").suffix.lower()
+    if ext not in ALLOWED_TYPES:
+        raise ValidationError(
+            _("Tệp “%(name)s” không được chấp nhận. Chỉ nhận các loại: %(types)s.")
+            % {"name": upload.name, "types": ", ".join(sorted(ALLOWED_TYPES))},
+            code="file_type",
+        )
+    if upload.size > settings.MAX_UPLOAD_BYTES:
+        raise ValidationError(
+            _("Tệp “%(name)s” có dung lượng %(size)s, vượt quá giới hạn %(max)s.")
+            % {"name": upload.name, "size": filesizeformat(upload.size), "max": filesizeformat(settings.MAX_UPLOAD_BYTES)},
+            code="file_size",
+        )
+    upload.seek(0)
+    head = upload.read(2048)
+    upload.seek(0)
+    magics = ALLOWED_TYPES[ext]
+    if (magics and not any(head.startswith(m) for m in magics)) or (not magics and b"\x00" in head):
+        raise ValidationError(
+            _("Nội dung tệp “%(name)s” không đúng với định dạng %(ext)s.") % {"name": upload.name, "ext": ext},
+            code="file_content",
+        )

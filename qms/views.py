@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from .dashboard import panels_for
+from .models import Notification
+from .services import notification_mark_read
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "qms/home.html", {"panels": panels_for(request)})
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    page = Paginator(Notification.objects.filter(recipient=request.user), 25).get_page(request.GET.get("page"))
+    return render(request, "qms/inbox.html", {"page": page})
+
+
+@login_required
+@require_POST
+def inbox_mark_read(request: HttpRequest) -> HttpResponse:
+    raw_id = request.POST.get("id")
+    count = notification_mark_read(user=request.user, notification_id=int(raw_id) if raw_id and raw_id.isdigit() else None)
+    messages.success(request, _("Đã đánh dấu %(n)d thông báo là đã đọc.") % {"n": count})
+    return redirect("inbox")
+
+
+def _broker_ok() -> tuple[bool, str]:
+    from .celery import app
+
+    try:
+        with app.connection_for_write() as conn:
+            conn.ensure_connection(max_retries=1, timeout=2)
+        return True, "ok"
+    except Exception as exc:  # noqa: BLE001 — any failure means the broker is not usable
+        return False, exc.__class__.__name__
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        db = (True, "ok")
+    except Exception as exc:  # noqa: BLE001
+        db = (False, exc.__class__.__name__)
+    broker = _broker_ok()
+    healthy = db[0] and broker[0]
+    return JsonResponse(
+        {"status": "ok" if healthy else "error", "database": db[1], "broker": broker[1]},
+        status=200 if healthy else 503,
+    )

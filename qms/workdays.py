@@ -1,0 +1,74 @@
+"""The working-day calendar of Vietnamese civil servants: Monday to Friday, minus public holidays
+(the `holidays` package, country VN, with its observed days), minus the days off an admin adds,
+plus the make-up working days an admin adds. Every "N working days" rule in the product uses this."""
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+
+import holidays
+
+from .models import CalendarException
+
+# Enough to cover any meeting or deadline; beyond it a misconfiguration should fail loudly.
+_MAX_SCAN_DAYS = 400
+
+
+@lru_cache(maxsize=32)
+def _public_holidays(year: int) -> frozenset[dt.date]:
+    return frozenset(holidays.country_holidays("VN", years=year, observed=True).keys())
+
+
+def public_holiday_name(day: dt.date) -> str | None:
+    return holidays.country_holidays("VN", years=day.year, language="vi").get(day)
+
+
+class Calendar:
+    """Answers working-day questions for a date range with one query for the admin's exceptions."""
+
+    def __init__(self, start: dt.date, end: dt.date) -> None:
+        self.start, self.end = min(start, end), max(start, end)
+        rows = CalendarException.objects.filter(date__range=(self.start, self.end)).values_list("date", "kind")
+        self.exceptions: dict[dt.date, str] = dict(rows)
+
+    def is_working_day(self, day: dt.date) -> bool:
+        kind = self.exceptions.get(day)
+        if kind == CalendarException.Kind.WORKING_DAY:
+            return True
+        if kind == CalendarException.Kind.DAY_OFF:
+            return False
+        return day.weekday() < 5 and day not in _public_holidays(day.year)
+
+
+def is_working_day(day: dt.date) -> bool:
+    return Calendar(day, day).is_working_day(day)
+
+
+def add_working_days(start: dt.date, count: int) -> dt.date:
+    """The date `count` working days after `start` (before it, if count is negative)."""
+    step = 1 if count >= 0 else -1
+    cal = Calendar(start, start + dt.timedelta(days=step * _MAX_SCAN_DAYS))
+    day, remaining = start, abs(count)
+    while remaining:
+        day += dt.timedelta(days=step)
+        if cal.is_working_day(day):
+            remaining -= 1
+        if abs((day - start).days) > _MAX_SCAN_DAYS:
+            raise ValueError("No working day found within the scan window.")
+    return day
+
+
+def working_days_between(start: dt.date, end: dt.date) -> int:
+    """How many working days lie after `start` up to and including `end` (0 if end <= start)."""
+    if end <= start:
+        return 0
+    cal = Calendar(start, end)
+    return sum(cal.is_working_day(start + dt.timedelta(days=i)) for i in range(1, (end - start).days + 1))
+
+
+def next_working_day(day: dt.date) -> dt.date:
+    return add_working_days(day, 1)
+
+
+def previous_working_day(day: dt.date) -> dt.date:
+    return add_working_days(day, -1)

@@ -1,0 +1,548 @@
+"""Management review (QT.HT.06; QT.CTCL 5.8): the plan and its notice (BM.HT.06.01), the units'
+reports (BM.HT.06.02), the consolidated report (BM.HT.06.03), the minutes (BM.HT.06.04 or
+BM.CTCL.02) with their online signature and distribution, and the follow-up of decided actions."""
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from qms.models import MinutesForm, Organisation, Unit, User
+from qms.roles import Role
+
+# The seven sections of BM.HT.06.03, mirrored by each unit's BM.HT.06.02.
+REPORT_SECTIONS: list[tuple[str, str]] = [
+    ("s1_general", _("1. Tình hình chung của Hệ thống quản lý chất lượng (HTQLCL)")),
+    ("s2_policy_objectives", _("2. Tình hình thực hiện chính sách và mục tiêu chất lượng")),
+    ("s3_audit_actions", _("3. Kết quả đánh giá nội bộ gần nhất và hành động khắc phục phòng ngừa sự không phù hợp")),
+    ("s4_feedback", _("4. Phản hồi của các bên liên quan")),
+    ("s5_objectives_implementation", _("5. Tình hình triển khai thực hiện mục tiêu chất lượng")),
+    ("s6_resources", _("6. Nguồn lực cần thiết cho việc duy trì và cải tiến HTQLCL")),
+    ("s7_changes", _("7. Các thay đổi có ảnh hưởng tới HTQLCL")),
+]
+SECTION_FIELDS = [name for name, _label in REPORT_SECTIONS]
+
+# Review contents of QT.HT.06 §V.3: the default agenda of a new plan.
+DEFAULT_AGENDA = "\n".join(
+    [
+        "- Các báo cáo kết quả đánh giá nội bộ HTQLCL và kết quả đánh giá của bên ngoài;",
+        "- Tình hình hoạt động của cơ quan, các ý kiến phản hồi của công dân, tổ chức và việc xử lý các ý kiến đó;",
+        "- Sự phù hợp và tình hình thực hiện chính sách chất lượng;",
+        "- Sự phù hợp và tình hình thực hiện mục tiêu chất lượng;",
+        "- Tính phù hợp và nhu cầu cải tiến hệ thống văn bản của HTQLCL;",
+        "- Các báo cáo sự không phù hợp, hành động khắc phục và phòng ngừa;",
+        "- Các khuyến nghị cải tiến chất lượng để phù hợp với các công nghệ mới, phương pháp quản lý chất lượng mới, các thay đổi trong hệ thống văn bản quy phạm pháp luật;",
+        "- Yêu cầu về nguồn lực để thực hiện và cải tiến HTQLCL;",
+        "- Kết quả thực hiện kết luận của cuộc họp xem xét trước đó (nếu có);",
+        "- Kết quả thực hiện của nhà cung cấp sản phẩm, dịch vụ bên ngoài;",
+        "- Những thay đổi trong các vấn đề nội bộ và bên ngoài liên quan đến hệ thống quản lý chất lượng (nếu có);",
+        "- Hiệu lực của hành động thực hiện để giải quyết rủi ro và cơ hội;",
+        "- Các nội dung khác nếu cần thiết.",
+    ]
+)
+
+# The seven discussion topics of BM.CTCL.02 §4.2 (ISO 9001 clause 9.3.2), used by both minutes forms.
+MINUTES_TOPICS: list[str] = [
+    "Tình trạng của các hành động từ các cuộc họp xem xét trước đó.",
+    "Bối cảnh hoạt động, những thay đổi vấn đề nội bộ và bên ngoài ảnh hưởng tới HTQLCL.",
+    "Kết quả thực hiện và hiệu lực của hệ thống: thỏa mãn của người dân, phản hồi bên quan tâm; mức độ thực hiện các MTCL; sự không phù hợp và HĐKP; kết quả thực hiện quá trình và sự phù hợp của sản phẩm và dịch vụ; kết quả theo dõi đo lường; kết quả đánh giá, kết quả thực hiện của các nhà cung cấp.",
+    "Sự đầy đủ của nguồn lực.",
+    "Hiệu lực của hành động giải quyết rủi ro, cơ hội.",
+    "Các cơ hội cải tiến.",
+    "Các nội dung khác.",
+]
+
+
+class ReviewStatus(models.TextChoices):
+    DRAFT = "draft", _("Dự thảo kế hoạch")
+    PENDING_APPROVAL = "pending", _("Chờ phê duyệt")
+    RETURNED = "returned", _("Trả lại để sửa")
+    APPROVED = "approved", _("Đã phê duyệt")
+    COLLECTING = "collecting", _("Đã thông báo – đang thu báo cáo")
+    PREPARING = "preparing", _("Đã đóng thu báo cáo – chuẩn bị họp")
+    SIGNED = "signed", _("Biên bản đã ký – theo dõi thực hiện")
+    CLOSED = "closed", _("Hoàn thành")
+
+
+S = ReviewStatus
+# The allowed moves of a review: (from, to) -> the role that may make it.
+REVIEW_TRANSITIONS: dict[tuple[str, str], Role] = {
+    (S.DRAFT, S.PENDING_APPROVAL): Role.SECRETARY,  # submit the plan
+    (S.RETURNED, S.PENDING_APPROVAL): Role.SECRETARY,  # resubmit after correction
+    (S.PENDING_APPROVAL, S.APPROVED): Role.COMMITTEE_HEAD,
+    (S.PENDING_APPROVAL, S.RETURNED): Role.COMMITTEE_HEAD,
+    (S.APPROVED, S.COLLECTING): Role.SECRETARY,  # issue the notice BM.HT.06.01
+    (S.COLLECTING, S.PREPARING): Role.SECRETARY,  # close report collection
+    (S.PREPARING, S.SIGNED): Role.COMMITTEE_HEAD,  # sign the minutes
+    (S.SIGNED, S.CLOSED): Role.SECRETARY,  # all actions followed up
+}
+EDITABLE_PLAN_STATES = {S.DRAFT, S.RETURNED}
+NOTICE_ISSUED_STATES = {S.COLLECTING, S.PREPARING, S.SIGNED, S.CLOSED}
+OVERSIGHT_ROLES = (Role.SECRETARY, Role.COMMITTEE_HEAD, Role.COMMITTEE_MEMBER)
+
+
+class ReviewQuerySet(models.QuerySet):
+    def visible_to(self, user: User) -> "ReviewQuerySet":
+        if not user.is_authenticated:
+            return self.none()
+        if user.has_role(Role.SECRETARY):
+            return self
+        if user.has_role(Role.COMMITTEE_HEAD):
+            return self.exclude(status=S.DRAFT)
+        issued = Q(status__in=NOTICE_ISSUED_STATES)
+        if user.has_role(Role.COMMITTEE_MEMBER):
+            return self.filter(issued)
+        scope = Q(attendees=user)
+        if user.unit_id:
+            scope |= Q(units=user.unit_id)
+        return self.filter(issued & scope).distinct()
+
+
+class Review(models.Model):
+    class Kind(models.TextChoices):
+        PERIODIC = "periodic", _("Định kỳ")
+        EXTRAORDINARY = "extraordinary", _("Đột xuất")
+
+    kind = models.CharField(_("loại cuộc họp"), max_length=20, choices=Kind.choices, default=Kind.PERIODIC)
+    year = models.PositiveSmallIntegerField(_("năm"))
+    sequence = models.PositiveSmallIntegerField(_("lần trong năm"), default=1)
+    title = models.CharField(_("tên cuộc họp"), max_length=255)
+    status = models.CharField(_("trạng thái"), max_length=20, choices=ReviewStatus.choices, default=S.DRAFT)
+    meeting_start = models.DateTimeField(_("thời gian bắt đầu họp"))
+    meeting_end = models.DateTimeField(_("thời gian dự kiến kết thúc"), null=True, blank=True)
+    location = models.CharField(_("địa điểm"), max_length=255)
+    agenda = models.TextField(_("nội dung họp"), default=DEFAULT_AGENDA)
+    report_deadline = models.DateField(_("hạn nộp báo cáo đơn vị"))
+    report_recipient = models.CharField(_("nộp báo cáo về"), max_length=255, default="Thư ký ISO")
+    units = models.ManyToManyField(Unit, verbose_name=_("đơn vị báo cáo"), related_name="reviews")
+    attendees = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, verbose_name=_("thành phần tham dự"), related_name="invited_reviews", blank=True
+    )
+    related_parties = models.TextField(_("các bộ phận có liên quan"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    head_comment = models.TextField(_("ý kiến của Trưởng ban"), blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    notice_number = models.PositiveIntegerField(_("số thông báo"), null=True, blank=True)
+    notice_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    notice_issued_at = models.DateTimeField(_("ngày thông báo"), null=True, blank=True)
+    notice_issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    collection_closed_at = models.DateTimeField(_("đóng thu báo cáo lúc"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    objects = ReviewQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-meeting_start", "-pk"]
+        verbose_name = _("cuộc họp xem xét")
+        verbose_name_plural = _("cuộc họp xem xét")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["notice_year", "notice_number"],
+                condition=Q(notice_number__isnull=False),
+                name="uniq_review_notice_number_per_year",
+            )
+        ]
+        permissions = [
+            ("plan_review", _("Lập và trình kế hoạch họp xem xét")),
+            ("approve_review", _("Phê duyệt kế hoạch họp xem xét")),
+            ("manage_review", _("Phát hành thông báo, thu và tổng hợp báo cáo, lập biên bản")),
+            ("sign_minutes", _("Ký biên bản họp xem xét")),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def meeting_date(self) -> dt.date:
+        return timezone.localtime(self.meeting_start).date()
+
+    @property
+    def is_plan_editable(self) -> bool:
+        return self.status in EDITABLE_PLAN_STATES
+
+    @property
+    def notice_issued(self) -> bool:
+        return self.status in NOTICE_ISSUED_STATES
+
+
+class UnitReportStatus(models.TextChoices):
+    NOT_STARTED = "not_started", _("Chưa bắt đầu")
+    DRAFT = "draft", _("Đang soạn")
+    SUBMITTED = "submitted", _("Đã nộp")
+    RETURNED = "returned", _("Trả lại để sửa")
+
+
+R = UnitReportStatus
+UNIT_REPORT_TRANSITIONS: dict[tuple[str, str], Role] = {
+    (R.NOT_STARTED, R.DRAFT): Role.UNIT_HEAD,
+    (R.NOT_STARTED, R.SUBMITTED): Role.UNIT_HEAD,
+    (R.DRAFT, R.SUBMITTED): Role.UNIT_HEAD,
+    (R.RETURNED, R.SUBMITTED): Role.UNIT_HEAD,
+    (R.SUBMITTED, R.RETURNED): Role.SECRETARY,
+}
+
+
+class UnitReportQuerySet(models.QuerySet):
+    def visible_to(self, user: User) -> "UnitReportQuerySet":
+        """Oversight roles read submitted reports; a unit's own people read (and its head edits) drafts."""
+        if not user.is_authenticated:
+            return self.none()
+        own = Q(unit_id=user.unit_id) if user.unit_id else Q(pk__in=[])
+        if user.has_role(*OVERSIGHT_ROLES):
+            return self.filter(own | Q(status=R.SUBMITTED) | Q(submitted_at__isnull=False))
+        return self.filter(own, review__status__in=NOTICE_ISSUED_STATES)
+
+
+class UnitReport(models.Model):
+    """BM.HT.06.02 — Báo cáo thực hiện HTQLCL of one unit for one review."""
+
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="unit_reports")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="review_reports")
+    status = models.CharField(_("trạng thái"), max_length=20, choices=UnitReportStatus.choices, default=R.NOT_STARTED)
+    s1_general = models.TextField(REPORT_SECTIONS[0][1], blank=True)
+    s2_policy_objectives = models.TextField(REPORT_SECTIONS[1][1], blank=True)
+    s3_audit_actions = models.TextField(REPORT_SECTIONS[2][1], blank=True)
+    s4_feedback = models.TextField(REPORT_SECTIONS[3][1], blank=True)
+    s5_objectives_implementation = models.TextField(REPORT_SECTIONS[4][1], blank=True)
+    s6_resources = models.TextField(REPORT_SECTIONS[5][1], blank=True)
+    s7_changes = models.TextField(REPORT_SECTIONS[6][1], blank=True)
+    submitted_at = models.DateTimeField(_("nộp lúc"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    is_late = models.BooleanField(_("nộp muộn"), default=False)
+    return_comment = models.TextField(_("ý kiến trả lại"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1)
+
+    objects = UnitReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["review", "unit__order", "unit__name"]
+        verbose_name = _("báo cáo đơn vị (BM.HT.06.02)")
+        verbose_name_plural = _("báo cáo đơn vị (BM.HT.06.02)")
+        constraints = [models.UniqueConstraint(fields=["review", "unit"], name="uniq_unit_report_per_review")]
+        permissions = [("submit_unit_report", _("Soạn và nộp báo cáo của đơn vị mình"))]
+
+    def __str__(self) -> str:
+        return f"{self.unit} — {self.review}"
+
+    def sections(self) -> list[tuple[str, str, str]]:
+        return [(name, label, getattr(self, name)) for name, label in REPORT_SECTIONS]
+
+
+def attachment_path(instance: "ReportAttachment", filename: str) -> str:
+    return f"reviews/{instance.report.review_id}/units/{instance.report.unit_id}/{filename}"
+
+
+class ReportAttachment(models.Model):
+    report = models.ForeignKey(UnitReport, on_delete=models.CASCADE, related_name="attachments")
+    file = models.FileField(_("tệp"), upload_to=attachment_path)
+    original_name = models.CharField(_("tên tệp"), max_length=255)
+    size = models.PositiveBigIntegerField(_("dung lượng"))
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["uploaded_at"]
+        verbose_name = _("tệp đính kèm")
+        verbose_name_plural = _("tệp đính kèm")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class RetainedRecordError(Exception):
+    """Raised when a record under its retention period is deleted."""
+
+
+class RetainedRecord(models.Model):
+    """BM.HT.06.03 and .04 are kept for the organisation's retention period (QT.HT.06 §VII)."""
+
+    # The fields the retention period counts from, first set one wins.
+    retention_fields: tuple[str, ...] = ("created_at",)
+
+    class Meta:
+        abstract = True
+
+    def retention_start(self) -> dt.datetime:
+        return next(getattr(self, f) for f in self.retention_fields if getattr(self, f) is not None)
+
+    def retained_until(self) -> dt.date:
+        years = Organisation.current().review_record_retention_years
+        start = timezone.localtime(self.retention_start()).date()
+        try:
+            return start.replace(year=start.year + years)
+        except ValueError:  # 29 February
+            return start.replace(year=start.year + years, day=28)
+
+    def is_retained(self) -> bool:
+        return timezone.localdate() < self.retained_until()
+
+    def delete(self, *args, **kwargs):
+        if self.is_retained():
+            raise RetainedRecordError(self.retained_until())
+        return super().delete(*args, **kwargs)
+
+
+class ConsolidatedReport(RetainedRecord):
+    """BM.HT.06.03 — the secretary's consolidation of the units' reports."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Đang biên tập")
+        FINAL = "final", _("Đã hoàn thiện")
+
+    review = models.OneToOneField(Review, on_delete=models.PROTECT, related_name="consolidated_report")
+    status = models.CharField(_("trạng thái"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    s1_general = models.TextField(REPORT_SECTIONS[0][1], blank=True)
+    s2_policy_objectives = models.TextField(REPORT_SECTIONS[1][1], blank=True)
+    s3_audit_actions = models.TextField(REPORT_SECTIONS[2][1], blank=True)
+    s4_feedback = models.TextField(REPORT_SECTIONS[3][1], blank=True)
+    s5_objectives_implementation = models.TextField(REPORT_SECTIONS[4][1], blank=True)
+    s6_resources = models.TextField(REPORT_SECTIONS[5][1], blank=True)
+    s7_changes = models.TextField(REPORT_SECTIONS[6][1], blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    finalised_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("báo cáo tổng hợp (BM.HT.06.03)")
+        verbose_name_plural = _("báo cáo tổng hợp (BM.HT.06.03)")
+
+    def __str__(self) -> str:
+        return f"BM.HT.06.03 — {self.review}"
+
+    retention_fields = ("finalised_at", "created_at")
+
+    def sections(self) -> list[tuple[str, str, str]]:
+        return [(name, label, getattr(self, name)) for name, label in REPORT_SECTIONS]
+
+
+class MinutesQuerySet(models.QuerySet):
+    def current(self) -> "MinutesQuerySet":
+        return self.exclude(status=Minutes.Status.SUPERSEDED)
+
+
+class Minutes(RetainedRecord):
+    """BM.HT.06.04 or BM.CTCL.02. Signed minutes are locked; a correction is a new revision."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Dự thảo")
+        SIGNED = "signed", _("Đã ký")
+        SUPERSEDED = "superseded", _("Đã được thay thế")
+
+    review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="minutes")
+    revision = models.PositiveSmallIntegerField(_("lần sửa đổi"), default=1)
+    supersedes = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
+    )
+    correction_reason = models.TextField(_("lý do sửa đổi"), blank=True)
+    form_code = models.CharField(_("mẫu biên bản"), max_length=20, choices=MinutesForm.choices)
+    status = models.CharField(_("trạng thái"), max_length=12, choices=Status.choices, default=Status.DRAFT)
+    number = models.PositiveIntegerField(_("số biên bản"), null=True, blank=True)
+    number_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    started_at = models.DateTimeField(_("bắt đầu lúc"), null=True, blank=True)
+    ended_at = models.DateTimeField(_("kết thúc lúc"), null=True, blank=True)
+    location = models.CharField(_("địa điểm"), max_length=255, blank=True)
+    chair = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("chủ trì"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    secretary = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("thư ký cuộc họp"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    reports_summary = models.TextField(_("các báo cáo trình bày tại cuộc họp"), blank=True)
+    unit_reports_summary = models.TextField(_("báo cáo của các đơn vị"), blank=True)
+    topic_1 = models.TextField(_("thảo luận 1"), blank=True)
+    topic_2 = models.TextField(_("thảo luận 2"), blank=True)
+    topic_3 = models.TextField(_("thảo luận 3"), blank=True)
+    topic_4 = models.TextField(_("thảo luận 4"), blank=True)
+    topic_5 = models.TextField(_("thảo luận 5"), blank=True)
+    topic_6 = models.TextField(_("thảo luận 6"), blank=True)
+    topic_7 = models.TextField(_("thảo luận 7"), blank=True)
+    conclusion_1 = models.TextField(_("kết luận 1"), blank=True)
+    conclusion_2 = models.TextField(_("kết luận 2"), blank=True)
+    conclusion_3 = models.TextField(_("kết luận 3"), blank=True)
+    conclusion_4 = models.TextField(_("kết luận 4"), blank=True)
+    conclusion_5 = models.TextField(_("kết luận 5"), blank=True)
+    conclusion_6 = models.TextField(_("kết luận 6"), blank=True)
+    conclusion_7 = models.TextField(_("kết luận 7"), blank=True)
+    conclusions = models.TextField(_("kết luận của chủ trì"), blank=True)
+    recommendations = models.TextField(_("khuyến nghị đối với HTQLCL"), blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    signed_at = models.DateTimeField(_("ký lúc"), null=True, blank=True)
+    signed_sha256 = models.CharField(_("SHA-256 của nội dung đã ký"), max_length=64, blank=True)
+    signed_content = models.TextField(_("nội dung đã ký"), blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    objects = MinutesQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["review", "-revision"]
+        verbose_name = _("biên bản họp xem xét")
+        verbose_name_plural = _("biên bản họp xem xét")
+        constraints = [
+            models.UniqueConstraint(fields=["review", "revision"], name="uniq_minutes_revision"),
+            models.UniqueConstraint(
+                fields=["number_year", "number"], condition=Q(number__isnull=False), name="uniq_minutes_number_per_year"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.form_code} — {self.review} (v{self.revision})"
+
+    retention_fields = ("signed_at", "created_at")
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status != self.Status.DRAFT
+
+    def topics(self) -> list[tuple[int, str, str, str]]:
+        return [
+            (i, MINUTES_TOPICS[i - 1], getattr(self, f"topic_{i}"), getattr(self, f"conclusion_{i}"))
+            for i in range(1, 8)
+        ]
+
+
+class MinutesAttendee(models.Model):
+    class Presence(models.TextChoices):
+        PRESENT = "present", _("Có mặt")
+        ABSENT = "absent", _("Vắng mặt")
+        REPLACED = "replaced", _("Cử người thay thế")
+
+    minutes = models.ForeignKey(Minutes, on_delete=models.CASCADE, related_name="attendance")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(_("họ và tên"), max_length=150)
+    title = models.CharField(_("chức danh"), max_length=200, blank=True)
+    presence = models.CharField(_("tham dự"), max_length=10, choices=Presence.choices, default=Presence.PRESENT)
+    replaced_by = models.CharField(_("người thay thế"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("thành phần tham dự")
+        verbose_name_plural = _("thành phần tham dự")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ActionStatus(models.TextChoices):
+    OPEN = "open", _("Chưa thực hiện")
+    IN_PROGRESS = "in_progress", _("Đang thực hiện")
+    DONE = "done", _("Hoàn thành")
+    CANCELLED = "cancelled", _("Hủy bỏ")
+
+
+A = ActionStatus
+ACTION_TRANSITIONS: dict[tuple[str, str], Role] = {
+    (A.OPEN, A.IN_PROGRESS): Role.UNIT_HEAD,
+    (A.OPEN, A.DONE): Role.UNIT_HEAD,
+    (A.IN_PROGRESS, A.DONE): Role.UNIT_HEAD,
+    (A.DONE, A.IN_PROGRESS): Role.SECRETARY,  # evidence not accepted: reopened
+    (A.OPEN, A.CANCELLED): Role.SECRETARY,
+    (A.IN_PROGRESS, A.CANCELLED): Role.SECRETARY,
+}
+
+
+class ReviewActionQuerySet(models.QuerySet):
+    def visible_to(self, user: User) -> "ReviewActionQuerySet":
+        if not user.is_authenticated:
+            return self.none()
+        if user.has_role(*OVERSIGHT_ROLES):
+            return self
+        return self.filter(responsible_unit_id=user.unit_id) if user.unit_id else self.none()
+
+    def open(self) -> "ReviewActionQuerySet":
+        return self.filter(status__in=[A.OPEN, A.IN_PROGRESS])
+
+    def overdue(self, today: dt.date | None = None) -> "ReviewActionQuerySet":
+        return self.open().filter(deadline__lt=today or timezone.localdate())
+
+
+class ReviewAction(models.Model):
+    """An action decided in the minutes (QT.HT.06 §5.3), followed up to done."""
+
+    review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="actions")
+    minutes = models.ForeignKey(Minutes, null=True, blank=True, on_delete=models.SET_NULL, related_name="actions")
+    description = models.TextField(_("nội dung hành động"))
+    responsible_unit = models.ForeignKey(Unit, verbose_name=_("đơn vị chủ trì"), on_delete=models.PROTECT, related_name="review_actions")
+    deadline = models.DateField(_("thời hạn hoàn thành"))
+    status = models.CharField(_("trạng thái"), max_length=12, choices=ActionStatus.choices, default=A.OPEN)
+    progress = models.PositiveSmallIntegerField(_("tiến độ (%)"), default=0)
+    evidence = models.TextField(_("bằng chứng / kết quả"), blank=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=1)
+
+    objects = ReviewActionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["deadline", "pk"]
+        verbose_name = _("hành động sau họp xem xét")
+        verbose_name_plural = _("hành động sau họp xem xét")
+        permissions = [("follow_up_actions", _("Theo dõi thực hiện kết luận họp xem xét"))]
+
+    def __str__(self) -> str:
+        return self.description[:80]
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status in (A.OPEN, A.IN_PROGRESS) and self.deadline < timezone.localdate()
+
+
+class ActionUpdate(models.Model):
+    action = models.ForeignKey(ReviewAction, on_delete=models.CASCADE, related_name="updates")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    note = models.TextField(_("ghi nhận tiến độ"))
+    progress = models.PositiveSmallIntegerField(_("tiến độ (%)"), default=0)
+    evidence_file = models.FileField(_("tệp bằng chứng"), upload_to="reviews/actions/%Y/", blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return self.note[:80]
+
+
+class Delivery(models.Model):
+    """One recipient's copy of the signed minutes (QT.HT.06 §5.2: sent to every attendee)."""
+
+    minutes = models.ForeignKey(Minutes, on_delete=models.PROTECT, related_name="deliveries")
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    email = models.EmailField(blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    error = models.CharField(max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [models.UniqueConstraint(fields=["minutes", "recipient"], name="uniq_delivery_per_recipient")]
+        verbose_name = _("phát hành biên bản")
+        verbose_name_plural = _("phát hành biên bản")
+
+    def __str__(self) -> str:
+        return f"{self.minutes} → {self.recipient}"
