@@ -4,5 +4,8 @@ from . import views
 
 app_name = "reviews"
 urlpatterns = [
+    # === Part 1 (owner: helper R1) ===
     path("", views.review_list, name="list"),
+    # === Part 2 (owner: helper R2) ===
+    # === Part 3: PDFs (owner: helper P) ===
 ]
