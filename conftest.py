@@ -86,6 +86,8 @@ def browser_context_args(browser_context_args):
 
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):
+    # Django's default PBKDF2 costs ~0.3 s per user; tests create many users.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.CELERY_TASK_ALWAYS_EAGER = True
