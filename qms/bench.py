@@ -1,0 +1,89 @@
+"""`make bench`: performance figures, printed, never asserted. Runs in a throw-away database
+(SQLite under a temporary directory, or DATABASE_URL's server with a `_bench` database).
+
+Each app may contribute scenarios in `<app>/bench.py` as `SCENARIOS: list[Callable[[Bench], None]]`."""
+from __future__ import annotations
+
+import importlib
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+
+
+class Bench:
+    def measure(self, label: str, function: Callable[[], object], *, repeat: int = 15, detail: str = "") -> float:
+        function()  # warm caches, templates and imports
+        samples = []
+        for _ in range(repeat):
+            start = time.perf_counter()
+            function()
+            samples.append((time.perf_counter() - start) * 1000)
+        median = statistics.median(samples)
+        print(f"  {label:<58} {median:9.2f} ms median of {repeat}  {detail}", flush=True)
+        return median
+
+    def page(self, client, url: str, label: str, *, repeat: int = 15) -> None:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        self.measure(label, lambda: client.get(url), repeat=repeat, detail=f"{len(queries)} queries, {len(response.content) // 1024} KiB")
+
+
+def _core_scenarios(bench: Bench) -> None:
+    import datetime as dt
+
+    from qms.services import document_number_next
+    from qms.workdays import add_working_days, working_days_between
+
+    print("core")
+    bench.measure("add_working_days(1 Feb 2027, 3) across Tết", lambda: add_working_days(dt.date(2027, 2, 1), 3), repeat=200)
+    bench.measure("working_days_between over a year", lambda: working_days_between(dt.date(2026, 1, 1), dt.date(2026, 12, 31)), repeat=50)
+    bench.measure("document_number_next (locked counter)", lambda: document_number_next(series="bench", year=2026), repeat=100)
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "qms.settings")
+    os.environ.setdefault("DJANGO_DEBUG", "1")
+    tmp = tempfile.mkdtemp(prefix="qms-bench-")
+    if not os.environ.get("DATABASE_URL"):
+        os.environ["QMS_VAR_DIR"] = tmp
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.db import connection
+    from django.test.utils import setup_test_environment
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.MEDIA_ROOT = tmp
+    settings.ALLOWED_HOSTS = ["testserver"]
+    setup_test_environment()
+    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    print(f"qms bench — database {connection.vendor}, Python {sys.version.split()[0]}")
+    bench = Bench()
+    try:
+        _core_scenarios(bench)
+        for app in ("reviews", "corrective_actions", "objectives"):
+            try:
+                module = importlib.import_module(f"{app}.bench")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"{app}.bench":
+                    raise
+                continue
+            print(app)
+            for scenario in module.SCENARIOS:
+                scenario(bench)
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+
+
+if __name__ == "__main__":
+    main()
