@@ -144,3 +144,29 @@ def test_the_home_page_needs_a_signed_in_user(client, secretary):
     assert client.get("/").status_code == 302
     client.force_login(secretary)
     assert client.get("/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_a_forgotten_password_is_reset_through_the_link_sent_by_email(client, unit_head, mailoutbox):
+    import re
+
+    client.post(reverse("password_reset"), {"email": unit_head.email})
+    assert len(mailoutbox) == 1
+    link = re.search(r"https?://[^/]+(/accounts/reset/\S+)", mailoutbox[0].body).group(1)
+    form_page = client.get(link, follow=True)
+    assert form_page.status_code == 200
+    client.post(form_page.redirect_chain[-1][0], {"new_password1": "Mới-An-Toàn-2027", "new_password2": "Mới-An-Toàn-2027"})
+    unit_head.refresh_from_db()
+    assert unit_head.check_password("Mới-An-Toàn-2027")
+
+
+@pytest.mark.django_db
+def test_a_signed_in_user_changes_their_password(client, staff_user):
+    client.force_login(staff_user)
+    response = client.post(
+        reverse("password_change"),
+        {"old_password": "Mật-khẩu-thử-2026", "new_password1": "Khác-Hẳn-2027!", "new_password2": "Khác-Hẳn-2027!"},
+    )
+    assert response.status_code == 302
+    staff_user.refresh_from_db()
+    assert staff_user.check_password("Khác-Hẳn-2027!")
