@@ -5,3 +5,20 @@ from django.utils.translation import gettext_lazy as _
 class CorrectiveActionsConfig(AppConfig):
     name = "corrective_actions"
     verbose_name = _("Hành động khắc phục / cải tiến")
+
+    def ready(self) -> None:
+        from celery.schedules import crontab
+        from django.conf import settings
+
+        from qms.dashboard import register_panel
+        from qms.pdf import register_form
+
+        from .dashboard import my_work_panel
+        from .pdf import ticket_pdf_bytes
+
+        settings.CELERY_BEAT_SCHEDULE["corrective-actions-reminders"] = {
+            "task": "corrective_actions.tasks.send_ticket_reminders",
+            "schedule": crontab(hour=7, minute=15),
+        }
+        register_form("BM.CTCL.01", "Phiếu yêu cầu hành động khắc phục/cải tiến", ticket_pdf_bytes)
+        register_panel(my_work_panel)

@@ -1,0 +1,429 @@
+"""Corrective-action and improvement requests (QT.CTCL 5.1–5.7): the ticket BM.CTCL.01 from the
+nonconformity to its verified closure, its evidence, monthly progress reports and change requests."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from qms.models import Organisation, Unit, User
+from qms.roles import Role
+
+
+class TicketStatus(models.TextChoices):
+    OPEN = "open", _("Chờ lãnh đạo đơn vị xem xét")
+    CORRECTED = "corrected", _("Đã xử lý trực tiếp (khắc phục)")
+    SUBMITTED = "submitted", _("Chờ Thư ký ISO tổng hợp")
+    PRESENTED = "presented", _("Chờ Lãnh đạo Ban ISO phân công")
+    ASSIGNED = "assigned", _("Chờ phân tích nguyên nhân, đề xuất biện pháp")
+    PROPOSED = "proposed", _("Chờ phê duyệt biện pháp")
+    IN_PROGRESS = "in_progress", _("Đang thực hiện")
+    REPORTED = "reported", _("Đã báo cáo kết quả – chờ kiểm tra")
+    VERIFIED = "verified", _("Đạt – chờ Ban ISO đóng phiếu")
+    CLOSED = "closed", _("Đã đóng – có hiệu lực")
+    INEFFECTIVE = "ineffective", _("Đã đóng – không hiệu lực (mở phiếu mới)")
+
+
+class Actor(models.TextChoices):
+    """Who may make a move. Most are roles held on this very ticket, not global groups."""
+
+    UNIT_HEAD = "unit_head", _("Lãnh đạo đơn vị liên quan")
+    SECRETARY = "secretary", _("Thư ký ISO")
+    COMMITTEE_HEAD = "committee_head", _("Lãnh đạo Ban ISO")
+    ASSIGNEE = "assignee", _("Người được phân công thực hiện")
+    LEADER = "leader", _("Lãnh đạo cơ quan (hoặc người được ủy quyền)")
+    COMMITTEE = "committee", _("Ban ISO (Thư ký hoặc Trưởng ban)")
+
+
+T = TicketStatus
+# The allowed moves of a ticket: (from, to) -> (action, who may make it). QT.CTCL clause in comments.
+TICKET_TRANSITIONS: dict[tuple[str, str], tuple[str, Actor]] = {
+    (T.OPEN, T.CORRECTED): ("correct", Actor.UNIT_HEAD),  # 5.1.1 handled directly as a correction
+    (T.OPEN, T.SUBMITTED): ("submit", Actor.UNIT_HEAD),  # 5.2.2 HĐKP/cải tiến needed: to the ISO secretary
+    (T.SUBMITTED, T.PRESENTED): ("present", Actor.SECRETARY),  # 5.3 consolidated and presented
+    (T.SUBMITTED, T.ASSIGNED): ("assign", Actor.COMMITTEE_HEAD),  # 5.3 the head may assign what he already sees
+    (T.PRESENTED, T.ASSIGNED): ("assign", Actor.COMMITTEE_HEAD),  # 5.3
+    (T.ASSIGNED, T.PROPOSED): ("propose", Actor.ASSIGNEE),  # 5.4 cause and measure
+    (T.PROPOSED, T.IN_PROGRESS): ("approve", Actor.COMMITTEE_HEAD),  # 5.4 approved, completion date set
+    (T.PROPOSED, T.ASSIGNED): ("return", Actor.COMMITTEE_HEAD),  # 5.4 returned with a comment
+    (T.IN_PROGRESS, T.REPORTED): ("report", Actor.ASSIGNEE),  # 5.5 result reported
+    (T.REPORTED, T.VERIFIED): ("verify", Actor.LEADER),  # 5.6 Đạt
+    (T.REPORTED, T.INEFFECTIVE): ("verify", Actor.LEADER),  # 5.6/5.7 Không đạt or new measure: new ticket
+    (T.VERIFIED, T.CLOSED): ("close", Actor.COMMITTEE),  # 5.7 closed with the evidence in box 3
+}
+ACTION_ACTORS: dict[str, Actor] = {action: actor for action, actor in TICKET_TRANSITIONS.values()}
+# Actions that are not state changes, and who may take them.
+ACTION_ACTORS.update(
+    {
+        "progress": Actor.ASSIGNEE,  # 5.5 monthly progress report
+        "change_request": Actor.ASSIGNEE,  # 5.5 more resources or a changed measure
+        "change_decide": Actor.COMMITTEE_HEAD,
+        "delegate": Actor.COMMITTEE_HEAD,  # who verifies on the leader's behalf (5.6)
+    }
+)
+# What the ticket waits for in each state (the "my work" column and the ticket page).
+NEXT_ACTION: dict[str, str] = {
+    T.OPEN: _("Xem xét: xử lý trực tiếp hoặc gửi Thư ký ISO"),
+    T.SUBMITTED: _("Tổng hợp, trình Lãnh đạo Ban ISO"),
+    T.PRESENTED: _("Phân công đơn vị, cá nhân thực hiện"),
+    T.ASSIGNED: _("Phân tích nguyên nhân, đề xuất biện pháp"),
+    T.PROPOSED: _("Phê duyệt biện pháp, ấn định ngày hoàn thành"),
+    T.IN_PROGRESS: _("Thực hiện biện pháp và báo cáo kết quả"),
+    T.REPORTED: _("Kiểm tra xác nhận kết quả (Đạt / Không đạt / Biện pháp mới)"),
+    T.VERIFIED: _("Đóng phiếu, ghi bằng chứng vào ô 3"),
+}
+FINAL_STATES = {T.CORRECTED, T.CLOSED, T.INEFFECTIVE}
+# Before the result is reported, a passed completion date means the action is overdue.
+ACTIVE_ACTION_STATES = {T.ASSIGNED, T.PROPOSED, T.IN_PROGRESS}
+OVERSIGHT_ROLES = (Role.SECRETARY, Role.COMMITTEE_HEAD, Role.COMMITTEE_MEMBER)
+
+
+class Kind(models.TextChoices):
+    CORRECTIVE = "corrective", _("Hành động khắc phục")
+    PREVENTIVE = "preventive", _("Hành động phòng ngừa/cải tiến")
+
+
+class Source(models.TextChoices):
+    """The inputs of QT.CTCL 5.1.2 (plus objectives that end not achieved)."""
+
+    NONCONFORMITY = "nonconformity", _("Hoạt động chức năng không phù hợp")
+    FEEDBACK = "feedback", _("Phản hồi, khiếu nại của công dân, tổ chức, đơn vị khác")
+    INTERNAL_AUDIT = "internal_audit", _("Kết quả đánh giá chất lượng nội bộ")
+    EARLIER_ACTIONS = "earlier_actions", _("Kết quả thực hiện biện pháp khắc phục, phòng ngừa trước đó")
+    MANAGEMENT_REVIEW = "management_review", _("Quyết định sau họp xem xét của lãnh đạo")
+    DATA_ANALYSIS = "data_analysis", _("Phân tích dữ liệu, giám sát các quá trình")
+    PROCESS_RESULTS = "process_results", _("Kết quả thực hiện, sự phù hợp của các quá trình")
+    QMS_RECORDS = "qms_records", _("Hồ sơ có liên quan của HTQLCL")
+    RISK_ANALYSIS = "risk_analysis", _("Kết quả phân tích rủi ro")
+    INTERESTED_PARTIES = "interested_parties", _("Thông tin của các bên liên quan khác")
+    LESSONS_LEARNED = "lessons_learned", _("Bài học kinh nghiệm")
+    QUALITY_OBJECTIVES = "quality_objectives", _("Mục tiêu chất lượng không đạt")
+    OTHER = "other", _("Khác")
+
+
+class CorrectionKind(models.TextChoices):
+    """5.1.1: the forms of handling a nonconformity directly."""
+
+    REDO = "redo", _("Làm lại")
+    REPAIR = "repair", _("Sửa chữa/khắc phục")
+    ACCEPT = "accept", _("Chấp nhận")
+    DISCARD = "discard", _("Loại bỏ")
+
+
+class Verification(models.TextChoices):
+    PASSED = "passed", _("Đạt")
+    FAILED = "failed", _("Không đạt")
+    NEW_MEASURE = "new_measure", _("Biện pháp KP/PN mới")
+
+
+def normalise_content(text: str) -> str:
+    """Process and clause compared for repeats: case, spaces and punctuation around them ignored."""
+    return re.sub(r"\s+", " ", (text or "").strip().strip(".;:,").lower())
+
+
+class TicketQuerySet(models.QuerySet):
+    def visible_to(self, user: User) -> "TicketQuerySet":
+        """The ISO committee reads everything; a unit head reads the tickets of their unit; anyone reads
+        the tickets they opened, carry out or verify."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser or user.has_role(*OVERSIGHT_ROLES):
+            return self
+        scope = Q(requester=user) | Q(assignee=user) | Q(delegate=user) | Q(implementing_unit_head=user)
+        if user.has_role(Role.UNIT_HEAD) and user.unit_id:
+            scope |= Q(unit_id=user.unit_id) | Q(requesting_unit_id=user.unit_id) | Q(implementing_unit_id=user.unit_id)
+        return self.filter(scope)
+
+    def overdue(self, today: dt.date | None = None) -> "TicketQuerySet":
+        today = today or timezone.localdate()
+        return self.filter(status__in=ACTIVE_ACTION_STATES, completion_date__lt=today)
+
+    def not_overdue(self, today: dt.date | None = None) -> "TicketQuerySet":
+        today = today or timezone.localdate()
+        return self.exclude(status__in=ACTIVE_ACTION_STATES, completion_date__lt=today)
+
+    def awaiting(self, user: User) -> "TicketQuerySet":
+        """The tickets on which `user` must act next."""
+        if not user.is_authenticated:
+            return self.none()
+        cond = Q(assignee=user, status__in=[T.ASSIGNED, T.IN_PROGRESS])
+        cond |= Q(delegate=user, status=T.REPORTED)
+        if user.has_role(Role.UNIT_HEAD) and user.unit_id:
+            cond |= Q(unit_id=user.unit_id, status=T.OPEN)
+        if user.has_role(Role.SECRETARY):
+            cond |= Q(status__in=[T.SUBMITTED, T.VERIFIED])
+        if user.has_role(Role.COMMITTEE_HEAD):
+            cond |= Q(status__in=[T.SUBMITTED, T.PRESENTED, T.PROPOSED, T.VERIFIED])
+            cond |= Q(status=T.REPORTED, delegate__isnull=True)
+            cond |= Q(status=T.IN_PROGRESS, change_requests__status=ChangeRequest.Status.PENDING)
+        return self.filter(cond).distinct()
+
+    def delete(self):
+        for ticket in self:
+            ticket.check_deletable()
+        return super().delete()
+
+
+class RetainedRecordError(Exception):
+    """A ticket or its evidence is deleted before the retention period of QT.CTCL §7 ends."""
+
+
+class Ticket(models.Model):
+    """BM.CTCL.01 — Phiếu yêu cầu hành động khắc phục/cải tiến."""
+
+    number = models.PositiveIntegerField(_("số phiếu"))
+    year = models.PositiveSmallIntegerField(_("năm"))
+    status = models.CharField(_("trạng thái"), max_length=20, choices=TicketStatus.choices, default=T.OPEN)
+    requesting_unit = models.ForeignKey(
+        Unit, verbose_name=_("đơn vị đề nghị"), on_delete=models.PROTECT, related_name="requested_tickets"
+    )
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("đơn vị có sự không phù hợp"), on_delete=models.PROTECT, related_name="tickets"
+    )
+    kind = models.CharField(_("loại hành động"), max_length=20, choices=Kind.choices, default=Kind.CORRECTIVE)
+    source = models.CharField(_("nguồn thông tin"), max_length=30, choices=Source.choices, default=Source.NONCONFORMITY)
+    related_documents = models.CharField(_("tài liệu liên quan"), max_length=500, blank=True)
+    process = models.CharField(_("quy trình/thủ tục liên quan"), max_length=255, blank=True)
+    clause = models.CharField(_("điều khoản/bước"), max_length=100, blank=True)
+    # Box 1
+    description = models.TextField(_("mô tả sự không phù hợp / đề xuất cải tiến"))
+    description_date = models.DateField(_("ngày"))
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người đề nghị"), on_delete=models.PROTECT, related_name="requested_tickets"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    # 5.1.1 / 5.2.2 the unit head's decision
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(_("ý kiến của lãnh đạo đơn vị"), blank=True)
+    correction_kind = models.CharField(_("hình thức xử lý"), max_length=20, choices=CorrectionKind.choices, blank=True)
+    correction_result = models.TextField(_("kết quả xử lý"), blank=True)
+    presented_at = models.DateTimeField(null=True, blank=True)
+    # Box 2
+    implementing_unit = models.ForeignKey(
+        Unit, verbose_name=_("đơn vị thực hiện"), null=True, blank=True, on_delete=models.PROTECT, related_name="implemented_tickets"
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người thực hiện"), null=True, blank=True, on_delete=models.PROTECT, related_name="assigned_tickets"
+    )
+    implementing_unit_head = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("trưởng đơn vị thực hiện"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    assigned_at = models.DateTimeField(null=True, blank=True)
+    assignment_note = models.TextField(_("chỉ đạo của Lãnh đạo Ban ISO"), blank=True)
+    cause = models.TextField(_("nguyên nhân"), blank=True)
+    measure = models.TextField(_("biện pháp khắc phục/cải tiến"), blank=True)
+    proposed_at = models.DateTimeField(null=True, blank=True)
+    return_comment = models.TextField(_("ý kiến trả lại"), blank=True)
+    completion_date = models.DateField(_("ngày hoàn thành"), null=True, blank=True)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    approved_at = models.DateTimeField(null=True, blank=True)
+    result_report = models.TextField(_("kết quả thực hiện"), blank=True)
+    reported_at = models.DateTimeField(null=True, blank=True)
+    # Box 3
+    delegate = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người được ủy quyền kiểm tra"), null=True, blank=True, on_delete=models.PROTECT, related_name="delegated_tickets"
+    )
+    verification = models.CharField(_("kết quả kiểm tra"), max_length=20, choices=Verification.choices, blank=True)
+    verification_note = models.TextField(_("nhận xét kiểm tra"), blank=True)
+    verified_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    verified_on = models.DateField(_("ngày kiểm tra"), null=True, blank=True)
+    evidence = models.TextField(_("bằng chứng kết quả thực hiện"), blank=True)
+    closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    closed_at = models.DateTimeField(null=True, blank=True)
+    # Links
+    predecessor = models.ForeignKey(
+        "self", verbose_name=_("phiếu trước"), null=True, blank=True, on_delete=models.SET_NULL, related_name="successors"
+    )
+    origin_label = models.CharField(_("nguồn gốc"), max_length=255, blank=True)
+    origin_url = models.CharField(_("liên kết nguồn gốc"), max_length=500, blank=True)
+    # 5.2.2 repeated nonconformities on the same content at the same unit
+    repeat_count = models.PositiveSmallIntegerField(_("số lần KPH lặp lại liên tiếp"), default=0)
+    repeat_required = models.BooleanField(_("bắt buộc HĐKP do lặp lại"), default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(default=1)
+
+    objects = TicketQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-year", "-number"]
+        verbose_name = _("phiếu yêu cầu HĐKP/cải tiến")
+        verbose_name_plural = _("phiếu yêu cầu HĐKP/cải tiến")
+        constraints = [models.UniqueConstraint(fields=["year", "number"], name="uniq_ca_ticket_number_per_year")]
+        indexes = [models.Index(fields=["status", "completion_date"]), models.Index(fields=["unit", "process", "clause"])]
+        permissions = [
+            ("open_ticket", _("Mở phiếu yêu cầu HĐKP/cải tiến")),
+            ("decide_ticket", _("Xem xét phiếu của đơn vị mình (khắc phục trực tiếp hoặc gửi Ban ISO)")),
+            ("consolidate_ticket", _("Tổng hợp, trình phiếu cho Lãnh đạo Ban ISO")),
+            ("assign_ticket", _("Phân công, phê duyệt biện pháp, quyết định thay đổi")),
+            ("verify_ticket", _("Kiểm tra xác nhận kết quả thực hiện")),
+            ("close_ticket", _("Đóng phiếu")),
+            ("export_tickets", _("Xuất danh sách phiếu ra Excel")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number_display} — {self.description[:60]}"
+
+    @property
+    def number_display(self) -> str:
+        return f"{self.number:02d}/{self.year}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("corrective_actions:detail", args=[self.pk])
+
+    def is_overdue(self, today: dt.date | None = None) -> bool:
+        today = today or timezone.localdate()
+        return self.status in ACTIVE_ACTION_STATES and self.completion_date is not None and self.completion_date < today
+
+    @property
+    def next_action(self) -> str:
+        return NEXT_ACTION.get(self.status, _("Không còn việc phải làm — phiếu đã kết thúc."))
+
+    @property
+    def is_final(self) -> bool:
+        return self.status in FINAL_STATES
+
+    def progress_due_dates(self, until: dt.date) -> list[dt.date]:
+        """5.5: an action longer than a month is reported on every month from its approval."""
+        if self.approved_at is None or self.completion_date is None:
+            return []
+        start = timezone.localtime(self.approved_at).date()
+        if self.completion_date <= _add_months(start, 1):
+            return []
+        dates, k = [], 1
+        while (due := _add_months(start, k)) < self.completion_date and due <= until:
+            dates.append(due)
+            k += 1
+        return dates
+
+    # Retention (QT.CTCL §7: 3 years)
+    def retained_until(self) -> dt.date | None:
+        """None while the ticket is still open: an open ticket is never deleted."""
+        if not self.is_final:
+            return None
+        end = self.closed_at or self.decided_at or self.updated_at
+        start = timezone.localtime(end).date()
+        return _add_years(start, Organisation.current().ticket_record_retention_years)
+
+    def is_retained(self) -> bool:
+        until = self.retained_until()
+        return until is None or timezone.localdate() < until
+
+    def check_deletable(self) -> None:
+        if self.is_retained():
+            raise RetainedRecordError(self.retained_until())
+
+    def delete(self, *args, **kwargs):
+        self.check_deletable()
+        return super().delete(*args, **kwargs)
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for d in (day.day, 30, 29, 28):
+        try:
+            return dt.date(year, month, d)
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
+def _add_years(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+class Box(models.TextChoices):
+    BOX1 = "1", _("Ô 1 – Mô tả")
+    BOX2 = "2", _("Ô 2 – Nguyên nhân, biện pháp, thực hiện")
+    BOX3 = "3", _("Ô 3 – Kiểm tra, xác nhận")
+
+
+def attachment_path(instance: "TicketAttachment", filename: str) -> str:
+    return f"corrective_actions/{instance.ticket.year}/{instance.ticket_id}/box{instance.box}/{filename}"
+
+
+class TicketAttachment(models.Model):
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="attachments")
+    box = models.CharField(_("ô"), max_length=1, choices=Box.choices)
+    file = models.FileField(_("tệp"), upload_to=attachment_path)
+    original_name = models.CharField(_("tên tệp"), max_length=255)
+    size = models.PositiveBigIntegerField(_("dung lượng"))
+    description = models.CharField(_("mô tả"), max_length=255, blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        verbose_name = _("bằng chứng đính kèm")
+        verbose_name_plural = _("bằng chứng đính kèm")
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    def delete(self, *args, **kwargs):
+        self.ticket.check_deletable()
+        return super().delete(*args, **kwargs)
+
+
+class ProgressReport(models.Model):
+    """5.5: the monthly progress report of a long action."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="progress_reports")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reported_at = models.DateTimeField(default=timezone.now)
+    text = models.TextField(_("tình hình thực hiện"))
+
+    class Meta:
+        ordering = ["reported_at", "pk"]
+        verbose_name = _("báo cáo tiến độ")
+        verbose_name_plural = _("báo cáo tiến độ")
+
+    def __str__(self) -> str:
+        return f"{self.ticket.number_display} {self.reported_at:%d/%m/%Y}"
+
+
+class ChangeRequest(models.Model):
+    """5.5: the assignee asks for more resources or a changed measure; the committee head decides and an
+    approved change rewrites box 2, the earlier text kept here."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Chờ quyết định")
+        APPROVED = "approved", _("Đã chấp thuận")
+        REJECTED = "rejected", _("Không chấp thuận")
+
+    class Kind(models.TextChoices):
+        RESOURCES = "resources", _("Bổ sung nguồn lực")
+        MEASURE = "measure", _("Thay đổi biện pháp")
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="change_requests")
+    kind = models.CharField(_("nội dung đề nghị"), max_length=20, choices=Kind.choices)
+    reason = models.TextField(_("lý do, khó khăn"))
+    proposed_measure = models.TextField(_("biện pháp đề nghị (nếu thay đổi)"), blank=True)
+    proposed_completion_date = models.DateField(_("ngày hoàn thành đề nghị"), null=True, blank=True)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(_("trạng thái"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_note = models.TextField(_("ý kiến quyết định"), blank=True)
+    previous_measure = models.TextField(_("biện pháp trước khi thay đổi"), blank=True)
+    previous_completion_date = models.DateField(_("ngày hoàn thành trước khi thay đổi"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["requested_at", "pk"]
+        verbose_name = _("đề nghị thay đổi")
+        verbose_name_plural = _("đề nghị thay đổi")
+
+    def __str__(self) -> str:
+        return f"{self.ticket.number_display} {self.get_kind_display()}"

@@ -5,3 +5,21 @@ from django.utils.translation import gettext_lazy as _
 class ObjectivesConfig(AppConfig):
     name = "objectives"
     verbose_name = _("Mục tiêu chất lượng")
+
+    def ready(self) -> None:
+        from celery.schedules import crontab
+        from django.conf import settings
+
+        from qms.dashboard import register_panel
+        from qms.pdf import register_form
+
+        from .dashboard import objectives_panels
+        from .pdf import render_plan, render_report
+
+        register_form("PL3.KH", "Kế hoạch thực hiện MTCL (Phụ lục 3 STCL)", render_plan)
+        register_form("PL3.BC", "Báo cáo thực hiện MTCL (Phụ lục 3 STCL)", render_report)
+        register_panel(objectives_panels)
+        settings.CELERY_BEAT_SCHEDULE["objectives-reminders"] = {
+            "task": "objectives.tasks.send_reminders",
+            "schedule": crontab(hour=7, minute=10),
+        }

@@ -1,0 +1,398 @@
+"""Quality objectives (MTCL; QT.CTCL 5.9, Phụ lục 3 of the quality manual): each year the agency and each
+unit have a plan of objectives; the plan is drafted, submitted, approved (then locked), monitored with
+measurements each period and evaluated at year end. A change to an approved plan is a new revision."""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from qms.models import Unit, User
+from qms.roles import Role
+
+
+class ObjectivesSettings(models.Model):
+    """One row: the calendar of QT.CTCL 5.9 (dates are settings, not constants) and reminder leads."""
+
+    plan_due_day = models.PositiveSmallIntegerField(_("hạn phê duyệt kế hoạch: ngày"), default=30)
+    plan_due_month = models.PositiveSmallIntegerField(_("hạn phê duyệt kế hoạch: tháng"), default=1)
+    evaluation_due_day = models.PositiveSmallIntegerField(_("hạn đánh giá cuối năm: ngày"), default=31)
+    evaluation_due_month = models.PositiveSmallIntegerField(_("hạn đánh giá cuối năm: tháng"), default=12)
+    measurement_due_working_days = models.PositiveSmallIntegerField(
+        _("hạn nhập số liệu sau khi hết kỳ (ngày làm việc)"), default=5
+    )
+    reminder_lead_working_days = models.PositiveSmallIntegerField(_("nhắc trước hạn (ngày làm việc)"), default=3)
+
+    class Meta:
+        verbose_name = _("cấu hình mục tiêu chất lượng")
+        verbose_name_plural = _("cấu hình mục tiêu chất lượng")
+
+    def __str__(self) -> str:
+        return str(self._meta.verbose_name)
+
+    @classmethod
+    def current(cls) -> "ObjectivesSettings":
+        row = cls.objects.order_by("pk").first()
+        return row if row is not None else cls.objects.create()
+
+    def plan_due(self, year: int) -> dt.date:
+        return _safe_date(year, self.plan_due_month, self.plan_due_day)
+
+    def evaluation_due(self, year: int) -> dt.date:
+        return _safe_date(year, self.evaluation_due_month, self.evaluation_due_day)
+
+
+def _safe_date(year: int, month: int, day: int) -> dt.date:
+    # A misconfigured 31/02 falls back to the month's last day rather than breaking every page.
+    for d in range(day, 27, -1):
+        try:
+            return dt.date(year, month, d)
+        except ValueError:
+            continue
+    return dt.date(year, month, min(day, 28))
+
+
+class PlanStatus(models.TextChoices):
+    DRAFT = "draft", _("Dự thảo")
+    SUBMITTED = "submitted", _("Đã trình, chờ phê duyệt")
+    RETURNED = "returned", _("Trả lại để sửa")
+    APPROVED = "approved", _("Đã phê duyệt")
+    MONITORING = "monitoring", _("Đang theo dõi thực hiện")
+    EVALUATED = "evaluated", _("Đã đánh giá cuối năm")
+    SUPERSEDED = "superseded", _("Đã thay thế bằng lần sửa đổi sau")
+
+
+P = PlanStatus
+
+
+class Actor(models.TextChoices):
+    """Who may make a move, relative to the plan's scope (the role depends on the scope: see services)."""
+
+    DRAFTER = "drafter", _("người lập kế hoạch")  # agency: Thư ký ISO; unit: the unit's staff and head
+    APPROVER = "approver", _("người phê duyệt")  # agency: Trưởng ban chỉ đạo ISO; unit: the unit's head
+    MEASURER = "measurer", _("người nhập số liệu")
+    SYSTEM = "system", _("hệ thống")
+
+
+# The allowed moves of a plan: (from, to) -> who may make it.
+PLAN_TRANSITIONS: dict[tuple[str, str], str] = {
+    (P.DRAFT, P.SUBMITTED): Actor.DRAFTER,
+    (P.RETURNED, P.SUBMITTED): Actor.DRAFTER,
+    (P.SUBMITTED, P.APPROVED): Actor.APPROVER,
+    (P.SUBMITTED, P.RETURNED): Actor.APPROVER,
+    (P.APPROVED, P.MONITORING): Actor.MEASURER,  # the first measurement starts monitoring
+    (P.APPROVED, P.EVALUATED): Actor.APPROVER,  # year-end evaluation closed
+    (P.MONITORING, P.EVALUATED): Actor.APPROVER,
+    (P.APPROVED, P.SUPERSEDED): Actor.SYSTEM,  # a later revision was approved
+    (P.MONITORING, P.SUPERSEDED): Actor.SYSTEM,
+}
+EDITABLE_STATES = {P.DRAFT, P.RETURNED}
+LOCKED_STATES = {P.APPROVED, P.MONITORING, P.EVALUATED, P.SUPERSEDED}
+IN_FORCE_STATES = {P.APPROVED, P.MONITORING, P.EVALUATED}
+MEASURABLE_STATES = {P.APPROVED, P.MONITORING}
+
+
+class PlanQuerySet(models.QuerySet):
+    def visible_to(self, user: User) -> "PlanQuerySet":
+        """The ISO committee reads every plan; a unit's people read their unit's plans and the agency's
+        plans once approved (a unit's objectives support the agency's)."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.has_perm("objectives.view_all_plans"):
+            return self
+        if not user.has_perm("objectives.view_plan"):
+            return self.none()
+        scope = Q(unit__isnull=True, status__in=IN_FORCE_STATES | {P.SUPERSEDED})
+        if user.unit_id:
+            scope |= Q(unit_id=user.unit_id)
+        return self.filter(scope)
+
+    def current(self) -> "PlanQuerySet":
+        return self.exclude(status=P.SUPERSEDED)
+
+
+class Plan(models.Model):
+    """A year's objectives and plan (Kế hoạch thực hiện MTCL) of the agency (unit empty) or one unit."""
+
+    year = models.PositiveSmallIntegerField(_("năm"))
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("đơn vị"), null=True, blank=True, on_delete=models.PROTECT, related_name="objective_plans"
+    )
+    status = models.CharField(_("trạng thái"), max_length=20, choices=PlanStatus.choices, default=P.DRAFT)
+    revision = models.PositiveSmallIntegerField(_("lần sửa đổi"), default=0)
+    supersedes = models.OneToOneField(
+        "self", verbose_name=_("thay thế kế hoạch"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="superseded_by",
+    )
+    revision_reason = models.TextField(_("lý do sửa đổi"), blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    approved_at = models.DateTimeField(_("ngày phê duyệt"), null=True, blank=True)
+    evaluated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    evaluated_at = models.DateTimeField(_("ngày đánh giá"), null=True, blank=True)
+    return_comment = models.TextField(_("ý kiến khi trả lại"), blank=True)
+    evaluation_summary = models.TextField(_("nhận xét chung khi đánh giá"), blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    objects = PlanQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-year", "unit__order", "unit__name", "-revision"]
+        verbose_name = _("kế hoạch thực hiện MTCL")
+        verbose_name_plural = _("kế hoạch thực hiện MTCL")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "revision"], condition=Q(unit__isnull=True), name="uniq_objectives_agency_plan_revision"
+            ),
+            models.UniqueConstraint(
+                fields=["unit", "year", "revision"], condition=Q(unit__isnull=False),
+                name="uniq_objectives_unit_plan_revision",
+            ),
+        ]
+        permissions = [
+            ("view_all_plans", _("Xem kế hoạch MTCL của mọi đơn vị")),
+            ("draft_agency_plan", _("Xây dựng và trình kế hoạch MTCL của cơ quan")),
+            ("approve_agency_plan", _("Phê duyệt kế hoạch MTCL của cơ quan")),
+            ("draft_unit_plan", _("Dự thảo và trình kế hoạch MTCL của đơn vị")),
+            ("approve_unit_plan", _("Phê duyệt kế hoạch MTCL của đơn vị")),
+            ("record_measurement", _("Nhập số liệu theo dõi MTCL")),
+        ]
+
+    def __str__(self) -> str:
+        rev = f" (sửa đổi lần {self.revision})" if self.revision else ""
+        return f"{self.scope_name} — {self.year}{rev}"
+
+    @property
+    def is_agency(self) -> bool:
+        return self.unit_id is None
+
+    @property
+    def scope_name(self) -> str:
+        return self.unit.name if self.unit_id else str(_("Cơ quan"))
+
+    @property
+    def scope_key(self) -> str:
+        return f"unit-{self.unit_id}" if self.unit_id else "agency"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in EDITABLE_STATES
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status in LOCKED_STATES
+
+    @property
+    def can_be_measured(self) -> bool:
+        return self.status in MEASURABLE_STATES
+
+
+class UnitOfMeasure(models.TextChoices):
+    PERCENT = "percent", _("%")
+    COUNT = "count", _("số lượng")
+    DAYS = "days", _("ngày")
+    HOURS = "hours", _("giờ")
+    SCORE = "score", _("điểm")
+    QUALITATIVE = "qualitative", _("định tính (đạt / không đạt)")
+
+
+NUMERIC_UNITS = {u for u in UnitOfMeasure.values if u != UnitOfMeasure.QUALITATIVE}
+
+
+class Direction(models.TextChoices):
+    HIGHER = "higher", _("càng cao càng tốt")
+    LOWER = "lower", _("càng thấp càng tốt")
+
+
+class Aggregation(models.TextChoices):
+    LEVEL = "level", _("mức đạt tại thời điểm đo (tỷ lệ, thời gian…)")
+    CUMULATIVE = "cumulative", _("cộng dồn trong năm (số lượng…)")
+
+
+class Frequency(models.TextChoices):
+    MONTHLY = "monthly", _("hằng tháng")
+    QUARTERLY = "quarterly", _("hằng quý")
+    HALF_YEARLY = "half", _("6 tháng")
+    YEARLY = "yearly", _("hằng năm")
+
+
+PERIODS_PER_YEAR = {Frequency.MONTHLY: 12, Frequency.QUARTERLY: 4, Frequency.HALF_YEARLY: 2, Frequency.YEARLY: 1}
+
+
+def period_label(frequency: str, period: int) -> str:
+    if frequency == Frequency.MONTHLY:
+        return _("Tháng %(n)d") % {"n": period}
+    if frequency == Frequency.QUARTERLY:
+        return _("Quý %(n)s") % {"n": ["I", "II", "III", "IV"][period - 1] if 1 <= period <= 4 else period}
+    if frequency == Frequency.HALF_YEARLY:
+        return _("6 tháng đầu năm") if period == 1 else _("6 tháng cuối năm")
+    return _("Cả năm")
+
+
+def period_end(year: int, frequency: str, period: int) -> dt.date:
+    months = 12 // PERIODS_PER_YEAR[frequency]
+    last_month = period * months
+    next_first = dt.date(year + (last_month // 12), last_month % 12 + 1, 1)
+    return next_first - dt.timedelta(days=1)
+
+
+class Result(models.TextChoices):
+    ACHIEVED = "achieved", _("Đạt")
+    NOT_ACHIEVED = "not_achieved", _("Không đạt")
+
+
+class Objective(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="objectives")
+    order = models.PositiveSmallIntegerField(_("thứ tự"), default=1)
+    statement = models.TextField(_("mục tiêu chất lượng"))
+    indicator = models.CharField(_("chỉ số đo lường"), max_length=300)
+    unit_of_measure = models.CharField(
+        _("đơn vị đo"), max_length=20, choices=UnitOfMeasure.choices, default=UnitOfMeasure.PERCENT
+    )
+    direction = models.CharField(_("chiều đánh giá"), max_length=10, choices=Direction.choices, default=Direction.HIGHER)
+    aggregation = models.CharField(
+        _("cách tính kết quả"), max_length=12, choices=Aggregation.choices, default=Aggregation.LEVEL
+    )
+    baseline = models.DecimalField(_("giá trị nền (năm trước)"), max_digits=12, decimal_places=2, null=True, blank=True)
+    target = models.DecimalField(_("chỉ tiêu"), max_digits=12, decimal_places=2, null=True, blank=True)
+    target_text = models.CharField(_("chỉ tiêu (định tính)"), max_length=300, blank=True)
+    frequency = models.CharField(
+        _("tần suất theo dõi"), max_length=10, choices=Frequency.choices, default=Frequency.QUARTERLY
+    )
+    policy_consistency = models.TextField(_("sự nhất quán với chính sách chất lượng"), blank=True)
+    evaluation_method = models.TextField(_("cách thức đánh giá kết quả"))
+    supports = models.ForeignKey(
+        "self", verbose_name=_("hỗ trợ mục tiêu của cơ quan"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="supporting",
+    )
+    revised_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="revisions"
+    )
+    carried_from = models.ForeignKey(
+        "self", verbose_name=_("từ mục tiêu năm trước"), null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="carried_to",
+    )
+    # Year-end evaluation (Báo cáo thực hiện MTCL).
+    result = models.CharField(_("kết quả đánh giá"), max_length=15, choices=Result.choices, blank=True)
+    actual_value = models.DecimalField(_("kết quả đạt được"), max_digits=12, decimal_places=2, null=True, blank=True)
+    actual_text = models.CharField(_("kết quả đạt được (định tính)"), max_length=300, blank=True)
+    reasons = models.TextField(_("nguyên nhân"), blank=True)
+    next_steps = models.TextField(_("hướng khắc phục / cải tiến năm sau"), blank=True)
+    evaluated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    evaluated_at = models.DateTimeField(null=True, blank=True)
+    ticket_id = models.PositiveBigIntegerField(_("phiếu HĐKP"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["plan", "order", "pk"]
+        verbose_name = _("mục tiêu chất lượng")
+        verbose_name_plural = _("mục tiêu chất lượng")
+
+    def __str__(self) -> str:
+        return f"{self.order}. {self.statement[:80]}"
+
+    @property
+    def is_numeric(self) -> bool:
+        return self.unit_of_measure in NUMERIC_UNITS
+
+    @property
+    def periods(self) -> int:
+        return PERIODS_PER_YEAR[Frequency(self.frequency)]
+
+    def period_choices(self) -> list[tuple[int, str]]:
+        return [(p, period_label(self.frequency, p)) for p in range(1, self.periods + 1)]
+
+    def format_value(self, value: Decimal | None) -> str:
+        if value is None:
+            return "—"
+        text = f"{value.normalize():f}" if value == value.to_integral() else f"{value:.2f}".rstrip("0")
+        text = text.replace(".", ",")
+        if self.unit_of_measure == UnitOfMeasure.PERCENT:
+            return f"{text}%"
+        if self.unit_of_measure == UnitOfMeasure.COUNT:
+            return text
+        return f"{text} {self.get_unit_of_measure_display()}"
+
+    @property
+    def target_display(self) -> str:
+        if not self.is_numeric:
+            return self.target_text
+        sign = "≥" if self.direction == Direction.HIGHER else "≤"
+        return f"{sign} {self.format_value(self.target)}"
+
+    @property
+    def baseline_display(self) -> str:
+        return self.format_value(self.baseline) if self.is_numeric else "—"
+
+    @property
+    def actual_display(self) -> str:
+        return self.format_value(self.actual_value) if self.is_numeric else (self.actual_text or "—")
+
+
+class PlanAction(models.Model):
+    """One line of the plan of an objective: what will be done, with what, by whom, by when."""
+
+    objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="actions")
+    order = models.PositiveSmallIntegerField(_("thứ tự"), default=1)
+    description = models.TextField(_("nội dung công việc"))
+    resources = models.CharField(_("nguồn lực"), max_length=300, blank=True)
+    responsible = models.CharField(_("người / đơn vị thực hiện"), max_length=200)
+    deadline = models.DateField(_("thời hạn"))
+
+    class Meta:
+        ordering = ["objective", "order", "pk"]
+        verbose_name = _("hành động thực hiện")
+        verbose_name_plural = _("hành động thực hiện")
+
+    def __str__(self) -> str:
+        return self.description[:80]
+
+
+def evidence_path(instance: "Measurement", filename: str) -> str:
+    return f"objectives/{instance.objective.plan.year}/{instance.objective_id}/{filename}"
+
+
+class Measurement(models.Model):
+    objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="measurements")
+    period = models.PositiveSmallIntegerField(_("kỳ theo dõi"))
+    value = models.DecimalField(_("giá trị đo"), max_digits=12, decimal_places=2, null=True, blank=True)
+    value_text = models.CharField(_("kết quả (định tính)"), max_length=300, blank=True)
+    measured_on = models.DateField(_("ngày đo"))
+    comment = models.TextField(_("nhận xét"), blank=True)
+    evidence = models.FileField(_("minh chứng"), upload_to=evidence_path, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["objective", "period"]
+        verbose_name = _("số liệu theo dõi")
+        verbose_name_plural = _("số liệu theo dõi")
+        constraints = [
+            models.UniqueConstraint(fields=["objective", "period"], name="uniq_objectives_measurement_period")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.objective_id} / {self.period}"
+
+    @property
+    def period_label(self) -> str:
+        return period_label(self.objective.frequency, self.period)
+
+
+OVERSIGHT_ROLES = (Role.SECRETARY, Role.COMMITTEE_HEAD, Role.COMMITTEE_MEMBER)

@@ -1,4 +1,292 @@
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from qms.models import Unit, User
+from qms.roles import Role
+from qms.uploads import validate_upload
+
+from .models import REPORT_SECTIONS, Review, UnitReport
+
 # === Part 1: plan, approval, notice, unit reports, reminders (owner: helper R1) ===
 
 
+class _NoTagHelper(FormHelper):
+    """The templates own the <form> tag and the buttons (several submit actions per form)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.form_tag = False
+        self.disable_csrf = True
+
+
+class UserChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, user: User) -> str:
+        parts = [user.display_name, user.job_title, user.unit.name if user.unit_id else ""]
+        return " — ".join(p for p in parts if p)
+
+
+class ReviewPlanForm(forms.ModelForm):
+    """Step 1 of QT.HT.06: the plan the secretary proposes and the committee head approves."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    attendees = UserChoiceField(
+        label=_("Thành phần tham dự"),
+        queryset=User.objects.filter(is_active=True).select_related("unit").order_by("unit__order", "full_name"),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Trưởng ban, thành viên Ban chỉ đạo ISO, Thư ký ISO, đầu mối ISO các đơn vị."),
+    )
+    units = forms.ModelMultipleChoiceField(
+        label=_("Đơn vị báo cáo"), queryset=Unit.objects.active(), widget=forms.CheckboxSelectMultiple
+    )
+
+    class Meta:
+        model = Review
+        fields = [
+            "kind", "title", "year", "sequence", "meeting_start", "meeting_end", "location", "attendees", "units",
+            "related_parties", "agenda", "report_deadline", "report_recipient",
+        ]
+        widgets = {
+            "meeting_start": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "meeting_end": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+            "report_deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "agenda": forms.Textarea(attrs={"rows": 10}),
+            "related_parties": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["meeting_end"].required = True
+        self.helper = _NoTagHelper()
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+        else:
+            self.fields["year"].initial = timezone.localdate().year
+            self.fields["attendees"].initial = list(
+                User.objects.filter(
+                    is_active=True,
+                    groups__name__in=[Role.COMMITTEE_HEAD.value, Role.COMMITTEE_MEMBER.value, Role.SECRETARY.value,
+                                      Role.UNIT_HEAD.value],
+                ).values_list("pk", flat=True).distinct()
+            )
+            self.fields["units"].initial = list(Unit.objects.active().values_list("pk", flat=True))
+
+    def clean(self):
+        data = super().clean()
+        start, end, deadline = data.get("meeting_start"), data.get("meeting_end"), data.get("report_deadline")
+        if start and end and end <= start:
+            self.add_error("meeting_end", _("Thời gian kết thúc phải sau thời gian bắt đầu họp."))
+        if start and deadline and deadline >= timezone.localtime(start).date():
+            self.add_error("report_deadline", _("Hạn nộp báo cáo phải trước ngày họp."))
+        return data
+
+
+class CommentForm(forms.Form):
+    comment = forms.CharField(label=_("Ý kiến"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+
+
+class RequiredCommentForm(forms.Form):
+    comment = forms.CharField(
+        label=_("Lý do / nội dung cần sửa"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Hãy ghi rõ lý do trả lại.")},
+    )
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        if isinstance(data, (list, tuple)):
+            return [super(MultipleFileField, self).clean(d, initial) for d in data if d]
+        return [super().clean(data, initial)] if data else []
+
+
+class UnitReportForm(forms.Form):
+    """BM.HT.06.02: the seven sections of BM.HT.06.03 and supporting files."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    attachments = MultipleFileField(
+        label=_("Thêm tệp đính kèm (chọn được nhiều tệp)"), required=False,
+        help_text=_("PDF, Word, Excel, PowerPoint, ảnh PNG/JPG, ZIP, TXT/CSV; tối đa 10 MB mỗi tệp."),
+    )
+
+    def __init__(self, *args, report: UnitReport, **kwargs):
+        kwargs.setdefault("initial", {"version": report.version, **{name: getattr(report, name) for name, _l in REPORT_SECTIONS}})
+        super().__init__(*args, **kwargs)
+        for name, label in REPORT_SECTIONS:
+            self.fields[name] = forms.CharField(label=label, required=False, widget=forms.Textarea(attrs={"rows": 4}))
+        self.order_fields([name for name, _l in REPORT_SECTIONS] + ["attachments", "version"])
+        self.helper = _NoTagHelper()
+        self.helper.form_tag = False
+
+    def clean_attachments(self):
+        files = self.cleaned_data.get("attachments") or []
+        errors = []
+        for upload in files:
+            try:
+                validate_upload(upload)
+            except ValidationError as exc:
+                errors.extend(exc.messages)
+        if errors:
+            raise ValidationError(errors)
+        return files
+
+
+
 # === Part 2: consolidated report, minutes, signature, distribution, follow-up (owner: helper R2) ===
+
+from .models import MINUTES_TOPICS as _MINUTES_TOPICS, SECTION_FIELDS as _SECTION_FIELDS, MinutesAttendee as _MinutesAttendee
+
+_DT_WIDGET = {"type": "datetime-local"}
+
+
+class ConsolidatedReportForm(forms.Form):
+    """BM.HT.06.03. `version` is the row version the user loaded: a save from a stale page is refused."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, label in REPORT_SECTIONS:
+            self.fields[name] = forms.CharField(label=label, required=False, widget=forms.Textarea(attrs={"rows": 8}))
+        self.helper = _NoTagHelper()
+
+
+class MinutesContentForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    started_at = forms.DateTimeField(label=_("Bắt đầu lúc"), widget=forms.DateTimeInput(attrs=_DT_WIDGET, format="%Y-%m-%dT%H:%M"))
+    ended_at = forms.DateTimeField(label=_("Kết thúc lúc"), widget=forms.DateTimeInput(attrs=_DT_WIDGET, format="%Y-%m-%dT%H:%M"))
+    location = forms.CharField(label=_("Địa điểm"), max_length=255)
+    chair = forms.ModelChoiceField(label=_("Chủ trì"), queryset=User.objects.filter(is_active=True))
+    secretary = forms.ModelChoiceField(label=_("Thư ký cuộc họp"), queryset=User.objects.filter(is_active=True))
+    reports_summary = forms.CharField(label=_("Các báo cáo trình bày tại cuộc họp (người báo cáo, tóm tắt nội dung)"),
+                                      required=False, widget=forms.Textarea(attrs={"rows": 8}))
+    unit_reports_summary = forms.CharField(label=_("Báo cáo của các đơn vị"), required=False,
+                                           widget=forms.Textarea(attrs={"rows": 4}))
+    conclusions = forms.CharField(label=_("Kết luận chung (các yêu cầu cải tiến, nhu cầu thay đổi HTQLCL, nhu cầu nguồn lực)"),
+                                  required=False, widget=forms.Textarea(attrs={"rows": 6}))
+    recommendations = forms.CharField(label=_("Khuyến nghị đối với HTQLCL"), required=False,
+                                      widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for i, topic in enumerate(_MINUTES_TOPICS, start=1):
+            self.fields[f"topic_{i}"] = forms.CharField(label=f"{i}. {topic}", required=False,
+                                                        widget=forms.Textarea(attrs={"rows": 4, "class": "form-control"}))
+            self.fields[f"conclusion_{i}"] = forms.CharField(label=_("Kết luận của chủ trì"), required=False,
+                                                             widget=forms.Textarea(attrs={"rows": 4, "class": "form-control"}))
+        label = lambda u: " — ".join(p for p in [u.display_name, u.job_title] if p)  # noqa: E731
+        self.fields["chair"].label_from_instance = label
+        self.fields["secretary"].label_from_instance = label
+        self.helper = _NoTagHelper()
+
+    def topic_rows(self) -> list[tuple[int, str, forms.BoundField, forms.BoundField]]:
+        """The seven rows of the discussion table: topic, what was discussed, the chair's conclusion."""
+        return [(i, t, self[f"topic_{i}"], self[f"conclusion_{i}"]) for i, t in enumerate(_MINUTES_TOPICS, start=1)]
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("started_at"), data.get("ended_at")
+        if start and end and end <= start:
+            self.add_error("ended_at", _("Thời gian kết thúc phải sau thời gian bắt đầu."))
+        return data
+
+
+class _CompactRowForm(forms.Form):
+    """A formset row is a table row: Bootstrap classes on the bare widgets, labels in the table head."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field.widget, (forms.HiddenInput, forms.CheckboxInput)):
+                continue
+            css = "form-select form-select-sm" if isinstance(field.widget, forms.Select) else "form-control form-control-sm"
+            field.widget.attrs.setdefault("class", css)
+
+
+class MinutesAttendeeForm(_CompactRowForm):
+    id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    user = forms.ModelChoiceField(queryset=User.objects.all(), widget=forms.HiddenInput, required=False)
+    name = forms.CharField(label=_("Họ và tên"), max_length=150)
+    title = forms.CharField(label=_("Chức danh"), max_length=200, required=False)
+    # The initial matches the select's first option, so a blank extra row counts as unchanged.
+    presence = forms.ChoiceField(label=_("Tham dự"), choices=_MinutesAttendee.Presence.choices,
+                                 initial=_MinutesAttendee.Presence.PRESENT)
+    replaced_by = forms.CharField(label=_("Người thay thế"), max_length=200, required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("presence") == _MinutesAttendee.Presence.REPLACED and not (data.get("replaced_by") or "").strip():
+            self.add_error("replaced_by", _("Hãy ghi họ tên người được cử thay thế."))
+        return data
+
+
+class ReviewActionForm(_CompactRowForm):
+    id = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    description = forms.CharField(label=_("Hành động / kết luận cần thực hiện"), widget=forms.Textarea(attrs={"rows": 2}))
+    responsible_unit = forms.ModelChoiceField(label=_("Đơn vị chủ trì"), queryset=Unit.objects.active())
+    deadline = forms.DateField(label=_("Thời hạn"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+
+    def __init__(self, *args, kept_deadlines: dict | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.kept_deadlines = kept_deadlines or {}
+
+    def clean(self):
+        data = super().clean()
+        deadline = data.get("deadline")
+        # A revision copies actions whose deadline may have passed since; keeping it unchanged is allowed.
+        if deadline and deadline < timezone.localdate() and self.kept_deadlines.get(data.get("id")) != deadline:
+            self.add_error("deadline", _("Thời hạn hoàn thành không được ở trong quá khứ."))
+        return data
+
+
+MinutesAttendeeFormSet = forms.formset_factory(MinutesAttendeeForm, extra=1, can_delete=True)
+ReviewActionFormSet = forms.formset_factory(ReviewActionForm, extra=2, can_delete=True)
+
+
+class MinutesSignForm(forms.Form):
+    password = forms.CharField(label=_("Nhập lại mật khẩu để ký"), strip=False,
+                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+
+
+class MinutesRevisionForm(forms.Form):
+    reason = forms.CharField(label=_("Lý do sửa đổi"), widget=forms.Textarea(attrs={"rows": 3}),
+                             error_messages={"required": _("Hãy ghi lý do sửa đổi.")})
+
+
+def _validated_evidence(upload):
+    if upload:
+        validate_upload(upload)
+    return upload
+
+
+class ActionProgressForm(forms.Form):
+    note = forms.CharField(label=_("Nội dung tiến độ"), widget=forms.Textarea(attrs={"rows": 3}))
+    progress = forms.IntegerField(label=_("Tiến độ (%)"), min_value=0, max_value=99)
+    evidence_file = forms.FileField(label=_("Tệp bằng chứng (không bắt buộc)"), required=False)
+
+    def clean_evidence_file(self):
+        return _validated_evidence(self.cleaned_data.get("evidence_file"))
+
+
+class ActionCompleteForm(forms.Form):
+    evidence = forms.CharField(label=_("Bằng chứng / kết quả thực hiện"), widget=forms.Textarea(attrs={"rows": 3}),
+                               error_messages={"required": _("Hãy ghi bằng chứng / kết quả thực hiện.")})
+    evidence_file = forms.FileField(label=_("Tệp bằng chứng"), required=False)
+
+    def clean_evidence_file(self):
+        return _validated_evidence(self.cleaned_data.get("evidence_file"))
+
+
+class ActionDecisionForm(forms.Form):
+    note = forms.CharField(label=_("Lý do"), widget=forms.Textarea(attrs={"rows": 2}),
+                           error_messages={"required": _("Hãy ghi lý do.")})

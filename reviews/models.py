@@ -76,6 +76,7 @@ REVIEW_TRANSITIONS: dict[tuple[str, str], Role] = {
     (S.PENDING_APPROVAL, S.APPROVED): Role.COMMITTEE_HEAD,
     (S.PENDING_APPROVAL, S.RETURNED): Role.COMMITTEE_HEAD,
     (S.APPROVED, S.COLLECTING): Role.SECRETARY,  # issue the notice BM.HT.06.01
+    (S.APPROVED, S.DRAFT): Role.SECRETARY,  # change an approved plan before its notice; approved again
     (S.COLLECTING, S.PREPARING): Role.SECRETARY,  # close report collection
     (S.PREPARING, S.SIGNED): Role.COMMITTEE_HEAD,  # sign the minutes
     (S.SIGNED, S.CLOSED): Role.SECRETARY,  # all actions followed up
@@ -174,6 +175,32 @@ class Review(models.Model):
     @property
     def notice_issued(self) -> bool:
         return self.status in NOTICE_ISSUED_STATES
+
+    def next_step(self) -> tuple[str, str]:
+        """Who must act next, and what they must do: shown at the top of the review page."""
+        return NEXT_STEPS.get(self.status, ("", ""))
+
+
+# status -> (who acts, what they do)
+NEXT_STEPS: dict[str, tuple[str, str]] = {
+    S.DRAFT: (Role.SECRETARY.label, _("Hoàn thiện kế hoạch và trình Trưởng ban chỉ đạo ISO phê duyệt.")),
+    S.PENDING_APPROVAL: (Role.COMMITTEE_HEAD.label, _("Phê duyệt hoặc trả lại kế hoạch (ghi rõ ý kiến).")),
+    S.RETURNED: (Role.SECRETARY.label, _("Sửa kế hoạch theo ý kiến của Trưởng ban và trình lại.")),
+    S.APPROVED: (Role.SECRETARY.label, _("Phát hành thông báo họp (BM.HT.06.01) trước ít nhất 03 ngày làm việc.")),
+    S.COLLECTING: (
+        _("Lãnh đạo các đơn vị; Thư ký ISO"),
+        _("Các đơn vị nộp báo cáo BM.HT.06.02 đúng hạn; Thư ký ISO theo dõi và đóng thu báo cáo."),
+    ),
+    S.PREPARING: (
+        _("Thư ký ISO; Trưởng ban chỉ đạo ISO"),
+        _("Tổng hợp báo cáo (BM.HT.06.03), tiến hành họp, lập biên bản và trình Trưởng ban ký."),
+    ),
+    S.SIGNED: (
+        _("Lãnh đạo các đơn vị; Thư ký ISO"),
+        _("Triển khai các kết luận của cuộc họp; Thư ký ISO theo dõi và báo cáo Trưởng ban."),
+    ),
+    S.CLOSED: ("", _("Cuộc họp đã hoàn thành.")),
+}
 
 
 class UnitReportStatus(models.TextChoices):
@@ -336,9 +363,23 @@ class ConsolidatedReport(RetainedRecord):
         return [(name, label, getattr(self, name)) for name, label in REPORT_SECTIONS]
 
 
+CONSOLIDATED_TRANSITIONS: dict[tuple[str, str], Role] = {
+    ("draft", "final"): Role.SECRETARY,  # the secretary finalises BM.HT.06.03 before the meeting
+}
+
+
 class MinutesQuerySet(models.QuerySet):
     def current(self) -> "MinutesQuerySet":
         return self.exclude(status=Minutes.Status.SUPERSEDED)
+
+    def visible_to(self, user: User) -> "MinutesQuerySet":
+        """Oversight roles read every revision; others read signed minutes of reviews they may see."""
+        if not user.is_authenticated:
+            return self.none()
+        if user.has_role(*OVERSIGHT_ROLES):
+            return self
+        reviews = Review.objects.visible_to(user).values("pk")
+        return self.filter(review__in=reviews).exclude(status=Minutes.Status.DRAFT)
 
 
 class Minutes(RetainedRecord):
@@ -407,8 +448,11 @@ class Minutes(RetainedRecord):
         verbose_name_plural = _("biên bản họp xem xét")
         constraints = [
             models.UniqueConstraint(fields=["review", "revision"], name="uniq_minutes_revision"),
+            # A corrected revision keeps the number of the minutes it corrects; other minutes never share it.
             models.UniqueConstraint(
-                fields=["number_year", "number"], condition=Q(number__isnull=False), name="uniq_minutes_number_per_year"
+                fields=["number_year", "number", "revision"],
+                condition=Q(number__isnull=False),
+                name="uniq_minutes_number_per_year",
             ),
         ]
 
@@ -426,6 +470,14 @@ class Minutes(RetainedRecord):
             (i, MINUTES_TOPICS[i - 1], getattr(self, f"topic_{i}"), getattr(self, f"conclusion_{i}"))
             for i in range(1, 8)
         ]
+
+
+M = Minutes.Status
+# Signed minutes are never edited: a correction is a new revision whose signature supersedes the old one.
+MINUTES_TRANSITIONS: dict[tuple[str, str], Role] = {
+    (M.DRAFT, M.SIGNED): Role.COMMITTEE_HEAD,
+    (M.SIGNED, M.SUPERSEDED): Role.COMMITTEE_HEAD,  # by signing the revision that corrects them
+}
 
 
 class MinutesAttendee(models.Model):
@@ -474,7 +526,13 @@ class ReviewActionQuerySet(models.QuerySet):
             return self.none()
         if user.has_role(*OVERSIGHT_ROLES):
             return self
-        return self.filter(responsible_unit_id=user.unit_id) if user.unit_id else self.none()
+        if not user.has_role(Role.UNIT_HEAD) or not user.unit_id:
+            return self.none()
+        return self.filter(responsible_unit_id=user.unit_id)
+
+    def followed(self) -> "ReviewActionQuerySet":
+        """The actions in force: those of the signed (current) revision of the minutes."""
+        return self.filter(minutes__status=Minutes.Status.SIGNED)
 
     def open(self) -> "ReviewActionQuerySet":
         return self.filter(status__in=[A.OPEN, A.IN_PROGRESS])
@@ -495,6 +553,10 @@ class ReviewAction(models.Model):
     progress = models.PositiveSmallIntegerField(_("tiến độ (%)"), default=0)
     evidence = models.TextField(_("bằng chứng / kết quả"), blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
+    # The same action in the revision this one's minutes correct: its follow-up carries over on signing.
+    origin = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="successor"
+    )
     created_at = models.DateTimeField(default=timezone.now)
     version = models.PositiveIntegerField(default=1)
 

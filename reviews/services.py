@@ -1,4 +1,1125 @@
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.core.mail import EmailMessage
+from django.db import models, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from qms.errors import ServiceError, StaleEditError
+from qms.models import Organisation, User
+from qms.roles import Role
+from qms.services import audit_record, document_number_next, notification_send, reminder_claim, state_transition
+from qms.uploads import validate_upload
+from qms.workdays import add_working_days, previous_working_day
+
+from .ics import invitation_mime_part, review_invitation_ics
+from .models import (
+    EDITABLE_PLAN_STATES,
+    REVIEW_TRANSITIONS,
+    SECTION_FIELDS,
+    UNIT_REPORT_TRANSITIONS,
+    ReportAttachment,
+    Review,
+    ReviewStatus,
+    UnitReport,
+    UnitReportStatus,
+)
+
 # === Part 1: plan, approval, notice, unit reports, reminders (owner: helper R1) ===
+
+PLAN_FIELDS = [
+    "kind", "title", "year", "sequence", "meeting_start", "meeting_end", "location", "agenda",
+    "report_deadline", "report_recipient", "related_parties",
+]
+REPORT_EDITABLE_STATES = {UnitReportStatus.NOT_STARTED, UnitReportStatus.DRAFT, UnitReportStatus.RETURNED}
+
+
+def _fmt_date(day: dt.date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def _fmt_datetime(moment: dt.datetime) -> str:
+    return timezone.localtime(moment).strftime("%H:%M %d/%m/%Y")
+
+
+def users_with_role(role: Role, *, units: Iterable[int] | None = None) -> models.QuerySet[User]:
+    qs = User.objects.filter(groups__name=role.value, is_active=True)
+    if units is not None:
+        qs = qs.filter(unit_id__in=list(units))
+    return qs.distinct()
+
+
+def _require(actor: User, role: Role, perm: str) -> None:
+    """The role named by the transition table and the model permission granted to that role's group."""
+    if not (actor.is_authenticated and actor.has_role(role) and actor.has_perm(perm)):
+        raise PermissionDenied(_("Bạn không có quyền thực hiện thao tác này."))
+
+
+def _check_review_move(review: Review, to_state: str, action: str) -> Role:
+    role = REVIEW_TRANSITIONS.get((review.status, to_state))
+    if role is None:
+        raise ServiceError(
+            _("Không thể %(action)s khi cuộc họp đang ở trạng thái “%(state)s”.")
+            % {"action": action.lower(), "state": review.get_status_display()}
+        )
+    return role
+
+
+def _review_url(review: Review) -> str:
+    return reverse("reviews:detail", args=[review.pk])
+
+
+def _report_url(report: UnitReport) -> str:
+    return reverse("reviews:report_detail", args=[report.pk])
+
+
+def _check_plan_dates(data: Mapping[str, Any]) -> None:
+    start, end, deadline = data["meeting_start"], data.get("meeting_end"), data["report_deadline"]
+    if end is not None and end <= start:
+        raise ServiceError(_("Thời gian kết thúc phải sau thời gian bắt đầu họp."), field="meeting_end")
+    if deadline >= timezone.localtime(start).date():
+        raise ServiceError(_("Hạn nộp báo cáo phải trước ngày họp."), field="report_deadline")
+
+
+@transaction.atomic
+def review_plan_create(*, actor: User, data: Mapping[str, Any]) -> Review:
+    """Step 1: the secretary drafts the plan (periodic or extraordinary)."""
+    _require(actor, Role.SECRETARY, "reviews.plan_review")
+    _check_plan_dates(data)
+    review = Review.objects.create(created_by=actor, **{f: data[f] for f in PLAN_FIELDS if f in data})
+    review.units.set(data["units"])
+    review.attendees.set(data.get("attendees") or [])
+    audit_record(target=review, actor=actor, action=_("Lập kế hoạch họp xem xét"), to_state=review.status)
+    return review
+
+
+@transaction.atomic
+def review_plan_update(*, review: Review, actor: User, data: Mapping[str, Any], version: int) -> Review:
+    """Saves the plan only if nobody saved or moved it since `version` was loaded."""
+    _require(actor, Role.SECRETARY, "reviews.plan_review")
+    if review.status not in EDITABLE_PLAN_STATES:
+        raise ServiceError(_("Kế hoạch đã trình hoặc đã được phê duyệt nên không sửa được."))
+    _check_plan_dates(data)
+    fields = {f: data[f] for f in PLAN_FIELDS if f in data}
+    changed = Review.objects.filter(pk=review.pk, version=version, status__in=EDITABLE_PLAN_STATES).update(
+        **fields, version=models.F("version") + 1, updated_at=timezone.now()
+    )
+    if changed != 1:
+        raise StaleEditError(
+            _("Kế hoạch vừa được người khác sửa hoặc chuyển trạng thái sau khi bạn mở trang. Nội dung bạn nhập "
+              "vẫn còn trên biểu mẫu; hãy mở lại kế hoạch ở tab khác để xem bản mới nhất rồi nhập lại thay đổi.")
+        )
+    review.refresh_from_db()
+    review.units.set(data["units"])
+    review.attendees.set(data.get("attendees") or [])
+    audit_record(target=review, actor=actor, action=_("Sửa kế hoạch"))
+    return review
+
+
+@transaction.atomic
+def review_plan_submit(*, review: Review, actor: User) -> Review:
+    action = _("Trình phê duyệt kế hoạch")
+    role = _check_review_move(review, ReviewStatus.PENDING_APPROVAL, action)
+    _require(actor, role, "reviews.plan_review")
+    if not review.units.exists():
+        raise ServiceError(_("Kế hoạch chưa có đơn vị báo cáo nào."))
+    state_transition(instance=review, to_state=ReviewStatus.PENDING_APPROVAL, actor=actor, action=action)
+    notification_send(
+        recipients=users_with_role(Role.COMMITTEE_HEAD),
+        subject=_("Kế hoạch họp xem xét chờ phê duyệt: %(title)s") % {"title": review.title},
+        body=_("Thư ký ISO %(name)s đã trình kế hoạch; thời gian họp dự kiến %(when)s.")
+        % {"name": actor.display_name, "when": _fmt_datetime(review.meeting_start)},
+        url=_review_url(review),
+    )
+    return review
+
+
+@transaction.atomic
+def review_plan_approve(*, review: Review, actor: User, comment: str = "") -> Review:
+    action = _("Phê duyệt kế hoạch")
+    _require(actor, Role.COMMITTEE_HEAD, "reviews.approve_review")
+    _check_review_move(review, ReviewStatus.APPROVED, action)
+    state_transition(
+        instance=review, to_state=ReviewStatus.APPROVED, actor=actor, action=action, note=comment,
+        extra={"approved_by": actor, "approved_at": timezone.now(), "head_comment": comment},
+    )
+    notification_send(
+        recipients=users_with_role(Role.SECRETARY),
+        subject=_("Kế hoạch đã được phê duyệt: %(title)s") % {"title": review.title},
+        body=_("Hãy phát hành thông báo họp (BM.HT.06.01) đến thành phần tham dự."),
+        url=_review_url(review),
+    )
+    return review
+
+
+@transaction.atomic
+def review_plan_return(*, review: Review, actor: User, comment: str) -> Review:
+    action = _("Trả lại kế hoạch")
+    _require(actor, Role.COMMITTEE_HEAD, "reviews.approve_review")
+    if not (comment or "").strip():
+        raise ServiceError(_("Hãy ghi rõ lý do trả lại kế hoạch."), field="comment")
+    _check_review_move(review, ReviewStatus.RETURNED, action)
+    state_transition(
+        instance=review, to_state=ReviewStatus.RETURNED, actor=actor, action=action, note=comment,
+        extra={"head_comment": comment},
+    )
+    notification_send(
+        recipients=users_with_role(Role.SECRETARY),
+        subject=_("Kế hoạch bị trả lại để sửa: %(title)s") % {"title": review.title},
+        body=comment,
+        url=_review_url(review),
+    )
+    return review
+
+
+@transaction.atomic
+def review_plan_reopen(*, review: Review, actor: User) -> Review:
+    """An approved plan whose date must change (e.g. too close for the notice) goes back to draft and
+    needs approval again."""
+    action = _("Điều chỉnh kế hoạch đã duyệt")
+    role = _check_review_move(review, ReviewStatus.DRAFT, action)
+    _require(actor, role, "reviews.plan_review")
+    state_transition(instance=review, to_state=ReviewStatus.DRAFT, actor=actor, action=action,
+                     extra={"approved_by": None, "approved_at": None})
+    return review
+
+
+def review_notice_earliest_meeting_date(*, today: dt.date | None = None) -> dt.date:
+    return add_working_days(today or timezone.localdate(), Organisation.current().notice_lead_working_days)
+
+
+@transaction.atomic
+def review_notice_issue(*, review: Review, actor: User, today: dt.date | None = None) -> Review:
+    """Step 2: notice BM.HT.06.01, at least N working days before the meeting (QT.HT.06 §5.1). Opens the
+    collection of the units' reports BM.HT.06.02; the e-mail with the calendar invitation goes after commit."""
+    action = _("Phát hành thông báo họp")
+    _require(actor, Role.SECRETARY, "reviews.manage_review")
+    _check_review_move(review, ReviewStatus.COLLECTING, action)
+    today = today or timezone.localdate()
+    org = Organisation.current()
+    earliest = add_working_days(today, org.notice_lead_working_days)
+    if review.meeting_date < earliest:
+        raise ServiceError(
+            _("Cuộc họp phải được thông báo trước ít nhất %(n)d ngày làm việc: ngày họp sớm nhất có thể là %(date)s.")
+            % {"n": org.notice_lead_working_days, "date": _fmt_date(earliest)}
+        )
+    number = document_number_next(series="review-notice", year=today.year)
+    issued_at = timezone.now()
+    if today != timezone.localdate():  # a notice recorded for another day (demo data, back-filled records)
+        issued_at = timezone.make_aware(dt.datetime.combine(today, timezone.localtime(issued_at).time()))
+    state_transition(
+        instance=review, to_state=ReviewStatus.COLLECTING, actor=actor, action=action,
+        note=_("Số %(number)02d/%(symbol)s") % {"number": number, "symbol": org.notice_symbol},
+        extra={"notice_number": number, "notice_year": today.year, "notice_issued_at": issued_at,
+               "notice_issued_by": actor},
+    )
+    units = list(review.units.all())
+    UnitReport.objects.bulk_create([UnitReport(review=review, unit=unit) for unit in units], ignore_conflicts=True)
+    reports = {r.unit_id: r for r in review.unit_reports.all()}
+    heads = users_with_role(Role.UNIT_HEAD, units=[u.pk for u in units])
+    for unit in units:
+        notification_send(
+            recipients=[h for h in heads if h.unit_id == unit.pk],
+            subject=_("Đề nghị nộp báo cáo thực hiện HTQLCL (BM.HT.06.02) trước ngày %(date)s")
+            % {"date": _fmt_date(review.report_deadline)},
+            body=_("Cuộc họp: %(title)s, %(when)s tại %(where)s. Báo cáo nộp về: %(to)s.")
+            % {"title": review.title, "when": _fmt_datetime(review.meeting_start), "where": review.location,
+               "to": review.report_recipient},
+            url=reverse("reviews:report_edit", args=[reports[unit.pk].pk]),
+        )
+    notification_send(
+        recipients=review.attendees.all(),
+        subject=_("Thông báo họp xem xét của lãnh đạo: %(title)s") % {"title": review.title},
+        body=_("Thời gian: %(when)s. Địa điểm: %(where)s.")
+        % {"when": _fmt_datetime(review.meeting_start), "where": review.location},
+        url=_review_url(review),
+        email=False,  # the e-mail is the notice itself, with its calendar invitation
+    )
+    from .tasks import review_notice_send
+
+    transaction.on_commit(lambda: review_notice_send.delay(review.pk))
+    return review
+
+
+def review_notice_emails_send(*, review_id: int) -> int:
+    """E-mails notice BM.HT.06.01 with an .ics invitation to each attendee once, however often it runs."""
+    review = Review.objects.filter(pk=review_id, notice_number__isnull=False).first()
+    if review is None:
+        return 0
+    org = Organisation.current()
+    attendees = list(review.attendees.exclude(email="").order_by("pk"))
+    context = {"review": review, "org": org, "attendees": attendees, "units": list(review.units.all()),
+               "site_url": settings.SITE_URL, "url": _review_url(review)}
+    subject = _("Thông báo số %(number)02d/%(symbol)s: %(title)s") % {
+        "number": review.notice_number, "symbol": org.notice_symbol, "title": review.title}
+    body = render_to_string("emails/review_notice.txt", context)
+    ics = review_invitation_ics(review=review, attendees=attendees, organiser_name=org.committee_name)
+    sent = 0
+    for user in attendees:
+        if not reminder_claim(f"review:{review.pk}:notice-mail:{user.pk}"):
+            continue
+        message = EmailMessage(subject, body, to=[user.email])
+        message.attach(invitation_mime_part(ics))
+        message.send()
+        sent += 1
+    return sent
+
+
+def _require_report_editor(actor: User, report: UnitReport) -> None:
+    _require(actor, Role.UNIT_HEAD, "reviews.submit_unit_report")
+    if actor.unit_id != report.unit_id:
+        raise PermissionDenied(_("Chỉ lãnh đạo của đơn vị này mới được soạn và nộp báo cáo."))
+
+
+def _lock_open_review(report: UnitReport) -> Review:
+    # Locked so that closing the collection waits for a submission in progress (and vice versa).
+    review = Review.objects.select_for_update().get(pk=report.review_id)
+    if review.status != ReviewStatus.COLLECTING:
+        closed = review.collection_closed_at
+        raise ServiceError(
+            _("Thư ký ISO đã đóng thu báo cáo%(at)s; báo cáo không thể lưu hay nộp nữa. Nội dung bạn vừa nhập vẫn "
+              "còn trên biểu mẫu: hãy sao lưu và liên hệ Thư ký ISO.")
+            % {"at": (" " + _("lúc %(t)s") % {"t": _fmt_datetime(closed)}) if closed else ""}
+        )
+    return review
+
+
+def _validate_files(files: Sequence[UploadedFile]) -> None:
+    errors = []
+    for upload in files:
+        try:
+            validate_upload(upload)
+        except ValidationError as exc:
+            errors.extend(exc.messages)
+    if errors:
+        raise ServiceError(" ".join(errors), field="attachments")
+
+
+@transaction.atomic
+def unit_report_save(
+    *,
+    report: UnitReport,
+    actor: User,
+    data: Mapping[str, str],
+    version: int,
+    files: Sequence[UploadedFile] = (),
+    submit: bool = False,
+    now: dt.datetime | None = None,
+) -> UnitReport:
+    """Step 3: the unit head saves BM.HT.06.02 as a draft or submits it; late if after the deadline."""
+    _require_report_editor(actor, report)
+    review = _lock_open_review(report)
+    if report.status not in REPORT_EDITABLE_STATES:
+        raise ServiceError(_("Báo cáo đã nộp. Chỉ sửa được khi Thư ký ISO trả lại để bổ sung."))
+    _validate_files(files)
+    sections = {f: (data.get(f) or "").strip() for f in SECTION_FIELDS}
+    if submit:
+        missing = [str(f.verbose_name) for f in UnitReport._meta.fields if f.name in SECTION_FIELDS and not sections[f.name]]
+        if missing:
+            raise ServiceError(_("Hãy điền đủ các mục trước khi nộp: %(list)s") % {"list": "; ".join(missing)})
+    now = now or timezone.now()
+    changed = UnitReport.objects.filter(pk=report.pk, version=version, status=report.status).update(
+        **sections, updated_by=actor, updated_at=now, version=models.F("version") + 1
+    )
+    if changed != 1:
+        raise StaleEditError(
+            _("Báo cáo vừa được người khác lưu sau khi bạn mở trang. Nội dung bạn nhập vẫn còn trên biểu mẫu; "
+              "hãy mở lại báo cáo ở tab khác để xem bản mới nhất.")
+        )
+    report.refresh_from_db()
+    for upload in files:
+        ReportAttachment.objects.create(
+            report=report, file=upload, original_name=upload.name[:255], size=upload.size, uploaded_by=actor
+        )
+    if submit:
+        late = timezone.localtime(now).date() > review.report_deadline
+        to = UnitReportStatus.SUBMITTED
+        if (report.status, to) not in UNIT_REPORT_TRANSITIONS:
+            raise ServiceError(_("Báo cáo không ở trạng thái có thể nộp."))
+        state_transition(
+            instance=report, to_state=to, actor=actor,
+            action=_("Nộp báo cáo (muộn)") if late else _("Nộp báo cáo"),
+            extra={"submitted_at": now, "submitted_by": actor, "is_late": late},
+        )
+        notification_send(
+            recipients=users_with_role(Role.SECRETARY),
+            subject=_("%(unit)s đã nộp báo cáo%(late)s: %(title)s")
+            % {"unit": report.unit.name, "late": _(" (muộn)") if late else "", "title": review.title},
+            url=_report_url(report),
+            email=False,
+        )
+    elif report.status == UnitReportStatus.NOT_STARTED:
+        state_transition(instance=report, to_state=UnitReportStatus.DRAFT, actor=actor, action=_("Bắt đầu soạn báo cáo"))
+    return report
+
+
+@transaction.atomic
+def unit_report_attachment_delete(*, attachment: ReportAttachment, actor: User) -> None:
+    report = attachment.report
+    _require_report_editor(actor, report)
+    _lock_open_review(report)
+    if report.status not in REPORT_EDITABLE_STATES:
+        raise ServiceError(_("Báo cáo đã nộp nên không xóa được tệp đính kèm."))
+    name = attachment.original_name
+    stored = attachment.file.name
+    storage = attachment.file.storage
+    attachment.delete()
+    audit_record(target=report, actor=actor, action=_("Xóa tệp đính kèm"), note=name)
+    transaction.on_commit(lambda: storage.delete(stored))
+
+
+@transaction.atomic
+def unit_report_return(*, report: UnitReport, actor: User, comment: str) -> UnitReport:
+    action = _("Trả lại báo cáo để bổ sung")
+    _require(actor, Role.SECRETARY, "reviews.manage_review")
+    if not (comment or "").strip():
+        raise ServiceError(_("Hãy ghi rõ nội dung cần bổ sung khi trả lại báo cáo."), field="comment")
+    _lock_open_review(report)
+    if (report.status, UnitReportStatus.RETURNED) not in UNIT_REPORT_TRANSITIONS:
+        raise ServiceError(_("Chỉ trả lại được báo cáo đã nộp."))
+    state_transition(instance=report, to_state=UnitReportStatus.RETURNED, actor=actor, action=action, note=comment,
+                     extra={"return_comment": comment})
+    notification_send(
+        recipients=users_with_role(Role.UNIT_HEAD, units=[report.unit_id]),
+        subject=_("Báo cáo của đơn vị được trả lại để bổ sung: %(title)s") % {"title": report.review.title},
+        body=comment,
+        url=reverse("reviews:report_edit", args=[report.pk]),
+    )
+    return report
+
+
+@transaction.atomic
+def review_collection_close(*, review: Review, actor: User) -> Review:
+    """The secretary stops accepting unit reports and prepares the consolidated report (BM.HT.06.03)."""
+    action = _("Đóng thu báo cáo")
+    _require(actor, Role.SECRETARY, "reviews.manage_review")
+    _check_review_move(review, ReviewStatus.PREPARING, action)
+    missing = list(review.unit_reports.exclude(status=UnitReportStatus.SUBMITTED).select_related("unit"))
+    note = _("Chưa nộp: %(units)s") % {"units": ", ".join(r.unit.name for r in missing)} if missing else ""
+    state_transition(instance=review, to_state=ReviewStatus.PREPARING, actor=actor, action=action, note=note,
+                     extra={"collection_closed_at": timezone.now()})
+    if missing:
+        notification_send(
+            recipients=users_with_role(Role.UNIT_HEAD, units=[r.unit_id for r in missing]),
+            subject=_("Đã đóng thu báo cáo: %(title)s") % {"title": review.title},
+            body=_("Đơn vị chưa nộp báo cáo trước khi Thư ký ISO đóng thu báo cáo; hãy trình bày trực tiếp tại cuộc họp."),
+            url=_review_url(review),
+        )
+    notification_send(
+        recipients=users_with_role(Role.COMMITTEE_HEAD),
+        subject=_("Đã đóng thu báo cáo, chuẩn bị họp: %(title)s") % {"title": review.title},
+        body=note,
+        url=_review_url(review),
+        email=False,
+    )
+    return review
+
+
+def _remind(key: str, *, recipients: Iterable[User], subject: str, body: str, url: str) -> int:
+    # The claim and the inbox rows commit together: a failed send frees the key for the next sweep.
+    with transaction.atomic():
+        if not reminder_claim(key):
+            return 0
+        notification_send(recipients=recipients, subject=subject, body=body, url=url)
+    return 1
+
+
+def review_reminders_send(*, today: dt.date | None = None) -> int:
+    """Step 4, the daily sweep: reports due soon or overdue (unit heads), all reports in or deadline passed
+    (secretary), the meeting tomorrow (attendees). Each reminder goes once, even if sweeps overlap."""
+    today = today or timezone.localdate()
+    lead = Organisation.current().report_reminder_working_days
+    sent = 0
+    collecting = Review.objects.filter(status=ReviewStatus.COLLECTING).prefetch_related("unit_reports__unit")
+    for review in collecting:
+        reports = list(review.unit_reports.all())
+        waiting = [r for r in reports if r.status != UnitReportStatus.SUBMITTED]
+        due_from = add_working_days(review.report_deadline, -lead)
+        deadline = _fmt_date(review.report_deadline)
+        for report in waiting:
+            heads = users_with_role(Role.UNIT_HEAD, units=[report.unit_id])
+            url = reverse("reviews:report_edit", args=[report.pk])
+            if due_from <= today <= review.report_deadline:
+                sent += _remind(
+                    f"review:{review.pk}:report-due:{report.unit_id}", recipients=heads, url=url,
+                    subject=_("Nhắc nộp báo cáo HTQLCL trước ngày %(date)s") % {"date": deadline},
+                    body=_("Cuộc họp: %(title)s.") % {"title": review.title},
+                )
+            elif today > review.report_deadline:
+                sent += _remind(
+                    f"review:{review.pk}:report-overdue:{report.unit_id}", recipients=heads, url=url,
+                    subject=_("Báo cáo HTQLCL đã quá hạn nộp (%(date)s)") % {"date": deadline},
+                    body=_("Cuộc họp: %(title)s. Hãy nộp báo cáo ngay.") % {"title": review.title},
+                )
+        secretaries = users_with_role(Role.SECRETARY)
+        if reports and not waiting:
+            sent += _remind(
+                f"review:{review.pk}:secretary:all-in", recipients=secretaries, url=_review_url(review),
+                subject=_("Các đơn vị đã nộp đủ báo cáo: %(title)s") % {"title": review.title},
+                body=_("Có thể đóng thu báo cáo và tổng hợp (BM.HT.06.03)."),
+            )
+        elif waiting and today > review.report_deadline:
+            sent += _remind(
+                f"review:{review.pk}:secretary:deadline-passed", recipients=secretaries, url=_review_url(review),
+                subject=_("Đã quá hạn nộp báo cáo: %(title)s") % {"title": review.title},
+                body=_("Chưa nộp: %(units)s") % {"units": ", ".join(r.unit.name for r in waiting)},
+            )
+    upcoming = Review.objects.filter(
+        status__in=[ReviewStatus.COLLECTING, ReviewStatus.PREPARING],
+        meeting_start__date__gt=today, meeting_start__date__lte=today + dt.timedelta(days=31),
+    ).prefetch_related("attendees")
+    for review in upcoming:
+        if previous_working_day(review.meeting_date) != today:
+            continue
+        for user in review.attendees.all():
+            sent += _remind(
+                f"review:{review.pk}:meeting-eve:{user.pk}", recipients=[user], url=_review_url(review),
+                subject=_("Nhắc lịch họp xem xét của lãnh đạo: %(when)s") % {"when": _fmt_datetime(review.meeting_start)},
+                body=_("%(title)s, tại %(where)s.") % {"title": review.title, "where": review.location},
+            )
+    return sent
+
 
 
 # === Part 2: consolidated report, minutes, signature, distribution, follow-up (owner: helper R2) ===
+
+# Imports of Part 2 stay in this section so the two parts can be edited independently.
+import hashlib as _hashlib
+import json as _json
+
+from django.conf import settings as _settings
+from django.core.files.uploadedfile import UploadedFile as _UploadedFile
+from django.db import transaction as _tx
+from django.db.models import F as _F
+from django.urls import reverse as _reverse
+from django.utils import timezone as _tz
+from django.utils.translation import gettext as _g
+
+from qms.errors import ServiceError as _ServiceError, StaleEditError as _StaleEditError
+from qms.models import Organisation as _Organisation, User as _User
+from qms.roles import Role as _Role
+from qms.services import (
+    audit_record as _audit_record,
+    check_transition as _check_transition,
+    document_number_next as _document_number_next,
+    notification_send as _notification_send,
+    reminder_claim as _reminder_claim,
+    state_transition as _state_transition,
+)
+
+from .models import (
+    ACTION_TRANSITIONS,
+    CONSOLIDATED_TRANSITIONS,
+    MINUTES_TRANSITIONS,
+    REVIEW_TRANSITIONS,
+    SECTION_FIELDS,
+    ActionStatus,
+    ActionUpdate,
+    ConsolidatedReport,
+    Delivery,
+    Minutes,
+    MinutesAttendee,
+    Review,
+    ReviewAction,
+    ReviewStatus,
+    UnitReport,
+    UnitReportStatus,
+)
+
+CONSOLIDATE_STATES = {ReviewStatus.COLLECTING, ReviewStatus.PREPARING}  # collecting: preview only
+MINUTES_STATES = {ReviewStatus.PREPARING, ReviewStatus.SIGNED}  # signed: corrections by revision
+MINUTES_CONTENT_FIELDS = [
+    "location", "reports_summary", "unit_reports_summary",
+    *[f"topic_{i}" for i in range(1, 8)], *[f"conclusion_{i}" for i in range(1, 8)],
+    "conclusions", "recommendations",
+]
+MINUTES_SERIES = "review-minutes"
+
+
+def _p2_require(user: _User, perm: str) -> None:
+    if not user.has_perm(f"reviews.{perm}"):
+        raise _ServiceError(_g("Bạn không có quyền thực hiện thao tác này."))
+
+
+def _p2_save_versioned(instance, *, version: int, actor: _User, values: dict) -> None:
+    """One conditional UPDATE ... WHERE version = the one the user loaded: a stale form writes nothing."""
+    changed = type(instance)._default_manager.filter(pk=instance.pk, version=version).update(
+        **values, updated_by=actor, updated_at=_tz.now(), version=_F("version") + 1
+    )
+    if changed != 1:
+        raise _StaleEditError(
+            _g("Báo cáo đã được người khác sửa sau khi bạn mở trang. Nội dung của bạn chưa được lưu: "
+               "hãy sao chép lại, tải lại trang rồi sửa tiếp.")
+            if isinstance(instance, ConsolidatedReport)
+            else _g("Biên bản đã được người khác sửa sau khi bạn mở trang. Nội dung của bạn chưa được lưu: "
+                    "hãy sao chép lại, tải lại trang rồi sửa tiếp.")
+        )
+    instance.refresh_from_db()
+
+
+# --- Status of the previous review's actions: the first input of the next review (ISO 9001 9.3.2 a) ---
+
+def previous_review(review: Review) -> Review | None:
+    return (
+        Review.objects.filter(meeting_start__lt=review.meeting_start, minutes__status=Minutes.Status.SIGNED)
+        .exclude(pk=review.pk).order_by("-meeting_start").first()
+    )
+
+
+def previous_actions_summary(review: Review) -> str:
+    previous = previous_review(review)
+    if previous is None:
+        return _g("Không có hành động nào từ cuộc họp xem xét trước.")
+    actions = ReviewAction.objects.followed().filter(review=previous).select_related("responsible_unit")
+    lines = [_g("Tình trạng các hành động từ cuộc họp xem xét trước (%(title)s, %(date)s):")
+             % {"title": previous.title, "date": previous.meeting_date.strftime("%d/%m/%Y")}]
+    for action in actions:
+        lines.append(
+            _g("- %(desc)s (%(unit)s, hạn %(deadline)s): %(status)s, %(progress)s%%")
+            % {"desc": action.description, "unit": action.responsible_unit, "deadline": action.deadline.strftime("%d/%m/%Y"),
+               "status": action.get_status_display(), "progress": action.progress}
+        )
+    if len(lines) == 1:
+        lines.append(_g("- Cuộc họp trước không giao hành động nào."))
+    return "\n".join(lines)
+
+
+# --- Step 5: the consolidated report BM.HT.06.03 ---
+
+def _p2_consolidated_sections(review: Review) -> dict[str, str]:
+    reports = list(
+        UnitReport.objects.filter(review=review, status=UnitReportStatus.SUBMITTED).select_related("unit")
+        .order_by("unit__order", "unit__name")
+    )
+    values = {}
+    for name in SECTION_FIELDS:
+        blocks = [f"{r.unit.name}:\n{getattr(r, name).strip()}" for r in reports if getattr(r, name).strip()]
+        values[name] = "\n\n".join(blocks)
+    previous = previous_actions_summary(review)
+    values["s1_general"] = previous + ("\n\n" + values["s1_general"] if values["s1_general"] else "")
+    return values
+
+
+@_tx.atomic
+def consolidated_report_generate(*, review: Review, actor: _User, regenerate: bool = False) -> ConsolidatedReport:
+    """Pre-fill the seven sections from the submitted unit reports. Regenerating overwrites the
+    secretary's edits, so it only happens when asked for explicitly."""
+    _p2_require(actor, "manage_review")
+    review = Review.objects.select_for_update().get(pk=review.pk)
+    if review.status not in CONSOLIDATE_STATES:
+        raise _ServiceError(_g("Chỉ tổng hợp báo cáo khi đang thu hoặc đã đóng thu báo cáo đơn vị."))
+    report = ConsolidatedReport.objects.filter(review=review).first()
+    if report is not None and not regenerate:
+        raise _ServiceError(_g("Báo cáo tổng hợp đã có. Muốn tạo lại từ báo cáo đơn vị, hãy chọn “Tạo lại”."))
+    if report is not None and report.status == ConsolidatedReport.Status.FINAL:
+        raise _ServiceError(_g("Báo cáo tổng hợp đã hoàn thiện, không thể tạo lại."))
+    values = _p2_consolidated_sections(review)
+    if report is None:
+        report = ConsolidatedReport.objects.create(review=review, updated_by=actor, **values)
+        _audit_record(target=report, actor=actor, action=_g("Tạo báo cáo tổng hợp"), to_state=report.status)
+    else:
+        ConsolidatedReport.objects.filter(pk=report.pk).update(
+            **values, updated_by=actor, updated_at=_tz.now(), version=_F("version") + 1
+        )
+        report.refresh_from_db()
+        _audit_record(target=report, actor=actor, action=_g("Tạo lại báo cáo tổng hợp từ báo cáo đơn vị"))
+    return report
+
+
+@_tx.atomic
+def consolidated_report_save(*, report: ConsolidatedReport, actor: _User, version: int, data: dict) -> ConsolidatedReport:
+    _p2_require(actor, "manage_review")
+    if report.status != ConsolidatedReport.Status.DRAFT:
+        raise _ServiceError(_g("Báo cáo tổng hợp đã hoàn thiện, không thể sửa."))
+    _p2_save_versioned(report, version=version, actor=actor, values={f: data.get(f, "") for f in SECTION_FIELDS})
+    _audit_record(target=report, actor=actor, action=_g("Sửa báo cáo tổng hợp"))
+    return report
+
+
+@_tx.atomic
+def consolidated_report_finalise(*, report: ConsolidatedReport, actor: _User) -> ConsolidatedReport:
+    _p2_require(actor, "manage_review")
+    _check_transition(CONSOLIDATED_TRANSITIONS, report.status, ConsolidatedReport.Status.FINAL)
+    if report.review.status not in CONSOLIDATE_STATES:
+        raise _ServiceError(_g("Cuộc họp không còn ở giai đoạn chuẩn bị."))
+    if report.review.status != ReviewStatus.PREPARING:
+        raise _ServiceError(_g("Hãy đóng thu báo cáo đơn vị trước khi hoàn thiện báo cáo tổng hợp."))
+    _state_transition(instance=report, to_state=ConsolidatedReport.Status.FINAL, actor=actor,
+                      action=_g("Hoàn thiện báo cáo tổng hợp"), extra={"finalised_at": _tz.now()})
+    return report
+
+
+# --- Step 6: the minutes ---
+
+def _p2_default_chair(review: Review) -> _User | None:
+    if review.approved_by_id:
+        return review.approved_by
+    return _User.objects.filter(groups__name=_Role.COMMITTEE_HEAD.value, is_active=True).order_by("pk").first()
+
+
+@_tx.atomic
+def minutes_create(*, review: Review, actor: _User) -> Minutes:
+    """Open the minutes on the organisation's form, pre-filled from the plan and the reports."""
+    _p2_require(actor, "manage_review")
+    review = Review.objects.select_for_update().get(pk=review.pk)
+    if review.status != ReviewStatus.PREPARING:
+        raise _ServiceError(_g("Chỉ lập biên bản khi đã đóng thu báo cáo và đang chuẩn bị họp."))
+    existing = review.minutes.first()
+    if existing is not None:
+        return existing
+    report = ConsolidatedReport.objects.filter(review=review).first()
+    submitted = UnitReport.objects.filter(review=review, status=UnitReportStatus.SUBMITTED).select_related("unit")
+    minutes = Minutes.objects.create(
+        review=review,
+        form_code=_Organisation.current().minutes_form,
+        started_at=review.meeting_start,
+        ended_at=review.meeting_end,
+        location=review.location,
+        chair=_p2_default_chair(review),
+        secretary=actor,
+        # An outline for the secretary to summarise; the full text stays in BM.HT.06.03.
+        reports_summary=(
+            _g("Thư ký ISO trình bày báo cáo tổng hợp (BM.HT.06.03) về:") + "\n"
+            + "\n".join(f"- {label}: " for _n, label, _t in report.sections())
+            if report else ""
+        ),
+        unit_reports_summary="\n".join(
+            _g("- %(unit)s: đã nộp báo cáo (BM.HT.06.02).") % {"unit": r.unit.name} for r in submitted
+        ),
+        topic_1=previous_actions_summary(review),
+        updated_by=actor,
+    )
+    MinutesAttendee.objects.bulk_create(
+        MinutesAttendee(minutes=minutes, user=u, name=u.display_name, title=u.job_title)
+        for u in review.attendees.order_by("pk")
+    )
+    _audit_record(target=minutes, actor=actor, action=_g("Lập biên bản"), to_state=minutes.status)
+    return minutes
+
+
+def _p2_minutes_editable(minutes: Minutes) -> None:
+    if minutes.is_locked:
+        raise _ServiceError(_g("Biên bản đã ký, không thể sửa; hãy tạo bản sửa đổi."))
+    if minutes.review.status not in MINUTES_STATES:
+        raise _ServiceError(_g("Cuộc họp xem xét đã hoàn thành, không thể sửa biên bản."))
+
+
+@_tx.atomic
+def minutes_save(
+    *, minutes: Minutes, actor: _User, version: int, data: dict, attendance: list[dict], actions: list[dict],
+    today=None,
+) -> Minutes:
+    """Save the draft: content, who attended, and the actions decided. `attendance` and `actions` rows
+    carry the id of an existing row or none for a new one; rows missing from the lists are removed."""
+    _p2_require(actor, "manage_review")
+    _p2_minutes_editable(minutes)
+    today = today or _tz.localdate()  # `today`: the demo records past meetings
+    for row in actions:
+        if row["deadline"] < today and not (row.get("id") and _p2_unchanged_deadline(row)):
+            raise _ServiceError(_g("Thời hạn hoàn thành không được ở trong quá khứ."), field="deadline")
+    values = {f: data.get(f, "") for f in MINUTES_CONTENT_FIELDS}
+    values.update({k: data.get(k) for k in ("started_at", "ended_at", "chair", "secretary")})
+    _p2_save_versioned(minutes, version=version, actor=actor, values=values)
+    _p2_sync_rows(MinutesAttendee, minutes.attendance.all(), attendance, {"minutes": minutes},
+                  ["user", "name", "title", "presence", "replaced_by"])
+    _p2_sync_rows(ReviewAction, minutes.actions.all(), actions, {"minutes": minutes, "review": minutes.review},
+                  ["description", "responsible_unit", "deadline"])
+    _audit_record(target=minutes, actor=actor, action=_g("Sửa biên bản"))
+    return minutes
+
+
+def _p2_unchanged_deadline(row: dict) -> bool:
+    """A copied action of a revision may keep its original (now past) deadline."""
+    return ReviewAction.objects.filter(pk=row["id"], deadline=row["deadline"]).exists()
+
+
+def _p2_sync_rows(model, existing_qs, rows: list[dict], fixed: dict, fields: list[str]) -> None:
+    existing = {obj.pk: obj for obj in existing_qs}
+    kept = set()
+    for row in rows:
+        obj = existing.get(row.get("id")) if row.get("id") else None
+        if obj is None:
+            obj = model(**fixed)
+        for f in fields:
+            setattr(obj, f, row.get(f) if row.get(f) is not None else ("" if f not in ("user",) else None))
+        obj.save()
+        kept.add(obj.pk)
+    stale = [pk for pk in existing if pk not in kept]
+    if stale:
+        model.objects.filter(pk__in=stale).delete()
+
+
+def minutes_canonical_content(minutes: Minutes) -> str:
+    """The exact text the chair signs: every content field, the attendance and the actions, as JSON
+    with sorted keys so the same content always gives the same bytes."""
+    def when(value):
+        return _tz.localtime(value).isoformat() if value else None
+
+    def person(user):
+        return {"id": user.pk, "name": user.display_name} if user else None
+
+    content = {
+        "review": minutes.review_id,
+        "form_code": minutes.form_code,
+        "revision": minutes.revision,
+        "supersedes": minutes.supersedes_id,
+        "correction_reason": minutes.correction_reason,
+        "number": minutes.number,
+        "number_year": minutes.number_year,
+        "started_at": when(minutes.started_at),
+        "ended_at": when(minutes.ended_at),
+        "chair": person(minutes.chair),
+        "secretary": person(minutes.secretary),
+        **{f: getattr(minutes, f) for f in MINUTES_CONTENT_FIELDS},
+        "attendance": [
+            {"user": a.user_id, "name": a.name, "title": a.title, "presence": a.presence, "replaced_by": a.replaced_by}
+            for a in minutes.attendance.order_by("pk")
+        ],
+        "actions": [
+            {"description": a.description, "unit": a.responsible_unit_id, "unit_name": a.responsible_unit.name,
+             "deadline": a.deadline.isoformat()}
+            for a in minutes.actions.select_related("responsible_unit").order_by("pk")
+        ],
+    }
+    return _json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def minutes_sha256(minutes: Minutes) -> str:
+    return _hashlib.sha256(minutes_canonical_content(minutes).encode("utf-8")).hexdigest()
+
+
+def minutes_signature_valid(minutes: Minutes) -> bool | None:
+    """None when unsigned; else whether the content still hashes to what was signed."""
+    if not minutes.signed_sha256:
+        return None
+    return minutes_sha256(minutes) == minutes.signed_sha256
+
+
+def _p2_minutes_check_complete(minutes: Minutes) -> None:
+    missing = []
+    if not minutes.started_at or not minutes.ended_at:
+        missing.append(_g("thời gian bắt đầu và kết thúc"))
+    if not minutes.location:
+        missing.append(_g("địa điểm"))
+    if not minutes.chair_id or not minutes.secretary_id:
+        missing.append(_g("chủ trì và thư ký"))
+    if not minutes.attendance.filter(presence__in=["present", "replaced"]).exists():
+        missing.append(_g("thành phần tham dự"))
+    if not minutes.conclusions.strip():
+        missing.append(_g("kết luận"))
+    if missing:
+        raise _ServiceError(_g("Biên bản chưa đủ nội dung để ký: thiếu %(fields)s.") % {"fields": ", ".join(missing)})
+
+
+@_tx.atomic
+def minutes_sign(*, minutes: Minutes, actor: _User, password: str, now=None) -> Minutes:
+    """The chair signs in the browser after re-entering their password. The number is given now."""
+    _p2_require(actor, "sign_minutes")
+    if not password or not actor.check_password(password):
+        raise _ServiceError(_g("Mật khẩu không đúng. Biên bản chưa được ký."), field="password")
+    _check_transition(MINUTES_TRANSITIONS, minutes.status, Minutes.Status.SIGNED)
+    _p2_minutes_check_complete(minutes)
+    review = Review.objects.select_for_update().get(pk=minutes.review_id)
+    old = minutes.supersedes
+    if old is None and review.status != ReviewStatus.PREPARING:
+        raise _ServiceError(_g("Cuộc họp không ở trạng thái chờ ký biên bản."))
+    if old is not None and old.status != Minutes.Status.SIGNED:
+        raise _ServiceError(_g("Bản biên bản được sửa đổi không còn hiệu lực."))
+    now = now or _tz.now()
+    if old is not None:
+        number, year = old.number, old.number_year
+    else:
+        year = _tz.localtime(now).year
+        number = _document_number_next(series=MINUTES_SERIES, year=year)
+    # The number is part of the signed content, so it is written before the content is hashed.
+    changed = Minutes.objects.filter(pk=minutes.pk, version=minutes.version, status=Minutes.Status.DRAFT).update(
+        number=number, number_year=year
+    )
+    if changed != 1:
+        raise _StaleEditError(_g("Biên bản vừa được người khác sửa. Hãy đọc lại trước khi ký."))
+    minutes.refresh_from_db()
+    content = minutes_canonical_content(minutes)
+    digest = _hashlib.sha256(content.encode("utf-8")).hexdigest()
+    _state_transition(
+        instance=minutes, to_state=Minutes.Status.SIGNED, actor=actor, action=_g("Ký biên bản"),
+        note=f"SHA-256: {digest}",
+        extra={"signed_by": actor, "signed_at": now, "signed_sha256": digest, "signed_content": content},
+    )
+    if old is not None:
+        _state_transition(instance=old, to_state=Minutes.Status.SUPERSEDED, actor=actor,
+                          action=_g("Thay thế bởi bản sửa đổi %(n)s") % {"n": minutes.revision})
+        _p2_actions_carry_over(minutes)
+    else:
+        _check_transition(REVIEW_TRANSITIONS, review.status, ReviewStatus.SIGNED)
+        _state_transition(instance=review, to_state=ReviewStatus.SIGNED, actor=actor, action=_g("Ký biên bản họp"))
+    minutes_id = minutes.pk
+    _tx.on_commit(lambda: _p2_enqueue_distribution(minutes_id))
+    return minutes
+
+
+def _p2_enqueue_distribution(minutes_id: int) -> None:
+    from .tasks import minutes_distribute_task
+
+    minutes_distribute_task.delay(minutes_id)
+
+
+def _p2_actions_carry_over(minutes: Minutes) -> None:
+    """The follow-up done on the corrected revision's actions continues on their copies."""
+    for action in minutes.actions.select_related("origin").filter(origin__isnull=False):
+        origin = action.origin
+        ReviewAction.objects.filter(pk=action.pk).update(
+            status=origin.status, progress=origin.progress, evidence=origin.evidence, completed_at=origin.completed_at
+        )
+        ActionUpdate.objects.filter(action=origin).update(action=action)
+
+
+@_tx.atomic
+def minutes_revise(*, minutes: Minutes, actor: _User, reason: str) -> Minutes:
+    """A correction of signed minutes: a copy with revision + 1 that must be signed in its turn."""
+    _p2_require(actor, "manage_review")
+    if minutes.status != Minutes.Status.SIGNED or minutes.review.status not in MINUTES_STATES:
+        raise _ServiceError(_g("Chỉ tạo bản sửa đổi của biên bản đã ký và đang có hiệu lực."))
+    if not (reason or "").strip():
+        raise _ServiceError(_g("Hãy ghi lý do sửa đổi."), field="reason")
+    if Minutes.objects.filter(supersedes=minutes).exists():
+        raise _ServiceError(_g("Biên bản này đã có bản sửa đổi đang soạn."))
+    copy = Minutes.objects.create(
+        review=minutes.review, revision=minutes.revision + 1, supersedes=minutes, correction_reason=reason.strip(),
+        form_code=minutes.form_code, started_at=minutes.started_at, ended_at=minutes.ended_at,
+        chair=minutes.chair, secretary=minutes.secretary, updated_by=actor,
+        **{f: getattr(minutes, f) for f in MINUTES_CONTENT_FIELDS},
+    )
+    MinutesAttendee.objects.bulk_create(
+        MinutesAttendee(minutes=copy, user_id=a.user_id, name=a.name, title=a.title, presence=a.presence,
+                        replaced_by=a.replaced_by)
+        for a in minutes.attendance.order_by("pk")
+    )
+    for a in minutes.actions.order_by("pk"):
+        ReviewAction.objects.create(review=a.review, minutes=copy, origin=a, description=a.description,
+                                    responsible_unit_id=a.responsible_unit_id, deadline=a.deadline)
+    _audit_record(target=copy, actor=actor, action=_g("Tạo bản sửa đổi biên bản"), to_state=copy.status,
+                  note=reason.strip())
+    return copy
+
+
+# --- Step 8: distribution of the signed minutes ---
+
+def minutes_recipients(minutes: Minutes) -> list[_User]:
+    ids = [a.user_id for a in minutes.attendance.all() if a.user_id]
+    ids += [minutes.chair_id, minutes.secretary_id]
+    seen: dict[int, _User] = {u.pk: u for u in _User.objects.filter(pk__in=[i for i in ids if i], is_active=True)}
+    return [seen[i] for i in dict.fromkeys(ids) if i in seen]
+
+
+def minutes_distribute(*, minutes_id: int) -> int:
+    """Send the signed minutes (PDF attached) to every attendee and into their inbox, once each.
+    Returns how many e-mails went out in this run; a second run sends nothing already sent."""
+    from django.core.mail import EmailMessage
+
+    from .pdf import minutes_pdf
+
+    minutes = Minutes.objects.select_related("review").filter(pk=minutes_id).first()
+    if minutes is None or minutes.status == Minutes.Status.DRAFT:
+        return 0
+    org = _Organisation.current()
+    url = _reverse("reviews:minutes_detail", args=[minutes.pk])
+    subject = _g("Biên bản họp xem xét của lãnh đạo: %(title)s") % {"title": minutes.review.title}
+    body = _g("Biên bản số %(number)s đã được %(signer)s ký ngày %(date)s. Biên bản được gửi kèm thư này.") % {
+        "number": f"{minutes.number:02d}/{org.minutes_symbol}" if minutes.number else "—",
+        "signer": minutes.signed_by.display_name if minutes.signed_by else "",
+        "date": _tz.localtime(minutes.signed_at).strftime("%d/%m/%Y") if minutes.signed_at else "",
+    }
+    pdf: bytes | None = None
+    sent = 0
+    for user in minutes_recipients(minutes):
+        with _tx.atomic():
+            delivery, created = Delivery.objects.get_or_create(minutes=minutes, recipient=user,
+                                                               defaults={"email": user.email})
+            delivery = Delivery.objects.select_for_update().get(pk=delivery.pk)
+            if created:
+                _notification_send(recipients=[user], subject=subject, body=body, url=url, email=False)
+            if delivery.sent_at is not None:
+                continue
+            if not user.email:
+                Delivery.objects.filter(pk=delivery.pk).update(error=_g("Không có địa chỉ e-mail; đã gửi vào hộp thư."))
+                continue
+            try:
+                if pdf is None:
+                    pdf = minutes_pdf(minutes)
+                message = EmailMessage(subject, f"{body}\n\n{_settings.SITE_URL}{url}", to=[user.email])
+                message.attach(f"bien-ban-{minutes.pk}-v{minutes.revision}.pdf", pdf, "application/pdf")
+                message.send()
+            except Exception as exc:  # noqa: BLE001 — recorded on the delivery; the next run retries it
+                Delivery.objects.filter(pk=delivery.pk).update(error=str(exc)[:255] or exc.__class__.__name__)
+                continue
+            Delivery.objects.filter(pk=delivery.pk).update(sent_at=_tz.now(), error="", email=user.email)
+            sent += 1
+    return sent
+
+
+def minutes_delivery_failed(*, minutes_id: int) -> bool:
+    """Whether an e-mail that could be sent failed (a recipient without an address is not retried)."""
+    return Delivery.objects.filter(minutes_id=minutes_id, sent_at__isnull=True).exclude(email="").exclude(error="").exists()
+
+
+# --- Step 9: follow-up of the decided actions (QT.HT.06 §5.3) ---
+
+def action_can_report(action: ReviewAction, user: _User) -> bool:
+    return (user.is_authenticated and user.has_role(_Role.UNIT_HEAD) and user.unit_id == action.responsible_unit_id)
+
+
+def _p2_action_followed(action: ReviewAction) -> None:
+    if action.minutes is None or action.minutes.status != Minutes.Status.SIGNED:
+        raise _ServiceError(_g("Hành động này thuộc biên bản chưa ký hoặc đã được thay thế."))
+    if action.review.status == ReviewStatus.CLOSED:
+        raise _ServiceError(_g("Cuộc họp xem xét đã hoàn thành, không thể cập nhật hành động."))
+
+
+def _p2_action_unit_head(action: ReviewAction, actor: _User) -> None:
+    if not action_can_report(action, actor):
+        raise _ServiceError(_g("Chỉ lãnh đạo đơn vị chủ trì được cập nhật tiến độ hành động này."))
+
+
+def _p2_evidence(evidence_file: _UploadedFile | None) -> None:
+    if evidence_file is not None:
+        from django.core.exceptions import ValidationError
+
+        from qms.uploads import validate_upload
+
+        try:
+            validate_upload(evidence_file)
+        except ValidationError as exc:
+            raise _ServiceError(" ".join(exc.messages), field="evidence_file") from exc
+
+
+@_tx.atomic
+def action_progress_record(
+    *, action: ReviewAction, actor: _User, note: str, progress: int, evidence_file: _UploadedFile | None = None
+) -> ActionUpdate:
+    _p2_action_unit_head(action, actor)
+    _p2_action_followed(action)
+    if action.status not in (ActionStatus.OPEN, ActionStatus.IN_PROGRESS):
+        raise _ServiceError(_g("Hành động đã kết thúc, không thể ghi tiến độ."))
+    if not (note or "").strip():
+        raise _ServiceError(_g("Hãy ghi nội dung tiến độ."), field="note")
+    if not 0 <= progress < 100:
+        raise _ServiceError(_g("Tiến độ phải từ 0 đến 99%; khi xong hãy chọn “Hoàn thành”."), field="progress")
+    _p2_evidence(evidence_file)
+    update = ActionUpdate.objects.create(action=action, author=actor, note=note.strip(), progress=progress,
+                                         evidence_file=evidence_file or "")
+    if action.status == ActionStatus.OPEN:
+        _state_transition(instance=action, to_state=ActionStatus.IN_PROGRESS, actor=actor,
+                          action=_g("Bắt đầu thực hiện"), note=note.strip(), extra={"progress": progress})
+    else:
+        ReviewAction.objects.filter(pk=action.pk).update(progress=progress, version=_F("version") + 1)
+        action.refresh_from_db()
+    return update
+
+
+@_tx.atomic
+def action_complete(
+    *, action: ReviewAction, actor: _User, evidence: str, evidence_file: _UploadedFile | None = None
+) -> ReviewAction:
+    _p2_action_unit_head(action, actor)
+    _p2_action_followed(action)
+    _check_transition(ACTION_TRANSITIONS, action.status, ActionStatus.DONE)
+    if not (evidence or "").strip():
+        raise _ServiceError(_g("Hãy ghi bằng chứng / kết quả thực hiện trước khi báo hoàn thành."), field="evidence")
+    _p2_evidence(evidence_file)
+    ActionUpdate.objects.create(action=action, author=actor, note=evidence.strip(), progress=100,
+                                evidence_file=evidence_file or "")
+    _state_transition(instance=action, to_state=ActionStatus.DONE, actor=actor, action=_g("Báo hoàn thành"),
+                      note=evidence.strip(),
+                      extra={"progress": 100, "evidence": evidence.strip(), "completed_at": _tz.now()})
+    _notification_send(
+        recipients=_User.objects.filter(groups__name=_Role.SECRETARY.value),
+        subject=_g("Hành động đã hoàn thành: %(a)s") % {"a": str(action)},
+        body=evidence.strip(), url=_reverse("reviews:action_detail", args=[action.pk]),
+    )
+    return action
+
+
+@_tx.atomic
+def action_reopen(*, action: ReviewAction, actor: _User, note: str) -> ReviewAction:
+    _p2_require(actor, "manage_review")
+    _p2_action_followed(action)
+    _check_transition(ACTION_TRANSITIONS, action.status, ActionStatus.IN_PROGRESS)
+    if action.status != ActionStatus.DONE:
+        raise _ServiceError(_g("Chỉ mở lại hành động đã báo hoàn thành."))
+    if not (note or "").strip():
+        raise _ServiceError(_g("Hãy ghi lý do mở lại."), field="note")
+    _state_transition(instance=action, to_state=ActionStatus.IN_PROGRESS, actor=actor, action=_g("Mở lại hành động"),
+                      note=note.strip(), extra={"completed_at": None})
+    _notification_send(
+        recipients=_User.objects.filter(groups__name=_Role.UNIT_HEAD.value, unit=action.responsible_unit_id),
+        subject=_g("Hành động được mở lại: %(a)s") % {"a": str(action)},
+        body=note.strip(), url=_reverse("reviews:action_detail", args=[action.pk]),
+    )
+    return action
+
+
+@_tx.atomic
+def action_cancel(*, action: ReviewAction, actor: _User, note: str) -> ReviewAction:
+    _p2_require(actor, "manage_review")
+    _p2_action_followed(action)
+    _check_transition(ACTION_TRANSITIONS, action.status, ActionStatus.CANCELLED)
+    if not (note or "").strip():
+        raise _ServiceError(_g("Hãy ghi lý do hủy."), field="note")
+    _state_transition(instance=action, to_state=ActionStatus.CANCELLED, actor=actor, action=_g("Hủy hành động"),
+                      note=note.strip())
+    return action
+
+
+@_tx.atomic
+def review_close(*, review: Review, actor: _User) -> Review:
+    """signed -> closed once every action in force is done or cancelled."""
+    _p2_require(actor, "manage_review")
+    review = Review.objects.select_for_update().get(pk=review.pk)
+    _check_transition(REVIEW_TRANSITIONS, review.status, ReviewStatus.CLOSED)
+    if Minutes.objects.filter(review=review, status=Minutes.Status.DRAFT).exists():
+        raise _ServiceError(_g("Còn bản sửa đổi biên bản chưa ký."))
+    pending = ReviewAction.objects.followed().filter(review=review).open().count()
+    if pending:
+        raise _ServiceError(_g("Còn %(n)d hành động chưa hoàn thành hoặc chưa hủy.") % {"n": pending})
+    _state_transition(instance=review, to_state=ReviewStatus.CLOSED, actor=actor, action=_g("Kết thúc cuộc họp xem xét"))
+    return review
+
+
+def action_reminders_sweep(*, today=None) -> int:
+    """Daily: remind the responsible unit's heads of actions due within the lead time, and the unit
+    heads and the secretary of overdue ones. Each reminder goes out once (reminder_claim)."""
+    from qms.workdays import working_days_between
+
+    today = today or _tz.localdate()
+    lead = _Organisation.current().action_reminder_working_days
+    secretaries = list(_User.objects.filter(groups__name=_Role.SECRETARY.value, is_active=True))
+    sent = 0
+    for action in ReviewAction.objects.followed().open().select_related("responsible_unit", "review"):
+        heads = list(_User.objects.filter(groups__name=_Role.UNIT_HEAD.value, unit=action.responsible_unit_id,
+                                          is_active=True))
+        url = _reverse("reviews:action_detail", args=[action.pk])
+        deadline = action.deadline.strftime("%d/%m/%Y")
+        if action.deadline < today:
+            if _reminder_claim(f"review-action-overdue:{action.pk}:{action.deadline.isoformat()}"):
+                _notification_send(recipients=heads + secretaries, url=url,
+                                   subject=_g("Hành động quá hạn (hạn %(d)s): %(a)s") % {"d": deadline, "a": str(action)},
+                                   body=action.description)
+                sent += 1
+        elif working_days_between(today, action.deadline) <= lead:
+            if _reminder_claim(f"review-action-due:{action.pk}:{action.deadline.isoformat()}"):
+                _notification_send(recipients=heads, url=url,
+                                   subject=_g("Hành động sắp đến hạn (%(d)s): %(a)s") % {"d": deadline, "a": str(action)},
+                                   body=action.description)
+                sent += 1
+    return sent
+
+
+def reviews_part2_daily_sweep() -> int:
+    return action_reminders_sweep()

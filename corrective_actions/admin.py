@@ -1,0 +1,54 @@
+from django.contrib import admin, messages
+from django.utils.translation import gettext as _
+
+from .models import ChangeRequest, ProgressReport, RetainedRecordError, Ticket, TicketAttachment
+
+
+class RetainedAdminMixin:
+    """QT.CTCL §7: tickets and their evidence are kept for the retention period; admin may not delete them sooner."""
+
+    def _ticket(self, obj):
+        return obj if isinstance(obj, Ticket) else obj.ticket
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and self._ticket(obj).is_retained():
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        retained = [o for o in queryset if self._ticket(o).is_retained()]
+        if retained:
+            messages.error(request, _("Không thể xóa: phiếu và bằng chứng phải được lưu đủ thời hạn quy định."))
+            return
+        super().delete_queryset(request, queryset)
+
+    def delete_model(self, request, obj):
+        try:
+            super().delete_model(request, obj)
+        except RetainedRecordError:
+            messages.error(request, _("Không thể xóa: phiếu và bằng chứng phải được lưu đủ thời hạn quy định."))
+
+
+class AttachmentInline(admin.TabularInline):
+    model = TicketAttachment
+    extra = 0
+    can_delete = False
+    readonly_fields = ["box", "file", "original_name", "size", "uploaded_by", "uploaded_at"]
+
+
+@admin.register(Ticket)
+class TicketAdmin(RetainedAdminMixin, admin.ModelAdmin):
+    list_display = ["number_display", "year", "unit", "kind", "source", "status", "completion_date"]
+    list_filter = ["status", "kind", "source", "year", "unit"]
+    search_fields = ["description", "process", "clause"]
+    readonly_fields = ["number", "year", "status", "version", "predecessor"]
+    inlines = [AttachmentInline]
+
+
+@admin.register(TicketAttachment)
+class TicketAttachmentAdmin(RetainedAdminMixin, admin.ModelAdmin):
+    list_display = ["original_name", "ticket", "box", "uploaded_at"]
+
+
+admin.site.register(ProgressReport)
+admin.site.register(ChangeRequest)

@@ -1,0 +1,21 @@
+"""The home page panel: the tickets waiting for this user."""
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from qms.dashboard import Panel
+
+
+def my_work_panel(request: HttpRequest) -> list[Panel]:
+    from .models import Ticket
+
+    tickets = list(Ticket.objects.awaiting(request.user).order_by("completion_date", "pk")[:8])
+    items = [
+        (f"{t.number_display} — {t.description[:70]}", t.get_absolute_url(),
+         t.completion_date.strftime("%d/%m/%Y") if t.completion_date else t.get_status_display())
+        for t in tickets
+    ]
+    return [Panel(title=_("Phiếu HĐKP/cải tiến chờ tôi xử lý"), items=items, more_url=reverse("corrective_actions:my_work"),
+                  empty_text=_("Không có phiếu nào chờ bạn xử lý."))]

@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from qms.models import Unit
+
+from .models import Kind, Source, Ticket, TicketStatus
+
+
+class TicketFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(method="filter_text", label=_("Tìm kiếm"))
+    unit = django_filters.ModelChoiceFilter(
+        queryset=Unit.objects.all(), method="filter_unit", label=_("Đơn vị"), empty_label=_("Tất cả đơn vị")
+    )
+    kind = django_filters.ChoiceFilter(choices=Kind.choices, label=_("Loại"), empty_label=_("Tất cả loại"))
+    source = django_filters.ChoiceFilter(choices=Source.choices, label=_("Nguồn"), empty_label=_("Tất cả nguồn"))
+    status = django_filters.ChoiceFilter(choices=TicketStatus.choices, label=_("Trạng thái"), empty_label=_("Tất cả trạng thái"))
+    overdue = django_filters.BooleanFilter(
+        method="filter_overdue", label=_("Quá hạn"),
+        widget=forms.Select(choices=[("", _("Tất cả")), ("true", _("Quá hạn")), ("false", _("Không quá hạn"))]),
+    )
+    year = django_filters.NumberFilter(field_name="year", label=_("Năm"))
+    ordering = django_filters.OrderingFilter(
+        fields=(("year", "year"), ("number", "number"), ("description_date", "date"), ("completion_date", "due"), ("status", "status")),
+        field_labels={"number": _("Số phiếu"), "date": _("Ngày"), "due": _("Ngày hoàn thành"), "status": _("Trạng thái"), "year": _("Năm")},
+        label=_("Sắp xếp"),
+    )
+
+    class Meta:
+        model = Ticket
+        fields = ["q", "unit", "kind", "source", "status", "overdue", "year"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.form.fields.values():
+            widget = field.widget
+            widget.attrs["class"] = "form-select form-select-sm" if hasattr(widget, "choices") else "form-control form-control-sm"
+
+    def filter_text(self, queryset, name, value):
+        value = value.strip()
+        if not value:
+            return queryset
+        cond = (
+            Q(description__icontains=value) | Q(process__icontains=value) | Q(clause__icontains=value)
+            | Q(cause__icontains=value) | Q(measure__icontains=value) | Q(related_documents__icontains=value)
+            | Q(requester__full_name__icontains=value) | Q(assignee__full_name__icontains=value)
+        )
+        number, _sep, year = value.partition("/")
+        if number.isdigit():
+            cond |= Q(number=int(number), **({"year": int(year)} if year.isdigit() else {}))
+        return queryset.filter(cond)
+
+    def filter_unit(self, queryset, name, value):
+        if not value:
+            return queryset
+        return queryset.filter(Q(unit=value) | Q(requesting_unit=value) | Q(implementing_unit=value))
+
+    def filter_overdue(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.overdue() if value else queryset.not_overdue()

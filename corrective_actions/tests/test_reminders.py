@@ -1,0 +1,63 @@
+import datetime as dt
+
+import pytest
+from django.conf import settings
+
+from corrective_actions import services as s
+from corrective_actions.models import Ticket
+from corrective_actions.tasks import send_ticket_reminders
+from corrective_actions.tests.conftest import TODAY
+from qms.models import Notification, Organisation
+
+pytestmark = pytest.mark.django_db
+
+
+def subjects(user):
+    return sorted(Notification.objects.filter(recipient=user, subject__startswith="Phiếu").values_list("subject", flat=True))
+
+
+def test_the_daily_sweep_is_registered_in_celery_beat():
+    entry = settings.CELERY_BEAT_SCHEDULE["corrective-actions-reminders"]
+    assert entry["task"] == "corrective_actions.tasks.send_ticket_reminders"
+
+
+def test_an_approaching_completion_date_is_reminded_once_n_working_days_ahead(drive, assignee):
+    Organisation.objects.update_or_create(pk=Organisation.current().pk, defaults={"action_reminder_working_days": 3})
+    ticket = drive("in_progress", completion_date=dt.date(2026, 12, 4))  # Friday
+    Notification.objects.all().delete()
+    assert s.ticket_reminders_send(today=dt.date(2026, 11, 30)) == 0  # 4 working days ahead
+    assert s.ticket_reminders_send(today=dt.date(2026, 12, 1)) == 1  # 3 working days ahead
+    assert s.ticket_reminders_send(today=dt.date(2026, 12, 2)) == 0  # already sent
+    assert subjects(assignee) == [f"Phiếu {ticket.number_display} sắp đến hạn hoàn thành (04/12/2026)"]
+
+
+def test_an_overdue_action_escalates_one_level_per_step(drive, assignee, other_unit_head, secretary, committee_head):
+    drive("in_progress", completion_date=dt.date(2026, 12, 4))
+    Notification.objects.all().delete()
+    s.ticket_reminders_send(today=dt.date(2026, 12, 5))  # Saturday: passed, 0 working days late
+    assert any("đã quá hạn" in x for x in subjects(assignee)) and subjects(other_unit_head) == []
+    s.ticket_reminders_send(today=dt.date(2026, 12, 9))  # 3 working days late: head of the implementing unit
+    assert len(subjects(other_unit_head)) == 1 and subjects(secretary) == []
+    s.ticket_reminders_send(today=dt.date(2026, 12, 11))  # 5 working days late: secretary and committee head
+    assert len(subjects(secretary)) == 1 and len(subjects(committee_head)) == 1
+    before = Notification.objects.count()
+    s.ticket_reminders_send(today=dt.date(2026, 12, 14))
+    assert Notification.objects.count() == before
+
+
+def test_monthly_progress_and_verification_are_reminded(drive, assignee, committee_head, secretary):
+    ticket = drive("in_progress", completion_date=TODAY + dt.timedelta(days=70))
+    Notification.objects.all().delete()
+    s.ticket_reminders_send(today=dt.date(2026, 12, 23))  # 26/12 is within 3 working days
+    assert any("báo cáo tiến độ" in x for x in subjects(assignee))
+    s.ticket_reminders_send(today=dt.date(2026, 12, 28))  # missed: secretary told
+    assert any("chưa báo cáo tiến độ" in x for x in subjects(secretary))
+    s.ticket_report(actor=assignee, ticket=Ticket.objects.get(pk=ticket.pk), result="Xong.")
+    Notification.objects.all().delete()
+    s.ticket_reminders_send(today=ticket.completion_date)
+    assert subjects(committee_head) == [f"Phiếu {ticket.number_display} đến hạn kiểm tra xác nhận kết quả"]
+
+
+def test_the_celery_task_runs_the_sweep(drive):
+    drive("in_progress", completion_date=TODAY)
+    assert send_ticket_reminders.delay().get() >= 1

@@ -1,0 +1,160 @@
+import datetime as dt
+import io
+import subprocess
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from corrective_actions.models import Ticket, TicketAttachment, TicketStatus as T
+from corrective_actions.pdf import ticket_pdf_bytes
+from corrective_actions.tests.conftest import TODAY
+from corrective_actions.tests.factories import TicketFactory
+from qms.pdf import REGISTRY
+
+pytestmark = pytest.mark.django_db
+
+
+def login(client, user):
+    client.force_login(user)
+    return client
+
+
+def list_queries(client, n, unit):
+    for _ in range(n):
+        TicketFactory(requesting_unit=unit, status=T.IN_PROGRESS, completion_date=TODAY - dt.timedelta(days=3))
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse("corrective_actions:list"), {"ordering": "-number"})
+    assert response.status_code == 200
+    return len(ctx.captured_queries), response
+
+
+def test_the_list_issues_the_same_queries_at_1_and_50_tickets(client, secretary, unit, other_unit):
+    login(client, secretary)
+    one, _ = list_queries(client, 1, unit)
+    fifty, response = list_queries(client, 49, other_unit)
+    assert one == fifty
+    assert response.content.decode().count('data-testid="ticket-row"') == 25  # paginated
+
+
+def test_the_list_filters_by_unit_state_overdue_year_and_text(client, secretary, unit, other_unit):
+    a = TicketFactory(requesting_unit=unit, status=T.IN_PROGRESS, completion_date=TODAY - dt.timedelta(days=1), description="Chậm trả kết quả")
+    b = TicketFactory(requesting_unit=other_unit, status=T.OPEN, description="Sai biểu mẫu", year=2025)
+    login(client, secretary)
+
+    def rows(**params):
+        page = client.get(reverse("corrective_actions:list"), params).context["page"]
+        return {t.pk for t in page}
+
+    assert rows(unit=unit.pk) == {a.pk}
+    assert rows(status="open") == {b.pk}
+    assert rows(overdue="true") == {a.pk}
+    assert rows(overdue="false") == {b.pk}
+    assert rows(year=2025) == {b.pk}
+    assert rows(q="biểu mẫu") == {b.pk}
+    assert rows(q=f"{a.number}/2026") == {a.pk}
+
+
+def test_the_excel_export_uses_the_same_filter(client, secretary, unit, other_unit):
+    from openpyxl import load_workbook
+
+    a = TicketFactory(requesting_unit=unit, status=T.IN_PROGRESS, completion_date=TODAY - dt.timedelta(days=1), description="Chậm trả kết quả hồ sơ")
+    TicketFactory(requesting_unit=other_unit, status=T.OPEN)
+    response = login(client, secretary).get(reverse("corrective_actions:export"), {"unit": unit.pk})
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    ws = load_workbook(io.BytesIO(response.content)).active
+    values = [[c.value for c in row] for row in ws.iter_rows()]
+    assert values[0][:3] == ["Số phiếu", "Ngày", "Đơn vị đề nghị"]
+    assert len(values) == 2
+    assert values[1][0] == a.number_display and values[1][8] == "Chậm trả kết quả hồ sơ" and values[1][14] == "Có"
+
+
+def test_the_ticket_page_reads_like_the_form_and_says_who_acts_next(client, drive, staff_user, unit_head):
+    ticket = drive("open")
+    html = login(client, staff_user).get(ticket.get_absolute_url()).content.decode()
+    for text in ["PHIẾU YÊU CẦU HÀNH ĐỘNG KHẮC PHỤC/CẢI TIẾN", "1. Mô tả sự không phù hợp", "2. Xác định nguyên nhân và đề xuất biện pháp",
+                 "3. Kiểm tra - Xác nhận", "☑ Hành động khắc phục", unit_head.display_name]:
+        assert text in html
+    assert 'data-testid="action-' not in html  # the requester has nothing to do now
+
+
+def test_a_bad_post_keeps_the_users_text_and_says_why(client, drive, committee_head):
+    ticket = drive("proposed")
+    response = login(client, committee_head).post(
+        reverse("corrective_actions:action", args=[ticket.pk, "approve"]),
+        {"completion_date": (TODAY - dt.timedelta(days=2)).isoformat(), "note": "Ý kiến quan trọng của Trưởng ban"},
+    )
+    html = response.content.decode()
+    assert response.status_code == 200 and "đã qua" in html and "Ý kiến quan trọng của Trưởng ban" in html
+    assert Ticket.objects.get(pk=ticket.pk).status == T.PROPOSED
+
+
+def test_a_stale_page_is_refused(client, drive, unit_head):
+    ticket = drive("open")
+    response = login(client, unit_head).post(reverse("corrective_actions:action", args=[ticket.pk, "submit"]), {"version": ticket.version - 1 if ticket.version > 1 else 99})
+    assert response.status_code == 200 and "người khác thay đổi" in response.content.decode()
+    assert Ticket.objects.get(pk=ticket.pk).status == T.OPEN
+
+
+def test_opening_a_ticket_through_the_form(client, staff_user, unit, unit_head):
+    pdf = SimpleUploadedFile("bang-chung.pdf", b"%PDF-1.4 test", content_type="application/pdf")
+    response = login(client, staff_user).post(reverse("corrective_actions:create"), {
+        "requesting_unit": unit.pk, "unit": unit.pk, "kind": "corrective", "source": "feedback", "description": "Công dân phản ánh thái độ tiếp dân.",
+        "description_date": TODAY.isoformat(), "process": "Quy trình tiếp dân", "clause": "5.1", "files": [pdf]})
+    ticket = Ticket.objects.get()
+    assert response.status_code == 302 and ticket.requester == staff_user and ticket.attachments.get().box == "1"
+
+
+@pytest.mark.parametrize("name, content, message", [
+    ("virus.exe", b"MZ....", "không được chấp nhận"),
+    ("fake.pdf", b"not a pdf", "không đúng với định dạng"),
+])
+def test_an_unsupported_attachment_is_refused_and_the_text_kept(client, staff_user, unit, name, content, message):
+    response = login(client, staff_user).post(reverse("corrective_actions:create"), {
+        "requesting_unit": unit.pk, "unit": unit.pk, "kind": "corrective", "source": "feedback", "description": "Nội dung không được mất",
+        "description_date": TODAY.isoformat(), "files": [SimpleUploadedFile(name, content)]})
+    html = response.content.decode()
+    assert response.status_code == 200 and message in html and "Nội dung không được mất" in html
+    assert not Ticket.objects.exists()
+
+
+def test_an_oversized_attachment_is_refused(client, drive, staff_user, settings):
+    settings.MAX_UPLOAD_BYTES = 1000
+    ticket = drive("open")
+    response = login(client, staff_user).post(reverse("corrective_actions:attachment_upload", args=[ticket.pk]),
+                                              {"box": "1", "file": SimpleUploadedFile("lon.pdf", b"%PDF" + b"x" * 2000)})
+    assert response.status_code == 200 and "vượt quá giới hạn" in response.content.decode()
+    assert not TicketAttachment.objects.exists()
+
+
+def test_the_failed_verification_chain_is_visible(client, drive, secretary):
+    ticket = drive("ineffective")
+    successor = Ticket.objects.get(predecessor=ticket)
+    html = login(client, secretary).get(successor.get_absolute_url()).content.decode()
+    assert 'data-testid="chain"' in html and ticket.number_display in html and successor.number_display in html
+
+
+def test_my_work_shows_what_waits_for_each_role(client, drive, unit_head, assignee, committee_head):
+    opened, in_progress = drive("open"), drive("in_progress")
+    assert opened in login(client, unit_head).get(reverse("corrective_actions:my_work")).context["awaiting"]
+    assert list(login(client, assignee).get(reverse("corrective_actions:my_work")).context["awaiting"]) == [in_progress]
+    home = login(client, unit_head).get(reverse("home")).content.decode()
+    assert opened.number_display in home
+
+
+def test_the_pdf_has_the_three_boxes_with_exact_diacritics(drive, tmp_path):
+    ticket = drive("closed")
+    assert "BM.CTCL.01" in REGISTRY
+    pdf = REGISTRY["BM.CTCL.01"].render(ticket.pk)
+    path = tmp_path / "t.pdf"
+    path.write_bytes(pdf)
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    for expected in ["PHIẾU YÊU CẦU HÀNH ĐỘNG KHẮC PHỤC/CẢI TIẾN", f"Số phiếu: {ticket.number_display}", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+                     "1. Mô tả sự không phù hợp:", "Hồ sơ trả kết quả chậm 02 ngày so với quy định.", "2. Xác định nguyên nhân và đề xuất biện pháp:",
+                     "Trưởng đơn vị thực hiện:", "3. Kiểm tra - Xác nhận thực hiện biện pháp khắc phục/phòng ngừa/cải tiến", "Người kiểm tra",
+                     "Biên bản kiểm tra ngày 26/11."]:
+        assert expected in text, expected
+    assert "Đạt ☑" in " ".join(text.split()) and "Không đạt ☐" in " ".join(text.split())
+    assert ticket_pdf_bytes(ticket.pk)[:4] == b"%PDF"

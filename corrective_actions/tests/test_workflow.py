@@ -1,0 +1,217 @@
+import datetime as dt
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.utils import timezone
+
+from corrective_actions import services as s
+from corrective_actions.models import ChangeRequest, RetainedRecordError, Source, Ticket, TicketStatus as T, Verification
+from corrective_actions.tests.conftest import TODAY
+from qms.errors import ServiceError
+from qms.models import AuditEntry, Notification, Organisation
+from qms.tests.factories import UserFactory
+from qms.roles import Role
+
+pytestmark = pytest.mark.django_db
+
+CALLS = {
+    "correct": lambda u, t: s.ticket_correct(actor=u, ticket=t, correction_kind="redo", correction_result="Đã làm lại hồ sơ."),
+    "submit": lambda u, t: s.ticket_submit(actor=u, ticket=t),
+    "present": lambda u, t: s.ticket_present(actor=u, ticket=t),
+    "assign": lambda u, t: s.ticket_assign(actor=u, ticket=t, implementing_unit=u.unit, assignee=u),
+    "propose": lambda u, t: s.ticket_propose(actor=u, ticket=t, cause="Nguyên nhân", measure="Biện pháp"),
+    "approve": lambda u, t: s.ticket_approve(actor=u, ticket=t, completion_date=TODAY + dt.timedelta(days=30)),
+    "return": lambda u, t: s.ticket_return(actor=u, ticket=t, comment="Chưa rõ nguyên nhân gốc."),
+    "report": lambda u, t: s.ticket_report(actor=u, ticket=t, result="Đã thực hiện xong."),
+    "verify_pass": lambda u, t: s.ticket_verify(actor=u, ticket=t, verification=Verification.PASSED),
+    "verify_fail": lambda u, t: s.ticket_verify(actor=u, ticket=t, verification=Verification.FAILED, note="Chưa đạt."),
+    "close": lambda u, t: s.ticket_close(actor=u, ticket=t, evidence="Biên bản kiểm tra."),
+}
+# action -> (the states it starts from, the state it reaches, who may do it)
+RULES = {
+    "correct": ({"open"}, T.CORRECTED, {"unit_head"}),
+    "submit": ({"open"}, T.SUBMITTED, {"unit_head"}),
+    "present": ({"submitted"}, T.PRESENTED, {"secretary"}),
+    "assign": ({"submitted", "presented"}, T.ASSIGNED, {"committee_head"}),
+    "propose": ({"assigned"}, T.PROPOSED, {"assignee"}),
+    "approve": ({"proposed"}, T.IN_PROGRESS, {"committee_head"}),
+    "return": ({"proposed"}, T.ASSIGNED, {"committee_head"}),
+    "report": ({"in_progress"}, T.REPORTED, {"assignee"}),
+    "verify_pass": ({"reported"}, T.VERIFIED, {"committee_head"}),
+    "verify_fail": ({"reported"}, T.INEFFECTIVE, {"committee_head"}),
+    "close": ({"verified"}, T.CLOSED, {"secretary", "committee_head"}),
+}
+ACTORS = ["staff", "unit_head", "other_unit_head", "secretary", "committee_head", "committee_member", "assignee"]
+STATES = ["open", "corrected", "submitted", "presented", "assigned", "proposed", "in_progress", "reported", "verified", "closed", "ineffective"]
+
+
+@pytest.fixture
+def people(role_users, assignee):
+    return {**role_users, "assignee": assignee}
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+@pytest.mark.parametrize("action", list(RULES))
+def test_each_move_is_allowed_only_to_its_role(drive, people, action, actor):
+    starts, reaches, who = RULES[action]
+    ticket = drive(sorted(starts)[0])
+    audit_before = AuditEntry.objects.count()
+    if actor in who:
+        CALLS[action](people[actor], ticket)
+        assert Ticket.objects.get(pk=ticket.pk).status == reaches
+    else:
+        with pytest.raises(ServiceError):
+            CALLS[action](people[actor], ticket)
+        assert Ticket.objects.get(pk=ticket.pk).status == ticket.status
+        assert AuditEntry.objects.count() == audit_before
+
+
+@pytest.mark.parametrize("action, state", [(a, st) for a in RULES for st in STATES if st not in RULES[a][0]])
+def test_each_move_is_refused_from_any_other_state(drive, people, action, state):
+    starts, reaches, who = RULES[action]
+    ticket = drive(state)
+    with pytest.raises(ServiceError):
+        CALLS[action](people[sorted(who)[0]], ticket)
+    assert Ticket.objects.get(pk=ticket.pk).status == ticket.status
+
+
+def test_the_full_path_writes_one_audit_row_per_step_and_numbers_per_year(drive):
+    ticket = drive("closed")
+    entries = AuditEntry.objects.filter(content_type=ContentType.objects.get_for_model(Ticket), object_id=ticket.pk)
+    assert [e.to_state for e in entries] == ["open", "submitted", "presented", "assigned", "proposed", "in_progress", "reported", "verified", "closed"]
+    second = drive("open")
+    assert (ticket.year, second.number) == (TODAY.year, ticket.number + 1)
+    assert ticket.evidence == "Biên bản kiểm tra ngày 26/11."
+
+
+def test_the_committee_head_returns_a_proposal_with_a_comment_and_the_assignee_proposes_again(drive, committee_head, assignee):
+    ticket = drive("proposed")
+    s.ticket_return(actor=committee_head, ticket=ticket, comment="Chưa phân tích nguyên nhân gốc.")
+    ticket.refresh_from_db()
+    assert (ticket.status, ticket.return_comment) == (T.ASSIGNED, "Chưa phân tích nguyên nhân gốc.")
+    s.ticket_propose(actor=assignee, ticket=ticket, cause="Nguyên nhân gốc", measure="Biện pháp mới")
+    assert Ticket.objects.get(pk=ticket.pk).status == T.PROPOSED
+
+
+def test_it_refuses_a_completion_date_in_the_past_in_vietnamese(drive, committee_head):
+    ticket = drive("proposed")
+    with pytest.raises(ServiceError) as exc:
+        s.ticket_approve(actor=committee_head, ticket=ticket, completion_date=TODAY - dt.timedelta(days=1))
+    assert exc.value.field == "completion_date"
+    assert "đã qua" in exc.value.message
+    assert Ticket.objects.get(pk=ticket.pk).status == T.PROPOSED
+
+
+def test_it_refuses_a_verification_before_the_result_is_reported(drive, committee_head):
+    ticket = drive("in_progress")
+    with pytest.raises(ServiceError) as exc:
+        s.ticket_verify(actor=committee_head, ticket=ticket, verification=Verification.PASSED)
+    assert "chưa báo cáo kết quả" in exc.value.message
+    assert Ticket.objects.get(pk=ticket.pk).verification == ""
+
+
+def test_it_refuses_to_close_a_ticket_without_evidence(drive, secretary):
+    ticket = drive("verified")
+    with pytest.raises(ServiceError) as exc:
+        s.ticket_close(actor=secretary, ticket=ticket, evidence="  ")
+    assert exc.value.field == "evidence" and "bằng chứng" in exc.value.message
+    assert Ticket.objects.get(pk=ticket.pk).status == T.VERIFIED
+
+
+def test_a_failed_verification_closes_the_ticket_and_opens_a_linked_one_for_the_leader(drive, committee_head, mailoutbox):
+    ticket = drive("reported")
+    successor = s.ticket_verify(actor=committee_head, ticket=ticket, verification=Verification.NEW_MEASURE, note="Cần biện pháp khác.")
+    ticket.refresh_from_db()
+    assert ticket.status == T.INEFFECTIVE and ticket.closed_at is not None
+    assert successor.predecessor_id == ticket.pk and successor.status == T.PRESENTED
+    assert successor.source == Source.EARLIER_ACTIONS and ticket.number_display in successor.description
+    assert Notification.objects.filter(recipient=committee_head, url=successor.get_absolute_url()).exists()
+
+
+def test_a_delegate_verifies_in_the_leaders_place(drive, committee_head, staff_user):
+    deputy = UserFactory(username="phocuc", full_name="Nguyễn Phó Cục", roles=[Role.UNIT_HEAD])
+    ticket = drive("reported")
+    s.ticket_delegate_set(actor=committee_head, ticket=ticket, delegate=deputy)
+    with pytest.raises(ServiceError):
+        s.ticket_verify(actor=staff_user, ticket=Ticket.objects.get(pk=ticket.pk), verification=Verification.PASSED)
+    s.ticket_verify(actor=deputy, ticket=Ticket.objects.get(pk=ticket.pk), verification=Verification.PASSED)
+    assert Ticket.objects.get(pk=ticket.pk).verified_by == deputy
+
+
+def test_an_approved_change_rewrites_box_2_and_keeps_the_earlier_text(drive, assignee, committee_head):
+    ticket = drive("in_progress")
+    change = s.change_request_open(actor=assignee, ticket=ticket, kind=ChangeRequest.Kind.MEASURE, reason="Không đủ nhân lực.",
+                                   proposed_measure="Thuê chuyên gia hỗ trợ.", proposed_completion_date=TODAY + dt.timedelta(days=40))
+    s.change_request_decide(actor=committee_head, change=change, approve=True, note="Đồng ý.")
+    ticket.refresh_from_db()
+    change.refresh_from_db()
+    assert ticket.measure == "Thuê chuyên gia hỗ trợ." and ticket.completion_date == TODAY + dt.timedelta(days=40)
+    assert change.previous_measure == "Bổ sung bước kiểm tra chéo." and change.status == ChangeRequest.Status.APPROVED
+    assert "Bổ sung bước kiểm tra chéo." in AuditEntry.objects.filter(object_id=ticket.pk).last().note
+    with pytest.raises(ServiceError):
+        s.change_request_decide(actor=committee_head, change=change, approve=False)
+
+
+def test_a_rejected_change_leaves_box_2_alone(drive, assignee, committee_head):
+    ticket = drive("in_progress")
+    change = s.change_request_open(actor=assignee, ticket=ticket, kind=ChangeRequest.Kind.RESOURCES, reason="Cần thêm người.")
+    s.change_request_decide(actor=committee_head, change=change, approve=False, note="Tự bố trí.")
+    assert Ticket.objects.get(pk=ticket.pk).measure == "Bổ sung bước kiểm tra chéo."
+
+
+def test_a_long_action_needs_monthly_progress_and_a_missed_one_is_flagged(drive, assignee):
+    ticket = drive("in_progress", completion_date=TODAY + dt.timedelta(days=100))
+    dues = ticket.progress_due_dates(TODAY + dt.timedelta(days=100))
+    assert dues == [dt.date(2026, 12, 26), dt.date(2027, 1, 26), dt.date(2027, 2, 26)]
+    assert s.missed_progress_dates(ticket, today=dt.date(2026, 12, 27)) == [dt.date(2026, 12, 26)]
+    s.progress_report_add(actor=assignee, ticket=ticket, text="Đã xong 50%.")
+    assert s.missed_progress_dates(ticket, today=dt.date(2026, 12, 27)) == []
+    short = drive("in_progress", completion_date=TODAY + dt.timedelta(days=20))
+    assert short.progress_due_dates(TODAY + dt.timedelta(days=60)) == []
+
+
+@pytest.mark.parametrize("threshold, opened, required", [(3, 3, False), (3, 4, True), (2, 3, True)])
+def test_repeated_nonconformities_require_a_corrective_action(drive, unit_head, secretary, threshold, opened, required):
+    Organisation.objects.update_or_create(pk=Organisation.current().pk, defaults={"repeat_nonconformity_threshold": threshold})
+    tickets = [drive("open") for _ in range(opened)]
+    drive("open", clause="9.9")  # another clause: not the same content
+    last = Ticket.objects.get(pk=tickets[-1].pk)
+    assert (last.repeat_required, last.repeat_count) == (required, opened)
+    told = Notification.objects.filter(subject__contains="lặp lại", recipient__in=[unit_head, secretary]).count()
+    assert told == (2 if required else 0)
+    if required:
+        with pytest.raises(ServiceError):
+            s.ticket_correct(actor=unit_head, ticket=last, correction_kind="redo", correction_result="x")
+
+
+def test_an_effective_corrective_action_restarts_the_repeat_count(drive):
+    for _ in range(3):
+        drive("open")
+    drive("closed")
+    assert Ticket.objects.order_by("-pk").first().repeat_count == 4
+    assert drive("open").repeat_count == 1
+
+
+def test_other_apps_open_a_ticket_from_a_review_for_the_secretary(secretary, unit):
+    ticket = s.ticket_open_from_source(actor=secretary, requesting_unit=unit, source=Source.MANAGEMENT_REVIEW,
+                                       description="Cập nhật bảng phân tích rủi ro.", origin_label="Họp xem xét 2026", origin_url="/reviews/1/")
+    assert ticket.status == T.SUBMITTED and ticket.origin_url == "/reviews/1/"
+
+
+def test_tickets_and_evidence_are_kept_for_the_retention_period(drive):
+    open_ticket, closed = drive("open"), drive("closed")
+    for t in (open_ticket, closed):
+        with pytest.raises(RetainedRecordError):
+            t.delete()
+    with pytest.raises(RetainedRecordError):
+        Ticket.objects.filter(pk=closed.pk).delete()
+    Ticket.objects.filter(pk=closed.pk).update(closed_at=timezone.now() - dt.timedelta(days=365 * 3 + 2))
+    Ticket.objects.get(pk=closed.pk).delete()
+    assert not Ticket.objects.filter(pk=closed.pk).exists() and Ticket.objects.filter(pk=open_ticket.pk).exists()
+
+
+def test_the_admin_refuses_to_delete_a_retained_ticket(drive, admin_client):
+    ticket = drive("closed")
+    response = admin_client.post(f"/admin/corrective_actions/ticket/{ticket.pk}/delete/", {"post": "yes"})
+    assert response.status_code == 403
+    assert Ticket.objects.filter(pk=ticket.pk).exists()

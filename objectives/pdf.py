@@ -1,0 +1,67 @@
+"""The two forms of Phụ lục 3 (quality manual) as PDFs in the shared Decree-30 layout: the plan
+(PL3.KH, Kế hoạch thực hiện MTCL) and the report (PL3.BC, Báo cáo thực hiện MTCL)."""
+from __future__ import annotations
+
+import copy
+
+from django.http import Http404
+from django.utils import timezone
+
+from qms.models import Organisation
+from qms.pdf import render_pdf, vn_date_line
+
+from .models import Plan
+from .progress import objective_progress, plan_summary
+from .rollup import chart_by_unit, chart_over_year, with_progress, year_rollup
+
+KINDS = {"plan": ("PL3.KH", "objectives_plan.html"), "report": ("PL3.BC", "objectives_report.html")}
+
+
+def plan_context(plan: Plan, kind: str) -> dict:
+    org = Organisation.current()
+    header = copy.copy(org)
+    if not plan.is_agency:
+        # A unit's form: the agency is the "parent" line, the unit the issuing line (Decree 30).
+        header.parent_name, header.name = org.name, plan.unit.name
+    when = plan.approved_at if kind == "plan" else plan.evaluated_at
+    context = {
+        "org": header,
+        "plan": plan,
+        "form_code": KINDS[kind][0],
+        "document_title": plan_title(plan, kind),
+        "date_line": vn_date_line(org.place_name, timezone.localtime(when).date() if when else None),
+        "objectives": [(obj, objective_progress(obj)) for obj in plan.objectives.all()],
+        "summary": plan_summary(plan),
+        # Not yet approved (plan) or not yet closed (report): marked as a draft on every page.
+        "is_draft": (plan.status in ("draft", "submitted", "returned")) if kind == "plan" else plan.status != "evaluated",
+        "approver_title": "TRƯỞNG BAN CHỈ ĐẠO ISO" if plan.is_agency else "TRƯỞNG ĐƠN VỊ",
+    }
+    if kind == "report":
+        context["chart_year"] = chart_over_year(plan.year, [plan])
+        if plan.is_agency:
+            rollup = year_rollup(plan.year)
+            context["rollup"] = rollup
+            context["chart_units"] = chart_by_unit(plan.year, rollup)
+    return context
+
+
+def plan_title(plan: Plan, kind: str) -> str:
+    what = "Kế hoạch thực hiện mục tiêu chất lượng" if kind == "plan" else "Báo cáo thực hiện mục tiêu chất lượng"
+    return f"{what} năm {plan.year}"
+
+
+def plan_pdf_bytes(plan_id: int, kind: str) -> bytes:
+    if kind not in KINDS:
+        raise Http404
+    plan = with_progress(Plan.objects.filter(pk=plan_id)).select_related("submitted_by", "approved_by", "evaluated_by").first()
+    if plan is None:
+        raise Http404
+    return render_pdf(f"pdf/{KINDS[kind][1]}", plan_context(plan, kind))
+
+
+def render_plan(pk: int) -> bytes:
+    return plan_pdf_bytes(pk, "plan")
+
+
+def render_report(pk: int) -> bytes:
+    return plan_pdf_bytes(pk, "report")

@@ -1,0 +1,549 @@
+"""Every write of the objectives app: plans, objectives and their actions, submission, approval, revision,
+measurements, year-end evaluation, copying a year from the last, and the reminder sweep."""
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from qms.errors import ServiceError, StaleEditError
+from qms.models import Unit, User
+from qms.roles import Role
+from qms.services import audit_record, check_transition, notification_send, reminder_claim, state_transition
+from qms.workdays import add_working_days, working_days_between
+
+from .models import (
+    IN_FORCE_STATES,
+    PLAN_TRANSITIONS,
+    Actor,
+    Measurement,
+    Objective,
+    ObjectivesSettings,
+    Plan,
+    PlanAction,
+    PlanStatus,
+    Result,
+    period_end,
+    period_label,
+)
+
+P = PlanStatus
+
+# ---------------------------------------------------------------- who may do what on a given plan
+
+
+def can_draft(user: User, plan: Plan | None = None, *, unit: Unit | None = None, agency: bool = False) -> bool:
+    """Agency plan: the ISO secretary ("Ban ISO xây dựng và trình"); a unit's: its own staff and head."""
+    if not user.is_authenticated:
+        return False
+    is_agency = plan.is_agency if plan is not None else agency
+    if is_agency:
+        return user.has_perm("objectives.draft_agency_plan")
+    unit_id = plan.unit_id if plan is not None else (unit.pk if unit else None)
+    return user.has_perm("objectives.draft_unit_plan") and unit_id is not None and user.unit_id == unit_id
+
+
+def can_approve(user: User, plan: Plan) -> bool:
+    """Agency plan: the agency's head (Trưởng ban chỉ đạo ISO); a unit's: that unit's head."""
+    if not user.is_authenticated:
+        return False
+    if plan.is_agency:
+        return user.has_perm("objectives.approve_agency_plan")
+    return user.has_perm("objectives.approve_unit_plan") and user.unit_id == plan.unit_id
+
+
+def can_measure(user: User, plan: Plan) -> bool:
+    return user.is_authenticated and user.has_perm("objectives.record_measurement") and can_draft(user, plan)
+
+
+def can_evaluate(user: User, plan: Plan) -> bool:
+    return can_draft(user, plan) or can_approve(user, plan)
+
+
+def _allowed(user: User, plan: Plan, actor: str) -> bool:
+    if actor == Actor.DRAFTER:
+        return can_draft(user, plan)
+    if actor == Actor.APPROVER:
+        return can_approve(user, plan)
+    if actor == Actor.MEASURER:
+        return can_measure(user, plan)
+    return False
+
+
+def _move(*, plan: Plan, to_state: str, actor: User | None, action: str, note: str = "", extra: dict | None = None,
+          system: bool = False) -> None:
+    check_transition(PLAN_TRANSITIONS, plan.status, to_state)
+    who = PLAN_TRANSITIONS[(plan.status, to_state)]
+    if not system and (actor is None or not _allowed(actor, plan, who)):
+        raise ServiceError(_("Bạn không có quyền thực hiện thao tác này đối với kế hoạch này."))
+    state_transition(instance=plan, to_state=to_state, actor=actor, action=action, note=note, extra=extra)
+
+
+def drafters_of(plan: Plan) -> list[User]:
+    if plan.is_agency:
+        return list(User.objects.filter(is_active=True, groups__name=Role.SECRETARY.value).distinct())
+    return list(
+        User.objects.filter(is_active=True, unit_id=plan.unit_id, groups__name=Role.UNIT_HEAD.value).distinct()
+    )
+
+
+def approvers_of(plan: Plan) -> list[User]:
+    if plan.is_agency:
+        return list(User.objects.filter(is_active=True, groups__name=Role.COMMITTEE_HEAD.value).distinct())
+    return list(User.objects.filter(is_active=True, unit_id=plan.unit_id, groups__name=Role.UNIT_HEAD.value).distinct())
+
+
+def _url(plan: Plan) -> str:
+    return reverse("objectives:plan_detail", args=[plan.pk])
+
+
+def _locked_plan(plan_id: int) -> Plan:
+    return Plan.objects.select_for_update(of=("self",)).select_related("unit").get(pk=plan_id)
+
+
+def _require_editable(plan: Plan) -> None:
+    if plan.is_locked:
+        raise ServiceError(
+            _("Kế hoạch đã được phê duyệt nên đã khóa. Muốn thay đổi, hãy lập lần sửa đổi mới và ghi rõ lý do.")
+        )
+    if not plan.is_editable:
+        raise ServiceError(_("Kế hoạch đang chờ phê duyệt, không sửa được. Người phê duyệt có thể trả lại để sửa."))
+
+
+# ---------------------------------------------------------------- plans
+
+
+@transaction.atomic
+def plan_create(*, actor: User, year: int, unit: Unit | None) -> Plan:
+    if not can_draft(actor, unit=unit, agency=unit is None):
+        raise ServiceError(_("Bạn không có quyền lập kế hoạch MTCL cho phạm vi này."))
+    existing = Plan.objects.filter(year=year, unit=unit).current().first()
+    if existing is not None:
+        raise ServiceError(_("Đã có kế hoạch MTCL năm %(year)s cho %(scope)s.") % {"year": year, "scope": existing.scope_name})
+    plan = Plan.objects.create(year=year, unit=unit, created_by=actor)
+    audit_record(target=plan, actor=actor, action=_("Lập dự thảo kế hoạch MTCL"), to_state=plan.status)
+    return plan
+
+
+@transaction.atomic
+def plan_copy_from_previous(*, actor: User, year: int, unit: Unit | None) -> Plan:
+    """A new year starts from the last: the previous year's objectives become drafts, linked to their
+    results (shown beside them), the baseline set to what was achieved."""
+    previous = (
+        Plan.objects.filter(year=year - 1, unit=unit, status__in=IN_FORCE_STATES)
+        .prefetch_related("objectives__actions", "objectives__measurements")
+        .order_by("-revision")
+        .first()
+    )
+    if previous is None:
+        raise ServiceError(_("Năm %(year)s chưa có kế hoạch MTCL đã phê duyệt để sao chép.") % {"year": year - 1})
+    plan = plan_create(actor=actor, year=year, unit=unit)
+    for obj in previous.objectives.select_related("supports__plan").prefetch_related("actions", "measurements"):
+        baseline = obj.actual_value
+        if baseline is None:
+            values = [m.value for m in sorted(obj.measurements.all(), key=lambda m: m.period) if m.value is not None]
+            baseline = values[-1] if values and obj.aggregation == "level" else obj.baseline
+        copy = _copy_objective(obj, plan, carried_from=obj, baseline=baseline if obj.is_numeric else None)
+        for action in obj.actions.all():
+            _copy_action(action, copy, year_shift=year - previous.year)
+    audit_record(target=plan, actor=actor, action=_("Sao chép mục tiêu từ năm %(year)s") % {"year": year - 1})
+    return plan
+
+
+_OBJECTIVE_FIELDS = [
+    "order", "statement", "indicator", "unit_of_measure", "direction", "aggregation", "baseline", "target",
+    "target_text", "frequency", "policy_consistency", "evaluation_method",
+]
+_ACTION_FIELDS = ["order", "description", "resources", "responsible", "deadline"]
+
+
+def _copy_objective(obj: Objective, plan: Plan, **overrides: Any) -> Objective:
+    values = {f: getattr(obj, f) for f in _OBJECTIVE_FIELDS}
+    supports = None
+    if obj.supports_id and obj.supports.plan.year == plan.year:
+        supports = obj.supports
+    elif obj.supports_id:  # last year's agency objective: support the one carried over from it this year
+        supports = (
+            Objective.objects.filter(carried_from_id=obj.supports_id, plan__year=plan.year, plan__unit__isnull=True)
+            .exclude(plan__status=P.SUPERSEDED).first()
+        )
+    values.update({"supports": supports, **overrides})
+    return Objective.objects.create(plan=plan, **values)
+
+
+def _copy_action(action: PlanAction, objective: Objective, *, year_shift: int = 0) -> PlanAction:
+    values = {f: getattr(action, f) for f in _ACTION_FIELDS}
+    if year_shift:
+        deadline = values["deadline"]
+        try:
+            values["deadline"] = deadline.replace(year=deadline.year + year_shift)
+        except ValueError:  # 29/02
+            values["deadline"] = deadline.replace(year=deadline.year + year_shift, day=28)
+    return PlanAction.objects.create(objective=objective, **values)
+
+
+@transaction.atomic
+def objective_save(
+    *, actor: User, plan: Plan, data: dict[str, Any], actions: list[dict[str, Any]], objective: Objective | None = None,
+    version: int | None = None,
+) -> Objective:
+    """Create or edit an objective and replace its actions. Refused once the plan is locked."""
+    plan = _locked_plan(plan.pk)
+    if not can_draft(actor, plan):
+        raise ServiceError(_("Bạn không có quyền sửa kế hoạch này."))
+    _require_editable(plan)
+    if not actions:
+        raise ServiceError(_("Mỗi mục tiêu cần ít nhất một hành động thực hiện (việc gì, nguồn lực, ai, khi nào)."))
+    supports = data.get("supports")
+    if supports is not None and (not supports.plan.is_agency or supports.plan.year != plan.year or plan.is_agency):
+        raise ServiceError(_("Mục tiêu của đơn vị chỉ hỗ trợ được mục tiêu của cơ quan cùng năm."), field="supports")
+    fields = {f: data.get(f) for f in _OBJECTIVE_FIELDS if f in data}
+    fields["supports"] = supports
+    if objective is None:
+        if "order" not in data or not data.get("order"):
+            fields["order"] = plan.objectives.count() + 1
+        objective = Objective.objects.create(plan=plan, **fields)
+        note = _("Thêm mục tiêu")
+    else:
+        if objective.plan_id != plan.pk:
+            raise ServiceError(_("Mục tiêu không thuộc kế hoạch này."))
+        changed = Objective.objects.filter(pk=objective.pk, version=version if version is not None else objective.version)
+        if changed.update(**fields, version=F("version") + 1) != 1:
+            raise StaleEditError(_("Mục tiêu vừa được người khác sửa. Vui lòng tải lại trang và nhập lại thay đổi."))
+        objective.refresh_from_db()
+        objective.actions.all().delete()
+        note = _("Sửa mục tiêu")
+    PlanAction.objects.bulk_create(
+        [PlanAction(objective=objective, **{f: a.get(f) for f in _ACTION_FIELDS if f in a}) for a in actions]
+    )
+    audit_record(target=plan, actor=actor, action=note, note=objective.statement[:200])
+    return objective
+
+
+@transaction.atomic
+def objective_delete(*, actor: User, objective: Objective) -> None:
+    plan = _locked_plan(objective.plan_id)
+    if not can_draft(actor, plan):
+        raise ServiceError(_("Bạn không có quyền sửa kế hoạch này."))
+    _require_editable(plan)
+    audit_record(target=plan, actor=actor, action=_("Xóa mục tiêu"), note=objective.statement[:200])
+    objective.delete()
+
+
+@transaction.atomic
+def plan_submit(*, actor: User, plan: Plan) -> Plan:
+    plan = _locked_plan(plan.pk)
+    objectives = list(plan.objectives.prefetch_related("actions"))
+    if not objectives:
+        raise ServiceError(_("Kế hoạch chưa có mục tiêu nào."))
+    for obj in objectives:
+        if obj.is_numeric and obj.target is None:
+            raise ServiceError(_("Mục tiêu “%(o)s” chưa có chỉ tiêu bằng số.") % {"o": obj.statement[:60]})
+        if not obj.actions.all():
+            raise ServiceError(_("Mục tiêu “%(o)s” chưa có hành động thực hiện.") % {"o": obj.statement[:60]})
+    _move(plan=plan, to_state=P.SUBMITTED, actor=actor, action=_("Trình phê duyệt kế hoạch MTCL"),
+          extra={"submitted_by": actor, "submitted_at": timezone.now(), "return_comment": ""})
+    notification_send(
+        recipients=approvers_of(plan),
+        subject=_("Kế hoạch MTCL năm %(year)s của %(scope)s chờ phê duyệt") % {"year": plan.year, "scope": plan.scope_name},
+        body=_("%(who)s đã trình kế hoạch thực hiện MTCL để phê duyệt.") % {"who": actor.display_name},
+        url=_url(plan),
+    )
+    return plan
+
+
+@transaction.atomic
+def plan_return(*, actor: User, plan: Plan, comment: str) -> Plan:
+    if not comment.strip():
+        raise ServiceError(_("Vui lòng ghi ý kiến khi trả lại kế hoạch."), field="comment")
+    plan = _locked_plan(plan.pk)
+    _move(plan=plan, to_state=P.RETURNED, actor=actor, action=_("Trả lại kế hoạch để sửa"), note=comment,
+          extra={"return_comment": comment})
+    notification_send(
+        recipients=[u for u in [plan.submitted_by] if u] or drafters_of(plan),
+        subject=_("Kế hoạch MTCL năm %(year)s của %(scope)s bị trả lại") % {"year": plan.year, "scope": plan.scope_name},
+        body=comment, url=_url(plan),
+    )
+    return plan
+
+
+@transaction.atomic
+def plan_approve(*, actor: User, plan: Plan) -> Plan:
+    """Approve (and so lock) the plan. A revision replaces the plan it supersedes: that one is marked
+    superseded and its measurements move to the matching objectives of the revision."""
+    plan = _locked_plan(plan.pk)
+    _move(plan=plan, to_state=P.APPROVED, actor=actor, action=_("Phê duyệt kế hoạch MTCL"),
+          extra={"approved_by": actor, "approved_at": timezone.now()})
+    if plan.supersedes_id:
+        old = _locked_plan(plan.supersedes_id)
+        moved = 0
+        for new_obj in plan.objectives.exclude(revised_from=None):
+            moved += Measurement.objects.filter(objective_id=new_obj.revised_from_id).update(objective=new_obj)
+            Objective.objects.filter(supports_id=new_obj.revised_from_id).update(supports=new_obj)
+        if old.status in (P.APPROVED, P.MONITORING):
+            _move(plan=old, to_state=P.SUPERSEDED, actor=actor, system=True,
+                  action=_("Thay thế bằng lần sửa đổi %(n)d") % {"n": plan.revision})
+        if moved:
+            _move(plan=plan, to_state=P.MONITORING, actor=actor, system=True, action=_("Tiếp tục theo dõi thực hiện"))
+    recipients = [u for u in [plan.submitted_by] if u] or drafters_of(plan)
+    notification_send(
+        recipients=recipients,
+        subject=_("Kế hoạch MTCL năm %(year)s của %(scope)s đã được phê duyệt") % {"year": plan.year, "scope": plan.scope_name},
+        body=_("Người phê duyệt: %(who)s.") % {"who": actor.display_name}, url=_url(plan),
+    )
+    return plan
+
+
+@transaction.atomic
+def plan_revise(*, actor: User, plan: Plan, reason: str) -> Plan:
+    """A change to an approved plan: a new draft revision, with a reason, that replaces it once approved."""
+    if not reason.strip():
+        raise ServiceError(_("Vui lòng ghi lý do sửa đổi kế hoạch đã phê duyệt."), field="reason")
+    plan = _locked_plan(plan.pk)
+    if not can_draft(actor, plan):
+        raise ServiceError(_("Bạn không có quyền sửa đổi kế hoạch này."))
+    if plan.status not in (P.APPROVED, P.MONITORING):
+        raise ServiceError(_("Chỉ sửa đổi được kế hoạch đã phê duyệt và chưa đánh giá cuối năm."))
+    if Plan.objects.filter(supersedes=plan).exists():
+        raise ServiceError(_("Kế hoạch này đã có một lần sửa đổi đang soạn hoặc chờ phê duyệt."))
+    last = Plan.objects.filter(year=plan.year, unit_id=plan.unit_id).order_by("-revision").first()
+    revision = Plan.objects.create(
+        year=plan.year, unit=plan.unit, revision=last.revision + 1, supersedes=plan, revision_reason=reason,
+        created_by=actor,
+    )
+    for obj in plan.objectives.prefetch_related("actions").select_related("supports__plan"):
+        copy = _copy_objective(obj, revision, revised_from=obj, carried_from=obj.carried_from)
+        for action in obj.actions.all():
+            _copy_action(action, copy)
+    audit_record(target=revision, actor=actor, action=_("Lập sửa đổi kế hoạch (lần %(n)d)") % {"n": revision.revision},
+                 to_state=revision.status, note=reason)
+    audit_record(target=plan, actor=actor, action=_("Bắt đầu sửa đổi kế hoạch"), note=reason)
+    return revision
+
+
+# ---------------------------------------------------------------- monitoring and evaluation
+
+
+@transaction.atomic
+def measurement_record(
+    *, actor: User, objective: Objective, period: int, value: Decimal, measured_on: dt.date, comment: str = "",
+    evidence: UploadedFile | None = None, value_text: str = "",
+) -> Measurement:
+    plan = _locked_plan(objective.plan_id)
+    if not can_measure(actor, plan):
+        raise ServiceError(_("Bạn không có quyền nhập số liệu cho kế hoạch này."))
+    if not plan.can_be_measured:
+        raise ServiceError(_("Chỉ nhập số liệu khi kế hoạch đã được phê duyệt và chưa đánh giá cuối năm."))
+    if period not in range(1, objective.periods + 1):
+        raise ServiceError(
+            _("Kỳ %(p)s không tồn tại: mục tiêu theo dõi %(f)s, chỉ có kỳ 1 đến %(n)d.")
+            % {"p": period, "f": objective.get_frequency_display(), "n": objective.periods},
+            field="period",
+        )
+    if value is None:
+        raise ServiceError(_("Vui lòng nhập giá trị đo."), field="value")
+    if measured_on.year < plan.year:
+        raise ServiceError(_("Ngày đo phải thuộc năm %(y)s trở về sau.") % {"y": plan.year}, field="measured_on")
+    existing = Measurement.objects.filter(objective=objective, period=period).first()
+    label = period_label(objective.frequency, period)
+    if existing is None:
+        measurement = Measurement(objective=objective, period=period, recorded_by=actor)
+    else:
+        measurement = existing
+    measurement.value, measurement.value_text, measurement.measured_on = value, value_text, measured_on
+    measurement.comment, measurement.recorded_by, measurement.recorded_at = comment, actor, timezone.now()
+    if evidence is not None:
+        measurement.evidence = evidence
+    measurement.save()
+    audit_record(
+        target=plan, actor=actor,
+        action=_("Cập nhật số liệu") if existing else _("Nhập số liệu"),
+        note=f"{objective.order}. {objective.indicator} — {label}: {objective.format_value(value)}",
+    )
+    if plan.status == P.APPROVED:
+        _move(plan=plan, to_state=P.MONITORING, actor=actor, action=_("Bắt đầu theo dõi thực hiện"))
+    return measurement
+
+
+@transaction.atomic
+def objective_evaluate(
+    *, actor: User, objective: Objective, result: str, actual_value: Decimal | None = None, actual_text: str = "",
+    reasons: str = "", next_steps: str = "",
+) -> Objective:
+    plan = _locked_plan(objective.plan_id)
+    if not can_evaluate(actor, plan):
+        raise ServiceError(_("Bạn không có quyền đánh giá kế hoạch này."))
+    if plan.status not in (P.APPROVED, P.MONITORING):
+        raise ServiceError(_("Chỉ đánh giá được kế hoạch đang thực hiện."))
+    if result not in Result.values:
+        raise ServiceError(_("Vui lòng chọn Đạt hoặc Không đạt."), field="result")
+    if objective.is_numeric and actual_value is None:
+        raise ServiceError(_("Vui lòng nhập kết quả đạt được bằng số."), field="actual_value")
+    if result == Result.NOT_ACHIEVED and not reasons.strip():
+        raise ServiceError(_("Mục tiêu không đạt: vui lòng ghi rõ nguyên nhân."), field="reasons")
+    Objective.objects.filter(pk=objective.pk).update(
+        result=result, actual_value=actual_value, actual_text=actual_text, reasons=reasons, next_steps=next_steps,
+        evaluated_by=actor, evaluated_at=timezone.now(), version=F("version") + 1,
+    )
+    objective.refresh_from_db()
+    audit_record(target=plan, actor=actor, action=_("Đánh giá mục tiêu"),
+                 note=f"{objective.order}. {objective.indicator}: {objective.get_result_display()} ({objective.actual_display})")
+    return objective
+
+
+@transaction.atomic
+def plan_evaluation_close(*, actor: User, plan: Plan, summary: str = "") -> Plan:
+    plan = _locked_plan(plan.pk)
+    missing = [o for o in plan.objectives.all() if not o.result]
+    if missing:
+        raise ServiceError(
+            _("Còn %(n)d mục tiêu chưa đánh giá (đạt / không đạt) — ví dụ: “%(o)s”.")
+            % {"n": len(missing), "o": missing[0].statement[:60]}
+        )
+    _move(plan=plan, to_state=P.EVALUATED, actor=actor, action=_("Hoàn thành đánh giá MTCL cuối năm"), note=summary,
+          extra={"evaluated_by": actor, "evaluated_at": timezone.now(), "evaluation_summary": summary})
+    return plan
+
+
+def ticket_service_available() -> bool:
+    try:
+        from corrective_actions.services import ticket_open_from_source  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+@transaction.atomic
+def objective_ticket_open(*, actor: User, objective: Objective) -> int:
+    """A not-achieved objective opens a corrective-action ticket (source: objectives) in one click."""
+    try:
+        from corrective_actions.services import ticket_open_from_source
+    except ImportError as exc:
+        raise ServiceError(_("Chức năng phiếu hành động khắc phục chưa sẵn sàng.")) from exc
+    plan = _locked_plan(objective.plan_id)
+    if not can_evaluate(actor, plan):
+        raise ServiceError(_("Bạn không có quyền mở phiếu HĐKP cho mục tiêu này."))
+    if objective.result != Result.NOT_ACHIEVED:
+        raise ServiceError(_("Chỉ mở phiếu HĐKP cho mục tiêu được đánh giá không đạt."))
+    if objective.ticket_id:
+        raise ServiceError(_("Mục tiêu này đã có phiếu HĐKP."))
+    requesting_unit = plan.unit or actor.unit
+    if requesting_unit is None:
+        raise ServiceError(_("Tài khoản của bạn chưa thuộc đơn vị nào nên không mở được phiếu HĐKP."))
+    ticket = ticket_open_from_source(
+        actor=actor,
+        requesting_unit=requesting_unit,
+        unit=plan.unit,
+        source="quality_objectives",
+        kind="corrective",
+        description=_("Mục tiêu chất lượng năm %(y)s của %(s)s không đạt: %(o)s. Chỉ tiêu: %(t)s; kết quả: %(a)s. "
+                      "Nguyên nhân: %(r)s")
+        % {"y": plan.year, "s": plan.scope_name, "o": objective.statement, "t": objective.target_display,
+           "a": objective.actual_display, "r": objective.reasons},
+        process=_("Mục tiêu chất lượng (QT.CTCL 5.9)"),
+        clause="6.2",
+        origin_label=_("MTCL %(y)s — %(s)s, mục tiêu %(n)s") % {"y": plan.year, "s": plan.scope_name, "n": objective.order},
+        origin_url=_url(plan),
+    )
+    ticket_pk = getattr(ticket, "pk", ticket)
+    Objective.objects.filter(pk=objective.pk, ticket_id__isnull=True).update(ticket_id=ticket_pk)
+    audit_record(target=plan, actor=actor, action=_("Mở phiếu HĐKP"), note=objective.statement[:200])
+    return ticket_pk
+
+
+# ---------------------------------------------------------------- reminders
+
+
+def reminders_send(*, today: dt.date) -> int:
+    """Once-only reminders (safe under concurrent sweeps via reminder_claim): the year's plan due by
+    30/01, a measurement due after each period, the year-end evaluation due by 31/12."""
+    conf = ObjectivesSettings.current()
+    lead = conf.reminder_lead_working_days
+    sent = 0
+
+    def due_soon(due: dt.date) -> bool:
+        return due >= today and working_days_between(today, due) <= lead
+
+    # 1. Plans of the year due by the plan date (also next year's plans when the date is early next year).
+    for year in {today.year, today.year + 1}:
+        due = conf.plan_due(year)
+        if not due_soon(due):
+            continue
+        done = set(
+            Plan.objects.filter(year=year, status__in=IN_FORCE_STATES).values_list("unit_id", flat=True)
+        )
+        scopes: list[Unit | None] = [None, *Unit.objects.active()]
+        for unit in scopes:
+            unit_id = unit.pk if unit else None
+            if unit_id in done or not reminder_claim(f"objectives:plan-due:{year}:{unit_id or 'agency'}"):
+                continue
+            probe = Plan(year=year, unit=unit)
+            scope = unit.name if unit else _("cơ quan")
+            notification_send(
+                recipients=drafters_of(probe) + (approvers_of(probe) if unit is None else []),
+                subject=_("Nhắc: kế hoạch MTCL năm %(y)s của %(s)s phải được phê duyệt trước ngày %(d)s")
+                % {"y": year, "s": scope, "d": due.strftime("%d/%m/%Y")},
+                body=_("Theo QT.CTCL 5.9, MTCL và kế hoạch thực hiện MTCL được phê duyệt trước ngày %(d)s.")
+                % {"d": due.strftime("%d/%m/%Y")},
+                url=reverse("objectives:list") + f"?year={year}",
+            )
+            sent += 1
+
+    # 2. Measurements due a few working days after each period ends; 3. the year-end evaluation.
+    plans = (
+        Plan.objects.filter(status__in=(P.APPROVED, P.MONITORING), year__lte=today.year)
+        .select_related("unit")
+        .prefetch_related("objectives__measurements")
+    )
+    for plan in plans:
+        missing: dict[dt.date, list[str]] = {}
+        for obj in plan.objectives.all():
+            measured = {m.period for m in obj.measurements.all()}
+            for period in range(1, obj.periods + 1):
+                if period in measured:
+                    continue
+                end = period_end(plan.year, obj.frequency, period)
+                if end >= today + dt.timedelta(days=40):
+                    break
+                due = add_working_days(end, conf.measurement_due_working_days)
+                if due_soon(due):
+                    missing.setdefault(due, []).append(f"{obj.order}. {obj.indicator} ({period_label(obj.frequency, period)})")
+        for due, items in missing.items():
+            if not reminder_claim(f"objectives:measurement:{plan.pk}:{due.isoformat()}"):
+                continue
+            notification_send(
+                recipients=drafters_of(plan),
+                subject=_("Nhắc: nhập số liệu theo dõi MTCL của %(s)s trước ngày %(d)s")
+                % {"s": plan.scope_name, "d": due.strftime("%d/%m/%Y")},
+                body="\n".join(items), url=_url(plan),
+            )
+            sent += 1
+        due = conf.evaluation_due(plan.year)
+        if due_soon(due) and reminder_claim(f"objectives:evaluation-due:{plan.pk}"):
+            notification_send(
+                recipients=drafters_of(plan) + approvers_of(plan),
+                subject=_("Nhắc: đánh giá thực hiện MTCL năm %(y)s của %(s)s trước ngày %(d)s")
+                % {"y": plan.year, "s": plan.scope_name, "d": due.strftime("%d/%m/%Y")},
+                body=_("Theo QT.CTCL 5.9, trước ngày %(d)s đánh giá thực hiện MTCL của năm.") % {"d": due.strftime("%d/%m/%Y")},
+                url=_url(plan),
+            )
+            sent += 1
+    return sent
+
+
+def plans_waiting_for(user: User) -> list[Plan]:
+    """Plans that wait for this user's approval (for the home page panel)."""
+    qs = Plan.objects.filter(status=P.SUBMITTED).select_related("unit")
+    filters = Q(pk__in=[])
+    if user.has_perm("objectives.approve_agency_plan"):
+        filters |= Q(unit__isnull=True)
+    if user.has_perm("objectives.approve_unit_plan") and user.unit_id:
+        filters |= Q(unit_id=user.unit_id)
+    return list(qs.filter(filters))

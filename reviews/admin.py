@@ -1,0 +1,143 @@
+from django.contrib import admin
+
+from .models import ReportAttachment, Review, UnitReport
+
+# === Part 1: plan, notice, unit reports (owner: helper R1) ===
+
+
+class UnitReportInline(admin.TabularInline):
+    model = UnitReport
+    fields = ["unit", "status", "submitted_at", "submitted_by", "is_late"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+
+@admin.register(Review)
+class ReviewAdmin(admin.ModelAdmin):
+    list_display = ["title", "kind", "year", "sequence", "status", "meeting_start", "notice_number", "notice_year"]
+    list_filter = ["status", "kind", "year"]
+    search_fields = ["title", "location"]
+    date_hierarchy = "meeting_start"
+    filter_horizontal = ["units", "attendees"]
+    # States move only through the app's services (audited); the admin reads them.
+    readonly_fields = [
+        "status", "approved_by", "approved_at", "notice_number", "notice_year", "notice_issued_at", "notice_issued_by",
+        "collection_closed_at", "created_by", "created_at", "version",
+    ]
+    inlines = [UnitReportInline]
+
+
+class ReportAttachmentInline(admin.TabularInline):
+    model = ReportAttachment
+    fields = ["original_name", "file", "size", "uploaded_by", "uploaded_at"]
+    readonly_fields = fields
+    extra = 0
+
+
+@admin.register(UnitReport)
+class UnitReportAdmin(admin.ModelAdmin):
+    list_display = ["review", "unit", "status", "submitted_at", "is_late"]
+    list_filter = ["status", "is_late", "unit"]
+    list_select_related = ["review", "unit"]
+    search_fields = ["review__title", "unit__name"]
+    readonly_fields = ["review", "unit", "status", "submitted_at", "submitted_by", "is_late", "updated_by", "version"]
+    inlines = [ReportAttachmentInline]
+
+
+# === Part 2: consolidated report, minutes, actions (owner: helper R2) ===
+from django.contrib import messages as _messages  # noqa: E402
+from django.utils.translation import gettext as _gettext  # noqa: E402
+
+from .models import (  # noqa: E402
+    ActionUpdate,
+    ConsolidatedReport,
+    Delivery,
+    Minutes,
+    MinutesAttendee,
+    ReviewAction,
+)
+
+
+class RetainedRecordAdmin(admin.ModelAdmin):
+    """QT.HT.06 §VII: BM.HT.06.03 and the minutes are kept for the retention period; no deletion before."""
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        if obj is not None and obj.is_retained():
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_actions(self, request):
+        # The bulk "delete selected" would bypass the per-record check above.
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)
+        return actions
+
+    def delete_queryset(self, request, queryset) -> None:
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+    def delete_model(self, request, obj) -> None:
+        if obj.is_retained():
+            self.message_user(
+                request,
+                _gettext("“%(obj)s” đang trong thời hạn lưu trữ đến %(until)s, không thể xóa.")
+                % {"obj": obj, "until": obj.retained_until().strftime("%d/%m/%Y")},
+                _messages.ERROR,
+            )
+            return
+        super().delete_model(request, obj)
+
+
+@admin.register(ConsolidatedReport)
+class ConsolidatedReportAdmin(RetainedRecordAdmin):
+    list_display = ["review", "status", "updated_at", "finalised_at"]
+    list_filter = ["status"]
+    list_select_related = ["review"]
+    readonly_fields = ["review", "status", "created_at", "updated_by", "finalised_at", "version"]
+
+
+class MinutesAttendeeInline(admin.TabularInline):
+    model = MinutesAttendee
+    fields = ["name", "title", "presence", "replaced_by"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+
+class DeliveryInline(admin.TabularInline):
+    model = Delivery
+    fields = ["recipient", "email", "sent_at", "error"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+
+@admin.register(Minutes)
+class MinutesAdmin(RetainedRecordAdmin):
+    list_display = ["review", "revision", "form_code", "status", "number", "number_year", "signed_by", "signed_at"]
+    list_filter = ["status", "form_code"]
+    list_select_related = ["review", "signed_by"]
+    inlines = [MinutesAttendeeInline, DeliveryInline]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The content is signed: it is never changed here, only through the app (drafts) or a revision.
+        return [f.name for f in Minutes._meta.concrete_fields]
+
+
+class ActionUpdateInline(admin.TabularInline):
+    model = ActionUpdate
+    fields = ["at", "author", "progress", "note", "evidence_file"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+
+@admin.register(ReviewAction)
+class ReviewActionAdmin(admin.ModelAdmin):
+    list_display = ["description", "review", "responsible_unit", "deadline", "status", "progress"]
+    list_filter = ["status", "responsible_unit"]
+    list_select_related = ["review", "responsible_unit"]
+    readonly_fields = ["review", "minutes", "origin", "status", "progress", "completed_at", "version"]
+    inlines = [ActionUpdateInline]

@@ -1,0 +1,66 @@
+import django_filters
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext_lazy as _
+
+from .models import Review, ReviewStatus
+
+
+class ReviewFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Tìm kiếm"), method="search")
+    year = django_filters.NumberFilter(label=_("Năm"), widget=forms.NumberInput(attrs={"placeholder": _("Năm")}))
+    kind = django_filters.ChoiceFilter(
+        label=_("Loại"), choices=Review.Kind.choices, empty_label=_("Tất cả loại"),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Trạng thái"), choices=ReviewStatus.choices, empty_label=_("Tất cả trạng thái"),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+
+    class Meta:
+        model = Review
+        fields = ["q", "year", "kind", "status"]
+
+    def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.filter(Q(title__icontains=value) | Q(location__icontains=value) | Q(agenda__icontains=value))
+
+
+# === Part 2: follow-up of actions (owner: helper R2) ===
+from django.utils import timezone as _tz  # noqa: E402
+
+from qms.models import Unit as _Unit  # noqa: E402
+
+from .models import ActionStatus as _ActionStatus, ReviewAction as _ReviewAction  # noqa: E402
+
+
+class ReviewActionFilter(django_filters.FilterSet):
+    review = django_filters.ModelChoiceFilter(
+        label=_("Cuộc họp"), queryset=Review.objects.filter(actions__isnull=False).distinct(), empty_label=_("Tất cả cuộc họp"),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    responsible_unit = django_filters.ModelChoiceFilter(
+        label=_("Đơn vị"), queryset=_Unit.objects.all(), empty_label=_("Tất cả đơn vị"),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    status = django_filters.ChoiceFilter(
+        label=_("Trạng thái"), choices=_ActionStatus.choices, empty_label=_("Tất cả trạng thái"),
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+    overdue = django_filters.BooleanFilter(
+        label=_("Quá hạn"), method="filter_overdue",
+        widget=forms.Select(
+            choices=[("", _("Tất cả")), ("true", _("Chỉ quá hạn")), ("false", _("Không quá hạn"))],
+            attrs={"class": "form-select"},
+        ),
+    )
+
+    class Meta:
+        model = _ReviewAction
+        fields = ["review", "responsible_unit", "status", "overdue"]
+
+    def filter_overdue(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
+        if value is None:
+            return queryset
+        overdue = Q(status__in=[_ActionStatus.OPEN, _ActionStatus.IN_PROGRESS], deadline__lt=_tz.localdate())
+        return queryset.filter(overdue) if value else queryset.exclude(overdue)

@@ -1,0 +1,362 @@
+"""The management review's official forms as PDFs, in the Decree 30/2020 layout (templates/pdf/base.html):
+BM.HT.06.01 notice, BM.HT.06.02 unit report, BM.HT.06.03 consolidated report, and the minutes in the
+organisation's chosen form (BM.HT.06.04 of QT.HT.06 or BM.CTCL.02 of QT.CTCL). Also who may download which
+of them, so that the download views and the review page's links apply one rule."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from functools import partial
+
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from qms.errors import ServiceError
+from qms.models import MinutesForm, Organisation, User
+from qms.pdf import document_number, register_form, render_pdf, vn_date_line
+from qms.roles import Role
+
+from .models import (
+    REPORT_SECTIONS,
+    ConsolidatedReport,
+    Minutes,
+    MinutesAttendee,
+    Review,
+    UnitReport,
+    UnitReportStatus,
+)
+
+NOTICE = "BM.HT.06.01"
+UNIT_REPORT = "BM.HT.06.02"
+CONSOLIDATED = "BM.HT.06.03"
+MINUTES_TEMPLATES = {
+    MinutesForm.HT_06_04: "pdf/reviews/minutes_ht_06_04.html",
+    MinutesForm.CTCL_02: "pdf/reviews/minutes_ctcl_02.html",
+}
+WEEKDAYS = ["thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật"]
+
+
+# --- formatting -------------------------------------------------------------------------------------
+
+
+def _local(moment: dt.datetime | None) -> dt.datetime | None:
+    return timezone.localtime(moment) if moment else None
+
+
+def _clock(moment: dt.datetime) -> str:
+    """'08 giờ 05', the way Vietnamese documents write the time of day."""
+    return f"{moment.hour:02d} giờ {moment.minute:02d}"
+
+
+def _long_date(day: dt.date) -> str:
+    """'ngày 05 tháng 01 năm 2026' — the Decree 30 rule for leading zeros (months 1–2 only)."""
+    month = f"{day.month:02d}" if day.month < 3 else str(day.month)
+    return f"ngày {day.day:02d} tháng {month} năm {day.year}"
+
+
+def _person(name: str, title: str = "", unit: str = "") -> str:
+    extra = ", ".join(part for part in (title, unit) if part)
+    return f"{name} – {extra}" if extra else name
+
+
+def _committee_head() -> User | None:
+    return User.objects.filter(groups__name=Role.COMMITTEE_HEAD.value, is_active=True).order_by("pk").first()
+
+
+def _signature(role: str, user: User | None, *, note: str = "", esign: dict | None = None, plain: bool = False) -> dict:
+    return {"role": role, "name": user.display_name if user else "", "note": note, "esign": esign, "role_plain": plain}
+
+
+def _base_context(*, form_code: str, title: str, number_line: str = "", day: dt.date | None, is_draft: bool) -> dict:
+    org = Organisation.current()
+    return {
+        "org": org,
+        "form_code": form_code,
+        "document_title": title,
+        "number_line": number_line,
+        "date_line": vn_date_line(org.place_name, day),
+        "is_draft": is_draft,
+    }
+
+
+def _sections(obj: UnitReport | ConsolidatedReport, year: int) -> list[tuple[str, str]]:
+    """The seven headings of BM.HT.06.03 with their text; section 2 names the year as the form does."""
+    sections = []
+    for name, label in REPORT_SECTIONS:
+        heading = str(label)
+        if name == "s2_policy_objectives":
+            heading = f"{heading} năm {year}"
+        sections.append((f"{heading}:", getattr(obj, name)))
+    return sections
+
+
+# --- BM.HT.06.01 --------------------------------------------------------------------------------------
+
+
+def _meeting_time(review: Review) -> str:
+    start = _local(review.meeting_start)
+    end = _local(review.meeting_end)
+    span = f"Từ {_clock(start)} đến {_clock(end)}" if end and end.date() == start.date() else f"Vào hồi {_clock(start)}"
+    return f"{span}, {WEEKDAYS[start.weekday()]}, ngày {start:%d/%m/%Y}"
+
+
+def _attendee_groups(review: Review, org: Organisation) -> list[dict]:
+    """The five groups a)–e) of BM.HT.06.01, filled with the invited people; a person with several roles
+    is named once, in the first group that fits."""
+    groups = {key: [] for key in "abcd"}
+    for user in review.attendees.select_related("unit").prefetch_related("groups").order_by("full_name", "pk"):
+        roles = {g.name for g in user.groups.all()}
+        if Role.COMMITTEE_HEAD.value in roles:
+            key = "a"
+        elif Role.COMMITTEE_MEMBER.value in roles:
+            key = "b"
+        elif Role.SECRETARY.value in roles:
+            key = "c"
+        else:
+            key = "d"
+        groups[key].append(_person(user.display_name, user.job_title, user.unit.name if key == "d" and user.unit else ""))
+    units = ", ".join(u.name for u in review.units.all())
+    related = [line.strip(" -;") for line in review.related_parties.splitlines() if line.strip(" -;")]
+    return [
+        {"letter": "a", "label": "Trưởng ban chỉ đạo ISO", "names": groups["a"]},
+        {"letter": "b", "label": f"Thành viên {org.committee_name} {org.short_name}".strip(), "names": groups["b"]},
+        {"letter": "c", "label": "Thư ký ISO", "names": groups["c"]},
+        {"letter": "d", "label": f"Đầu mối ISO các đơn vị ({units})" if units else "Đầu mối ISO các đơn vị", "names": groups["d"]},
+        {"letter": "e", "label": "Các bộ phận có liên quan", "names": related},
+    ]
+
+
+def notice_pdf(review: Review) -> bytes:
+    """BM.HT.06.01 — Thông báo họp xem xét của lãnh đạo về HTQLCL."""
+    org = Organisation.current()
+    issued = _local(review.notice_issued_at)
+    context = _base_context(
+        form_code=NOTICE,
+        title="Thông báo họp xem xét của lãnh đạo",
+        number_line=document_number(review.notice_number, org.notice_symbol),
+        day=issued.date() if issued else None,
+        is_draft=not review.notice_issued,
+    )
+    context.update(
+        review=review,
+        meeting_time=_meeting_time(review),
+        attendee_groups=_attendee_groups(review, org),
+        agenda_lines=[line.strip().lstrip("-+•").strip() for line in review.agenda.splitlines() if line.strip(" -+•")],
+        signature=_signature("Trưởng ban chỉ đạo ISO", review.approved_by or _committee_head()),
+    )
+    return render_pdf("pdf/reviews/notice.html", context)
+
+
+# --- BM.HT.06.02 --------------------------------------------------------------------------------------
+
+
+def _unit_signer(report: UnitReport) -> User | None:
+    if report.submitted_by_id:
+        return report.submitted_by
+    heads = User.objects.filter(unit=report.unit, groups__name=Role.UNIT_HEAD.value, is_active=True)
+    return heads.order_by("pk").first()
+
+
+def unit_report_pdf(report: UnitReport) -> bytes:
+    """BM.HT.06.02 — Báo cáo thực hiện HTQLCL of one unit; its sections mirror BM.HT.06.03."""
+    review = report.review
+    submitted = _local(report.submitted_at)
+    context = _base_context(
+        form_code=UNIT_REPORT,
+        title=f"Báo cáo thực hiện HTQLCL – {report.unit.name}",
+        day=submitted.date() if submitted else None,
+        is_draft=report.status != UnitReportStatus.SUBMITTED,
+    )
+    signer = _unit_signer(report)
+    context.update(
+        report=report,
+        review=review,
+        sections=_sections(report, review.year),
+        attachments=list(report.attachments.all()),
+        signature=_signature((signer.job_title if signer and signer.job_title else "Trưởng đơn vị"), signer),
+    )
+    return render_pdf("pdf/reviews/unit_report.html", context)
+
+
+# --- BM.HT.06.03 --------------------------------------------------------------------------------------
+
+
+def _unit_lines(review: Review) -> list[str]:
+    lines = []
+    for report in review.unit_reports.select_related("unit").order_by("unit__order", "unit__name"):
+        submitted = _local(report.submitted_at)
+        when = f"nộp ngày {submitted:%d/%m/%Y}" if submitted else "chưa nộp"
+        lines.append(f"{report.unit.name} ({when})")
+    return lines
+
+
+def consolidated_pdf(consolidated: ConsolidatedReport) -> bytes:
+    """BM.HT.06.03 — Báo cáo họp xem xét của lãnh đạo về HTQLCL lần N - năm Y."""
+    review = consolidated.review
+    day = _local(consolidated.finalised_at or consolidated.updated_at or consolidated.created_at)
+    context = _base_context(
+        form_code=CONSOLIDATED,
+        title=f"Báo cáo họp xem xét của lãnh đạo lần {review.sequence} - năm {review.year}",
+        day=day.date() if day else None,
+        is_draft=consolidated.status != ConsolidatedReport.Status.FINAL,
+    )
+    context.update(
+        review=review,
+        sections=_sections(consolidated, review.year),
+        unit_lines=_unit_lines(review),
+        signature=_signature("Trưởng ban chỉ đạo ISO", review.approved_by or _committee_head()),
+    )
+    return render_pdf("pdf/reviews/consolidated.html", context)
+
+
+# --- BM.HT.06.04 / BM.CTCL.02 -------------------------------------------------------------------------
+
+
+def _attendance_line(entry: MinutesAttendee) -> str:
+    person = _person(entry.name, entry.title)
+    if entry.presence == MinutesAttendee.Presence.ABSENT:
+        return f"{person} (vắng mặt)"
+    if entry.presence == MinutesAttendee.Presence.REPLACED:
+        substitute = f"cử {entry.replaced_by} thay thế" if entry.replaced_by else "có cử người thay thế"
+        return f"{person} (vắng mặt, {substitute})"
+    return f"{person} (có mặt)"
+
+
+def esignature(minutes: Minutes) -> dict | None:
+    """What the e-signature box under the chair says; None while the minutes are unsigned."""
+    if not (minutes.signed_at and minutes.signed_by_id):
+        return None
+    return {
+        "name": minutes.signed_by.display_name,
+        "at": f"{_local(minutes.signed_at):%H:%M %d/%m/%Y}",
+        "digest": minutes.signed_sha256[:16],
+    }
+
+
+def _revision_note(minutes: Minutes) -> str:
+    if minutes.status == Minutes.Status.SUPERSEDED:
+        return "(Bản này đã được thay thế bởi bản sửa đổi sau.)"
+    if minutes.revision > 1:
+        reason = f" Lý do sửa đổi: {minutes.correction_reason}" if minutes.correction_reason else ""
+        return f"(Bản sửa đổi lần {minutes.revision - 1}, thay thế bản đã ký trước đó.{reason})"
+    return ""
+
+
+def _minutes_context(minutes: Minutes, org: Organisation) -> dict:
+    review = minutes.review
+    start = _local(minutes.started_at or review.meeting_start)
+    end = _local(minutes.ended_at)
+    context = _base_context(
+        form_code=minutes.form_code,
+        title="Biên bản họp xem xét của lãnh đạo",
+        number_line=document_number(minutes.number, org.minutes_symbol),
+        day=start.date(),
+        is_draft=minutes.status == Minutes.Status.DRAFT,
+    )
+    if end is None:
+        ended_line, closed_at = "Cuộc họp kết thúc lúc …… cùng ngày.", "…… giờ ……, ngày …… tháng …… năm ……"
+    elif end.date() == start.date():
+        ended_line, closed_at = f"Cuộc họp kết thúc lúc {_clock(end)} cùng ngày.", f"{_clock(end)}, {_long_date(end.date())}"
+    else:
+        ended_line = f"Cuộc họp kết thúc lúc {_clock(end)}, ngày {end:%d/%m/%Y}."
+        closed_at = f"{_clock(end)}, {_long_date(end.date())}"
+    chair, secretary = minutes.chair, minutes.secretary
+    context.update(
+        minutes=minutes,
+        review=review,
+        location=minutes.location or review.location,
+        start_time=_clock(start),
+        start_date=f"{start:%d/%m/%Y}",
+        opened_at=f"{_clock(start)}, {_long_date(start.date())}",
+        ended_line=ended_line,
+        closed_at=closed_at,
+        attendee_lines=[_attendance_line(a) for a in minutes.attendance.all()],
+        chair_line=_person(chair.display_name, chair.job_title) if chair else "……",
+        secretary_line=_person(secretary.display_name, secretary.job_title) if secretary else "……",
+        topics=minutes.topics(),
+        actions=list(minutes.actions.select_related("responsible_unit").order_by("deadline", "pk")),
+        revision_note=_revision_note(minutes),
+    )
+    return context
+
+
+def minutes_pdf(minutes: Minutes) -> bytes:
+    """The minutes in the form they were drawn up in (minutes.form_code)."""
+    org = Organisation.current()
+    context = _minutes_context(minutes, org)
+    signed = esignature(minutes)
+    if minutes.form_code == MinutesForm.CTCL_02:
+        left = _signature("Thư ký", minutes.secretary)
+        right = _signature("Chủ trì", minutes.chair, esign=signed)
+    else:
+        left = _signature("Thư ký ISO", minutes.secretary, plain=True)
+        right = _signature("Trưởng ban chỉ đạo ISO", minutes.chair, esign=signed)
+    context.update(left_signature=left, right_signature=right)
+    return render_pdf(MINUTES_TEMPLATES[MinutesForm(minutes.form_code)], context)
+
+
+# --- registry (render_form CODE PK) -------------------------------------------------------------------
+
+
+def _render_minutes(code: str, pk: int) -> bytes:
+    minutes = Minutes.objects.select_related("review", "chair", "secretary", "signed_by").get(pk=pk)
+    if minutes.form_code != code:
+        raise ServiceError(
+            _("Biên bản %(pk)s được lập theo mẫu %(actual)s, không phải %(asked)s.")
+            % {"pk": pk, "actual": minutes.form_code, "asked": code}
+        )
+    return minutes_pdf(minutes)
+
+
+def register() -> None:
+    """Called from ReviewsConfig.ready(): the five forms of the review for `render_form CODE PK`."""
+    register_form(NOTICE, gettext_lazy("Thông báo họp xem xét của lãnh đạo"),
+                  lambda pk: notice_pdf(Review.objects.get(pk=pk)))
+    register_form(UNIT_REPORT, gettext_lazy("Báo cáo thực hiện HTQLCL của đơn vị"),
+                  lambda pk: unit_report_pdf(UnitReport.objects.select_related("review", "unit").get(pk=pk)))
+    register_form(CONSOLIDATED, gettext_lazy("Báo cáo họp xem xét của lãnh đạo"),
+                  lambda pk: consolidated_pdf(ConsolidatedReport.objects.select_related("review").get(pk=pk)))
+    for code in (MinutesForm.HT_06_04, MinutesForm.CTCL_02):
+        register_form(str(code), gettext_lazy("Biên bản họp xem xét của lãnh đạo"), partial(_render_minutes, str(code)))
+
+
+# --- who may download what ----------------------------------------------------------------------------
+
+
+def consolidated_visible_to(user: User) -> QuerySet[ConsolidatedReport]:
+    """The consolidated reports of the reviews the user may see. Which roles read them at all is the
+    `reviews.view_consolidatedreport` permission (the steering committee), checked by the caller."""
+    return ConsolidatedReport.objects.filter(review__in=Review.objects.visible_to(user).values("pk"))
+
+
+@dataclass(frozen=True)
+class PdfLink:
+    code: str
+    label: str
+    url: str
+
+
+def available_pdfs(review: Review, user: User) -> list[PdfLink]:
+    """The forms of this review the user may download, in the order the procedure produces them."""
+    if not Review.objects.visible_to(user).filter(pk=review.pk).exists():
+        return []
+    draft = _(" (dự thảo)")
+    links = [PdfLink(NOTICE, _("Thông báo họp") + ("" if review.notice_issued else draft),
+                     reverse("reviews:notice_pdf", args=[review.pk]))]
+    for report in UnitReport.objects.visible_to(user).filter(review=review).select_related("unit"):
+        suffix = "" if report.status == UnitReportStatus.SUBMITTED else draft
+        links.append(PdfLink(UNIT_REPORT, _("Báo cáo của %(unit)s") % {"unit": report.unit.name} + suffix,
+                             reverse("reviews:unit_report_pdf", args=[report.pk])))
+    consolidated = consolidated_visible_to(user).filter(review=review).first()
+    if consolidated and user.has_perm("reviews.view_consolidatedreport"):
+        suffix = "" if consolidated.status == ConsolidatedReport.Status.FINAL else draft
+        links.append(PdfLink(CONSOLIDATED, _("Báo cáo tổng hợp") + suffix,
+                             reverse("reviews:consolidated_pdf", args=[consolidated.pk])))
+    for minutes in Minutes.objects.visible_to(user).filter(review=review).order_by("revision"):
+        label = _("Biên bản (lần %(revision)s – %(status)s)") % {
+            "revision": minutes.revision, "status": minutes.get_status_display()}
+        links.append(PdfLink(minutes.form_code, label, reverse("reviews:minutes_pdf", args=[minutes.pk])))
+    return links

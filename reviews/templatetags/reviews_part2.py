@@ -1,0 +1,27 @@
+"""`{% review_part2 review as p2 %}`: what the review page shows of steps 5–10 to the signed-in user
+(the review detail view belongs to Part 1, so Part 2 reads its own data here)."""
+from django import template
+
+from reviews.models import ConsolidatedReport, Minutes, ReviewAction, ReviewStatus
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def review_part2(context, review):
+    user = context["request"].user
+    manage = user.has_perm("reviews.manage_review")
+    report = ConsolidatedReport.objects.filter(review=review).first() if user.has_perm("reviews.view_consolidatedreport") else None
+    minutes = list(Minutes.objects.visible_to(user).filter(review=review).select_related("signed_by"))
+    actions = list(ReviewAction.objects.visible_to(user).followed().filter(review=review).select_related("responsible_unit"))
+    return {
+        "manage": manage,
+        "sign": user.has_perm("reviews.sign_minutes"),
+        "report": report,
+        "can_generate": manage and review.status in (ReviewStatus.COLLECTING, ReviewStatus.PREPARING),
+        "minutes": minutes,
+        "can_create_minutes": manage and review.status == ReviewStatus.PREPARING and not minutes,
+        "actions": actions,
+        "open_actions": sum(1 for a in actions if a.status in ("open", "in_progress")),
+        "can_close": manage and review.status == ReviewStatus.SIGNED,
+    }

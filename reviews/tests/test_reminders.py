@@ -1,0 +1,144 @@
+import datetime as dt
+import threading
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from qms.models import Notification, Organisation
+from qms.roles import Role
+from qms.tests.factories import UnitFactory, UserFactory
+from reviews import services
+from reviews.models import UnitReportStatus
+from reviews.tests.factories import collecting_review, filled_sections, local_datetime, restore_role_groups
+
+pytestmark = pytest.mark.django_db
+
+# Deadline Fri 04/12/2026, meeting Thu 10/12/2026; two working days before the deadline is Wed 02/12.
+DEADLINE = dt.date(2026, 12, 4)
+MEETING = dt.date(2026, 12, 10)
+
+
+def make_review(units, attendees=()):
+    return collecting_review(
+        units=units, attendees=attendees, report_deadline=DEADLINE,
+        meeting_start=local_datetime(MEETING, 8), meeting_end=local_datetime(MEETING, 11),
+    )
+
+
+def subjects(user) -> list[str]:
+    return list(Notification.objects.filter(recipient=user).order_by("pk").values_list("subject", flat=True))
+
+
+def test_units_are_reminded_n_working_days_before_the_deadline_once(unit, unit_head, other_unit, other_unit_head):
+    review = make_review([unit, other_unit])
+    report = review.unit_reports.get(unit=other_unit)
+    services.unit_report_save(report=report, actor=other_unit_head, data=filled_sections(), version=report.version, submit=True)
+    assert services.review_reminders_send(today=dt.date(2026, 12, 1)) == 0
+    assert services.review_reminders_send(today=dt.date(2026, 12, 2)) == 1
+    assert services.review_reminders_send(today=dt.date(2026, 12, 3)) == 0
+    assert subjects(unit_head) == ["Nhắc nộp báo cáo HTQLCL trước ngày 04/12/2026"]
+    assert not [s for s in subjects(other_unit_head) if s.startswith("Nhắc")]
+
+
+def test_the_reminder_lead_comes_from_the_organisation_settings(unit, unit_head):
+    Organisation.objects.update_or_create(pk=Organisation.current().pk, defaults={"report_reminder_working_days": 4})
+    make_review([unit])
+    assert services.review_reminders_send(today=dt.date(2026, 11, 27)) == 0  # five working days before
+    assert services.review_reminders_send(today=dt.date(2026, 11, 30)) == 1
+
+
+def test_a_missed_sweep_still_reminds_before_the_deadline(unit, unit_head):
+    make_review([unit])
+    assert services.review_reminders_send(today=dt.date(2026, 12, 3)) == 1
+
+
+def test_overdue_units_and_the_secretary_are_told_once_when_the_deadline_passed(unit, unit_head, secretary):
+    make_review([unit])
+    services.review_reminders_send(today=dt.date(2026, 12, 7))
+    services.review_reminders_send(today=dt.date(2026, 12, 8))
+    assert subjects(unit_head) == ["Báo cáo HTQLCL đã quá hạn nộp (04/12/2026)"]
+    assert [s for s in subjects(secretary) if s.startswith("Đã quá hạn")] != []
+    assert len([s for s in subjects(secretary) if s.startswith("Đã quá hạn")]) == 1
+
+
+def test_the_secretary_is_told_when_all_reports_are_in(unit, unit_head, secretary):
+    review = make_review([unit])
+    services.review_reminders_send(today=dt.date(2026, 11, 30))
+    assert not [s for s in subjects(secretary) if s.startswith("Các đơn vị đã nộp đủ")]
+    report = review.unit_reports.get()
+    services.unit_report_save(report=report, actor=unit_head, data=filled_sections(), version=report.version, submit=True)
+    services.review_reminders_send(today=dt.date(2026, 12, 1))
+    services.review_reminders_send(today=dt.date(2026, 12, 2))
+    assert len([s for s in subjects(secretary) if s.startswith("Các đơn vị đã nộp đủ")]) == 1
+
+
+def test_attendees_are_reminded_the_working_day_before_the_meeting(unit, secretary, committee_head):
+    make_review([unit], attendees=[secretary, committee_head])
+    assert services.review_reminders_send(today=dt.date(2026, 12, 8)) >= 0
+    assert not [s for s in subjects(committee_head) if s.startswith("Nhắc lịch họp")]
+    services.review_reminders_send(today=dt.date(2026, 12, 9))
+    services.review_reminders_send(today=dt.date(2026, 12, 9))
+    assert [s for s in subjects(committee_head) if s.startswith("Nhắc lịch họp")] == ["Nhắc lịch họp xem xét của lãnh đạo: 08:00 10/12/2026"]
+
+
+def test_a_monday_meeting_is_reminded_on_friday(unit, committee_head):
+    monday = dt.date(2026, 12, 14)
+    collecting_review(units=[unit], attendees=[committee_head], report_deadline=dt.date(2026, 12, 9),
+                      meeting_start=local_datetime(monday, 8))
+    services.review_reminders_send(today=dt.date(2026, 12, 13))
+    assert not subjects(committee_head)
+    services.review_reminders_send(today=dt.date(2026, 12, 11))
+    assert len(subjects(committee_head)) == 1
+
+
+def test_reports_already_submitted_are_not_reminded(unit, unit_head):
+    review = make_review([unit])
+    review.unit_reports.update(status=UnitReportStatus.SUBMITTED)
+    services.review_reminders_send(today=dt.date(2026, 12, 2))
+    services.review_reminders_send(today=dt.date(2026, 12, 7))
+    assert subjects(unit_head) == []
+
+
+def test_the_sweep_is_scheduled_daily_at_seven():
+    entry = settings.CELERY_BEAT_SCHEDULE["reviews-reminders"]
+    assert entry["task"] == "reviews.tasks.review_reminders_sweep"
+    assert entry["schedule"].hour == {7} and entry["schedule"].minute == {0}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_sweeps_running_at_the_same_moment_send_each_reminder_once(mailoutbox):
+    restore_role_groups()
+    units = [UnitFactory(), UnitFactory()]
+    heads = [UserFactory(unit=u, roles=[Role.UNIT_HEAD]) for u in units]
+    secretary = UserFactory(roles=[Role.SECRETARY])
+    attendee = UserFactory(roles=[Role.COMMITTEE_HEAD])
+    make_review(units, attendees=[attendee])
+    # 07/12: both units overdue, secretary told; a second review meets on 08/12 (eve reminder to the attendee).
+    collecting_review(units=[], attendees=[attendee], report_deadline=dt.date(2026, 12, 3),
+                      meeting_start=local_datetime(dt.date(2026, 12, 8), 14))
+    barrier = threading.Barrier(2)
+    results: list[int] = []
+    errors: list[BaseException] = []
+
+    def sweep():
+        try:
+            barrier.wait()
+            results.append(services.review_reminders_send(today=dt.date(2026, 12, 7)))
+        except BaseException as exc:  # noqa: BLE001
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=sweep) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+    assert sum(results) == 4  # two overdue units, the secretary, the attendee's meeting eve
+    for head in heads:
+        assert Notification.objects.filter(recipient=head).count() == 1
+    assert Notification.objects.filter(recipient=secretary).count() == 1
+    assert Notification.objects.filter(recipient=attendee).count() == 1
+    assert len(mailoutbox) == 4
