@@ -59,10 +59,22 @@ def state_transition(
     audit_record(target=instance, actor=actor, action=action, from_state=from_state, to_state=to_state, note=note)
 
 
-def audit_trail(target: models.Model) -> models.QuerySet[AuditEntry]:
-    return AuditEntry.objects.filter(
-        content_type=ContentType.objects.get_for_model(target, for_concrete_model=False), object_id=target.pk
-    ).select_related("actor")
+def audit_trail(target: models.Model, *, field: str = "status") -> list[AuditEntry]:
+    """The target's audit rows, oldest first, each with `from_label`/`to_label`: the state names the
+    user reads (the rows keep the stable codes)."""
+    try:
+        labels = {str(k): str(v) for k, v in target._meta.get_field(field).flatchoices}
+    except Exception:  # noqa: BLE001 — a target without that field shows its codes
+        labels = {}
+    entries = list(
+        AuditEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(target, for_concrete_model=False), object_id=target.pk
+        ).select_related("actor")
+    )
+    for entry in entries:
+        entry.from_label = labels.get(entry.from_state, entry.from_state)
+        entry.to_label = labels.get(entry.to_state, entry.to_state)
+    return entries
 
 
 @transaction.atomic

@@ -170,3 +170,4 @@ def test_a_signed_in_user_changes_their_password(client, staff_user):
     assert response.status_code == 302
     staff_user.refresh_from_db()
     assert staff_user.check_password("Khác-Hẳn-2027!")
+
