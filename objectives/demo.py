@@ -68,6 +68,7 @@ UNITS = {
 }
 # How each scope performs, as a share of the target path (1.0 = exactly on the path): varied on purpose.
 PERFORMANCE = {"agency": 1.0, "VP": 1.03, "CSHTQT": 0.95, "DP": 1.0, "NV": 1.01, "TTBCXB": 0.92}
+PERFORMANCE_LAST_YEAR = {"agency": 1.0, "VP": 0.97, "CSHTQT": 1.02, "DP": 0.94, "NV": 1.01, "TTBCXB": 1.0}
 AGENCY_DRAFTER, AGENCY_APPROVER = "thuky", "truongban"
 DRAFTERS = {"VP": "vp.chuyenvien", "CSHTQT": "cshtqt.truong", "DP": "dp.truong", "NV": "nv.chuyenvien", "TTBCXB": "ttbcxb.truong"}
 HEADS = {"VP": "vp.truong", "CSHTQT": "cshtqt.truong", "DP": "dp.truong", "NV": "nv.truong", "TTBCXB": "ttbcxb.truong"}
@@ -150,7 +151,7 @@ def _backdate(plan: Plan, year: int, evaluated: bool) -> None:
 
 
 @transaction.atomic
-def _year(users: dict[str, User], year: int, *, evaluate: bool, copy: bool) -> None:
+def _year(users: dict[str, User], year: int, *, evaluate: bool, copy: bool, performance: dict[str, float]) -> None:
     up_to = dt.date(year, 12, 31) if evaluate else timezone.localdate()
     scopes: list[tuple[str, Unit | None]] = [("agency", None)] + [(c, Unit.objects.get(code=c)) for c in UNITS]
     agency_objs: dict[str, Objective] = {}
@@ -175,17 +176,17 @@ def _year(users: dict[str, User], year: int, *, evaluate: bool, copy: bool) -> N
             agency_objs = {row[0]: o for row, o in zip(AGENCY, plan.objectives.all())}
         services.plan_submit(actor=drafter, plan=plan)
         services.plan_approve(actor=approver, plan=plan)
-        _measure(plan, drafter, PERFORMANCE[key], up_to)
+        _measure(plan, drafter, performance[key], up_to)
         plan.refresh_from_db()
         if evaluate:
-            _evaluate(plan, drafter, approver, PERFORMANCE[key])
+            _evaluate(plan, drafter, approver, performance[key])
         _backdate(plan, year, evaluate)
 
 
 def load(users: dict[str, User]) -> None:
     today = timezone.localdate()
-    _year(users, today.year - 1, evaluate=True, copy=False)
-    _year(users, today.year, evaluate=False, copy=True)
+    _year(users, today.year - 1, evaluate=True, copy=False, performance=PERFORMANCE_LAST_YEAR)
+    _year(users, today.year, evaluate=False, copy=True, performance=PERFORMANCE)
     vp = Unit.objects.get(code="VP")
     if not Plan.objects.filter(year=today.year + 1, unit=vp).exists():
         services.plan_copy_from_previous(actor=users[DRAFTERS["VP"]], year=today.year + 1, unit=vp)

@@ -12,7 +12,7 @@ from qms.models import Organisation
 
 from .models import Plan
 from .pdf import KINDS, plan_title
-from .progress import objective_progress
+from .progress import current_display, objective_progress
 from .rollup import with_progress
 
 PLAN_COLUMNS = [
@@ -67,7 +67,7 @@ def plan_xlsx(plan_id: int, kind: str) -> bytes:
             progress = objective_progress(obj)
             ws.append([
                 obj.order, obj.statement, obj.indicator, obj.target_display,
-                obj.actual_display if obj.result else obj.format_value(progress.actual) if progress.actual is not None else "—",
+                current_display(obj, progress),
                 obj.get_result_display() if obj.result else "", progress.label, obj.reasons, obj.next_steps,
             ])
     for row in ws.iter_rows(min_row=header_row + 1, max_row=ws.max_row, max_col=len(columns)):

@@ -11,7 +11,7 @@ from qms.models import Organisation
 from qms.pdf import render_pdf, vn_date_line
 
 from .models import Plan
-from .progress import objective_progress, plan_summary
+from .progress import current_display, objective_progress, plan_summary
 from .rollup import chart_by_unit, chart_over_year, with_progress, year_rollup
 
 KINDS = {"plan": ("PL3.KH", "objectives_plan.html"), "report": ("PL3.BC", "objectives_report.html")}
@@ -30,14 +30,17 @@ def plan_context(plan: Plan, kind: str) -> dict:
         "form_code": KINDS[kind][0],
         "document_title": plan_title(plan, kind),
         "date_line": vn_date_line(org.place_name, timezone.localtime(when).date() if when else None),
-        "objectives": [(obj, objective_progress(obj)) for obj in plan.objectives.all()],
+        "objectives": [
+            (obj, progress, current_display(obj, progress))
+            for obj, progress in ((o, objective_progress(o)) for o in plan.objectives.all())
+        ],
         "summary": plan_summary(plan),
         # Not yet approved (plan) or not yet closed (report): marked as a draft on every page.
         "is_draft": (plan.status in ("draft", "submitted", "returned")) if kind == "plan" else plan.status != "evaluated",
         "approver_title": "TRƯỞNG BAN CHỈ ĐẠO ISO" if plan.is_agency else "TRƯỞNG ĐƠN VỊ",
     }
     if kind == "report":
-        context["chart_year"] = chart_over_year(plan.year, [plan])
+        context["chart_year"] = chart_over_year(plan.year, None if plan.is_agency else [plan])
         if plan.is_agency:
             rollup = year_rollup(plan.year)
             context["rollup"] = rollup

@@ -57,6 +57,22 @@ class Progress:
         return self.status in Track.MET
 
 
+def value_display(obj: Objective, value: Decimal | None) -> str:
+    """A measured value as people read it; a qualitative objective is measured as % of the work done."""
+    if value is None:
+        return "—"
+    if obj.is_numeric:
+        return obj.format_value(value)
+    return _("%(v)s%% khối lượng") % {"v": f"{value:.0f}"}
+
+
+def current_display(obj: Objective, progress: Progress) -> str:
+    """The result to show: the year-end result once evaluated, else the latest monitored value."""
+    if obj.result:
+        return obj.actual_display
+    return value_display(obj, progress.actual)
+
+
 def _target_and_baseline(obj: Objective) -> tuple[Decimal, Decimal | None, str]:
     if not obj.is_numeric:
         # A qualitative objective is measured as "% of the planned work done".

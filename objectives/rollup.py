@@ -17,7 +17,7 @@ from qms.models import Unit
 
 from .charts import bar_chart, line_chart
 from .models import IN_FORCE_STATES, Frequency, Objective, Plan, PlanStatus, Result, period_label
-from .progress import PlanSummary, Track, plan_summary, rolled_up_progress
+from .progress import PlanSummary, Track, current_display, plan_summary, rolled_up_progress
 
 
 
@@ -150,7 +150,7 @@ def review_inputs(year: int) -> dict:
         )
         for obj in agency_plan.objectives.all():
             progress = rolled_up_progress(obj)
-            actual = obj.actual_display if obj.result else (obj.format_value(progress.actual) if progress.actual is not None else "—")
+            actual = current_display(obj, progress)
             s5.append(f"  {obj.order}. {obj.indicator}: {_('chỉ tiêu')} {obj.target_display}; "
                       f"{_('kết quả')} {actual} — {progress.label}")
     for unit, summary in rollup.units:

@@ -23,7 +23,7 @@ from .forms import (
 )
 from .models import Measurement, Objective, Plan, PlanStatus
 from .pdf import plan_pdf_bytes
-from .progress import objective_progress, plan_summary
+from .progress import current_display, objective_progress, plan_summary
 from .rollup import chart_by_unit, chart_over_year, plans_in_force, with_progress, year_rollup
 
 
@@ -108,10 +108,10 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk)
     plan = with_progress(Plan.objects.filter(pk=plan.pk)).get()
     user = request.user
-    objectives = [
-        (obj, objective_progress(obj), objective_progress(obj.carried_from) if obj.carried_from_id else None)
-        for obj in plan.objectives.all()
-    ]
+    objectives = []
+    for obj in plan.objectives.all():
+        last = objective_progress(obj.carried_from) if obj.carried_from_id else None
+        objectives.append((obj, objective_progress(obj), last, current_display(obj.carried_from, last) if last else ""))
     context = {
         "plan": plan,
         "objectives": objectives,
