@@ -1,0 +1,31 @@
+"""Scenarios of `make bench` for quality objectives: the plan page as objectives grow, and the roll-up."""
+from __future__ import annotations
+
+from django.test import Client
+
+
+def plan_page_growth(bench) -> None:
+    from objectives.tests.factories import MeasurementFactory, ObjectiveFactory, PlanFactory
+    from qms.roles import Role
+    from qms.tests.factories import UserFactory
+
+    secretary = UserFactory(username="bench-obj-secretary", roles=[Role.SECRETARY])
+    client = Client()
+    client.force_login(secretary)
+    plan = PlanFactory(year=2030, created_by=secretary)
+    made = 0
+    for target in (5, 50, 200):
+        for _ in range(target - made):
+            objective = ObjectiveFactory(plan=plan)
+            MeasurementFactory(objective=objective)
+        made = target
+        bench.page(client, f"/objectives/plans/{plan.pk}/", f"GET plan page with {target} objectives")
+
+
+def rollup(bench) -> None:
+    from objectives.rollup import review_inputs
+
+    bench.measure("objectives.rollup.review_inputs(2030) (text + 2 SVG charts)", lambda: review_inputs(2030), repeat=5)
+
+
+SCENARIOS = [plan_page_growth, rollup]

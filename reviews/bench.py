@@ -1,0 +1,46 @@
+"""Scenarios of `make bench` for the management review: list pages as rows grow, and PDF renders."""
+from __future__ import annotations
+
+from django.test import Client
+
+
+def _secretary():
+    from qms.roles import Role
+    from qms.tests.factories import UserFactory
+
+    return UserFactory(username="bench-secretary", roles=[Role.SECRETARY])
+
+
+def review_list_growth(bench) -> None:
+    from qms.tests.factories import UnitFactory
+    from reviews.models import ReviewStatus
+    from reviews.tests.factories import ReviewFactory
+
+    client = Client()
+    client.force_login(_secretary())
+    units = [UnitFactory() for _ in range(5)]
+    made = 0
+    for target in (10, 100, 1000):
+        for _ in range(target - made):
+            ReviewFactory(status=ReviewStatus.COLLECTING, units=units)
+        made = target
+        bench.page(client, "/reviews/", f"GET /reviews/ (list, page 1) with {target} reviews")
+
+
+def review_pdfs(bench) -> None:
+    from qms.demo import load_core
+    from reviews import pdf
+    from reviews.demo import load
+    from reviews.models import Minutes, Review, UnitReport
+
+    users = load_core()
+    load(users)
+    review = Review.objects.exclude(notice_number=None).first()
+    bench.measure("notice_pdf (BM.HT.06.01)", lambda: pdf.notice_pdf(review), repeat=5)
+    report = UnitReport.objects.exclude(submitted_at=None).first()
+    bench.measure("unit_report_pdf (BM.HT.06.02)", lambda: pdf.unit_report_pdf(report), repeat=5)
+    minutes = Minutes.objects.exclude(signed_at=None).first()
+    bench.measure(f"minutes_pdf ({minutes.form_code}, signed)", lambda: pdf.minutes_pdf(minutes), repeat=5)
+
+
+SCENARIOS = [review_pdfs, review_list_growth]  # the demo first: it uses every unit that exists
