@@ -4,7 +4,7 @@ import os
 import pytest
 
 from qms.roles import Role
-from qms.tests.factories import UnitFactory, UserFactory
+from qms.tests.factories import UnitFactory, UserFactory, restore_role_groups
 
 PASSWORD = "Mật-khẩu-thử-2026"
 
@@ -65,6 +65,13 @@ def role_users(secretary, committee_head, committee_member, unit_head, other_uni
         "other_unit_head": other_unit_head,
         "staff": staff_user,
     }
+
+
+@pytest.fixture
+def restore_roles(transactional_db):
+    """A transactional test flushes every table, with the role groups the data migrations made; the
+    next one gets them back here (UserFactory also does it when a role group is missing)."""
+    restore_role_groups()
 
 
 @pytest.fixture(scope="session")

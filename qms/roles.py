@@ -18,7 +18,8 @@ def grant_permissions(apps, app_label: str, grants: dict[Role, list[str]]) -> No
     from django.contrib.auth.management import create_permissions
 
     app_config = apps.get_app_config(app_label)
-    app_config.models_module = True
+    if getattr(app_config, "models_module", None) is None:  # a migration's historical app: create_permissions skips it otherwise
+        app_config.models_module = True
     create_permissions(app_config, apps=apps, verbosity=0)
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")

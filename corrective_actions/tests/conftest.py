@@ -12,26 +12,6 @@ PATH = ["open", "submitted", "presented", "assigned", "proposed", "in_progress",
 
 
 @pytest.fixture
-def restore_roles(django_db_blocker):
-    """Tests with transaction=True flush the tables that data migrations filled: put the role groups and
-    this app's grants back."""
-    import importlib
-
-    from django.apps import apps
-    from django.contrib.auth.management import create_permissions
-    from django.contrib.auth.models import Group, Permission
-
-    from django.contrib.contenttypes.models import ContentType
-
-    ContentType.objects.clear_cache()  # the flush removed the rows the cache points at
-    grants = importlib.import_module("corrective_actions.migrations.0002_role_permissions").GRANTS
-    create_permissions(apps.get_app_config("corrective_actions"), verbosity=0)
-    for role in Role:
-        group, _ = Group.objects.get_or_create(name=role.value)
-        group.permissions.add(*Permission.objects.filter(content_type__app_label="corrective_actions", codename__in=grants.get(role, [])))
-
-
-@pytest.fixture
 def assignee(db, other_unit):
     return UserFactory(username="thuchien", full_name="Ngô Thị Thực Hiện", unit=other_unit, roles=[Role.STAFF])
 

@@ -18,7 +18,7 @@ from objectives.tests.conftest import plan_with_objective  # noqa: E402
 SHOTS = os.environ.get("OBJ_SHOTS_DIR")  # set (e.g. /tmp/shots) to save screenshots
 S = PlanStatus
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("restore_objectives_roles")]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("restore_roles")]
 
 
 @pytest.fixture(scope="session")

@@ -59,7 +59,7 @@ def test_the_task_runs_the_sweep(unit, unit_head, staff_user, monkeypatch):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_reminders_go_out_once_when_sweeps_run_at_the_same_time(restore_objectives_roles, unit, unit_head, staff_user):
+def test_reminders_go_out_once_when_sweeps_run_at_the_same_time(restore_roles, unit, unit_head, staff_user):
     plan_with_objective(unit=unit, created_by=staff_user, status=S.MONITORING)
     barrier = threading.Barrier(4)
     results, errors = [], []

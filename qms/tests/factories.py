@@ -10,10 +10,12 @@ def restore_role_groups() -> None:
     that the data migrations made. Re-run those migrations' functions (every migration whose name
     contains "role") so the next test's users get their real permissions."""
     from django.apps import apps
+    from django.contrib.contenttypes.models import ContentType
     from django.db import connection
     from django.db.migrations.loader import MigrationLoader
     from django.db.migrations.operations import RunPython
 
+    ContentType.objects.clear_cache()  # a flush removed the rows the cache points at
     loader = MigrationLoader(connection, ignore_no_migrations=True)
     for key in sorted(loader.graph.nodes):  # grant_permissions get_or_creates groups, so order is free
         if "role" not in key[1]:

@@ -4,7 +4,6 @@ import os
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 import datetime as dt  # noqa: E402
-import importlib  # noqa: E402
 
 import pytest  # noqa: E402
 from django.utils import timezone  # noqa: E402
@@ -24,19 +23,7 @@ from reviews.tests.factories import (  # noqa: E402
 
 SHOTS = "/tmp/shots"
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("_roles")]
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args():
-    """pytest-playwright asks for this at session scope; the root conftest's function-scoped override
-    would raise ScopeMismatch, so the same settings are stated here at the right scope."""
-    return {
-        "headless": True,
-        "executable_path": "/usr/bin/chromium",
-        "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-    }
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture(autouse=True)
@@ -47,26 +34,13 @@ def _chromium():
         pytest.skip("/usr/bin/chromium is not installed")
 
 
-@pytest.fixture
-def _roles(transactional_db):
-    """A transactional test flushes the tables the data migrations filled: put the role groups and the
-    reviews grants back by re-running that migration's own function."""
-    from django.apps import apps
-
-    migration = importlib.import_module("reviews.migrations.0002_role_permissions")
-    config = apps.get_app_config("reviews")
-    models_module = config.models_module  # grant_permissions overwrites it (written for the migration state)
-    try:
-        migration.grant(apps, None)
-    finally:
-        config.models_module = models_module
-
 
 def sign_in(page, live_server, user, next_url: str = "/"):
+    page.set_default_timeout(10_000)
     page.context.clear_cookies()
     page.goto(f"{live_server.url}/accounts/login/?next={next_url}")
-    page.get_by_label("Tên đăng nhập", exact=True).fill(user.username)
-    page.get_by_label("Mật khẩu", exact=True).fill(PASSWORD)
+    page.get_by_label("Tên đăng nhập").fill(user.username)
+    page.get_by_label("Mật khẩu").fill(PASSWORD)
     page.get_by_role("button", name="Đăng nhập").click()
     expect(page).to_have_url(f"{live_server.url}{next_url}")
     expect(page.get_by_role("button", name=user.display_name)).to_be_visible()
@@ -107,8 +81,9 @@ def test_the_secretary_plans_the_head_approves_and_the_notice_opens_the_status_b
     units.get_by_label(unit.name, exact=True).check()
     units.get_by_label(other_unit.name, exact=True).check()
     attendees = page.locator("#div_id_attendees")
-    for person in (committee_head, secretary, unit_head, other_unit_head):
+    for person in (committee_head, secretary, unit_head):
         attendees.get_by_label(person.display_name).check()
+    attendees.get_by_label(other_unit_head.display_name).uncheck()  # sends a deputy: not invited by name
     shot(page, "1-plan-form")
     page.get_by_test_id("plan-save").click()
 
@@ -117,7 +92,7 @@ def test_the_secretary_plans_the_head_approves_and_the_notice_opens_the_status_b
     review = Review.objects.get(title=title)
     assert review.meeting_date == meeting_day and review.report_deadline == deadline
     assert set(review.units.all()) == {unit, other_unit}
-    assert {committee_head, secretary, unit_head, other_unit_head} <= set(review.attendees.all())
+    assert set(review.attendees.all()) == {committee_head, secretary, unit_head}
     page.get_by_test_id("plan-submit").click()
     expect(message(page)).to_have_text("Đã trình kế hoạch để phê duyệt.")
     expect(page.get_by_test_id("review-status")).to_have_text("Chờ phê duyệt")
@@ -130,6 +105,7 @@ def test_the_secretary_plans_the_head_approves_and_the_notice_opens_the_status_b
     expect(page.get_by_test_id("review-status")).to_have_text("Đã phê duyệt")
     review.refresh_from_db()
     assert review.status == ReviewStatus.APPROVED and review.approved_by == committee_head
+    assert review.head_comment == "Đồng ý, chuẩn bị kỹ báo cáo mục tiêu chất lượng."
 
     sign_in(page, live_server, secretary, f"/reviews/{review.pk}/")
     expect(page.get_by_test_id("actions")).to_contain_text(
@@ -154,7 +130,7 @@ def test_the_secretary_plans_the_head_approves_and_the_notice_opens_the_status_b
         expect(row.locator("td").nth(0)).to_have_text(u.name)
         expect(row.locator("td").nth(1)).to_have_text("●")  # "Chưa bắt đầu"
         expect(row.locator("td").nth(3)).to_have_text("")  # not "Đã nộp"
-    expect(page.get_by_test_id("board-counts")).to_contain_text("2")
+    expect(page.get_by_test_id("board-counts").locator(".h4")).to_have_text(["2", "0", "0", "2"])
     shot(page, "1-status-board")
 
 
@@ -230,6 +206,7 @@ def test_a_unit_head_drafts_attaches_and_submits_the_report_and_the_board_shows_
         expect(page.get_by_role("heading", name=label)).to_be_visible()
         expect(page.locator("article")).to_contain_text(text)
     expect(page.get_by_role("link", name="so-lieu-muc-tieu.pdf")).to_be_visible()
+    shot(page, "2-report-submitted")
     report.refresh_from_db()
     assert (report.status, report.submitted_by, report.is_late) == (UnitReportStatus.SUBMITTED, unit_head, False)
     assert [getattr(report, f"s{i}_{n}") for i, n in [(1, "general"), (4, "feedback")]] == [
@@ -244,6 +221,8 @@ def test_a_unit_head_drafts_attaches_and_submits_the_report_and_the_board_shows_
     expect(mine.get_by_role("link", name="Xem báo cáo")).to_be_visible()
     expect(other.locator("td").nth(1)).to_have_text("●")
     expect(other.locator("td").nth(3)).to_have_text("")
+    # units, submitted, late, waiting
+    expect(page.get_by_test_id("board-counts").locator(".h4")).to_have_text(["2", "1", "0", "1"])
     shot(page, "2-status-board")
 
 
@@ -253,8 +232,9 @@ def test_a_unit_head_drafts_attaches_and_submits_the_report_and_the_board_shows_
 def test_the_committee_head_signs_the_minutes_with_the_password_and_then_they_are_locked(
     page, live_server, secretary, committee_head, unit
 ):
+    yesterday = timezone.localdate() - dt.timedelta(days=1)  # the meeting took place; now its minutes are signed
     review = preparing_review(units=[unit], attendees=[secretary, committee_head], number=1,
-                              approved_by=committee_head)
+                              approved_by=committee_head, meeting_start=local_datetime(yesterday, 8))
     minutes = ready_minutes(review=review, secretary=secretary, chair=committee_head,
                             conclusions="Duy trì HTQLCL; bổ sung nguồn lực số hóa hồ sơ.")
 
@@ -262,7 +242,9 @@ def test_the_committee_head_signs_the_minutes_with_the_password_and_then_they_ar
     expect(page.get_by_test_id("minutes-status")).to_have_text("Dự thảo")
     page.get_by_test_id("minutes-sign-link").click()
     expect(page.get_by_role("heading", name="Đọc và ký biên bản")).to_be_visible()
-    expect(page.get_by_test_id("minutes-body")).to_contain_text("Duy trì HTQLCL; bổ sung nguồn lực số hóa hồ sơ.")
+    body = page.get_by_test_id("minutes-body")
+    expect(body).to_contain_text("Duy trì HTQLCL; bổ sung nguồn lực số hóa hồ sơ.")
+    expect(body).to_contain_text(f"từ 08:00 đến 11:00, ngày {ddmmyyyy(yesterday)}")
     password = page.get_by_label("Nhập lại mật khẩu để ký")
 
     password.fill("mat-khau-sai")
