@@ -171,3 +171,22 @@ def test_a_signed_in_user_changes_their_password(client, staff_user):
     staff_user.refresh_from_db()
     assert staff_user.check_password("Khác-Hẳn-2027!")
 
+
+
+@pytest.mark.django_db
+def test_the_inbox_page_costs_the_same_queries_for_1_and_50_notifications(client, unit_head):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(unit_head)
+    client.get(reverse("inbox"))  # the first request after sign-in also loads the session user
+
+    def count(n: int) -> int:
+        Notification.objects.filter(recipient=unit_head).delete()
+        Notification.objects.bulk_create(Notification(recipient=unit_head, subject=f"Thông báo {i}", url="/") for i in range(n))
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(reverse("inbox"))
+        assert response.content.decode().count("list-group-item-warning") == min(n, 25)
+        return len(queries)
+
+    assert count(1) == count(50)
