@@ -25,7 +25,14 @@ class TicketFilter(django_filters.FilterSet):
     year = django_filters.NumberFilter(field_name="year", label=_("Năm"))
     ordering = django_filters.OrderingFilter(
         fields=(("year", "year"), ("number", "number"), ("description_date", "date"), ("completion_date", "due"), ("status", "status")),
-        field_labels={"number": _("Số phiếu"), "date": _("Ngày"), "due": _("Ngày hoàn thành"), "status": _("Trạng thái"), "year": _("Năm")},
+        # Ascending labels are keyed by model field, descending by "-param"; explicit lazy labels because
+        # django-filter's own "%s (descending)" is formatted at import time and has no Vietnamese catalogue.
+        field_labels={
+            "year": _("Năm"), "number": _("Số phiếu"), "description_date": _("Ngày"),
+            "completion_date": _("Ngày hoàn thành"), "status": _("Trạng thái"),
+            "-year": _("Năm (giảm dần)"), "-number": _("Số phiếu (giảm dần)"), "-date": _("Ngày (giảm dần)"),
+            "-due": _("Ngày hoàn thành (giảm dần)"), "-status": _("Trạng thái (giảm dần)"),
+        },
         label=_("Sắp xếp"),
     )
 

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from qms.models import Organisation, Unit, User
 from qms.roles import Role
@@ -117,8 +118,9 @@ class CorrectionKind(models.TextChoices):
 
 
 class Verification(models.TextChoices):
-    PASSED = "passed", _("Đạt")
-    FAILED = "failed", _("Không đạt")
+    # Context keeps the English apart from objectives' "Đạt" (Achieved): here it means the action was effective.
+    PASSED = "passed", pgettext_lazy("verification", "Đạt")
+    FAILED = "failed", pgettext_lazy("verification", "Không đạt")
     NEW_MEASURE = "new_measure", _("Biện pháp KP/PN mới")
 
 

@@ -139,5 +139,5 @@ class ReviewActionAdmin(admin.ModelAdmin):
     list_display = ["description", "review", "responsible_unit", "deadline", "status", "progress"]
     list_filter = ["status", "responsible_unit"]
     list_select_related = ["review", "responsible_unit"]
-    readonly_fields = ["review", "minutes", "origin", "status", "progress", "completed_at", "version"]
+    readonly_fields = ["review", "minutes", "origin", "status", "progress", "completed_at", "ticket", "version"]
     inlines = [ActionUpdateInline]

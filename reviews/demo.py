@@ -277,6 +277,7 @@ def load_part2(users: dict[str, User]) -> dict[str, Review]:
         services.action_progress_record(action=nv, actor=_head_of(nv, users), note="Đã số hóa 60% hồ sơ.", progress=60)
         dp = actions["DP"]
         services.action_progress_record(action=dp, actor=_head_of(dp, users), note="Đang khảo sát nhu cầu.", progress=20)
+    overdue_action_ticket_ensure(review, users)  # Part 4; before the next review's BM.HT.06.03 is generated
     reviews["signed"] = review
 
     preparing = Review.objects.filter(status=ReviewStatus.PREPARING, title__contains="lần 1 năm").order_by("pk").first()
@@ -294,3 +295,15 @@ def load(users: dict[str, User]) -> dict[str, Review]:  # noqa: F811 — part 2 
     reviews = _load_part1(users)
     reviews.update(load_part2(users))
     return reviews
+
+
+# === Part 4: a ticket opened from a decided action (owner: helper I) ===
+
+
+def overdue_action_ticket_ensure(review: Review, users: dict[str, User]) -> None:
+    """The overdue action of the signed review gets its corrective-action ticket, through the service
+    (the secretary's one click); a second run finds the link and does nothing."""
+    overdue = ReviewAction.objects.followed().filter(review=review).overdue().select_related("minutes", "review")
+    for action in overdue.order_by("deadline", "pk")[:1]:
+        if services.action_ticket_openable(action):
+            services.review_action_ticket_open(action=action, actor=users["thuky"])

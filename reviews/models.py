@@ -46,14 +46,15 @@ DEFAULT_AGENDA = "\n".join(
 )
 
 # The seven discussion topics of BM.CTCL.02 §4.2 (ISO 9001 clause 9.3.2), used by both minutes forms.
-MINUTES_TOPICS: list[str] = [
-    "Tình trạng của các hành động từ các cuộc họp xem xét trước đó.",
-    "Bối cảnh hoạt động, những thay đổi vấn đề nội bộ và bên ngoài ảnh hưởng tới HTQLCL.",
-    "Kết quả thực hiện và hiệu lực của hệ thống: thỏa mãn của người dân, phản hồi bên quan tâm; mức độ thực hiện các MTCL; sự không phù hợp và HĐKP; kết quả thực hiện quá trình và sự phù hợp của sản phẩm và dịch vụ; kết quả theo dõi đo lường; kết quả đánh giá, kết quả thực hiện của các nhà cung cấp.",
-    "Sự đầy đủ của nguồn lực.",
-    "Hiệu lực của hành động giải quyết rủi ro, cơ hội.",
-    "Các cơ hội cải tiến.",
-    "Các nội dung khác.",
+# Lazy: the web pages show them in the user's language, the PDFs render them under translation.override("vi").
+MINUTES_TOPICS: list = [
+    _("Tình trạng của các hành động từ các cuộc họp xem xét trước đó."),
+    _("Bối cảnh hoạt động, những thay đổi vấn đề nội bộ và bên ngoài ảnh hưởng tới HTQLCL."),
+    _("Kết quả thực hiện và hiệu lực của hệ thống: thỏa mãn của người dân, phản hồi bên quan tâm; mức độ thực hiện các MTCL; sự không phù hợp và HĐKP; kết quả thực hiện quá trình và sự phù hợp của sản phẩm và dịch vụ; kết quả theo dõi đo lường; kết quả đánh giá, kết quả thực hiện của các nhà cung cấp."),
+    _("Sự đầy đủ của nguồn lực."),
+    _("Hiệu lực của hành động giải quyết rủi ro, cơ hội."),
+    _("Các cơ hội cải tiến."),
+    _("Các nội dung khác."),
 ]
 
 
@@ -556,6 +557,13 @@ class ReviewAction(models.Model):
     # The same action in the revision this one's minutes correct: its follow-up carries over on signing.
     origin = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="successor"
+    )
+    # The corrective-action ticket (BM.CTCL.01) opened from this decision: one per action. SET_NULL, not
+    # PROTECT: a ticket can only be deleted once its own retention period (QT.CTCL §7) has run out, and the
+    # review's record must not block that; the action's audit trail keeps the ticket's number.
+    ticket = models.OneToOneField(
+        "corrective_actions.Ticket", verbose_name=_("phiếu HĐKP/cải tiến"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="review_action",
     )
     created_at = models.DateTimeField(default=timezone.now)
     version = models.PositiveIntegerField(default=1)

@@ -577,7 +577,7 @@ def previous_actions_summary(review: Review) -> str:
     previous = previous_review(review)
     if previous is None:
         return _g("Không có hành động nào từ cuộc họp xem xét trước.")
-    actions = ReviewAction.objects.followed().filter(review=previous).select_related("responsible_unit")
+    actions = ReviewAction.objects.followed().filter(review=previous).select_related("responsible_unit", "ticket")
     lines = [_g("Tình trạng các hành động từ cuộc họp xem xét trước (%(title)s, %(date)s):")
              % {"title": previous.title, "date": previous.meeting_date.strftime("%d/%m/%Y")}]
     for action in actions:
@@ -585,6 +585,7 @@ def previous_actions_summary(review: Review) -> str:
             _g("- %(desc)s (%(unit)s, hạn %(deadline)s): %(status)s, %(progress)s%%")
             % {"desc": action.description, "unit": action.responsible_unit, "deadline": action.deadline.strftime("%d/%m/%Y"),
                "status": action.get_status_display(), "progress": action.progress}
+            + _p4_ticket_note(action)
         )
     if len(lines) == 1:
         lines.append(_g("- Cuộc họp trước không giao hành động nào."))
@@ -604,6 +605,8 @@ def _p2_consolidated_sections(review: Review) -> dict[str, str]:
         values[name] = "\n\n".join(blocks)
     previous = previous_actions_summary(review)
     values["s1_general"] = previous + ("\n\n" + values["s1_general"] if values["s1_general"] else "")
+    tickets = review_tickets_summary(review)
+    values["s3_audit_actions"] = tickets + ("\n\n" + values["s3_audit_actions"] if values["s3_audit_actions"] else "")
     return values
 
 
@@ -878,6 +881,9 @@ def _p2_actions_carry_over(minutes: Minutes) -> None:
             status=origin.status, progress=origin.progress, evidence=origin.evidence, completed_at=origin.completed_at
         )
         ActionUpdate.objects.filter(action=origin).update(action=action)
+        if origin.ticket_id:  # one action per ticket: the link leaves the superseded copy first
+            ReviewAction.objects.filter(pk=origin.pk).update(ticket=None)
+            ReviewAction.objects.filter(pk=action.pk).update(ticket_id=origin.ticket_id)
 
 
 @_tx.atomic
@@ -1123,3 +1129,97 @@ def action_reminders_sweep(*, today=None) -> int:
 
 def reviews_part2_daily_sweep() -> int:
     return action_reminders_sweep()
+
+
+# === Part 4: corrective-action tickets from the review's decisions (owner: helper I) ===
+# A decision of the minutes becomes a ticket BM.CTCL.01 in one click (QT.CTCL 5.1.2: "quyết định sau họp
+# xem xét của lãnh đạo"); the ticket's state then shows in the follow-up and in the next review's inputs.
+
+from corrective_actions.models import Source as _TicketSource, Ticket as _Ticket  # noqa: E402
+from corrective_actions.services import ticket_open_from_source as _ticket_open_from_source  # noqa: E402
+from corrective_actions.summary import tickets_summary as _tickets_summary  # noqa: E402
+
+TICKET_ROLES = (_Role.SECRETARY, _Role.COMMITTEE_HEAD)
+TICKET_ACTION_STATES = (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
+
+
+def may_open_action_tickets(user: _User) -> bool:
+    """The ISO secretary or the committee head (who follow up the decisions) and may open a ticket."""
+    return bool(
+        user.is_authenticated and user.has_role(*TICKET_ROLES) and user.has_perm("reviews.follow_up_actions")
+        and user.has_perm("corrective_actions.open_ticket")
+    )
+
+
+def action_ticket_openable(action: ReviewAction) -> bool:
+    """Whether the action is in a state to get a ticket (the button shows only then). Reads
+    action.minutes and action.review: select_related them on lists."""
+    return (
+        action.ticket_id is None and action.status in TICKET_ACTION_STATES
+        and action.minutes is not None and action.minutes.status == Minutes.Status.SIGNED
+        and action.review.status == ReviewStatus.SIGNED
+    )
+
+
+def _p4_ticket_note(action: ReviewAction) -> str:
+    """"; phiếu HĐKP số 03/2026: <state>" after an action that has a ticket (needs select_related)."""
+    if action.ticket_id is None:
+        return ""
+    return _g("; phiếu HĐKP số %(n)s: %(state)s") % {
+        "n": action.ticket.number_display, "state": action.ticket.get_status_display()}
+
+
+def review_tickets_summary(review: Review, *, until: dt.date | None = None) -> str:
+    """BM.HT.06.03 section 3: the tickets since the previous review's meeting (all of them if none)."""
+    previous = previous_review(review)
+    until = until or _tz.localdate()
+    since = min(previous.meeting_date, until) if previous else None  # a back-dated record: an empty period
+    return _tickets_summary(since, until)
+
+
+def _p4_minutes_ref(minutes: Minutes) -> str:
+    if not minutes.number:
+        return _g("bản %(r)s") % {"r": minutes.revision}
+    ref = f"{minutes.number:02d}/{_Organisation.current().minutes_symbol}"
+    if minutes.signed_at:
+        ref += " " + _g("ngày %(d)s") % {"d": _tz.localtime(minutes.signed_at).strftime("%d/%m/%Y")}
+    return ref
+
+
+@_tx.atomic
+def review_action_ticket_open(*, action: ReviewAction, actor: _User) -> _Ticket:
+    """Open the ticket of a decided action (source: management-review decision) and link both ways: the
+    action points at the ticket, the ticket's origin link points back at the action page. The action row
+    is locked first, so a double click (two requests at once) opens one ticket and refuses the other."""
+    if not may_open_action_tickets(actor):
+        raise _ServiceError(_g("Chỉ Thư ký ISO hoặc Trưởng ban chỉ đạo ISO được mở phiếu HĐKP từ kết luận họp xem xét."))
+    locked = ReviewAction.objects.select_for_update().get(pk=action.pk)
+    if locked.ticket_id is not None:
+        number = _Ticket.objects.filter(pk=locked.ticket_id).values_list("number", "year").first()
+        raise _ServiceError(
+            _g("Hành động này đã có phiếu HĐKP số %(n)s; không mở thêm phiếu khác.")
+            % {"n": f"{number[0]:02d}/{number[1]}" if number else "—"}
+        )
+    _p2_action_followed(locked)
+    if locked.status not in TICKET_ACTION_STATES:
+        raise _ServiceError(_g("Hành động đã hoàn thành hoặc đã hủy nên không mở phiếu HĐKP."))
+    review, minutes = locked.review, locked.minutes
+    minutes_ref = _p4_minutes_ref(minutes)
+    description = _g(
+        "Thực hiện kết luận của cuộc họp xem xét của lãnh đạo “%(title)s” (biên bản số %(ref)s):\n%(desc)s\n"
+        "Đơn vị chủ trì: %(unit)s. Thời hạn hoàn thành theo biên bản: %(deadline)s."
+    ) % {"title": review.title, "ref": minutes_ref, "desc": locked.description, "unit": locked.responsible_unit,
+         "deadline": locked.deadline.strftime("%d/%m/%Y")}
+    label = _g("Kết luận họp xem xét “%(title)s”, biên bản số %(ref)s") % {"title": review.title, "ref": minutes_ref}
+    ticket = _ticket_open_from_source(
+        actor=actor, requesting_unit=locked.responsible_unit, source=_TicketSource.MANAGEMENT_REVIEW,
+        description=description, origin_label=label[:255],
+        origin_url=_reverse("reviews:action_detail", args=[locked.pk]),
+    )
+    # The lock above already serialises clicks; the condition also holds where the lock is a no-op.
+    if ReviewAction.objects.filter(pk=locked.pk, ticket__isnull=True).update(ticket=ticket, version=_F("version") + 1) != 1:
+        raise _ServiceError(_g("Hành động này vừa được mở phiếu HĐKP; không mở thêm phiếu khác."))
+    _audit_record(target=locked, actor=actor, action=_g("Mở phiếu HĐKP/cải tiến"),
+                  note=_g("Phiếu số %(n)s") % {"n": ticket.number_display})
+    action.ticket, action.version = ticket, locked.version + 1
+    return ticket

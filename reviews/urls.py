@@ -44,4 +44,6 @@ urlpatterns = [
     path("reports/<int:pk>/pdf/", views.unit_report_pdf_download, name="unit_report_pdf"),
     path("consolidated/<int:pk>/pdf/", views.consolidated_pdf_download, name="consolidated_pdf"),
     path("minutes/<int:pk>/pdf/", views.minutes_pdf_download, name="minutes_pdf"),
+    # === Part 4: corrective-action tickets from decided actions (owner: helper I) ===
+    path("actions/<int:pk>/ticket/", views.action_ticket_open, name="action_ticket_open"),
 ]

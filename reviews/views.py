@@ -488,14 +488,18 @@ def review_close(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required("reviews.view_reviewaction", raise_exception=True)
 def action_list(request: HttpRequest) -> HttpResponse:
-    actions = _ReviewAction.objects.visible_to(request.user).followed().select_related("review", "responsible_unit")
+    actions = _ReviewAction.objects.visible_to(request.user).followed().select_related(
+        "review", "responsible_unit", "minutes", "ticket")
     filterset = _ReviewActionFilter(request.GET, queryset=actions)
     page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
-    return render(request, "reviews/action_list.html", {"filter": filterset, "page": page})
+    for action in page:  # the one-click "open a ticket" button of each row
+        action.ticket_openable = services.action_ticket_openable(action)
+    return render(request, "reviews/action_list.html", {
+        "filter": filterset, "page": page, "can_open_tickets": services.may_open_action_tickets(request.user)})
 
 
 def _p2_action(request: HttpRequest, pk: int) -> _ReviewAction:
-    qs = _ReviewAction.objects.visible_to(request.user).select_related("review", "responsible_unit", "minutes")
+    qs = _ReviewAction.objects.visible_to(request.user).select_related("review", "responsible_unit", "minutes", "ticket")
     return get_object_or_404(qs, pk=pk)
 
 
@@ -512,6 +516,7 @@ def _p2_action_context(request: HttpRequest, action: _ReviewAction, **forms) -> 
         "updates": action.updates.select_related("author"),
         "can_report": services.action_can_report(action, request.user),
         "can_manage": request.user.has_perm("reviews.manage_review"),
+        "can_open_ticket": services.may_open_action_tickets(request.user) and services.action_ticket_openable(action),
         "progress_form": forms.get("progress_form") or ActionProgressForm(initial={"progress": action.progress}),
         "complete_form": forms.get("complete_form") or ActionCompleteForm(),
         "decision_form": forms.get("decision_form") or ActionDecisionForm(),
@@ -639,3 +644,29 @@ def minutes_pdf_download(request: HttpRequest, pk: int) -> HttpResponse:
     visible = Minutes.objects.visible_to(request.user).select_related("review", "chair", "secretary", "signed_by")
     minutes = get_object_or_404(visible, pk=pk)
     return _pdf_response(review_pdf.minutes_pdf(minutes), minutes.form_code, minutes.pk)
+
+
+# === Part 4: corrective-action tickets from decided actions (owner: helper I) ===
+
+from django.utils.http import url_has_allowed_host_and_scheme  # noqa: E402
+
+
+@login_required
+@permission_required("reviews.follow_up_actions", raise_exception=True)
+@require_POST
+def action_ticket_open(request: HttpRequest, pk: int) -> HttpResponse:
+    """One click: the decided action gets its ticket BM.CTCL.01; back to the page the click came from."""
+    action = _p2_action(request, pk)
+    if not services.may_open_action_tickets(request.user):
+        raise _PermissionDenied
+    try:
+        ticket = services.review_action_ticket_open(action=action, actor=request.user)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Đã mở phiếu HĐKP/cải tiến số %(n)s; phiếu chờ Thư ký ISO tổng hợp.")
+                         % {"n": ticket.number_display})
+    back = request.POST.get("next", "")
+    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return redirect(back)
+    return redirect("reviews:action_detail", pk=pk)

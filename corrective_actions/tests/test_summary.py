@@ -73,7 +73,7 @@ def test_it_lists_every_ticket_still_open_with_its_unit_state_and_completion_dat
     assert rows == [
         f"- Phiếu số {late.number_display} — {unit.name} — {T.IN_PROGRESS.label} — ngày hoàn thành: 20/11/2026 (quá hạn)"
         " — Sổ công văn đến thiếu 03 văn bản",
-        f"- Phiếu số {waiting.number_display} — {other_unit.name} — {T.PRESENTED.label} — ngày hoàn thành: —"
+        f"- Phiếu số {waiting.number_display} — {other_unit.name} — {T.PRESENTED.label} — ngày hoàn thành: chưa ấn định"
         " — Biểu mẫu trên cổng thông tin là phiên bản cũ",
     ]
 

@@ -13,7 +13,7 @@ def review_part2(context, review):
     manage = user.has_perm("reviews.manage_review")
     report = ConsolidatedReport.objects.filter(review=review).first() if user.has_perm("reviews.view_consolidatedreport") else None
     minutes = list(Minutes.objects.visible_to(user).filter(review=review).select_related("signed_by"))
-    actions = list(ReviewAction.objects.visible_to(user).followed().filter(review=review).select_related("responsible_unit"))
+    actions = list(ReviewAction.objects.visible_to(user).followed().filter(review=review).select_related("responsible_unit", "ticket"))
     return {
         "manage": manage,
         "sign": user.has_perm("reviews.sign_minutes"),
