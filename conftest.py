@@ -98,3 +98,13 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     settings.CELERY_TASK_ALWAYS_EAGER = True
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    # LocaleMiddleware activates the request's language in the thread and never resets it, so a test that
+    # switches the test client to English would leave every later test (e.g. a service message check) in English.
+    yield
+    from django.utils import translation
+
+    translation.deactivate()

@@ -1,8 +1,20 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.utils.translation import gettext
 
-from .models import ReportAttachment, Review, UnitReport
+from .models import (
+    ActionUpdate,
+    ConsolidatedReport,
+    Delivery,
+    Minutes,
+    MinutesAttendee,
+    ReportAttachment,
+    Review,
+    ReviewAction,
+    UnitReport,
+)
 
-# === Part 1: plan, notice, unit reports (owner: helper R1) ===
+
+# --- Plan, approval, notice, unit reports, reminders ---
 
 
 class UnitReportInline(admin.TabularInline):
@@ -46,18 +58,7 @@ class UnitReportAdmin(admin.ModelAdmin):
     inlines = [ReportAttachmentInline]
 
 
-# === Part 2: consolidated report, minutes, actions (owner: helper R2) ===
-from django.contrib import messages as _messages  # noqa: E402
-from django.utils.translation import gettext as _gettext  # noqa: E402
-
-from .models import (  # noqa: E402
-    ActionUpdate,
-    ConsolidatedReport,
-    Delivery,
-    Minutes,
-    MinutesAttendee,
-    ReviewAction,
-)
+# --- Consolidated report, minutes, signature, distribution, follow-up ---
 
 
 class RetainedRecordAdmin(admin.ModelAdmin):
@@ -82,9 +83,9 @@ class RetainedRecordAdmin(admin.ModelAdmin):
         if obj.is_retained():
             self.message_user(
                 request,
-                _gettext("“%(obj)s” đang trong thời hạn lưu trữ đến %(until)s, không thể xóa.")
+                gettext("“%(obj)s” đang trong thời hạn lưu trữ đến %(until)s, không thể xóa.")
                 % {"obj": obj, "until": obj.retained_until().strftime("%d/%m/%Y")},
-                _messages.ERROR,
+                messages.ERROR,
             )
             return
         super().delete_model(request, obj)

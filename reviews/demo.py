@@ -1,6 +1,7 @@
 """Demo reviews in every state of steps 1–4 (plan … collection closed), built through the services so
 that the audit trail, numbers and notifications are those of real use. Idempotent: a review is found by
 its title and left alone if it exists. Helpers below are public so that the part-2 demo can build on them."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -8,13 +9,24 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
+from qms.demo import DEMO_PASSWORD
 from qms.models import Unit, User
 from qms.workdays import add_working_days
 
 from . import services
-from .models import DEFAULT_AGENDA, Review, ReviewStatus, UnitReport
+from .models import (
+    DEFAULT_AGENDA,
+    ConsolidatedReport,
+    Minutes,
+    MinutesAttendee,
+    Review,
+    ReviewAction,
+    ReviewStatus,
+    UnitReport,
+)
 
-# === Part 1 (owner: helper R1) ===
+
+# --- Plan, approval, notice, unit reports, reminders ---
 
 UNIT_HEADS = ["vp.truong", "cshtqt.truong", "dp.truong", "nv.truong", "ttbcxb.truong"]
 
@@ -164,11 +176,8 @@ def load(users: dict[str, User]) -> dict[str, Review]:
     return reviews
 
 
-# === Part 2 (owner: helper R2) ===
+# --- Consolidated report, minutes, signature, distribution, follow-up ---
 
-from qms.demo import DEMO_PASSWORD  # noqa: E402
-
-from .models import ConsolidatedReport, Minutes, MinutesAttendee, ReviewAction  # noqa: E402
 
 DEMO_TOPICS = {
     "topic_2": "Thay đổi chức năng, nhiệm vụ theo quyết định mới của Bộ; yêu cầu chuyển đổi số trong xử lý văn bản.",
@@ -297,7 +306,7 @@ def load(users: dict[str, User]) -> dict[str, Review]:  # noqa: F811 — part 2 
     return reviews
 
 
-# === Part 4: a ticket opened from a decided action (owner: helper I) ===
+# --- Corrective-action tickets from decided actions ---
 
 
 def overdue_action_ticket_ensure(review: Review, users: dict[str, User]) -> None:

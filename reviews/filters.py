@@ -1,9 +1,12 @@
 import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Review, ReviewStatus
+from qms.models import Unit
+
+from .models import ActionStatus, Review, ReviewAction, ReviewStatus
 
 
 class ReviewFilter(django_filters.FilterSet):
@@ -26,12 +29,7 @@ class ReviewFilter(django_filters.FilterSet):
         return queryset.filter(Q(title__icontains=value) | Q(location__icontains=value) | Q(agenda__icontains=value))
 
 
-# === Part 2: follow-up of actions (owner: helper R2) ===
-from django.utils import timezone as _tz  # noqa: E402
-
-from qms.models import Unit as _Unit  # noqa: E402
-
-from .models import ActionStatus as _ActionStatus, ReviewAction as _ReviewAction  # noqa: E402
+# --- Consolidated report, minutes, signature, distribution, follow-up ---
 
 
 class ReviewActionFilter(django_filters.FilterSet):
@@ -40,11 +38,11 @@ class ReviewActionFilter(django_filters.FilterSet):
         widget=forms.Select(attrs={"class": "form-select"}),
     )
     responsible_unit = django_filters.ModelChoiceFilter(
-        label=_("Đơn vị"), queryset=_Unit.objects.all(), empty_label=_("Tất cả đơn vị"),
+        label=_("Đơn vị"), queryset=Unit.objects.all(), empty_label=_("Tất cả đơn vị"),
         widget=forms.Select(attrs={"class": "form-select"}),
     )
     status = django_filters.ChoiceFilter(
-        label=_("Trạng thái"), choices=_ActionStatus.choices, empty_label=_("Tất cả trạng thái"),
+        label=_("Trạng thái"), choices=ActionStatus.choices, empty_label=_("Tất cả trạng thái"),
         widget=forms.Select(attrs={"class": "form-select"}),
     )
     overdue = django_filters.BooleanFilter(
@@ -56,11 +54,11 @@ class ReviewActionFilter(django_filters.FilterSet):
     )
 
     class Meta:
-        model = _ReviewAction
+        model = ReviewAction
         fields = ["review", "responsible_unit", "status", "overdue"]
 
     def filter_overdue(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
         if value is None:
             return queryset
-        overdue = Q(status__in=[_ActionStatus.OPEN, _ActionStatus.IN_PROGRESS], deadline__lt=_tz.localdate())
+        overdue = Q(status__in=[ActionStatus.OPEN, ActionStatus.IN_PROGRESS], deadline__lt=timezone.localdate())
         return queryset.filter(overdue) if value else queryset.exclude(overdue)

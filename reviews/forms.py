@@ -8,9 +8,10 @@ from qms.models import Unit, User
 from qms.roles import Role
 from qms.uploads import validate_upload
 
-from .models import REPORT_SECTIONS, Review, UnitReport
+from .models import MINUTES_TOPICS, REPORT_SECTIONS, MinutesAttendee, Review, UnitReport
 
-# === Part 1: plan, approval, notice, unit reports, reminders (owner: helper R1) ===
+
+# --- Plan, approval, notice, unit reports, reminders ---
 
 
 class _NoTagHelper(FormHelper):
@@ -141,10 +142,8 @@ class UnitReportForm(forms.Form):
         return files
 
 
+# --- Consolidated report, minutes, signature, distribution, follow-up ---
 
-# === Part 2: consolidated report, minutes, signature, distribution, follow-up (owner: helper R2) ===
-
-from .models import MINUTES_TOPICS as _MINUTES_TOPICS, SECTION_FIELDS as _SECTION_FIELDS, MinutesAttendee as _MinutesAttendee
 
 _DT_WIDGET = {"type": "datetime-local"}
 
@@ -179,7 +178,7 @@ class MinutesContentForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for i, topic in enumerate(_MINUTES_TOPICS, start=1):
+        for i, topic in enumerate(MINUTES_TOPICS, start=1):
             self.fields[f"topic_{i}"] = forms.CharField(label=f"{i}. {topic}", required=False,
                                                         widget=forms.Textarea(attrs={"rows": 4, "class": "form-control"}))
             self.fields[f"conclusion_{i}"] = forms.CharField(label=_("Kết luận của chủ trì"), required=False,
@@ -191,7 +190,7 @@ class MinutesContentForm(forms.Form):
 
     def topic_rows(self) -> list[tuple[int, str, forms.BoundField, forms.BoundField]]:
         """The seven rows of the discussion table: topic, what was discussed, the chair's conclusion."""
-        return [(i, t, self[f"topic_{i}"], self[f"conclusion_{i}"]) for i, t in enumerate(_MINUTES_TOPICS, start=1)]
+        return [(i, t, self[f"topic_{i}"], self[f"conclusion_{i}"]) for i, t in enumerate(MINUTES_TOPICS, start=1)]
 
     def clean(self):
         data = super().clean()
@@ -219,13 +218,13 @@ class MinutesAttendeeForm(_CompactRowForm):
     name = forms.CharField(label=_("Họ và tên"), max_length=150)
     title = forms.CharField(label=_("Chức danh"), max_length=200, required=False)
     # The initial matches the select's first option, so a blank extra row counts as unchanged.
-    presence = forms.ChoiceField(label=_("Tham dự"), choices=_MinutesAttendee.Presence.choices,
-                                 initial=_MinutesAttendee.Presence.PRESENT)
+    presence = forms.ChoiceField(label=_("Tham dự"), choices=MinutesAttendee.Presence.choices,
+                                 initial=MinutesAttendee.Presence.PRESENT)
     replaced_by = forms.CharField(label=_("Người thay thế"), max_length=200, required=False)
 
     def clean(self):
         data = super().clean()
-        if data.get("presence") == _MinutesAttendee.Presence.REPLACED and not (data.get("replaced_by") or "").strip():
+        if data.get("presence") == MinutesAttendee.Presence.REPLACED and not (data.get("replaced_by") or "").strip():
             self.add_error("replaced_by", _("Hãy ghi họ tên người được cử thay thế."))
         return data
 

@@ -1,4 +1,6 @@
 import datetime as dt
+import hashlib
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -12,27 +14,47 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from corrective_actions.models import Source as TicketSource, Ticket
+from corrective_actions.services import ticket_open_from_source
+from corrective_actions.summary import tickets_summary
 from qms.errors import ServiceError, StaleEditError
 from qms.models import Organisation, User
 from qms.roles import Role
-from qms.services import audit_record, document_number_next, notification_send, reminder_claim, state_transition
+from qms.services import (
+    audit_record,
+    check_transition,
+    document_number_next,
+    notification_send,
+    reminder_claim,
+    state_transition,
+)
 from qms.uploads import validate_upload
 from qms.workdays import add_working_days, previous_working_day
 
 from .ics import invitation_mime_part, review_invitation_ics
 from .models import (
+    ACTION_TRANSITIONS,
+    CONSOLIDATED_TRANSITIONS,
     EDITABLE_PLAN_STATES,
+    MINUTES_TRANSITIONS,
     REVIEW_TRANSITIONS,
     SECTION_FIELDS,
     UNIT_REPORT_TRANSITIONS,
+    ActionStatus,
+    ActionUpdate,
+    ConsolidatedReport,
+    Delivery,
+    Minutes,
+    MinutesAttendee,
     ReportAttachment,
     Review,
+    ReviewAction,
     ReviewStatus,
     UnitReport,
     UnitReportStatus,
 )
 
-# === Part 1: plan, approval, notice, unit reports, reminders (owner: helper R1) ===
+# --- Plan, approval, notice, unit reports, reminders (QT.HT.06 §5.1) ---
 
 PLAN_FIELDS = [
     "kind", "title", "year", "sequence", "meeting_start", "meeting_end", "location", "agenda",
@@ -488,50 +510,7 @@ def review_reminders_send(*, today: dt.date | None = None) -> int:
 
 
 
-# === Part 2: consolidated report, minutes, signature, distribution, follow-up (owner: helper R2) ===
-
-# Imports of Part 2 stay in this section so the two parts can be edited independently.
-import hashlib as _hashlib
-import json as _json
-
-from django.conf import settings as _settings
-from django.core.files.uploadedfile import UploadedFile as _UploadedFile
-from django.db import transaction as _tx
-from django.db.models import F as _F
-from django.urls import reverse as _reverse
-from django.utils import timezone as _tz
-from django.utils.translation import gettext as _g
-
-from qms.errors import ServiceError as _ServiceError, StaleEditError as _StaleEditError
-from qms.models import Organisation as _Organisation, User as _User
-from qms.roles import Role as _Role
-from qms.services import (
-    audit_record as _audit_record,
-    check_transition as _check_transition,
-    document_number_next as _document_number_next,
-    notification_send as _notification_send,
-    reminder_claim as _reminder_claim,
-    state_transition as _state_transition,
-)
-
-from .models import (
-    ACTION_TRANSITIONS,
-    CONSOLIDATED_TRANSITIONS,
-    MINUTES_TRANSITIONS,
-    REVIEW_TRANSITIONS,
-    SECTION_FIELDS,
-    ActionStatus,
-    ActionUpdate,
-    ConsolidatedReport,
-    Delivery,
-    Minutes,
-    MinutesAttendee,
-    Review,
-    ReviewAction,
-    ReviewStatus,
-    UnitReport,
-    UnitReportStatus,
-)
+# --- Consolidated report, minutes, signature, distribution and follow-up (QT.HT.06 §5.1–5.3) ---
 
 CONSOLIDATE_STATES = {ReviewStatus.COLLECTING, ReviewStatus.PREPARING}  # collecting: preview only
 MINUTES_STATES = {ReviewStatus.PREPARING, ReviewStatus.SIGNED}  # signed: corrections by revision
@@ -543,22 +522,22 @@ MINUTES_CONTENT_FIELDS = [
 MINUTES_SERIES = "review-minutes"
 
 
-def _p2_require(user: _User, perm: str) -> None:
+def _p2_require(user: User, perm: str) -> None:
     if not user.has_perm(f"reviews.{perm}"):
-        raise _ServiceError(_g("Bạn không có quyền thực hiện thao tác này."))
+        raise ServiceError(_("Bạn không có quyền thực hiện thao tác này."))
 
 
-def _p2_save_versioned(instance, *, version: int, actor: _User, values: dict) -> None:
+def _p2_save_versioned(instance, *, version: int, actor: User, values: dict) -> None:
     """One conditional UPDATE ... WHERE version = the one the user loaded: a stale form writes nothing."""
     changed = type(instance)._default_manager.filter(pk=instance.pk, version=version).update(
-        **values, updated_by=actor, updated_at=_tz.now(), version=_F("version") + 1
+        **values, updated_by=actor, updated_at=timezone.now(), version=models.F("version") + 1
     )
     if changed != 1:
-        raise _StaleEditError(
-            _g("Báo cáo đã được người khác sửa sau khi bạn mở trang. Nội dung của bạn chưa được lưu: "
+        raise StaleEditError(
+            _("Báo cáo đã được người khác sửa sau khi bạn mở trang. Nội dung của bạn chưa được lưu: "
                "hãy sao chép lại, tải lại trang rồi sửa tiếp.")
             if isinstance(instance, ConsolidatedReport)
-            else _g("Biên bản đã được người khác sửa sau khi bạn mở trang. Nội dung của bạn chưa được lưu: "
+            else _("Biên bản đã được người khác sửa sau khi bạn mở trang. Nội dung của bạn chưa được lưu: "
                     "hãy sao chép lại, tải lại trang rồi sửa tiếp.")
         )
     instance.refresh_from_db()
@@ -576,19 +555,19 @@ def previous_review(review: Review) -> Review | None:
 def previous_actions_summary(review: Review) -> str:
     previous = previous_review(review)
     if previous is None:
-        return _g("Không có hành động nào từ cuộc họp xem xét trước.")
+        return _("Không có hành động nào từ cuộc họp xem xét trước.")
     actions = ReviewAction.objects.followed().filter(review=previous).select_related("responsible_unit", "ticket")
-    lines = [_g("Tình trạng các hành động từ cuộc họp xem xét trước (%(title)s, %(date)s):")
+    lines = [_("Tình trạng các hành động từ cuộc họp xem xét trước (%(title)s, %(date)s):")
              % {"title": previous.title, "date": previous.meeting_date.strftime("%d/%m/%Y")}]
     for action in actions:
         lines.append(
-            _g("- %(desc)s (%(unit)s, hạn %(deadline)s): %(status)s, %(progress)s%%")
+            _("- %(desc)s (%(unit)s, hạn %(deadline)s): %(status)s, %(progress)s%%")
             % {"desc": action.description, "unit": action.responsible_unit, "deadline": action.deadline.strftime("%d/%m/%Y"),
                "status": action.get_status_display(), "progress": action.progress}
             + _p4_ticket_note(action)
         )
     if len(lines) == 1:
-        lines.append(_g("- Cuộc họp trước không giao hành động nào."))
+        lines.append(_("- Cuộc họp trước không giao hành động nào."))
     return "\n".join(lines)
 
 
@@ -610,70 +589,70 @@ def _p2_consolidated_sections(review: Review) -> dict[str, str]:
     return values
 
 
-@_tx.atomic
-def consolidated_report_generate(*, review: Review, actor: _User, regenerate: bool = False) -> ConsolidatedReport:
+@transaction.atomic
+def consolidated_report_generate(*, review: Review, actor: User, regenerate: bool = False) -> ConsolidatedReport:
     """Pre-fill the seven sections from the submitted unit reports. Regenerating overwrites the
     secretary's edits, so it only happens when asked for explicitly."""
     _p2_require(actor, "manage_review")
     review = Review.objects.select_for_update().get(pk=review.pk)
     if review.status not in CONSOLIDATE_STATES:
-        raise _ServiceError(_g("Chỉ tổng hợp báo cáo khi đang thu hoặc đã đóng thu báo cáo đơn vị."))
+        raise ServiceError(_("Chỉ tổng hợp báo cáo khi đang thu hoặc đã đóng thu báo cáo đơn vị."))
     report = ConsolidatedReport.objects.filter(review=review).first()
     if report is not None and not regenerate:
-        raise _ServiceError(_g("Báo cáo tổng hợp đã có. Muốn tạo lại từ báo cáo đơn vị, hãy chọn “Tạo lại”."))
+        raise ServiceError(_("Báo cáo tổng hợp đã có. Muốn tạo lại từ báo cáo đơn vị, hãy chọn “Tạo lại”."))
     if report is not None and report.status == ConsolidatedReport.Status.FINAL:
-        raise _ServiceError(_g("Báo cáo tổng hợp đã hoàn thiện, không thể tạo lại."))
+        raise ServiceError(_("Báo cáo tổng hợp đã hoàn thiện, không thể tạo lại."))
     values = _p2_consolidated_sections(review)
     if report is None:
         report = ConsolidatedReport.objects.create(review=review, updated_by=actor, **values)
-        _audit_record(target=report, actor=actor, action=_g("Tạo báo cáo tổng hợp"), to_state=report.status)
+        audit_record(target=report, actor=actor, action=_("Tạo báo cáo tổng hợp"), to_state=report.status)
     else:
         ConsolidatedReport.objects.filter(pk=report.pk).update(
-            **values, updated_by=actor, updated_at=_tz.now(), version=_F("version") + 1
+            **values, updated_by=actor, updated_at=timezone.now(), version=models.F("version") + 1
         )
         report.refresh_from_db()
-        _audit_record(target=report, actor=actor, action=_g("Tạo lại báo cáo tổng hợp từ báo cáo đơn vị"))
+        audit_record(target=report, actor=actor, action=_("Tạo lại báo cáo tổng hợp từ báo cáo đơn vị"))
     return report
 
 
-@_tx.atomic
-def consolidated_report_save(*, report: ConsolidatedReport, actor: _User, version: int, data: dict) -> ConsolidatedReport:
+@transaction.atomic
+def consolidated_report_save(*, report: ConsolidatedReport, actor: User, version: int, data: dict) -> ConsolidatedReport:
     _p2_require(actor, "manage_review")
     if report.status != ConsolidatedReport.Status.DRAFT:
-        raise _ServiceError(_g("Báo cáo tổng hợp đã hoàn thiện, không thể sửa."))
+        raise ServiceError(_("Báo cáo tổng hợp đã hoàn thiện, không thể sửa."))
     _p2_save_versioned(report, version=version, actor=actor, values={f: data.get(f, "") for f in SECTION_FIELDS})
-    _audit_record(target=report, actor=actor, action=_g("Sửa báo cáo tổng hợp"))
+    audit_record(target=report, actor=actor, action=_("Sửa báo cáo tổng hợp"))
     return report
 
 
-@_tx.atomic
-def consolidated_report_finalise(*, report: ConsolidatedReport, actor: _User) -> ConsolidatedReport:
+@transaction.atomic
+def consolidated_report_finalise(*, report: ConsolidatedReport, actor: User) -> ConsolidatedReport:
     _p2_require(actor, "manage_review")
-    _check_transition(CONSOLIDATED_TRANSITIONS, report.status, ConsolidatedReport.Status.FINAL)
+    check_transition(CONSOLIDATED_TRANSITIONS, report.status, ConsolidatedReport.Status.FINAL)
     if report.review.status not in CONSOLIDATE_STATES:
-        raise _ServiceError(_g("Cuộc họp không còn ở giai đoạn chuẩn bị."))
+        raise ServiceError(_("Cuộc họp không còn ở giai đoạn chuẩn bị."))
     if report.review.status != ReviewStatus.PREPARING:
-        raise _ServiceError(_g("Hãy đóng thu báo cáo đơn vị trước khi hoàn thiện báo cáo tổng hợp."))
-    _state_transition(instance=report, to_state=ConsolidatedReport.Status.FINAL, actor=actor,
-                      action=_g("Hoàn thiện báo cáo tổng hợp"), extra={"finalised_at": _tz.now()})
+        raise ServiceError(_("Hãy đóng thu báo cáo đơn vị trước khi hoàn thiện báo cáo tổng hợp."))
+    state_transition(instance=report, to_state=ConsolidatedReport.Status.FINAL, actor=actor,
+                      action=_("Hoàn thiện báo cáo tổng hợp"), extra={"finalised_at": timezone.now()})
     return report
 
 
 # --- Step 6: the minutes ---
 
-def _p2_default_chair(review: Review) -> _User | None:
+def _p2_default_chair(review: Review) -> User | None:
     if review.approved_by_id:
         return review.approved_by
-    return _User.objects.filter(groups__name=_Role.COMMITTEE_HEAD.value, is_active=True).order_by("pk").first()
+    return User.objects.filter(groups__name=Role.COMMITTEE_HEAD.value, is_active=True).order_by("pk").first()
 
 
-@_tx.atomic
-def minutes_create(*, review: Review, actor: _User) -> Minutes:
+@transaction.atomic
+def minutes_create(*, review: Review, actor: User) -> Minutes:
     """Open the minutes on the organisation's form, pre-filled from the plan and the reports."""
     _p2_require(actor, "manage_review")
     review = Review.objects.select_for_update().get(pk=review.pk)
     if review.status != ReviewStatus.PREPARING:
-        raise _ServiceError(_g("Chỉ lập biên bản khi đã đóng thu báo cáo và đang chuẩn bị họp."))
+        raise ServiceError(_("Chỉ lập biên bản khi đã đóng thu báo cáo và đang chuẩn bị họp."))
     existing = review.minutes.first()
     if existing is not None:
         return existing
@@ -681,7 +660,7 @@ def minutes_create(*, review: Review, actor: _User) -> Minutes:
     submitted = UnitReport.objects.filter(review=review, status=UnitReportStatus.SUBMITTED).select_related("unit")
     minutes = Minutes.objects.create(
         review=review,
-        form_code=_Organisation.current().minutes_form,
+        form_code=Organisation.current().minutes_form,
         started_at=review.meeting_start,
         ended_at=review.meeting_end,
         location=review.location,
@@ -689,12 +668,12 @@ def minutes_create(*, review: Review, actor: _User) -> Minutes:
         secretary=actor,
         # An outline for the secretary to summarise; the full text stays in BM.HT.06.03.
         reports_summary=(
-            _g("Thư ký ISO trình bày báo cáo tổng hợp (BM.HT.06.03) về:") + "\n"
+            _("Thư ký ISO trình bày báo cáo tổng hợp (BM.HT.06.03) về:") + "\n"
             + "\n".join(f"- {label}: " for _n, label, _t in report.sections())
             if report else ""
         ),
         unit_reports_summary="\n".join(
-            _g("- %(unit)s: đã nộp báo cáo (BM.HT.06.02).") % {"unit": r.unit.name} for r in submitted
+            _("- %(unit)s: đã nộp báo cáo (BM.HT.06.02).") % {"unit": r.unit.name} for r in submitted
         ),
         topic_1=previous_actions_summary(review),
         updated_by=actor,
@@ -703,30 +682,30 @@ def minutes_create(*, review: Review, actor: _User) -> Minutes:
         MinutesAttendee(minutes=minutes, user=u, name=u.display_name, title=u.job_title)
         for u in review.attendees.order_by("pk")
     )
-    _audit_record(target=minutes, actor=actor, action=_g("Lập biên bản"), to_state=minutes.status)
+    audit_record(target=minutes, actor=actor, action=_("Lập biên bản"), to_state=minutes.status)
     return minutes
 
 
 def _p2_minutes_editable(minutes: Minutes) -> None:
     if minutes.is_locked:
-        raise _ServiceError(_g("Biên bản đã ký, không thể sửa; hãy tạo bản sửa đổi."))
+        raise ServiceError(_("Biên bản đã ký, không thể sửa; hãy tạo bản sửa đổi."))
     if minutes.review.status not in MINUTES_STATES:
-        raise _ServiceError(_g("Cuộc họp xem xét đã hoàn thành, không thể sửa biên bản."))
+        raise ServiceError(_("Cuộc họp xem xét đã hoàn thành, không thể sửa biên bản."))
 
 
-@_tx.atomic
+@transaction.atomic
 def minutes_save(
-    *, minutes: Minutes, actor: _User, version: int, data: dict, attendance: list[dict], actions: list[dict],
+    *, minutes: Minutes, actor: User, version: int, data: dict, attendance: list[dict], actions: list[dict],
     today=None,
 ) -> Minutes:
     """Save the draft: content, who attended, and the actions decided. `attendance` and `actions` rows
     carry the id of an existing row or none for a new one; rows missing from the lists are removed."""
     _p2_require(actor, "manage_review")
     _p2_minutes_editable(minutes)
-    today = today or _tz.localdate()  # `today`: the demo records past meetings
+    today = today or timezone.localdate()  # `today`: the demo records past meetings
     for row in actions:
         if row["deadline"] < today and not (row.get("id") and _p2_unchanged_deadline(row)):
-            raise _ServiceError(_g("Thời hạn hoàn thành không được ở trong quá khứ."), field="deadline")
+            raise ServiceError(_("Thời hạn hoàn thành không được ở trong quá khứ."), field="deadline")
     values = {f: data.get(f, "") for f in MINUTES_CONTENT_FIELDS}
     values.update({k: data.get(k) for k in ("started_at", "ended_at", "chair", "secretary")})
     _p2_save_versioned(minutes, version=version, actor=actor, values=values)
@@ -734,7 +713,7 @@ def minutes_save(
                   ["user", "name", "title", "presence", "replaced_by"])
     _p2_sync_rows(ReviewAction, minutes.actions.all(), actions, {"minutes": minutes, "review": minutes.review},
                   ["description", "responsible_unit", "deadline"])
-    _audit_record(target=minutes, actor=actor, action=_g("Sửa biên bản"))
+    audit_record(target=minutes, actor=actor, action=_("Sửa biên bản"))
     return minutes
 
 
@@ -763,7 +742,7 @@ def minutes_canonical_content(minutes: Minutes) -> str:
     """The exact text the chair signs: every content field, the attendance and the actions, as JSON
     with sorted keys so the same content always gives the same bytes."""
     def when(value):
-        return _tz.localtime(value).isoformat() if value else None
+        return timezone.localtime(value).isoformat() if value else None
 
     def person(user):
         return {"id": user.pk, "name": user.display_name} if user else None
@@ -791,11 +770,11 @@ def minutes_canonical_content(minutes: Minutes) -> str:
             for a in minutes.actions.select_related("responsible_unit").order_by("pk")
         ],
     }
-    return _json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
 
 
 def minutes_sha256(minutes: Minutes) -> str:
-    return _hashlib.sha256(minutes_canonical_content(minutes).encode("utf-8")).hexdigest()
+    return hashlib.sha256(minutes_canonical_content(minutes).encode("utf-8")).hexdigest()
 
 
 def minutes_signature_valid(minutes: Minutes) -> bool | None:
@@ -808,62 +787,62 @@ def minutes_signature_valid(minutes: Minutes) -> bool | None:
 def _p2_minutes_check_complete(minutes: Minutes) -> None:
     missing = []
     if not minutes.started_at or not minutes.ended_at:
-        missing.append(_g("thời gian bắt đầu và kết thúc"))
+        missing.append(_("thời gian bắt đầu và kết thúc"))
     if not minutes.location:
-        missing.append(_g("địa điểm"))
+        missing.append(_("địa điểm"))
     if not minutes.chair_id or not minutes.secretary_id:
-        missing.append(_g("chủ trì và thư ký"))
+        missing.append(_("chủ trì và thư ký"))
     if not minutes.attendance.filter(presence__in=["present", "replaced"]).exists():
-        missing.append(_g("thành phần tham dự"))
+        missing.append(_("thành phần tham dự"))
     if not minutes.conclusions.strip():
-        missing.append(_g("kết luận"))
+        missing.append(_("kết luận"))
     if missing:
-        raise _ServiceError(_g("Biên bản chưa đủ nội dung để ký: thiếu %(fields)s.") % {"fields": ", ".join(missing)})
+        raise ServiceError(_("Biên bản chưa đủ nội dung để ký: thiếu %(fields)s.") % {"fields": ", ".join(missing)})
 
 
-@_tx.atomic
-def minutes_sign(*, minutes: Minutes, actor: _User, password: str, now=None) -> Minutes:
+@transaction.atomic
+def minutes_sign(*, minutes: Minutes, actor: User, password: str, now=None) -> Minutes:
     """The chair signs in the browser after re-entering their password. The number is given now."""
     _p2_require(actor, "sign_minutes")
     if not password or not actor.check_password(password):
-        raise _ServiceError(_g("Mật khẩu không đúng. Biên bản chưa được ký."), field="password")
-    _check_transition(MINUTES_TRANSITIONS, minutes.status, Minutes.Status.SIGNED)
+        raise ServiceError(_("Mật khẩu không đúng. Biên bản chưa được ký."), field="password")
+    check_transition(MINUTES_TRANSITIONS, minutes.status, Minutes.Status.SIGNED)
     _p2_minutes_check_complete(minutes)
     review = Review.objects.select_for_update().get(pk=minutes.review_id)
     old = minutes.supersedes
     if old is None and review.status != ReviewStatus.PREPARING:
-        raise _ServiceError(_g("Cuộc họp không ở trạng thái chờ ký biên bản."))
+        raise ServiceError(_("Cuộc họp không ở trạng thái chờ ký biên bản."))
     if old is not None and old.status != Minutes.Status.SIGNED:
-        raise _ServiceError(_g("Bản biên bản được sửa đổi không còn hiệu lực."))
-    now = now or _tz.now()
+        raise ServiceError(_("Bản biên bản được sửa đổi không còn hiệu lực."))
+    now = now or timezone.now()
     if old is not None:
         number, year = old.number, old.number_year
     else:
-        year = _tz.localtime(now).year
-        number = _document_number_next(series=MINUTES_SERIES, year=year)
+        year = timezone.localtime(now).year
+        number = document_number_next(series=MINUTES_SERIES, year=year)
     # The number is part of the signed content, so it is written before the content is hashed.
     changed = Minutes.objects.filter(pk=minutes.pk, version=minutes.version, status=Minutes.Status.DRAFT).update(
         number=number, number_year=year
     )
     if changed != 1:
-        raise _StaleEditError(_g("Biên bản vừa được người khác sửa. Hãy đọc lại trước khi ký."))
+        raise StaleEditError(_("Biên bản vừa được người khác sửa. Hãy đọc lại trước khi ký."))
     minutes.refresh_from_db()
     content = minutes_canonical_content(minutes)
-    digest = _hashlib.sha256(content.encode("utf-8")).hexdigest()
-    _state_transition(
-        instance=minutes, to_state=Minutes.Status.SIGNED, actor=actor, action=_g("Ký biên bản"),
+    digest = hashlib.sha256(content.encode("utf-8")).hexdigest()
+    state_transition(
+        instance=minutes, to_state=Minutes.Status.SIGNED, actor=actor, action=_("Ký biên bản"),
         note=f"SHA-256: {digest}",
         extra={"signed_by": actor, "signed_at": now, "signed_sha256": digest, "signed_content": content},
     )
     if old is not None:
-        _state_transition(instance=old, to_state=Minutes.Status.SUPERSEDED, actor=actor,
-                          action=_g("Thay thế bởi bản sửa đổi %(n)s") % {"n": minutes.revision})
+        state_transition(instance=old, to_state=Minutes.Status.SUPERSEDED, actor=actor,
+                          action=_("Thay thế bởi bản sửa đổi %(n)s") % {"n": minutes.revision})
         _p2_actions_carry_over(minutes)
     else:
-        _check_transition(REVIEW_TRANSITIONS, review.status, ReviewStatus.SIGNED)
-        _state_transition(instance=review, to_state=ReviewStatus.SIGNED, actor=actor, action=_g("Ký biên bản họp"))
+        check_transition(REVIEW_TRANSITIONS, review.status, ReviewStatus.SIGNED)
+        state_transition(instance=review, to_state=ReviewStatus.SIGNED, actor=actor, action=_("Ký biên bản họp"))
     minutes_id = minutes.pk
-    _tx.on_commit(lambda: _p2_enqueue_distribution(minutes_id))
+    transaction.on_commit(lambda: _p2_enqueue_distribution(minutes_id))
     return minutes
 
 
@@ -886,16 +865,16 @@ def _p2_actions_carry_over(minutes: Minutes) -> None:
             ReviewAction.objects.filter(pk=action.pk).update(ticket_id=origin.ticket_id)
 
 
-@_tx.atomic
-def minutes_revise(*, minutes: Minutes, actor: _User, reason: str) -> Minutes:
+@transaction.atomic
+def minutes_revise(*, minutes: Minutes, actor: User, reason: str) -> Minutes:
     """A correction of signed minutes: a copy with revision + 1 that must be signed in its turn."""
     _p2_require(actor, "manage_review")
     if minutes.status != Minutes.Status.SIGNED or minutes.review.status not in MINUTES_STATES:
-        raise _ServiceError(_g("Chỉ tạo bản sửa đổi của biên bản đã ký và đang có hiệu lực."))
+        raise ServiceError(_("Chỉ tạo bản sửa đổi của biên bản đã ký và đang có hiệu lực."))
     if not (reason or "").strip():
-        raise _ServiceError(_g("Hãy ghi lý do sửa đổi."), field="reason")
+        raise ServiceError(_("Hãy ghi lý do sửa đổi."), field="reason")
     if Minutes.objects.filter(supersedes=minutes).exists():
-        raise _ServiceError(_g("Biên bản này đã có bản sửa đổi đang soạn."))
+        raise ServiceError(_("Biên bản này đã có bản sửa đổi đang soạn."))
     copy = Minutes.objects.create(
         review=minutes.review, revision=minutes.revision + 1, supersedes=minutes, correction_reason=reason.strip(),
         form_code=minutes.form_code, started_at=minutes.started_at, ended_at=minutes.ended_at,
@@ -910,17 +889,17 @@ def minutes_revise(*, minutes: Minutes, actor: _User, reason: str) -> Minutes:
     for a in minutes.actions.order_by("pk"):
         ReviewAction.objects.create(review=a.review, minutes=copy, origin=a, description=a.description,
                                     responsible_unit_id=a.responsible_unit_id, deadline=a.deadline)
-    _audit_record(target=copy, actor=actor, action=_g("Tạo bản sửa đổi biên bản"), to_state=copy.status,
+    audit_record(target=copy, actor=actor, action=_("Tạo bản sửa đổi biên bản"), to_state=copy.status,
                   note=reason.strip())
     return copy
 
 
 # --- Step 8: distribution of the signed minutes ---
 
-def minutes_recipients(minutes: Minutes) -> list[_User]:
+def minutes_recipients(minutes: Minutes) -> list[User]:
     ids = [a.user_id for a in minutes.attendance.all() if a.user_id]
     ids += [minutes.chair_id, minutes.secretary_id]
-    seen: dict[int, _User] = {u.pk: u for u in _User.objects.filter(pk__in=[i for i in ids if i], is_active=True)}
+    seen: dict[int, User] = {u.pk: u for u in User.objects.filter(pk__in=[i for i in ids if i], is_active=True)}
     return [seen[i] for i in dict.fromkeys(ids) if i in seen]
 
 
@@ -934,38 +913,38 @@ def minutes_distribute(*, minutes_id: int) -> int:
     minutes = Minutes.objects.select_related("review").filter(pk=minutes_id).first()
     if minutes is None or minutes.status == Minutes.Status.DRAFT:
         return 0
-    org = _Organisation.current()
-    url = _reverse("reviews:minutes_detail", args=[minutes.pk])
-    subject = _g("Biên bản họp xem xét của lãnh đạo: %(title)s") % {"title": minutes.review.title}
-    body = _g("Biên bản số %(number)s đã được %(signer)s ký ngày %(date)s. Biên bản được gửi kèm thư này.") % {
+    org = Organisation.current()
+    url = reverse("reviews:minutes_detail", args=[minutes.pk])
+    subject = _("Biên bản họp xem xét của lãnh đạo: %(title)s") % {"title": minutes.review.title}
+    body = _("Biên bản số %(number)s đã được %(signer)s ký ngày %(date)s. Biên bản được gửi kèm thư này.") % {
         "number": f"{minutes.number:02d}/{org.minutes_symbol}" if minutes.number else "—",
         "signer": minutes.signed_by.display_name if minutes.signed_by else "",
-        "date": _tz.localtime(minutes.signed_at).strftime("%d/%m/%Y") if minutes.signed_at else "",
+        "date": timezone.localtime(minutes.signed_at).strftime("%d/%m/%Y") if minutes.signed_at else "",
     }
     pdf: bytes | None = None
     sent = 0
     for user in minutes_recipients(minutes):
-        with _tx.atomic():
+        with transaction.atomic():
             delivery, created = Delivery.objects.get_or_create(minutes=minutes, recipient=user,
                                                                defaults={"email": user.email})
             delivery = Delivery.objects.select_for_update().get(pk=delivery.pk)
             if created:
-                _notification_send(recipients=[user], subject=subject, body=body, url=url, email=False)
+                notification_send(recipients=[user], subject=subject, body=body, url=url, email=False)
             if delivery.sent_at is not None:
                 continue
             if not user.email:
-                Delivery.objects.filter(pk=delivery.pk).update(error=_g("Không có địa chỉ e-mail; đã gửi vào hộp thư."))
+                Delivery.objects.filter(pk=delivery.pk).update(error=_("Không có địa chỉ e-mail; đã gửi vào hộp thư."))
                 continue
             try:
                 if pdf is None:
                     pdf = minutes_pdf(minutes)
-                message = EmailMessage(subject, f"{body}\n\n{_settings.SITE_URL}{url}", to=[user.email])
+                message = EmailMessage(subject, f"{body}\n\n{settings.SITE_URL}{url}", to=[user.email])
                 message.attach(f"bien-ban-{minutes.pk}-v{minutes.revision}.pdf", pdf, "application/pdf")
                 message.send()
             except Exception as exc:  # noqa: BLE001 — recorded on the delivery; the next run retries it
                 Delivery.objects.filter(pk=delivery.pk).update(error=str(exc)[:255] or exc.__class__.__name__)
                 continue
-            Delivery.objects.filter(pk=delivery.pk).update(sent_at=_tz.now(), error="", email=user.email)
+            Delivery.objects.filter(pk=delivery.pk).update(sent_at=timezone.now(), error="", email=user.email)
             sent += 1
     return sent
 
@@ -977,23 +956,23 @@ def minutes_delivery_failed(*, minutes_id: int) -> bool:
 
 # --- Step 9: follow-up of the decided actions (QT.HT.06 §5.3) ---
 
-def action_can_report(action: ReviewAction, user: _User) -> bool:
-    return (user.is_authenticated and user.has_role(_Role.UNIT_HEAD) and user.unit_id == action.responsible_unit_id)
+def action_can_report(action: ReviewAction, user: User) -> bool:
+    return (user.is_authenticated and user.has_role(Role.UNIT_HEAD) and user.unit_id == action.responsible_unit_id)
 
 
 def _p2_action_followed(action: ReviewAction) -> None:
     if action.minutes is None or action.minutes.status != Minutes.Status.SIGNED:
-        raise _ServiceError(_g("Hành động này thuộc biên bản chưa ký hoặc đã được thay thế."))
+        raise ServiceError(_("Hành động này thuộc biên bản chưa ký hoặc đã được thay thế."))
     if action.review.status == ReviewStatus.CLOSED:
-        raise _ServiceError(_g("Cuộc họp xem xét đã hoàn thành, không thể cập nhật hành động."))
+        raise ServiceError(_("Cuộc họp xem xét đã hoàn thành, không thể cập nhật hành động."))
 
 
-def _p2_action_unit_head(action: ReviewAction, actor: _User) -> None:
+def _p2_action_unit_head(action: ReviewAction, actor: User) -> None:
     if not action_can_report(action, actor):
-        raise _ServiceError(_g("Chỉ lãnh đạo đơn vị chủ trì được cập nhật tiến độ hành động này."))
+        raise ServiceError(_("Chỉ lãnh đạo đơn vị chủ trì được cập nhật tiến độ hành động này."))
 
 
-def _p2_evidence(evidence_file: _UploadedFile | None) -> None:
+def _p2_evidence(evidence_file: UploadedFile | None) -> None:
     if evidence_file is not None:
         from django.core.exceptions import ValidationError
 
@@ -1002,99 +981,99 @@ def _p2_evidence(evidence_file: _UploadedFile | None) -> None:
         try:
             validate_upload(evidence_file)
         except ValidationError as exc:
-            raise _ServiceError(" ".join(exc.messages), field="evidence_file") from exc
+            raise ServiceError(" ".join(exc.messages), field="evidence_file") from exc
 
 
-@_tx.atomic
+@transaction.atomic
 def action_progress_record(
-    *, action: ReviewAction, actor: _User, note: str, progress: int, evidence_file: _UploadedFile | None = None
+    *, action: ReviewAction, actor: User, note: str, progress: int, evidence_file: UploadedFile | None = None
 ) -> ActionUpdate:
     _p2_action_unit_head(action, actor)
     _p2_action_followed(action)
     if action.status not in (ActionStatus.OPEN, ActionStatus.IN_PROGRESS):
-        raise _ServiceError(_g("Hành động đã kết thúc, không thể ghi tiến độ."))
+        raise ServiceError(_("Hành động đã kết thúc, không thể ghi tiến độ."))
     if not (note or "").strip():
-        raise _ServiceError(_g("Hãy ghi nội dung tiến độ."), field="note")
+        raise ServiceError(_("Hãy ghi nội dung tiến độ."), field="note")
     if not 0 <= progress < 100:
-        raise _ServiceError(_g("Tiến độ phải từ 0 đến 99%; khi xong hãy chọn “Hoàn thành”."), field="progress")
+        raise ServiceError(_("Tiến độ phải từ 0 đến 99%; khi xong hãy chọn “Hoàn thành”."), field="progress")
     _p2_evidence(evidence_file)
     update = ActionUpdate.objects.create(action=action, author=actor, note=note.strip(), progress=progress,
                                          evidence_file=evidence_file or "")
     if action.status == ActionStatus.OPEN:
-        _state_transition(instance=action, to_state=ActionStatus.IN_PROGRESS, actor=actor,
-                          action=_g("Bắt đầu thực hiện"), note=note.strip(), extra={"progress": progress})
+        state_transition(instance=action, to_state=ActionStatus.IN_PROGRESS, actor=actor,
+                          action=_("Bắt đầu thực hiện"), note=note.strip(), extra={"progress": progress})
     else:
-        ReviewAction.objects.filter(pk=action.pk).update(progress=progress, version=_F("version") + 1)
+        ReviewAction.objects.filter(pk=action.pk).update(progress=progress, version=models.F("version") + 1)
         action.refresh_from_db()
     return update
 
 
-@_tx.atomic
+@transaction.atomic
 def action_complete(
-    *, action: ReviewAction, actor: _User, evidence: str, evidence_file: _UploadedFile | None = None
+    *, action: ReviewAction, actor: User, evidence: str, evidence_file: UploadedFile | None = None
 ) -> ReviewAction:
     _p2_action_unit_head(action, actor)
     _p2_action_followed(action)
-    _check_transition(ACTION_TRANSITIONS, action.status, ActionStatus.DONE)
+    check_transition(ACTION_TRANSITIONS, action.status, ActionStatus.DONE)
     if not (evidence or "").strip():
-        raise _ServiceError(_g("Hãy ghi bằng chứng / kết quả thực hiện trước khi báo hoàn thành."), field="evidence")
+        raise ServiceError(_("Hãy ghi bằng chứng / kết quả thực hiện trước khi báo hoàn thành."), field="evidence")
     _p2_evidence(evidence_file)
     ActionUpdate.objects.create(action=action, author=actor, note=evidence.strip(), progress=100,
                                 evidence_file=evidence_file or "")
-    _state_transition(instance=action, to_state=ActionStatus.DONE, actor=actor, action=_g("Báo hoàn thành"),
+    state_transition(instance=action, to_state=ActionStatus.DONE, actor=actor, action=_("Báo hoàn thành"),
                       note=evidence.strip(),
-                      extra={"progress": 100, "evidence": evidence.strip(), "completed_at": _tz.now()})
-    _notification_send(
-        recipients=_User.objects.filter(groups__name=_Role.SECRETARY.value),
-        subject=_g("Hành động đã hoàn thành: %(a)s") % {"a": str(action)},
-        body=evidence.strip(), url=_reverse("reviews:action_detail", args=[action.pk]),
+                      extra={"progress": 100, "evidence": evidence.strip(), "completed_at": timezone.now()})
+    notification_send(
+        recipients=User.objects.filter(groups__name=Role.SECRETARY.value),
+        subject=_("Hành động đã hoàn thành: %(a)s") % {"a": str(action)},
+        body=evidence.strip(), url=reverse("reviews:action_detail", args=[action.pk]),
     )
     return action
 
 
-@_tx.atomic
-def action_reopen(*, action: ReviewAction, actor: _User, note: str) -> ReviewAction:
+@transaction.atomic
+def action_reopen(*, action: ReviewAction, actor: User, note: str) -> ReviewAction:
     _p2_require(actor, "manage_review")
     _p2_action_followed(action)
-    _check_transition(ACTION_TRANSITIONS, action.status, ActionStatus.IN_PROGRESS)
+    check_transition(ACTION_TRANSITIONS, action.status, ActionStatus.IN_PROGRESS)
     if action.status != ActionStatus.DONE:
-        raise _ServiceError(_g("Chỉ mở lại hành động đã báo hoàn thành."))
+        raise ServiceError(_("Chỉ mở lại hành động đã báo hoàn thành."))
     if not (note or "").strip():
-        raise _ServiceError(_g("Hãy ghi lý do mở lại."), field="note")
-    _state_transition(instance=action, to_state=ActionStatus.IN_PROGRESS, actor=actor, action=_g("Mở lại hành động"),
+        raise ServiceError(_("Hãy ghi lý do mở lại."), field="note")
+    state_transition(instance=action, to_state=ActionStatus.IN_PROGRESS, actor=actor, action=_("Mở lại hành động"),
                       note=note.strip(), extra={"completed_at": None})
-    _notification_send(
-        recipients=_User.objects.filter(groups__name=_Role.UNIT_HEAD.value, unit=action.responsible_unit_id),
-        subject=_g("Hành động được mở lại: %(a)s") % {"a": str(action)},
-        body=note.strip(), url=_reverse("reviews:action_detail", args=[action.pk]),
+    notification_send(
+        recipients=User.objects.filter(groups__name=Role.UNIT_HEAD.value, unit=action.responsible_unit_id),
+        subject=_("Hành động được mở lại: %(a)s") % {"a": str(action)},
+        body=note.strip(), url=reverse("reviews:action_detail", args=[action.pk]),
     )
     return action
 
 
-@_tx.atomic
-def action_cancel(*, action: ReviewAction, actor: _User, note: str) -> ReviewAction:
+@transaction.atomic
+def action_cancel(*, action: ReviewAction, actor: User, note: str) -> ReviewAction:
     _p2_require(actor, "manage_review")
     _p2_action_followed(action)
-    _check_transition(ACTION_TRANSITIONS, action.status, ActionStatus.CANCELLED)
+    check_transition(ACTION_TRANSITIONS, action.status, ActionStatus.CANCELLED)
     if not (note or "").strip():
-        raise _ServiceError(_g("Hãy ghi lý do hủy."), field="note")
-    _state_transition(instance=action, to_state=ActionStatus.CANCELLED, actor=actor, action=_g("Hủy hành động"),
+        raise ServiceError(_("Hãy ghi lý do hủy."), field="note")
+    state_transition(instance=action, to_state=ActionStatus.CANCELLED, actor=actor, action=_("Hủy hành động"),
                       note=note.strip())
     return action
 
 
-@_tx.atomic
-def review_close(*, review: Review, actor: _User) -> Review:
+@transaction.atomic
+def review_close(*, review: Review, actor: User) -> Review:
     """signed -> closed once every action in force is done or cancelled."""
     _p2_require(actor, "manage_review")
     review = Review.objects.select_for_update().get(pk=review.pk)
-    _check_transition(REVIEW_TRANSITIONS, review.status, ReviewStatus.CLOSED)
+    check_transition(REVIEW_TRANSITIONS, review.status, ReviewStatus.CLOSED)
     if Minutes.objects.filter(review=review, status=Minutes.Status.DRAFT).exists():
-        raise _ServiceError(_g("Còn bản sửa đổi biên bản chưa ký."))
+        raise ServiceError(_("Còn bản sửa đổi biên bản chưa ký."))
     pending = ReviewAction.objects.followed().filter(review=review).open().count()
     if pending:
-        raise _ServiceError(_g("Còn %(n)d hành động chưa hoàn thành hoặc chưa hủy.") % {"n": pending})
-    _state_transition(instance=review, to_state=ReviewStatus.CLOSED, actor=actor, action=_g("Kết thúc cuộc họp xem xét"))
+        raise ServiceError(_("Còn %(n)d hành động chưa hoàn thành hoặc chưa hủy.") % {"n": pending})
+    state_transition(instance=review, to_state=ReviewStatus.CLOSED, actor=actor, action=_("Kết thúc cuộc họp xem xét"))
     return review
 
 
@@ -1103,25 +1082,25 @@ def action_reminders_sweep(*, today=None) -> int:
     heads and the secretary of overdue ones. Each reminder goes out once (reminder_claim)."""
     from qms.workdays import working_days_between
 
-    today = today or _tz.localdate()
-    lead = _Organisation.current().action_reminder_working_days
-    secretaries = list(_User.objects.filter(groups__name=_Role.SECRETARY.value, is_active=True))
+    today = today or timezone.localdate()
+    lead = Organisation.current().action_reminder_working_days
+    secretaries = list(User.objects.filter(groups__name=Role.SECRETARY.value, is_active=True))
     sent = 0
     for action in ReviewAction.objects.followed().open().select_related("responsible_unit", "review"):
-        heads = list(_User.objects.filter(groups__name=_Role.UNIT_HEAD.value, unit=action.responsible_unit_id,
+        heads = list(User.objects.filter(groups__name=Role.UNIT_HEAD.value, unit=action.responsible_unit_id,
                                           is_active=True))
-        url = _reverse("reviews:action_detail", args=[action.pk])
+        url = reverse("reviews:action_detail", args=[action.pk])
         deadline = action.deadline.strftime("%d/%m/%Y")
         if action.deadline < today:
-            if _reminder_claim(f"review-action-overdue:{action.pk}:{action.deadline.isoformat()}"):
-                _notification_send(recipients=heads + secretaries, url=url,
-                                   subject=_g("Hành động quá hạn (hạn %(d)s): %(a)s") % {"d": deadline, "a": str(action)},
+            if reminder_claim(f"review-action-overdue:{action.pk}:{action.deadline.isoformat()}"):
+                notification_send(recipients=heads + secretaries, url=url,
+                                   subject=_("Hành động quá hạn (hạn %(d)s): %(a)s") % {"d": deadline, "a": str(action)},
                                    body=action.description)
                 sent += 1
         elif working_days_between(today, action.deadline) <= lead:
-            if _reminder_claim(f"review-action-due:{action.pk}:{action.deadline.isoformat()}"):
-                _notification_send(recipients=heads, url=url,
-                                   subject=_g("Hành động sắp đến hạn (%(d)s): %(a)s") % {"d": deadline, "a": str(action)},
+            if reminder_claim(f"review-action-due:{action.pk}:{action.deadline.isoformat()}"):
+                notification_send(recipients=heads, url=url,
+                                   subject=_("Hành động sắp đến hạn (%(d)s): %(a)s") % {"d": deadline, "a": str(action)},
                                    body=action.description)
                 sent += 1
     return sent
@@ -1131,19 +1110,16 @@ def reviews_part2_daily_sweep() -> int:
     return action_reminders_sweep()
 
 
-# === Part 4: corrective-action tickets from the review's decisions (owner: helper I) ===
+# --- Corrective-action tickets from the review's decisions ---
 # A decision of the minutes becomes a ticket BM.CTCL.01 in one click (QT.CTCL 5.1.2: "quyết định sau họp
 # xem xét của lãnh đạo"); the ticket's state then shows in the follow-up and in the next review's inputs.
 
-from corrective_actions.models import Source as _TicketSource, Ticket as _Ticket  # noqa: E402
-from corrective_actions.services import ticket_open_from_source as _ticket_open_from_source  # noqa: E402
-from corrective_actions.summary import tickets_summary as _tickets_summary  # noqa: E402
 
-TICKET_ROLES = (_Role.SECRETARY, _Role.COMMITTEE_HEAD)
+TICKET_ROLES = (Role.SECRETARY, Role.COMMITTEE_HEAD)
 TICKET_ACTION_STATES = (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
 
 
-def may_open_action_tickets(user: _User) -> bool:
+def may_open_action_tickets(user: User) -> bool:
     """The ISO secretary or the committee head (who follow up the decisions) and may open a ticket."""
     return bool(
         user.is_authenticated and user.has_role(*TICKET_ROLES) and user.has_perm("reviews.follow_up_actions")
@@ -1165,61 +1141,61 @@ def _p4_ticket_note(action: ReviewAction) -> str:
     """"; phiếu HĐKP số 03/2026: <state>" after an action that has a ticket (needs select_related)."""
     if action.ticket_id is None:
         return ""
-    return _g("; phiếu HĐKP số %(n)s: %(state)s") % {
+    return _("; phiếu HĐKP số %(n)s: %(state)s") % {
         "n": action.ticket.number_display, "state": action.ticket.get_status_display()}
 
 
 def review_tickets_summary(review: Review, *, until: dt.date | None = None) -> str:
     """BM.HT.06.03 section 3: the tickets since the previous review's meeting (all of them if none)."""
     previous = previous_review(review)
-    until = until or _tz.localdate()
+    until = until or timezone.localdate()
     since = min(previous.meeting_date, until) if previous else None  # a back-dated record: an empty period
-    return _tickets_summary(since, until)
+    return tickets_summary(since, until)
 
 
 def _p4_minutes_ref(minutes: Minutes) -> str:
     if not minutes.number:
-        return _g("bản %(r)s") % {"r": minutes.revision}
-    ref = f"{minutes.number:02d}/{_Organisation.current().minutes_symbol}"
+        return _("bản %(r)s") % {"r": minutes.revision}
+    ref = f"{minutes.number:02d}/{Organisation.current().minutes_symbol}"
     if minutes.signed_at:
-        ref += " " + _g("ngày %(d)s") % {"d": _tz.localtime(minutes.signed_at).strftime("%d/%m/%Y")}
+        ref += " " + _("ngày %(d)s") % {"d": timezone.localtime(minutes.signed_at).strftime("%d/%m/%Y")}
     return ref
 
 
-@_tx.atomic
-def review_action_ticket_open(*, action: ReviewAction, actor: _User) -> _Ticket:
+@transaction.atomic
+def review_action_ticket_open(*, action: ReviewAction, actor: User) -> Ticket:
     """Open the ticket of a decided action (source: management-review decision) and link both ways: the
     action points at the ticket, the ticket's origin link points back at the action page. The action row
     is locked first, so a double click (two requests at once) opens one ticket and refuses the other."""
     if not may_open_action_tickets(actor):
-        raise _ServiceError(_g("Chỉ Thư ký ISO hoặc Trưởng ban chỉ đạo ISO được mở phiếu HĐKP từ kết luận họp xem xét."))
+        raise ServiceError(_("Chỉ Thư ký ISO hoặc Trưởng ban chỉ đạo ISO được mở phiếu HĐKP từ kết luận họp xem xét."))
     locked = ReviewAction.objects.select_for_update().get(pk=action.pk)
     if locked.ticket_id is not None:
-        number = _Ticket.objects.filter(pk=locked.ticket_id).values_list("number", "year").first()
-        raise _ServiceError(
-            _g("Hành động này đã có phiếu HĐKP số %(n)s; không mở thêm phiếu khác.")
+        number = Ticket.objects.filter(pk=locked.ticket_id).values_list("number", "year").first()
+        raise ServiceError(
+            _("Hành động này đã có phiếu HĐKP số %(n)s; không mở thêm phiếu khác.")
             % {"n": f"{number[0]:02d}/{number[1]}" if number else "—"}
         )
     _p2_action_followed(locked)
     if locked.status not in TICKET_ACTION_STATES:
-        raise _ServiceError(_g("Hành động đã hoàn thành hoặc đã hủy nên không mở phiếu HĐKP."))
+        raise ServiceError(_("Hành động đã hoàn thành hoặc đã hủy nên không mở phiếu HĐKP."))
     review, minutes = locked.review, locked.minutes
     minutes_ref = _p4_minutes_ref(minutes)
-    description = _g(
+    description = _(
         "Thực hiện kết luận của cuộc họp xem xét của lãnh đạo “%(title)s” (biên bản số %(ref)s):\n%(desc)s\n"
         "Đơn vị chủ trì: %(unit)s. Thời hạn hoàn thành theo biên bản: %(deadline)s."
     ) % {"title": review.title, "ref": minutes_ref, "desc": locked.description, "unit": locked.responsible_unit,
          "deadline": locked.deadline.strftime("%d/%m/%Y")}
-    label = _g("Kết luận họp xem xét “%(title)s”, biên bản số %(ref)s") % {"title": review.title, "ref": minutes_ref}
-    ticket = _ticket_open_from_source(
-        actor=actor, requesting_unit=locked.responsible_unit, source=_TicketSource.MANAGEMENT_REVIEW,
+    label = _("Kết luận họp xem xét “%(title)s”, biên bản số %(ref)s") % {"title": review.title, "ref": minutes_ref}
+    ticket = ticket_open_from_source(
+        actor=actor, requesting_unit=locked.responsible_unit, source=TicketSource.MANAGEMENT_REVIEW,
         description=description, origin_label=label[:255],
-        origin_url=_reverse("reviews:action_detail", args=[locked.pk]),
+        origin_url=reverse("reviews:action_detail", args=[locked.pk]),
     )
     # The lock above already serialises clicks; the condition also holds where the lock is a no-op.
-    if ReviewAction.objects.filter(pk=locked.pk, ticket__isnull=True).update(ticket=ticket, version=_F("version") + 1) != 1:
-        raise _ServiceError(_g("Hành động này vừa được mở phiếu HĐKP; không mở thêm phiếu khác."))
-    _audit_record(target=locked, actor=actor, action=_g("Mở phiếu HĐKP/cải tiến"),
-                  note=_g("Phiếu số %(n)s") % {"n": ticket.number_display})
+    if ReviewAction.objects.filter(pk=locked.pk, ticket__isnull=True).update(ticket=ticket, version=models.F("version") + 1) != 1:
+        raise ServiceError(_("Hành động này vừa được mở phiếu HĐKP; không mở thêm phiếu khác."))
+    audit_record(target=locked, actor=actor, action=_("Mở phiếu HĐKP/cải tiến"),
+                  note=_("Phiếu số %(n)s") % {"n": ticket.number_display})
     action.ticket, action.version = ticket, locked.version + 1
     return ticket

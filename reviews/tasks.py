@@ -2,7 +2,8 @@ from celery import shared_task
 
 from . import services
 
-# === Part 1: plan, approval, notice, unit reports, reminders (owner: helper R1) ===
+
+# --- Plan, approval, notice, unit reports, reminders ---
 
 
 @shared_task(bind=True, max_retries=5, default_retry_delay=120)
@@ -20,8 +21,7 @@ def review_reminders_sweep() -> int:
     return services.review_reminders_send()
 
 
-
-# === Part 2: consolidated report, minutes, signature, distribution, follow-up (owner: helper R2) ===
+# --- Consolidated report, minutes, signature, distribution, follow-up ---
 
 
 @shared_task(bind=True, max_retries=5, default_retry_delay=120)

@@ -4,7 +4,7 @@ from . import views
 
 app_name = "reviews"
 urlpatterns = [
-    # === Part 1 (owner: helper R1) ===
+    # --- Plan, approval, notice, unit reports, reminders ---
     path("", views.review_list, name="list"),
     path("new/", views.plan_create, name="plan_create"),
     path("<int:pk>/", views.review_detail, name="detail"),
@@ -21,7 +21,7 @@ urlpatterns = [
     path("reports/<int:pk>/return/", views.report_return, name="report_return"),
     path("attachments/<int:pk>/", views.attachment_download, name="attachment_download"),
     path("attachments/<int:pk>/delete/", views.attachment_delete, name="attachment_delete"),
-    # === Part 2 (owner: helper R2) ===
+    # --- Consolidated report, minutes, signature, distribution, follow-up ---
     path("<int:pk>/consolidated/", views.consolidated_detail, name="consolidated_detail"),
     path("<int:pk>/consolidated/edit/", views.consolidated_edit, name="consolidated_edit"),
     path("<int:pk>/consolidated/generate/", views.consolidated_generate, name="consolidated_generate"),
@@ -39,11 +39,11 @@ urlpatterns = [
     path("actions/<int:pk>/reopen/", views.action_reopen, name="action_reopen"),
     path("actions/<int:pk>/cancel/", views.action_cancel, name="action_cancel"),
     path("actions/evidence/<int:pk>/", views.action_evidence, name="action_evidence"),
-    # === Part 3: PDFs (owner: helper P) ===
+    # --- PDF downloads ---
     path("<int:pk>/pdf/notice/", views.notice_pdf_download, name="notice_pdf"),
     path("reports/<int:pk>/pdf/", views.unit_report_pdf_download, name="unit_report_pdf"),
     path("consolidated/<int:pk>/pdf/", views.consolidated_pdf_download, name="consolidated_pdf"),
     path("minutes/<int:pk>/pdf/", views.minutes_pdf_download, name="minutes_pdf"),
-    # === Part 4: corrective-action tickets from decided actions (owner: helper I) ===
+    # --- Corrective-action tickets from decided actions ---
     path("actions/<int:pk>/ticket/", views.action_ticket_open, name="action_ticket_open"),
 ]

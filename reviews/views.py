@@ -1,24 +1,50 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Q, Count, Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _, gettext_lazy
+from django.views.decorators.http import require_POST, require_safe
 
 from qms.errors import ServiceError
 from qms.models import Organisation
 from qms.roles import Role
 from qms.services import audit_trail
 
-from . import services
-from .filters import ReviewFilter
-from .forms import CommentForm, RequiredCommentForm, ReviewPlanForm, UnitReportForm
-from .models import ReportAttachment, Review, UnitReport, UnitReportStatus
+from . import pdf as review_pdf, services
+from .filters import ReviewActionFilter, ReviewFilter
+from .forms import (
+    ActionCompleteForm,
+    ActionDecisionForm,
+    ActionProgressForm,
+    CommentForm,
+    ConsolidatedReportForm,
+    MinutesAttendeeFormSet,
+    MinutesContentForm,
+    MinutesRevisionForm,
+    MinutesSignForm,
+    RequiredCommentForm,
+    ReviewActionFormSet,
+    ReviewPlanForm,
+    UnitReportForm,
+)
+from .models import (
+    SECTION_FIELDS,
+    ActionUpdate,
+    ConsolidatedReport,
+    Minutes,
+    ReportAttachment,
+    Review,
+    ReviewAction,
+    UnitReport,
+    UnitReportStatus,
+)
 
-# === Part 1: plan, approval, notice, unit reports (owner: helper R1) ===
+
+# --- Plan, approval, notice, unit reports, reminders ---
 
 
 @login_required
@@ -251,43 +277,7 @@ def attachment_delete(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("reviews:report_edit", pk=report_pk)
 
 
-# === Part 2: consolidated report, minutes, signature, distribution, follow-up (owner: helper R2) ===
-
-from django.contrib import messages  # noqa: E402
-from django.contrib.auth.decorators import login_required, permission_required  # noqa: E402
-from django.core.paginator import Paginator  # noqa: E402
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse  # noqa: E402
-from django.shortcuts import get_object_or_404, redirect, render  # noqa: E402
-from django.utils.translation import gettext as _, gettext_lazy  # noqa: E402
-from django.views.decorators.http import require_POST  # noqa: E402
-
-from qms.errors import ServiceError  # noqa: E402
-from qms.models import Organisation as _Organisation  # noqa: E402
-from qms.services import audit_trail  # noqa: E402
-
-from . import services  # noqa: E402
-from django.core.exceptions import PermissionDenied as _PermissionDenied  # noqa: E402
-
-from .filters import ReviewActionFilter as _ReviewActionFilter  # noqa: E402
-from .forms import (  # noqa: E402
-    ActionCompleteForm,
-    ActionDecisionForm,
-    ActionProgressForm,
-    ConsolidatedReportForm,
-    MinutesAttendeeFormSet,
-    MinutesContentForm,
-    MinutesRevisionForm,
-    MinutesSignForm,
-    ReviewActionFormSet,
-)
-from .models import (  # noqa: E402
-    SECTION_FIELDS as _SECTION_FIELDS,
-    ActionUpdate as _ActionUpdate,
-    ConsolidatedReport as _ConsolidatedReport,
-    Minutes as _Minutes,
-    Review as _Review,
-    ReviewAction as _ReviewAction,
-)
+# --- Consolidated report, minutes, signature, distribution, follow-up ---
 
 
 def _p2_post(request: HttpRequest, call, success: str, **kwargs) -> bool:
@@ -300,13 +290,13 @@ def _p2_post(request: HttpRequest, call, success: str, **kwargs) -> bool:
     return True
 
 
-def _p2_review(request: HttpRequest, pk: int) -> _Review:
-    return get_object_or_404(_Review.objects.visible_to(request.user), pk=pk)
+def _p2_review(request: HttpRequest, pk: int) -> Review:
+    return get_object_or_404(Review.objects.visible_to(request.user), pk=pk)
 
 
-def _p2_report(request: HttpRequest, pk: int) -> _ConsolidatedReport:
+def _p2_report(request: HttpRequest, pk: int) -> ConsolidatedReport:
     review = _p2_review(request, pk)
-    return get_object_or_404(_ConsolidatedReport.objects.select_related("review", "updated_by"), review=review)
+    return get_object_or_404(ConsolidatedReport.objects.select_related("review", "updated_by"), review=review)
 
 
 @login_required
@@ -323,7 +313,7 @@ def consolidated_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("reviews.manage_review", raise_exception=True)
 def consolidated_edit(request: HttpRequest, pk: int) -> HttpResponse:
     report = _p2_report(request, pk)
-    initial = {"version": report.version, **{f: getattr(report, f) for f in _SECTION_FIELDS}}
+    initial = {"version": report.version, **{f: getattr(report, f) for f in SECTION_FIELDS}}
     form = ConsolidatedReportForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -371,8 +361,8 @@ def minutes_create(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("reviews:minutes_edit", pk=minutes.pk)
 
 
-def _p2_minutes(request: HttpRequest, pk: int) -> _Minutes:
-    qs = _Minutes.objects.visible_to(request.user).select_related(
+def _p2_minutes(request: HttpRequest, pk: int) -> Minutes:
+    qs = Minutes.objects.visible_to(request.user).select_related(
         "review", "chair", "secretary", "signed_by", "supersedes", "updated_by"
     )
     return get_object_or_404(qs, pk=pk)
@@ -384,19 +374,19 @@ def minutes_detail(request: HttpRequest, pk: int) -> HttpResponse:
     minutes = _p2_minutes(request, pk)
     user = request.user
     return render(request, "reviews/minutes_detail.html", {
-        "minutes": minutes, "review": minutes.review, "org": _Organisation.current(),
+        "minutes": minutes, "review": minutes.review, "org": Organisation.current(),
         "attendance": minutes.attendance.all(),
         "actions": minutes.actions.select_related("responsible_unit"),
         "signature_valid": services.minutes_signature_valid(minutes),
         "can_manage": user.has_perm("reviews.manage_review"),
         "can_sign": user.has_perm("reviews.sign_minutes"),
         "deliveries": minutes.deliveries.select_related("recipient") if user.has_perm("reviews.manage_review") else None,
-        "successor": _Minutes.objects.filter(supersedes=minutes).first(),
+        "successor": Minutes.objects.filter(supersedes=minutes).first(),
         "audit_entries": audit_trail(minutes),
     })
 
 
-def _p2_minutes_forms(request: HttpRequest, minutes: _Minutes):
+def _p2_minutes_forms(request: HttpRequest, minutes: Minutes):
     attendance = [{"id": a.pk, "user": a.user_id, "name": a.name, "title": a.title, "presence": a.presence,
                    "replaced_by": a.replaced_by} for a in minutes.attendance.all()]
     actions = list(minutes.actions.all())
@@ -455,7 +445,7 @@ def minutes_sign(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Đã ký biên bản. Biên bản đang được gửi đến các thành phần tham dự."))
             return redirect("reviews:minutes_detail", pk=pk)
     return render(request, "reviews/minutes_sign.html", {
-        "form": form, "minutes": minutes, "review": minutes.review, "org": _Organisation.current(),
+        "form": form, "minutes": minutes, "review": minutes.review, "org": Organisation.current(),
         "attendance": minutes.attendance.all(), "actions": minutes.actions.select_related("responsible_unit"),
     })
 
@@ -488,9 +478,9 @@ def review_close(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required("reviews.view_reviewaction", raise_exception=True)
 def action_list(request: HttpRequest) -> HttpResponse:
-    actions = _ReviewAction.objects.visible_to(request.user).followed().select_related(
+    actions = ReviewAction.objects.visible_to(request.user).followed().select_related(
         "review", "responsible_unit", "minutes", "ticket")
-    filterset = _ReviewActionFilter(request.GET, queryset=actions)
+    filterset = ReviewActionFilter(request.GET, queryset=actions)
     page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
     for action in page:  # the one-click "open a ticket" button of each row
         action.ticket_openable = services.action_ticket_openable(action)
@@ -498,8 +488,8 @@ def action_list(request: HttpRequest) -> HttpResponse:
         "filter": filterset, "page": page, "can_open_tickets": services.may_open_action_tickets(request.user)})
 
 
-def _p2_action(request: HttpRequest, pk: int) -> _ReviewAction:
-    qs = _ReviewAction.objects.visible_to(request.user).select_related("review", "responsible_unit", "minutes", "ticket")
+def _p2_action(request: HttpRequest, pk: int) -> ReviewAction:
+    qs = ReviewAction.objects.visible_to(request.user).select_related("review", "responsible_unit", "minutes", "ticket")
     return get_object_or_404(qs, pk=pk)
 
 
@@ -510,7 +500,7 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "reviews/action_detail.html", _p2_action_context(request, action))
 
 
-def _p2_action_context(request: HttpRequest, action: _ReviewAction, **forms) -> dict:
+def _p2_action_context(request: HttpRequest, action: ReviewAction, **forms) -> dict:
     return {
         "action": action, "review": action.review,
         "updates": action.updates.select_related("author"),
@@ -533,7 +523,7 @@ def _p2_unit_head_post(service_name: str, form_class, form_key: str, success: st
     def view(request: HttpRequest, pk: int) -> HttpResponse:
         action = _p2_action(request, pk)
         if not services.action_can_report(action, request.user):
-            raise _PermissionDenied
+            raise PermissionDenied
         form = form_class(request.POST, request.FILES)
         if form.is_valid():
             data = {k: v for k, v in form.cleaned_data.items()}
@@ -582,8 +572,8 @@ action_cancel = _p2_secretary_post("action_cancel", gettext_lazy("Đã hủy hà
 @login_required
 @permission_required("reviews.view_reviewaction", raise_exception=True)
 def action_evidence(request: HttpRequest, pk: int) -> HttpResponse:
-    actions = _ReviewAction.objects.visible_to(request.user).values("pk")
-    update = get_object_or_404(_ActionUpdate, pk=pk, action__in=actions)
+    actions = ReviewAction.objects.visible_to(request.user).values("pk")
+    update = get_object_or_404(ActionUpdate, pk=pk, action__in=actions)
     if not update.evidence_file:
         raise Http404
     try:
@@ -593,16 +583,9 @@ def action_evidence(request: HttpRequest, pk: int) -> HttpResponse:
     return FileResponse(handle, as_attachment=True, filename=update.evidence_file.name.rsplit("/", 1)[-1])
 
 
-
-# === Part 3: PDF downloads (owner: helper P) ===
+# --- PDF downloads ---
 # The forms download under the same rules as their pages: the role's view permission (else 403), then the
 # object through visible_to (else 404).
-
-from django.utils.http import content_disposition_header  # noqa: E402
-from django.views.decorators.http import require_safe  # noqa: E402
-
-from . import pdf as review_pdf  # noqa: E402
-from .models import Minutes  # noqa: E402
 
 
 def _pdf_response(data: bytes, code: str, pk: int) -> HttpResponse:
@@ -646,9 +629,7 @@ def minutes_pdf_download(request: HttpRequest, pk: int) -> HttpResponse:
     return _pdf_response(review_pdf.minutes_pdf(minutes), minutes.form_code, minutes.pk)
 
 
-# === Part 4: corrective-action tickets from decided actions (owner: helper I) ===
-
-from django.utils.http import url_has_allowed_host_and_scheme  # noqa: E402
+# --- Corrective-action tickets from decided actions ---
 
 
 @login_required
@@ -658,7 +639,7 @@ def action_ticket_open(request: HttpRequest, pk: int) -> HttpResponse:
     """One click: the decided action gets its ticket BM.CTCL.01; back to the page the click came from."""
     action = _p2_action(request, pk)
     if not services.may_open_action_tickets(request.user):
-        raise _PermissionDenied
+        raise PermissionDenied
     try:
         ticket = services.review_action_ticket_open(action=action, actor=request.user)
     except ServiceError as exc:

@@ -1,14 +1,16 @@
 """Factories of the reviews app. They set states directly, to arrange a test; the behaviour under test
 always goes through the services."""
+
 import datetime as dt
 
 import factory
 from django.utils import timezone
 
-from qms.tests.factories import restore_role_groups, UnitFactory, UserFactory
+from qms.tests.factories import UnitFactory, UserFactory
 from reviews.models import ReportAttachment, Review, ReviewStatus, UnitReport, UnitReportStatus
 
-# === Part 1 (owner: helper R1) ===
+
+# --- Plan, approval, notice, unit reports, reminders ---
 
 
 def local_datetime(day: dt.date, hour: int = 8, minute: int = 0) -> dt.datetime:
@@ -83,7 +85,7 @@ class ReportAttachmentFactory(factory.django.DjangoModelFactory):
     uploaded_by = factory.SubFactory(UserFactory)
 
 
-# === Part 2 (owner: helper R2) ===
+# --- Consolidated report, minutes, signature, distribution, follow-up ---
 
 
 def preparing_review(*, units, attendees=(), sections: dict[int, dict] | None = None, **kwargs) -> Review:

@@ -13,7 +13,8 @@ from qms.roles import Role
 from reviews import services
 from reviews.ics import escape_text, fold
 from reviews.models import Review, ReviewStatus, UnitReport
-from reviews.tests.factories import ReviewFactory, local_datetime, restore_role_groups
+from reviews.tests.factories import ReviewFactory, local_datetime
+from qms.tests.factories import restore_role_groups
 
 pytestmark = pytest.mark.django_db
 

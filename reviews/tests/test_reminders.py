@@ -10,7 +10,8 @@ from qms.roles import Role
 from qms.tests.factories import UnitFactory, UserFactory
 from reviews import services
 from reviews.models import UnitReportStatus
-from reviews.tests.factories import collecting_review, filled_sections, local_datetime, restore_role_groups
+from reviews.tests.factories import collecting_review, filled_sections, local_datetime
+from qms.tests.factories import restore_role_groups
 
 pytestmark = pytest.mark.django_db
 
