@@ -343,6 +343,9 @@ class ConsolidatedReport(RetainedRecord):
     s5_objectives_implementation = models.TextField(REPORT_SECTIONS[4][1], blank=True)
     s6_resources = models.TextField(REPORT_SECTIONS[5][1], blank=True)
     s7_changes = models.TextField(REPORT_SECTIONS[6][1], blank=True)
+    # The objectives roll-up chart (objectives.charts, server-drawn SVG) frozen when the report is
+    # generated, so the page and the PDF show the picture the committee reviewed.
+    objectives_chart_svg = models.TextField(_("biểu đồ thực hiện MTCL (SVG)"), blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(

@@ -205,6 +205,7 @@ def consolidated_pdf(consolidated: ConsolidatedReport) -> bytes:
     )
     context.update(
         review=review,
+        consolidated=consolidated,
         sections=_sections(consolidated, review.year),
         unit_lines=_unit_lines(review),
         signature=_signature("Trưởng ban chỉ đạo ISO", review.approved_by or _committee_head()),

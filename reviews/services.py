@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from corrective_actions.models import Source as TicketSource, Ticket
 from corrective_actions.services import ticket_open_from_source
 from corrective_actions.summary import tickets_summary
+from objectives.rollup import review_inputs as objectives_review_inputs
 from qms.errors import ServiceError, StaleEditError
 from qms.models import Organisation, User
 from qms.roles import Role
@@ -522,12 +523,12 @@ MINUTES_CONTENT_FIELDS = [
 MINUTES_SERIES = "review-minutes"
 
 
-def _p2_require(user: User, perm: str) -> None:
+def _require_perm(user: User, perm: str) -> None:
     if not user.has_perm(f"reviews.{perm}"):
         raise ServiceError(_("Bạn không có quyền thực hiện thao tác này."))
 
 
-def _p2_save_versioned(instance, *, version: int, actor: User, values: dict) -> None:
+def _save_versioned(instance, *, version: int, actor: User, values: dict) -> None:
     """One conditional UPDATE ... WHERE version = the one the user loaded: a stale form writes nothing."""
     changed = type(instance)._default_manager.filter(pk=instance.pk, version=version).update(
         **values, updated_by=actor, updated_at=timezone.now(), version=models.F("version") + 1
@@ -564,7 +565,7 @@ def previous_actions_summary(review: Review) -> str:
             _("- %(desc)s (%(unit)s, hạn %(deadline)s): %(status)s, %(progress)s%%")
             % {"desc": action.description, "unit": action.responsible_unit, "deadline": action.deadline.strftime("%d/%m/%Y"),
                "status": action.get_status_display(), "progress": action.progress}
-            + _p4_ticket_note(action)
+            + _ticket_note(action)
         )
     if len(lines) == 1:
         lines.append(_("- Cuộc họp trước không giao hành động nào."))
@@ -573,7 +574,7 @@ def previous_actions_summary(review: Review) -> str:
 
 # --- Step 5: the consolidated report BM.HT.06.03 ---
 
-def _p2_consolidated_sections(review: Review) -> dict[str, str]:
+def _consolidated_sections(review: Review) -> dict[str, str]:
     reports = list(
         UnitReport.objects.filter(review=review, status=UnitReportStatus.SUBMITTED).select_related("unit")
         .order_by("unit__order", "unit__name")
@@ -586,6 +587,11 @@ def _p2_consolidated_sections(review: Review) -> dict[str, str]:
     values["s1_general"] = previous + ("\n\n" + values["s1_general"] if values["s1_general"] else "")
     tickets = review_tickets_summary(review)
     values["s3_audit_actions"] = tickets + ("\n\n" + values["s3_audit_actions"] if values["s3_audit_actions"] else "")
+    # ISO 9001 9.3.2 c): the extent to which objectives are met, rolled up from the objectives app.
+    objectives = objectives_review_inputs(review.year)
+    for name in ("s2_policy_objectives", "s5_objectives_implementation"):
+        values[name] = objectives[name] + ("\n\n" + values[name] if values[name] else "")
+    values["objectives_chart_svg"] = objectives["chart_svg"]
     return values
 
 
@@ -593,7 +599,7 @@ def _p2_consolidated_sections(review: Review) -> dict[str, str]:
 def consolidated_report_generate(*, review: Review, actor: User, regenerate: bool = False) -> ConsolidatedReport:
     """Pre-fill the seven sections from the submitted unit reports. Regenerating overwrites the
     secretary's edits, so it only happens when asked for explicitly."""
-    _p2_require(actor, "manage_review")
+    _require_perm(actor, "manage_review")
     review = Review.objects.select_for_update().get(pk=review.pk)
     if review.status not in CONSOLIDATE_STATES:
         raise ServiceError(_("Chỉ tổng hợp báo cáo khi đang thu hoặc đã đóng thu báo cáo đơn vị."))
@@ -602,7 +608,7 @@ def consolidated_report_generate(*, review: Review, actor: User, regenerate: boo
         raise ServiceError(_("Báo cáo tổng hợp đã có. Muốn tạo lại từ báo cáo đơn vị, hãy chọn “Tạo lại”."))
     if report is not None and report.status == ConsolidatedReport.Status.FINAL:
         raise ServiceError(_("Báo cáo tổng hợp đã hoàn thiện, không thể tạo lại."))
-    values = _p2_consolidated_sections(review)
+    values = _consolidated_sections(review)
     if report is None:
         report = ConsolidatedReport.objects.create(review=review, updated_by=actor, **values)
         audit_record(target=report, actor=actor, action=_("Tạo báo cáo tổng hợp"), to_state=report.status)
@@ -617,17 +623,17 @@ def consolidated_report_generate(*, review: Review, actor: User, regenerate: boo
 
 @transaction.atomic
 def consolidated_report_save(*, report: ConsolidatedReport, actor: User, version: int, data: dict) -> ConsolidatedReport:
-    _p2_require(actor, "manage_review")
+    _require_perm(actor, "manage_review")
     if report.status != ConsolidatedReport.Status.DRAFT:
         raise ServiceError(_("Báo cáo tổng hợp đã hoàn thiện, không thể sửa."))
-    _p2_save_versioned(report, version=version, actor=actor, values={f: data.get(f, "") for f in SECTION_FIELDS})
+    _save_versioned(report, version=version, actor=actor, values={f: data.get(f, "") for f in SECTION_FIELDS})
     audit_record(target=report, actor=actor, action=_("Sửa báo cáo tổng hợp"))
     return report
 
 
 @transaction.atomic
 def consolidated_report_finalise(*, report: ConsolidatedReport, actor: User) -> ConsolidatedReport:
-    _p2_require(actor, "manage_review")
+    _require_perm(actor, "manage_review")
     check_transition(CONSOLIDATED_TRANSITIONS, report.status, ConsolidatedReport.Status.FINAL)
     if report.review.status not in CONSOLIDATE_STATES:
         raise ServiceError(_("Cuộc họp không còn ở giai đoạn chuẩn bị."))
@@ -640,7 +646,7 @@ def consolidated_report_finalise(*, report: ConsolidatedReport, actor: User) -> 
 
 # --- Step 6: the minutes ---
 
-def _p2_default_chair(review: Review) -> User | None:
+def _default_chair(review: Review) -> User | None:
     if review.approved_by_id:
         return review.approved_by
     return User.objects.filter(groups__name=Role.COMMITTEE_HEAD.value, is_active=True).order_by("pk").first()
@@ -649,7 +655,7 @@ def _p2_default_chair(review: Review) -> User | None:
 @transaction.atomic
 def minutes_create(*, review: Review, actor: User) -> Minutes:
     """Open the minutes on the organisation's form, pre-filled from the plan and the reports."""
-    _p2_require(actor, "manage_review")
+    _require_perm(actor, "manage_review")
     review = Review.objects.select_for_update().get(pk=review.pk)
     if review.status != ReviewStatus.PREPARING:
         raise ServiceError(_("Chỉ lập biên bản khi đã đóng thu báo cáo và đang chuẩn bị họp."))
@@ -664,7 +670,7 @@ def minutes_create(*, review: Review, actor: User) -> Minutes:
         started_at=review.meeting_start,
         ended_at=review.meeting_end,
         location=review.location,
-        chair=_p2_default_chair(review),
+        chair=_default_chair(review),
         secretary=actor,
         # An outline for the secretary to summarise; the full text stays in BM.HT.06.03.
         reports_summary=(
@@ -686,7 +692,7 @@ def minutes_create(*, review: Review, actor: User) -> Minutes:
     return minutes
 
 
-def _p2_minutes_editable(minutes: Minutes) -> None:
+def _minutes_editable(minutes: Minutes) -> None:
     if minutes.is_locked:
         raise ServiceError(_("Biên bản đã ký, không thể sửa; hãy tạo bản sửa đổi."))
     if minutes.review.status not in MINUTES_STATES:
@@ -700,29 +706,29 @@ def minutes_save(
 ) -> Minutes:
     """Save the draft: content, who attended, and the actions decided. `attendance` and `actions` rows
     carry the id of an existing row or none for a new one; rows missing from the lists are removed."""
-    _p2_require(actor, "manage_review")
-    _p2_minutes_editable(minutes)
+    _require_perm(actor, "manage_review")
+    _minutes_editable(minutes)
     today = today or timezone.localdate()  # `today`: the demo records past meetings
     for row in actions:
-        if row["deadline"] < today and not (row.get("id") and _p2_unchanged_deadline(row)):
+        if row["deadline"] < today and not (row.get("id") and _unchanged_deadline(row)):
             raise ServiceError(_("Thời hạn hoàn thành không được ở trong quá khứ."), field="deadline")
     values = {f: data.get(f, "") for f in MINUTES_CONTENT_FIELDS}
     values.update({k: data.get(k) for k in ("started_at", "ended_at", "chair", "secretary")})
-    _p2_save_versioned(minutes, version=version, actor=actor, values=values)
-    _p2_sync_rows(MinutesAttendee, minutes.attendance.all(), attendance, {"minutes": minutes},
+    _save_versioned(minutes, version=version, actor=actor, values=values)
+    _sync_rows(MinutesAttendee, minutes.attendance.all(), attendance, {"minutes": minutes},
                   ["user", "name", "title", "presence", "replaced_by"])
-    _p2_sync_rows(ReviewAction, minutes.actions.all(), actions, {"minutes": minutes, "review": minutes.review},
+    _sync_rows(ReviewAction, minutes.actions.all(), actions, {"minutes": minutes, "review": minutes.review},
                   ["description", "responsible_unit", "deadline"])
     audit_record(target=minutes, actor=actor, action=_("Sửa biên bản"))
     return minutes
 
 
-def _p2_unchanged_deadline(row: dict) -> bool:
+def _unchanged_deadline(row: dict) -> bool:
     """A copied action of a revision may keep its original (now past) deadline."""
     return ReviewAction.objects.filter(pk=row["id"], deadline=row["deadline"]).exists()
 
 
-def _p2_sync_rows(model, existing_qs, rows: list[dict], fixed: dict, fields: list[str]) -> None:
+def _sync_rows(model, existing_qs, rows: list[dict], fixed: dict, fields: list[str]) -> None:
     existing = {obj.pk: obj for obj in existing_qs}
     kept = set()
     for row in rows:
@@ -784,7 +790,7 @@ def minutes_signature_valid(minutes: Minutes) -> bool | None:
     return minutes_sha256(minutes) == minutes.signed_sha256
 
 
-def _p2_minutes_check_complete(minutes: Minutes) -> None:
+def _minutes_check_complete(minutes: Minutes) -> None:
     missing = []
     if not minutes.started_at or not minutes.ended_at:
         missing.append(_("thời gian bắt đầu và kết thúc"))
@@ -803,11 +809,11 @@ def _p2_minutes_check_complete(minutes: Minutes) -> None:
 @transaction.atomic
 def minutes_sign(*, minutes: Minutes, actor: User, password: str, now=None) -> Minutes:
     """The chair signs in the browser after re-entering their password. The number is given now."""
-    _p2_require(actor, "sign_minutes")
+    _require_perm(actor, "sign_minutes")
     if not password or not actor.check_password(password):
         raise ServiceError(_("Mật khẩu không đúng. Biên bản chưa được ký."), field="password")
     check_transition(MINUTES_TRANSITIONS, minutes.status, Minutes.Status.SIGNED)
-    _p2_minutes_check_complete(minutes)
+    _minutes_check_complete(minutes)
     review = Review.objects.select_for_update().get(pk=minutes.review_id)
     old = minutes.supersedes
     if old is None and review.status != ReviewStatus.PREPARING:
@@ -837,22 +843,22 @@ def minutes_sign(*, minutes: Minutes, actor: User, password: str, now=None) -> M
     if old is not None:
         state_transition(instance=old, to_state=Minutes.Status.SUPERSEDED, actor=actor,
                           action=_("Thay thế bởi bản sửa đổi %(n)s") % {"n": minutes.revision})
-        _p2_actions_carry_over(minutes)
+        _actions_carry_over(minutes)
     else:
         check_transition(REVIEW_TRANSITIONS, review.status, ReviewStatus.SIGNED)
         state_transition(instance=review, to_state=ReviewStatus.SIGNED, actor=actor, action=_("Ký biên bản họp"))
     minutes_id = minutes.pk
-    transaction.on_commit(lambda: _p2_enqueue_distribution(minutes_id))
+    transaction.on_commit(lambda: _enqueue_distribution(minutes_id))
     return minutes
 
 
-def _p2_enqueue_distribution(minutes_id: int) -> None:
+def _enqueue_distribution(minutes_id: int) -> None:
     from .tasks import minutes_distribute_task
 
     minutes_distribute_task.delay(minutes_id)
 
 
-def _p2_actions_carry_over(minutes: Minutes) -> None:
+def _actions_carry_over(minutes: Minutes) -> None:
     """The follow-up done on the corrected revision's actions continues on their copies."""
     for action in minutes.actions.select_related("origin").filter(origin__isnull=False):
         origin = action.origin
@@ -868,7 +874,7 @@ def _p2_actions_carry_over(minutes: Minutes) -> None:
 @transaction.atomic
 def minutes_revise(*, minutes: Minutes, actor: User, reason: str) -> Minutes:
     """A correction of signed minutes: a copy with revision + 1 that must be signed in its turn."""
-    _p2_require(actor, "manage_review")
+    _require_perm(actor, "manage_review")
     if minutes.status != Minutes.Status.SIGNED or minutes.review.status not in MINUTES_STATES:
         raise ServiceError(_("Chỉ tạo bản sửa đổi của biên bản đã ký và đang có hiệu lực."))
     if not (reason or "").strip():
@@ -960,19 +966,19 @@ def action_can_report(action: ReviewAction, user: User) -> bool:
     return (user.is_authenticated and user.has_role(Role.UNIT_HEAD) and user.unit_id == action.responsible_unit_id)
 
 
-def _p2_action_followed(action: ReviewAction) -> None:
+def _action_followed(action: ReviewAction) -> None:
     if action.minutes is None or action.minutes.status != Minutes.Status.SIGNED:
         raise ServiceError(_("Hành động này thuộc biên bản chưa ký hoặc đã được thay thế."))
     if action.review.status == ReviewStatus.CLOSED:
         raise ServiceError(_("Cuộc họp xem xét đã hoàn thành, không thể cập nhật hành động."))
 
 
-def _p2_action_unit_head(action: ReviewAction, actor: User) -> None:
+def _action_unit_head(action: ReviewAction, actor: User) -> None:
     if not action_can_report(action, actor):
         raise ServiceError(_("Chỉ lãnh đạo đơn vị chủ trì được cập nhật tiến độ hành động này."))
 
 
-def _p2_evidence(evidence_file: UploadedFile | None) -> None:
+def _evidence(evidence_file: UploadedFile | None) -> None:
     if evidence_file is not None:
         from django.core.exceptions import ValidationError
 
@@ -988,15 +994,15 @@ def _p2_evidence(evidence_file: UploadedFile | None) -> None:
 def action_progress_record(
     *, action: ReviewAction, actor: User, note: str, progress: int, evidence_file: UploadedFile | None = None
 ) -> ActionUpdate:
-    _p2_action_unit_head(action, actor)
-    _p2_action_followed(action)
+    _action_unit_head(action, actor)
+    _action_followed(action)
     if action.status not in (ActionStatus.OPEN, ActionStatus.IN_PROGRESS):
         raise ServiceError(_("Hành động đã kết thúc, không thể ghi tiến độ."))
     if not (note or "").strip():
         raise ServiceError(_("Hãy ghi nội dung tiến độ."), field="note")
     if not 0 <= progress < 100:
         raise ServiceError(_("Tiến độ phải từ 0 đến 99%; khi xong hãy chọn “Hoàn thành”."), field="progress")
-    _p2_evidence(evidence_file)
+    _evidence(evidence_file)
     update = ActionUpdate.objects.create(action=action, author=actor, note=note.strip(), progress=progress,
                                          evidence_file=evidence_file or "")
     if action.status == ActionStatus.OPEN:
@@ -1012,12 +1018,12 @@ def action_progress_record(
 def action_complete(
     *, action: ReviewAction, actor: User, evidence: str, evidence_file: UploadedFile | None = None
 ) -> ReviewAction:
-    _p2_action_unit_head(action, actor)
-    _p2_action_followed(action)
+    _action_unit_head(action, actor)
+    _action_followed(action)
     check_transition(ACTION_TRANSITIONS, action.status, ActionStatus.DONE)
     if not (evidence or "").strip():
         raise ServiceError(_("Hãy ghi bằng chứng / kết quả thực hiện trước khi báo hoàn thành."), field="evidence")
-    _p2_evidence(evidence_file)
+    _evidence(evidence_file)
     ActionUpdate.objects.create(action=action, author=actor, note=evidence.strip(), progress=100,
                                 evidence_file=evidence_file or "")
     state_transition(instance=action, to_state=ActionStatus.DONE, actor=actor, action=_("Báo hoàn thành"),
@@ -1033,8 +1039,8 @@ def action_complete(
 
 @transaction.atomic
 def action_reopen(*, action: ReviewAction, actor: User, note: str) -> ReviewAction:
-    _p2_require(actor, "manage_review")
-    _p2_action_followed(action)
+    _require_perm(actor, "manage_review")
+    _action_followed(action)
     check_transition(ACTION_TRANSITIONS, action.status, ActionStatus.IN_PROGRESS)
     if action.status != ActionStatus.DONE:
         raise ServiceError(_("Chỉ mở lại hành động đã báo hoàn thành."))
@@ -1052,8 +1058,8 @@ def action_reopen(*, action: ReviewAction, actor: User, note: str) -> ReviewActi
 
 @transaction.atomic
 def action_cancel(*, action: ReviewAction, actor: User, note: str) -> ReviewAction:
-    _p2_require(actor, "manage_review")
-    _p2_action_followed(action)
+    _require_perm(actor, "manage_review")
+    _action_followed(action)
     check_transition(ACTION_TRANSITIONS, action.status, ActionStatus.CANCELLED)
     if not (note or "").strip():
         raise ServiceError(_("Hãy ghi lý do hủy."), field="note")
@@ -1065,7 +1071,7 @@ def action_cancel(*, action: ReviewAction, actor: User, note: str) -> ReviewActi
 @transaction.atomic
 def review_close(*, review: Review, actor: User) -> Review:
     """signed -> closed once every action in force is done or cancelled."""
-    _p2_require(actor, "manage_review")
+    _require_perm(actor, "manage_review")
     review = Review.objects.select_for_update().get(pk=review.pk)
     check_transition(REVIEW_TRANSITIONS, review.status, ReviewStatus.CLOSED)
     if Minutes.objects.filter(review=review, status=Minutes.Status.DRAFT).exists():
@@ -1137,7 +1143,7 @@ def action_ticket_openable(action: ReviewAction) -> bool:
     )
 
 
-def _p4_ticket_note(action: ReviewAction) -> str:
+def _ticket_note(action: ReviewAction) -> str:
     """"; phiếu HĐKP số 03/2026: <state>" after an action that has a ticket (needs select_related)."""
     if action.ticket_id is None:
         return ""
@@ -1153,7 +1159,7 @@ def review_tickets_summary(review: Review, *, until: dt.date | None = None) -> s
     return tickets_summary(since, until)
 
 
-def _p4_minutes_ref(minutes: Minutes) -> str:
+def _minutes_ref(minutes: Minutes) -> str:
     if not minutes.number:
         return _("bản %(r)s") % {"r": minutes.revision}
     ref = f"{minutes.number:02d}/{Organisation.current().minutes_symbol}"
@@ -1176,11 +1182,11 @@ def review_action_ticket_open(*, action: ReviewAction, actor: User) -> Ticket:
             _("Hành động này đã có phiếu HĐKP số %(n)s; không mở thêm phiếu khác.")
             % {"n": f"{number[0]:02d}/{number[1]}" if number else "—"}
         )
-    _p2_action_followed(locked)
+    _action_followed(locked)
     if locked.status not in TICKET_ACTION_STATES:
         raise ServiceError(_("Hành động đã hoàn thành hoặc đã hủy nên không mở phiếu HĐKP."))
     review, minutes = locked.review, locked.minutes
-    minutes_ref = _p4_minutes_ref(minutes)
+    minutes_ref = _minutes_ref(minutes)
     description = _(
         "Thực hiện kết luận của cuộc họp xem xét của lãnh đạo “%(title)s” (biên bản số %(ref)s):\n%(desc)s\n"
         "Đơn vị chủ trì: %(unit)s. Thời hạn hoàn thành theo biên bản: %(deadline)s."

@@ -280,7 +280,7 @@ def attachment_delete(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Consolidated report, minutes, signature, distribution, follow-up ---
 
 
-def _p2_post(request: HttpRequest, call, success: str, **kwargs) -> bool:
+def _post(request: HttpRequest, call, success: str, **kwargs) -> bool:
     try:
         call(actor=request.user, **kwargs)
     except ServiceError as exc:
@@ -290,19 +290,19 @@ def _p2_post(request: HttpRequest, call, success: str, **kwargs) -> bool:
     return True
 
 
-def _p2_review(request: HttpRequest, pk: int) -> Review:
+def _review_visible(request: HttpRequest, pk: int) -> Review:
     return get_object_or_404(Review.objects.visible_to(request.user), pk=pk)
 
 
-def _p2_report(request: HttpRequest, pk: int) -> ConsolidatedReport:
-    review = _p2_review(request, pk)
+def _report(request: HttpRequest, pk: int) -> ConsolidatedReport:
+    review = _review_visible(request, pk)
     return get_object_or_404(ConsolidatedReport.objects.select_related("review", "updated_by"), review=review)
 
 
 @login_required
 @permission_required("reviews.view_consolidatedreport", raise_exception=True)
 def consolidated_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    report = _p2_report(request, pk)
+    report = _report(request, pk)
     return render(request, "reviews/consolidated_detail.html", {
         "report": report, "review": report.review, "audit_entries": audit_trail(report),
         "can_manage": request.user.has_perm("reviews.manage_review"),
@@ -312,7 +312,7 @@ def consolidated_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required("reviews.manage_review", raise_exception=True)
 def consolidated_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    report = _p2_report(request, pk)
+    report = _report(request, pk)
     initial = {"version": report.version, **{f: getattr(report, f) for f in SECTION_FIELDS}}
     form = ConsolidatedReportForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -331,9 +331,9 @@ def consolidated_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("reviews.manage_review", raise_exception=True)
 @require_POST
 def consolidated_generate(request: HttpRequest, pk: int) -> HttpResponse:
-    review = _p2_review(request, pk)
+    review = _review_visible(request, pk)
     regenerate = request.POST.get("regenerate") == "1"
-    if _p2_post(request, services.consolidated_report_generate, _("Đã tổng hợp báo cáo từ các báo cáo đơn vị đã nộp."),
+    if _post(request, services.consolidated_report_generate, _("Đã tổng hợp báo cáo từ các báo cáo đơn vị đã nộp."),
                 review=review, regenerate=regenerate):
         return redirect("reviews:consolidated_edit", pk=pk)
     return redirect("reviews:detail", pk=pk)
@@ -343,8 +343,8 @@ def consolidated_generate(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("reviews.manage_review", raise_exception=True)
 @require_POST
 def consolidated_finalise(request: HttpRequest, pk: int) -> HttpResponse:
-    report = _p2_report(request, pk)
-    _p2_post(request, services.consolidated_report_finalise, _("Báo cáo tổng hợp đã hoàn thiện."), report=report)
+    report = _report(request, pk)
+    _post(request, services.consolidated_report_finalise, _("Báo cáo tổng hợp đã hoàn thiện."), report=report)
     return redirect("reviews:consolidated_detail", pk=pk)
 
 
@@ -352,7 +352,7 @@ def consolidated_finalise(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("reviews.manage_review", raise_exception=True)
 @require_POST
 def minutes_create(request: HttpRequest, pk: int) -> HttpResponse:
-    review = _p2_review(request, pk)
+    review = _review_visible(request, pk)
     try:
         minutes = services.minutes_create(review=review, actor=request.user)
     except ServiceError as exc:
@@ -361,7 +361,7 @@ def minutes_create(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("reviews:minutes_edit", pk=minutes.pk)
 
 
-def _p2_minutes(request: HttpRequest, pk: int) -> Minutes:
+def _minutes_visible(request: HttpRequest, pk: int) -> Minutes:
     qs = Minutes.objects.visible_to(request.user).select_related(
         "review", "chair", "secretary", "signed_by", "supersedes", "updated_by"
     )
@@ -371,7 +371,7 @@ def _p2_minutes(request: HttpRequest, pk: int) -> Minutes:
 @login_required
 @permission_required("reviews.view_minutes", raise_exception=True)
 def minutes_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    minutes = _p2_minutes(request, pk)
+    minutes = _minutes_visible(request, pk)
     user = request.user
     return render(request, "reviews/minutes_detail.html", {
         "minutes": minutes, "review": minutes.review, "org": Organisation.current(),
@@ -386,7 +386,7 @@ def minutes_detail(request: HttpRequest, pk: int) -> HttpResponse:
     })
 
 
-def _p2_minutes_forms(request: HttpRequest, minutes: Minutes):
+def _minutes_forms(request: HttpRequest, minutes: Minutes):
     attendance = [{"id": a.pk, "user": a.user_id, "name": a.name, "title": a.title, "presence": a.presence,
                    "replaced_by": a.replaced_by} for a in minutes.attendance.all()]
     actions = list(minutes.actions.all())
@@ -404,7 +404,7 @@ def _p2_minutes_forms(request: HttpRequest, minutes: Minutes):
     )
 
 
-def _p2_rows(formset) -> list[dict]:
+def _formset_rows(formset) -> list[dict]:
     return [f.cleaned_data for f in formset.forms if f.has_changed() or f.cleaned_data.get("id")
             if f.cleaned_data and not f.cleaned_data.get("DELETE")]
 
@@ -412,15 +412,15 @@ def _p2_rows(formset) -> list[dict]:
 @login_required
 @permission_required("reviews.manage_review", raise_exception=True)
 def minutes_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    minutes = _p2_minutes(request, pk)
+    minutes = _minutes_visible(request, pk)
     if minutes.is_locked:
         messages.error(request, _("Biên bản đã ký, không thể sửa; hãy tạo bản sửa đổi."))
         return redirect("reviews:minutes_detail", pk=pk)
-    form, attendance, actions = _p2_minutes_forms(request, minutes)
+    form, attendance, actions = _minutes_forms(request, minutes)
     if request.method == "POST" and form.is_valid() and attendance.is_valid() and actions.is_valid():
         try:
             services.minutes_save(minutes=minutes, actor=request.user, version=form.cleaned_data["version"],
-                                  data=form.cleaned_data, attendance=_p2_rows(attendance), actions=_p2_rows(actions))
+                                  data=form.cleaned_data, attendance=_formset_rows(attendance), actions=_formset_rows(actions))
         except ServiceError as exc:
             form.add_error(None, exc.message)
         else:
@@ -434,7 +434,7 @@ def minutes_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required("reviews.sign_minutes", raise_exception=True)
 def minutes_sign(request: HttpRequest, pk: int) -> HttpResponse:
-    minutes = _p2_minutes(request, pk)
+    minutes = _minutes_visible(request, pk)
     form = MinutesSignForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -453,7 +453,7 @@ def minutes_sign(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required("reviews.manage_review", raise_exception=True)
 def minutes_revise(request: HttpRequest, pk: int) -> HttpResponse:
-    minutes = _p2_minutes(request, pk)
+    minutes = _minutes_visible(request, pk)
     form = MinutesRevisionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -470,8 +470,8 @@ def minutes_revise(request: HttpRequest, pk: int) -> HttpResponse:
 @permission_required("reviews.manage_review", raise_exception=True)
 @require_POST
 def review_close(request: HttpRequest, pk: int) -> HttpResponse:
-    review = _p2_review(request, pk)
-    _p2_post(request, services.review_close, _("Cuộc họp xem xét đã hoàn thành."), review=review)
+    review = _review_visible(request, pk)
+    _post(request, services.review_close, _("Cuộc họp xem xét đã hoàn thành."), review=review)
     return redirect("reviews:detail", pk=pk)
 
 
@@ -488,7 +488,7 @@ def action_list(request: HttpRequest) -> HttpResponse:
         "filter": filterset, "page": page, "can_open_tickets": services.may_open_action_tickets(request.user)})
 
 
-def _p2_action(request: HttpRequest, pk: int) -> ReviewAction:
+def _action(request: HttpRequest, pk: int) -> ReviewAction:
     qs = ReviewAction.objects.visible_to(request.user).select_related("review", "responsible_unit", "minutes", "ticket")
     return get_object_or_404(qs, pk=pk)
 
@@ -496,11 +496,11 @@ def _p2_action(request: HttpRequest, pk: int) -> ReviewAction:
 @login_required
 @permission_required("reviews.view_reviewaction", raise_exception=True)
 def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    action = _p2_action(request, pk)
-    return render(request, "reviews/action_detail.html", _p2_action_context(request, action))
+    action = _action(request, pk)
+    return render(request, "reviews/action_detail.html", _action_context(request, action))
 
 
-def _p2_action_context(request: HttpRequest, action: ReviewAction, **forms) -> dict:
+def _action_context(request: HttpRequest, action: ReviewAction, **forms) -> dict:
     return {
         "action": action, "review": action.review,
         "updates": action.updates.select_related("author"),
@@ -514,14 +514,14 @@ def _p2_action_context(request: HttpRequest, action: ReviewAction, **forms) -> d
     }
 
 
-def _p2_unit_head_post(service_name: str, form_class, form_key: str, success: str):
+def _unit_head_post(service_name: str, form_class, form_key: str, success: str):
     """POST of the responsible unit's head: progress note or completion with evidence."""
 
     @login_required
     @permission_required("reviews.view_reviewaction", raise_exception=True)
     @require_POST
     def view(request: HttpRequest, pk: int) -> HttpResponse:
-        action = _p2_action(request, pk)
+        action = _action(request, pk)
         if not services.action_can_report(action, request.user):
             raise PermissionDenied
         form = form_class(request.POST, request.FILES)
@@ -535,38 +535,38 @@ def _p2_unit_head_post(service_name: str, form_class, form_key: str, success: st
             else:
                 messages.success(request, success)
                 return redirect("reviews:action_detail", pk=pk)
-        context = _p2_action_context(request, action, **{form_key: form})
+        context = _action_context(request, action, **{form_key: form})
         return render(request, "reviews/action_detail.html", context, status=400)
 
     view.__name__ = service_name
     return view
 
 
-action_progress = _p2_unit_head_post("action_progress_record", ActionProgressForm, "progress_form",
+action_progress = _unit_head_post("action_progress_record", ActionProgressForm, "progress_form",
                                      gettext_lazy("Đã ghi nhận tiến độ."))
-action_complete = _p2_unit_head_post("action_complete", ActionCompleteForm, "complete_form",
+action_complete = _unit_head_post("action_complete", ActionCompleteForm, "complete_form",
                                      gettext_lazy("Đã báo hoàn thành hành động."))
 
 
-def _p2_secretary_post(service_name: str, success: str):
+def _secretary_post(service_name: str, success: str):
     @login_required
     @permission_required("reviews.manage_review", raise_exception=True)
     @require_POST
     def view(request: HttpRequest, pk: int) -> HttpResponse:
-        action = _p2_action(request, pk)
+        action = _action(request, pk)
         form = ActionDecisionForm(request.POST)
         if not form.is_valid():
             messages.error(request, " ".join(form.errors["note"]))
         else:
-            _p2_post(request, getattr(services, service_name), success, action=action, note=form.cleaned_data["note"])
+            _post(request, getattr(services, service_name), success, action=action, note=form.cleaned_data["note"])
         return redirect("reviews:action_detail", pk=pk)
 
     view.__name__ = service_name
     return view
 
 
-action_reopen = _p2_secretary_post("action_reopen", gettext_lazy("Đã mở lại hành động."))
-action_cancel = _p2_secretary_post("action_cancel", gettext_lazy("Đã hủy hành động."))
+action_reopen = _secretary_post("action_reopen", gettext_lazy("Đã mở lại hành động."))
+action_cancel = _secretary_post("action_cancel", gettext_lazy("Đã hủy hành động."))
 
 
 @login_required
@@ -637,7 +637,7 @@ def minutes_pdf_download(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def action_ticket_open(request: HttpRequest, pk: int) -> HttpResponse:
     """One click: the decided action gets its ticket BM.CTCL.01; back to the page the click came from."""
-    action = _p2_action(request, pk)
+    action = _action(request, pk)
     if not services.may_open_action_tickets(request.user):
         raise PermissionDenied
     try:
