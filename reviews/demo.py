@@ -100,7 +100,7 @@ def report_fill(report: UnitReport, users: dict[str, User], *, submit: bool, at:
 
 
 @transaction.atomic
-def load(users: dict[str, User]) -> dict[str, Review]:
+def load_planning(users: dict[str, User]) -> dict[str, Review]:
     today = timezone.localdate()
     year = today.year
     reviews: dict[str, Review] = {}
@@ -249,7 +249,7 @@ def _head_of(action: ReviewAction, users: dict[str, User]) -> User:
 
 
 @transaction.atomic
-def load_part2(users: dict[str, User]) -> dict[str, Review]:
+def load_followup(users: dict[str, User]) -> dict[str, Review]:
     """Steps 5–10: a closed review of last year, a signed one under follow-up (one action done, one in
     progress, one overdue), and the minutes of the 'preparing' review waiting for the head's signature."""
     today = timezone.localdate()
@@ -286,7 +286,7 @@ def load_part2(users: dict[str, User]) -> dict[str, Review]:
         services.action_progress_record(action=nv, actor=_head_of(nv, users), note="Đã số hóa 60% hồ sơ.", progress=60)
         dp = actions["DP"]
         services.action_progress_record(action=dp, actor=_head_of(dp, users), note="Đang khảo sát nhu cầu.", progress=20)
-    overdue_action_ticket_ensure(review, users)  # Part 4; before the next review's BM.HT.06.03 is generated
+    overdue_action_ticket_ensure(review, users)  # before the next review's BM.HT.06.03 is generated
     reviews["signed"] = review
 
     preparing = Review.objects.filter(status=ReviewStatus.PREPARING, title__contains="lần 1 năm").order_by("pk").first()
@@ -297,12 +297,10 @@ def load_part2(users: dict[str, User]) -> dict[str, Review]:
     return reviews
 
 
-_load_part1 = load
-
-
-def load(users: dict[str, User]) -> dict[str, Review]:  # noqa: F811 — part 2 extends part 1's entry point
-    reviews = _load_part1(users)
-    reviews.update(load_part2(users))
+def load(users: dict[str, User]) -> dict[str, Review]:
+    """The entry point of `load_demo`: reviews in every state, from draft plans to a closed review."""
+    reviews = load_planning(users)
+    reviews.update(load_followup(users))
     return reviews
 
 

@@ -1112,7 +1112,7 @@ def action_reminders_sweep(*, today=None) -> int:
     return sent
 
 
-def reviews_part2_daily_sweep() -> int:
+def review_actions_reminders_send() -> int:
     return action_reminders_sweep()
 
 

@@ -37,4 +37,4 @@ def minutes_distribute_task(self, minutes_id: int) -> int:
 @shared_task
 def review_actions_sweep() -> int:
     """Daily at 07:10 (ReviewsConfig.ready): actions coming due and overdue."""
-    return services.reviews_part2_daily_sweep()
+    return services.review_actions_reminders_send()

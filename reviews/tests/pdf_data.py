@@ -1,4 +1,4 @@
-"""A management review with every form filled in, for the PDF tests (helper P's own data: built directly,
+"""A management review with every form filled in, for the PDF tests (built directly,
 so these tests do not wait on the workflow's factories). Import the fixture into a test module."""
 import datetime as dt
 from types import SimpleNamespace

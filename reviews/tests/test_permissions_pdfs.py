@@ -1,4 +1,4 @@
-"""Permission matrix of the PDF downloads (Part 3): every URL as anonymous and as every role, with the
+"""Permission matrix of the PDF downloads: every URL as anonymous and as every role, with the
 exact status. Rendering is stubbed: this is about who gets a file, test_pdf.py is about the file."""
 import pytest
 from django.urls import reverse

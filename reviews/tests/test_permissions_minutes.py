@@ -1,4 +1,4 @@
-"""Permission matrix of the Part 2 URLs (consolidated report, minutes, signature, actions): every URL
+"""Permission matrix of the consolidated report, minutes, signature and actions URLs: every URL
 as anonymous and as every role, with the exact status expected; never a 500."""
 import datetime as dt
 

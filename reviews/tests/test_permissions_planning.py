@@ -1,4 +1,4 @@
-"""Permission matrix of the plan, notice and unit-report URLs (part 1 of the reviews app)."""
+"""Permission matrix of the plan, notice and unit-report URLs."""
 import datetime as dt
 
 import pytest

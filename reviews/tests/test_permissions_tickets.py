@@ -1,4 +1,4 @@
-"""Permission matrix of the Part 4 URL (a ticket BM.CTCL.01 opened from a decided action): as anonymous
+"""Permission matrix of the URL that opens a ticket BM.CTCL.01 from a decided action: as anonymous
 and as every role, GET and POST, with the exact status expected; never a 500."""
 import datetime as dt
 

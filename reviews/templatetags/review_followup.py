@@ -1,5 +1,5 @@
-"""`{% review_part2 review as p2 %}`: what the review page shows of steps 5–10 to the signed-in user
-(the review detail view belongs to Part 1, so Part 2 reads its own data here)."""
+"""`{% review_followup review as followup %}`: what the review page shows of steps 5–10 to the signed-in user
+(kept out of the detail view so that the page stays one small view)."""
 from django import template
 
 from reviews.models import ConsolidatedReport, Minutes, ReviewAction, ReviewStatus
@@ -8,7 +8,7 @@ register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def review_part2(context, review):
+def review_followup(context, review):
     user = context["request"].user
     manage = user.has_perm("reviews.manage_review")
     report = ConsolidatedReport.objects.filter(review=review).first() if user.has_perm("reviews.view_consolidatedreport") else None
