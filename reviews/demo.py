@@ -143,7 +143,7 @@ def load_planning(users: dict[str, User]) -> dict[str, Review]:
     notice_day = add_working_days(today, -30)
     review, created = plan_ensure(
         users, title=f"Họp xem xét của lãnh đạo về HTQLCL lần 1 năm {year}", sequence=1,
-        meeting_day=add_working_days(today, 2), deadline=add_working_days(today, -20),
+        meeting_day=add_working_days(today, -1), deadline=add_working_days(today, -20),
     )
     if created:
         advance(review, users, ReviewStatus.COLLECTING, notice_today=notice_day)
@@ -293,7 +293,7 @@ def load_followup(users: dict[str, User]) -> dict[str, Review]:
     if preparing is not None and not preparing.minutes.exists():
         _minutes_recorded(preparing, users, [
             ("Hoàn thiện mục tiêu chất lượng năm sau", "VP", add_working_days(today, 30)),
-        ], today)
+        ], add_working_days(today, -1))  # held on the last working day; the head can sign it now
     return reviews
 
 

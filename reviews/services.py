@@ -821,6 +821,11 @@ def minutes_sign(*, minutes: Minutes, actor: User, password: str, now=None) -> M
     if old is not None and old.status != Minutes.Status.SIGNED:
         raise ServiceError(_("Bản biên bản được sửa đổi không còn hiệu lực."))
     now = now or timezone.now()
+    if minutes.ended_at and minutes.ended_at > now:
+        raise ServiceError(
+            _("Biên bản ghi cuộc họp kết thúc lúc %(end)s, chưa diễn ra: chỉ ký biên bản sau khi họp.")
+            % {"end": timezone.localtime(minutes.ended_at).strftime("%H:%M %d/%m/%Y")}
+        )
     if old is not None:
         number, year = old.number, old.number_year
     else:

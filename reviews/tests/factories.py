@@ -90,7 +90,9 @@ class ReportAttachmentFactory(factory.django.DjangoModelFactory):
 
 def preparing_review(*, units, attendees=(), sections: dict[int, dict] | None = None, **kwargs) -> Review:
     """A review whose report collection is closed: status preparing, every unit's report submitted
-    (with `sections[unit.pk]` or filled_sections(unit name))."""
+    (with `sections[unit.pk]` or filled_sections(unit name)). The meeting was held yesterday, so its
+    minutes can be signed."""
+    kwargs.setdefault("meeting_start", local_datetime(timezone.localdate() - dt.timedelta(days=1)))
     review = collecting_review(units=units, attendees=attendees, **kwargs)
     for report in review.unit_reports.select_related("unit"):
         values = (sections or {}).get(report.unit_id) or filled_sections(report.unit.name)

@@ -155,3 +155,23 @@ def test_superseded_minutes_stay_readable(client, secretary, committee_head, uni
     client.force_login(unit_head)
     response = client.get(reverse("reviews:minutes_detail", args=[old.pk]))
     assert response.status_code == 200 and "Đã được thay thế" in response.content.decode()
+
+
+def test_it_refuses_to_sign_minutes_of_a_meeting_that_has_not_ended_yet(secretary, committee_head, unit):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from reviews.models import Minutes
+    from reviews.tests.factories import preparing_review, ready_minutes
+
+    review = preparing_review(units=[unit], attendees=[secretary, committee_head])
+    later = timezone.now() + dt.timedelta(days=3)
+    minutes = ready_minutes(review=review, secretary=secretary, chair=committee_head)
+    Minutes.objects.filter(pk=minutes.pk).update(started_at=later, ended_at=later + dt.timedelta(hours=2))
+    minutes.refresh_from_db()
+    with pytest.raises(ServiceError) as info:
+        services.minutes_sign(minutes=minutes, actor=committee_head, password="Mật-khẩu-thử-2026")
+    assert "chưa diễn ra" in info.value.message
+    minutes.refresh_from_db()
+    assert minutes.status == Minutes.Status.DRAFT and minutes.number is None
