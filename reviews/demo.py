@@ -84,6 +84,10 @@ def advance(review: Review, users: dict[str, User], to: str, *, notice_today: dt
             services.review_plan_submit(review=review, actor=secretary)
         elif review.status == ReviewStatus.PENDING_APPROVAL:
             services.review_plan_approve(review=review, actor=head, comment="Đồng ý với kế hoạch.")
+            if notice_today is not None:
+                # Demo history: the head approved the plan the working day before the back-dated notice.
+                Review.objects.filter(pk=review.pk).update(approved_at=local_at(add_working_days(notice_today, -1), 9))
+                review.refresh_from_db()
         elif review.status == ReviewStatus.APPROVED:
             services.review_notice_issue(review=review, actor=secretary, today=notice_today)
         elif review.status == ReviewStatus.COLLECTING:
