@@ -56,11 +56,29 @@ class AuditEntryAdmin(admin.ModelAdmin):
         return False  # the audit trail is evidence: nobody edits or removes it
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records the product writes itself: admins read them, never edit them (an edited counter would
+    give a document number twice; an edited notification would change what was sent)."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(ReadOnlyAdmin):
     list_display = ["created_at", "recipient", "subject", "read_at"]
     list_select_related = ["recipient"]
+    search_fields = ["subject", "recipient__username", "recipient__full_name"]
 
 
-admin.site.register(DocumentCounter)
+@admin.register(DocumentCounter)
+class DocumentCounterAdmin(ReadOnlyAdmin):
+    list_display = ["series", "year", "last_number"]
+    list_filter = ["series", "year"]
 admin.site.site_header = _("Quản trị HTQLCL ISO 9001")

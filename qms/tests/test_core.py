@@ -190,3 +190,17 @@ def test_the_inbox_page_costs_the_same_queries_for_1_and_50_notifications(client
         return len(queries)
 
     assert count(1) == count(50)
+
+
+@pytest.mark.django_db
+def test_admins_can_read_but_not_edit_document_counters_or_notifications(admin_client, unit_head):
+    from qms.models import DocumentCounter
+
+    counter = DocumentCounter.objects.create(series="review-notice", year=2026, last_number=4)
+    note = Notification.objects.create(recipient=unit_head, subject="Nhắc việc")
+    assert admin_client.get(reverse("admin:qms_documentcounter_changelist")).status_code == 200
+    admin_client.post(reverse("admin:qms_documentcounter_change", args=[counter.pk]), {"series": "x", "year": 2026, "last_number": 0})
+    counter.refresh_from_db()
+    assert counter.last_number == 4
+    assert admin_client.post(reverse("admin:qms_notification_delete", args=[note.pk]), {"post": "yes"}).status_code == 403
+    assert Notification.objects.filter(pk=note.pk).exists()
