@@ -50,5 +50,11 @@ class TicketAttachmentAdmin(RetainedAdminMixin, admin.ModelAdmin):
     list_display = ["original_name", "ticket", "box", "uploaded_at"]
 
 
-admin.site.register(ProgressReport)
-admin.site.register(ChangeRequest)
+@admin.register(ProgressReport)
+class ProgressReportAdmin(RetainedAdminMixin, admin.ModelAdmin):
+    list_display = ["__str__", "author", "reported_at"]
+
+
+@admin.register(ChangeRequest)
+class ChangeRequestAdmin(RetainedAdminMixin, admin.ModelAdmin):
+    list_display = ["__str__", "status", "requested_at"]

@@ -392,7 +392,7 @@ class ProgressReport(models.Model):
         verbose_name_plural = _("báo cáo tiến độ")
 
     def __str__(self) -> str:
-        return f"{self.ticket.number_display} {self.reported_at:%d/%m/%Y}"
+        return f"{self.ticket.number_display} {timezone.localtime(self.reported_at):%d/%m/%Y}"
 
 
 class ChangeRequest(models.Model):

@@ -42,6 +42,7 @@ from .models import (
     TicketAttachment,
     TicketStatus as T,
     Verification,
+    normalise_content,
 )
 
 SERIES = "ca-ticket"
@@ -145,17 +146,20 @@ def _today(today: dt.date | None) -> dt.date:
 def repeat_streak(*, unit: Unit, process: str, clause: str, exclude_pk: int | None = None) -> int:
     """5.2.2: nonconformity records on the same process and clause at the same unit since the last one
     whose corrective action was verified effective."""
-    if not process.strip() or not clause.strip():
+    content = (normalise_content(process), normalise_content(clause))
+    if not all(content):
         return 0
-    same = Ticket.objects.filter(
-        unit=unit, kind=Kind.CORRECTIVE, process__iexact=process.strip(), clause__iexact=clause.strip()
-    )
+    same = Ticket.objects.filter(unit=unit, kind=Kind.CORRECTIVE)
     if exclude_pk:
         same = same.exclude(pk=exclude_pk)
-    last_effective = same.filter(status=T.CLOSED).order_by("-closed_at").values_list("closed_at", flat=True).first()
-    if last_effective is not None:
-        same = same.filter(created_at__gt=last_effective)
-    return same.count()
+    # Compared in Python: the same content typed with another case, spacing or a final full stop is a repeat.
+    rows = [
+        (status, closed_at, created_at)
+        for status, closed_at, created_at, p, c in same.values_list("status", "closed_at", "created_at", "process", "clause")
+        if (normalise_content(p), normalise_content(c)) == content
+    ]
+    last_effective = max((closed for status, closed, _c in rows if status == T.CLOSED and closed), default=None)
+    return sum(1 for _s, _c, created in rows if last_effective is None or created > last_effective)
 
 
 @transaction.atomic
@@ -183,6 +187,10 @@ def ticket_open(
         raise ServiceError(_("Bạn không có quyền mở phiếu yêu cầu HĐKP/cải tiến."))
     if not description.strip():
         raise ServiceError(_("Vui lòng mô tả sự không phù hợp hoặc đề xuất cải tiến."), field="description")
+    oversight = actor.has_role(Role.SECRETARY, Role.COMMITTEE_HEAD, Role.COMMITTEE_MEMBER)
+    if status == T.OPEN and not oversight and requesting_unit.pk != actor.unit_id:
+        # 5.2.1: a person reports to the head of their own unit; auditors (committee) may open for any unit.
+        raise ServiceError(_("Bạn chỉ có thể mở phiếu với đơn vị đề nghị là đơn vị của mình."), field="requesting_unit")
     today = _today(today)
     description_date = description_date or today
     if description_date > today:
@@ -328,6 +336,8 @@ def ticket_assign(
 ) -> None:
     if not assignee.is_active:
         raise ServiceError(_("Người thực hiện không còn hoạt động."), field="assignee")
+    if delegate is not None and delegate.pk == assignee.pk:
+        raise ServiceError(_("Người được ủy quyền kiểm tra không được là người thực hiện."), field="delegate")
     head = implementing_unit_head or next(iter(unit_heads(implementing_unit.pk)), None)
     _move(action="assign", 
         ticket=ticket, to=T.ASSIGNED, actor=actor, note=note or f"{implementing_unit} — {assignee.display_name}",
@@ -519,6 +529,9 @@ def ticket_verify(
             _("Chưa thể kiểm tra xác nhận: người thực hiện chưa báo cáo kết quả (phiếu đang ở trạng thái “%(s)s”).")
             % {"s": ticket.get_status_display()}
         )
+    if ticket.assignee_id == actor.pk:
+        # 5.6: the result is checked by the leader or a delegate, never by the person who did the work.
+        raise ServiceError(_("Người thực hiện không thể tự kiểm tra xác nhận kết quả của mình."))
     if verification not in Verification.values:
         raise ServiceError(_("Vui lòng chọn kết quả kiểm tra: Đạt, Không đạt hoặc Biện pháp KP/PN mới."), field="verification")
     if verification != Verification.PASSED and not note.strip():
@@ -586,6 +599,8 @@ def ticket_close(*, actor: User, ticket: Ticket, evidence: str, attachments: Ite
 @transaction.atomic
 def ticket_delegate_set(*, actor: User, ticket: Ticket, delegate: User | None) -> None:
     _require(actor, ticket, "delegate")
+    if delegate is not None and delegate.pk == ticket.assignee_id:
+        raise ServiceError(_("Người được ủy quyền kiểm tra không được là người thực hiện."), field="delegate")
     if ticket.is_final:
         raise ServiceError(_("Phiếu đã đóng, không thay đổi người được ủy quyền."))
     Ticket.objects.filter(pk=ticket.pk).update(delegate=delegate)
@@ -659,6 +674,15 @@ def attachment_add(*, actor: User, ticket: Ticket, box: str, upload: UploadedFil
 # --- 5.5 / 5.6 reminders -------------------------------------------------------------------------------------
 
 
+def _escalation_heads(ticket: Ticket) -> list[User]:
+    """The head recorded at assignment, or, when there was none or they have left, the unit's heads now:
+    a claimed escalation must reach someone."""
+    head = ticket.implementing_unit_head
+    if head is not None and head.is_active:
+        return [head]
+    return unit_heads(ticket.implementing_unit_id)
+
+
 def ticket_reminders_send(*, today: dt.date | None = None) -> int:
     """The daily sweep. Each reminder has a key claimed once, so concurrent or repeated sweeps send it once."""
     today = _today(today)
@@ -688,7 +712,7 @@ def ticket_reminders_send(*, today: dt.date | None = None) -> int:
                 late = working_days_between(due, today)
                 for level, (days, who) in enumerate(ESCALATION_STEPS, start=1):
                     if late >= days:
-                        recipients = [t.implementing_unit_head] if who == "unit_head" else secretaries + heads
+                        recipients = _escalation_heads(t) if who == "unit_head" else secretaries + heads
                         once(f"escalate-{level}", recipients, t,
                              _("Phiếu %(n)s quá hạn %(k)d ngày làm việc, chưa báo cáo kết quả") % {"n": n, "k": late},
                              _("Người thực hiện: %(a)s. Ngày hoàn thành: %(d)s.") % {"a": t.assignee.display_name if t.assignee else "—", "d": due_text})

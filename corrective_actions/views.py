@@ -148,10 +148,15 @@ def _chain(ticket: Ticket) -> list[Ticket]:
     return chain if len(chain) > 1 else []
 
 
-def _detail(request: HttpRequest, ticket: Ticket, bound: dict | None = None, status: int = 200) -> HttpResponse:
+def _detail(
+    request: HttpRequest, ticket: Ticket, bound: dict | None = None, status: int = 200, attachment_form: f.AttachmentForm | None = None
+) -> HttpResponse:
     user = request.user
     actions = _available_actions(user, ticket)
     forms_ = {a: (bound or {}).get(a) or ACTIONS[a][0](initial={"version": ticket.version}) for a in actions}
+    # A refused move keeps its form, with the reason and the user's text, even when the ticket has moved on meanwhile.
+    for a, form in (bound or {}).items():
+        forms_.setdefault(a, form)
     if "assign" in forms_ and not (bound or {}).get("assign"):
         forms_["assign"] = f.AssignForm(initial={"version": ticket.version, "implementing_unit": ticket.unit_id, "delegate": ticket.delegate_id})
     pending = next((c for c in ticket.change_requests.all() if c.status == ChangeRequest.Status.PENDING), None)
@@ -164,7 +169,7 @@ def _detail(request: HttpRequest, ticket: Ticket, bound: dict | None = None, sta
         "action_forms": [(a, ACTION_TITLES[a], form) for a, form in forms_.items()],
         "next_what": what, "next_who": who, "next_by": by,
         "attachments": {b: [a for a in attachments if a.box == b] for b in Box.values},
-        "attachment_form": f.AttachmentForm() if s.may_attach(user, ticket) and not ticket.is_final else None,
+        "attachment_form": (attachment_form or f.AttachmentForm()) if s.may_attach(user, ticket) and not ticket.is_final else None,
         "progress_reports": ticket.progress_reports.select_related("author"),
         "missed_progress": s.missed_progress_dates(ticket),
         "change_requests": ticket.change_requests.select_related("requested_by", "decided_by"),
@@ -226,7 +231,7 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Đã đính kèm bằng chứng."))
             return redirect(ticket)
     messages.error(request, "; ".join(e for errs in form.errors.values() for e in errs))
-    return _detail(request, ticket)
+    return _detail(request, ticket, attachment_form=form)
 
 
 @login_required

@@ -73,6 +73,8 @@ def plan_xlsx(plan_id: int, kind: str) -> bytes:
     for row in ws.iter_rows(min_row=header_row + 1, max_row=ws.max_row, max_col=len(columns)):
         for cell in row:
             cell.border, cell.alignment = BORDER, WRAP
+            if cell.data_type == "f":  # typed text such as "=HYPERLINK(...)" is text, never a formula that runs
+                cell.data_type = "s"
     ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
     ws.page_setup.orientation = "landscape"
     out = BytesIO()

@@ -23,8 +23,11 @@ def parse_number(raw: str | None) -> Decimal | None:
         value = Decimal(text)
     except InvalidOperation:
         raise forms.ValidationError(_("“%(v)s” không phải là một số."), params={"v": raw}) from None
-    if not value.is_finite() or abs(value) >= Decimal("1e10"):
+    # Checked after rounding: 9999999999,999 rounds to 10 integer digits, more than the column holds.
+    if not value.is_finite() or abs(value) >= Decimal("1e10") or abs(value.quantize(Decimal("0.01"))) >= Decimal("1e10"):
         raise forms.ValidationError(_("Số quá lớn."))
+    if value < 0:  # %, counts, days, hours and scores are never negative
+        raise forms.ValidationError(_("Giá trị không được là số âm."))
     return value.quantize(Decimal("0.01"))
 
 

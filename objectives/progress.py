@@ -112,7 +112,9 @@ def objective_progress(obj: Objective, *, up_to_fraction: Decimal | None = None,
         expected = baseline + (target - baseline) * fraction if baseline is not None else target
     tolerance = abs(target) * TOLERANCE if target else Decimal(1)
     gap = (expected - actual) if direction == Direction.HIGHER else (actual - expected)
-    if gap <= 0:
+    if cumulative and direction == Direction.LOWER and actual > target:
+        status = Track.OFF_TRACK  # the year's ceiling is already passed: no later period can bring it back
+    elif gap <= 0:
         status = Track.ON_TRACK
     elif gap <= tolerance:
         status = Track.AT_RISK

@@ -279,6 +279,9 @@ def plan_approve(*, actor: User, plan: Plan) -> Plan:
     """Approve (and so lock) the plan. A revision replaces the plan it supersedes: that one is marked
     superseded and its measurements move to the matching objectives of the revision."""
     plan = _locked_plan(plan.pk)
+    if plan.supersedes_id and Plan.objects.filter(pk=plan.supersedes_id, status=P.EVALUATED).exists():
+        # Approving would take the measurements away from a plan whose year-end evaluation is closed.
+        raise ServiceError(_("Kế hoạch được sửa đổi đã được đánh giá cuối năm nên không phê duyệt lần sửa đổi này được."))
     _move(plan=plan, to_state=P.APPROVED, actor=actor, action=_("Phê duyệt kế hoạch MTCL"),
           extra={"approved_by": actor, "approved_at": timezone.now()})
     if plan.supersedes_id:
@@ -382,6 +385,7 @@ def objective_evaluate(
         raise ServiceError(_("Bạn không có quyền đánh giá kế hoạch này."))
     if plan.status not in (P.APPROVED, P.MONITORING):
         raise ServiceError(_("Chỉ đánh giá được kế hoạch đang thực hiện."))
+    _require_year_started(plan)
     if result not in Result.values:
         raise ServiceError(_("Vui lòng chọn Đạt hoặc Không đạt."), field="result")
     if objective.is_numeric and actual_value is None:
@@ -398,9 +402,15 @@ def objective_evaluate(
     return objective
 
 
+def _require_year_started(plan: Plan) -> None:
+    if plan.year > timezone.localdate().year:
+        raise ServiceError(_("Năm %(y)s chưa bắt đầu nên chưa đánh giá thực hiện MTCL được.") % {"y": plan.year})
+
+
 @transaction.atomic
 def plan_evaluation_close(*, actor: User, plan: Plan, summary: str = "") -> Plan:
     plan = _locked_plan(plan.pk)
+    _require_year_started(plan)
     missing = [o for o in plan.objectives.all() if not o.result]
     if missing:
         raise ServiceError(

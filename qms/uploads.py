@@ -43,6 +43,8 @@ def validate_upload(upload: UploadedFile) -> None:
             % {"name": upload.name, "size": filesizeformat(upload.size), "max": filesizeformat(settings.MAX_UPLOAD_BYTES)},
             code="file_size",
         )
+    if not upload.size:
+        raise ValidationError(_("Tệp “%(name)s” rỗng (0 byte).") % {"name": upload.name}, code="file_empty")
     upload.seek(0)
     head = upload.read(2048)
     upload.seek(0)

@@ -30,7 +30,12 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @require_POST
 def inbox_mark_read(request: HttpRequest) -> HttpResponse:
     raw_id = request.POST.get("id")
-    count = notification_mark_read(user=request.user, notification_id=int(raw_id) if raw_id and raw_id.isdigit() else None)
+    if raw_id is None:
+        count = notification_mark_read(user=request.user)
+    elif raw_id.isascii() and raw_id.isdigit():
+        count = notification_mark_read(user=request.user, notification_id=int(raw_id))
+    else:
+        count = 0  # a malformed id marks nothing, rather than every notification
     messages.success(request, _("Đã đánh dấu %(n)d thông báo là đã đọc.") % {"n": count})
     return redirect("inbox")
 

@@ -532,7 +532,8 @@ class ReviewActionQuerySet(models.QuerySet):
             return self
         if not user.has_role(Role.UNIT_HEAD) or not user.unit_id:
             return self.none()
-        return self.filter(responsible_unit_id=user.unit_id)
+        # Decisions of unsigned minutes (a draft or a draft revision) are not yet the unit's to read.
+        return self.filter(responsible_unit_id=user.unit_id).exclude(minutes__status=Minutes.Status.DRAFT)
 
     def followed(self) -> "ReviewActionQuerySet":
         """The actions in force: those of the signed (current) revision of the minutes."""

@@ -233,6 +233,11 @@ def review_notice_issue(*, review: Review, actor: User, today: dt.date | None = 
             _("Cuộc họp phải được thông báo trước ít nhất %(n)d ngày làm việc: ngày họp sớm nhất có thể là %(date)s.")
             % {"n": org.notice_lead_working_days, "date": _fmt_date(earliest)}
         )
+    if review.report_deadline < today:  # the notice would ask for reports already overdue
+        raise ServiceError(
+            _("Hạn nộp báo cáo đơn vị (%(date)s) đã qua: hãy điều chỉnh kế hoạch trước khi phát hành thông báo.")
+            % {"date": _fmt_date(review.report_deadline)}
+        )
     number = document_number_next(series="review-notice", year=today.year)
     issued_at = timezone.now()
     if today != timezone.localdate():  # a notice recorded for another day (demo data, back-filled records)
@@ -286,11 +291,13 @@ def review_notice_emails_send(*, review_id: int) -> int:
     ics = review_invitation_ics(review=review, attendees=attendees, organiser_name=org.committee_name)
     sent = 0
     for user in attendees:
-        if not reminder_claim(f"review:{review.pk}:notice-mail:{user.pk}"):
-            continue
-        message = EmailMessage(subject, body, to=[user.email])
-        message.attach(invitation_mime_part(ics))
-        message.send()
+        # The claim and the send commit together: a failed send frees the claim for the task's retry.
+        with transaction.atomic():
+            if not reminder_claim(f"review:{review.pk}:notice-mail:{user.pk}"):
+                continue
+            message = EmailMessage(subject, body, to=[user.email])
+            message.attach(invitation_mime_part(ics))
+            message.send()
         sent += 1
     return sent
 
@@ -626,6 +633,8 @@ def consolidated_report_save(*, report: ConsolidatedReport, actor: User, version
     _require_perm(actor, "manage_review")
     if report.status != ConsolidatedReport.Status.DRAFT:
         raise ServiceError(_("Báo cáo tổng hợp đã hoàn thiện, không thể sửa."))
+    if report.review.status not in CONSOLIDATE_STATES:  # the meeting has reviewed it: the record is kept as is
+        raise ServiceError(_("Cuộc họp không còn ở giai đoạn chuẩn bị."))
     _save_versioned(report, version=version, actor=actor, values={f: data.get(f, "") for f in SECTION_FIELDS})
     audit_record(target=report, actor=actor, action=_("Sửa báo cáo tổng hợp"))
     return report
@@ -787,7 +796,21 @@ def minutes_signature_valid(minutes: Minutes) -> bool | None:
     """None when unsigned; else whether the content still hashes to what was signed."""
     if not minutes.signed_sha256:
         return None
-    return minutes_sha256(minutes) == minutes.signed_sha256
+    current = minutes_canonical_content(minutes)
+    if hashlib.sha256(current.encode("utf-8")).hexdigest() == minutes.signed_sha256:
+        return True
+    if hashlib.sha256(minutes.signed_content.encode("utf-8")).hexdigest() != minutes.signed_sha256:
+        return False
+    # The names of the chair, the secretary and the units are copied in for the reader; renaming a user or a
+    # unit later is not a change of the minutes, so the same ids keep the names that were signed.
+    signed, now = json.loads(minutes.signed_content), json.loads(current)
+    for key in ("chair", "secretary"):
+        if now[key] and signed.get(key) and now[key]["id"] == signed[key]["id"]:
+            now[key]["name"] = signed[key]["name"]
+    for action, signed_action in zip(now["actions"], signed.get("actions", [])):
+        if action["unit"] == signed_action.get("unit"):
+            action["unit_name"] = signed_action.get("unit_name")
+    return now == signed
 
 
 def _minutes_check_complete(minutes: Minutes) -> None:
