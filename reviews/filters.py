@@ -32,9 +32,17 @@ class ReviewFilter(django_filters.FilterSet):
 # --- Consolidated report, minutes, signature, distribution, follow-up ---
 
 
+def _reviews_with_visible_actions(request) -> QuerySet:
+    """Only meetings whose actions the user may see: a unit head must not learn other reviews' titles."""
+    if request is None:
+        return Review.objects.none()
+    visible = ReviewAction.objects.visible_to(request.user)
+    return Review.objects.filter(actions__in=visible).distinct()
+
+
 class ReviewActionFilter(django_filters.FilterSet):
     review = django_filters.ModelChoiceFilter(
-        label=_("Cuộc họp"), queryset=Review.objects.filter(actions__isnull=False).distinct(), empty_label=_("Tất cả cuộc họp"),
+        label=_("Cuộc họp"), queryset=_reviews_with_visible_actions, empty_label=_("Tất cả cuộc họp"),
         widget=forms.Select(attrs={"class": "form-select"}),
     )
     responsible_unit = django_filters.ModelChoiceFilter(

@@ -480,7 +480,7 @@ def review_close(request: HttpRequest, pk: int) -> HttpResponse:
 def action_list(request: HttpRequest) -> HttpResponse:
     actions = ReviewAction.objects.visible_to(request.user).followed().select_related(
         "review", "responsible_unit", "minutes", "ticket")
-    filterset = ReviewActionFilter(request.GET, queryset=actions)
+    filterset = ReviewActionFilter(request.GET, queryset=actions, request=request)
     page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
     for action in page:  # the one-click "open a ticket" button of each row
         action.ticket_openable = services.action_ticket_openable(action)

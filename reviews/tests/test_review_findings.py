@@ -111,3 +111,19 @@ def test_renaming_the_chair_or_a_unit_after_signing_does_not_flag_the_minutes_as
     # A real change of the signed text is still caught.
     ReviewAction.objects.filter(minutes=minutes).update(deadline=in_days(90))
     assert services.minutes_signature_valid(minutes) is False
+
+
+def test_the_action_filter_offers_a_unit_head_only_the_meetings_of_their_units_actions(client, secretary, committee_head, unit_head, unit, other_unit):
+    import datetime as dt
+
+    from reviews.tests.factories import signed_review
+
+    due = dt.date.today() + dt.timedelta(days=30)
+    mine, _m = signed_review(units=[unit, other_unit], secretary=secretary, committee_head=committee_head,
+                             actions=[("Sửa quy trình văn thư", unit, due)], title="Họp xem xét có việc của Văn phòng")
+    theirs, _m = signed_review(units=[unit, other_unit], secretary=secretary, committee_head=committee_head,
+                               actions=[("Tập huấn phòng khác", other_unit, due)], title="Họp xem xét chỉ có việc phòng khác")
+    client.force_login(unit_head)
+    page = client.get("/reviews/actions/").content.decode()
+    assert mine.title in page
+    assert theirs.title not in page
