@@ -1,41 +1,26 @@
 """Two people acting on one ticket at the same moment: one result, one audit row. Real threads and real
 transactions (transaction=True); meaningful on PostgreSQL, also run on SQLite (IMMEDIATE transactions)."""
 import datetime as dt
-import threading
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
 
 from corrective_actions import services as s
 from corrective_actions.models import Ticket, TicketStatus as T, Verification
 from corrective_actions.tests.conftest import TODAY
 from qms.errors import ServiceError
 from qms.models import AuditEntry, Notification, SentReminder
+from qms.tests.concurrency import raised, run_at_once
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("restore_roles")]
 
 
 def _race(*calls):
-    barrier = threading.Barrier(len(calls))
-    outcomes = []
-
-    def run(call):
-        try:
-            barrier.wait()
-            call()
-            outcomes.append("ok")
-        except ServiceError as exc:
-            outcomes.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(c,)) for c in calls]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return outcomes
+    """Each call's outcome: "ok", or the ServiceError that refused it (anything else fails the test)."""
+    outcomes = run_at_once(*calls)
+    unexpected = [o for o in raised(outcomes) if not isinstance(o, ServiceError)]
+    assert not unexpected, unexpected
+    return [o if isinstance(o, ServiceError) else "ok" for o in outcomes]
 
 
 def _audit(ticket):

@@ -1,14 +1,13 @@
 import datetime as dt
-import threading
 
 import pytest
-from django.db import connection
 
 from objectives.models import ObjectivesSettings, PlanStatus
 from objectives.services import reminders_send
 from objectives.tasks import send_reminders
 from objectives.tests.conftest import plan_with_objective
 from qms.models import Notification
+from qms.tests.concurrency import raised, run_at_once
 
 S = PlanStatus
 
@@ -61,23 +60,7 @@ def test_the_task_runs_the_sweep(unit, unit_head, staff_user, monkeypatch):
 @pytest.mark.django_db(transaction=True)
 def test_reminders_go_out_once_when_sweeps_run_at_the_same_time(restore_roles, unit, unit_head, staff_user):
     plan_with_objective(unit=unit, created_by=staff_user, status=S.MONITORING)
-    barrier = threading.Barrier(4)
-    results, errors = [], []
-
-    def sweep():
-        try:
-            barrier.wait()
-            results.append(reminders_send(today=dt.date(2026, 12, 28)))
-        except Exception as exc:  # noqa: BLE001 — reported below
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=sweep) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors
+    results = run_at_once(*[lambda: reminders_send(today=dt.date(2026, 12, 28))] * 4)
+    assert not raised(results)
     assert sum(results) == 1
     assert Notification.objects.filter(recipient=unit_head, subject__contains="đánh giá").count() == 1

@@ -1,14 +1,12 @@
-import threading
-
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 from django.urls import reverse
 
 from qms.models import AuditEntry, Notification
 from qms.pdf import document_number, vn_date_line
 from qms.services import audit_record, document_number_next, notification_send, reminder_claim
+from qms.tests.concurrency import raised, run_at_once
 from qms.uploads import validate_upload
 
 
@@ -31,49 +29,15 @@ def test_document_numbers_restart_each_year_and_never_repeat():
 
 @pytest.mark.django_db(transaction=True)
 def test_two_documents_issued_at_the_same_moment_get_different_numbers():
-    results: list[int] = []
-    errors: list[BaseException] = []
-    barrier = threading.Barrier(4)
-
-    def issue():
-        try:
-            barrier.wait()
-            results.append(document_number_next(series="notice", year=2026))
-        except BaseException as exc:  # noqa: BLE001
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=issue) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors
+    results = run_at_once(*[lambda: document_number_next(series="notice", year=2026)] * 4)
+    assert not raised(results)
     assert sorted(results) == [1, 2, 3, 4]
 
 
 @pytest.mark.django_db(transaction=True)
 def test_a_reminder_key_is_claimed_once_even_by_concurrent_sweeps():
-    wins: list[bool] = []
-    errors: list[BaseException] = []
-    barrier = threading.Barrier(4)
-
-    def claim():
-        try:
-            barrier.wait()
-            wins.append(reminder_claim("review:1:deadline:unit:3"))
-        except BaseException as exc:  # noqa: BLE001
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=claim) for _ in range(4)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors
+    wins = run_at_once(*[lambda: reminder_claim("review:1:deadline:unit:3")] * 4)
+    assert not raised(wins)
     assert sorted(wins) == [False, False, False, True]
 
 

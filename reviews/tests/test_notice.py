@@ -1,20 +1,19 @@
 import datetime as dt
 import email
-import threading
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 
 from qms.errors import ServiceError
 from qms.models import CalendarException, Notification
-from qms.tests.factories import UnitFactory, UserFactory
 from qms.roles import Role
+from qms.tests.concurrency import raised, run_at_once
+from qms.tests.factories import UnitFactory, UserFactory, restore_role_groups
 from reviews import services
 from reviews.ics import escape_text, fold
 from reviews.models import Review, ReviewStatus, UnitReport
 from reviews.tests.factories import ReviewFactory, local_datetime
-from qms.tests.factories import restore_role_groups
+
 
 pytestmark = pytest.mark.django_db
 
@@ -80,24 +79,10 @@ def test_two_notices_issued_at_the_same_moment_get_different_numbers():
     restore_role_groups()
     secretary = UserFactory(username="thuky-conc", roles=[Role.SECRETARY])
     reviews = [approved(dt.date(2026, 12, 10)) for _ in range(3)]
-    barrier = threading.Barrier(len(reviews))
-    errors: list[BaseException] = []
+    def issue(pk: int):
+        return lambda: services.review_notice_issue(review=Review.objects.get(pk=pk), actor=secretary, today=dt.date(2026, 11, 26))
 
-    def issue(pk: int) -> None:
-        try:
-            barrier.wait()
-            services.review_notice_issue(review=Review.objects.get(pk=pk), actor=secretary, today=dt.date(2026, 11, 26))
-        except BaseException as exc:  # noqa: BLE001
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=issue, args=(r.pk,)) for r in reviews]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors
+    assert not raised(run_at_once(*[issue(r.pk) for r in reviews]))
     assert sorted(Review.objects.values_list("notice_number", flat=True)) == [1, 2, 3]
 
 

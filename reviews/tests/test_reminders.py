@@ -1,17 +1,16 @@
 import datetime as dt
-import threading
 
 import pytest
 from django.conf import settings
-from django.db import connection
 
 from qms.models import Notification, Organisation
 from qms.roles import Role
-from qms.tests.factories import UnitFactory, UserFactory
+from qms.tests.concurrency import raised, run_at_once
+from qms.tests.factories import UnitFactory, UserFactory, restore_role_groups
 from reviews import services
 from reviews.models import UnitReportStatus
 from reviews.tests.factories import collecting_review, filled_sections, local_datetime
-from qms.tests.factories import restore_role_groups
+
 
 pytestmark = pytest.mark.django_db
 
@@ -118,25 +117,8 @@ def test_two_sweeps_running_at_the_same_moment_send_each_reminder_once(mailoutbo
     # 07/12: both units overdue, secretary told; a second review meets on 08/12 (eve reminder to the attendee).
     collecting_review(units=[], attendees=[attendee], report_deadline=dt.date(2026, 12, 3),
                       meeting_start=local_datetime(dt.date(2026, 12, 8), 14))
-    barrier = threading.Barrier(2)
-    results: list[int] = []
-    errors: list[BaseException] = []
-
-    def sweep():
-        try:
-            barrier.wait()
-            results.append(services.review_reminders_send(today=dt.date(2026, 12, 7)))
-        except BaseException as exc:  # noqa: BLE001
-            errors.append(exc)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=sweep) for _ in range(2)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    assert not errors
+    results = run_at_once(*[lambda: services.review_reminders_send(today=dt.date(2026, 12, 7))] * 2)
+    assert not raised(results)
     assert sum(results) == 4  # two overdue units, the secretary, the attendee's meeting eve
     for head in heads:
         assert Notification.objects.filter(recipient=head).count() == 1
