@@ -15,7 +15,7 @@ $(STAMP): requirements.txt
 	touch $(STAMP)
 
 setup: $(STAMP)
-	mkdir -p var/broker/queue var/broker/processed var/broker/control var/mail var/media var/staticfiles
+	mkdir -p var/broker/queue var/broker/processed var/broker/control var/broker/results var/mail var/media var/staticfiles
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py compilemessages --ignore=.venv -v 0
 	$(PY) manage.py load_demo
@@ -28,7 +28,7 @@ run: setup
 	  $(PY) manage.py runserver 127.0.0.1:8000
 
 test: $(STAMP)
-	mkdir -p var/broker/queue var/broker/processed var/broker/control
+	mkdir -p var/broker/queue var/broker/processed var/broker/control var/broker/results
 	$(PY) manage.py compilemessages --ignore=.venv -v 0
 	$(PY) -m pytest $(PYTEST_ARGS)
 

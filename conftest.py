@@ -1,7 +1,12 @@
 """Shared fixtures: one user per role, units, and the browser settings for Playwright."""
 import os
+import subprocess
+import sys
+import types
+import uuid
 
 import pytest
+from django.db import connection
 
 from qms.roles import Role
 from qms.tests.factories import UnitFactory, UserFactory, restore_role_groups
@@ -72,6 +77,52 @@ def restore_roles(transactional_db):
     """A transactional test flushes every table, with the role groups the data migrations made; the
     next one gets them back here (UserFactory also does it when a role group is missing)."""
     restore_role_groups()
+
+
+def _database_url() -> str:
+    db = connection.settings_dict
+    if db["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{db['NAME']}"
+    return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
+
+
+@pytest.fixture
+def real_worker(tmp_path, settings):
+    """A Celery worker in its own process on the configured broker (Redis in CI), reading the test
+    database; tasks are no longer run eagerly. It consumes only its own queue (`.queue`: send the test's
+    tasks there), so messages left on a shared broker by other runs never reach it. `.mail_dir` is
+    where its e-mails are written."""
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    if services_required() and not os.environ.get("REDIS_URL"):
+        pytest.fail("REDIS_URL must be set in CI: the worker test runs on the real Redis broker.")
+    mail_dir = tmp_path / "mail"
+    queue = f"qms-test-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    env = {
+        **os.environ,
+        "DATABASE_URL": _database_url(),
+        "DJANGO_DEBUG": "1",
+        "QMS_MAIL_DIR": str(mail_dir),
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "CELERY_TASK_ALWAYS_EAGER": "0",
+    }
+    env.pop("PYTEST_VERSION", None)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "qms", "worker", "--pool=solo", "--loglevel=INFO", "--without-mingle", "--without-gossip",
+         "-Q", queue, "-n", f"{queue}@%h"],
+        cwd=settings.BASE_DIR,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    yield types.SimpleNamespace(queue=queue, mail_dir=mail_dir)
+    proc.terminate()
+    try:
+        output, _ = proc.communicate(timeout=20)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        output, _ = proc.communicate()
+    print(output[-3000:])
 
 
 @pytest.fixture(scope="session")
