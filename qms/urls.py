@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -17,8 +16,5 @@ urlpatterns = [
     path("corrective-actions/", include("corrective_actions.urls")),
     path("objectives/", include("objectives.urls")),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded files are never served from MEDIA_URL, not even in development: every download goes through a
+# view that checks the user's role and the record's scope.
