@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from corrective_actions.services import ticket_open_from_source
 from qms.errors import ServiceError, StaleEditError
 from qms.models import Unit, User
 from qms.roles import Role
@@ -422,21 +423,9 @@ def plan_evaluation_close(*, actor: User, plan: Plan, summary: str = "") -> Plan
     return plan
 
 
-def ticket_service_available() -> bool:
-    try:
-        from corrective_actions.services import ticket_open_from_source  # noqa: F401
-    except ImportError:
-        return False
-    return True
-
-
 @transaction.atomic
 def objective_ticket_open(*, actor: User, objective: Objective) -> int:
     """A not-achieved objective opens a corrective-action ticket (source: objectives) in one click."""
-    try:
-        from corrective_actions.services import ticket_open_from_source
-    except ImportError as exc:
-        raise ServiceError(_("Chức năng phiếu hành động khắc phục chưa sẵn sàng.")) from exc
     plan = _locked_plan(objective.plan_id)
     if not can_evaluate(actor, plan):
         raise ServiceError(_("Bạn không có quyền mở phiếu HĐKP cho mục tiêu này."))

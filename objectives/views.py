@@ -124,7 +124,7 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_measure": plan.can_be_measured and services.can_measure(user, plan),
         "can_evaluate": plan.can_be_measured and services.can_evaluate(user, plan),
         "can_close": plan.can_be_measured and services.can_approve(user, plan),
-        "can_open_ticket": services.ticket_service_available() and services.can_evaluate(user, plan),
+        "can_open_ticket": services.can_evaluate(user, plan),
         "revision_form": ReasonForm(), "comment_form": CommentForm(),
         "pending_revision": Plan.objects.filter(supersedes=plan).first(),
         "audit_entries": audit_trail(plan),
