@@ -1,4 +1,5 @@
-"""Regression tests for defects found in review of the corrective_actions app (each failed before its fix)."""
+"""Edge cases of tickets: refused moves keep the typed text, repeats typed differently, retention in the
+admin, local dates, escalation fallbacks, self-verification (each test failed before its fix)."""
 import datetime as dt
 import zoneinfo
 

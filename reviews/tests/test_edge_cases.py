@@ -1,4 +1,5 @@
-"""Regression tests of the defects found in the review of the reviews app (each failed before its fix)."""
+"""Edge cases of the management review: access to draft decisions, notice e-mail retries, frozen
+reports after signing, past deadlines, renamed signers (each test failed before its fix)."""
 import datetime as dt
 from unittest import mock
 

@@ -1,4 +1,5 @@
-"""Regression tests for defects found in review of the shared core (each failed before its fix)."""
+"""Edge cases of the shared core: malformed inbox ids, empty or disguised uploads (each test failed
+before its fix)."""
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile

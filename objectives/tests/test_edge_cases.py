@@ -1,4 +1,5 @@
-"""Regression tests for defects found in review (each failed before its fix)."""
+"""Edge cases of quality objectives: numbers at the column limit, negative values, revisions of evaluated
+plans, formula injection in Excel, zero targets, future years (each test failed before its fix)."""
 import datetime as dt
 from decimal import Decimal
 from io import BytesIO
