@@ -1,6 +1,5 @@
 """Edge cases of quality objectives: numbers at the column limit, negative values, revisions of evaluated
 plans, formula injection in Excel, zero targets, future years (each test failed before its fix)."""
-import datetime as dt
 from decimal import Decimal
 from io import BytesIO
 
@@ -10,7 +9,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from objectives import services
-from objectives.models import Measurement, Objective, Plan, PlanStatus
+from objectives.models import Measurement, Objective, PlanStatus
 from objectives.tests.conftest import plan_with_objective
 from objectives.tests.factories import MeasurementFactory
 from qms.errors import ServiceError
