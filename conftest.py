@@ -91,7 +91,8 @@ def real_worker(tmp_path, settings):
     """A Celery worker in its own process on the configured broker (Redis in CI), reading the test
     database; tasks are no longer run eagerly. It consumes only its own queue (`.queue`: send the test's
     tasks there), so messages left on a shared broker by other runs never reach it. `.mail_dir` is
-    where its e-mails are written."""
+    where its e-mails are written. Wait with `.get(timeout=…, disable_sync_subtasks=False)`: an eager task
+    run earlier in the same process can leave Celery believing it is inside a task."""
     settings.CELERY_TASK_ALWAYS_EAGER = False
     if services_required() and not os.environ.get("REDIS_URL"):
         pytest.fail("REDIS_URL must be set in CI: the worker test runs on the real Redis broker.")

@@ -48,4 +48,4 @@ def ticket_pdf_bytes(pk: int) -> bytes:
         "requesting_unit", "unit", "requester", "implementing_unit", "assignee", "implementing_unit_head",
         "approved_by", "verified_by", "predecessor", "delegate",
     ).get(pk=pk)
-    return render_pdf("corrective_actions/pdf/bm_ctcl_01.html", ticket_pdf_context(ticket))
+    return render_pdf("pdf/corrective_actions/bm_ctcl_01.html", ticket_pdf_context(ticket))

@@ -20,6 +20,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from qms.errors import ServiceError, StaleEditError
 from qms.models import Organisation, Unit, User
@@ -98,18 +99,19 @@ def _move(*, ticket: Ticket, action: str, to: str, actor: User, note: str = "", 
     state_transition(instance=ticket, to_state=to, actor=actor, action=str(ACTION_LABELS[action]), note=note, extra=extra)
 
 
+# Stored untranslated in the audit row; gettext_noop puts them in the catalogue so the trail can show them in English.
 ACTION_LABELS = {
-    "open": "Mở phiếu",
-    "correct": "Xử lý trực tiếp (khắc phục)",
-    "submit": "Xác định cần HĐKP/cải tiến, gửi Thư ký ISO",
-    "present": "Tổng hợp, trình Lãnh đạo Ban ISO",
-    "assign": "Phân công đơn vị, cá nhân thực hiện",
-    "propose": "Phân tích nguyên nhân, đề xuất biện pháp",
-    "approve": "Phê duyệt biện pháp, ấn định ngày hoàn thành",
-    "return": "Trả lại đề xuất biện pháp",
-    "report": "Báo cáo kết quả thực hiện",
-    "verify": "Kiểm tra xác nhận kết quả",
-    "close": "Đóng phiếu",
+    "open": gettext_noop("Mở phiếu"),
+    "correct": gettext_noop("Xử lý trực tiếp (khắc phục)"),
+    "submit": gettext_noop("Xác định cần HĐKP/cải tiến, gửi Thư ký ISO"),
+    "present": gettext_noop("Tổng hợp, trình Lãnh đạo Ban ISO"),
+    "assign": gettext_noop("Phân công đơn vị, cá nhân thực hiện"),
+    "propose": gettext_noop("Phân tích nguyên nhân, đề xuất biện pháp"),
+    "approve": gettext_noop("Phê duyệt biện pháp, ấn định ngày hoàn thành"),
+    "return": gettext_noop("Trả lại đề xuất biện pháp"),
+    "report": gettext_noop("Báo cáo kết quả thực hiện"),
+    "verify": gettext_noop("Kiểm tra xác nhận kết quả"),
+    "close": gettext_noop("Đóng phiếu"),
 }
 
 

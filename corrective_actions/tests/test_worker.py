@@ -16,8 +16,8 @@ def test_a_real_worker_runs_the_ticket_reminder_sweep_and_the_assignee_is_remind
         requesting_unit=unit, requester=staff_user, assignee=staff_user, status=TicketStatus.IN_PROGRESS,
         completion_date=add_working_days(timezone.localdate(), 1),
     )
-    first = send_ticket_reminders.apply_async(queue=real_worker.queue, ignore_result=False).get(timeout=60)
-    again = send_ticket_reminders.apply_async(queue=real_worker.queue, ignore_result=False).get(timeout=60)  # a retried beat
+    first = send_ticket_reminders.apply_async(queue=real_worker.queue, ignore_result=False).get(timeout=60, disable_sync_subtasks=False)
+    again = send_ticket_reminders.apply_async(queue=real_worker.queue, ignore_result=False).get(timeout=60, disable_sync_subtasks=False)  # a retried beat
     assert (first, again) == (1, 0)
     reminders = Notification.objects.filter(recipient=staff_user, subject__contains=ticket.number_display)
     assert [n.subject for n in reminders] == [f"Phiếu {ticket.number_display} sắp đến hạn hoàn thành ({ticket.completion_date:%d/%m/%Y})"]

@@ -20,8 +20,8 @@ def test_a_real_worker_runs_the_reminder_sweep_and_a_unit_is_reminded_once(real_
     today = timezone.localdate()
     collecting_review(units=[unit], report_deadline=add_working_days(today, 1),
                       meeting_start=local_datetime(add_working_days(today, 8)))
-    first = review_reminders_sweep.apply_async(queue=real_worker.queue, ignore_result=False).get(timeout=60)
-    again = review_reminders_sweep.apply_async(queue=real_worker.queue, ignore_result=False).get(timeout=60)
+    first = review_reminders_sweep.apply_async(queue=real_worker.queue, ignore_result=False).get(timeout=60, disable_sync_subtasks=False)
+    again = review_reminders_sweep.apply_async(queue=real_worker.queue, ignore_result=False).get(timeout=60, disable_sync_subtasks=False)
     assert (first, again) == (1, 0)
     deadline = add_working_days(today, 1).strftime("%d/%m/%Y")
     assert list(Notification.objects.filter(recipient=unit_head).values_list("subject", flat=True)) == [
