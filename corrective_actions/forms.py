@@ -6,6 +6,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from qms.forms import DateInput
 from qms.models import Unit, User
 from qms.uploads import validate_upload
 
@@ -49,7 +50,7 @@ class _Form(forms.Form):
         self.helper.disable_csrf = True
 
 
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE = DateInput()
 
 
 def _users() -> forms.ModelChoiceField:

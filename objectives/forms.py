@@ -7,6 +7,7 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from qms.forms import DateInput
 from qms.uploads import validate_upload
 
 from .models import NUMERIC_UNITS, Objective, Plan, PlanAction, Result
@@ -123,7 +124,7 @@ class PlanActionForm(forms.ModelForm):
         fields = ["description", "resources", "responsible", "deadline"]
         widgets = {
             "description": forms.Textarea(attrs={"rows": 2}),
-            "deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "deadline": DateInput(),
         }
 
 
@@ -135,7 +136,7 @@ PlanActionFormSet = forms.inlineformset_factory(
 class MeasurementForm(_Helper):
     period = forms.TypedChoiceField(label=_("Kỳ theo dõi"), coerce=int)
     value = forms.CharField(label=_("Giá trị đo"))
-    measured_on = forms.DateField(label=_("Ngày đo"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    measured_on = forms.DateField(label=_("Ngày đo"), widget=DateInput())
     comment = forms.CharField(label=_("Nhận xét"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
     evidence = forms.FileField(label=_("Minh chứng (PDF, Word, Excel, ảnh; tối đa 10 MB)"), required=False)
 

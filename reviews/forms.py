@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from qms.forms import DateInput, DateTimeInput
 from qms.models import Unit, User
 from qms.roles import Role
 from qms.uploads import validate_upload
@@ -50,9 +51,9 @@ class ReviewPlanForm(forms.ModelForm):
             "related_parties", "agenda", "report_deadline", "report_recipient",
         ]
         widgets = {
-            "meeting_start": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-            "meeting_end": forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-            "report_deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "meeting_start": DateTimeInput(),
+            "meeting_end": DateTimeInput(),
+            "report_deadline": DateInput(),
             "agenda": forms.Textarea(attrs={"rows": 10}),
             "related_parties": forms.Textarea(attrs={"rows": 2}),
         }
@@ -145,7 +146,6 @@ class UnitReportForm(forms.Form):
 # --- Consolidated report, minutes, signature, distribution, follow-up ---
 
 
-_DT_WIDGET = {"type": "datetime-local"}
 
 
 class ConsolidatedReportForm(forms.Form):
@@ -162,8 +162,8 @@ class ConsolidatedReportForm(forms.Form):
 
 class MinutesContentForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    started_at = forms.DateTimeField(label=_("Bắt đầu lúc"), widget=forms.DateTimeInput(attrs=_DT_WIDGET, format="%Y-%m-%dT%H:%M"))
-    ended_at = forms.DateTimeField(label=_("Kết thúc lúc"), widget=forms.DateTimeInput(attrs=_DT_WIDGET, format="%Y-%m-%dT%H:%M"))
+    started_at = forms.DateTimeField(label=_("Bắt đầu lúc"), widget=DateTimeInput())
+    ended_at = forms.DateTimeField(label=_("Kết thúc lúc"), widget=DateTimeInput())
     location = forms.CharField(label=_("Địa điểm"), max_length=255)
     chair = forms.ModelChoiceField(label=_("Chủ trì"), queryset=User.objects.filter(is_active=True))
     secretary = forms.ModelChoiceField(label=_("Thư ký cuộc họp"), queryset=User.objects.filter(is_active=True))
@@ -233,7 +233,7 @@ class ReviewActionForm(_CompactRowForm):
     id = forms.IntegerField(widget=forms.HiddenInput, required=False)
     description = forms.CharField(label=_("Hành động / kết luận cần thực hiện"), widget=forms.Textarea(attrs={"rows": 2}))
     responsible_unit = forms.ModelChoiceField(label=_("Đơn vị chủ trì"), queryset=Unit.objects.active())
-    deadline = forms.DateField(label=_("Thời hạn"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    deadline = forms.DateField(label=_("Thời hạn"), widget=DateInput())
 
     def __init__(self, *args, kept_deadlines: dict | None = None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -168,3 +168,22 @@ def test_admins_can_read_but_not_edit_document_counters_or_notifications(admin_c
     assert counter.last_number == 4
     assert admin_client.post(reverse("admin:qms_notification_delete", args=[note.pk]), {"post": "yes"}).status_code == 403
     assert Notification.objects.filter(pk=note.pk).exists()
+
+
+def test_dates_are_shown_and_read_as_day_month_year_whatever_the_browser_locale():
+    import datetime as dt
+
+    from django import forms
+
+    from qms.forms import DateInput, DateTimeInput
+
+    class Form(forms.Form):
+        deadline = forms.DateField(widget=DateInput())
+        meeting = forms.DateTimeField(widget=DateTimeInput())
+
+    html = str(Form(initial={"deadline": dt.date(2026, 12, 4), "meeting": dt.datetime(2026, 12, 10, 8, 30)}))
+    assert 'value="04/12/2026"' in html and 'value="10/12/2026 08:30"' in html and 'type="text"' in html
+    form = Form({"deadline": "04/12/2026", "meeting": "10/12/2026 08:30"})
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["deadline"] == dt.date(2026, 12, 4)  # 4 December, never 12 April
+    assert Form({"deadline": "2026-12-04", "meeting": "2026-12-10T08:30"}).is_valid()
