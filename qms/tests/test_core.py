@@ -187,3 +187,11 @@ def test_dates_are_shown_and_read_as_day_month_year_whatever_the_browser_locale(
     assert form.is_valid(), form.errors
     assert form.cleaned_data["deadline"] == dt.date(2026, 12, 4)  # 4 December, never 12 April
     assert Form({"deadline": "2026-12-04", "meeting": "2026-12-10T08:30"}).is_valid()
+
+
+@pytest.mark.django_db
+def test_an_english_browser_still_gets_vietnamese_until_the_user_chooses_english(client):
+    page = client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert 'lang="vi"' in page and "Đăng nhập" in page
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert 'lang="en"' in client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="vi").content.decode()
