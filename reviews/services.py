@@ -841,6 +841,9 @@ def minutes_sign(*, minutes: Minutes, actor: User, password: str, now=None) -> M
     old = minutes.supersedes
     if old is None and review.status != ReviewStatus.PREPARING:
         raise ServiceError(_("Cuộc họp không ở trạng thái chờ ký biên bản."))
+    if old is None and not ConsolidatedReport.objects.filter(review=review, status=ConsolidatedReport.Status.FINAL).exists():
+        # QT.HT.06 §5.1: the consolidated report BM.HT.06.03 is the meeting's input; minutes follow it.
+        raise ServiceError(_("Báo cáo tổng hợp (BM.HT.06.03) chưa hoàn thiện: hãy hoàn thiện trước khi ký biên bản."))
     if old is not None and old.status != Minutes.Status.SIGNED:
         raise ServiceError(_("Bản biên bản được sửa đổi không còn hiệu lực."))
     now = now or timezone.now()

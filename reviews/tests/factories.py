@@ -133,7 +133,11 @@ def ready_minutes(*, review, secretary, chair, actions=(), **overrides):
     """Draft minutes opened and filled through the services, ready for signing. `actions` is a list of
     (description, unit, deadline)."""
     from reviews import services
+    from reviews.models import ConsolidatedReport
 
+    if not ConsolidatedReport.objects.filter(review=review).exists():
+        report = services.consolidated_report_generate(review=review, actor=secretary)
+        services.consolidated_report_finalise(report=report, actor=secretary)
     minutes = services.minutes_create(review=review, actor=secretary)
     attendance, _rows = minutes_rows(minutes)
     rows = [{"description": d, "responsible_unit": u, "deadline": dl} for d, u, dl in actions]

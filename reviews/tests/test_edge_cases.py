@@ -60,10 +60,15 @@ def test_the_notice_email_that_failed_to_send_goes_out_on_the_retry(unit, secret
     assert services.review_notice_emails_send(review_id=review.pk) == 0
 
 
-def test_the_consolidated_report_is_not_edited_after_the_minutes_are_signed(unit, secretary, committee_head):
+def test_the_minutes_are_signed_only_after_the_consolidated_report_is_final_which_then_stays_frozen(unit, secretary, committee_head):
     review = preparing_review(units=[unit], attendees=[secretary, committee_head])
     report = services.consolidated_report_generate(review=review, actor=secretary)
     minutes = ready_minutes(review=review, secretary=secretary, chair=committee_head)
+    with pytest.raises(ServiceError) as info:
+        services.minutes_sign(minutes=minutes, actor=committee_head, password="Mật-khẩu-thử-2026")
+    assert "BM.HT.06.03" in info.value.message and "chưa hoàn thiện" in info.value.message
+    services.consolidated_report_finalise(report=report, actor=secretary)
+    minutes.refresh_from_db()
     services.minutes_sign(minutes=minutes, actor=committee_head, password="Mật-khẩu-thử-2026")
     report.refresh_from_db()
     with pytest.raises(ServiceError):
@@ -71,7 +76,7 @@ def test_the_consolidated_report_is_not_edited_after_the_minutes_are_signed(unit
                                           data={"s1_general": "Sửa sau cuộc họp"})
     report.refresh_from_db()
     assert report.s1_general != "Sửa sau cuộc họp"
-    assert report.status == ConsolidatedReport.Status.DRAFT
+    assert report.status == ConsolidatedReport.Status.FINAL
 
 
 def test_a_notice_whose_report_deadline_has_already_passed_is_refused(client, unit, secretary):
