@@ -6,7 +6,28 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run setup test test-fast bench messages demo clean check-deploy
+.PHONY: run setup test test-fast bench messages demo clean check-deploy system-deps-run system-deps-test
+
+# Debian packages: the fonts of the official forms (Times New Roman metrics with Vietnamese), and for the
+# tests the browser, pdftotext and msgfmt. Installed when missing if we are root with apt (as on the
+# project's machines and in CI); otherwise the command to run is printed.
+RUN_PACKAGES := fonts-liberation2 fonts-croscore
+TEST_PACKAGES := $(RUN_PACKAGES) chromium poppler-utils gettext
+define ensure_debian_packages
+	@missing=""; for pkg in $(1); do dpkg -s $$pkg >/dev/null 2>&1 || missing="$$missing $$pkg"; done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing$$missing"; export DEBIAN_FRONTEND=noninteractive; \
+	    apt-get install -y -q $$missing >/dev/null 2>&1 || { apt-get update -q >/dev/null && apt-get install -y -q $$missing >/dev/null; }; \
+	  else echo "missing Debian packages:$$missing — run: sudo apt-get install$$missing"; fi; \
+	fi
+endef
+
+system-deps-run:
+	$(call ensure_debian_packages,$(RUN_PACKAGES))
+
+system-deps-test:
+	$(call ensure_debian_packages,$(TEST_PACKAGES))
 
 $(STAMP): requirements.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -14,10 +35,9 @@ $(STAMP): requirements.txt
 	$(PY) -m pip install --quiet -r requirements.txt
 	touch $(STAMP)
 
-setup: $(STAMP)
+setup: $(STAMP) system-deps-run
 	mkdir -p var/broker/queue var/broker/processed var/broker/control var/broker/results var/mail var/media var/staticfiles
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py compilemessages --ignore=.venv -v 0
 	$(PY) manage.py load_demo
 
 # Serves http://127.0.0.1:8000 with a Celery worker and beat beside it; Ctrl-C stops all three.
@@ -27,9 +47,8 @@ run: setup
 	  CELERY_PID=$$!; trap 'kill $$CELERY_PID 2>/dev/null' EXIT INT TERM; \
 	  $(PY) manage.py runserver 127.0.0.1:8000
 
-test: $(STAMP)
+test: $(STAMP) system-deps-test
 	mkdir -p var/broker/queue var/broker/processed var/broker/control var/broker/results
-	$(PY) manage.py compilemessages --ignore=.venv -v 0
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 test-fast: $(STAMP)
