@@ -32,7 +32,11 @@ def audit_record(
 
 def check_transition(table: Mapping[tuple[str, str], Any], from_state: str, to_state: str) -> None:
     if (from_state, to_state) not in table:
-        raise ServiceError(_("Không thể chuyển trạng thái từ “%(from)s” sang “%(to)s”.") % {"from": from_state, "to": to_state})
+        # Name the states as the user reads them when `to_state` is a member of the model's TextChoices.
+        choices = type(to_state) if isinstance(to_state, models.TextChoices) else None
+        from_label = str(choices(from_state).label) if choices and from_state in choices.values else from_state
+        to_label = str(to_state.label) if choices else to_state
+        raise ServiceError(_("Không thể chuyển trạng thái từ “%(from)s” sang “%(to)s”.") % {"from": from_label, "to": to_label})
 
 
 @transaction.atomic

@@ -195,3 +195,18 @@ def test_an_english_browser_still_gets_vietnamese_until_the_user_chooses_english
     assert 'lang="vi"' in page and "Đăng nhập" in page
     client.post(reverse("set_language"), {"language": "en", "next": "/"})
     assert 'lang="en"' in client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+
+
+def test_a_refused_transition_names_the_states_as_the_user_reads_them():
+    from django.db import models
+
+    from qms.errors import ServiceError
+    from qms.services import check_transition
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Dự thảo"
+        SIGNED = "signed", "Đã ký"
+
+    with pytest.raises(ServiceError) as info:
+        check_transition({(Status.DRAFT, Status.SIGNED): None}, "signed", Status.DRAFT)
+    assert info.value.message == "Không thể chuyển trạng thái từ “Đã ký” sang “Dự thảo”."
