@@ -4,9 +4,13 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
+# The hard days the suite is also run on (QMS_TEST_TODAY): inside Tết 2027, the last day of a year (objectives
+# deadline, document numbers restart the next day) and a 29 February.
+DATED_DAYS ?= 2027-02-08 2027-12-31 2028-02-29
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run setup test test-fast bench messages demo clean check-deploy system-deps-run system-deps-test
+.PHONY: run setup test test-fast test-dated lint bench messages demo clean check-deploy system-deps-run system-deps-test
 
 # Debian packages: the fonts of the official forms (Times New Roman metrics with Vietnamese), and for the
 # tests the browser, pdftotext and msgfmt. Installed when missing if we are root with apt (as on the
@@ -35,6 +39,10 @@ $(STAMP): requirements.txt
 	$(PY) -m pip install --quiet -r requirements.txt
 	touch $(STAMP)
 
+$(DEV_STAMP): $(STAMP) requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $(DEV_STAMP)
+
 setup: $(STAMP) system-deps-run
 	mkdir -p var/broker/queue var/broker/processed var/broker/control var/broker/results var/mail var/media var/staticfiles
 	$(PY) manage.py migrate --noinput
@@ -47,12 +55,24 @@ run: setup
 	  CELERY_PID=$$!; trap 'kill $$CELERY_PID 2>/dev/null' EXIT INT TERM; \
 	  $(PY) manage.py runserver 127.0.0.1:8000
 
-test: $(STAMP) system-deps-test
+# QMS_TEST_TODAY=YYYY-MM-DD make test: the whole suite as if today were that day (conftest.py moves the clock).
+test: $(DEV_STAMP) system-deps-test
 	mkdir -p var/broker/queue var/broker/processed var/broker/control var/broker/results
 	$(PY) -m pytest $(PYTEST_ARGS)
 
-test-fast: $(STAMP)
+test-fast: $(DEV_STAMP)
 	$(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
+
+# The suite without the browser journeys, once on each of DATED_DAYS.
+test-dated: $(DEV_STAMP) system-deps-test
+	@for day in $(DATED_DAYS); do \
+	  echo "== make test-dated: QMS_TEST_TODAY=$$day"; \
+	  QMS_TEST_TODAY=$$day $(PY) -m pytest -q -m "not browser" -p no:cacheprovider $(PYTEST_ARGS) || exit 1; \
+	done
+
+lint: $(DEV_STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 
 bench: $(STAMP)
 	$(PY) -m qms.bench

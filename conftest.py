@@ -1,17 +1,74 @@
-"""Shared fixtures: one user per role, units, and the browser settings for Playwright."""
+"""Shared fixtures: the test clock, one user per role, units, and the browser settings for Playwright."""
+
+import datetime as dt
 import os
 import subprocess
 import sys
+import time
 import types
 import uuid
+import zoneinfo
 
 import pytest
+import time_machine
 from django.db import connection
+from django.utils import timezone
 
 from qms.roles import Role
 from qms.tests.factories import UnitFactory, UserFactory, restore_role_groups
 
 PASSWORD = "Mật-khẩu-thử-2026"
+
+# The suite never reads the real calendar. It runs on one "today": QMS_TEST_TODAY=YYYY-MM-DD when given
+# (CI adds runs inside Tết, on 31/12 and on 29/02), else the real date. The clock is put at 09:00 local
+# time on that day and keeps ticking, so a run started at 23:59 does not cross midnight half-way.
+_SESSION_TRAVEL: time_machine.travel | None = None
+
+
+def session_today() -> dt.date:
+    value = os.environ.get("QMS_TEST_TODAY", "").strip()
+    if not value:
+        return dt.datetime.now(zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")).date()
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise pytest.UsageError(f"QMS_TEST_TODAY={value!r} is not a date in the form YYYY-MM-DD") from None
+
+
+def pytest_configure(config):
+    global _SESSION_TRAVEL
+    day = session_today()
+    _SESSION_TRAVEL = time_machine.travel(dt.datetime.combine(day, dt.time(9), zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")), tick=True)
+    _SESSION_TRAVEL.start()
+
+
+def pytest_unconfigure(config):
+    if _SESSION_TRAVEL is not None:
+        _SESSION_TRAVEL.stop()
+
+
+def pytest_report_header(config):
+    return (
+        f"qms: today is {session_today():%d/%m/%Y} (09:00 Asia/Ho_Chi_Minh, ticking); set QMS_TEST_TODAY=YYYY-MM-DD to run on another day"
+    )
+
+
+@pytest.fixture
+def today() -> dt.date:
+    """The test's today: every date a test writes is derived from it, never from a calendar literal."""
+    return timezone.localdate()
+
+
+@pytest.fixture
+def travel(time_machine):
+    """For a rule tied to one calendar day (month ends, Tết): `today = travel(date)` puts the test's clock
+    at 09:00 local time on that day, still ticking, until the test ends."""
+
+    def _travel(day: dt.date) -> dt.date:
+        time_machine.move_to(dt.datetime.combine(day, dt.time(9), zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")), tick=True)
+        return timezone.localdate()
+
+    return _travel
 
 
 def services_required() -> bool:
@@ -41,7 +98,9 @@ def committee_head(db, unit):
 
 @pytest.fixture
 def committee_member(db, unit):
-    return UserFactory(username="thanhvien", full_name="Đỗ Văn Khởi", unit=unit, job_title="Phó Chánh Văn phòng", roles=[Role.COMMITTEE_MEMBER])
+    return UserFactory(
+        username="thanhvien", full_name="Đỗ Văn Khởi", unit=unit, job_title="Phó Chánh Văn phòng", roles=[Role.COMMITTEE_MEMBER]
+    )
 
 
 @pytest.fixture
@@ -51,7 +110,9 @@ def unit_head(db, unit):
 
 @pytest.fixture
 def other_unit_head(db, other_unit):
-    return UserFactory(username="truongphong2", full_name="Trần Quốc Bảo", unit=other_unit, job_title="Trưởng phòng", roles=[Role.UNIT_HEAD])
+    return UserFactory(
+        username="truongphong2", full_name="Trần Quốc Bảo", unit=other_unit, job_title="Trưởng phòng", roles=[Role.UNIT_HEAD]
+    )
 
 
 @pytest.fixture
@@ -77,6 +138,15 @@ def restore_roles(transactional_db):
     """A transactional test flushes every table, with the role groups the data migrations made; the
     next one gets them back here (UserFactory also does it when a role group is missing)."""
     restore_role_groups()
+
+
+_WORKER_IN_TEST_TIME = """
+import os, sys, time_machine
+time_machine.travel(float(os.environ["QMS_TEST_NOW"]), tick=True).start()
+from celery.__main__ import main
+sys.argv[0] = "celery"
+main()
+"""
 
 
 def _database_url() -> str:
@@ -105,11 +175,27 @@ def real_worker(tmp_path, settings):
         "QMS_MAIL_DIR": str(mail_dir),
         "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "CELERY_TASK_ALWAYS_EAGER": "0",
+        # The worker lives in the test's time: it starts its clock where the test's clock is now.
+        "QMS_TEST_NOW": repr(time.time()),
     }
     env.pop("PYTEST_VERSION", None)
     proc = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "qms", "worker", "--pool=solo", "--loglevel=INFO", "--without-mingle", "--without-gossip",
-         "-Q", queue, "-n", f"{queue}@%h"],
+        [
+            sys.executable,
+            "-c",
+            _WORKER_IN_TEST_TIME,
+            "-A",
+            "qms",
+            "worker",
+            "--pool=solo",
+            "--loglevel=INFO",
+            "--without-mingle",
+            "--without-gossip",
+            "-Q",
+            queue,
+            "-n",
+            f"{queue}@%h",
+        ],
         cwd=settings.BASE_DIR,
         env=env,
         stdout=subprocess.PIPE,
@@ -132,8 +218,14 @@ def browser_type_launch_args(browser_type_launch_args):
         **browser_type_launch_args,
         "executable_path": "/usr/bin/chromium",
         "args": [
-            "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync",
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
         ],
     }
 

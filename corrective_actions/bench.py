@@ -1,4 +1,5 @@
 """Scenarios of `make bench` for corrective-action tickets: the list and the Excel export as tickets grow."""
+
 from __future__ import annotations
 
 from django.test import Client

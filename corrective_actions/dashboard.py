@@ -1,4 +1,5 @@
 """The home page panel: the tickets waiting for this user."""
+
 from __future__ import annotations
 
 from django.http import HttpRequest
@@ -13,9 +14,18 @@ def my_work_panel(request: HttpRequest) -> list[Panel]:
 
     tickets = list(Ticket.objects.awaiting(request.user).order_by("completion_date", "pk")[:8])
     items = [
-        (f"{t.number_display} — {t.description[:70]}", t.get_absolute_url(),
-         t.completion_date.strftime("%d/%m/%Y") if t.completion_date else t.get_status_display())
+        (
+            f"{t.number_display} — {t.description[:70]}",
+            t.get_absolute_url(),
+            t.completion_date.strftime("%d/%m/%Y") if t.completion_date else t.get_status_display(),
+        )
         for t in tickets
     ]
-    return [Panel(title=_("Phiếu HĐKP/cải tiến chờ tôi xử lý"), items=items, more_url=reverse("corrective_actions:my_work"),
-                  empty_text=_("Không có phiếu nào chờ bạn xử lý."))]
+    return [
+        Panel(
+            title=_("Phiếu HĐKP/cải tiến chờ tôi xử lý"),
+            items=items,
+            more_url=reverse("corrective_actions:my_work"),
+            empty_text=_("Không có phiếu nào chờ bạn xử lý."),
+        )
+    ]

@@ -1,5 +1,6 @@
 """Demo tickets in every state, built through the services. Idempotent: a scenario whose first ticket
 exists (same description) is skipped."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -14,18 +15,126 @@ from .models import ChangeRequest, CorrectionKind, Kind, Source, Ticket, Verific
 
 # (key description, unit code, requester, kind, source, process, clause, the state to reach)
 SCENARIOS = [
-    ("Hồ sơ cấp giấy phép xuất bản bản tin của Công ty ABC trả kết quả chậm 02 ngày so với thời hạn.", "TTBCXB", "ttbcxb.truong", Kind.CORRECTIVE, Source.NONCONFORMITY, "Quy trình cấp giấy phép xuất bản bản tin", "5.3", "open"),
-    ("Sổ theo dõi công văn đến tháng 9 thiếu 03 văn bản chưa được vào sổ.", "VP", "vp.chuyenvien", Kind.CORRECTIVE, Source.INTERNAL_AUDIT, "Quy trình quản lý văn bản đến", "5.2", "corrected"),
-    ("Công dân phản ánh biểu mẫu trên cổng thông tin điện tử là phiên bản cũ.", "NV", "nv.chuyenvien", Kind.CORRECTIVE, Source.FEEDBACK, "Quy trình kiểm soát tài liệu", "5.4", "submitted"),
-    ("Đề xuất số hóa sổ theo dõi hồ sơ để tra cứu nhanh tình trạng giải quyết.", "DP", "dp.truong", Kind.PREVENTIVE, Source.LESSONS_LEARNED, "Quy trình tiếp nhận và trả kết quả", "5.1", "presented"),
-    ("Đánh giá nội bộ: chưa lưu biên bản họp giao ban tháng 8 theo quy định.", "CSHTQT", "thanhvien", Kind.CORRECTIVE, Source.INTERNAL_AUDIT, "Quy trình kiểm soát hồ sơ", "5.6", "assigned"),
-    ("Kết quả phân tích rủi ro: nguy cơ mất dữ liệu hồ sơ điện tử do chưa sao lưu định kỳ.", "VP", "vp.truong", Kind.PREVENTIVE, Source.RISK_ANALYSIS, "Quy trình quản lý rủi ro", "5.2", "proposed"),
-    ("Mục tiêu chất lượng 'giải quyết 100% hồ sơ đúng hạn' năm 2026 của Phòng Nghiệp vụ có nguy cơ không đạt.", "NV", "nv.truong", Kind.CORRECTIVE, Source.QUALITY_OBJECTIVES, "Mục tiêu chất lượng năm 2026", "6.2", "in_progress"),
-    ("Hồ sơ thẩm định nội dung ấn phẩm thông tin đối ngoại thiếu chữ ký của người thẩm định.", "TTBCXB", "ttbcxb.truong", Kind.CORRECTIVE, Source.NONCONFORMITY, "Quy trình thẩm định ấn phẩm", "5.4", "overdue"),
-    ("Báo cáo định kỳ quý III gửi Bộ chậm 05 ngày.", "DP", "dp.truong", Kind.CORRECTIVE, Source.DATA_ANALYSIS, "Quy trình báo cáo định kỳ", "5.5", "reported"),
-    ("Phiếu lấy ý kiến khách hàng chưa được tổng hợp hằng quý.", "VP", "vp.chuyenvien", Kind.CORRECTIVE, Source.INTERNAL_AUDIT, "Quy trình đo lường sự hài lòng", "5.3", "verified"),
-    ("Danh mục tài liệu nội bộ chưa cập nhật Quyết định ban hành quy trình mới.", "VP", "vp.chuyenvien", Kind.CORRECTIVE, Source.MANAGEMENT_REVIEW, "Quy trình kiểm soát tài liệu", "5.1", "closed"),
-    ("Hồ sơ trình ký văn bản đối ngoại không qua bước kiểm tra thể thức.", "CSHTQT", "cshtqt.truong", Kind.CORRECTIVE, Source.NONCONFORMITY, "Quy trình soạn thảo, ban hành văn bản", "5.3", "failed"),
+    (
+        "Hồ sơ cấp giấy phép xuất bản bản tin của Công ty ABC trả kết quả chậm 02 ngày so với thời hạn.",
+        "TTBCXB",
+        "ttbcxb.truong",
+        Kind.CORRECTIVE,
+        Source.NONCONFORMITY,
+        "Quy trình cấp giấy phép xuất bản bản tin",
+        "5.3",
+        "open",
+    ),
+    (
+        "Sổ theo dõi công văn đến tháng 9 thiếu 03 văn bản chưa được vào sổ.",
+        "VP",
+        "vp.chuyenvien",
+        Kind.CORRECTIVE,
+        Source.INTERNAL_AUDIT,
+        "Quy trình quản lý văn bản đến",
+        "5.2",
+        "corrected",
+    ),
+    (
+        "Công dân phản ánh biểu mẫu trên cổng thông tin điện tử là phiên bản cũ.",
+        "NV",
+        "nv.chuyenvien",
+        Kind.CORRECTIVE,
+        Source.FEEDBACK,
+        "Quy trình kiểm soát tài liệu",
+        "5.4",
+        "submitted",
+    ),
+    (
+        "Đề xuất số hóa sổ theo dõi hồ sơ để tra cứu nhanh tình trạng giải quyết.",
+        "DP",
+        "dp.truong",
+        Kind.PREVENTIVE,
+        Source.LESSONS_LEARNED,
+        "Quy trình tiếp nhận và trả kết quả",
+        "5.1",
+        "presented",
+    ),
+    (
+        "Đánh giá nội bộ: chưa lưu biên bản họp giao ban tháng 8 theo quy định.",
+        "CSHTQT",
+        "thanhvien",
+        Kind.CORRECTIVE,
+        Source.INTERNAL_AUDIT,
+        "Quy trình kiểm soát hồ sơ",
+        "5.6",
+        "assigned",
+    ),
+    (
+        "Kết quả phân tích rủi ro: nguy cơ mất dữ liệu hồ sơ điện tử do chưa sao lưu định kỳ.",
+        "VP",
+        "vp.truong",
+        Kind.PREVENTIVE,
+        Source.RISK_ANALYSIS,
+        "Quy trình quản lý rủi ro",
+        "5.2",
+        "proposed",
+    ),
+    (
+        "Mục tiêu chất lượng 'giải quyết 100% hồ sơ đúng hạn' năm {year} của Phòng Nghiệp vụ có nguy cơ không đạt.",
+        "NV",
+        "nv.truong",
+        Kind.CORRECTIVE,
+        Source.QUALITY_OBJECTIVES,
+        "Mục tiêu chất lượng năm {year}",
+        "6.2",
+        "in_progress",
+    ),
+    (
+        "Hồ sơ thẩm định nội dung ấn phẩm thông tin đối ngoại thiếu chữ ký của người thẩm định.",
+        "TTBCXB",
+        "ttbcxb.truong",
+        Kind.CORRECTIVE,
+        Source.NONCONFORMITY,
+        "Quy trình thẩm định ấn phẩm",
+        "5.4",
+        "overdue",
+    ),
+    (
+        "Báo cáo định kỳ quý III gửi Bộ chậm 05 ngày.",
+        "DP",
+        "dp.truong",
+        Kind.CORRECTIVE,
+        Source.DATA_ANALYSIS,
+        "Quy trình báo cáo định kỳ",
+        "5.5",
+        "reported",
+    ),
+    (
+        "Phiếu lấy ý kiến khách hàng chưa được tổng hợp hằng quý.",
+        "VP",
+        "vp.chuyenvien",
+        Kind.CORRECTIVE,
+        Source.INTERNAL_AUDIT,
+        "Quy trình đo lường sự hài lòng",
+        "5.3",
+        "verified",
+    ),
+    (
+        "Danh mục tài liệu nội bộ chưa cập nhật Quyết định ban hành quy trình mới.",
+        "VP",
+        "vp.chuyenvien",
+        Kind.CORRECTIVE,
+        Source.MANAGEMENT_REVIEW,
+        "Quy trình kiểm soát tài liệu",
+        "5.1",
+        "closed",
+    ),
+    (
+        "Hồ sơ trình ký văn bản đối ngoại không qua bước kiểm tra thể thức.",
+        "CSHTQT",
+        "cshtqt.truong",
+        Kind.CORRECTIVE,
+        Source.NONCONFORMITY,
+        "Quy trình soạn thảo, ban hành văn bản",
+        "5.3",
+        "failed",
+    ),
 ]
 ORDER = ["open", "submitted", "presented", "assigned", "proposed", "in_progress", "reported", "verified", "closed"]
 ASSIGNEES = {"NV": "nv.chuyenvien", "VP": "vp.chuyenvien"}
@@ -38,16 +147,30 @@ def load(users: dict[str, User]) -> None:
     head, secretary = users["truongban"], users["thuky"]
     today = local_today()
     for description, unit_code, requester, kind, source, process, clause, target in SCENARIOS:
+        description, process = description.format(year=today.year), process.format(year=today.year)
         if Ticket.objects.filter(description=description).exists():
             continue
         unit = Unit.objects.get(code=unit_code)
         actor = users[requester]
-        t = s.ticket_open(actor=actor, requesting_unit=actor.unit, unit=unit, description=description, kind=kind,
-                          source=source, process=process, clause=clause, related_documents=f"{process} (QT)")
+        t = s.ticket_open(
+            actor=actor,
+            requesting_unit=actor.unit,
+            unit=unit,
+            description=description,
+            kind=kind,
+            source=source,
+            process=process,
+            clause=clause,
+            related_documents=f"{process} (QT)",
+        )
         unit_head = next(u for u in s.unit_heads(unit.pk))
         if target == "corrected":
-            s.ticket_correct(actor=unit_head, ticket=t, correction_kind=CorrectionKind.REPAIR,
-                             correction_result="Đã vào sổ bổ sung 03 văn bản, kiểm tra lại toàn bộ sổ tháng 9.")
+            s.ticket_correct(
+                actor=unit_head,
+                ticket=t,
+                correction_kind=CorrectionKind.REPAIR,
+                correction_result="Đã vào sổ bổ sung 03 văn bản, kiểm tra lại toàn bộ sổ tháng 9.",
+            )
             continue
         reach = "in_progress" if target in {"overdue", "failed"} else target
         steps = ORDER[: ORDER.index(reach) + 1]
@@ -59,8 +182,12 @@ def load(users: dict[str, User]) -> None:
         if "assigned" in steps:
             s.ticket_assign(actor=head, ticket=t, implementing_unit=assignee.unit, assignee=assignee, note="Khẩn trương thực hiện.")
         if "proposed" in steps:
-            s.ticket_propose(actor=assignee, ticket=t, cause="Chưa phân công người kiểm tra chéo; quy trình chưa quy định rõ bước kiểm tra.",
-                             measure="Bổ sung bước kiểm tra chéo vào quy trình; tập huấn cho cán bộ; rà soát hồ sơ tồn.")
+            s.ticket_propose(
+                actor=assignee,
+                ticket=t,
+                cause="Chưa phân công người kiểm tra chéo; quy trình chưa quy định rõ bước kiểm tra.",
+                measure="Bổ sung bước kiểm tra chéo vào quy trình; tập huấn cho cán bộ; rà soát hồ sơ tồn.",
+            )
         if "in_progress" in steps:
             if target == "overdue":
                 s.ticket_approve(actor=head, ticket=t, completion_date=today - dt.timedelta(days=12), today=today - dt.timedelta(days=40))
@@ -69,15 +196,34 @@ def load(users: dict[str, User]) -> None:
                 s.ticket_approve(actor=head, ticket=t, completion_date=today + dt.timedelta(days=75 if long else 10))
                 if long:
                     s.progress_report_add(actor=assignee, ticket=t, text="Đã dự thảo sửa đổi quy trình, đang lấy ý kiến các phòng.")
-                    s.change_request_open(actor=assignee, ticket=t, kind=ChangeRequest.Kind.RESOURCES,
-                                          reason="Cần bổ sung 01 cán bộ hỗ trợ rà soát hồ sơ tồn.")
+                    s.change_request_open(
+                        actor=assignee,
+                        ticket=t,
+                        kind=ChangeRequest.Kind.RESOURCES,
+                        reason="Cần bổ sung 01 cán bộ hỗ trợ rà soát hồ sơ tồn.",
+                    )
         if target == "failed" or "reported" in steps:
-            s.ticket_report(actor=assignee, ticket=t, result="Đã sửa đổi quy trình, tập huấn ngày 10/11, rà soát xong hồ sơ tồn.")
+            s.ticket_report(
+                actor=assignee,
+                ticket=t,
+                result=f"Đã sửa đổi quy trình, tập huấn ngày {today - dt.timedelta(days=20):%d/%m}, rà soát xong hồ sơ tồn.",
+            )
         if target == "failed":
-            s.ticket_verify(actor=head, ticket=t, verification=Verification.FAILED,
-                            note="Kiểm tra 10 hồ sơ tháng 11 vẫn còn 02 hồ sơ không qua bước kiểm tra thể thức.")
+            s.ticket_verify(
+                actor=head,
+                ticket=t,
+                verification=Verification.FAILED,
+                note=f"Kiểm tra 10 hồ sơ tháng {today.month} vẫn còn 02 hồ sơ không qua bước kiểm tra thể thức.",
+            )
         if "verified" in steps:
-            s.ticket_verify(actor=head, ticket=t, verification=Verification.PASSED, note="Đã kiểm tra hồ sơ, đạt yêu cầu.",
-                            evidence="Quy trình sửa đổi; danh sách tập huấn; biên bản kiểm tra.")
+            s.ticket_verify(
+                actor=head,
+                ticket=t,
+                verification=Verification.PASSED,
+                note="Đã kiểm tra hồ sơ, đạt yêu cầu.",
+                evidence="Quy trình sửa đổi; danh sách tập huấn; biên bản kiểm tra.",
+            )
         if "closed" in steps:
-            s.ticket_close(actor=secretary, ticket=t, evidence="Quyết định ban hành danh mục tài liệu cập nhật; biên bản kiểm tra của Ban ISO.")
+            s.ticket_close(
+                actor=secretary, ticket=t, evidence="Quyết định ban hành danh mục tài liệu cập nhật; biên bản kiểm tra của Ban ISO."
+            )

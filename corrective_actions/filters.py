@@ -19,7 +19,8 @@ class TicketFilter(django_filters.FilterSet):
     source = django_filters.ChoiceFilter(choices=Source.choices, label=_("Nguồn"), empty_label=_("Tất cả nguồn"))
     status = django_filters.ChoiceFilter(choices=TicketStatus.choices, label=_("Trạng thái"), empty_label=_("Tất cả trạng thái"))
     overdue = django_filters.BooleanFilter(
-        method="filter_overdue", label=_("Quá hạn"),
+        method="filter_overdue",
+        label=_("Quá hạn"),
         widget=forms.Select(choices=[("", _("Tất cả")), ("true", _("Quá hạn")), ("false", _("Không quá hạn"))]),
     )
     year = django_filters.NumberFilter(field_name="year", label=_("Năm"))
@@ -28,10 +29,16 @@ class TicketFilter(django_filters.FilterSet):
         # Ascending labels are keyed by model field, descending by "-param"; explicit lazy labels because
         # django-filter's own "%s (descending)" is formatted at import time and has no Vietnamese catalogue.
         field_labels={
-            "year": _("Năm"), "number": _("Số phiếu"), "description_date": _("Ngày"),
-            "completion_date": _("Ngày hoàn thành"), "status": _("Trạng thái"),
-            "-year": _("Năm (giảm dần)"), "-number": _("Số phiếu (giảm dần)"), "-date": _("Ngày (giảm dần)"),
-            "-due": _("Ngày hoàn thành (giảm dần)"), "-status": _("Trạng thái (giảm dần)"),
+            "year": _("Năm"),
+            "number": _("Số phiếu"),
+            "description_date": _("Ngày"),
+            "completion_date": _("Ngày hoàn thành"),
+            "status": _("Trạng thái"),
+            "-year": _("Năm (giảm dần)"),
+            "-number": _("Số phiếu (giảm dần)"),
+            "-date": _("Ngày (giảm dần)"),
+            "-due": _("Ngày hoàn thành (giảm dần)"),
+            "-status": _("Trạng thái (giảm dần)"),
         },
         label=_("Sắp xếp"),
     )
@@ -51,9 +58,14 @@ class TicketFilter(django_filters.FilterSet):
         if not value:
             return queryset
         cond = (
-            Q(description__icontains=value) | Q(process__icontains=value) | Q(clause__icontains=value)
-            | Q(cause__icontains=value) | Q(measure__icontains=value) | Q(related_documents__icontains=value)
-            | Q(requester__full_name__icontains=value) | Q(assignee__full_name__icontains=value)
+            Q(description__icontains=value)
+            | Q(process__icontains=value)
+            | Q(clause__icontains=value)
+            | Q(cause__icontains=value)
+            | Q(measure__icontains=value)
+            | Q(related_documents__icontains=value)
+            | Q(requester__full_name__icontains=value)
+            | Q(assignee__full_name__icontains=value)
         )
         number, _sep, year = value.partition("/")
         if number.isdigit():

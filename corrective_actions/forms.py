@@ -1,4 +1,5 @@
 """Validation of the ticket's boxes and of each step's input. Rules of the procedure live in services."""
+
 from __future__ import annotations
 
 from crispy_forms.helper import FormHelper
@@ -65,7 +66,8 @@ class TicketOpenForm(_Form):
 
     requesting_unit = forms.ModelChoiceField(queryset=Unit.objects.active(), label=_("Đơn vị đề nghị"))
     unit = forms.ModelChoiceField(
-        queryset=Unit.objects.active(), label=_("Đơn vị có sự không phù hợp / cần cải tiến"),
+        queryset=Unit.objects.active(),
+        label=_("Đơn vị có sự không phù hợp / cần cải tiến"),
         help_text=_("Phiếu được chuyển cho lãnh đạo đơn vị này xem xét."),
     )
     kind = forms.ChoiceField(choices=Kind.choices, label=_("Loại hành động"), widget=forms.RadioSelect)
@@ -91,9 +93,7 @@ class NoteForm(_Form):
 class AssignForm(_Form):
     implementing_unit = forms.ModelChoiceField(queryset=Unit.objects.active(), label=_("Đơn vị thực hiện"))
     assignee = forms.ModelChoiceField(queryset=User.objects.none(), label=_("Người thực hiện"))
-    delegate = forms.ModelChoiceField(
-        queryset=User.objects.none(), required=False, label=_("Người được ủy quyền kiểm tra (nếu có)")
-    )
+    delegate = forms.ModelChoiceField(queryset=User.objects.none(), required=False, label=_("Người được ủy quyền kiểm tra (nếu có)"))
     note = forms.CharField(label=_("Chỉ đạo"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, **kwargs):
@@ -101,8 +101,8 @@ class AssignForm(_Form):
         users = User.objects.filter(is_active=True).select_related("unit").order_by("unit__order", "full_name")
         self.fields["assignee"].queryset = users
         self.fields["delegate"].queryset = users
-        self.fields["assignee"].label_from_instance = self.fields["delegate"].label_from_instance = (
-            lambda u: f"{u.display_name} — {u.unit or ''}"
+        self.fields["assignee"].label_from_instance = self.fields["delegate"].label_from_instance = lambda u: (
+            f"{u.display_name} — {u.unit or ''}"
         )
 
     def clean(self):
@@ -142,10 +142,14 @@ class ChangeRequestForm(_Form):
 class ChangeDecideForm(_Form):
     change = forms.IntegerField(widget=forms.HiddenInput)
     approve = forms.TypedChoiceField(
-        label=_("Quyết định"), coerce=lambda v: v == "1", widget=forms.RadioSelect,
+        label=_("Quyết định"),
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
         choices=[("1", _("Chấp thuận")), ("0", _("Không chấp thuận"))],
     )
-    measure = forms.CharField(label=_("Biện pháp sau thay đổi (để trống: theo đề nghị)"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    measure = forms.CharField(
+        label=_("Biện pháp sau thay đổi (để trống: theo đề nghị)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     completion_date = forms.DateField(label=_("Ngày hoàn thành mới (nếu thay đổi)"), required=False, widget=DATE)
     note = forms.CharField(label=_("Ý kiến"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 

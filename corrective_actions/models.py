@@ -1,5 +1,6 @@
 """Corrective-action and improvement requests (QT.CTCL 5.1–5.7): the ticket BM.CTCL.01 from the
 nonconformity to its verified closure, its evidence, monthly progress reports and change requests."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -15,6 +16,7 @@ from django.utils.translation import pgettext_lazy
 
 from qms.models import Organisation, Unit, User
 from qms.roles import Role
+from qms.workdays import add_years
 
 
 class TicketStatus(models.TextChoices):
@@ -130,7 +132,7 @@ def normalise_content(text: str) -> str:
 
 
 class TicketQuerySet(models.QuerySet):
-    def visible_to(self, user: User) -> "TicketQuerySet":
+    def visible_to(self, user: User) -> TicketQuerySet:
         """The ISO committee reads everything; a unit head reads the tickets of their unit; anyone reads
         the tickets they opened, carry out or verify."""
         if not user.is_authenticated:
@@ -142,15 +144,15 @@ class TicketQuerySet(models.QuerySet):
             scope |= Q(unit_id=user.unit_id) | Q(requesting_unit_id=user.unit_id) | Q(implementing_unit_id=user.unit_id)
         return self.filter(scope)
 
-    def overdue(self, today: dt.date | None = None) -> "TicketQuerySet":
+    def overdue(self, today: dt.date | None = None) -> TicketQuerySet:
         today = today or timezone.localdate()
         return self.filter(status__in=ACTIVE_ACTION_STATES, completion_date__lt=today)
 
-    def not_overdue(self, today: dt.date | None = None) -> "TicketQuerySet":
+    def not_overdue(self, today: dt.date | None = None) -> TicketQuerySet:
         today = today or timezone.localdate()
         return self.exclude(status__in=ACTIVE_ACTION_STATES, completion_date__lt=today)
 
-    def awaiting(self, user: User) -> "TicketQuerySet":
+    def awaiting(self, user: User) -> TicketQuerySet:
         """The tickets on which `user` must act next."""
         if not user.is_authenticated:
             return self.none()
@@ -182,12 +184,8 @@ class Ticket(models.Model):
     number = models.PositiveIntegerField(_("số phiếu"))
     year = models.PositiveSmallIntegerField(_("năm"))
     status = models.CharField(_("trạng thái"), max_length=20, choices=TicketStatus.choices, default=T.OPEN)
-    requesting_unit = models.ForeignKey(
-        Unit, verbose_name=_("đơn vị đề nghị"), on_delete=models.PROTECT, related_name="requested_tickets"
-    )
-    unit = models.ForeignKey(
-        Unit, verbose_name=_("đơn vị có sự không phù hợp"), on_delete=models.PROTECT, related_name="tickets"
-    )
+    requesting_unit = models.ForeignKey(Unit, verbose_name=_("đơn vị đề nghị"), on_delete=models.PROTECT, related_name="requested_tickets")
+    unit = models.ForeignKey(Unit, verbose_name=_("đơn vị có sự không phù hợp"), on_delete=models.PROTECT, related_name="tickets")
     kind = models.CharField(_("loại hành động"), max_length=20, choices=Kind.choices, default=Kind.CORRECTIVE)
     source = models.CharField(_("nguồn thông tin"), max_length=30, choices=Source.choices, default=Source.NONCONFORMITY)
     related_documents = models.CharField(_("tài liệu liên quan"), max_length=500, blank=True)
@@ -212,10 +210,20 @@ class Ticket(models.Model):
         Unit, verbose_name=_("đơn vị thực hiện"), null=True, blank=True, on_delete=models.PROTECT, related_name="implemented_tickets"
     )
     assignee = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("người thực hiện"), null=True, blank=True, on_delete=models.PROTECT, related_name="assigned_tickets"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người thực hiện"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assigned_tickets",
     )
     implementing_unit_head = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("trưởng đơn vị thực hiện"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("trưởng đơn vị thực hiện"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     assigned_at = models.DateTimeField(null=True, blank=True)
@@ -231,7 +239,12 @@ class Ticket(models.Model):
     reported_at = models.DateTimeField(null=True, blank=True)
     # Box 3
     delegate = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("người được ủy quyền kiểm tra"), null=True, blank=True, on_delete=models.PROTECT, related_name="delegated_tickets"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người được ủy quyền kiểm tra"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="delegated_tickets",
     )
     verification = models.CharField(_("kết quả kiểm tra"), max_length=20, choices=Verification.choices, blank=True)
     verification_note = models.TextField(_("nhận xét kiểm tra"), blank=True)
@@ -273,12 +286,12 @@ class Ticket(models.Model):
     def __str__(self) -> str:
         return f"{self.number_display} — {self.description[:60]}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("corrective_actions:detail", args=[self.pk])
+
     @property
     def number_display(self) -> str:
         return f"{self.number:02d}/{self.year}"
-
-    def get_absolute_url(self) -> str:
-        return reverse("corrective_actions:detail", args=[self.pk])
 
     def is_overdue(self, today: dt.date | None = None) -> bool:
         today = today or timezone.localdate()
@@ -312,7 +325,7 @@ class Ticket(models.Model):
             return None
         end = self.closed_at or self.decided_at or self.updated_at
         start = timezone.localtime(end).date()
-        return _add_years(start, Organisation.current().ticket_record_retention_years)
+        return add_years(start, Organisation.current().ticket_record_retention_years)
 
     def is_retained(self) -> bool:
         until = self.retained_until()
@@ -338,20 +351,13 @@ def _add_months(day: dt.date, months: int) -> dt.date:
     raise ValueError(day)
 
 
-def _add_years(day: dt.date, years: int) -> dt.date:
-    try:
-        return day.replace(year=day.year + years)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year + years, day=28)
-
-
 class Box(models.TextChoices):
     BOX1 = "1", _("Ô 1 – Mô tả")
     BOX2 = "2", _("Ô 2 – Nguyên nhân, biện pháp, thực hiện")
     BOX3 = "3", _("Ô 3 – Kiểm tra, xác nhận")
 
 
-def attachment_path(instance: "TicketAttachment", filename: str) -> str:
+def attachment_path(instance: TicketAttachment, filename: str) -> str:
     return f"corrective_actions/{instance.ticket.year}/{instance.ticket_id}/box{instance.box}/{filename}"
 
 

@@ -1,4 +1,5 @@
 """BM.CTCL.01 as a PDF, laid out like the seed's three boxes on the shared Decree-30 base."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -45,7 +46,15 @@ def ticket_pdf_context(ticket: Ticket) -> dict:
 
 def ticket_pdf_bytes(pk: int) -> bytes:
     ticket = Ticket.objects.select_related(
-        "requesting_unit", "unit", "requester", "implementing_unit", "assignee", "implementing_unit_head",
-        "approved_by", "verified_by", "predecessor", "delegate",
+        "requesting_unit",
+        "unit",
+        "requester",
+        "implementing_unit",
+        "assignee",
+        "implementing_unit_head",
+        "approved_by",
+        "verified_by",
+        "predecessor",
+        "delegate",
     ).get(pk=pk)
     return render_pdf("pdf/corrective_actions/bm_ctcl_01.html", ticket_pdf_context(ticket))

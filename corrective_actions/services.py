@@ -11,6 +11,7 @@ Reminders (once each, keys claimed with qms.services.reminder_claim):
   the assignee; a missed one goes to the secretary the day after;
 - verification due (5.6): on the completion date once the result is reported, to the leader or delegate.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -41,9 +42,11 @@ from .models import (
     Source,
     Ticket,
     TicketAttachment,
-    TicketStatus as T,
     Verification,
     normalise_content,
+)
+from .models import (
+    TicketStatus as T,
 )
 
 SERIES = "ca-ticket"
@@ -223,9 +226,19 @@ def ticket_open(
     audit_record(target=ticket, actor=actor, action=ACTION_LABELS["open"], to_state=status, note=note)
     _check_repeats(ticket)
     if status == T.OPEN:
-        _notify(unit_heads(unit.pk), ticket, _("Phiếu HĐKP/cải tiến %(n)s chờ đơn vị xem xét") % {"n": ticket.number_display}, ticket.description)
+        _notify(
+            unit_heads(unit.pk),
+            ticket,
+            _("Phiếu HĐKP/cải tiến %(n)s chờ đơn vị xem xét") % {"n": ticket.number_display},
+            ticket.description,
+        )
     elif status == T.SUBMITTED:
-        _notify(_role_users(Role.SECRETARY), ticket, _("Phiếu HĐKP/cải tiến %(n)s chờ tổng hợp") % {"n": ticket.number_display}, ticket.description)
+        _notify(
+            _role_users(Role.SECRETARY),
+            ticket,
+            _("Phiếu HĐKP/cải tiến %(n)s chờ tổng hợp") % {"n": ticket.number_display},
+            ticket.description,
+        )
     return ticket
 
 
@@ -301,18 +314,34 @@ def ticket_correct(*, actor: User, ticket: Ticket, correction_kind: str, correct
     if not correction_result.strip():
         raise ServiceError(_("Vui lòng ghi kết quả xử lý."), field="correction_result")
     now = timezone.now()
-    _move(action="correct", 
-        ticket=ticket, to=T.CORRECTED, actor=actor, note=f"{CorrectionKind(correction_kind).label}: {correction_result}",
-        extra={"decided_by": actor, "decided_at": now, "correction_kind": correction_kind,
-               "correction_result": correction_result.strip(), "decision_note": note.strip(), "closed_at": now},
+    _move(
+        action="correct",
+        ticket=ticket,
+        to=T.CORRECTED,
+        actor=actor,
+        note=f"{CorrectionKind(correction_kind).label}: {correction_result}",
+        extra={
+            "decided_by": actor,
+            "decided_at": now,
+            "correction_kind": correction_kind,
+            "correction_result": correction_result.strip(),
+            "decision_note": note.strip(),
+            "closed_at": now,
+        },
     )
     _notify([ticket.requester], ticket, _("Phiếu %(n)s đã được xử lý trực tiếp") % {"n": ticket.number_display}, correction_result)
 
 
 @transaction.atomic
 def ticket_submit(*, actor: User, ticket: Ticket, note: str = "") -> None:
-    _move(action="submit", ticket=ticket, to=T.SUBMITTED, actor=actor, note=note,
-          extra={"decided_by": actor, "decided_at": timezone.now(), "decision_note": note.strip()})
+    _move(
+        action="submit",
+        ticket=ticket,
+        to=T.SUBMITTED,
+        actor=actor,
+        note=note,
+        extra={"decided_by": actor, "decided_at": timezone.now(), "decision_note": note.strip()},
+    )
     _notify(_role_users(Role.SECRETARY), ticket, _("Phiếu HĐKP/cải tiến %(n)s chờ tổng hợp") % {"n": ticket.number_display}, note)
 
 
@@ -322,7 +351,9 @@ def ticket_submit(*, actor: User, ticket: Ticket, note: str = "") -> None:
 @transaction.atomic
 def ticket_present(*, actor: User, ticket: Ticket, note: str = "") -> None:
     _move(action="present", ticket=ticket, to=T.PRESENTED, actor=actor, note=note, extra={"presented_at": timezone.now()})
-    _notify(_role_users(Role.COMMITTEE_HEAD), ticket, _("Phiếu %(n)s trình Lãnh đạo Ban ISO phân công") % {"n": ticket.number_display}, note)
+    _notify(
+        _role_users(Role.COMMITTEE_HEAD), ticket, _("Phiếu %(n)s trình Lãnh đạo Ban ISO phân công") % {"n": ticket.number_display}, note
+    )
 
 
 @transaction.atomic
@@ -341,11 +372,21 @@ def ticket_assign(
     if delegate is not None and delegate.pk == assignee.pk:
         raise ServiceError(_("Người được ủy quyền kiểm tra không được là người thực hiện."), field="delegate")
     head = implementing_unit_head or next(iter(unit_heads(implementing_unit.pk)), None)
-    _move(action="assign", 
-        ticket=ticket, to=T.ASSIGNED, actor=actor, note=note or f"{implementing_unit} — {assignee.display_name}",
-        extra={"implementing_unit": implementing_unit, "assignee": assignee, "implementing_unit_head": head,
-               "delegate": delegate or ticket.delegate, "assigned_by": actor, "assigned_at": timezone.now(),
-               "assignment_note": note.strip()},
+    _move(
+        action="assign",
+        ticket=ticket,
+        to=T.ASSIGNED,
+        actor=actor,
+        note=note or f"{implementing_unit} — {assignee.display_name}",
+        extra={
+            "implementing_unit": implementing_unit,
+            "assignee": assignee,
+            "implementing_unit_head": head,
+            "delegate": delegate or ticket.delegate,
+            "assigned_by": actor,
+            "assigned_at": timezone.now(),
+            "assignment_note": note.strip(),
+        },
     )
     _notify([assignee], ticket, _("Bạn được phân công thực hiện phiếu %(n)s") % {"n": ticket.number_display}, note)
 
@@ -359,8 +400,13 @@ def ticket_propose(*, actor: User, ticket: Ticket, cause: str, measure: str) -> 
         raise ServiceError(_("Vui lòng ghi nguyên nhân."), field="cause")
     if not measure.strip():
         raise ServiceError(_("Vui lòng đề xuất biện pháp khắc phục/cải tiến."), field="measure")
-    _move(action="propose", ticket=ticket, to=T.PROPOSED, actor=actor,
-          extra={"cause": cause.strip(), "measure": measure.strip(), "proposed_at": timezone.now()})
+    _move(
+        action="propose",
+        ticket=ticket,
+        to=T.PROPOSED,
+        actor=actor,
+        extra={"cause": cause.strip(), "measure": measure.strip(), "proposed_at": timezone.now()},
+    )
     _notify(_role_users(Role.COMMITTEE_HEAD), ticket, _("Phiếu %(n)s: biện pháp chờ phê duyệt") % {"n": ticket.number_display}, measure)
 
 
@@ -382,12 +428,27 @@ def ticket_approve(
     today = _today(today)
     _check_completion_date(completion_date, today)
     approved_at = timezone.make_aware(dt.datetime.combine(today, timezone.localtime().time())) if today != local_today() else timezone.now()
-    _move(action="approve", ticket=ticket, to=T.IN_PROGRESS, actor=actor, note=note or _("Ngày hoàn thành: %(d)s") % {"d": completion_date.strftime("%d/%m/%Y")},
-          extra={"completion_date": completion_date, "approved_by": actor, "approved_at": approved_at,
-                 "return_comment": "", "delegate": delegate or ticket.delegate})
-    _notify([ticket.assignee, ticket.implementing_unit_head], ticket,
-            _("Phiếu %(n)s: biện pháp đã được phê duyệt, hoàn thành trước %(d)s") % {"n": ticket.number_display, "d": completion_date.strftime("%d/%m/%Y")},
-            ticket.measure)
+    _move(
+        action="approve",
+        ticket=ticket,
+        to=T.IN_PROGRESS,
+        actor=actor,
+        note=note or _("Ngày hoàn thành: %(d)s") % {"d": completion_date.strftime("%d/%m/%Y")},
+        extra={
+            "completion_date": completion_date,
+            "approved_by": actor,
+            "approved_at": approved_at,
+            "return_comment": "",
+            "delegate": delegate or ticket.delegate,
+        },
+    )
+    _notify(
+        [ticket.assignee, ticket.implementing_unit_head],
+        ticket,
+        _("Phiếu %(n)s: biện pháp đã được phê duyệt, hoàn thành trước %(d)s")
+        % {"n": ticket.number_display, "d": completion_date.strftime("%d/%m/%Y")},
+        ticket.measure,
+    )
 
 
 @transaction.atomic
@@ -441,8 +502,14 @@ def progress_report_add(*, actor: User, ticket: Ticket, text: str, attachments: 
 
 @transaction.atomic
 def change_request_open(
-    *, actor: User, ticket: Ticket, kind: str, reason: str, proposed_measure: str = "",
-    proposed_completion_date: dt.date | None = None, today: dt.date | None = None,
+    *,
+    actor: User,
+    ticket: Ticket,
+    kind: str,
+    reason: str,
+    proposed_measure: str = "",
+    proposed_completion_date: dt.date | None = None,
+    today: dt.date | None = None,
 ) -> ChangeRequest:
     _require(actor, ticket, "change_request")
     if ticket.status != T.IN_PROGRESS:
@@ -456,18 +523,30 @@ def change_request_open(
     if proposed_completion_date is not None:
         _check_completion_date(proposed_completion_date, _today(today))
     change = ChangeRequest.objects.create(
-        ticket=ticket, kind=kind, reason=reason.strip(), proposed_measure=proposed_measure.strip(),
-        proposed_completion_date=proposed_completion_date, requested_by=actor,
+        ticket=ticket,
+        kind=kind,
+        reason=reason.strip(),
+        proposed_measure=proposed_measure.strip(),
+        proposed_completion_date=proposed_completion_date,
+        requested_by=actor,
     )
     audit_record(target=ticket, actor=actor, action=_("Đề nghị thay đổi: %(k)s") % {"k": change.get_kind_display()}, note=reason.strip())
-    _notify(_role_users(Role.COMMITTEE_HEAD), ticket, _("Phiếu %(n)s: đề nghị thay đổi chờ quyết định") % {"n": ticket.number_display}, reason)
+    _notify(
+        _role_users(Role.COMMITTEE_HEAD), ticket, _("Phiếu %(n)s: đề nghị thay đổi chờ quyết định") % {"n": ticket.number_display}, reason
+    )
     return change
 
 
 @transaction.atomic
 def change_request_decide(
-    *, actor: User, change: ChangeRequest, approve: bool, note: str = "", measure: str = "",
-    completion_date: dt.date | None = None, today: dt.date | None = None,
+    *,
+    actor: User,
+    change: ChangeRequest,
+    approve: bool,
+    note: str = "",
+    measure: str = "",
+    completion_date: dt.date | None = None,
+    today: dt.date | None = None,
 ) -> None:
     """An approved change rewrites box 2 (measure, completion date); the earlier text stays on the request
     and in the audit trail."""
@@ -481,8 +560,12 @@ def change_request_decide(
         _check_completion_date(new_date, _today(today))
     status = ChangeRequest.Status.APPROVED if approve else ChangeRequest.Status.REJECTED
     done = ChangeRequest.objects.filter(pk=change.pk, status=ChangeRequest.Status.PENDING).update(
-        status=status, decided_by=actor, decided_at=timezone.now(), decision_note=note.strip(),
-        previous_measure=ticket.measure, previous_completion_date=ticket.completion_date,
+        status=status,
+        decided_by=actor,
+        decided_at=timezone.now(),
+        decision_note=note.strip(),
+        previous_measure=ticket.measure,
+        previous_completion_date=ticket.completion_date,
     )
     if done != 1:
         raise StaleEditError(_("Đề nghị này vừa được người khác quyết định. Vui lòng tải lại trang."))
@@ -494,11 +577,15 @@ def change_request_decide(
             history += _("Biện pháp trước: %(m)s\n") % {"m": ticket.measure}
         if new_date and new_date != ticket.completion_date:
             updates["completion_date"] = new_date
-            history += _("Ngày hoàn thành trước: %(d)s\n") % {"d": ticket.completion_date.strftime("%d/%m/%Y") if ticket.completion_date else "—"}
+            history += _("Ngày hoàn thành trước: %(d)s\n") % {
+                "d": ticket.completion_date.strftime("%d/%m/%Y") if ticket.completion_date else "—"
+            }
         if updates:
             from django.db.models import F
 
-            changed = Ticket.objects.filter(pk=ticket.pk, version=ticket.version, status=T.IN_PROGRESS).update(version=F("version") + 1, **updates)
+            changed = Ticket.objects.filter(pk=ticket.pk, version=ticket.version, status=T.IN_PROGRESS).update(
+                version=F("version") + 1, **updates
+            )
             if changed != 1:
                 raise StaleEditError(_("Phiếu vừa được người khác thay đổi. Vui lòng tải lại trang và thử lại."))
             ticket.refresh_from_db()
@@ -511,7 +598,14 @@ def change_request_decide(
 def ticket_report(*, actor: User, ticket: Ticket, result: str, attachments: Iterable[UploadedFile] = ()) -> None:
     if not result.strip():
         raise ServiceError(_("Vui lòng ghi kết quả thực hiện."), field="result")
-    _move(action="report", ticket=ticket, to=T.REPORTED, actor=actor, note=result, extra={"result_report": result.strip(), "reported_at": timezone.now()})
+    _move(
+        action="report",
+        ticket=ticket,
+        to=T.REPORTED,
+        actor=actor,
+        note=result,
+        extra={"result_report": result.strip(), "reported_at": timezone.now()},
+    )
     for upload in attachments:
         _attach(ticket=ticket, actor=actor, box=Box.BOX2, upload=upload)
     _notify(leaders(ticket), ticket, _("Phiếu %(n)s: đã báo cáo kết quả, chờ kiểm tra") % {"n": ticket.number_display}, result)
@@ -546,21 +640,35 @@ def ticket_verify(
     if not passed:
         extra["closed_at"] = timezone.now()
         extra["closed_by"] = actor
-    _move(action="verify", ticket=ticket, to=T.VERIFIED if passed else T.INEFFECTIVE, actor=actor,
-          note=f"{Verification(verification).label}. {note}".strip(), extra=extra)
+    _move(
+        action="verify",
+        ticket=ticket,
+        to=T.VERIFIED if passed else T.INEFFECTIVE,
+        actor=actor,
+        note=f"{Verification(verification).label}. {note}".strip(),
+        extra=extra,
+    )
     if passed:
         _notify(_role_users(Role.SECRETARY), ticket, _("Phiếu %(n)s: kiểm tra Đạt, chờ đóng phiếu") % {"n": ticket.number_display}, note)
         return None
     successor = _open_successor(actor=actor, ticket=ticket, verification=verification, note=note)
-    _notify([ticket.assignee, ticket.requester] + _role_users(Role.SECRETARY), ticket,
-            _("Phiếu %(n)s không hiệu lực — đã mở phiếu mới %(m)s") % {"n": ticket.number_display, "m": successor.number_display}, note)
+    _notify(
+        [ticket.assignee, ticket.requester] + _role_users(Role.SECRETARY),
+        ticket,
+        _("Phiếu %(n)s không hiệu lực — đã mở phiếu mới %(m)s") % {"n": ticket.number_display, "m": successor.number_display},
+        note,
+    )
     return successor
 
 
 def _open_successor(*, actor: User, ticket: Ticket, verification: str, note: str) -> Ticket:
-    description = _(
-        "Kết quả kiểm tra phiếu số %(n)s: %(v)s.\n%(note)s\n\nNội dung phiếu trước: %(d)s\nBiện pháp đã thực hiện: %(m)s"
-    ) % {"n": ticket.number_display, "v": Verification(verification).label, "note": note.strip(), "d": ticket.description, "m": ticket.measure}
+    description = _("Kết quả kiểm tra phiếu số %(n)s: %(v)s.\n%(note)s\n\nNội dung phiếu trước: %(d)s\nBiện pháp đã thực hiện: %(m)s") % {
+        "n": ticket.number_display,
+        "v": Verification(verification).label,
+        "note": note.strip(),
+        "d": ticket.description,
+        "m": ticket.measure,
+    }
     successor = Ticket.objects.create(
         number=_next_number(local_today().year),
         year=local_today().year,
@@ -579,10 +687,19 @@ def _open_successor(*, actor: User, ticket: Ticket, verification: str, note: str
         delegate=ticket.delegate,
         presented_at=timezone.now(),
     )
-    audit_record(target=successor, actor=actor, action=ACTION_LABELS["open"], to_state=T.PRESENTED,
-                 note=_("Mở tự động từ phiếu %(n)s (%(v)s)") % {"n": ticket.number_display, "v": Verification(verification).label})
-    _notify(_role_users(Role.COMMITTEE_HEAD), successor,
-            _("Phiếu mới %(m)s (từ phiếu %(n)s không đạt) chờ Lãnh đạo xem xét, cho ý kiến giải quyết") % {"m": successor.number_display, "n": ticket.number_display})
+    audit_record(
+        target=successor,
+        actor=actor,
+        action=ACTION_LABELS["open"],
+        to_state=T.PRESENTED,
+        note=_("Mở tự động từ phiếu %(n)s (%(v)s)") % {"n": ticket.number_display, "v": Verification(verification).label},
+    )
+    _notify(
+        _role_users(Role.COMMITTEE_HEAD),
+        successor,
+        _("Phiếu mới %(m)s (từ phiếu %(n)s không đạt) chờ Lãnh đạo xem xét, cho ý kiến giải quyết")
+        % {"m": successor.number_display, "n": ticket.number_display},
+    )
     return successor
 
 
@@ -591,8 +708,14 @@ def ticket_close(*, actor: User, ticket: Ticket, evidence: str, attachments: Ite
     evidence = (evidence or ticket.evidence).strip()
     if not evidence:
         raise ServiceError(_("Không thể đóng phiếu khi chưa ghi bằng chứng kết quả thực hiện vào ô thứ ba."), field="evidence")
-    _move(action="close", ticket=ticket, to=T.CLOSED, actor=actor, note=evidence,
-          extra={"evidence": evidence, "closed_by": actor, "closed_at": timezone.now()})
+    _move(
+        action="close",
+        ticket=ticket,
+        to=T.CLOSED,
+        actor=actor,
+        note=evidence,
+        extra={"evidence": evidence, "closed_by": actor, "closed_at": timezone.now()},
+    )
     for upload in attachments:
         _attach(ticket=ticket, actor=actor, box=Box.BOX3, upload=upload)
     _notify([ticket.assignee, ticket.requester], ticket, _("Phiếu %(n)s đã được đóng") % {"n": ticket.number_display}, evidence)
@@ -607,14 +730,16 @@ def ticket_delegate_set(*, actor: User, ticket: Ticket, delegate: User | None) -
         raise ServiceError(_("Phiếu đã đóng, không thay đổi người được ủy quyền."))
     Ticket.objects.filter(pk=ticket.pk).update(delegate=delegate)
     ticket.delegate = delegate
-    audit_record(target=ticket, actor=actor, action=_("Ủy quyền kiểm tra xác nhận"),
-                 note=delegate.display_name if delegate else _("Bỏ ủy quyền"))
+    audit_record(
+        target=ticket, actor=actor, action=_("Ủy quyền kiểm tra xác nhận"), note=delegate.display_name if delegate else _("Bỏ ủy quyền")
+    )
     if delegate:
         _notify([delegate], ticket, _("Bạn được ủy quyền kiểm tra xác nhận phiếu %(n)s") % {"n": ticket.number_display})
 
 
 def next_step(ticket: Ticket) -> tuple[str, str, dt.date | None]:
     """What the ticket waits for, from whom, and by when — shown on the ticket page."""
+
     def names(users: Iterable[User | None]) -> str:
         return ", ".join(u.display_name for u in users if u is not None) or "—"
 
@@ -655,8 +780,13 @@ def _attach(*, ticket: Ticket, actor: User, box: str, upload: UploadedFile, desc
     except ValidationError as exc:
         raise ServiceError(" ".join(exc.messages), field="file") from exc
     return TicketAttachment.objects.create(
-        ticket=ticket, box=box, file=upload, original_name=upload.name[:255], size=upload.size,
-        description=description[:255], uploaded_by=actor,
+        ticket=ticket,
+        box=box,
+        file=upload,
+        original_name=upload.name[:255],
+        size=upload.size,
+        description=description[:255],
+        uploaded_by=actor,
     )
 
 
@@ -715,20 +845,33 @@ def ticket_reminders_send(*, today: dt.date | None = None) -> int:
                 for level, (days, who) in enumerate(ESCALATION_STEPS, start=1):
                     if late >= days:
                         recipients = _escalation_heads(t) if who == "unit_head" else secretaries + heads
-                        once(f"escalate-{level}", recipients, t,
-                             _("Phiếu %(n)s quá hạn %(k)d ngày làm việc, chưa báo cáo kết quả") % {"n": n, "k": late},
-                             _("Người thực hiện: %(a)s. Ngày hoàn thành: %(d)s.") % {"a": t.assignee.display_name if t.assignee else "—", "d": due_text})
+                        once(
+                            f"escalate-{level}",
+                            recipients,
+                            t,
+                            _("Phiếu %(n)s quá hạn %(k)d ngày làm việc, chưa báo cáo kết quả") % {"n": n, "k": late},
+                            _("Người thực hiện: %(a)s. Ngày hoàn thành: %(d)s.")
+                            % {"a": t.assignee.display_name if t.assignee else "—", "d": due_text},
+                        )
         if t.status == T.IN_PROGRESS:
             reports = list(t.progress_reports.all())
             for monthly in t.progress_due_dates(add_working_days(today, lead)):
                 start, end = progress_window(t, monthly)
                 if any(start <= timezone.localtime(r.reported_at).date() <= end for r in reports):
                     continue
-                once(f"progress-{monthly:%Y%m%d}", [t.assignee], t,
-                     _("Phiếu %(n)s: đến hạn báo cáo tiến độ tháng (%(d)s)") % {"n": n, "d": monthly.strftime("%d/%m/%Y")})
+                once(
+                    f"progress-{monthly:%Y%m%d}",
+                    [t.assignee],
+                    t,
+                    _("Phiếu %(n)s: đến hạn báo cáo tiến độ tháng (%(d)s)") % {"n": n, "d": monthly.strftime("%d/%m/%Y")},
+                )
                 if today > monthly:
-                    once(f"progress-missed-{monthly:%Y%m%d}", [t.assignee] + secretaries, t,
-                         _("Phiếu %(n)s: chưa báo cáo tiến độ tháng hạn %(d)s") % {"n": n, "d": monthly.strftime("%d/%m/%Y")})
+                    once(
+                        f"progress-missed-{monthly:%Y%m%d}",
+                        [t.assignee] + secretaries,
+                        t,
+                        _("Phiếu %(n)s: chưa báo cáo tiến độ tháng hạn %(d)s") % {"n": n, "d": monthly.strftime("%d/%m/%Y")},
+                    )
         if t.status == T.REPORTED and today >= due:
             once("verify", leaders(t), t, _("Phiếu %(n)s đến hạn kiểm tra xác nhận kết quả") % {"n": n})
     return sent

@@ -1,6 +1,7 @@
 """What the corrective-action tickets did over a period, as plain text for another record: the
 management review's input on nonconformities and corrective actions (ISO 9001 9.3.2 c, QT.HT.06 §V.3,
 BM.HT.06.03 section 3). Knows nothing of the caller (no reviews import): it takes dates, returns text."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -9,7 +10,8 @@ from collections import Counter
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import FINAL_STATES, Kind, Ticket, TicketStatus as T
+from .models import FINAL_STATES, Kind, Ticket
+from .models import TicketStatus as T
 
 
 def _start_of(day: dt.date) -> dt.datetime:
@@ -37,8 +39,10 @@ def tickets_summary(since: dt.date | None, until: dt.date) -> str:
     by_kind = Counter(opened.values_list("kind", flat=True))
     closed_by_state = Counter(closed.values_list("status", flat=True))
     still_open = list(
-        Ticket.objects.filter(created_at__lt=end).exclude(status__in=FINAL_STATES)
-        .select_related("unit", "implementing_unit").order_by("year", "number")
+        Ticket.objects.filter(created_at__lt=end)
+        .exclude(status__in=FINAL_STATES)
+        .select_related("unit", "implementing_unit")
+        .order_by("year", "number")
     )
     overdue = [t for t in still_open if t.is_overdue(until)]
     n_opened = sum(by_state.values())
@@ -52,23 +56,28 @@ def tickets_summary(since: dt.date | None, until: dt.date) -> str:
         states = "; ".join(f"{label}: {by_state[value]}" for value, label in T.choices if by_state[value])
         lines.append(_("- Trạng thái hiện nay của các phiếu mở mới: %(states)s.") % {"states": states})
     lines.append(
-        _("- Đã kết thúc: %(n)d phiếu (đóng, có hiệu lực: %(ok)d; không hiệu lực, mở phiếu mới: %(ko)d; "
-          "xử lý trực tiếp: %(fix)d).")
-        % {"n": sum(closed_by_state.values()), "ok": closed_by_state[T.CLOSED],
-           "ko": closed_by_state[T.INEFFECTIVE], "fix": closed_by_state[T.CORRECTED]}
+        _("- Đã kết thúc: %(n)d phiếu (đóng, có hiệu lực: %(ok)d; không hiệu lực, mở phiếu mới: %(ko)d; xử lý trực tiếp: %(fix)d).")
+        % {
+            "n": sum(closed_by_state.values()),
+            "ok": closed_by_state[T.CLOSED],
+            "ko": closed_by_state[T.INEFFECTIVE],
+            "fix": closed_by_state[T.CORRECTED],
+        }
     )
-    lines.append(
-        _("- Đang mở: %(n)d phiếu, trong đó quá hạn hoàn thành: %(late)d phiếu.")
-        % {"n": len(still_open), "late": len(overdue)}
-    )
+    lines.append(_("- Đang mở: %(n)d phiếu, trong đó quá hạn hoàn thành: %(late)d phiếu.") % {"n": len(still_open), "late": len(overdue)})
     if still_open:
         lines.append(_("Các phiếu đang mở:"))
         for t in still_open:
             lines.append(
                 _("- Phiếu số %(n)s — %(unit)s — %(state)s — ngày hoàn thành: %(due)s%(late)s — %(desc)s")
-                % {"n": t.number_display, "unit": t.implementing_unit or t.unit, "state": t.get_status_display(),
-                   "due": _date(t.completion_date) if t.completion_date else _("chưa ấn định"), "late": _(" (quá hạn)") if t in overdue else "",
-                   "desc": _short(t.description)}
+                % {
+                    "n": t.number_display,
+                    "unit": t.implementing_unit or t.unit,
+                    "state": t.get_status_display(),
+                    "due": _date(t.completion_date) if t.completion_date else _("chưa ấn định"),
+                    "late": _(" (quá hạn)") if t in overdue else "",
+                    "desc": _short(t.description),
+                }
             )
     return "\n".join(lines)
 

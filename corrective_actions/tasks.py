@@ -1,4 +1,5 @@
 """Thin Celery tasks: the daily reminder sweep of corrective actions."""
+
 from celery import shared_task
 
 

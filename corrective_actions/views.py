@@ -35,8 +35,10 @@ ACTIONS: dict[str, tuple[type[f._Form], Run]] = {
     "return": (f.ReturnForm, lambda u, t, d: s.ticket_return(actor=u, ticket=t, **d)),
     "progress": (f.ProgressForm, lambda u, t, d: s.progress_report_add(actor=u, ticket=t, text=d["text"], attachments=d["files"])),
     "change_request": (f.ChangeRequestForm, lambda u, t, d: s.change_request_open(actor=u, ticket=t, **d)),
-    "change_decide": (f.ChangeDecideForm, lambda u, t, d: s.change_request_decide(
-        actor=u, change=get_object_or_404(ChangeRequest, pk=d.pop("change"), ticket=t), **d)),
+    "change_decide": (
+        f.ChangeDecideForm,
+        lambda u, t, d: s.change_request_decide(actor=u, change=get_object_or_404(ChangeRequest, pk=d.pop("change"), ticket=t), **d),
+    ),
     "report": (f.ReportForm, lambda u, t, d: s.ticket_report(actor=u, ticket=t, result=d["result"], attachments=d["files"])),
     "verify": (f.VerifyForm, lambda u, t, d: s.ticket_verify(actor=u, ticket=t, **d)),
     "close": (f.CloseForm, lambda u, t, d: s.ticket_close(actor=u, ticket=t, evidence=d["evidence"], attachments=d["files"])),
@@ -99,7 +101,11 @@ def ticket_export(request: HttpRequest) -> HttpResponse:
 @require_GET
 def my_work(request: HttpRequest) -> HttpResponse:
     tickets = Ticket.objects.awaiting(request.user).select_related("unit", "assignee", "requester")
-    mine = Ticket.objects.filter(requester=request.user).exclude(status__in=[TicketStatus.CORRECTED, TicketStatus.CLOSED, TicketStatus.INEFFECTIVE]).select_related("unit", "assignee")
+    mine = (
+        Ticket.objects.filter(requester=request.user)
+        .exclude(status__in=[TicketStatus.CORRECTED, TicketStatus.CLOSED, TicketStatus.INEFFECTIVE])
+        .select_related("unit", "assignee")
+    )
     return render(request, "corrective_actions/my_work.html", {"awaiting": tickets.order_by("completion_date", "pk"), "mine": mine})
 
 
@@ -158,7 +164,9 @@ def _detail(
     for a, form in (bound or {}).items():
         forms_.setdefault(a, form)
     if "assign" in forms_ and not (bound or {}).get("assign"):
-        forms_["assign"] = f.AssignForm(initial={"version": ticket.version, "implementing_unit": ticket.unit_id, "delegate": ticket.delegate_id})
+        forms_["assign"] = f.AssignForm(
+            initial={"version": ticket.version, "implementing_unit": ticket.unit_id, "delegate": ticket.delegate_id}
+        )
     pending = next((c for c in ticket.change_requests.all() if c.status == ChangeRequest.Status.PENDING), None)
     if "change_decide" in forms_ and pending and not (bound or {}).get("change_decide"):
         forms_["change_decide"] = f.ChangeDecideForm(initial={"change": pending.pk, "version": ticket.version, "approve": "1"})
@@ -167,7 +175,9 @@ def _detail(
     context = {
         "ticket": ticket,
         "action_forms": [(a, ACTION_TITLES[a], form) for a, form in forms_.items()],
-        "next_what": what, "next_who": who, "next_by": by,
+        "next_what": what,
+        "next_who": who,
+        "next_by": by,
         "attachments": {b: [a for a in attachments if a.box == b] for b in Box.values},
         "attachment_form": (attachment_form or f.AttachmentForm()) if s.may_attach(user, ticket) and not ticket.is_final else None,
         "progress_reports": ticket.progress_reports.select_related("author"),
@@ -222,7 +232,10 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         try:
             s.attachment_add(
-                actor=request.user, ticket=ticket, box=form.cleaned_data["box"], upload=form.cleaned_data["file"],
+                actor=request.user,
+                ticket=ticket,
+                box=form.cleaned_data["box"],
+                upload=form.cleaned_data["file"],
                 description=form.cleaned_data["description"],
             )
         except ServiceError as exc:
@@ -237,9 +250,7 @@ def attachment_upload(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
-    attachment = get_object_or_404(
-        TicketAttachment.objects.filter(ticket__in=Ticket.objects.visible_to(request.user)), pk=pk
-    )
+    attachment = get_object_or_404(TicketAttachment.objects.filter(ticket__in=Ticket.objects.visible_to(request.user)), pk=pk)
     return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name)
 
 

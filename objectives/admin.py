@@ -5,8 +5,7 @@ from .models import Measurement, Objective, ObjectivesSettings, Plan, PlanAction
 
 @admin.register(ObjectivesSettings)
 class ObjectivesSettingsAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "plan_due_day", "plan_due_month", "evaluation_due_day", "evaluation_due_month",
-                    "reminder_lead_working_days"]
+    list_display = ["__str__", "plan_due_day", "plan_due_month", "evaluation_due_day", "evaluation_due_month", "reminder_lead_working_days"]
 
     def has_add_permission(self, request) -> bool:
         return not ObjectivesSettings.objects.exists()

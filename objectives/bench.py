@@ -1,4 +1,5 @@
 """Scenarios of `make bench` for quality objectives: the plan page as objectives grow, and the roll-up."""
+
 from __future__ import annotations
 
 from django.test import Client

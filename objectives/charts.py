@@ -1,5 +1,6 @@
 """Charts drawn as SVG strings on the server, so the page and the PDF show the same picture (WeasyPrint
 renders inline SVG) and no JavaScript library is needed."""
+
 from __future__ import annotations
 
 from decimal import Decimal
@@ -31,8 +32,13 @@ def _fmt(value: Decimal | float) -> str:
 
 
 def bar_chart(
-    categories: list[str], series: list[tuple[str, list[Decimal | None]]], *, title: str, width: int = 760,
-    height: int = 320, target_line: Decimal | None = None,
+    categories: list[str],
+    series: list[tuple[str, list[Decimal | None]]],
+    *,
+    title: str,
+    width: int = 760,
+    height: int = 320,
+    target_line: Decimal | None = None,
 ) -> SafeString:
     """Grouped bars of percentages (0–100) per category; None draws nothing and says 'chưa có'."""
     left, right, top, bottom = 44, 12, 54, 64
@@ -58,7 +64,9 @@ def bar_chart(
             value = values[i] if i < len(values) else None
             x = gx + s * bar_w
             if value is None:
-                parts.append(f'<text x="{x + bar_w / 2:.1f}" y="{top + plot_h - 4}" text-anchor="middle" fill="#999" font-size="9">–</text>')
+                parts.append(
+                    f'<text x="{x + bar_w / 2:.1f}" y="{top + plot_h - 4}" text-anchor="middle" fill="#999" font-size="9">–</text>'
+                )
                 continue
             h = plot_h * min(float(value), 100) / 100
             y = top + plot_h - h
@@ -78,7 +86,11 @@ def bar_chart(
 
 
 def line_chart(
-    x_labels: list[str], series: list[tuple[str, list[Decimal | None]]], *, title: str, width: int = 760,
+    x_labels: list[str],
+    series: list[tuple[str, list[Decimal | None]]],
+    *,
+    title: str,
+    width: int = 760,
     height: int = 320,
 ) -> SafeString:
     """One line of percentages (0–100) per series over the periods of the year; None breaks the line."""
@@ -98,10 +110,7 @@ def line_chart(
         parts.append(f'<text x="{left + step * i:.1f}" y="{top + plot_h + 18}" text-anchor="middle">{escape(label)}</text>')
     for s, (name, values) in enumerate(series):
         colour = PALETTE[s % len(PALETTE)]
-        points = [
-            (left + step * i, top + plot_h - plot_h * min(float(v), 100) / 100)
-            for i, v in enumerate(values) if v is not None
-        ]
+        points = [(left + step * i, top + plot_h - plot_h * min(float(v), 100) / 100) for i, v in enumerate(values) if v is not None]
         if len(points) > 1:
             path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
             parts.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"/>')

@@ -1,6 +1,7 @@
 """Demo objectives: 2025 evaluated and 2026 under monitoring (copied from 2025) for the agency and every
 demo unit, with measurements, so the charts and the roll-up show something real; plus a 2027 draft of
 one unit copied from 2026. Built through the services. Idempotent: a scope and year already there is skipped."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -21,49 +22,197 @@ POLICY = "Phù hợp CSCL: giải quyết công việc đúng pháp luật, nhan
 
 # key, statement, indicator, unit, direction, aggregation, target, frequency, supports(key), actions
 AGENCY = [
-    ("a1", "Giải quyết 100% hồ sơ, văn bản đúng thời hạn quy định", "Tỷ lệ hồ sơ, văn bản giải quyết đúng hạn",
-     PCT, HI, Aggregation.LEVEL, 100, Q, None, [("Theo dõi hồ sơ trên hệ thống quản lý văn bản, cảnh báo hồ sơ sắp đến hạn", "Hệ thống QLVB", "Văn phòng", 12)]),
-    ("a2", "Mức độ hài lòng của tổ chức, công dân đạt từ 90% trở lên", "Tỷ lệ phiếu khảo sát hài lòng",
-     PCT, HI, Aggregation.LEVEL, 90, H, None, [("Khảo sát sự hài lòng 6 tháng/lần, tổng hợp và phân tích", "Phiếu khảo sát, kinh phí in ấn", "Thư ký ISO", 12)]),
-    ("a3", "Không quá 5 phản ánh, kiến nghị về chất lượng giải quyết công việc trong năm", "Số phản ánh, kiến nghị có cơ sở",
-     CNT, LO, Aggregation.CUMULATIVE, 5, Q, None, [("Tiếp nhận, xử lý phản ánh; phân tích nguyên nhân, mở HĐKP khi cần", "Đường dây nóng, hòm thư góp ý", "Các đơn vị", 12)]),
-    ("a4", "100% công chức được phổ biến, tập huấn về HTQLCL theo TCVN ISO 9001:2015", "Tỷ lệ công chức được tập huấn",
-     PCT, HI, Aggregation.LEVEL, 100, Q, None, [("Tổ chức các lớp tập huấn ISO cho công chức mới và nhắc lại", "Giảng viên, kinh phí đào tạo", "Văn phòng", 9)]),
+    (
+        "a1",
+        "Giải quyết 100% hồ sơ, văn bản đúng thời hạn quy định",
+        "Tỷ lệ hồ sơ, văn bản giải quyết đúng hạn",
+        PCT,
+        HI,
+        Aggregation.LEVEL,
+        100,
+        Q,
+        None,
+        [("Theo dõi hồ sơ trên hệ thống quản lý văn bản, cảnh báo hồ sơ sắp đến hạn", "Hệ thống QLVB", "Văn phòng", 12)],
+    ),
+    (
+        "a2",
+        "Mức độ hài lòng của tổ chức, công dân đạt từ 90% trở lên",
+        "Tỷ lệ phiếu khảo sát hài lòng",
+        PCT,
+        HI,
+        Aggregation.LEVEL,
+        90,
+        H,
+        None,
+        [("Khảo sát sự hài lòng 6 tháng/lần, tổng hợp và phân tích", "Phiếu khảo sát, kinh phí in ấn", "Thư ký ISO", 12)],
+    ),
+    (
+        "a3",
+        "Không quá 5 phản ánh, kiến nghị về chất lượng giải quyết công việc trong năm",
+        "Số phản ánh, kiến nghị có cơ sở",
+        CNT,
+        LO,
+        Aggregation.CUMULATIVE,
+        5,
+        Q,
+        None,
+        [("Tiếp nhận, xử lý phản ánh; phân tích nguyên nhân, mở HĐKP khi cần", "Đường dây nóng, hòm thư góp ý", "Các đơn vị", 12)],
+    ),
+    (
+        "a4",
+        "100% công chức được phổ biến, tập huấn về HTQLCL theo TCVN ISO 9001:2015",
+        "Tỷ lệ công chức được tập huấn",
+        PCT,
+        HI,
+        Aggregation.LEVEL,
+        100,
+        Q,
+        None,
+        [("Tổ chức các lớp tập huấn ISO cho công chức mới và nhắc lại", "Giảng viên, kinh phí đào tạo", "Văn phòng", 9)],
+    ),
 ]
 UNITS = {
     "VP": [
-        ("Văn bản đến được xử lý, chuyển đúng hạn từ 98% trở lên", "Tỷ lệ văn bản đến xử lý đúng hạn", PCT, HI, Aggregation.LEVEL, 98, M, "a1",
-         [("Phân loại, chuyển văn bản đến trong ngày trên hệ thống", "Hệ thống QLVB", "Bộ phận văn thư", 12)]),
-        ("Thời gian trung bình phát hành văn bản đi không quá 2 ngày làm việc", "Số ngày phát hành trung bình", DAYS, LO, Aggregation.LEVEL, 2, Q, "a1",
-         [("Chuẩn hóa quy trình trình ký điện tử", "Chữ ký số", "Bộ phận văn thư", 6)]),
-        ("Tổ chức 4 lớp tập huấn HTQLCL trong năm", "Số lớp tập huấn đã tổ chức", CNT, HI, Aggregation.CUMULATIVE, 4, Q, "a4",
-         [("Lập kế hoạch, mời giảng viên, tổ chức lớp theo quý", "Kinh phí đào tạo", "Thư ký ISO", 11)]),
+        (
+            "Văn bản đến được xử lý, chuyển đúng hạn từ 98% trở lên",
+            "Tỷ lệ văn bản đến xử lý đúng hạn",
+            PCT,
+            HI,
+            Aggregation.LEVEL,
+            98,
+            M,
+            "a1",
+            [("Phân loại, chuyển văn bản đến trong ngày trên hệ thống", "Hệ thống QLVB", "Bộ phận văn thư", 12)],
+        ),
+        (
+            "Thời gian trung bình phát hành văn bản đi không quá 2 ngày làm việc",
+            "Số ngày phát hành trung bình",
+            DAYS,
+            LO,
+            Aggregation.LEVEL,
+            2,
+            Q,
+            "a1",
+            [("Chuẩn hóa quy trình trình ký điện tử", "Chữ ký số", "Bộ phận văn thư", 6)],
+        ),
+        (
+            "Tổ chức 4 lớp tập huấn HTQLCL trong năm",
+            "Số lớp tập huấn đã tổ chức",
+            CNT,
+            HI,
+            Aggregation.CUMULATIVE,
+            4,
+            Q,
+            "a4",
+            [("Lập kế hoạch, mời giảng viên, tổ chức lớp theo quý", "Kinh phí đào tạo", "Thư ký ISO", 11)],
+        ),
     ],
     "CSHTQT": [
-        ("Tham mưu đúng hạn 100% văn bản chính sách được giao", "Tỷ lệ văn bản tham mưu đúng hạn", PCT, HI, Aggregation.LEVEL, 100, Q, "a1",
-         [("Lập sổ theo dõi nhiệm vụ được giao, rà soát hằng tuần", "Sổ theo dõi", "Trưởng phòng", 12)]),
-        ("Hoàn thành 6 hoạt động hợp tác quốc tế theo kế hoạch", "Số hoạt động hoàn thành", CNT, HI, Aggregation.CUMULATIVE, 6, Q, None,
-         [("Triển khai các hoạt động theo kế hoạch hợp tác năm", "Kinh phí hợp tác", "Chuyên viên phụ trách", 11)]),
+        (
+            "Tham mưu đúng hạn 100% văn bản chính sách được giao",
+            "Tỷ lệ văn bản tham mưu đúng hạn",
+            PCT,
+            HI,
+            Aggregation.LEVEL,
+            100,
+            Q,
+            "a1",
+            [("Lập sổ theo dõi nhiệm vụ được giao, rà soát hằng tuần", "Sổ theo dõi", "Trưởng phòng", 12)],
+        ),
+        (
+            "Hoàn thành 6 hoạt động hợp tác quốc tế theo kế hoạch",
+            "Số hoạt động hoàn thành",
+            CNT,
+            HI,
+            Aggregation.CUMULATIVE,
+            6,
+            Q,
+            None,
+            [("Triển khai các hoạt động theo kế hoạch hợp tác năm", "Kinh phí hợp tác", "Chuyên viên phụ trách", 11)],
+        ),
     ],
     "DP": [
-        ("Mức độ hài lòng của các địa phương phối hợp đạt từ 90% trở lên", "Tỷ lệ hài lòng của địa phương", PCT, HI, Aggregation.LEVEL, 90, H, "a2",
-         [("Gửi phiếu lấy ý kiến các Sở, địa phương phối hợp", "Phiếu khảo sát", "Chuyên viên", 12)]),
-        ("Không quá 2 phản ánh về việc phối hợp với địa phương", "Số phản ánh", CNT, LO, Aggregation.CUMULATIVE, 2, Q, "a3",
-         [("Họp giao ban định kỳ với đầu mối địa phương", "Phòng họp trực tuyến", "Trưởng phòng", 12)]),
+        (
+            "Mức độ hài lòng của các địa phương phối hợp đạt từ 90% trở lên",
+            "Tỷ lệ hài lòng của địa phương",
+            PCT,
+            HI,
+            Aggregation.LEVEL,
+            90,
+            H,
+            "a2",
+            [("Gửi phiếu lấy ý kiến các Sở, địa phương phối hợp", "Phiếu khảo sát", "Chuyên viên", 12)],
+        ),
+        (
+            "Không quá 2 phản ánh về việc phối hợp với địa phương",
+            "Số phản ánh",
+            CNT,
+            LO,
+            Aggregation.CUMULATIVE,
+            2,
+            Q,
+            "a3",
+            [("Họp giao ban định kỳ với đầu mối địa phương", "Phòng họp trực tuyến", "Trưởng phòng", 12)],
+        ),
     ],
     "NV": [
-        ("Giải quyết hồ sơ nghiệp vụ đúng hạn từ 98% trở lên", "Tỷ lệ hồ sơ đúng hạn", PCT, HI, Aggregation.LEVEL, 98, M, "a1",
-         [("Cảnh báo hồ sơ sắp đến hạn hằng ngày", "Hệ thống một cửa điện tử", "Chuyên viên thụ lý", 12)]),
-        ("Không quá 10 hồ sơ phải bổ sung do hướng dẫn chưa rõ", "Số hồ sơ phải bổ sung", CNT, LO, Aggregation.CUMULATIVE, 10, Q, "a3",
-         [("Rà soát, công khai hướng dẫn thủ tục trên cổng thông tin", "Cổng thông tin điện tử", "Chuyên viên", 3)]),
+        (
+            "Giải quyết hồ sơ nghiệp vụ đúng hạn từ 98% trở lên",
+            "Tỷ lệ hồ sơ đúng hạn",
+            PCT,
+            HI,
+            Aggregation.LEVEL,
+            98,
+            M,
+            "a1",
+            [("Cảnh báo hồ sơ sắp đến hạn hằng ngày", "Hệ thống một cửa điện tử", "Chuyên viên thụ lý", 12)],
+        ),
+        (
+            "Không quá 10 hồ sơ phải bổ sung do hướng dẫn chưa rõ",
+            "Số hồ sơ phải bổ sung",
+            CNT,
+            LO,
+            Aggregation.CUMULATIVE,
+            10,
+            Q,
+            "a3",
+            [("Rà soát, công khai hướng dẫn thủ tục trên cổng thông tin", "Cổng thông tin điện tử", "Chuyên viên", 3)],
+        ),
     ],
     "TTBCXB": [
-        ("Cấp phép xuất bản đúng hạn 100% hồ sơ", "Tỷ lệ giấy phép cấp đúng hạn", PCT, HI, Aggregation.LEVEL, 100, M, "a1",
-         [("Theo dõi thời hạn cấp phép trên sổ điện tử", "Sổ điện tử", "Chuyên viên cấp phép", 12)]),
-        ("Hài lòng của cơ quan báo chí đạt từ 92% trở lên", "Tỷ lệ hài lòng", PCT, HI, Aggregation.LEVEL, 92, H, "a2",
-         [("Khảo sát cơ quan báo chí 6 tháng/lần", "Phiếu khảo sát", "Chuyên viên", 12)]),
-        ("Hoàn thành số hóa hồ sơ cấp phép lưu trữ", "Mức độ hoàn thành số hóa", QUAL, HI, Aggregation.LEVEL, "Hoàn thành số hóa 100% hồ sơ lưu trữ", Q, None,
-         [("Scan, nhập liệu, kiểm tra hồ sơ cấp phép các năm trước", "Máy scan, 2 chuyên viên", "Tổ số hóa", 11)]),
+        (
+            "Cấp phép xuất bản đúng hạn 100% hồ sơ",
+            "Tỷ lệ giấy phép cấp đúng hạn",
+            PCT,
+            HI,
+            Aggregation.LEVEL,
+            100,
+            M,
+            "a1",
+            [("Theo dõi thời hạn cấp phép trên sổ điện tử", "Sổ điện tử", "Chuyên viên cấp phép", 12)],
+        ),
+        (
+            "Hài lòng của cơ quan báo chí đạt từ 92% trở lên",
+            "Tỷ lệ hài lòng",
+            PCT,
+            HI,
+            Aggregation.LEVEL,
+            92,
+            H,
+            "a2",
+            [("Khảo sát cơ quan báo chí 6 tháng/lần", "Phiếu khảo sát", "Chuyên viên", 12)],
+        ),
+        (
+            "Hoàn thành số hóa hồ sơ cấp phép lưu trữ",
+            "Mức độ hoàn thành số hóa",
+            QUAL,
+            HI,
+            Aggregation.LEVEL,
+            "Hoàn thành số hóa 100% hồ sơ lưu trữ",
+            Q,
+            None,
+            [("Scan, nhập liệu, kiểm tra hồ sơ cấp phép các năm trước", "Máy scan, 2 chuyên viên", "Tổ số hóa", 11)],
+        ),
     ],
 }
 # How each scope performs, as a share of the target path (1.0 = exactly on the path): varied on purpose.
@@ -98,14 +247,27 @@ def _objective_data(row, year: int, agency_objs: dict[str, Objective]) -> tuple[
     statement, indicator, uom, direction, agg, target, freq, supports, actions = row
     numeric = uom != QUAL
     data = {
-        "statement": statement, "indicator": indicator, "unit_of_measure": uom, "direction": direction,
-        "aggregation": agg, "target": Decimal(target) if numeric else None, "target_text": "" if numeric else target,
-        "frequency": freq, "policy_consistency": POLICY, "baseline": None,
+        "statement": statement,
+        "indicator": indicator,
+        "unit_of_measure": uom,
+        "direction": direction,
+        "aggregation": agg,
+        "target": Decimal(target) if numeric else None,
+        "target_text": "" if numeric else target,
+        "frequency": freq,
+        "policy_consistency": POLICY,
+        "baseline": None,
         "evaluation_method": "Tổng hợp số liệu theo dõi theo kỳ, so sánh với chỉ tiêu; báo cáo Ban ISO.",
         "supports": agency_objs.get(supports) if supports else None,
     }
     acts = [
-        {"order": i, "description": d, "resources": r, "responsible": who, "deadline": dt.date(year, month, 28 if month == 2 else 30 if month != 12 else 15)}
+        {
+            "order": i,
+            "description": d,
+            "resources": r,
+            "responsible": who,
+            "deadline": dt.date(year, month, 28 if month == 2 else 30 if month != 12 else 15),
+        }
         for i, (d, r, who, month) in enumerate(actions, start=1)
     ]
     return data, acts
@@ -118,8 +280,12 @@ def _measure(plan: Plan, user: User, perf: float, up_to: dt.date) -> None:
             if end >= up_to:
                 break
             services.measurement_record(
-                actor=user, objective=obj, period=period, value=_value(obj, period, perf, salt=salt),
-                measured_on=end + dt.timedelta(days=3), comment="Số liệu tổng hợp từ sổ theo dõi của đơn vị.",
+                actor=user,
+                objective=obj,
+                period=period,
+                value=_value(obj, period, perf, salt=salt),
+                measured_on=end + dt.timedelta(days=3),
+                comment="Số liệu tổng hợp từ sổ theo dõi của đơn vị.",
             )
 
 
@@ -131,8 +297,11 @@ def _evaluate(plan: Plan, user: User, approver: User, perf: float) -> None:
         met = progress.status == "on_track"
         actual = progress.actual if obj.is_numeric else None
         services.objective_evaluate(
-            actor=user, objective=obj, result=Result.ACHIEVED if met else Result.NOT_ACHIEVED,
-            actual_value=actual, actual_text="" if obj.is_numeric else f"Hoàn thành {progress.actual or 0:.0f}%",
+            actor=user,
+            objective=obj,
+            result=Result.ACHIEVED if met else Result.NOT_ACHIEVED,
+            actual_value=actual,
+            actual_text="" if obj.is_numeric else f"Hoàn thành {progress.actual or 0:.0f}%",
             reasons="" if met else "Khối lượng công việc tăng, nhân sự thiếu; một số hồ sơ phức tạp phải xin ý kiến liên ngành.",
             next_steps="Duy trì" if met else "Bổ sung nhân sự, rà soát quy trình, theo dõi hằng tháng.",
         )
@@ -142,7 +311,8 @@ def _evaluate(plan: Plan, user: User, approver: User, perf: float) -> None:
 def _backdate(plan: Plan, year: int, evaluated: bool) -> None:
     tz = timezone.get_current_timezone()
     fields = {
-        "submitted_at": dt.datetime(year, 1, 20, 9, tzinfo=tz), "approved_at": dt.datetime(year, 1, 26, 10, tzinfo=tz),
+        "submitted_at": dt.datetime(year, 1, 20, 9, tzinfo=tz),
+        "approved_at": dt.datetime(year, 1, 26, 10, tzinfo=tz),
         "created_at": dt.datetime(year - 1, 12, 20, 8, tzinfo=tz),
     }
     if evaluated:
@@ -161,7 +331,7 @@ def _year(users: dict[str, User], year: int, *, evaluate: bool, copy: bool, perf
         plan = Plan.objects.filter(year=year, unit=unit).current().first()
         if plan is not None:
             if unit is None:
-                agency_objs = {row[0]: o for row, o in zip(AGENCY, plan.objectives.all())}
+                agency_objs = {row[0]: o for row, o in zip(AGENCY, plan.objectives.all(), strict=False)}
             continue
         if copy:
             plan = services.plan_copy_from_previous(actor=drafter, year=year, unit=unit)
@@ -173,7 +343,7 @@ def _year(users: dict[str, User], year: int, *, evaluate: bool, copy: bool, perf
                 data["order"] = order
                 services.objective_save(actor=drafter, plan=plan, data=data, actions=acts)
         if unit is None:
-            agency_objs = {row[0]: o for row, o in zip(AGENCY, plan.objectives.all())}
+            agency_objs = {row[0]: o for row, o in zip(AGENCY, plan.objectives.all(), strict=False)}
         services.plan_submit(actor=drafter, plan=plan)
         services.plan_approve(actor=approver, plan=plan)
         _measure(plan, drafter, performance[key], up_to)
@@ -190,7 +360,10 @@ def load(users: dict[str, User]) -> None:
     vp = Unit.objects.get(code="VP")
     if not Plan.objects.filter(year=today.year + 1, unit=vp).exists():
         services.plan_copy_from_previous(actor=users[DRAFTERS["VP"]], year=today.year + 1, unit=vp)
-    if not Plan.objects.filter(status=PlanStatus.SUBMITTED).exists() and not Plan.objects.filter(year=today.year + 1, unit__code="NV").exists():
+    if (
+        not Plan.objects.filter(status=PlanStatus.SUBMITTED).exists()
+        and not Plan.objects.filter(year=today.year + 1, unit__code="NV").exists()
+    ):
         nv = Unit.objects.get(code="NV")
         plan = services.plan_copy_from_previous(actor=users[DRAFTERS["NV"]], year=today.year + 1, unit=nv)
         services.plan_submit(actor=users[DRAFTERS["NV"]], plan=plan)

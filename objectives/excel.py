@@ -1,4 +1,5 @@
 """The plan and the report of Phụ lục 3 as Excel workbooks (same columns as the PDFs)."""
+
 from __future__ import annotations
 
 from io import BytesIO
@@ -16,13 +17,27 @@ from .progress import current_display, objective_progress
 from .rollup import with_progress
 
 PLAN_COLUMNS = [
-    ("TT", 5), ("Mục tiêu chất lượng", 40), ("Chỉ số đo lường", 28), ("Chỉ tiêu", 14), ("Tần suất theo dõi", 12),
-    ("Nội dung công việc", 40), ("Nguồn lực", 20), ("Người / đơn vị thực hiện", 20), ("Thời hạn", 12),
+    ("TT", 5),
+    ("Mục tiêu chất lượng", 40),
+    ("Chỉ số đo lường", 28),
+    ("Chỉ tiêu", 14),
+    ("Tần suất theo dõi", 12),
+    ("Nội dung công việc", 40),
+    ("Nguồn lực", 20),
+    ("Người / đơn vị thực hiện", 20),
+    ("Thời hạn", 12),
     ("Cách thức đánh giá kết quả", 30),
 ]
 REPORT_COLUMNS = [
-    ("TT", 5), ("Mục tiêu chất lượng", 40), ("Chỉ số đo lường", 28), ("Chỉ tiêu", 14), ("Kết quả đạt được", 14),
-    ("Đánh giá", 12), ("Tình trạng theo dõi", 16), ("Nguyên nhân", 30), ("Hướng khắc phục / cải tiến", 30),
+    ("TT", 5),
+    ("Mục tiêu chất lượng", 40),
+    ("Chỉ số đo lường", 28),
+    ("Chỉ tiêu", 14),
+    ("Kết quả đạt được", 14),
+    ("Đánh giá", 12),
+    ("Tình trạng theo dõi", 16),
+    ("Nguyên nhân", 30),
+    ("Hướng khắc phục / cải tiến", 30),
 ]
 THIN = Side(style="thin")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -44,8 +59,12 @@ def plan_xlsx(plan_id: int, kind: str) -> bytes:
     ws.append([plan.scope_name if not plan.is_agency else ""])
     ws.append([plan_title(plan, kind).upper() + (f" — {plan.scope_name}" if not plan.is_agency else "")])
     ws["A3"].font = Font(bold=True, size=13)
-    ws.append([f"Mã biểu mẫu: {KINDS[kind][0]}; trạng thái: {plan.get_status_display()}"
-               + (f"; sửa đổi lần {plan.revision}" if plan.revision else "")])
+    ws.append(
+        [
+            f"Mã biểu mẫu: {KINDS[kind][0]}; trạng thái: {plan.get_status_display()}"
+            + (f"; sửa đổi lần {plan.revision}" if plan.revision else "")
+        ]
+    )
     ws.append([])
     ws.append([name for name, _w in columns])
     header_row = ws.max_row
@@ -57,19 +76,36 @@ def plan_xlsx(plan_id: int, kind: str) -> bytes:
         if kind == "plan":
             actions = list(obj.actions.all()) or [None]
             for i, action in enumerate(actions):
-                head = [obj.order, obj.statement, obj.indicator, obj.target_display, obj.get_frequency_display()] if i == 0 else ["", "", "", "", ""]
-                ws.append(head + [
-                    action.description if action else "", action.resources if action else "",
-                    action.responsible if action else "", action.deadline.strftime("%d/%m/%Y") if action else "",
-                    obj.evaluation_method if i == 0 else "",
-                ])
+                head = (
+                    [obj.order, obj.statement, obj.indicator, obj.target_display, obj.get_frequency_display()]
+                    if i == 0
+                    else ["", "", "", "", ""]
+                )
+                ws.append(
+                    head
+                    + [
+                        action.description if action else "",
+                        action.resources if action else "",
+                        action.responsible if action else "",
+                        action.deadline.strftime("%d/%m/%Y") if action else "",
+                        obj.evaluation_method if i == 0 else "",
+                    ]
+                )
         else:
             progress = objective_progress(obj)
-            ws.append([
-                obj.order, obj.statement, obj.indicator, obj.target_display,
-                current_display(obj, progress),
-                obj.get_result_display() if obj.result else "", progress.label, obj.reasons, obj.next_steps,
-            ])
+            ws.append(
+                [
+                    obj.order,
+                    obj.statement,
+                    obj.indicator,
+                    obj.target_display,
+                    current_display(obj, progress),
+                    obj.get_result_display() if obj.result else "",
+                    progress.label,
+                    obj.reasons,
+                    obj.next_steps,
+                ]
+            )
     for row in ws.iter_rows(min_row=header_row + 1, max_row=ws.max_row, max_col=len(columns)):
         for cell in row:
             cell.border, cell.alignment = BORDER, WRAP

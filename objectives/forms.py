@@ -1,4 +1,5 @@
 """Validation of the objectives forms. Numbers accept the Vietnamese decimal comma ("95,5")."""
+
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
@@ -51,15 +52,25 @@ class PlanCreateForm(_Helper):
 
 class ObjectiveForm(forms.ModelForm):
     baseline = forms.CharField(label=_("Giá trị nền (kết quả năm trước)"), required=False)
-    target = forms.CharField(label=_("Chỉ tiêu"), required=False,
-                             help_text=_("Bằng số khi đơn vị đo là %, số lượng, ngày, giờ, điểm."))
+    target = forms.CharField(label=_("Chỉ tiêu"), required=False, help_text=_("Bằng số khi đơn vị đo là %, số lượng, ngày, giờ, điểm."))
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Objective
         fields = [
-            "order", "statement", "indicator", "unit_of_measure", "direction", "aggregation", "baseline", "target",
-            "target_text", "frequency", "policy_consistency", "evaluation_method", "supports",
+            "order",
+            "statement",
+            "indicator",
+            "unit_of_measure",
+            "direction",
+            "aggregation",
+            "baseline",
+            "target",
+            "target_text",
+            "frequency",
+            "policy_consistency",
+            "evaluation_method",
+            "supports",
         ]
         widgets = {
             "statement": forms.Textarea(attrs={"rows": 2}),
@@ -129,7 +140,13 @@ class PlanActionForm(forms.ModelForm):
 
 
 PlanActionFormSet = forms.inlineformset_factory(
-    Objective, PlanAction, form=PlanActionForm, extra=1, can_delete=True, min_num=1, validate_min=True,
+    Objective,
+    PlanAction,
+    form=PlanActionForm,
+    extra=1,
+    can_delete=True,
+    min_num=1,
+    validate_min=True,
 )
 
 
@@ -198,4 +215,3 @@ class ReasonForm(_Helper):
 
 class CommentForm(_Helper):
     comment = forms.CharField(label=_("Ý kiến"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
-

@@ -1,6 +1,7 @@
 """Quality objectives (MTCL; QT.CTCL 5.9, Phụ lục 3 of the quality manual): each year the agency and each
 unit have a plan of objectives; the plan is drafted, submitted, approved (then locked), monitored with
 measurements each period and evaluated at year end. A change to an approved plan is a new revision."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -23,9 +24,7 @@ class ObjectivesSettings(models.Model):
     plan_due_month = models.PositiveSmallIntegerField(_("hạn phê duyệt kế hoạch: tháng"), default=1)
     evaluation_due_day = models.PositiveSmallIntegerField(_("hạn đánh giá cuối năm: ngày"), default=31)
     evaluation_due_month = models.PositiveSmallIntegerField(_("hạn đánh giá cuối năm: tháng"), default=12)
-    measurement_due_working_days = models.PositiveSmallIntegerField(
-        _("hạn nhập số liệu sau khi hết kỳ (ngày làm việc)"), default=5
-    )
+    measurement_due_working_days = models.PositiveSmallIntegerField(_("hạn nhập số liệu sau khi hết kỳ (ngày làm việc)"), default=5)
     reminder_lead_working_days = models.PositiveSmallIntegerField(_("nhắc trước hạn (ngày làm việc)"), default=3)
 
     class Meta:
@@ -36,7 +35,7 @@ class ObjectivesSettings(models.Model):
         return str(self._meta.verbose_name)
 
     @classmethod
-    def current(cls) -> "ObjectivesSettings":
+    def current(cls) -> ObjectivesSettings:
         row = cls.objects.order_by("pk").first()
         return row if row is not None else cls.objects.create()
 
@@ -98,7 +97,7 @@ MEASURABLE_STATES = {P.APPROVED, P.MONITORING}
 
 
 class PlanQuerySet(models.QuerySet):
-    def visible_to(self, user: User) -> "PlanQuerySet":
+    def visible_to(self, user: User) -> PlanQuerySet:
         """The ISO committee reads every plan; a unit's people read their unit's plans and the agency's
         plans once approved (a unit's objectives support the agency's)."""
         if not user.is_authenticated:
@@ -112,7 +111,7 @@ class PlanQuerySet(models.QuerySet):
             scope |= Q(unit_id=user.unit_id)
         return self.filter(scope)
 
-    def current(self) -> "PlanQuerySet":
+    def current(self) -> PlanQuerySet:
         return self.exclude(status=P.SUPERSEDED)
 
 
@@ -126,23 +125,21 @@ class Plan(models.Model):
     status = models.CharField(_("trạng thái"), max_length=20, choices=PlanStatus.choices, default=P.DRAFT)
     revision = models.PositiveSmallIntegerField(_("lần sửa đổi"), default=0)
     supersedes = models.OneToOneField(
-        "self", verbose_name=_("thay thế kế hoạch"), null=True, blank=True, on_delete=models.PROTECT,
+        "self",
+        verbose_name=_("thay thế kế hoạch"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
         related_name="superseded_by",
     )
     revision_reason = models.TextField(_("lý do sửa đổi"), blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     submitted_at = models.DateTimeField(null=True, blank=True)
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     approved_at = models.DateTimeField(_("ngày phê duyệt"), null=True, blank=True)
-    evaluated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    evaluated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     evaluated_at = models.DateTimeField(_("ngày đánh giá"), null=True, blank=True)
     return_comment = models.TextField(_("ý kiến khi trả lại"), blank=True)
     evaluation_summary = models.TextField(_("nhận xét chung khi đánh giá"), blank=True)
@@ -159,7 +156,8 @@ class Plan(models.Model):
                 fields=["year", "revision"], condition=Q(unit__isnull=True), name="uniq_objectives_agency_plan_revision"
             ),
             models.UniqueConstraint(
-                fields=["unit", "year", "revision"], condition=Q(unit__isnull=False),
+                fields=["unit", "year", "revision"],
+                condition=Q(unit__isnull=False),
                 name="uniq_objectives_unit_plan_revision",
             ),
         ]
@@ -260,30 +258,30 @@ class Objective(models.Model):
     order = models.PositiveSmallIntegerField(_("thứ tự"), default=1)
     statement = models.TextField(_("mục tiêu chất lượng"))
     indicator = models.CharField(_("chỉ số đo lường"), max_length=300)
-    unit_of_measure = models.CharField(
-        _("đơn vị đo"), max_length=20, choices=UnitOfMeasure.choices, default=UnitOfMeasure.PERCENT
-    )
+    unit_of_measure = models.CharField(_("đơn vị đo"), max_length=20, choices=UnitOfMeasure.choices, default=UnitOfMeasure.PERCENT)
     direction = models.CharField(_("chiều đánh giá"), max_length=10, choices=Direction.choices, default=Direction.HIGHER)
-    aggregation = models.CharField(
-        _("cách tính kết quả"), max_length=12, choices=Aggregation.choices, default=Aggregation.LEVEL
-    )
+    aggregation = models.CharField(_("cách tính kết quả"), max_length=12, choices=Aggregation.choices, default=Aggregation.LEVEL)
     baseline = models.DecimalField(_("giá trị nền (năm trước)"), max_digits=12, decimal_places=2, null=True, blank=True)
     target = models.DecimalField(_("chỉ tiêu"), max_digits=12, decimal_places=2, null=True, blank=True)
     target_text = models.CharField(_("chỉ tiêu (định tính)"), max_length=300, blank=True)
-    frequency = models.CharField(
-        _("tần suất theo dõi"), max_length=10, choices=Frequency.choices, default=Frequency.QUARTERLY
-    )
+    frequency = models.CharField(_("tần suất theo dõi"), max_length=10, choices=Frequency.choices, default=Frequency.QUARTERLY)
     policy_consistency = models.TextField(_("sự nhất quán với chính sách chất lượng"), blank=True)
     evaluation_method = models.TextField(_("cách thức đánh giá kết quả"))
     supports = models.ForeignKey(
-        "self", verbose_name=_("hỗ trợ mục tiêu của cơ quan"), null=True, blank=True, on_delete=models.SET_NULL,
+        "self",
+        verbose_name=_("hỗ trợ mục tiêu của cơ quan"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="supporting",
     )
-    revised_from = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="revisions"
-    )
+    revised_from = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="revisions")
     carried_from = models.ForeignKey(
-        "self", verbose_name=_("từ mục tiêu năm trước"), null=True, blank=True, on_delete=models.SET_NULL,
+        "self",
+        verbose_name=_("từ mục tiêu năm trước"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
         related_name="carried_to",
     )
     # Year-end evaluation (Báo cáo thực hiện MTCL).
@@ -292,9 +290,7 @@ class Objective(models.Model):
     actual_text = models.CharField(_("kết quả đạt được (định tính)"), max_length=300, blank=True)
     reasons = models.TextField(_("nguyên nhân"), blank=True)
     next_steps = models.TextField(_("hướng khắc phục / cải tiến năm sau"), blank=True)
-    evaluated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    evaluated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     evaluated_at = models.DateTimeField(null=True, blank=True)
     ticket_id = models.PositiveBigIntegerField(_("phiếu HĐKP"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
@@ -364,7 +360,7 @@ class PlanAction(models.Model):
         return self.description[:80]
 
 
-def evidence_path(instance: "Measurement", filename: str) -> str:
+def evidence_path(instance: Measurement, filename: str) -> str:
     return f"objectives/{instance.objective.plan.year}/{instance.objective_id}/{filename}"
 
 
@@ -383,9 +379,7 @@ class Measurement(models.Model):
         ordering = ["objective", "period"]
         verbose_name = _("số liệu theo dõi")
         verbose_name_plural = _("số liệu theo dõi")
-        constraints = [
-            models.UniqueConstraint(fields=["objective", "period"], name="uniq_objectives_measurement_period")
-        ]
+        constraints = [models.UniqueConstraint(fields=["objective", "period"], name="uniq_objectives_measurement_period")]
 
     def __str__(self) -> str:
         return f"{self.objective_id} / {self.period}"

@@ -1,5 +1,6 @@
 """The two forms of Phụ lục 3 (quality manual) as PDFs in the shared Decree-30 layout: the plan
 (PL3.KH, Kế hoạch thực hiện MTCL) and the report (PL3.BC, Báo cáo thực hiện MTCL)."""
+
 from __future__ import annotations
 
 import copy
@@ -31,8 +32,7 @@ def plan_context(plan: Plan, kind: str) -> dict:
         "document_title": plan_title(plan, kind),
         "date_line": vn_date_line(org.place_name, timezone.localtime(when).date() if when else None),
         "objectives": [
-            (obj, progress, current_display(obj, progress))
-            for obj, progress in ((o, objective_progress(o)) for o in plan.objectives.all())
+            (obj, progress, current_display(obj, progress)) for obj, progress in ((o, objective_progress(o)) for o in plan.objectives.all())
         ],
         "summary": plan_summary(plan),
         # Not yet approved (plan) or not yet closed (report): marked as a draft on every page.

@@ -1,6 +1,7 @@
 """How an objective is doing: on track / at risk / off track against its target and the time elapsed, and
 the achievement rates of plans (a unit's, the agency's rolled up from its units'). Pure functions over
 objects already loaded (measurements prefetched), so pages stay at a flat number of queries."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -30,8 +31,12 @@ class Track:
         NOT_ACHIEVED: _("Không đạt"),
     }
     BADGES = {
-        ON_TRACK: "success", AT_RISK: "warning", OFF_TRACK: "danger", NO_DATA: "secondary",
-        ACHIEVED: "success", NOT_ACHIEVED: "danger",
+        ON_TRACK: "success",
+        AT_RISK: "warning",
+        OFF_TRACK: "danger",
+        NO_DATA: "secondary",
+        ACHIEVED: "success",
+        NOT_ACHIEVED: "danger",
     }
     MET = {ON_TRACK, ACHIEVED}
 
@@ -180,5 +185,6 @@ def rolled_up_progress(obj: Objective, *, up_to_fraction: Decimal | None = None)
         status = Track.NOT_ACHIEVED
     else:
         status = Track.AT_RISK if met * 2 >= len(known) else Track.OFF_TRACK
-    return Progress(status, fraction=max(p.fraction for p in known),
-                    percent_of_target=(Decimal(met) * 100 / len(known)).quantize(Decimal("0.1")))
+    return Progress(
+        status, fraction=max(p.fraction for p in known), percent_of_target=(Decimal(met) * 100 / len(known)).quantize(Decimal("0.1"))
+    )

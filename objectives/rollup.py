@@ -1,6 +1,7 @@
 """The year's achievement of the agency and each unit, the charts, and the inputs that the management
 review's consolidated report (BM.HT.06.03, sections 2 and 5) pastes in. `reviews` calls
 review_inputs(year); objectives never imports reviews."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -20,14 +21,13 @@ from .models import IN_FORCE_STATES, Frequency, Objective, Plan, PlanStatus, Res
 from .progress import PlanSummary, Track, current_display, plan_summary, rolled_up_progress
 
 
-
 def with_progress(plans: QuerySet[Plan]) -> QuerySet[Plan]:
     """Everything the progress functions read, in a fixed number of queries whatever the row count."""
-    supporting = Objective.objects.exclude(plan__status=PlanStatus.SUPERSEDED).select_related("plan").prefetch_related(
-        "measurements"
-    )
+    supporting = Objective.objects.exclude(plan__status=PlanStatus.SUPERSEDED).select_related("plan").prefetch_related("measurements")
     objectives = Objective.objects.select_related("plan__unit", "supports", "carried_from").prefetch_related(
-        "measurements", "actions", "carried_from__measurements",
+        "measurements",
+        "actions",
+        "carried_from__measurements",
         Prefetch("supporting", queryset=supporting, to_attr="supporting_current"),
     )
     return plans.select_related("unit").prefetch_related(Prefetch("objectives", queryset=objectives))
@@ -102,7 +102,8 @@ def chart_over_year(year: int, plans: list[Plan] | None = None, today: dt.date |
             values.append((Decimal(summary.met) * 100 / measured).quantize(Decimal("0.1")) if measured else None)
         series.append((plan.scope_name, values))
     return line_chart(
-        [str(period_label(Frequency.QUARTERLY, q)) for q in range(1, 5)], series,
+        [str(period_label(Frequency.QUARTERLY, q)) for q in range(1, 5)],
+        series,
         title=_("Diễn biến trong năm %(y)s: tỷ lệ mục tiêu đúng tiến độ (%%)") % {"y": year},
     )
 
@@ -123,8 +124,10 @@ def review_inputs(year: int) -> dict:
     if agency_plan:
         approved_on = date_format(timezone.localtime(agency_plan.approved_at).date(), "d/m/Y") if agency_plan.approved_at else "—"
         s2.append(
-            _("- MTCL năm %(y)s của cơ quan gồm %(n)d mục tiêu, được phê duyệt ngày %(d)s; các mục tiêu nhất quán với "
-              "chính sách chất lượng, đo lường được và được theo dõi định kỳ.")
+            _(
+                "- MTCL năm %(y)s của cơ quan gồm %(n)d mục tiêu, được phê duyệt ngày %(d)s; các mục tiêu nhất quán với "
+                "chính sách chất lượng, đo lường được và được theo dõi định kỳ."
+            )
             % {"y": year, "n": rollup.agency.total, "d": approved_on}
         )
         for obj in agency_plan.objectives.all():
@@ -151,8 +154,7 @@ def review_inputs(year: int) -> dict:
         for obj in agency_plan.objectives.all():
             progress = rolled_up_progress(obj)
             actual = current_display(obj, progress)
-            s5.append(f"  {obj.order}. {obj.indicator}: {_('chỉ tiêu')} {obj.target_display}; "
-                      f"{_('kết quả')} {actual} — {progress.label}")
+            s5.append(f"  {obj.order}. {obj.indicator}: {_('chỉ tiêu')} {obj.target_display}; {_('kết quả')} {actual} — {progress.label}")
     for unit, summary in rollup.units:
         if summary is None:
             s5.append(_("- %(u)s: chưa có kế hoạch MTCL được phê duyệt.") % {"u": unit.name})
@@ -167,7 +169,9 @@ def review_inputs(year: int) -> dict:
             % {"m": rollup.units_met, "n": rollup.units_total, "r": _pct(rollup.units_rate)}
         )
     failing = [
-        o for p in plans for o in p.objectives.all()
+        o
+        for p in plans
+        for o in p.objectives.all()
         if o.result == Result.NOT_ACHIEVED or (not o.result and rolled_up_progress(o).status in (Track.OFF_TRACK, Track.AT_RISK))
     ]
     if failing:
@@ -184,7 +188,6 @@ def review_inputs(year: int) -> dict:
         "chart_year_svg": chart_over_year(year, plans),
         "agency": {"total": rollup.agency.total, "met": rollup.agency.met, "rate": rollup.agency.rate} if rollup.agency else None,
         "units": [
-            {"unit": u.name, "total": s.total if s else 0, "met": s.met if s else 0, "rate": s.rate if s else None}
-            for u, s in rollup.units
+            {"unit": u.name, "total": s.total if s else 0, "met": s.met if s else 0, "rate": s.rate if s else None} for u, s in rollup.units
         ],
     }

@@ -1,5 +1,6 @@
 """Every write of the objectives app: plans, objectives and their actions, submission, approval, revision,
 measurements, year-end evaluation, copying a year from the last, and the reminder sweep."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -18,7 +19,7 @@ from qms.errors import ServiceError, StaleEditError
 from qms.models import Unit, User
 from qms.roles import Role
 from qms.services import audit_record, check_transition, notification_send, reminder_claim, state_transition
-from qms.workdays import add_working_days, working_days_between
+from qms.workdays import add_working_days, add_years, working_days_between
 
 from .models import (
     IN_FORCE_STATES,
@@ -78,8 +79,9 @@ def _allowed(user: User, plan: Plan, actor: str) -> bool:
     return False
 
 
-def _move(*, plan: Plan, to_state: str, actor: User | None, action: str, note: str = "", extra: dict | None = None,
-          system: bool = False) -> None:
+def _move(
+    *, plan: Plan, to_state: str, actor: User | None, action: str, note: str = "", extra: dict | None = None, system: bool = False
+) -> None:
     check_transition(PLAN_TRANSITIONS, plan.status, to_state)
     who = PLAN_TRANSITIONS[(plan.status, to_state)]
     if not system and (actor is None or not _allowed(actor, plan, who)):
@@ -90,9 +92,7 @@ def _move(*, plan: Plan, to_state: str, actor: User | None, action: str, note: s
 def drafters_of(plan: Plan) -> list[User]:
     if plan.is_agency:
         return list(User.objects.filter(is_active=True, groups__name=Role.SECRETARY.value).distinct())
-    return list(
-        User.objects.filter(is_active=True, unit_id=plan.unit_id, groups__name=Role.UNIT_HEAD.value).distinct()
-    )
+    return list(User.objects.filter(is_active=True, unit_id=plan.unit_id, groups__name=Role.UNIT_HEAD.value).distinct())
 
 
 def approvers_of(plan: Plan) -> list[User]:
@@ -111,9 +111,7 @@ def _locked_plan(plan_id: int) -> Plan:
 
 def _require_editable(plan: Plan) -> None:
     if plan.is_locked:
-        raise ServiceError(
-            _("Kế hoạch đã được phê duyệt nên đã khóa. Muốn thay đổi, hãy lập lần sửa đổi mới và ghi rõ lý do.")
-        )
+        raise ServiceError(_("Kế hoạch đã được phê duyệt nên đã khóa. Muốn thay đổi, hãy lập lần sửa đổi mới và ghi rõ lý do."))
     if not plan.is_editable:
         raise ServiceError(_("Kế hoạch đang chờ phê duyệt, không sửa được. Người phê duyệt có thể trả lại để sửa."))
 
@@ -159,8 +157,18 @@ def plan_copy_from_previous(*, actor: User, year: int, unit: Unit | None) -> Pla
 
 
 _OBJECTIVE_FIELDS = [
-    "order", "statement", "indicator", "unit_of_measure", "direction", "aggregation", "baseline", "target",
-    "target_text", "frequency", "policy_consistency", "evaluation_method",
+    "order",
+    "statement",
+    "indicator",
+    "unit_of_measure",
+    "direction",
+    "aggregation",
+    "baseline",
+    "target",
+    "target_text",
+    "frequency",
+    "policy_consistency",
+    "evaluation_method",
 ]
 _ACTION_FIELDS = ["order", "description", "resources", "responsible", "deadline"]
 
@@ -173,7 +181,8 @@ def _copy_objective(obj: Objective, plan: Plan, **overrides: Any) -> Objective:
     elif obj.supports_id:  # last year's agency objective: support the one carried over from it this year
         supports = (
             Objective.objects.filter(carried_from_id=obj.supports_id, plan__year=plan.year, plan__unit__isnull=True)
-            .exclude(plan__status=P.SUPERSEDED).first()
+            .exclude(plan__status=P.SUPERSEDED)
+            .first()
         )
     values.update({"supports": supports, **overrides})
     return Objective.objects.create(plan=plan, **values)
@@ -182,17 +191,18 @@ def _copy_objective(obj: Objective, plan: Plan, **overrides: Any) -> Objective:
 def _copy_action(action: PlanAction, objective: Objective, *, year_shift: int = 0) -> PlanAction:
     values = {f: getattr(action, f) for f in _ACTION_FIELDS}
     if year_shift:
-        deadline = values["deadline"]
-        try:
-            values["deadline"] = deadline.replace(year=deadline.year + year_shift)
-        except ValueError:  # 29/02
-            values["deadline"] = deadline.replace(year=deadline.year + year_shift, day=28)
+        values["deadline"] = add_years(values["deadline"], year_shift)
     return PlanAction.objects.create(objective=objective, **values)
 
 
 @transaction.atomic
 def objective_save(
-    *, actor: User, plan: Plan, data: dict[str, Any], actions: list[dict[str, Any]], objective: Objective | None = None,
+    *,
+    actor: User,
+    plan: Plan,
+    data: dict[str, Any],
+    actions: list[dict[str, Any]],
+    objective: Objective | None = None,
     version: int | None = None,
 ) -> Objective:
     """Create or edit an objective and replace its actions. Refused once the plan is locked."""
@@ -221,9 +231,7 @@ def objective_save(
         objective.refresh_from_db()
         objective.actions.all().delete()
         note = _("Sửa mục tiêu")
-    PlanAction.objects.bulk_create(
-        [PlanAction(objective=objective, **{f: a.get(f) for f in _ACTION_FIELDS if f in a}) for a in actions]
-    )
+    PlanAction.objects.bulk_create([PlanAction(objective=objective, **{f: a.get(f) for f in _ACTION_FIELDS if f in a}) for a in actions])
     audit_record(target=plan, actor=actor, action=note, note=objective.statement[:200])
     return objective
 
@@ -249,8 +257,13 @@ def plan_submit(*, actor: User, plan: Plan) -> Plan:
             raise ServiceError(_("Mục tiêu “%(o)s” chưa có chỉ tiêu bằng số.") % {"o": obj.statement[:60]})
         if not obj.actions.all():
             raise ServiceError(_("Mục tiêu “%(o)s” chưa có hành động thực hiện.") % {"o": obj.statement[:60]})
-    _move(plan=plan, to_state=P.SUBMITTED, actor=actor, action=_("Trình phê duyệt kế hoạch MTCL"),
-          extra={"submitted_by": actor, "submitted_at": timezone.now(), "return_comment": ""})
+    _move(
+        plan=plan,
+        to_state=P.SUBMITTED,
+        actor=actor,
+        action=_("Trình phê duyệt kế hoạch MTCL"),
+        extra={"submitted_by": actor, "submitted_at": timezone.now(), "return_comment": ""},
+    )
     notification_send(
         recipients=approvers_of(plan),
         subject=_("Kế hoạch MTCL năm %(year)s của %(scope)s chờ phê duyệt") % {"year": plan.year, "scope": plan.scope_name},
@@ -265,12 +278,12 @@ def plan_return(*, actor: User, plan: Plan, comment: str) -> Plan:
     if not comment.strip():
         raise ServiceError(_("Vui lòng ghi ý kiến khi trả lại kế hoạch."), field="comment")
     plan = _locked_plan(plan.pk)
-    _move(plan=plan, to_state=P.RETURNED, actor=actor, action=_("Trả lại kế hoạch để sửa"), note=comment,
-          extra={"return_comment": comment})
+    _move(plan=plan, to_state=P.RETURNED, actor=actor, action=_("Trả lại kế hoạch để sửa"), note=comment, extra={"return_comment": comment})
     notification_send(
         recipients=[u for u in [plan.submitted_by] if u] or drafters_of(plan),
         subject=_("Kế hoạch MTCL năm %(year)s của %(scope)s bị trả lại") % {"year": plan.year, "scope": plan.scope_name},
-        body=comment, url=_url(plan),
+        body=comment,
+        url=_url(plan),
     )
     return plan
 
@@ -283,8 +296,13 @@ def plan_approve(*, actor: User, plan: Plan) -> Plan:
     if plan.supersedes_id and Plan.objects.filter(pk=plan.supersedes_id, status=P.EVALUATED).exists():
         # Approving would take the measurements away from a plan whose year-end evaluation is closed.
         raise ServiceError(_("Kế hoạch được sửa đổi đã được đánh giá cuối năm nên không phê duyệt lần sửa đổi này được."))
-    _move(plan=plan, to_state=P.APPROVED, actor=actor, action=_("Phê duyệt kế hoạch MTCL"),
-          extra={"approved_by": actor, "approved_at": timezone.now()})
+    _move(
+        plan=plan,
+        to_state=P.APPROVED,
+        actor=actor,
+        action=_("Phê duyệt kế hoạch MTCL"),
+        extra={"approved_by": actor, "approved_at": timezone.now()},
+    )
     if plan.supersedes_id:
         old = _locked_plan(plan.supersedes_id)
         moved = 0
@@ -292,15 +310,21 @@ def plan_approve(*, actor: User, plan: Plan) -> Plan:
             moved += Measurement.objects.filter(objective_id=new_obj.revised_from_id).update(objective=new_obj)
             Objective.objects.filter(supports_id=new_obj.revised_from_id).update(supports=new_obj)
         if old.status in (P.APPROVED, P.MONITORING):
-            _move(plan=old, to_state=P.SUPERSEDED, actor=actor, system=True,
-                  action=_("Thay thế bằng lần sửa đổi %(n)d") % {"n": plan.revision})
+            _move(
+                plan=old,
+                to_state=P.SUPERSEDED,
+                actor=actor,
+                system=True,
+                action=_("Thay thế bằng lần sửa đổi %(n)d") % {"n": plan.revision},
+            )
         if moved:
             _move(plan=plan, to_state=P.MONITORING, actor=actor, system=True, action=_("Tiếp tục theo dõi thực hiện"))
     recipients = [u for u in [plan.submitted_by] if u] or drafters_of(plan)
     notification_send(
         recipients=recipients,
         subject=_("Kế hoạch MTCL năm %(year)s của %(scope)s đã được phê duyệt") % {"year": plan.year, "scope": plan.scope_name},
-        body=_("Người phê duyệt: %(who)s.") % {"who": actor.display_name}, url=_url(plan),
+        body=_("Người phê duyệt: %(who)s.") % {"who": actor.display_name},
+        url=_url(plan),
     )
     return plan
 
@@ -319,15 +343,24 @@ def plan_revise(*, actor: User, plan: Plan, reason: str) -> Plan:
         raise ServiceError(_("Kế hoạch này đã có một lần sửa đổi đang soạn hoặc chờ phê duyệt."))
     last = Plan.objects.filter(year=plan.year, unit_id=plan.unit_id).order_by("-revision").first()
     revision = Plan.objects.create(
-        year=plan.year, unit=plan.unit, revision=last.revision + 1, supersedes=plan, revision_reason=reason,
+        year=plan.year,
+        unit=plan.unit,
+        revision=last.revision + 1,
+        supersedes=plan,
+        revision_reason=reason,
         created_by=actor,
     )
     for obj in plan.objectives.prefetch_related("actions").select_related("supports__plan"):
         copy = _copy_objective(obj, revision, revised_from=obj, carried_from=obj.carried_from)
         for action in obj.actions.all():
             _copy_action(action, copy)
-    audit_record(target=revision, actor=actor, action=_("Lập sửa đổi kế hoạch (lần %(n)d)") % {"n": revision.revision},
-                 to_state=revision.status, note=reason)
+    audit_record(
+        target=revision,
+        actor=actor,
+        action=_("Lập sửa đổi kế hoạch (lần %(n)d)") % {"n": revision.revision},
+        to_state=revision.status,
+        note=reason,
+    )
     audit_record(target=plan, actor=actor, action=_("Bắt đầu sửa đổi kế hoạch"), note=reason)
     return revision
 
@@ -337,8 +370,15 @@ def plan_revise(*, actor: User, plan: Plan, reason: str) -> Plan:
 
 @transaction.atomic
 def measurement_record(
-    *, actor: User, objective: Objective, period: int, value: Decimal, measured_on: dt.date, comment: str = "",
-    evidence: UploadedFile | None = None, value_text: str = "",
+    *,
+    actor: User,
+    objective: Objective,
+    period: int,
+    value: Decimal,
+    measured_on: dt.date,
+    comment: str = "",
+    evidence: UploadedFile | None = None,
+    value_text: str = "",
 ) -> Measurement:
     plan = _locked_plan(objective.plan_id)
     if not can_measure(actor, plan):
@@ -367,7 +407,8 @@ def measurement_record(
         measurement.evidence = evidence
     measurement.save()
     audit_record(
-        target=plan, actor=actor,
+        target=plan,
+        actor=actor,
         action=_("Cập nhật số liệu") if existing else _("Nhập số liệu"),
         note=f"{objective.order}. {objective.indicator} — {label}: {objective.format_value(value)}",
     )
@@ -378,8 +419,14 @@ def measurement_record(
 
 @transaction.atomic
 def objective_evaluate(
-    *, actor: User, objective: Objective, result: str, actual_value: Decimal | None = None, actual_text: str = "",
-    reasons: str = "", next_steps: str = "",
+    *,
+    actor: User,
+    objective: Objective,
+    result: str,
+    actual_value: Decimal | None = None,
+    actual_text: str = "",
+    reasons: str = "",
+    next_steps: str = "",
 ) -> Objective:
     plan = _locked_plan(objective.plan_id)
     if not can_evaluate(actor, plan):
@@ -394,12 +441,22 @@ def objective_evaluate(
     if result == Result.NOT_ACHIEVED and not reasons.strip():
         raise ServiceError(_("Mục tiêu không đạt: vui lòng ghi rõ nguyên nhân."), field="reasons")
     Objective.objects.filter(pk=objective.pk).update(
-        result=result, actual_value=actual_value, actual_text=actual_text, reasons=reasons, next_steps=next_steps,
-        evaluated_by=actor, evaluated_at=timezone.now(), version=F("version") + 1,
+        result=result,
+        actual_value=actual_value,
+        actual_text=actual_text,
+        reasons=reasons,
+        next_steps=next_steps,
+        evaluated_by=actor,
+        evaluated_at=timezone.now(),
+        version=F("version") + 1,
     )
     objective.refresh_from_db()
-    audit_record(target=plan, actor=actor, action=_("Đánh giá mục tiêu"),
-                 note=f"{objective.order}. {objective.indicator}: {objective.get_result_display()} ({objective.actual_display})")
+    audit_record(
+        target=plan,
+        actor=actor,
+        action=_("Đánh giá mục tiêu"),
+        note=f"{objective.order}. {objective.indicator}: {objective.get_result_display()} ({objective.actual_display})",
+    )
     return objective
 
 
@@ -415,11 +472,16 @@ def plan_evaluation_close(*, actor: User, plan: Plan, summary: str = "") -> Plan
     missing = [o for o in plan.objectives.all() if not o.result]
     if missing:
         raise ServiceError(
-            _("Còn %(n)d mục tiêu chưa đánh giá (đạt / không đạt) — ví dụ: “%(o)s”.")
-            % {"n": len(missing), "o": missing[0].statement[:60]}
+            _("Còn %(n)d mục tiêu chưa đánh giá (đạt / không đạt) — ví dụ: “%(o)s”.") % {"n": len(missing), "o": missing[0].statement[:60]}
         )
-    _move(plan=plan, to_state=P.EVALUATED, actor=actor, action=_("Hoàn thành đánh giá MTCL cuối năm"), note=summary,
-          extra={"evaluated_by": actor, "evaluated_at": timezone.now(), "evaluation_summary": summary})
+    _move(
+        plan=plan,
+        to_state=P.EVALUATED,
+        actor=actor,
+        action=_("Hoàn thành đánh giá MTCL cuối năm"),
+        note=summary,
+        extra={"evaluated_by": actor, "evaluated_at": timezone.now(), "evaluation_summary": summary},
+    )
     return plan
 
 
@@ -442,10 +504,15 @@ def objective_ticket_open(*, actor: User, objective: Objective) -> int:
         unit=plan.unit,
         source="quality_objectives",
         kind="corrective",
-        description=_("Mục tiêu chất lượng năm %(y)s của %(s)s không đạt: %(o)s. Chỉ tiêu: %(t)s; kết quả: %(a)s. "
-                      "Nguyên nhân: %(r)s")
-        % {"y": plan.year, "s": plan.scope_name, "o": objective.statement, "t": objective.target_display,
-           "a": objective.actual_display, "r": objective.reasons},
+        description=_("Mục tiêu chất lượng năm %(y)s của %(s)s không đạt: %(o)s. Chỉ tiêu: %(t)s; kết quả: %(a)s. Nguyên nhân: %(r)s")
+        % {
+            "y": plan.year,
+            "s": plan.scope_name,
+            "o": objective.statement,
+            "t": objective.target_display,
+            "a": objective.actual_display,
+            "r": objective.reasons,
+        },
         process=_("Mục tiêu chất lượng (QT.CTCL 5.9)"),
         clause="6.2",
         origin_label=_("MTCL %(y)s — %(s)s, mục tiêu %(n)s") % {"y": plan.year, "s": plan.scope_name, "n": objective.order},
@@ -475,9 +542,7 @@ def reminders_send(*, today: dt.date) -> int:
         due = conf.plan_due(year)
         if not due_soon(due):
             continue
-        done = set(
-            Plan.objects.filter(year=year, status__in=IN_FORCE_STATES).values_list("unit_id", flat=True)
-        )
+        done = set(Plan.objects.filter(year=year, status__in=IN_FORCE_STATES).values_list("unit_id", flat=True))
         scopes: list[Unit | None] = [None, *Unit.objects.active()]
         for unit in scopes:
             unit_id = unit.pk if unit else None
@@ -521,7 +586,8 @@ def reminders_send(*, today: dt.date) -> int:
                 recipients=drafters_of(plan),
                 subject=_("Nhắc: nhập số liệu theo dõi MTCL của %(s)s trước ngày %(d)s")
                 % {"s": plan.scope_name, "d": due.strftime("%d/%m/%Y")},
-                body="\n".join(items), url=_url(plan),
+                body="\n".join(items),
+                url=_url(plan),
             )
             sent += 1
         due = conf.evaluation_due(plan.year)

@@ -1,4 +1,5 @@
 """Thin Celery tasks: they call the services, which are idempotent (reminder keys are claimed once)."""
+
 from celery import shared_task
 
 from qms.services import local_today

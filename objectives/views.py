@@ -1,4 +1,5 @@
 """Pages of the objectives app. Views check the role and the scope, then call a service."""
+
 from __future__ import annotations
 
 from functools import wraps
@@ -19,7 +20,13 @@ from qms.services import audit_trail
 from . import services
 from .excel import plan_xlsx
 from .forms import (
-    CommentForm, EvaluationForm, MeasurementForm, ObjectiveForm, PlanActionFormSet, PlanCreateForm, ReasonForm,
+    CommentForm,
+    EvaluationForm,
+    MeasurementForm,
+    ObjectiveForm,
+    PlanActionFormSet,
+    PlanCreateForm,
+    ReasonForm,
 )
 from .models import Measurement, Objective, Plan, PlanStatus
 from .pdf import plan_pdf_bytes
@@ -125,7 +132,8 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_evaluate": plan.can_be_measured and services.can_evaluate(user, plan),
         "can_close": plan.can_be_measured and services.can_approve(user, plan),
         "can_open_ticket": services.can_evaluate(user, plan),
-        "revision_form": ReasonForm(), "comment_form": CommentForm(),
+        "revision_form": ReasonForm(),
+        "comment_form": CommentForm(),
         "pending_revision": Plan.objects.filter(supersedes=plan).first(),
         "audit_entries": audit_trail(plan),
     }
@@ -143,8 +151,14 @@ def _objective_form(request: HttpRequest, plan: Plan, objective: Objective | Non
         for order, action in enumerate(actions, start=1):
             action["order"] = order
         try:
-            services.objective_save(actor=request.user, plan=plan, data=form.service_data(), actions=actions,
-                                    objective=objective, version=form.cleaned_data.get("version"))
+            services.objective_save(
+                actor=request.user,
+                plan=plan,
+                data=form.service_data(),
+                actions=actions,
+                objective=objective,
+                version=form.cleaned_data.get("version"),
+            )
         except ServiceError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
@@ -187,24 +201,34 @@ def _transition(request: HttpRequest, pk: int, check, call, success: str) -> Htt
 @_needs_view
 @require_POST
 def plan_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    return _transition(request, pk, services.can_draft, lambda p: services.plan_submit(actor=request.user, plan=p),
-                       _("Đã trình kế hoạch để phê duyệt."))
+    return _transition(
+        request, pk, services.can_draft, lambda p: services.plan_submit(actor=request.user, plan=p), _("Đã trình kế hoạch để phê duyệt.")
+    )
 
 
 @_needs_view
 @require_POST
 def plan_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    return _transition(request, pk, services.can_approve, lambda p: services.plan_approve(actor=request.user, plan=p),
-                       _("Đã phê duyệt kế hoạch. Kế hoạch đã được khóa."))
+    return _transition(
+        request,
+        pk,
+        services.can_approve,
+        lambda p: services.plan_approve(actor=request.user, plan=p),
+        _("Đã phê duyệt kế hoạch. Kế hoạch đã được khóa."),
+    )
 
 
 @_needs_view
 @require_POST
 def plan_return(request: HttpRequest, pk: int) -> HttpResponse:
     comment = request.POST.get("comment", "")
-    return _transition(request, pk, services.can_approve,
-                       lambda p: services.plan_return(actor=request.user, plan=p, comment=comment),
-                       _("Đã trả lại kế hoạch để sửa."))
+    return _transition(
+        request,
+        pk,
+        services.can_approve,
+        lambda p: services.plan_return(actor=request.user, plan=p, comment=comment),
+        _("Đã trả lại kế hoạch để sửa."),
+    )
 
 
 @_needs_view
@@ -218,7 +242,9 @@ def plan_revise(request: HttpRequest, pk: int) -> HttpResponse:
     except ServiceError as exc:
         messages.error(request, exc.message)
         return redirect("objectives:plan_detail", pk=plan.pk)
-    messages.success(request, _("Đã lập lần sửa đổi %(n)d. Kế hoạch cũ vẫn có hiệu lực đến khi lần sửa đổi được phê duyệt.") % {"n": revision.revision})
+    messages.success(
+        request, _("Đã lập lần sửa đổi %(n)d. Kế hoạch cũ vẫn có hiệu lực đến khi lần sửa đổi được phê duyệt.") % {"n": revision.revision}
+    )
     return redirect("objectives:plan_detail", pk=revision.pk)
 
 
@@ -226,9 +252,13 @@ def plan_revise(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def plan_close(request: HttpRequest, pk: int) -> HttpResponse:
     summary = request.POST.get("comment", "")
-    return _transition(request, pk, services.can_approve,
-                       lambda p: services.plan_evaluation_close(actor=request.user, plan=p, summary=summary),
-                       _("Đã hoàn thành đánh giá MTCL cuối năm."))
+    return _transition(
+        request,
+        pk,
+        services.can_approve,
+        lambda p: services.plan_evaluation_close(actor=request.user, plan=p, summary=summary),
+        _("Đã hoàn thành đánh giá MTCL cuối năm."),
+    )
 
 
 @_needs_view
@@ -241,8 +271,15 @@ def measurement_create(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.measurement_record(actor=request.user, objective=objective, period=data["period"], value=data["value"],
-                                        measured_on=data["measured_on"], comment=data["comment"], evidence=data["evidence"])
+            services.measurement_record(
+                actor=request.user,
+                objective=objective,
+                period=data["period"],
+                value=data["value"],
+                measured_on=data["measured_on"],
+                comment=data["comment"],
+                evidence=data["evidence"],
+            )
         except ServiceError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
@@ -257,14 +294,25 @@ def objective_evaluate(request: HttpRequest, pk: int) -> HttpResponse:
     objective = _objective(request, pk)
     if not services.can_evaluate(request.user, objective.plan):
         raise PermissionDenied
-    initial = {"result": objective.result, "actual": objective.actual_display if objective.result else "",
-               "reasons": objective.reasons, "next_steps": objective.next_steps}
+    initial = {
+        "result": objective.result,
+        "actual": objective.actual_display if objective.result else "",
+        "reasons": objective.reasons,
+        "next_steps": objective.next_steps,
+    }
     form = EvaluationForm(request.POST or None, objective=objective, initial=initial)
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            services.objective_evaluate(actor=request.user, objective=objective, result=d["result"], actual_value=d["actual_value"],
-                                        actual_text=d["actual_text"], reasons=d["reasons"], next_steps=d["next_steps"])
+            services.objective_evaluate(
+                actor=request.user,
+                objective=objective,
+                result=d["result"],
+                actual_value=d["actual_value"],
+                actual_text=d["actual_text"],
+                reasons=d["reasons"],
+                next_steps=d["next_steps"],
+            )
         except ServiceError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
         else:
@@ -280,8 +328,11 @@ def objective_ticket(request: HttpRequest, pk: int) -> HttpResponse:
     objective = _objective(request, pk)
     if not services.can_evaluate(request.user, objective.plan):
         raise PermissionDenied
-    _run(request, lambda: services.objective_ticket_open(actor=request.user, objective=objective),
-         _("Đã mở phiếu yêu cầu hành động khắc phục."))
+    _run(
+        request,
+        lambda: services.objective_ticket_open(actor=request.user, objective=objective),
+        _("Đã mở phiếu yêu cầu hành động khắc phục."),
+    )
     return redirect("objectives:plan_detail", pk=objective.plan_id)
 
 
@@ -305,8 +356,6 @@ def plan_pdf(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
 @_needs_view
 def plan_excel(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
     plan = _plan(request, pk)
-    response = HttpResponse(
-        plan_xlsx(plan.pk, kind), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
+    response = HttpResponse(plan_xlsx(plan.pk, kind), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="MTCL-{kind}-{plan.year}-{plan.scope_key}.xlsx"'
     return response

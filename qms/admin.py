@@ -81,4 +81,6 @@ class NotificationAdmin(ReadOnlyAdmin):
 class DocumentCounterAdmin(ReadOnlyAdmin):
     list_display = ["series", "year", "last_number"]
     list_filter = ["series", "year"]
+
+
 admin.site.site_header = _("Quản trị HTQLCL ISO 9001")

@@ -2,6 +2,7 @@
 (SQLite under a temporary directory, or DATABASE_URL's server with a `_bench` database).
 
 Each app may contribute scenarios in `<app>/bench.py` as `SCENARIOS: list[Callable[[Bench], None]]`."""
+
 from __future__ import annotations
 
 import importlib

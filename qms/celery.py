@@ -1,4 +1,5 @@
 """The Celery application. Broker: Redis when REDIS_URL is set, else kombu's filesystem transport."""
+
 import os
 
 from celery import Celery

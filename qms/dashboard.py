@@ -1,5 +1,6 @@
 """The home page shows each user what waits for them. Each app registers a panel function here in its
 AppConfig.ready(), so the core never imports the apps."""
+
 from __future__ import annotations
 
 from collections.abc import Callable

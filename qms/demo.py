@@ -1,4 +1,5 @@
 """Demo organisation, units and one user per role. Idempotent: natural keys, get_or_create."""
+
 from __future__ import annotations
 
 from django.contrib.auth.models import Group

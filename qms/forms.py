@@ -1,4 +1,5 @@
 """Form widgets shared by the apps."""
+
 from django import forms
 
 

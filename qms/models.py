@@ -1,5 +1,6 @@
 """The shared core: organisation settings, units, users, the working-day calendar's exceptions, the
 audit trail, the in-app inbox, once-only reminder keys and per-year document numbers."""
+
 from __future__ import annotations
 
 from django.conf import settings
@@ -30,27 +31,13 @@ class Organisation(models.Model):
     notice_symbol = models.CharField(_("ký hiệu thông báo"), max_length=50, default="TB-BCĐ ISO")
     minutes_symbol = models.CharField(_("ký hiệu biên bản"), max_length=50, default="BB-BCĐ ISO")
     report_symbol = models.CharField(_("ký hiệu báo cáo"), max_length=50, default="BC-BCĐ ISO")
-    minutes_form = models.CharField(
-        _("mẫu biên bản"), max_length=20, choices=MinutesForm.choices, default=MinutesForm.HT_06_04
-    )
-    review_record_retention_years = models.PositiveSmallIntegerField(
-        _("thời gian lưu hồ sơ xem xét (năm)"), default=2
-    )
-    ticket_record_retention_years = models.PositiveSmallIntegerField(
-        _("thời gian lưu phiếu HĐKP (năm)"), default=3
-    )
-    notice_lead_working_days = models.PositiveSmallIntegerField(
-        _("thông báo trước cuộc họp (ngày làm việc)"), default=3
-    )
-    report_reminder_working_days = models.PositiveSmallIntegerField(
-        _("nhắc nộp báo cáo trước hạn (ngày làm việc)"), default=2
-    )
-    action_reminder_working_days = models.PositiveSmallIntegerField(
-        _("nhắc hạn hành động trước (ngày làm việc)"), default=3
-    )
-    repeat_nonconformity_threshold = models.PositiveSmallIntegerField(
-        _("số lần KPH lặp lại phải mở HĐKP"), default=3
-    )
+    minutes_form = models.CharField(_("mẫu biên bản"), max_length=20, choices=MinutesForm.choices, default=MinutesForm.HT_06_04)
+    review_record_retention_years = models.PositiveSmallIntegerField(_("thời gian lưu hồ sơ xem xét (năm)"), default=2)
+    ticket_record_retention_years = models.PositiveSmallIntegerField(_("thời gian lưu phiếu HĐKP (năm)"), default=3)
+    notice_lead_working_days = models.PositiveSmallIntegerField(_("thông báo trước cuộc họp (ngày làm việc)"), default=3)
+    report_reminder_working_days = models.PositiveSmallIntegerField(_("nhắc nộp báo cáo trước hạn (ngày làm việc)"), default=2)
+    action_reminder_working_days = models.PositiveSmallIntegerField(_("nhắc hạn hành động trước (ngày làm việc)"), default=3)
+    repeat_nonconformity_threshold = models.PositiveSmallIntegerField(_("số lần KPH lặp lại phải mở HĐKP"), default=3)
 
     class Meta:
         verbose_name = _("cấu hình cơ quan")
@@ -60,13 +47,13 @@ class Organisation(models.Model):
         return self.name
 
     @classmethod
-    def current(cls) -> "Organisation":
+    def current(cls) -> Organisation:
         org = cls.objects.order_by("pk").first()
         return org if org is not None else cls.objects.create()
 
 
 class UnitQuerySet(models.QuerySet):
-    def active(self) -> "UnitQuerySet":
+    def active(self) -> UnitQuerySet:
         return self.filter(is_active=True)
 
 
@@ -92,9 +79,7 @@ class Unit(models.Model):
 class User(AbstractUser):
     full_name = models.CharField(_("họ và tên"), max_length=150, blank=True)
     job_title = models.CharField(_("chức vụ"), max_length=150, blank=True)
-    unit = models.ForeignKey(
-        Unit, verbose_name=_("đơn vị"), null=True, blank=True, on_delete=models.PROTECT, related_name="members"
-    )
+    unit = models.ForeignKey(Unit, verbose_name=_("đơn vị"), null=True, blank=True, on_delete=models.PROTECT, related_name="members")
 
     objects = UserManager()
 
@@ -159,9 +144,7 @@ class AuditEntry(models.Model):
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
     object_id = models.PositiveBigIntegerField()
     target = GenericForeignKey("content_type", "object_id")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     at = models.DateTimeField(default=timezone.now, db_index=True)
     action = models.CharField(_("thao tác"), max_length=100)
     from_state = models.CharField(_("từ"), max_length=40, blank=True)
@@ -179,7 +162,7 @@ class AuditEntry(models.Model):
 
 
 class NotificationQuerySet(models.QuerySet):
-    def unread(self) -> "NotificationQuerySet":
+    def unread(self) -> NotificationQuerySet:
         return self.filter(read_at__isnull=True)
 
 

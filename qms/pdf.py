@@ -1,5 +1,6 @@
 """PDF rendering of official forms (Decree 30/2020 layout, templates/pdf/base.html) and the registry
 that `render_form <CODE> <pk>` uses. Apps register their forms in AppConfig.ready()."""
+
 from __future__ import annotations
 
 import datetime as dt

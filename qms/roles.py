@@ -1,5 +1,6 @@
 """The product's roles. Each role is a django.contrib.auth Group of this name; the data migrations of
 each app grant the group its model permissions, and admins put users in groups in Django admin."""
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 

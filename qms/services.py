@@ -1,5 +1,6 @@
 """Writes of the shared core: audit rows, conditional state transitions, notifications, once-only
 reminder keys and per-year document numbers. Apps call these from their own services."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -82,9 +83,7 @@ def audit_trail(target: models.Model, *, field: str = "status") -> list[AuditEnt
 
 
 @transaction.atomic
-def notification_send(
-    *, recipients: Iterable[User], subject: str, body: str = "", url: str = "", email: bool = True
-) -> list[Notification]:
+def notification_send(*, recipients: Iterable[User], subject: str, body: str = "", url: str = "", email: bool = True) -> list[Notification]:
     """Put a message in each recipient's inbox now and e-mail it after the transaction commits."""
     from .tasks import send_notification_email
 

@@ -1,7 +1,8 @@
 """The one settings module. Everything that differs between machines comes from the environment;
 docs/deploy.md lists the variables."""
-from pathlib import Path
+
 import os
+from pathlib import Path
 
 import dj_database_url
 from django.utils.translation import gettext_lazy as _

@@ -1,4 +1,5 @@
 """Thin Celery tasks of the shared core: they take ids and call code that does the work."""
+
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -17,7 +18,7 @@ def send_notification_email(self, notification_id: int) -> None:
     try:
         EmailMessage(notification.subject, body, to=[notification.recipient.email]).send()
     except OSError as exc:  # SMTP down: try again later rather than lose the message
-        raise self.retry(exc=exc)
+        raise self.retry(exc=exc) from exc
 
 
 @shared_task

@@ -1,5 +1,6 @@
 """Validation of uploaded evidence and attachments: a known type, checked by extension and content,
 and at most settings.MAX_UPLOAD_BYTES."""
+
 from __future__ import annotations
 
 from pathlib import PurePath

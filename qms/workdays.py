@@ -1,6 +1,7 @@
 """The working-day calendar of Vietnamese civil servants: Monday to Friday, minus public holidays
 (the `holidays` package, country VN, with its observed days), minus the days off an admin adds,
 plus the make-up working days an admin adds. Every "N working days" rule in the product uses this."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -17,6 +18,14 @@ _MAX_SCAN_DAYS = 400
 @lru_cache(maxsize=32)
 def _public_holidays(year: int) -> frozenset[dt.date]:
     return frozenset(holidays.country_holidays("VN", years=year, observed=True).keys())
+
+
+def add_years(day: dt.date, years: int) -> dt.date:
+    """The same day `years` later (or earlier); 29 February becomes 28 February in a common year."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
 
 
 def public_holiday_name(day: dt.date) -> str | None:

@@ -13,7 +13,6 @@ from .models import (
     UnitReport,
 )
 
-
 # --- Plan, approval, notice, unit reports, reminders ---
 
 
@@ -35,8 +34,17 @@ class ReviewAdmin(admin.ModelAdmin):
     filter_horizontal = ["units", "attendees"]
     # States move only through the app's services (audited); the admin reads them.
     readonly_fields = [
-        "status", "approved_by", "approved_at", "notice_number", "notice_year", "notice_issued_at", "notice_issued_by",
-        "collection_closed_at", "created_by", "created_at", "version",
+        "status",
+        "approved_by",
+        "approved_at",
+        "notice_number",
+        "notice_year",
+        "notice_issued_at",
+        "notice_issued_by",
+        "collection_closed_at",
+        "created_by",
+        "created_at",
+        "version",
     ]
     inlines = [UnitReportInline]
 

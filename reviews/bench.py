@@ -1,4 +1,5 @@
 """Scenarios of `make bench` for the management review: list pages as rows grow, and PDF renders."""
+
 from __future__ import annotations
 
 from django.test import Client

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Q, Count
+from django.db.models import Count, Q
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -17,7 +17,6 @@ from qms.roles import Role
 from qms.workdays import add_working_days
 
 from .models import Minutes, Review, ReviewAction, ReviewStatus, UnitReport, UnitReportStatus
-
 
 UNDER_WAY = [ReviewStatus.DRAFT, ReviewStatus.RETURNED, ReviewStatus.APPROVED, ReviewStatus.COLLECTING, ReviewStatus.PREPARING]
 
@@ -44,7 +43,10 @@ def review_panels(request: HttpRequest) -> list[Panel]:
         panels.append(
             Panel(
                 title=_("Kế hoạch họp xem xét chờ phê duyệt"),
-                items=[(r.title, reverse("reviews:detail", args=[r.pk]), timezone.localtime(r.meeting_start).strftime("%d/%m/%Y")) for r in pending],
+                items=[
+                    (r.title, reverse("reviews:detail", args=[r.pk]), timezone.localtime(r.meeting_start).strftime("%d/%m/%Y"))
+                    for r in pending
+                ],
             )
         )
     if user.has_role(Role.UNIT_HEAD) and user.unit_id:
@@ -80,23 +82,32 @@ def followup_panels(request: HttpRequest) -> list[Panel]:
     panels = []
     if user.has_role(Role.COMMITTEE_HEAD) and user.has_perm("reviews.sign_minutes"):
         drafts = Minutes.objects.filter(status=Minutes.Status.DRAFT).select_related("review")[:20]
-        panels.append(Panel(
-            title=_("Biên bản chờ ký"),
-            items=[(f"{m.review.title} (v{m.revision})", reverse("reviews:minutes_sign", args=[m.pk]), _("Chờ ký"))
-                   for m in drafts],
-            empty_text=_("Không có biên bản nào chờ ký."),
-        ))
+        panels.append(
+            Panel(
+                title=_("Biên bản chờ ký"),
+                items=[(f"{m.review.title} (v{m.revision})", reverse("reviews:minutes_sign", args=[m.pk]), _("Chờ ký")) for m in drafts],
+                empty_text=_("Không có biên bản nào chờ ký."),
+            )
+        )
     if user.has_role(Role.UNIT_HEAD) and user.unit_id:
         today = timezone.localdate()
         horizon: dt.date = add_working_days(today, Organisation.current().action_reminder_working_days)
-        actions = (ReviewAction.objects.visible_to(user).followed().open().filter(deadline__lte=horizon)
-                   .select_related("review")[:20])
-        panels.append(Panel(
-            title=_("Hành động sau họp xem xét đến hạn"),
-            items=[(str(a), reverse("reviews:action_detail", args=[a.pk]),
-                    _("Quá hạn %(d)s") % {"d": a.deadline.strftime("%d/%m/%Y")} if a.deadline < today
-                    else _("Hạn %(d)s") % {"d": a.deadline.strftime("%d/%m/%Y")}) for a in actions],
-            empty_text=_("Không có hành động nào sắp đến hạn."),
-            more_url=reverse("reviews:action_list"),
-        ))
+        actions = ReviewAction.objects.visible_to(user).followed().open().filter(deadline__lte=horizon).select_related("review")[:20]
+        panels.append(
+            Panel(
+                title=_("Hành động sau họp xem xét đến hạn"),
+                items=[
+                    (
+                        str(a),
+                        reverse("reviews:action_detail", args=[a.pk]),
+                        _("Quá hạn %(d)s") % {"d": a.deadline.strftime("%d/%m/%Y")}
+                        if a.deadline < today
+                        else _("Hạn %(d)s") % {"d": a.deadline.strftime("%d/%m/%Y")},
+                    )
+                    for a in actions
+                ],
+                empty_text=_("Không có hành động nào sắp đến hạn."),
+                more_url=reverse("reviews:action_list"),
+            )
+        )
     return panels

@@ -10,8 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from qms.demo import DEMO_PASSWORD
-from qms.models import Unit, User
-from qms.workdays import add_working_days
+from qms.models import MinutesForm, Unit, User
+from qms.workdays import add_working_days, add_years
 
 from . import services
 from .models import (
@@ -24,7 +24,6 @@ from .models import (
     ReviewStatus,
     UnitReport,
 )
-
 
 # --- Plan, approval, notice, unit reports, reminders ---
 
@@ -64,11 +63,19 @@ def plan_ensure(
     if existing is not None:
         return existing, False
     data = {
-        "kind": kind, "title": title, "year": meeting_day.year, "sequence": sequence,
-        "meeting_start": local_at(meeting_day, 8), "meeting_end": local_at(meeting_day, 11, 30),
-        "location": "Phòng họp tầng 3, trụ sở Cục", "agenda": DEFAULT_AGENDA, "report_deadline": deadline,
-        "report_recipient": "Thư ký ISO (Văn phòng)", "related_parties": "Đại diện Phòng Tài chính",
-        "units": list(Unit.objects.active()), "attendees": attendees_of(users),
+        "kind": kind,
+        "title": title,
+        "year": meeting_day.year,
+        "sequence": sequence,
+        "meeting_start": local_at(meeting_day, 8),
+        "meeting_end": local_at(meeting_day, 11, 30),
+        "location": "Phòng họp tầng 3, trụ sở Cục",
+        "agenda": DEFAULT_AGENDA,
+        "report_deadline": deadline,
+        "report_recipient": "Thư ký ISO (Văn phòng)",
+        "related_parties": "Đại diện Phòng Tài chính",
+        "units": list(Unit.objects.active()),
+        "attendees": attendees_of(users),
     }
     return services.review_plan_create(actor=users["thuky"], data=data), True
 
@@ -76,8 +83,7 @@ def plan_ensure(
 def advance(review: Review, users: dict[str, User], to: str, *, notice_today: dt.date | None = None) -> Review:
     """Moves a review along the happy path up to state `to` (draft → pending → approved → collecting →
     preparing) through the services."""
-    order = [ReviewStatus.DRAFT, ReviewStatus.PENDING_APPROVAL, ReviewStatus.APPROVED, ReviewStatus.COLLECTING,
-             ReviewStatus.PREPARING]
+    order = [ReviewStatus.DRAFT, ReviewStatus.PENDING_APPROVAL, ReviewStatus.APPROVED, ReviewStatus.COLLECTING, ReviewStatus.PREPARING]
     secretary, head = users["thuky"], users["truongban"]
     while order.index(review.status) < order.index(to):
         if review.status == ReviewStatus.DRAFT:
@@ -98,9 +104,7 @@ def advance(review: Review, users: dict[str, User], to: str, *, notice_today: dt
 def report_fill(report: UnitReport, users: dict[str, User], *, submit: bool, at: dt.datetime | None = None) -> UnitReport:
     """The unit's head (`<code>.truong`) writes the sample report; submitted at `at` if given."""
     head = users[f"{report.unit.code.lower()}.truong"]
-    return services.unit_report_save(
-        report=report, actor=head, data=SAMPLE_REPORT, version=report.version, submit=submit, now=at
-    )
+    return services.unit_report_save(report=report, actor=head, data=SAMPLE_REPORT, version=report.version, submit=submit, now=at)
 
 
 @transaction.atomic
@@ -110,35 +114,49 @@ def load_planning(users: dict[str, User]) -> dict[str, Review]:
     reviews: dict[str, Review] = {}
 
     review, created = plan_ensure(
-        users, title=f"Họp xem xét đột xuất về thay đổi cơ cấu tổ chức năm {year}",
-        kind=Review.Kind.EXTRAORDINARY, sequence=3,
-        meeting_day=add_working_days(today, 25), deadline=add_working_days(today, 18),
+        users,
+        title=f"Họp xem xét đột xuất về thay đổi cơ cấu tổ chức năm {year}",
+        kind=Review.Kind.EXTRAORDINARY,
+        sequence=3,
+        meeting_day=add_working_days(today, 25),
+        deadline=add_working_days(today, 18),
     )
     reviews["draft"] = review
 
     review, created = plan_ensure(
-        users, title=f"Họp xem xét của lãnh đạo về HTQLCL lần 1 năm {year + 1}",
-        meeting_day=add_working_days(today, 40), deadline=add_working_days(today, 33),
+        users,
+        title=f"Họp xem xét của lãnh đạo về HTQLCL lần 1 năm {year + 1}",
+        meeting_day=add_working_days(today, 40),
+        deadline=add_working_days(today, 33),
     )
     if created:
         advance(review, users, ReviewStatus.PENDING_APPROVAL)
     reviews["pending"] = review
 
     review, created = plan_ensure(
-        users, title=f"Họp xem xét chuyên đề số hóa hồ sơ ISO năm {year}", kind=Review.Kind.EXTRAORDINARY, sequence=4,
-        meeting_day=add_working_days(today, 20), deadline=add_working_days(today, 15),
+        users,
+        title=f"Họp xem xét chuyên đề số hóa hồ sơ ISO năm {year}",
+        kind=Review.Kind.EXTRAORDINARY,
+        sequence=4,
+        meeting_day=add_working_days(today, 20),
+        deadline=add_working_days(today, 15),
     )
     if created:
         advance(review, users, ReviewStatus.PENDING_APPROVAL)
         services.review_plan_return(
-            review=review, actor=users["truongban"],
+            review=review,
+            actor=users["truongban"],
             comment="Đề nghị bổ sung Phòng Tài chính vào thành phần và lùi hạn nộp báo cáo thêm 02 ngày.",
         )
     reviews["returned"] = review
 
     review, created = plan_ensure(
-        users, title=f"Họp xem xét kết quả đánh giá bên ngoài năm {year}", kind=Review.Kind.EXTRAORDINARY, sequence=5,
-        meeting_day=add_working_days(today, 12), deadline=add_working_days(today, 7),
+        users,
+        title=f"Họp xem xét kết quả đánh giá bên ngoài năm {year}",
+        kind=Review.Kind.EXTRAORDINARY,
+        sequence=5,
+        meeting_day=add_working_days(today, 12),
+        deadline=add_working_days(today, 7),
     )
     if created:
         advance(review, users, ReviewStatus.APPROVED)
@@ -146,8 +164,11 @@ def load_planning(users: dict[str, User]) -> dict[str, Review]:
 
     notice_day = add_working_days(today, -30)
     review, created = plan_ensure(
-        users, title=f"Họp xem xét của lãnh đạo về HTQLCL lần 1 năm {year}", sequence=1,
-        meeting_day=add_working_days(today, -1), deadline=add_working_days(today, -20),
+        users,
+        title=f"Họp xem xét của lãnh đạo về HTQLCL lần 1 năm {year}",
+        sequence=1,
+        meeting_day=add_working_days(today, -1),
+        deadline=add_working_days(today, -20),
     )
     if created:
         advance(review, users, ReviewStatus.COLLECTING, notice_today=notice_day)
@@ -161,8 +182,11 @@ def load_planning(users: dict[str, User]) -> dict[str, Review]:
     notice_day = add_working_days(today, -10)
     deadline = add_working_days(today, -1)
     review, created = plan_ensure(
-        users, title=f"Họp xem xét của lãnh đạo về HTQLCL lần 2 năm {year}", sequence=2,
-        meeting_day=add_working_days(today, 6), deadline=deadline,
+        users,
+        title=f"Họp xem xét của lãnh đạo về HTQLCL lần 2 năm {year}",
+        sequence=2,
+        meeting_day=add_working_days(today, 6),
+        deadline=deadline,
     )
     if created:
         advance(review, users, ReviewStatus.COLLECTING, notice_today=notice_day)
@@ -197,8 +221,9 @@ DEMO_TOPICS = {
 
 def _past_review(users: dict[str, User], *, title: str, meeting_day: dt.date, sequence: int) -> tuple[Review, bool]:
     """A periodic review held on `meeting_day`, its reports collected, ready for the minutes."""
-    review, created = plan_ensure(users, title=title, meeting_day=meeting_day, sequence=sequence,
-                                  deadline=add_working_days(meeting_day, -4))
+    review, created = plan_ensure(
+        users, title=title, meeting_day=meeting_day, sequence=sequence, deadline=add_working_days(meeting_day, -4)
+    )
     if created:
         advance(review, users, ReviewStatus.COLLECTING, notice_today=add_working_days(meeting_day, -12))
         at = local_at(add_working_days(meeting_day, -6), 10)
@@ -208,18 +233,24 @@ def _past_review(users: dict[str, User], *, title: str, meeting_day: dt.date, se
     return review, created
 
 
-def _minutes_recorded(review: Review, users: dict[str, User], actions: list[tuple[str, str, dt.date]],
-                      meeting_day: dt.date) -> Minutes:
+def _minutes_recorded(
+    review: Review, users: dict[str, User], actions: list[tuple[str, str, dt.date]], meeting_day: dt.date, form_code: str | None = None
+) -> Minutes:
     """Consolidated report finalised and minutes recorded (not signed) through the services."""
     secretary = users["thuky"]
     if not ConsolidatedReport.objects.filter(review=review).exists():
         report = services.consolidated_report_generate(review=review, actor=secretary)
         services.consolidated_report_finalise(report=report, actor=secretary)
-    minutes = review.minutes.first() or services.minutes_create(review=review, actor=secretary)
+    minutes = review.minutes.first() or services.minutes_create(review=review, actor=secretary, form_code=form_code)
     attendance = [
-        {"id": a.pk, "user": a.user, "name": a.name, "title": a.title,
-         "presence": MinutesAttendee.Presence.REPLACED if a.user and a.user.username == "dp.truong" else a.presence,
-         "replaced_by": "Nguyễn Văn Hùng, Phó Trưởng phòng" if a.user and a.user.username == "dp.truong" else ""}
+        {
+            "id": a.pk,
+            "user": a.user,
+            "name": a.name,
+            "title": a.title,
+            "presence": MinutesAttendee.Presence.REPLACED if a.user and a.user.username == "dp.truong" else a.presence,
+            "replaced_by": "Nguyễn Văn Hùng, Phó Trưởng phòng" if a.user and a.user.username == "dp.truong" else "",
+        }
         for a in minutes.attendance.select_related("user")
     ]
     units = {u.code: u for u in Unit.objects.all()}
@@ -227,23 +258,28 @@ def _minutes_recorded(review: Review, users: dict[str, User], actions: list[tupl
     content = {f: getattr(minutes, f) for f in services.MINUTES_CONTENT_FIELDS}
     content.update(DEMO_TOPICS)
     content.update(
-        started_at=local_at(meeting_day, 8), ended_at=local_at(meeting_day, 11, 15), chair=users["truongban"],
-        secretary=secretary, location="Phòng họp tầng 3, trụ sở Cục",
+        started_at=local_at(meeting_day, 8),
+        ended_at=local_at(meeting_day, 11, 15),
+        chair=users["truongban"],
+        secretary=secretary,
+        location="Phòng họp tầng 3, trụ sở Cục",
         conclusions="1. Tiếp tục sửa đổi, hoàn thiện các quy trình nghiệp vụ theo kế hoạch.\n"
-                    "2. Quán triệt việc tuân thủ các quy định, quy trình, biểu mẫu của HTQLCL.\n"
-                    "3. Bố trí nguồn lực cho số hóa hồ sơ.",
+        "2. Quán triệt việc tuân thủ các quy định, quy trình, biểu mẫu của HTQLCL.\n"
+        "3. Bố trí nguồn lực cho số hóa hồ sơ.",
         recommendations="Các đơn vị rà soát lại các tài liệu bên ngoài và tập hợp đầy đủ theo yêu cầu công việc.",
     )
-    services.minutes_save(minutes=minutes, actor=secretary, version=minutes.version, data=content,
-                          attendance=attendance, actions=rows, today=meeting_day)
+    services.minutes_save(
+        minutes=minutes, actor=secretary, version=minutes.version, data=content, attendance=attendance, actions=rows, today=meeting_day
+    )
     minutes.refresh_from_db()
     return minutes
 
 
-def _signed(review: Review, users: dict[str, User], actions, meeting_day: dt.date) -> Minutes:
-    minutes = _minutes_recorded(review, users, actions, meeting_day)
-    services.minutes_sign(minutes=minutes, actor=users["truongban"], password=DEMO_PASSWORD,
-                          now=local_at(add_working_days(meeting_day, 1), 15))
+def _signed(review: Review, users: dict[str, User], actions, meeting_day: dt.date, form_code: str | None = None) -> Minutes:
+    minutes = _minutes_recorded(review, users, actions, meeting_day, form_code)
+    services.minutes_sign(
+        minutes=minutes, actor=users["truongban"], password=DEMO_PASSWORD, now=local_at(add_working_days(meeting_day, 1), 15)
+    )
     minutes.refresh_from_db()
     return minutes
 
@@ -259,30 +295,40 @@ def load_followup(users: dict[str, User]) -> dict[str, Review]:
     today = timezone.localdate()
     reviews: dict[str, Review] = {}
 
-    day = add_working_days(today.replace(year=today.year - 1), 0)
-    review, created = _past_review(users, title=f"Họp xem xét của lãnh đạo về HTQLCL lần 1 năm {today.year - 1}",
-                                   meeting_day=day, sequence=1)
+    day = add_working_days(add_years(today, -1), 0)
+    review, created = _past_review(
+        users, title=f"Họp xem xét của lãnh đạo về HTQLCL lần 1 năm {today.year - 1}", meeting_day=day, sequence=1
+    )
     if created:
-        minutes = _signed(review, users, [
-            ("Sửa đổi quy trình kiểm soát hồ sơ QT.HT.02", "VP", day + dt.timedelta(days=60)),
-            ("Tổ chức tập huấn ISO cho cán bộ mới", "NV", day + dt.timedelta(days=90)),
-        ], day)
+        minutes = _signed(
+            review,
+            users,
+            [
+                ("Sửa đổi quy trình kiểm soát hồ sơ QT.HT.02", "VP", day + dt.timedelta(days=60)),
+                ("Tổ chức tập huấn ISO cho cán bộ mới", "NV", day + dt.timedelta(days=90)),
+            ],
+            day,
+            form_code=MinutesForm.CTCL_02,
+        )  # last year's meeting was minuted on QT.CTCL's form
         for action in minutes.actions.all():
-            services.action_complete(action=action, actor=_head_of(action, users),
-                                     evidence="Đã thực hiện; hồ sơ lưu tại đơn vị.")
+            services.action_complete(action=action, actor=_head_of(action, users), evidence="Đã thực hiện; hồ sơ lưu tại đơn vị.")
         services.review_close(review=review, actor=users["thuky"])
     reviews["closed"] = review
 
     day = add_working_days(today, -45)
-    review, created = _past_review(users, title=f"Họp xem xét giữa kỳ về HTQLCL năm {today.year}",
-                                   meeting_day=day, sequence=2)
+    review, created = _past_review(users, title=f"Họp xem xét giữa kỳ về HTQLCL năm {today.year}", meeting_day=day, sequence=2)
     if created:
-        minutes = _signed(review, users, [
-            ("Bố trí 01 máy quét tài liệu cho Phòng Nghiệp vụ", "VP", add_working_days(day, 20)),
-            ("Cập nhật bảng phân tích rủi ro, cơ hội", "CSHTQT", add_working_days(today, 2)),
-            ("Số hóa hồ sơ ISO năm trước", "NV", add_working_days(day, 35)),
-            ("Xây dựng đề xuất phần mềm theo dõi hồ sơ ISO", "DP", add_working_days(today, 15)),
-        ], day)
+        minutes = _signed(
+            review,
+            users,
+            [
+                ("Bố trí 01 máy quét tài liệu cho Phòng Nghiệp vụ", "VP", add_working_days(day, 20)),
+                ("Cập nhật bảng phân tích rủi ro, cơ hội", "CSHTQT", add_working_days(today, 2)),
+                ("Số hóa hồ sơ ISO năm trước", "NV", add_working_days(day, 35)),
+                ("Xây dựng đề xuất phần mềm theo dõi hồ sơ ISO", "DP", add_working_days(today, 15)),
+            ],
+            day,
+        )
         actions = {a.responsible_unit.code: a for a in minutes.actions.select_related("responsible_unit")}
         vp = actions["VP"]
         services.action_complete(action=vp, actor=_head_of(vp, users), evidence="Đã bàn giao máy quét ngày 12/10.")
@@ -295,9 +341,14 @@ def load_followup(users: dict[str, User]) -> dict[str, Review]:
 
     preparing = Review.objects.filter(status=ReviewStatus.PREPARING, title__contains="lần 1 năm").order_by("pk").first()
     if preparing is not None and not preparing.minutes.exists():
-        _minutes_recorded(preparing, users, [
-            ("Hoàn thiện mục tiêu chất lượng năm sau", "VP", add_working_days(today, 30)),
-        ], add_working_days(today, -1))  # held on the last working day; the head can sign it now
+        _minutes_recorded(
+            preparing,
+            users,
+            [
+                ("Hoàn thiện mục tiêu chất lượng năm sau", "VP", add_working_days(today, 30)),
+            ],
+            add_working_days(today, -1),
+        )  # held on the last working day; the head can sign it now
     return reviews
 
 

@@ -13,11 +13,15 @@ class ReviewFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Tìm kiếm"), method="search")
     year = django_filters.NumberFilter(label=_("Năm"), widget=forms.NumberInput(attrs={"placeholder": _("Năm")}))
     kind = django_filters.ChoiceFilter(
-        label=_("Loại"), choices=Review.Kind.choices, empty_label=_("Tất cả loại"),
+        label=_("Loại"),
+        choices=Review.Kind.choices,
+        empty_label=_("Tất cả loại"),
         widget=forms.Select(attrs={"class": "form-select"}),
     )
     status = django_filters.ChoiceFilter(
-        label=_("Trạng thái"), choices=ReviewStatus.choices, empty_label=_("Tất cả trạng thái"),
+        label=_("Trạng thái"),
+        choices=ReviewStatus.choices,
+        empty_label=_("Tất cả trạng thái"),
         widget=forms.Select(attrs={"class": "form-select"}),
     )
 
@@ -42,19 +46,26 @@ def _reviews_with_visible_actions(request) -> QuerySet:
 
 class ReviewActionFilter(django_filters.FilterSet):
     review = django_filters.ModelChoiceFilter(
-        label=_("Cuộc họp"), queryset=_reviews_with_visible_actions, empty_label=_("Tất cả cuộc họp"),
+        label=_("Cuộc họp"),
+        queryset=_reviews_with_visible_actions,
+        empty_label=_("Tất cả cuộc họp"),
         widget=forms.Select(attrs={"class": "form-select"}),
     )
     responsible_unit = django_filters.ModelChoiceFilter(
-        label=_("Đơn vị"), queryset=Unit.objects.all(), empty_label=_("Tất cả đơn vị"),
+        label=_("Đơn vị"),
+        queryset=Unit.objects.all(),
+        empty_label=_("Tất cả đơn vị"),
         widget=forms.Select(attrs={"class": "form-select"}),
     )
     status = django_filters.ChoiceFilter(
-        label=_("Trạng thái"), choices=ActionStatus.choices, empty_label=_("Tất cả trạng thái"),
+        label=_("Trạng thái"),
+        choices=ActionStatus.choices,
+        empty_label=_("Tất cả trạng thái"),
         widget=forms.Select(attrs={"class": "form-select"}),
     )
     overdue = django_filters.BooleanFilter(
-        label=_("Quá hạn"), method="filter_overdue",
+        label=_("Quá hạn"),
+        method="filter_overdue",
         widget=forms.Select(
             choices=[("", _("Tất cả")), ("true", _("Chỉ quá hạn")), ("false", _("Không quá hạn"))],
             attrs={"class": "form-select"},

@@ -11,7 +11,6 @@ from qms.uploads import validate_upload
 
 from .models import MINUTES_TOPICS, REPORT_SECTIONS, MinutesAttendee, Review, UnitReport
 
-
 # --- Plan, approval, notice, unit reports, reminders ---
 
 
@@ -40,15 +39,24 @@ class ReviewPlanForm(forms.ModelForm):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Trưởng ban, thành viên Ban chỉ đạo ISO, Thư ký ISO, đầu mối ISO các đơn vị."),
     )
-    units = forms.ModelMultipleChoiceField(
-        label=_("Đơn vị báo cáo"), queryset=Unit.objects.active(), widget=forms.CheckboxSelectMultiple
-    )
+    units = forms.ModelMultipleChoiceField(label=_("Đơn vị báo cáo"), queryset=Unit.objects.active(), widget=forms.CheckboxSelectMultiple)
 
     class Meta:
         model = Review
         fields = [
-            "kind", "title", "year", "sequence", "meeting_start", "meeting_end", "location", "attendees", "units",
-            "related_parties", "agenda", "report_deadline", "report_recipient",
+            "kind",
+            "title",
+            "year",
+            "sequence",
+            "meeting_start",
+            "meeting_end",
+            "location",
+            "attendees",
+            "units",
+            "related_parties",
+            "agenda",
+            "report_deadline",
+            "report_recipient",
         ]
         widgets = {
             "meeting_start": DateTimeInput(),
@@ -69,9 +77,10 @@ class ReviewPlanForm(forms.ModelForm):
             self.fields["attendees"].initial = list(
                 User.objects.filter(
                     is_active=True,
-                    groups__name__in=[Role.COMMITTEE_HEAD.value, Role.COMMITTEE_MEMBER.value, Role.SECRETARY.value,
-                                      Role.UNIT_HEAD.value],
-                ).values_list("pk", flat=True).distinct()
+                    groups__name__in=[Role.COMMITTEE_HEAD.value, Role.COMMITTEE_MEMBER.value, Role.SECRETARY.value, Role.UNIT_HEAD.value],
+                )
+                .values_list("pk", flat=True)
+                .distinct()
             )
             self.fields["units"].initial = list(Unit.objects.active().values_list("pk", flat=True))
 
@@ -117,7 +126,8 @@ class UnitReportForm(forms.Form):
 
     version = forms.IntegerField(widget=forms.HiddenInput)
     attachments = MultipleFileField(
-        label=_("Thêm tệp đính kèm (chọn được nhiều tệp)"), required=False,
+        label=_("Thêm tệp đính kèm (chọn được nhiều tệp)"),
+        required=False,
         help_text=_("PDF, Word, Excel, PowerPoint, ảnh PNG/JPG, ZIP, TXT/CSV; tối đa 10 MB mỗi tệp."),
     )
 
@@ -146,8 +156,6 @@ class UnitReportForm(forms.Form):
 # --- Consolidated report, minutes, signature, distribution, follow-up ---
 
 
-
-
 class ConsolidatedReportForm(forms.Form):
     """BM.HT.06.03. `version` is the row version the user loaded: a save from a stale page is refused."""
 
@@ -167,22 +175,28 @@ class MinutesContentForm(forms.Form):
     location = forms.CharField(label=_("Địa điểm"), max_length=255)
     chair = forms.ModelChoiceField(label=_("Chủ trì"), queryset=User.objects.filter(is_active=True))
     secretary = forms.ModelChoiceField(label=_("Thư ký cuộc họp"), queryset=User.objects.filter(is_active=True))
-    reports_summary = forms.CharField(label=_("Các báo cáo trình bày tại cuộc họp (người báo cáo, tóm tắt nội dung)"),
-                                      required=False, widget=forms.Textarea(attrs={"rows": 8}))
-    unit_reports_summary = forms.CharField(label=_("Báo cáo của các đơn vị"), required=False,
-                                           widget=forms.Textarea(attrs={"rows": 4}))
-    conclusions = forms.CharField(label=_("Kết luận chung (các yêu cầu cải tiến, nhu cầu thay đổi HTQLCL, nhu cầu nguồn lực)"),
-                                  required=False, widget=forms.Textarea(attrs={"rows": 6}))
-    recommendations = forms.CharField(label=_("Khuyến nghị đối với HTQLCL"), required=False,
-                                      widget=forms.Textarea(attrs={"rows": 4}))
+    reports_summary = forms.CharField(
+        label=_("Các báo cáo trình bày tại cuộc họp (người báo cáo, tóm tắt nội dung)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+    )
+    unit_reports_summary = forms.CharField(label=_("Báo cáo của các đơn vị"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    conclusions = forms.CharField(
+        label=_("Kết luận chung (các yêu cầu cải tiến, nhu cầu thay đổi HTQLCL, nhu cầu nguồn lực)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    recommendations = forms.CharField(label=_("Khuyến nghị đối với HTQLCL"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for i, topic in enumerate(MINUTES_TOPICS, start=1):
-            self.fields[f"topic_{i}"] = forms.CharField(label=f"{i}. {topic}", required=False,
-                                                        widget=forms.Textarea(attrs={"rows": 4, "class": "form-control"}))
-            self.fields[f"conclusion_{i}"] = forms.CharField(label=_("Kết luận của chủ trì"), required=False,
-                                                             widget=forms.Textarea(attrs={"rows": 4, "class": "form-control"}))
+            self.fields[f"topic_{i}"] = forms.CharField(
+                label=f"{i}. {topic}", required=False, widget=forms.Textarea(attrs={"rows": 4, "class": "form-control"})
+            )
+            self.fields[f"conclusion_{i}"] = forms.CharField(
+                label=_("Kết luận của chủ trì"), required=False, widget=forms.Textarea(attrs={"rows": 4, "class": "form-control"})
+            )
         label = lambda u: " — ".join(p for p in [u.display_name, u.job_title] if p)  # noqa: E731
         self.fields["chair"].label_from_instance = label
         self.fields["secretary"].label_from_instance = label
@@ -218,8 +232,7 @@ class MinutesAttendeeForm(_CompactRowForm):
     name = forms.CharField(label=_("Họ và tên"), max_length=150)
     title = forms.CharField(label=_("Chức danh"), max_length=200, required=False)
     # The initial matches the select's first option, so a blank extra row counts as unchanged.
-    presence = forms.ChoiceField(label=_("Tham dự"), choices=MinutesAttendee.Presence.choices,
-                                 initial=MinutesAttendee.Presence.PRESENT)
+    presence = forms.ChoiceField(label=_("Tham dự"), choices=MinutesAttendee.Presence.choices, initial=MinutesAttendee.Presence.PRESENT)
     replaced_by = forms.CharField(label=_("Người thay thế"), max_length=200, required=False)
 
     def clean(self):
@@ -253,13 +266,15 @@ ReviewActionFormSet = forms.formset_factory(ReviewActionForm, extra=2, can_delet
 
 
 class MinutesSignForm(forms.Form):
-    password = forms.CharField(label=_("Nhập lại mật khẩu để ký"), strip=False,
-                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))
+    password = forms.CharField(
+        label=_("Nhập lại mật khẩu để ký"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
+    )
 
 
 class MinutesRevisionForm(forms.Form):
-    reason = forms.CharField(label=_("Lý do sửa đổi"), widget=forms.Textarea(attrs={"rows": 3}),
-                             error_messages={"required": _("Hãy ghi lý do sửa đổi.")})
+    reason = forms.CharField(
+        label=_("Lý do sửa đổi"), widget=forms.Textarea(attrs={"rows": 3}), error_messages={"required": _("Hãy ghi lý do sửa đổi.")}
+    )
 
 
 def _validated_evidence(upload):
@@ -278,8 +293,11 @@ class ActionProgressForm(forms.Form):
 
 
 class ActionCompleteForm(forms.Form):
-    evidence = forms.CharField(label=_("Bằng chứng / kết quả thực hiện"), widget=forms.Textarea(attrs={"rows": 3}),
-                               error_messages={"required": _("Hãy ghi bằng chứng / kết quả thực hiện.")})
+    evidence = forms.CharField(
+        label=_("Bằng chứng / kết quả thực hiện"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Hãy ghi bằng chứng / kết quả thực hiện.")},
+    )
     evidence_file = forms.FileField(label=_("Tệp bằng chứng"), required=False)
 
     def clean_evidence_file(self):
@@ -287,5 +305,4 @@ class ActionCompleteForm(forms.Form):
 
 
 class ActionDecisionForm(forms.Form):
-    note = forms.CharField(label=_("Lý do"), widget=forms.Textarea(attrs={"rows": 2}),
-                           error_messages={"required": _("Hãy ghi lý do.")})
+    note = forms.CharField(label=_("Lý do"), widget=forms.Textarea(attrs={"rows": 2}), error_messages={"required": _("Hãy ghi lý do.")})

@@ -1,5 +1,6 @@
 """The iCalendar (RFC 5545) invitation sent with notice BM.HT.06.01, so the meeting lands in each
 attendee's calendar. Written by hand: one event, escaped and folded as the RFC requires."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -44,7 +45,7 @@ def fold(line: str) -> str:
 
 
 def _utc(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    return moment.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
 def review_invitation_ics(*, review: Review, attendees: Sequence[User], organiser_name: str) -> str:
@@ -79,9 +80,7 @@ def review_invitation_ics(*, review: Review, attendees: Sequence[User], organise
         f"ORGANIZER;CN={_param(organiser_name)}:mailto:{organiser_email}",
     ]
     for user in attendees:
-        lines.append(
-            f"ATTENDEE;CN={_param(user.display_name)};ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=TRUE:mailto:{user.email}"
-        )
+        lines.append(f"ATTENDEE;CN={_param(user.display_name)};ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=TRUE:mailto:{user.email}")
     lines += ["STATUS:CONFIRMED", "TRANSP:OPAQUE", "END:VEVENT", "END:VCALENDAR"]
     return "\r\n".join(fold(line) for line in lines) + "\r\n"
 

@@ -1,6 +1,7 @@
 """Management review (QT.HT.06; QT.CTCL 5.8): the plan and its notice (BM.HT.06.01), the units'
 reports (BM.HT.06.02), the consolidated report (BM.HT.06.03), the minutes (BM.HT.06.04 or
 BM.CTCL.02) with their online signature and distribution, and the follow-up of decided actions."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -13,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from qms.models import MinutesForm, Organisation, Unit, User
 from qms.roles import Role
+from qms.workdays import add_years
 
 # The seven sections of BM.HT.06.03, mirrored by each unit's BM.HT.06.02.
 REPORT_SECTIONS: list[tuple[str, str]] = [
@@ -50,7 +52,9 @@ DEFAULT_AGENDA = "\n".join(
 MINUTES_TOPICS: list = [
     _("Tình trạng của các hành động từ các cuộc họp xem xét trước đó."),
     _("Bối cảnh hoạt động, những thay đổi vấn đề nội bộ và bên ngoài ảnh hưởng tới HTQLCL."),
-    _("Kết quả thực hiện và hiệu lực của hệ thống: thỏa mãn của người dân, phản hồi bên quan tâm; mức độ thực hiện các MTCL; sự không phù hợp và HĐKP; kết quả thực hiện quá trình và sự phù hợp của sản phẩm và dịch vụ; kết quả theo dõi đo lường; kết quả đánh giá, kết quả thực hiện của các nhà cung cấp."),
+    _(
+        "Kết quả thực hiện và hiệu lực của hệ thống: thỏa mãn của người dân, phản hồi bên quan tâm; mức độ thực hiện các MTCL; sự không phù hợp và HĐKP; kết quả thực hiện quá trình và sự phù hợp của sản phẩm và dịch vụ; kết quả theo dõi đo lường; kết quả đánh giá, kết quả thực hiện của các nhà cung cấp."
+    ),
     _("Sự đầy đủ của nguồn lực."),
     _("Hiệu lực của hành động giải quyết rủi ro, cơ hội."),
     _("Các cơ hội cải tiến."),
@@ -88,7 +92,7 @@ OVERSIGHT_ROLES = (Role.SECRETARY, Role.COMMITTEE_HEAD, Role.COMMITTEE_MEMBER)
 
 
 class ReviewQuerySet(models.QuerySet):
-    def visible_to(self, user: User) -> "ReviewQuerySet":
+    def visible_to(self, user: User) -> ReviewQuerySet:
         if not user.is_authenticated:
             return self.none()
         if user.has_role(Role.SECRETARY):
@@ -129,16 +133,12 @@ class Review(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     head_comment = models.TextField(_("ý kiến của Trưởng ban"), blank=True)
-    approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     approved_at = models.DateTimeField(null=True, blank=True)
     notice_number = models.PositiveIntegerField(_("số thông báo"), null=True, blank=True)
     notice_year = models.PositiveSmallIntegerField(null=True, blank=True)
     notice_issued_at = models.DateTimeField(_("ngày thông báo"), null=True, blank=True)
-    notice_issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    notice_issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     collection_closed_at = models.DateTimeField(_("đóng thu báo cáo lúc"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
 
@@ -222,7 +222,7 @@ UNIT_REPORT_TRANSITIONS: dict[tuple[str, str], Role] = {
 
 
 class UnitReportQuerySet(models.QuerySet):
-    def visible_to(self, user: User) -> "UnitReportQuerySet":
+    def visible_to(self, user: User) -> UnitReportQuerySet:
         """Oversight roles read submitted reports; a unit's own people read (and its head edits) drafts."""
         if not user.is_authenticated:
             return self.none()
@@ -246,15 +246,11 @@ class UnitReport(models.Model):
     s6_resources = models.TextField(REPORT_SECTIONS[5][1], blank=True)
     s7_changes = models.TextField(REPORT_SECTIONS[6][1], blank=True)
     submitted_at = models.DateTimeField(_("nộp lúc"), null=True, blank=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     is_late = models.BooleanField(_("nộp muộn"), default=False)
     return_comment = models.TextField(_("ý kiến trả lại"), blank=True)
     updated_at = models.DateTimeField(auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     version = models.PositiveIntegerField(default=1)
 
     objects = UnitReportQuerySet.as_manager()
@@ -273,7 +269,7 @@ class UnitReport(models.Model):
         return [(name, label, getattr(self, name)) for name, label in REPORT_SECTIONS]
 
 
-def attachment_path(instance: "ReportAttachment", filename: str) -> str:
+def attachment_path(instance: ReportAttachment, filename: str) -> str:
     return f"reviews/{instance.report.review_id}/units/{instance.report.unit_id}/{filename}"
 
 
@@ -313,10 +309,7 @@ class RetainedRecord(models.Model):
     def retained_until(self) -> dt.date:
         years = Organisation.current().review_record_retention_years
         start = timezone.localtime(self.retention_start()).date()
-        try:
-            return start.replace(year=start.year + years)
-        except ValueError:  # 29 February
-            return start.replace(year=start.year + years, day=28)
+        return add_years(start, years)
 
     def is_retained(self) -> bool:
         return timezone.localdate() < self.retained_until()
@@ -348,9 +341,7 @@ class ConsolidatedReport(RetainedRecord):
     objectives_chart_svg = models.TextField(_("biểu đồ thực hiện MTCL (SVG)"), blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     finalised_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
 
@@ -373,10 +364,10 @@ CONSOLIDATED_TRANSITIONS: dict[tuple[str, str], Role] = {
 
 
 class MinutesQuerySet(models.QuerySet):
-    def current(self) -> "MinutesQuerySet":
+    def current(self) -> MinutesQuerySet:
         return self.exclude(status=Minutes.Status.SUPERSEDED)
 
-    def visible_to(self, user: User) -> "MinutesQuerySet":
+    def visible_to(self, user: User) -> MinutesQuerySet:
         """Oversight roles read every revision; others read signed minutes of reviews they may see."""
         if not user.is_authenticated:
             return self.none()
@@ -396,9 +387,7 @@ class Minutes(RetainedRecord):
 
     review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="minutes")
     revision = models.PositiveSmallIntegerField(_("lần sửa đổi"), default=1)
-    supersedes = models.OneToOneField(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by"
-    )
+    supersedes = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by")
     correction_reason = models.TextField(_("lý do sửa đổi"), blank=True)
     form_code = models.CharField(_("mẫu biên bản"), max_length=20, choices=MinutesForm.choices)
     status = models.CharField(_("trạng thái"), max_length=12, choices=Status.choices, default=Status.DRAFT)
@@ -433,12 +422,8 @@ class Minutes(RetainedRecord):
     recommendations = models.TextField(_("khuyến nghị đối với HTQLCL"), blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    signed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     signed_at = models.DateTimeField(_("ký lúc"), null=True, blank=True)
     signed_sha256 = models.CharField(_("SHA-256 của nội dung đã ký"), max_length=64, blank=True)
     signed_content = models.TextField(_("nội dung đã ký"), blank=True)
@@ -470,10 +455,7 @@ class Minutes(RetainedRecord):
         return self.status != self.Status.DRAFT
 
     def topics(self) -> list[tuple[int, str, str, str]]:
-        return [
-            (i, MINUTES_TOPICS[i - 1], getattr(self, f"topic_{i}"), getattr(self, f"conclusion_{i}"))
-            for i in range(1, 8)
-        ]
+        return [(i, MINUTES_TOPICS[i - 1], getattr(self, f"topic_{i}"), getattr(self, f"conclusion_{i}")) for i in range(1, 8)]
 
 
 M = Minutes.Status
@@ -525,7 +507,7 @@ ACTION_TRANSITIONS: dict[tuple[str, str], Role] = {
 
 
 class ReviewActionQuerySet(models.QuerySet):
-    def visible_to(self, user: User) -> "ReviewActionQuerySet":
+    def visible_to(self, user: User) -> ReviewActionQuerySet:
         if not user.is_authenticated:
             return self.none()
         if user.has_role(*OVERSIGHT_ROLES):
@@ -535,14 +517,14 @@ class ReviewActionQuerySet(models.QuerySet):
         # Decisions of unsigned minutes (a draft or a draft revision) are not yet the unit's to read.
         return self.filter(responsible_unit_id=user.unit_id).exclude(minutes__status=Minutes.Status.DRAFT)
 
-    def followed(self) -> "ReviewActionQuerySet":
+    def followed(self) -> ReviewActionQuerySet:
         """The actions in force: those of the signed (current) revision of the minutes."""
         return self.filter(minutes__status=Minutes.Status.SIGNED)
 
-    def open(self) -> "ReviewActionQuerySet":
+    def open(self) -> ReviewActionQuerySet:
         return self.filter(status__in=[A.OPEN, A.IN_PROGRESS])
 
-    def overdue(self, today: dt.date | None = None) -> "ReviewActionQuerySet":
+    def overdue(self, today: dt.date | None = None) -> ReviewActionQuerySet:
         return self.open().filter(deadline__lt=today or timezone.localdate())
 
 
@@ -559,15 +541,17 @@ class ReviewAction(models.Model):
     evidence = models.TextField(_("bằng chứng / kết quả"), blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
     # The same action in the revision this one's minutes correct: its follow-up carries over on signing.
-    origin = models.OneToOneField(
-        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="successor"
-    )
+    origin = models.OneToOneField("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="successor")
     # The corrective-action ticket (BM.CTCL.01) opened from this decision: one per action. SET_NULL, not
     # PROTECT: a ticket can only be deleted once its own retention period (QT.CTCL §7) has run out, and the
     # review's record must not block that; the action's audit trail keeps the ticket's number.
     ticket = models.OneToOneField(
-        "corrective_actions.Ticket", verbose_name=_("phiếu HĐKP/cải tiến"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="review_action",
+        "corrective_actions.Ticket",
+        verbose_name=_("phiếu HĐKP/cải tiến"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="review_action",
     )
     created_at = models.DateTimeField(default=timezone.now)
     version = models.PositiveIntegerField(default=1)

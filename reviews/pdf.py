@@ -2,6 +2,7 @@
 BM.HT.06.01 notice, BM.HT.06.02 unit report, BM.HT.06.03 consolidated report, and the minutes in the
 organisation's chosen form (BM.HT.06.04 of QT.HT.06 or BM.CTCL.02 of QT.CTCL). Also who may download which
 of them, so that the download views and the review page's links apply one rule."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -314,12 +315,17 @@ def _render_minutes(code: str, pk: int) -> bytes:
 
 def register() -> None:
     """Called from ReviewsConfig.ready(): the five forms of the review for `render_form CODE PK`."""
-    register_form(NOTICE, gettext_lazy("Thông báo họp xem xét của lãnh đạo"),
-                  lambda pk: notice_pdf(Review.objects.get(pk=pk)))
-    register_form(UNIT_REPORT, gettext_lazy("Báo cáo thực hiện HTQLCL của đơn vị"),
-                  lambda pk: unit_report_pdf(UnitReport.objects.select_related("review", "unit").get(pk=pk)))
-    register_form(CONSOLIDATED, gettext_lazy("Báo cáo họp xem xét của lãnh đạo"),
-                  lambda pk: consolidated_pdf(ConsolidatedReport.objects.select_related("review").get(pk=pk)))
+    register_form(NOTICE, gettext_lazy("Thông báo họp xem xét của lãnh đạo"), lambda pk: notice_pdf(Review.objects.get(pk=pk)))
+    register_form(
+        UNIT_REPORT,
+        gettext_lazy("Báo cáo thực hiện HTQLCL của đơn vị"),
+        lambda pk: unit_report_pdf(UnitReport.objects.select_related("review", "unit").get(pk=pk)),
+    )
+    register_form(
+        CONSOLIDATED,
+        gettext_lazy("Báo cáo họp xem xét của lãnh đạo"),
+        lambda pk: consolidated_pdf(ConsolidatedReport.objects.select_related("review").get(pk=pk)),
+    )
     for code in (MinutesForm.HT_06_04, MinutesForm.CTCL_02):
         register_form(str(code), gettext_lazy("Biên bản họp xem xét của lãnh đạo"), partial(_render_minutes, str(code)))
 
@@ -345,19 +351,21 @@ def available_pdfs(review: Review, user: User) -> list[PdfLink]:
     if not Review.objects.visible_to(user).filter(pk=review.pk).exists():
         return []
     draft = _(" (dự thảo)")
-    links = [PdfLink(NOTICE, _("Thông báo họp") + ("" if review.notice_issued else draft),
-                     reverse("reviews:notice_pdf", args=[review.pk]))]
+    links = [PdfLink(NOTICE, _("Thông báo họp") + ("" if review.notice_issued else draft), reverse("reviews:notice_pdf", args=[review.pk]))]
     for report in UnitReport.objects.visible_to(user).filter(review=review).select_related("unit"):
         suffix = "" if report.status == UnitReportStatus.SUBMITTED else draft
-        links.append(PdfLink(UNIT_REPORT, _("Báo cáo của %(unit)s") % {"unit": report.unit.name} + suffix,
-                             reverse("reviews:unit_report_pdf", args=[report.pk])))
+        links.append(
+            PdfLink(
+                UNIT_REPORT,
+                _("Báo cáo của %(unit)s") % {"unit": report.unit.name} + suffix,
+                reverse("reviews:unit_report_pdf", args=[report.pk]),
+            )
+        )
     consolidated = consolidated_visible_to(user).filter(review=review).first()
     if consolidated and user.has_perm("reviews.view_consolidatedreport"):
         suffix = "" if consolidated.status == ConsolidatedReport.Status.FINAL else draft
-        links.append(PdfLink(CONSOLIDATED, _("Báo cáo tổng hợp") + suffix,
-                             reverse("reviews:consolidated_pdf", args=[consolidated.pk])))
+        links.append(PdfLink(CONSOLIDATED, _("Báo cáo tổng hợp") + suffix, reverse("reviews:consolidated_pdf", args=[consolidated.pk])))
     for minutes in Minutes.objects.visible_to(user).filter(review=review).order_by("revision"):
-        label = _("Biên bản (lần %(revision)s – %(status)s)") % {
-            "revision": minutes.revision, "status": minutes.get_status_display()}
+        label = _("Biên bản (lần %(revision)s – %(status)s)") % {"revision": minutes.revision, "status": minutes.get_status_display()}
         links.append(PdfLink(minutes.form_code, label, reverse("reviews:minutes_pdf", args=[minutes.pk])))
     return links

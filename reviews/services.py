@@ -14,12 +14,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from corrective_actions.models import Source as TicketSource, Ticket
+from corrective_actions.models import Source as TicketSource
+from corrective_actions.models import Ticket
 from corrective_actions.services import ticket_open_from_source
 from corrective_actions.summary import tickets_summary
 from objectives.rollup import review_inputs as objectives_review_inputs
 from qms.errors import ServiceError, StaleEditError
-from qms.models import Organisation, User
+from qms.models import MinutesForm, Organisation, User
 from qms.roles import Role
 from qms.services import (
     audit_record,
@@ -58,8 +59,17 @@ from .models import (
 # --- Plan, approval, notice, unit reports, reminders (QT.HT.06 §5.1) ---
 
 PLAN_FIELDS = [
-    "kind", "title", "year", "sequence", "meeting_start", "meeting_end", "location", "agenda",
-    "report_deadline", "report_recipient", "related_parties",
+    "kind",
+    "title",
+    "year",
+    "sequence",
+    "meeting_start",
+    "meeting_end",
+    "location",
+    "agenda",
+    "report_deadline",
+    "report_recipient",
+    "related_parties",
 ]
 REPORT_EDITABLE_STATES = {UnitReportStatus.NOT_STARTED, UnitReportStatus.DRAFT, UnitReportStatus.RETURNED}
 
@@ -136,8 +146,10 @@ def review_plan_update(*, review: Review, actor: User, data: Mapping[str, Any], 
     )
     if changed != 1:
         raise StaleEditError(
-            _("Kế hoạch vừa được người khác sửa hoặc chuyển trạng thái sau khi bạn mở trang. Nội dung bạn nhập "
-              "vẫn còn trên biểu mẫu; hãy mở lại kế hoạch ở tab khác để xem bản mới nhất rồi nhập lại thay đổi.")
+            _(
+                "Kế hoạch vừa được người khác sửa hoặc chuyển trạng thái sau khi bạn mở trang. Nội dung bạn nhập "
+                "vẫn còn trên biểu mẫu; hãy mở lại kế hoạch ở tab khác để xem bản mới nhất rồi nhập lại thay đổi."
+            )
         )
     review.refresh_from_db()
     review.units.set(data["units"])
@@ -170,7 +182,11 @@ def review_plan_approve(*, review: Review, actor: User, comment: str = "") -> Re
     _require(actor, Role.COMMITTEE_HEAD, "reviews.approve_review")
     _check_review_move(review, ReviewStatus.APPROVED, action)
     state_transition(
-        instance=review, to_state=ReviewStatus.APPROVED, actor=actor, action=action, note=comment,
+        instance=review,
+        to_state=ReviewStatus.APPROVED,
+        actor=actor,
+        action=action,
+        note=comment,
         extra={"approved_by": actor, "approved_at": timezone.now(), "head_comment": comment},
     )
     notification_send(
@@ -190,7 +206,11 @@ def review_plan_return(*, review: Review, actor: User, comment: str) -> Review:
         raise ServiceError(_("Hãy ghi rõ lý do trả lại kế hoạch."), field="comment")
     _check_review_move(review, ReviewStatus.RETURNED, action)
     state_transition(
-        instance=review, to_state=ReviewStatus.RETURNED, actor=actor, action=action, note=comment,
+        instance=review,
+        to_state=ReviewStatus.RETURNED,
+        actor=actor,
+        action=action,
+        note=comment,
         extra={"head_comment": comment},
     )
     notification_send(
@@ -209,8 +229,9 @@ def review_plan_reopen(*, review: Review, actor: User) -> Review:
     action = _("Điều chỉnh kế hoạch đã duyệt")
     role = _check_review_move(review, ReviewStatus.DRAFT, action)
     _require(actor, role, "reviews.plan_review")
-    state_transition(instance=review, to_state=ReviewStatus.DRAFT, actor=actor, action=action,
-                     extra={"approved_by": None, "approved_at": None})
+    state_transition(
+        instance=review, to_state=ReviewStatus.DRAFT, actor=actor, action=action, extra={"approved_by": None, "approved_at": None}
+    )
     return review
 
 
@@ -243,10 +264,12 @@ def review_notice_issue(*, review: Review, actor: User, today: dt.date | None = 
     if today != timezone.localdate():  # a notice recorded for another day (demo data, back-filled records)
         issued_at = timezone.make_aware(dt.datetime.combine(today, timezone.localtime(issued_at).time()))
     state_transition(
-        instance=review, to_state=ReviewStatus.COLLECTING, actor=actor, action=action,
+        instance=review,
+        to_state=ReviewStatus.COLLECTING,
+        actor=actor,
+        action=action,
         note=_("Số %(number)02d/%(symbol)s") % {"number": number, "symbol": org.notice_symbol},
-        extra={"notice_number": number, "notice_year": today.year, "notice_issued_at": issued_at,
-               "notice_issued_by": actor},
+        extra={"notice_number": number, "notice_year": today.year, "notice_issued_at": issued_at, "notice_issued_by": actor},
     )
     units = list(review.units.all())
     UnitReport.objects.bulk_create([UnitReport(review=review, unit=unit) for unit in units], ignore_conflicts=True)
@@ -258,15 +281,13 @@ def review_notice_issue(*, review: Review, actor: User, today: dt.date | None = 
             subject=_("Đề nghị nộp báo cáo thực hiện HTQLCL (BM.HT.06.02) trước ngày %(date)s")
             % {"date": _fmt_date(review.report_deadline)},
             body=_("Cuộc họp: %(title)s, %(when)s tại %(where)s. Báo cáo nộp về: %(to)s.")
-            % {"title": review.title, "when": _fmt_datetime(review.meeting_start), "where": review.location,
-               "to": review.report_recipient},
+            % {"title": review.title, "when": _fmt_datetime(review.meeting_start), "where": review.location, "to": review.report_recipient},
             url=reverse("reviews:report_edit", args=[reports[unit.pk].pk]),
         )
     notification_send(
         recipients=review.attendees.all(),
         subject=_("Thông báo họp xem xét của lãnh đạo: %(title)s") % {"title": review.title},
-        body=_("Thời gian: %(when)s. Địa điểm: %(where)s.")
-        % {"when": _fmt_datetime(review.meeting_start), "where": review.location},
+        body=_("Thời gian: %(when)s. Địa điểm: %(where)s.") % {"when": _fmt_datetime(review.meeting_start), "where": review.location},
         url=_review_url(review),
         email=False,  # the e-mail is the notice itself, with its calendar invitation
     )
@@ -283,10 +304,19 @@ def review_notice_emails_send(*, review_id: int) -> int:
         return 0
     org = Organisation.current()
     attendees = list(review.attendees.exclude(email="").order_by("pk"))
-    context = {"review": review, "org": org, "attendees": attendees, "units": list(review.units.all()),
-               "site_url": settings.SITE_URL, "url": _review_url(review)}
+    context = {
+        "review": review,
+        "org": org,
+        "attendees": attendees,
+        "units": list(review.units.all()),
+        "site_url": settings.SITE_URL,
+        "url": _review_url(review),
+    }
     subject = _("Thông báo số %(number)02d/%(symbol)s: %(title)s") % {
-        "number": review.notice_number, "symbol": org.notice_symbol, "title": review.title}
+        "number": review.notice_number,
+        "symbol": org.notice_symbol,
+        "title": review.title,
+    }
     body = render_to_string("emails/review_notice.txt", context)
     ics = review_invitation_ics(review=review, attendees=attendees, organiser_name=org.committee_name)
     sent = 0
@@ -314,8 +344,10 @@ def _lock_open_review(report: UnitReport) -> Review:
     if review.status != ReviewStatus.COLLECTING:
         closed = review.collection_closed_at
         raise ServiceError(
-            _("Thư ký ISO đã đóng thu báo cáo%(at)s; báo cáo không thể lưu hay nộp nữa. Nội dung bạn vừa nhập vẫn "
-              "còn trên biểu mẫu: hãy sao lưu và liên hệ Thư ký ISO.")
+            _(
+                "Thư ký ISO đã đóng thu báo cáo%(at)s; báo cáo không thể lưu hay nộp nữa. Nội dung bạn vừa nhập vẫn "
+                "còn trên biểu mẫu: hãy sao lưu và liên hệ Thư ký ISO."
+            )
             % {"at": (" " + _("lúc %(t)s") % {"t": _fmt_datetime(closed)}) if closed else ""}
         )
     return review
@@ -360,21 +392,23 @@ def unit_report_save(
     )
     if changed != 1:
         raise StaleEditError(
-            _("Báo cáo vừa được người khác lưu sau khi bạn mở trang. Nội dung bạn nhập vẫn còn trên biểu mẫu; "
-              "hãy mở lại báo cáo ở tab khác để xem bản mới nhất.")
+            _(
+                "Báo cáo vừa được người khác lưu sau khi bạn mở trang. Nội dung bạn nhập vẫn còn trên biểu mẫu; "
+                "hãy mở lại báo cáo ở tab khác để xem bản mới nhất."
+            )
         )
     report.refresh_from_db()
     for upload in files:
-        ReportAttachment.objects.create(
-            report=report, file=upload, original_name=upload.name[:255], size=upload.size, uploaded_by=actor
-        )
+        ReportAttachment.objects.create(report=report, file=upload, original_name=upload.name[:255], size=upload.size, uploaded_by=actor)
     if submit:
         late = timezone.localtime(now).date() > review.report_deadline
         to = UnitReportStatus.SUBMITTED
         if (report.status, to) not in UNIT_REPORT_TRANSITIONS:
             raise ServiceError(_("Báo cáo không ở trạng thái có thể nộp."))
         state_transition(
-            instance=report, to_state=to, actor=actor,
+            instance=report,
+            to_state=to,
+            actor=actor,
             action=_("Nộp báo cáo (muộn)") if late else _("Nộp báo cáo"),
             extra={"submitted_at": now, "submitted_by": actor, "is_late": late},
         )
@@ -414,8 +448,9 @@ def unit_report_return(*, report: UnitReport, actor: User, comment: str) -> Unit
     _lock_open_review(report)
     if (report.status, UnitReportStatus.RETURNED) not in UNIT_REPORT_TRANSITIONS:
         raise ServiceError(_("Chỉ trả lại được báo cáo đã nộp."))
-    state_transition(instance=report, to_state=UnitReportStatus.RETURNED, actor=actor, action=action, note=comment,
-                     extra={"return_comment": comment})
+    state_transition(
+        instance=report, to_state=UnitReportStatus.RETURNED, actor=actor, action=action, note=comment, extra={"return_comment": comment}
+    )
     notification_send(
         recipients=users_with_role(Role.UNIT_HEAD, units=[report.unit_id]),
         subject=_("Báo cáo của đơn vị được trả lại để bổ sung: %(title)s") % {"title": report.review.title},
@@ -433,8 +468,14 @@ def review_collection_close(*, review: Review, actor: User) -> Review:
     _check_review_move(review, ReviewStatus.PREPARING, action)
     missing = list(review.unit_reports.exclude(status=UnitReportStatus.SUBMITTED).select_related("unit"))
     note = _("Chưa nộp: %(units)s") % {"units": ", ".join(r.unit.name for r in missing)} if missing else ""
-    state_transition(instance=review, to_state=ReviewStatus.PREPARING, actor=actor, action=action, note=note,
-                     extra={"collection_closed_at": timezone.now()})
+    state_transition(
+        instance=review,
+        to_state=ReviewStatus.PREPARING,
+        actor=actor,
+        action=action,
+        note=note,
+        extra={"collection_closed_at": timezone.now()},
+    )
     if missing:
         notification_send(
             recipients=users_with_role(Role.UNIT_HEAD, units=[r.unit_id for r in missing]),
@@ -478,44 +519,54 @@ def review_reminders_send(*, today: dt.date | None = None) -> int:
             url = reverse("reviews:report_edit", args=[report.pk])
             if due_from <= today <= review.report_deadline:
                 sent += _remind(
-                    f"review:{review.pk}:report-due:{report.unit_id}", recipients=heads, url=url,
+                    f"review:{review.pk}:report-due:{report.unit_id}",
+                    recipients=heads,
+                    url=url,
                     subject=_("Nhắc nộp báo cáo HTQLCL trước ngày %(date)s") % {"date": deadline},
                     body=_("Cuộc họp: %(title)s.") % {"title": review.title},
                 )
             elif today > review.report_deadline:
                 sent += _remind(
-                    f"review:{review.pk}:report-overdue:{report.unit_id}", recipients=heads, url=url,
+                    f"review:{review.pk}:report-overdue:{report.unit_id}",
+                    recipients=heads,
+                    url=url,
                     subject=_("Báo cáo HTQLCL đã quá hạn nộp (%(date)s)") % {"date": deadline},
                     body=_("Cuộc họp: %(title)s. Hãy nộp báo cáo ngay.") % {"title": review.title},
                 )
         secretaries = users_with_role(Role.SECRETARY)
         if reports and not waiting:
             sent += _remind(
-                f"review:{review.pk}:secretary:all-in", recipients=secretaries, url=_review_url(review),
+                f"review:{review.pk}:secretary:all-in",
+                recipients=secretaries,
+                url=_review_url(review),
                 subject=_("Các đơn vị đã nộp đủ báo cáo: %(title)s") % {"title": review.title},
                 body=_("Có thể đóng thu báo cáo và tổng hợp (BM.HT.06.03)."),
             )
         elif waiting and today > review.report_deadline:
             sent += _remind(
-                f"review:{review.pk}:secretary:deadline-passed", recipients=secretaries, url=_review_url(review),
+                f"review:{review.pk}:secretary:deadline-passed",
+                recipients=secretaries,
+                url=_review_url(review),
                 subject=_("Đã quá hạn nộp báo cáo: %(title)s") % {"title": review.title},
                 body=_("Chưa nộp: %(units)s") % {"units": ", ".join(r.unit.name for r in waiting)},
             )
     upcoming = Review.objects.filter(
         status__in=[ReviewStatus.COLLECTING, ReviewStatus.PREPARING],
-        meeting_start__date__gt=today, meeting_start__date__lte=today + dt.timedelta(days=31),
+        meeting_start__date__gt=today,
+        meeting_start__date__lte=today + dt.timedelta(days=31),
     ).prefetch_related("attendees")
     for review in upcoming:
         if previous_working_day(review.meeting_date) != today:
             continue
         for user in review.attendees.all():
             sent += _remind(
-                f"review:{review.pk}:meeting-eve:{user.pk}", recipients=[user], url=_review_url(review),
+                f"review:{review.pk}:meeting-eve:{user.pk}",
+                recipients=[user],
+                url=_review_url(review),
                 subject=_("Nhắc lịch họp xem xét của lãnh đạo: %(when)s") % {"when": _fmt_datetime(review.meeting_start)},
                 body=_("%(title)s, tại %(where)s.") % {"title": review.title, "where": review.location},
             )
     return sent
-
 
 
 # --- Consolidated report, minutes, signature, distribution and follow-up (QT.HT.06 §5.1–5.3) ---
@@ -523,9 +574,13 @@ def review_reminders_send(*, today: dt.date | None = None) -> int:
 CONSOLIDATE_STATES = {ReviewStatus.COLLECTING, ReviewStatus.PREPARING}  # collecting: preview only
 MINUTES_STATES = {ReviewStatus.PREPARING, ReviewStatus.SIGNED}  # signed: corrections by revision
 MINUTES_CONTENT_FIELDS = [
-    "location", "reports_summary", "unit_reports_summary",
-    *[f"topic_{i}" for i in range(1, 8)], *[f"conclusion_{i}" for i in range(1, 8)],
-    "conclusions", "recommendations",
+    "location",
+    "reports_summary",
+    "unit_reports_summary",
+    *[f"topic_{i}" for i in range(1, 8)],
+    *[f"conclusion_{i}" for i in range(1, 8)],
+    "conclusions",
+    "recommendations",
 ]
 MINUTES_SERIES = "review-minutes"
 
@@ -537,26 +592,35 @@ def _require_perm(user: User, perm: str) -> None:
 
 def _save_versioned(instance, *, version: int, actor: User, values: dict) -> None:
     """One conditional UPDATE ... WHERE version = the one the user loaded: a stale form writes nothing."""
-    changed = type(instance)._default_manager.filter(pk=instance.pk, version=version).update(
-        **values, updated_by=actor, updated_at=timezone.now(), version=models.F("version") + 1
+    changed = (
+        type(instance)
+        ._default_manager.filter(pk=instance.pk, version=version)
+        .update(**values, updated_by=actor, updated_at=timezone.now(), version=models.F("version") + 1)
     )
     if changed != 1:
         raise StaleEditError(
-            _("Báo cáo đã được người khác sửa sau khi bạn mở trang. Nội dung của bạn chưa được lưu: "
-               "hãy sao chép lại, tải lại trang rồi sửa tiếp.")
+            _(
+                "Báo cáo đã được người khác sửa sau khi bạn mở trang. Nội dung của bạn chưa được lưu: "
+                "hãy sao chép lại, tải lại trang rồi sửa tiếp."
+            )
             if isinstance(instance, ConsolidatedReport)
-            else _("Biên bản đã được người khác sửa sau khi bạn mở trang. Nội dung của bạn chưa được lưu: "
-                    "hãy sao chép lại, tải lại trang rồi sửa tiếp.")
+            else _(
+                "Biên bản đã được người khác sửa sau khi bạn mở trang. Nội dung của bạn chưa được lưu: "
+                "hãy sao chép lại, tải lại trang rồi sửa tiếp."
+            )
         )
     instance.refresh_from_db()
 
 
 # --- Status of the previous review's actions: the first input of the next review (ISO 9001 9.3.2 a) ---
 
+
 def previous_review(review: Review) -> Review | None:
     return (
         Review.objects.filter(meeting_start__lt=review.meeting_start, minutes__status=Minutes.Status.SIGNED)
-        .exclude(pk=review.pk).order_by("-meeting_start").first()
+        .exclude(pk=review.pk)
+        .order_by("-meeting_start")
+        .first()
     )
 
 
@@ -565,13 +629,20 @@ def previous_actions_summary(review: Review) -> str:
     if previous is None:
         return _("Không có hành động nào từ cuộc họp xem xét trước.")
     actions = ReviewAction.objects.followed().filter(review=previous).select_related("responsible_unit", "ticket")
-    lines = [_("Tình trạng các hành động từ cuộc họp xem xét trước (%(title)s, %(date)s):")
-             % {"title": previous.title, "date": previous.meeting_date.strftime("%d/%m/%Y")}]
+    lines = [
+        _("Tình trạng các hành động từ cuộc họp xem xét trước (%(title)s, %(date)s):")
+        % {"title": previous.title, "date": previous.meeting_date.strftime("%d/%m/%Y")}
+    ]
     for action in actions:
         lines.append(
             _("- %(desc)s (%(unit)s, hạn %(deadline)s): %(status)s, %(progress)s%%")
-            % {"desc": action.description, "unit": action.responsible_unit, "deadline": action.deadline.strftime("%d/%m/%Y"),
-               "status": action.get_status_display(), "progress": action.progress}
+            % {
+                "desc": action.description,
+                "unit": action.responsible_unit,
+                "deadline": action.deadline.strftime("%d/%m/%Y"),
+                "status": action.get_status_display(),
+                "progress": action.progress,
+            }
             + _ticket_note(action)
         )
     if len(lines) == 1:
@@ -581,9 +652,11 @@ def previous_actions_summary(review: Review) -> str:
 
 # --- Step 5: the consolidated report BM.HT.06.03 ---
 
+
 def _consolidated_sections(review: Review) -> dict[str, str]:
     reports = list(
-        UnitReport.objects.filter(review=review, status=UnitReportStatus.SUBMITTED).select_related("unit")
+        UnitReport.objects.filter(review=review, status=UnitReportStatus.SUBMITTED)
+        .select_related("unit")
         .order_by("unit__order", "unit__name")
     )
     values = {}
@@ -648,12 +721,18 @@ def consolidated_report_finalise(*, report: ConsolidatedReport, actor: User) -> 
         raise ServiceError(_("Cuộc họp không còn ở giai đoạn chuẩn bị."))
     if report.review.status != ReviewStatus.PREPARING:
         raise ServiceError(_("Hãy đóng thu báo cáo đơn vị trước khi hoàn thiện báo cáo tổng hợp."))
-    state_transition(instance=report, to_state=ConsolidatedReport.Status.FINAL, actor=actor,
-                      action=_("Hoàn thiện báo cáo tổng hợp"), extra={"finalised_at": timezone.now()})
+    state_transition(
+        instance=report,
+        to_state=ConsolidatedReport.Status.FINAL,
+        actor=actor,
+        action=_("Hoàn thiện báo cáo tổng hợp"),
+        extra={"finalised_at": timezone.now()},
+    )
     return report
 
 
 # --- Step 6: the minutes ---
+
 
 def _default_chair(review: Review) -> User | None:
     if review.approved_by_id:
@@ -662,8 +741,11 @@ def _default_chair(review: Review) -> User | None:
 
 
 @transaction.atomic
-def minutes_create(*, review: Review, actor: User) -> Minutes:
-    """Open the minutes on the organisation's form, pre-filled from the plan and the reports."""
+def minutes_create(*, review: Review, actor: User, form_code: str | None = None) -> Minutes:
+    """Open the minutes on the organisation's form (or `form_code`, a BM.HT.06.04 / BM.CTCL.02 the secretary
+    chose for this meeting), pre-filled from the plan and the reports."""
+    if form_code is not None and form_code not in MinutesForm.values:
+        raise ServiceError(_("Mẫu biên bản không hợp lệ."), field="form_code")
     _require_perm(actor, "manage_review")
     review = Review.objects.select_for_update().get(pk=review.pk)
     if review.status != ReviewStatus.PREPARING:
@@ -675,7 +757,7 @@ def minutes_create(*, review: Review, actor: User) -> Minutes:
     submitted = UnitReport.objects.filter(review=review, status=UnitReportStatus.SUBMITTED).select_related("unit")
     minutes = Minutes.objects.create(
         review=review,
-        form_code=Organisation.current().minutes_form,
+        form_code=form_code or Organisation.current().minutes_form,
         started_at=review.meeting_start,
         ended_at=review.meeting_end,
         location=review.location,
@@ -683,19 +765,18 @@ def minutes_create(*, review: Review, actor: User) -> Minutes:
         secretary=actor,
         # An outline for the secretary to summarise; the full text stays in BM.HT.06.03.
         reports_summary=(
-            _("Thư ký ISO trình bày báo cáo tổng hợp (BM.HT.06.03) về:") + "\n"
+            _("Thư ký ISO trình bày báo cáo tổng hợp (BM.HT.06.03) về:")
+            + "\n"
             + "\n".join(f"- {label}: " for _n, label, _t in report.sections())
-            if report else ""
+            if report
+            else ""
         ),
-        unit_reports_summary="\n".join(
-            _("- %(unit)s: đã nộp báo cáo (BM.HT.06.02).") % {"unit": r.unit.name} for r in submitted
-        ),
+        unit_reports_summary="\n".join(_("- %(unit)s: đã nộp báo cáo (BM.HT.06.02).") % {"unit": r.unit.name} for r in submitted),
         topic_1=previous_actions_summary(review),
         updated_by=actor,
     )
     MinutesAttendee.objects.bulk_create(
-        MinutesAttendee(minutes=minutes, user=u, name=u.display_name, title=u.job_title)
-        for u in review.attendees.order_by("pk")
+        MinutesAttendee(minutes=minutes, user=u, name=u.display_name, title=u.job_title) for u in review.attendees.order_by("pk")
     )
     audit_record(target=minutes, actor=actor, action=_("Lập biên bản"), to_state=minutes.status)
     return minutes
@@ -710,7 +791,13 @@ def _minutes_editable(minutes: Minutes) -> None:
 
 @transaction.atomic
 def minutes_save(
-    *, minutes: Minutes, actor: User, version: int, data: dict, attendance: list[dict], actions: list[dict],
+    *,
+    minutes: Minutes,
+    actor: User,
+    version: int,
+    data: dict,
+    attendance: list[dict],
+    actions: list[dict],
     today=None,
 ) -> Minutes:
     """Save the draft: content, who attended, and the actions decided. `attendance` and `actions` rows
@@ -724,10 +811,16 @@ def minutes_save(
     values = {f: data.get(f, "") for f in MINUTES_CONTENT_FIELDS}
     values.update({k: data.get(k) for k in ("started_at", "ended_at", "chair", "secretary")})
     _save_versioned(minutes, version=version, actor=actor, values=values)
-    _sync_rows(MinutesAttendee, minutes.attendance.all(), attendance, {"minutes": minutes},
-                  ["user", "name", "title", "presence", "replaced_by"])
-    _sync_rows(ReviewAction, minutes.actions.all(), actions, {"minutes": minutes, "review": minutes.review},
-                  ["description", "responsible_unit", "deadline"])
+    _sync_rows(
+        MinutesAttendee, minutes.attendance.all(), attendance, {"minutes": minutes}, ["user", "name", "title", "presence", "replaced_by"]
+    )
+    _sync_rows(
+        ReviewAction,
+        minutes.actions.all(),
+        actions,
+        {"minutes": minutes, "review": minutes.review},
+        ["description", "responsible_unit", "deadline"],
+    )
     audit_record(target=minutes, actor=actor, action=_("Sửa biên bản"))
     return minutes
 
@@ -756,6 +849,7 @@ def _sync_rows(model, existing_qs, rows: list[dict], fixed: dict, fields: list[s
 def minutes_canonical_content(minutes: Minutes) -> str:
     """The exact text the chair signs: every content field, the attendance and the actions, as JSON
     with sorted keys so the same content always gives the same bytes."""
+
     def when(value):
         return timezone.localtime(value).isoformat() if value else None
 
@@ -780,8 +874,12 @@ def minutes_canonical_content(minutes: Minutes) -> str:
             for a in minutes.attendance.order_by("pk")
         ],
         "actions": [
-            {"description": a.description, "unit": a.responsible_unit_id, "unit_name": a.responsible_unit.name,
-             "deadline": a.deadline.isoformat()}
+            {
+                "description": a.description,
+                "unit": a.responsible_unit_id,
+                "unit_name": a.responsible_unit.name,
+                "deadline": a.deadline.isoformat(),
+            }
             for a in minutes.actions.select_related("responsible_unit").order_by("pk")
         ],
     }
@@ -807,7 +905,7 @@ def minutes_signature_valid(minutes: Minutes) -> bool | None:
     for key in ("chair", "secretary"):
         if now[key] and signed.get(key) and now[key]["id"] == signed[key]["id"]:
             now[key]["name"] = signed[key]["name"]
-    for action, signed_action in zip(now["actions"], signed.get("actions", [])):
+    for action, signed_action in zip(now["actions"], signed.get("actions", []), strict=False):
         if action["unit"] == signed_action.get("unit"):
             action["unit_name"] = signed_action.get("unit_name")
     return now == signed
@@ -867,13 +965,20 @@ def minutes_sign(*, minutes: Minutes, actor: User, password: str, now=None) -> M
     content = minutes_canonical_content(minutes)
     digest = hashlib.sha256(content.encode("utf-8")).hexdigest()
     state_transition(
-        instance=minutes, to_state=Minutes.Status.SIGNED, actor=actor, action=_("Ký biên bản"),
+        instance=minutes,
+        to_state=Minutes.Status.SIGNED,
+        actor=actor,
+        action=_("Ký biên bản"),
         note=f"SHA-256: {digest}",
         extra={"signed_by": actor, "signed_at": now, "signed_sha256": digest, "signed_content": content},
     )
     if old is not None:
-        state_transition(instance=old, to_state=Minutes.Status.SUPERSEDED, actor=actor,
-                          action=_("Thay thế bởi bản sửa đổi %(n)s") % {"n": minutes.revision})
+        state_transition(
+            instance=old,
+            to_state=Minutes.Status.SUPERSEDED,
+            actor=actor,
+            action=_("Thay thế bởi bản sửa đổi %(n)s") % {"n": minutes.revision},
+        )
         _actions_carry_over(minutes)
     else:
         check_transition(REVIEW_TRANSITIONS, review.status, ReviewStatus.SIGNED)
@@ -913,25 +1018,37 @@ def minutes_revise(*, minutes: Minutes, actor: User, reason: str) -> Minutes:
     if Minutes.objects.filter(supersedes=minutes).exists():
         raise ServiceError(_("Biên bản này đã có bản sửa đổi đang soạn."))
     copy = Minutes.objects.create(
-        review=minutes.review, revision=minutes.revision + 1, supersedes=minutes, correction_reason=reason.strip(),
-        form_code=minutes.form_code, started_at=minutes.started_at, ended_at=minutes.ended_at,
-        chair=minutes.chair, secretary=minutes.secretary, updated_by=actor,
+        review=minutes.review,
+        revision=minutes.revision + 1,
+        supersedes=minutes,
+        correction_reason=reason.strip(),
+        form_code=minutes.form_code,
+        started_at=minutes.started_at,
+        ended_at=minutes.ended_at,
+        chair=minutes.chair,
+        secretary=minutes.secretary,
+        updated_by=actor,
         **{f: getattr(minutes, f) for f in MINUTES_CONTENT_FIELDS},
     )
     MinutesAttendee.objects.bulk_create(
-        MinutesAttendee(minutes=copy, user_id=a.user_id, name=a.name, title=a.title, presence=a.presence,
-                        replaced_by=a.replaced_by)
+        MinutesAttendee(minutes=copy, user_id=a.user_id, name=a.name, title=a.title, presence=a.presence, replaced_by=a.replaced_by)
         for a in minutes.attendance.order_by("pk")
     )
     for a in minutes.actions.order_by("pk"):
-        ReviewAction.objects.create(review=a.review, minutes=copy, origin=a, description=a.description,
-                                    responsible_unit_id=a.responsible_unit_id, deadline=a.deadline)
-    audit_record(target=copy, actor=actor, action=_("Tạo bản sửa đổi biên bản"), to_state=copy.status,
-                  note=reason.strip())
+        ReviewAction.objects.create(
+            review=a.review,
+            minutes=copy,
+            origin=a,
+            description=a.description,
+            responsible_unit_id=a.responsible_unit_id,
+            deadline=a.deadline,
+        )
+    audit_record(target=copy, actor=actor, action=_("Tạo bản sửa đổi biên bản"), to_state=copy.status, note=reason.strip())
     return copy
 
 
 # --- Step 8: distribution of the signed minutes ---
+
 
 def minutes_recipients(minutes: Minutes) -> list[User]:
     ids = [a.user_id for a in minutes.attendance.all() if a.user_id]
@@ -962,8 +1079,7 @@ def minutes_distribute(*, minutes_id: int) -> int:
     sent = 0
     for user in minutes_recipients(minutes):
         with transaction.atomic():
-            delivery, created = Delivery.objects.get_or_create(minutes=minutes, recipient=user,
-                                                               defaults={"email": user.email})
+            delivery, created = Delivery.objects.get_or_create(minutes=minutes, recipient=user, defaults={"email": user.email})
             delivery = Delivery.objects.select_for_update().get(pk=delivery.pk)
             if created:
                 notification_send(recipients=[user], subject=subject, body=body, url=url, email=False)
@@ -993,8 +1109,9 @@ def minutes_delivery_failed(*, minutes_id: int) -> bool:
 
 # --- Step 9: follow-up of the decided actions (QT.HT.06 §5.3) ---
 
+
 def action_can_report(action: ReviewAction, user: User) -> bool:
-    return (user.is_authenticated and user.has_role(Role.UNIT_HEAD) and user.unit_id == action.responsible_unit_id)
+    return user.is_authenticated and user.has_role(Role.UNIT_HEAD) and user.unit_id == action.responsible_unit_id
 
 
 def _action_followed(action: ReviewAction) -> None:
@@ -1034,11 +1151,18 @@ def action_progress_record(
     if not 0 <= progress < 100:
         raise ServiceError(_("Tiến độ phải từ 0 đến 99%; khi xong hãy chọn “Hoàn thành”."), field="progress")
     _evidence(evidence_file)
-    update = ActionUpdate.objects.create(action=action, author=actor, note=note.strip(), progress=progress,
-                                         evidence_file=evidence_file or "")
+    update = ActionUpdate.objects.create(
+        action=action, author=actor, note=note.strip(), progress=progress, evidence_file=evidence_file or ""
+    )
     if action.status == ActionStatus.OPEN:
-        state_transition(instance=action, to_state=ActionStatus.IN_PROGRESS, actor=actor,
-                          action=_("Bắt đầu thực hiện"), note=note.strip(), extra={"progress": progress})
+        state_transition(
+            instance=action,
+            to_state=ActionStatus.IN_PROGRESS,
+            actor=actor,
+            action=_("Bắt đầu thực hiện"),
+            note=note.strip(),
+            extra={"progress": progress},
+        )
     else:
         ReviewAction.objects.filter(pk=action.pk).update(progress=progress, version=models.F("version") + 1)
         action.refresh_from_db()
@@ -1046,24 +1170,27 @@ def action_progress_record(
 
 
 @transaction.atomic
-def action_complete(
-    *, action: ReviewAction, actor: User, evidence: str, evidence_file: UploadedFile | None = None
-) -> ReviewAction:
+def action_complete(*, action: ReviewAction, actor: User, evidence: str, evidence_file: UploadedFile | None = None) -> ReviewAction:
     _action_unit_head(action, actor)
     _action_followed(action)
     check_transition(ACTION_TRANSITIONS, action.status, ActionStatus.DONE)
     if not (evidence or "").strip():
         raise ServiceError(_("Hãy ghi bằng chứng / kết quả thực hiện trước khi báo hoàn thành."), field="evidence")
     _evidence(evidence_file)
-    ActionUpdate.objects.create(action=action, author=actor, note=evidence.strip(), progress=100,
-                                evidence_file=evidence_file or "")
-    state_transition(instance=action, to_state=ActionStatus.DONE, actor=actor, action=_("Báo hoàn thành"),
-                      note=evidence.strip(),
-                      extra={"progress": 100, "evidence": evidence.strip(), "completed_at": timezone.now()})
+    ActionUpdate.objects.create(action=action, author=actor, note=evidence.strip(), progress=100, evidence_file=evidence_file or "")
+    state_transition(
+        instance=action,
+        to_state=ActionStatus.DONE,
+        actor=actor,
+        action=_("Báo hoàn thành"),
+        note=evidence.strip(),
+        extra={"progress": 100, "evidence": evidence.strip(), "completed_at": timezone.now()},
+    )
     notification_send(
         recipients=User.objects.filter(groups__name=Role.SECRETARY.value),
         subject=_("Hành động đã hoàn thành: %(a)s") % {"a": str(action)},
-        body=evidence.strip(), url=reverse("reviews:action_detail", args=[action.pk]),
+        body=evidence.strip(),
+        url=reverse("reviews:action_detail", args=[action.pk]),
     )
     return action
 
@@ -1077,12 +1204,19 @@ def action_reopen(*, action: ReviewAction, actor: User, note: str) -> ReviewActi
         raise ServiceError(_("Chỉ mở lại hành động đã báo hoàn thành."))
     if not (note or "").strip():
         raise ServiceError(_("Hãy ghi lý do mở lại."), field="note")
-    state_transition(instance=action, to_state=ActionStatus.IN_PROGRESS, actor=actor, action=_("Mở lại hành động"),
-                      note=note.strip(), extra={"completed_at": None})
+    state_transition(
+        instance=action,
+        to_state=ActionStatus.IN_PROGRESS,
+        actor=actor,
+        action=_("Mở lại hành động"),
+        note=note.strip(),
+        extra={"completed_at": None},
+    )
     notification_send(
         recipients=User.objects.filter(groups__name=Role.UNIT_HEAD.value, unit=action.responsible_unit_id),
         subject=_("Hành động được mở lại: %(a)s") % {"a": str(action)},
-        body=note.strip(), url=reverse("reviews:action_detail", args=[action.pk]),
+        body=note.strip(),
+        url=reverse("reviews:action_detail", args=[action.pk]),
     )
     return action
 
@@ -1094,8 +1228,7 @@ def action_cancel(*, action: ReviewAction, actor: User, note: str) -> ReviewActi
     check_transition(ACTION_TRANSITIONS, action.status, ActionStatus.CANCELLED)
     if not (note or "").strip():
         raise ServiceError(_("Hãy ghi lý do hủy."), field="note")
-    state_transition(instance=action, to_state=ActionStatus.CANCELLED, actor=actor, action=_("Hủy hành động"),
-                      note=note.strip())
+    state_transition(instance=action, to_state=ActionStatus.CANCELLED, actor=actor, action=_("Hủy hành động"), note=note.strip())
     return action
 
 
@@ -1124,21 +1257,26 @@ def action_reminders_sweep(*, today=None) -> int:
     secretaries = list(User.objects.filter(groups__name=Role.SECRETARY.value, is_active=True))
     sent = 0
     for action in ReviewAction.objects.followed().open().select_related("responsible_unit", "review"):
-        heads = list(User.objects.filter(groups__name=Role.UNIT_HEAD.value, unit=action.responsible_unit_id,
-                                          is_active=True))
+        heads = list(User.objects.filter(groups__name=Role.UNIT_HEAD.value, unit=action.responsible_unit_id, is_active=True))
         url = reverse("reviews:action_detail", args=[action.pk])
         deadline = action.deadline.strftime("%d/%m/%Y")
         if action.deadline < today:
             if reminder_claim(f"review-action-overdue:{action.pk}:{action.deadline.isoformat()}"):
-                notification_send(recipients=heads + secretaries, url=url,
-                                   subject=_("Hành động quá hạn (hạn %(d)s): %(a)s") % {"d": deadline, "a": str(action)},
-                                   body=action.description)
+                notification_send(
+                    recipients=heads + secretaries,
+                    url=url,
+                    subject=_("Hành động quá hạn (hạn %(d)s): %(a)s") % {"d": deadline, "a": str(action)},
+                    body=action.description,
+                )
                 sent += 1
         elif working_days_between(today, action.deadline) <= lead:
             if reminder_claim(f"review-action-due:{action.pk}:{action.deadline.isoformat()}"):
-                notification_send(recipients=heads, url=url,
-                                   subject=_("Hành động sắp đến hạn (%(d)s): %(a)s") % {"d": deadline, "a": str(action)},
-                                   body=action.description)
+                notification_send(
+                    recipients=heads,
+                    url=url,
+                    subject=_("Hành động sắp đến hạn (%(d)s): %(a)s") % {"d": deadline, "a": str(action)},
+                    body=action.description,
+                )
                 sent += 1
     return sent
 
@@ -1159,7 +1297,9 @@ TICKET_ACTION_STATES = (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
 def may_open_action_tickets(user: User) -> bool:
     """The ISO secretary or the committee head (who follow up the decisions) and may open a ticket."""
     return bool(
-        user.is_authenticated and user.has_role(*TICKET_ROLES) and user.has_perm("reviews.follow_up_actions")
+        user.is_authenticated
+        and user.has_role(*TICKET_ROLES)
+        and user.has_perm("reviews.follow_up_actions")
         and user.has_perm("corrective_actions.open_ticket")
     )
 
@@ -1168,18 +1308,19 @@ def action_ticket_openable(action: ReviewAction) -> bool:
     """Whether the action is in a state to get a ticket (the button shows only then). Reads
     action.minutes and action.review: select_related them on lists."""
     return (
-        action.ticket_id is None and action.status in TICKET_ACTION_STATES
-        and action.minutes is not None and action.minutes.status == Minutes.Status.SIGNED
+        action.ticket_id is None
+        and action.status in TICKET_ACTION_STATES
+        and action.minutes is not None
+        and action.minutes.status == Minutes.Status.SIGNED
         and action.review.status == ReviewStatus.SIGNED
     )
 
 
 def _ticket_note(action: ReviewAction) -> str:
-    """"; phiếu HĐKP số 03/2026: <state>" after an action that has a ticket (needs select_related)."""
+    """ "; phiếu HĐKP số 03/2026: <state>" after an action that has a ticket (needs select_related)."""
     if action.ticket_id is None:
         return ""
-    return _("; phiếu HĐKP số %(n)s: %(state)s") % {
-        "n": action.ticket.number_display, "state": action.ticket.get_status_display()}
+    return _("; phiếu HĐKP số %(n)s: %(state)s") % {"n": action.ticket.number_display, "state": action.ticket.get_status_display()}
 
 
 def review_tickets_summary(review: Review, *, until: dt.date | None = None) -> str:
@@ -1221,18 +1362,25 @@ def review_action_ticket_open(*, action: ReviewAction, actor: User) -> Ticket:
     description = _(
         "Thực hiện kết luận của cuộc họp xem xét của lãnh đạo “%(title)s” (biên bản số %(ref)s):\n%(desc)s\n"
         "Đơn vị chủ trì: %(unit)s. Thời hạn hoàn thành theo biên bản: %(deadline)s."
-    ) % {"title": review.title, "ref": minutes_ref, "desc": locked.description, "unit": locked.responsible_unit,
-         "deadline": locked.deadline.strftime("%d/%m/%Y")}
+    ) % {
+        "title": review.title,
+        "ref": minutes_ref,
+        "desc": locked.description,
+        "unit": locked.responsible_unit,
+        "deadline": locked.deadline.strftime("%d/%m/%Y"),
+    }
     label = _("Kết luận họp xem xét “%(title)s”, biên bản số %(ref)s") % {"title": review.title, "ref": minutes_ref}
     ticket = ticket_open_from_source(
-        actor=actor, requesting_unit=locked.responsible_unit, source=TicketSource.MANAGEMENT_REVIEW,
-        description=description, origin_label=label[:255],
+        actor=actor,
+        requesting_unit=locked.responsible_unit,
+        source=TicketSource.MANAGEMENT_REVIEW,
+        description=description,
+        origin_label=label[:255],
         origin_url=reverse("reviews:action_detail", args=[locked.pk]),
     )
     # The lock above already serialises clicks; the condition also holds where the lock is a no-op.
     if ReviewAction.objects.filter(pk=locked.pk, ticket__isnull=True).update(ticket=ticket, version=models.F("version") + 1) != 1:
         raise ServiceError(_("Hành động này vừa được mở phiếu HĐKP; không mở thêm phiếu khác."))
-    audit_record(target=locked, actor=actor, action=_("Mở phiếu HĐKP/cải tiến"),
-                  note=_("Phiếu số %(n)s") % {"n": ticket.number_display})
+    audit_record(target=locked, actor=actor, action=_("Mở phiếu HĐKP/cải tiến"), note=_("Phiếu số %(n)s") % {"n": ticket.number_display})
     action.ticket, action.version = ticket, locked.version + 1
     return ticket

@@ -2,7 +2,6 @@ from celery import shared_task
 
 from . import services
 
-
 # --- Plan, approval, notice, unit reports, reminders ---
 
 
@@ -12,7 +11,7 @@ def review_notice_send(self, review_id: int) -> int:
     try:
         return services.review_notice_emails_send(review_id=review_id)
     except OSError as exc:  # SMTP down
-        raise self.retry(exc=exc)
+        raise self.retry(exc=exc) from exc
 
 
 @shared_task

@@ -2,11 +2,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q, Count, Prefetch
+from django.db.models import Count, Prefetch, Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
-from django.utils.translation import gettext as _, gettext_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from qms.errors import ServiceError
@@ -14,7 +15,8 @@ from qms.models import Organisation
 from qms.roles import Role
 from qms.services import audit_trail
 
-from . import pdf as review_pdf, services
+from . import pdf as review_pdf
+from . import services
 from .filters import ReviewActionFilter, ReviewFilter
 from .forms import (
     ActionCompleteForm,
@@ -43,16 +45,19 @@ from .models import (
     UnitReportStatus,
 )
 
-
 # --- Plan, approval, notice, unit reports, reminders ---
 
 
 @login_required
 def review_list(request: HttpRequest) -> HttpResponse:
-    reviews = Review.objects.visible_to(request.user).annotate(
-        n_reports=Count("unit_reports", distinct=True),
-        n_submitted=Count("unit_reports", filter=Q(unit_reports__status=UnitReportStatus.SUBMITTED), distinct=True),
-    ).order_by("-meeting_start", "-pk")
+    reviews = (
+        Review.objects.visible_to(request.user)
+        .annotate(
+            n_reports=Count("unit_reports", distinct=True),
+            n_submitted=Count("unit_reports", filter=Q(unit_reports__status=UnitReportStatus.SUBMITTED), distinct=True),
+        )
+        .order_by("-meeting_start", "-pk")
+    )
     filterset = ReviewFilter(request.GET, queryset=reviews)
     page = Paginator(filterset.qs, 20).get_page(request.GET.get("page"))
     can_plan = request.user.has_perm("reviews.plan_review") and request.user.has_role(Role.SECRETARY)
@@ -200,10 +205,11 @@ def report_detail(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "report": report,
         "review": report.review,
-        "can_edit": user.has_role(Role.UNIT_HEAD) and user.unit_id == report.unit_id
-        and user.has_perm("reviews.submit_unit_report"),
-        "can_return": user.has_role(Role.SECRETARY) and user.has_perm("reviews.manage_review")
-        and report.status == UnitReportStatus.SUBMITTED and report.review.status == "collecting",
+        "can_edit": user.has_role(Role.UNIT_HEAD) and user.unit_id == report.unit_id and user.has_perm("reviews.submit_unit_report"),
+        "can_return": user.has_role(Role.SECRETARY)
+        and user.has_perm("reviews.manage_review")
+        and report.status == UnitReportStatus.SUBMITTED
+        and report.review.status == "collecting",
         "return_form": RequiredCommentForm(),
         "audit_entries": audit_trail(report),
     }
@@ -225,8 +231,12 @@ def report_edit(request: HttpRequest, pk: int) -> HttpResponse:
         submit = "submit" in request.POST
         try:
             services.unit_report_save(
-                report=report, actor=request.user, data=form.cleaned_data, version=form.cleaned_data["version"],
-                files=form.cleaned_data["attachments"], submit=submit,
+                report=report,
+                actor=request.user,
+                data=form.cleaned_data,
+                version=form.cleaned_data["version"],
+                files=form.cleaned_data["attachments"],
+                submit=submit,
             )
         except ServiceError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
@@ -245,8 +255,13 @@ def report_return(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, " ".join(form.errors["comment"]))
     else:
-        _run(request, services.unit_report_return, _("Đã trả lại báo cáo để đơn vị bổ sung."),
-             report=report, comment=form.cleaned_data["comment"])
+        _run(
+            request,
+            services.unit_report_return,
+            _("Đã trả lại báo cáo để đơn vị bổ sung."),
+            report=report,
+            comment=form.cleaned_data["comment"],
+        )
     return redirect("reviews:report_detail", pk=pk)
 
 
@@ -303,10 +318,16 @@ def _report(request: HttpRequest, pk: int) -> ConsolidatedReport:
 @permission_required("reviews.view_consolidatedreport", raise_exception=True)
 def consolidated_detail(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report(request, pk)
-    return render(request, "reviews/consolidated_detail.html", {
-        "report": report, "review": report.review, "audit_entries": audit_trail(report),
-        "can_manage": request.user.has_perm("reviews.manage_review"),
-    })
+    return render(
+        request,
+        "reviews/consolidated_detail.html",
+        {
+            "report": report,
+            "review": report.review,
+            "audit_entries": audit_trail(report),
+            "can_manage": request.user.has_perm("reviews.manage_review"),
+        },
+    )
 
 
 @login_required
@@ -333,8 +354,13 @@ def consolidated_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def consolidated_generate(request: HttpRequest, pk: int) -> HttpResponse:
     review = _review_visible(request, pk)
     regenerate = request.POST.get("regenerate") == "1"
-    if _post(request, services.consolidated_report_generate, _("Đã tổng hợp báo cáo từ các báo cáo đơn vị đã nộp."),
-                review=review, regenerate=regenerate):
+    if _post(
+        request,
+        services.consolidated_report_generate,
+        _("Đã tổng hợp báo cáo từ các báo cáo đơn vị đã nộp."),
+        review=review,
+        regenerate=regenerate,
+    ):
         return redirect("reviews:consolidated_edit", pk=pk)
     return redirect("reviews:detail", pk=pk)
 
@@ -362,9 +388,7 @@ def minutes_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _minutes_visible(request: HttpRequest, pk: int) -> Minutes:
-    qs = Minutes.objects.visible_to(request.user).select_related(
-        "review", "chair", "secretary", "signed_by", "supersedes", "updated_by"
-    )
+    qs = Minutes.objects.visible_to(request.user).select_related("review", "chair", "secretary", "signed_by", "supersedes", "updated_by")
     return get_object_or_404(qs, pk=pk)
 
 
@@ -373,40 +397,61 @@ def _minutes_visible(request: HttpRequest, pk: int) -> Minutes:
 def minutes_detail(request: HttpRequest, pk: int) -> HttpResponse:
     minutes = _minutes_visible(request, pk)
     user = request.user
-    return render(request, "reviews/minutes_detail.html", {
-        "minutes": minutes, "review": minutes.review, "org": Organisation.current(),
-        "attendance": minutes.attendance.all(),
-        "actions": minutes.actions.select_related("responsible_unit"),
-        "signature_valid": services.minutes_signature_valid(minutes),
-        "can_manage": user.has_perm("reviews.manage_review"),
-        "can_sign": user.has_perm("reviews.sign_minutes"),
-        "deliveries": minutes.deliveries.select_related("recipient") if user.has_perm("reviews.manage_review") else None,
-        "successor": Minutes.objects.filter(supersedes=minutes).first(),
-        "audit_entries": audit_trail(minutes),
-    })
+    return render(
+        request,
+        "reviews/minutes_detail.html",
+        {
+            "minutes": minutes,
+            "review": minutes.review,
+            "org": Organisation.current(),
+            "attendance": minutes.attendance.all(),
+            "actions": minutes.actions.select_related("responsible_unit"),
+            "signature_valid": services.minutes_signature_valid(minutes),
+            "can_manage": user.has_perm("reviews.manage_review"),
+            "can_sign": user.has_perm("reviews.sign_minutes"),
+            "deliveries": minutes.deliveries.select_related("recipient") if user.has_perm("reviews.manage_review") else None,
+            "successor": Minutes.objects.filter(supersedes=minutes).first(),
+            "audit_entries": audit_trail(minutes),
+        },
+    )
 
 
 def _minutes_forms(request: HttpRequest, minutes: Minutes):
-    attendance = [{"id": a.pk, "user": a.user_id, "name": a.name, "title": a.title, "presence": a.presence,
-                   "replaced_by": a.replaced_by} for a in minutes.attendance.all()]
+    attendance = [
+        {"id": a.pk, "user": a.user_id, "name": a.name, "title": a.title, "presence": a.presence, "replaced_by": a.replaced_by}
+        for a in minutes.attendance.all()
+    ]
     actions = list(minutes.actions.all())
     kept = {a.pk: a.deadline for a in actions if a.origin_id}
-    initial = {"version": minutes.version, "chair": minutes.chair_id, "secretary": minutes.secretary_id,
-               **{f: getattr(minutes, f) for f in [*services.MINUTES_CONTENT_FIELDS, "started_at", "ended_at"]}}
+    initial = {
+        "version": minutes.version,
+        "chair": minutes.chair_id,
+        "secretary": minutes.secretary_id,
+        **{f: getattr(minutes, f) for f in [*services.MINUTES_CONTENT_FIELDS, "started_at", "ended_at"]},
+    }
     data = request.POST if request.method == "POST" else None
     return (
         MinutesContentForm(data, initial=initial),
         MinutesAttendeeFormSet(data, initial=attendance, prefix="att"),
-        ReviewActionFormSet(data, prefix="act", form_kwargs={"kept_deadlines": kept}, initial=[
-            {"id": a.pk, "description": a.description, "responsible_unit": a.responsible_unit_id, "deadline": a.deadline}
-            for a in actions
-        ]),
+        ReviewActionFormSet(
+            data,
+            prefix="act",
+            form_kwargs={"kept_deadlines": kept},
+            initial=[
+                {"id": a.pk, "description": a.description, "responsible_unit": a.responsible_unit_id, "deadline": a.deadline}
+                for a in actions
+            ],
+        ),
     )
 
 
 def _formset_rows(formset) -> list[dict]:
-    return [f.cleaned_data for f in formset.forms if f.has_changed() or f.cleaned_data.get("id")
-            if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+    return [
+        f.cleaned_data
+        for f in formset.forms
+        if f.has_changed() or f.cleaned_data.get("id")
+        if f.cleaned_data and not f.cleaned_data.get("DELETE")
+    ]
 
 
 @login_required
@@ -419,16 +464,30 @@ def minutes_edit(request: HttpRequest, pk: int) -> HttpResponse:
     form, attendance, actions = _minutes_forms(request, minutes)
     if request.method == "POST" and form.is_valid() and attendance.is_valid() and actions.is_valid():
         try:
-            services.minutes_save(minutes=minutes, actor=request.user, version=form.cleaned_data["version"],
-                                  data=form.cleaned_data, attendance=_formset_rows(attendance), actions=_formset_rows(actions))
+            services.minutes_save(
+                minutes=minutes,
+                actor=request.user,
+                version=form.cleaned_data["version"],
+                data=form.cleaned_data,
+                attendance=_formset_rows(attendance),
+                actions=_formset_rows(actions),
+            )
         except ServiceError as exc:
             form.add_error(None, exc.message)
         else:
             messages.success(request, _("Đã lưu biên bản."))
             return redirect("reviews:minutes_detail", pk=pk)
-    return render(request, "reviews/minutes_form.html", {
-        "form": form, "attendance": attendance, "actions": actions, "minutes": minutes, "review": minutes.review,
-    })
+    return render(
+        request,
+        "reviews/minutes_form.html",
+        {
+            "form": form,
+            "attendance": attendance,
+            "actions": actions,
+            "minutes": minutes,
+            "review": minutes.review,
+        },
+    )
 
 
 @login_required
@@ -444,10 +503,18 @@ def minutes_sign(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Đã ký biên bản. Biên bản đang được gửi đến các thành phần tham dự."))
             return redirect("reviews:minutes_detail", pk=pk)
-    return render(request, "reviews/minutes_sign.html", {
-        "form": form, "minutes": minutes, "review": minutes.review, "org": Organisation.current(),
-        "attendance": minutes.attendance.all(), "actions": minutes.actions.select_related("responsible_unit"),
-    })
+    return render(
+        request,
+        "reviews/minutes_sign.html",
+        {
+            "form": form,
+            "minutes": minutes,
+            "review": minutes.review,
+            "org": Organisation.current(),
+            "attendance": minutes.attendance.all(),
+            "actions": minutes.actions.select_related("responsible_unit"),
+        },
+    )
 
 
 @login_required
@@ -478,14 +545,16 @@ def review_close(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required("reviews.view_reviewaction", raise_exception=True)
 def action_list(request: HttpRequest) -> HttpResponse:
-    actions = ReviewAction.objects.visible_to(request.user).followed().select_related(
-        "review", "responsible_unit", "minutes", "ticket")
+    actions = ReviewAction.objects.visible_to(request.user).followed().select_related("review", "responsible_unit", "minutes", "ticket")
     filterset = ReviewActionFilter(request.GET, queryset=actions, request=request)
     page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
     for action in page:  # the one-click "open a ticket" button of each row
         action.ticket_openable = services.action_ticket_openable(action)
-    return render(request, "reviews/action_list.html", {
-        "filter": filterset, "page": page, "can_open_tickets": services.may_open_action_tickets(request.user)})
+    return render(
+        request,
+        "reviews/action_list.html",
+        {"filter": filterset, "page": page, "can_open_tickets": services.may_open_action_tickets(request.user)},
+    )
 
 
 def _action(request: HttpRequest, pk: int) -> ReviewAction:
@@ -502,7 +571,8 @@ def action_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _action_context(request: HttpRequest, action: ReviewAction, **forms) -> dict:
     return {
-        "action": action, "review": action.review,
+        "action": action,
+        "review": action.review,
         "updates": action.updates.select_related("author"),
         "can_report": services.action_can_report(action, request.user),
         "can_manage": request.user.has_perm("reviews.manage_review"),
@@ -542,10 +612,8 @@ def _unit_head_post(service_name: str, form_class, form_key: str, success: str):
     return view
 
 
-action_progress = _unit_head_post("action_progress_record", ActionProgressForm, "progress_form",
-                                     gettext_lazy("Đã ghi nhận tiến độ."))
-action_complete = _unit_head_post("action_complete", ActionCompleteForm, "complete_form",
-                                     gettext_lazy("Đã báo hoàn thành hành động."))
+action_progress = _unit_head_post("action_progress_record", ActionProgressForm, "progress_form", gettext_lazy("Đã ghi nhận tiến độ."))
+action_complete = _unit_head_post("action_complete", ActionCompleteForm, "complete_form", gettext_lazy("Đã báo hoàn thành hành động."))
 
 
 def _secretary_post(service_name: str, success: str):
@@ -645,8 +713,7 @@ def action_ticket_open(request: HttpRequest, pk: int) -> HttpResponse:
     except ServiceError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("Đã mở phiếu HĐKP/cải tiến số %(n)s; phiếu chờ Thư ký ISO tổng hợp.")
-                         % {"n": ticket.number_display})
+        messages.success(request, _("Đã mở phiếu HĐKP/cải tiến số %(n)s; phiếu chờ Thư ký ISO tổng hợp.") % {"n": ticket.number_display})
     back = request.POST.get("next", "")
     if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         return redirect(back)

@@ -6,12 +6,12 @@ READ = ["view_ticket", "view_ticketattachment", "view_progressreport", "view_cha
 
 
 GRANTS = {
-            Role.STAFF: READ + ["open_ticket"],
-            Role.UNIT_HEAD: READ + ["open_ticket", "decide_ticket", "export_tickets"],
-            # Internal auditors are committee members: they open tickets too (QT.CTCL 5.2.1).
-            Role.COMMITTEE_MEMBER: READ + ["open_ticket", "export_tickets"],
-            Role.SECRETARY: READ + ["open_ticket", "consolidate_ticket", "close_ticket", "export_tickets"],
-            Role.COMMITTEE_HEAD: READ + ["open_ticket", "assign_ticket", "verify_ticket", "close_ticket", "export_tickets"],
+    Role.STAFF: READ + ["open_ticket"],
+    Role.UNIT_HEAD: READ + ["open_ticket", "decide_ticket", "export_tickets"],
+    # Internal auditors are committee members: they open tickets too (QT.CTCL 5.2.1).
+    Role.COMMITTEE_MEMBER: READ + ["open_ticket", "export_tickets"],
+    Role.SECRETARY: READ + ["open_ticket", "consolidate_ticket", "close_ticket", "export_tickets"],
+    Role.COMMITTEE_HEAD: READ + ["open_ticket", "assign_ticket", "verify_ticket", "close_ticket", "export_tickets"],
 }
 
 

@@ -1,9 +1,10 @@
 import datetime as dt
 
 import factory
+from django.utils import timezone
 
-from qms.tests.factories import UnitFactory, UserFactory
 from corrective_actions.models import Kind, Source, Ticket, TicketStatus
+from qms.tests.factories import UnitFactory, UserFactory
 
 
 class TicketFactory(factory.django.DjangoModelFactory):
@@ -13,7 +14,7 @@ class TicketFactory(factory.django.DjangoModelFactory):
         model = Ticket
 
     number = factory.Sequence(lambda n: n + 1)
-    year = 2026
+    year = factory.LazyFunction(lambda: timezone.localdate().year)
     status = TicketStatus.OPEN
     requesting_unit = factory.SubFactory(UnitFactory)
     unit = factory.SelfAttribute("requesting_unit")
@@ -22,7 +23,7 @@ class TicketFactory(factory.django.DjangoModelFactory):
     process = "Quy trình kiểm soát hồ sơ"
     clause = "5.2"
     description = factory.Sequence(lambda n: f"Hồ sơ số {n} thiếu chữ ký người thẩm định")
-    description_date = dt.date(2026, 11, 20)
+    description_date = factory.LazyFunction(lambda: timezone.localdate() - dt.timedelta(days=6))
     requester = factory.SubFactory(UserFactory, unit=factory.SelfAttribute("..requesting_unit"))
     assignee = factory.SubFactory(UserFactory, unit=factory.SelfAttribute("..requesting_unit"))
     implementing_unit = factory.SelfAttribute("requesting_unit")

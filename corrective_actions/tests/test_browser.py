@@ -1,4 +1,5 @@
 """The whole path in a real browser, each step by its own user through the real login page."""
+
 import datetime as dt
 import os
 import shutil
@@ -8,7 +9,8 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 import pytest  # noqa: E402
 
 from conftest import PASSWORD  # noqa: E402
-from corrective_actions.models import Ticket, TicketStatus as T  # noqa: E402
+from corrective_actions.models import Ticket  # noqa: E402
+from corrective_actions.models import TicketStatus as T
 
 SHOTS = os.environ.get("CA_SHOTS_DIR")  # set to save screenshots (e.g. /tmp/shots)
 
@@ -22,8 +24,16 @@ def browser_type_launch_args():
     return {
         "headless": True,
         "executable_path": "/usr/bin/chromium",
-        "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        "args": [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
     }
 
 
@@ -86,13 +96,20 @@ def test_a_ticket_goes_from_staff_to_a_failed_verification_and_a_linked_new_tick
 
     login(page, live_server, committee_head)
     page.goto(url)
-    act(page, "assign", {"select[name=implementing_unit]": other_unit.name,
-                         "select[name=assignee]": f"{assignee.display_name} — {other_unit.name}"})
+    act(
+        page,
+        "assign",
+        {"select[name=implementing_unit]": other_unit.name, "select[name=assignee]": f"{assignee.display_name} — {other_unit.name}"},
+    )
     assert page.locator("[data-testid=assignee]").inner_text() == assignee.display_name
 
     login(page, live_server, assignee)
     page.goto(url)
-    act(page, "propose", {"textarea[name=cause]": "Chưa có bước kiểm tra thời hạn.", "textarea[name=measure]": "Bổ sung bước nhắc hạn tự động."})
+    act(
+        page,
+        "propose",
+        {"textarea[name=cause]": "Chưa có bước kiểm tra thời hạn.", "textarea[name=measure]": "Bổ sung bước nhắc hạn tự động."},
+    )
 
     login(page, live_server, committee_head)
     page.goto(url)

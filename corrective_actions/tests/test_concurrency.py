@@ -1,16 +1,18 @@
 """Two people acting on one ticket at the same moment: one result, one audit row. Real threads and real
 transactions (transaction=True); meaningful on PostgreSQL, also run on SQLite (IMMEDIATE transactions)."""
+
 import datetime as dt
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
 
 from corrective_actions import services as s
-from corrective_actions.models import Ticket, TicketStatus as T, Verification
-from corrective_actions.tests.conftest import TODAY
+from corrective_actions.models import Ticket, Verification
+from corrective_actions.models import TicketStatus as T
 from qms.errors import ServiceError
 from qms.models import AuditEntry, Notification, SentReminder
 from qms.tests.concurrency import raised, run_at_once
+from qms.workdays import add_working_days
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("restore_roles")]
 
@@ -31,7 +33,9 @@ def test_two_unit_decisions_at_once_leave_one_result_and_one_audit_row(drive, un
     ticket = drive("open")
     outcomes = _race(
         lambda: s.ticket_submit(actor=unit_head, ticket=Ticket.objects.get(pk=ticket.pk)),
-        lambda: s.ticket_correct(actor=unit_head, ticket=Ticket.objects.get(pk=ticket.pk), correction_kind="redo", correction_result="Đã làm lại."),
+        lambda: s.ticket_correct(
+            actor=unit_head, ticket=Ticket.objects.get(pk=ticket.pk), correction_kind="redo", correction_result="Đã làm lại."
+        ),
     )
     assert outcomes.count("ok") == 1
     status = Ticket.objects.get(pk=ticket.pk).status
@@ -41,19 +45,25 @@ def test_two_unit_decisions_at_once_leave_one_result_and_one_audit_row(drive, un
 
 def test_two_verifications_at_once_open_one_successor(drive, committee_head):
     ticket = drive("reported")
-    outcomes = _race(*[
-        (lambda: s.ticket_verify(actor=committee_head, ticket=Ticket.objects.get(pk=ticket.pk), verification=Verification.FAILED, note="Chưa đạt."))
-        for _ in range(2)
-    ])
+    outcomes = _race(
+        *[
+            (
+                lambda: s.ticket_verify(
+                    actor=committee_head, ticket=Ticket.objects.get(pk=ticket.pk), verification=Verification.FAILED, note="Chưa đạt."
+                )
+            )
+            for _ in range(2)
+        ]
+    )
     assert outcomes.count("ok") == 1
     assert Ticket.objects.filter(predecessor=ticket).count() == 1
     assert _audit(ticket).filter(to_state=T.INEFFECTIVE).count() == 1
 
 
-def test_reminders_go_out_once_under_concurrent_sweeps(drive):
-    ticket = drive("in_progress", completion_date=TODAY + dt.timedelta(days=1))
-    Ticket.objects.filter(pk=ticket.pk).update(completion_date=TODAY - dt.timedelta(days=10))
-    outcomes = _race(*[(lambda: s.ticket_reminders_send(today=TODAY)) for _ in range(3)])
+def test_reminders_go_out_once_under_concurrent_sweeps(drive, today):
+    ticket = drive("in_progress", completion_date=today + dt.timedelta(days=1))
+    Ticket.objects.filter(pk=ticket.pk).update(completion_date=add_working_days(today, -6))  # past both escalations
+    outcomes = _race(*[(lambda: s.ticket_reminders_send(today=today)) for _ in range(3)])
     assert outcomes.count("ok") == 3
     keys = list(SentReminder.objects.filter(key__startswith=f"ca:{ticket.pk}:").values_list("key", flat=True))
     assert sorted(k.split(":")[2] for k in keys) == ["escalate-1", "escalate-2", "passed"]

@@ -1,7 +1,8 @@
 import pytest
 
 from corrective_actions import demo
-from corrective_actions.models import Ticket, TicketStatus as T
+from corrective_actions.models import Ticket
+from corrective_actions.models import TicketStatus as T
 from qms.demo import load_core
 from qms.models import AuditEntry
 

@@ -1,5 +1,6 @@
 """Edge cases of tickets: refused moves keep the typed text, repeats typed differently, retention in the
 admin, local dates, escalation fallbacks, self-verification (each test failed before its fix)."""
+
 import datetime as dt
 import zoneinfo
 
@@ -8,21 +9,36 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from corrective_actions import services as s
-from corrective_actions.models import ChangeRequest, ProgressReport, Ticket, TicketStatus as T
-from corrective_actions.tests.conftest import TODAY
+from corrective_actions.models import ChangeRequest, ProgressReport, Ticket
+from corrective_actions.models import TicketStatus as T
 from qms.errors import ServiceError
 from qms.models import Notification
 from qms.roles import Role
 from qms.tests.factories import UserFactory
+from qms.workdays import add_working_days, add_years
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("query", [
-    {"year": "abc"}, {"page": "999"}, {"page": "abc"}, {"unit": "abc"}, {"unit": "99999"}, {"overdue": "maybe"},
-    {"ordering": "bogus"}, {"status": "nope"}, {"kind": "x"}, {"source": "y"}, {"q": "/"}, {"q": "1/abc"},
-    {"year": "99999999999999999999"}, {"q": "99999999999999999999"},
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"year": "abc"},
+        {"page": "999"},
+        {"page": "abc"},
+        {"unit": "abc"},
+        {"unit": "99999"},
+        {"overdue": "maybe"},
+        {"ordering": "bogus"},
+        {"status": "nope"},
+        {"kind": "x"},
+        {"source": "y"},
+        {"q": "/"},
+        {"q": "1/abc"},
+        {"year": "99999999999999999999"},
+        {"q": "99999999999999999999"},
+    ],
+)
 def test_the_list_and_the_export_answer_odd_filter_values_without_an_error(client, secretary, drive, query):
     drive("open")
     client.force_login(secretary)
@@ -30,11 +46,11 @@ def test_the_list_and_the_export_answer_odd_filter_values_without_an_error(clien
     assert client.get(reverse("corrective_actions:export"), query).status_code == 200
 
 
-def test_a_move_refused_because_the_ticket_moved_on_meanwhile_says_why_and_keeps_the_users_text(client, drive, committee_head):
+def test_a_move_refused_because_the_ticket_moved_on_meanwhile_says_why_and_keeps_the_users_text(client, drive, committee_head, today):
     ticket = drive("proposed")
     loaded_version = ticket.version
     # Approved from another tab while this page still shows the "return" form.
-    s.ticket_approve(actor=committee_head, ticket=ticket, completion_date=TODAY + dt.timedelta(days=10))
+    s.ticket_approve(actor=committee_head, ticket=ticket, completion_date=today + dt.timedelta(days=10))
     client.force_login(committee_head)
     response = client.post(
         reverse("corrective_actions:action", args=[ticket.pk, "return"]),
@@ -50,7 +66,9 @@ def test_a_move_refused_because_the_ticket_moved_on_meanwhile_says_why_and_keeps
 def test_verifying_before_the_result_is_reported_shows_the_reason_on_the_page(client, drive, committee_head):
     ticket = drive("in_progress")
     client.force_login(committee_head)
-    response = client.post(reverse("corrective_actions:action", args=[ticket.pk, "verify"]), {"verification": "passed", "note": "Đạt yêu cầu"})
+    response = client.post(
+        reverse("corrective_actions:action", args=[ticket.pk, "verify"]), {"verification": "passed", "note": "Đạt yêu cầu"}
+    )
     assert response.status_code == 200
     assert "người thực hiện chưa báo cáo kết quả" in response.content.decode()
     assert Ticket.objects.get(pk=ticket.pk).status == T.IN_PROGRESS
@@ -75,52 +93,54 @@ def superuser(db):
     return UserFactory(username="root", is_superuser=True, is_staff=True)
 
 
-def test_the_admin_cannot_delete_the_progress_reports_or_change_requests_of_a_retained_ticket(client, drive, assignee, superuser):
-    ticket = drive("in_progress", completion_date=TODAY + dt.timedelta(days=60))
+def test_the_admin_cannot_delete_the_progress_reports_or_change_requests_of_a_retained_ticket(client, drive, assignee, superuser, today):
+    ticket = drive("in_progress", completion_date=today + dt.timedelta(days=60))
     report = s.progress_report_add(actor=assignee, ticket=ticket, text="Đã hoàn thành 50% khối lượng.")
     change = s.change_request_open(actor=assignee, ticket=ticket, kind="resources", reason="Thiếu người.")
     client.force_login(superuser)
     client.post(reverse("admin:corrective_actions_progressreport_delete", args=[report.pk]), {"post": "yes"})
     client.post(reverse("admin:corrective_actions_changerequest_delete", args=[change.pk]), {"post": "yes"})
-    client.post(reverse("admin:corrective_actions_progressreport_changelist"),
-                {"action": "delete_selected", "_selected_action": [report.pk], "post": "yes"})
+    client.post(
+        reverse("admin:corrective_actions_progressreport_changelist"),
+        {"action": "delete_selected", "_selected_action": [report.pk], "post": "yes"},
+    )
     assert ProgressReport.objects.filter(pk=report.pk).exists()
     assert ChangeRequest.objects.filter(pk=change.pk).exists()
 
 
-def test_the_admin_may_delete_a_progress_report_once_the_ticket_retention_has_ended(client, drive, assignee, superuser):
-    ticket = drive("in_progress", completion_date=TODAY + dt.timedelta(days=60))
+def test_the_admin_may_delete_a_progress_report_once_the_ticket_retention_has_ended(client, drive, assignee, superuser, today):
+    ticket = drive("in_progress", completion_date=today + dt.timedelta(days=60))
     report = s.progress_report_add(actor=assignee, ticket=ticket, text="Đã hoàn thành 50% khối lượng.")
-    long_ago = dt.datetime(2020, 1, 10, 9, 0, tzinfo=zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh"))
+    long_ago = dt.datetime.combine(add_years(today, -10), dt.time(9), zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh"))
     Ticket.objects.filter(pk=ticket.pk).update(status=T.CLOSED, closed_at=long_ago)
     client.force_login(superuser)
     client.post(reverse("admin:corrective_actions_progressreport_delete", args=[report.pk]), {"post": "yes"})
     assert not ProgressReport.objects.filter(pk=report.pk).exists()
 
 
-def test_a_progress_report_is_named_by_its_local_date_not_the_utc_date(drive, assignee):
-    ticket = drive("in_progress", completion_date=TODAY + dt.timedelta(days=60))
+def test_a_progress_report_is_named_by_its_local_date_not_the_utc_date(drive, assignee, today):
+    ticket = drive("in_progress", completion_date=today + dt.timedelta(days=60))
     report = s.progress_report_add(actor=assignee, ticket=ticket, text="Đang thực hiện.")
-    early_morning = dt.datetime(2026, 11, 26, 1, 0, tzinfo=zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh"))  # 25/11 18:00 UTC
+    early_morning = dt.datetime.combine(today, dt.time(1), zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh"))  # 18:00 UTC the day before
     ProgressReport.objects.filter(pk=report.pk).update(reported_at=early_morning)
     report.refresh_from_db()
-    assert str(report).endswith("26/11/2026")
+    assert str(report).endswith(f"{today:%d/%m/%Y}")
 
 
-def test_the_first_escalation_reaches_the_implementing_units_head_when_none_was_recorded_at_assignment(drive, other_unit_head):
-    ticket = drive("in_progress", completion_date=TODAY + dt.timedelta(days=1))
+def test_the_first_escalation_reaches_the_implementing_units_head_when_none_was_recorded_at_assignment(drive, other_unit_head, today):
+    ticket = drive("in_progress", completion_date=add_working_days(today, 1))
     Ticket.objects.filter(pk=ticket.pk).update(implementing_unit_head=None)
-    s.ticket_reminders_send(today=TODAY + dt.timedelta(days=10))
+    s.ticket_reminders_send(today=add_working_days(today, 1 + 3))  # 3 working days late
     assert Notification.objects.filter(recipient=other_unit_head, subject__contains="quá hạn").exists()
 
 
-def test_the_first_escalation_skips_a_recorded_head_who_has_left_for_the_units_head_now(drive, other_unit, other_unit_head):
-    ticket = drive("in_progress", completion_date=TODAY + dt.timedelta(days=1))
+def test_the_first_escalation_skips_a_recorded_head_who_has_left_for_the_units_head_now(drive, other_unit, other_unit_head, today):
+    ticket = drive("in_progress", completion_date=add_working_days(today, 1))
     other_unit_head.is_active = False
     other_unit_head.save()
     new_head = UserFactory(username="truongphongmoi", unit=other_unit, roles=[Role.UNIT_HEAD])
     assert Ticket.objects.get(pk=ticket.pk).implementing_unit_head_id == other_unit_head.pk
-    s.ticket_reminders_send(today=TODAY + dt.timedelta(days=10))
+    s.ticket_reminders_send(today=add_working_days(today, 1 + 3))  # 3 working days late
     assert Notification.objects.filter(recipient=new_head, subject__contains="quá hạn").exists()
 
 

@@ -1,5 +1,6 @@
 """Every URL of the app, as anonymous and as each role, with the exact status (never 500).
 The ticket is OPEN in `unit`, opened by the staff member; other_unit_head cannot see it."""
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -7,9 +8,15 @@ from django.urls import reverse
 from corrective_actions import services as s
 
 COVERED_URL_NAMES = [
-    "corrective_actions:list", "corrective_actions:export", "corrective_actions:my_work", "corrective_actions:create",
-    "corrective_actions:detail", "corrective_actions:pdf", "corrective_actions:attachment_upload",
-    "corrective_actions:action", "corrective_actions:attachment_download",
+    "corrective_actions:list",
+    "corrective_actions:export",
+    "corrective_actions:my_work",
+    "corrective_actions:create",
+    "corrective_actions:detail",
+    "corrective_actions:pdf",
+    "corrective_actions:attachment_upload",
+    "corrective_actions:action",
+    "corrective_actions:attachment_download",
 ]
 ROLES = ["anonymous", "secretary", "committee_head", "committee_member", "unit_head", "other_unit_head", "staff"]
 ALL_200 = {r: 200 for r in ROLES[1:]}
@@ -30,8 +37,10 @@ CASES = {
     ("detail", None): {"GET": SEEN, "POST": {r: 405 for r in ROLES[1:]}},
     ("pdf", None): {"GET": SEEN, "POST": {r: 405 for r in ROLES[1:]}},
     ("attachment_download", None): {"GET": SEEN, "POST": {r: 405 for r in ROLES[1:]}},
-    ("attachment_upload", None): {"GET": {r: 405 for r in ROLES[1:]},
-                                  "POST": only({"secretary": 200, "committee_head": 200, "unit_head": 200, "staff": 200})},
+    ("attachment_upload", None): {
+        "GET": {r: 405 for r in ROLES[1:]},
+        "POST": only({"secretary": 200, "committee_head": 200, "unit_head": 200, "staff": 200}),
+    },
     ("action", "correct"): {"POST": only({"unit_head": 200})},
     ("action", "submit"): {"POST": only({"unit_head": 302})},
     ("action", "present"): {"POST": only({"secretary": 200})},
@@ -48,7 +57,7 @@ CASES = {
     ("action", "delegate"): {"POST": only({"committee_head": 302})},
     ("action", "no-such-action"): {"POST": {r: 404 for r in ROLES[1:]}},
 }
-for (name, action), methods in CASES.items():
+for (name, _action), methods in CASES.items():
     if name == "action":
         methods["GET"] = {r: 405 for r in ROLES[1:]}
 

@@ -6,8 +6,8 @@ from django.conf import settings
 from corrective_actions import services as s
 from corrective_actions.models import Ticket
 from corrective_actions.tasks import send_ticket_reminders
-from corrective_actions.tests.conftest import TODAY
 from qms.models import Notification, Organisation
+from qms.workdays import add_working_days
 
 pytestmark = pytest.mark.django_db
 
@@ -21,36 +21,40 @@ def test_the_daily_sweep_is_registered_in_celery_beat():
     assert entry["task"] == "corrective_actions.tasks.send_ticket_reminders"
 
 
-def test_an_approaching_completion_date_is_reminded_once_n_working_days_ahead(drive, assignee):
+def test_an_approaching_completion_date_is_reminded_once_n_working_days_ahead(drive, assignee, today):
     Organisation.objects.update_or_create(pk=Organisation.current().pk, defaults={"action_reminder_working_days": 3})
-    ticket = drive("in_progress", completion_date=dt.date(2026, 12, 4))  # Friday
+    due = add_working_days(today, 10)
+    ticket = drive("in_progress", completion_date=due)
     Notification.objects.all().delete()
-    assert s.ticket_reminders_send(today=dt.date(2026, 11, 30)) == 0  # 4 working days ahead
-    assert s.ticket_reminders_send(today=dt.date(2026, 12, 1)) == 1  # 3 working days ahead
-    assert s.ticket_reminders_send(today=dt.date(2026, 12, 2)) == 0  # already sent
-    assert subjects(assignee) == [f"Phiếu {ticket.number_display} sắp đến hạn hoàn thành (04/12/2026)"]
+    assert s.ticket_reminders_send(today=add_working_days(due, -4)) == 0  # 4 working days ahead
+    assert s.ticket_reminders_send(today=add_working_days(due, -3)) == 1  # 3 working days ahead
+    assert s.ticket_reminders_send(today=add_working_days(due, -2)) == 0  # already sent
+    assert subjects(assignee) == [f"Phiếu {ticket.number_display} sắp đến hạn hoàn thành ({due:%d/%m/%Y})"]
 
 
-def test_an_overdue_action_escalates_one_level_per_step(drive, assignee, other_unit_head, secretary, committee_head):
-    drive("in_progress", completion_date=dt.date(2026, 12, 4))
+def test_an_overdue_action_escalates_one_level_per_step(drive, assignee, other_unit_head, secretary, committee_head, today):
+    due = add_working_days(today, 5)
+    drive("in_progress", completion_date=due)
     Notification.objects.all().delete()
-    s.ticket_reminders_send(today=dt.date(2026, 12, 5))  # Saturday: passed, 0 working days late
+    s.ticket_reminders_send(today=add_working_days(due, 1))  # passed, fewer than 3 working days late
     assert any("đã quá hạn" in x for x in subjects(assignee)) and subjects(other_unit_head) == []
-    s.ticket_reminders_send(today=dt.date(2026, 12, 9))  # 3 working days late: head of the implementing unit
+    s.ticket_reminders_send(today=add_working_days(due, 3))  # 3 working days late: head of the implementing unit
     assert len(subjects(other_unit_head)) == 1 and subjects(secretary) == []
-    s.ticket_reminders_send(today=dt.date(2026, 12, 11))  # 5 working days late: secretary and committee head
+    s.ticket_reminders_send(today=add_working_days(due, 5))  # 5 working days late: secretary and committee head
     assert len(subjects(secretary)) == 1 and len(subjects(committee_head)) == 1
     before = Notification.objects.count()
-    s.ticket_reminders_send(today=dt.date(2026, 12, 14))
+    s.ticket_reminders_send(today=add_working_days(due, 6))
     assert Notification.objects.count() == before
 
 
-def test_monthly_progress_and_verification_are_reminded(drive, assignee, committee_head, secretary):
-    ticket = drive("in_progress", completion_date=TODAY + dt.timedelta(days=70))
+def test_monthly_progress_and_verification_are_reminded(drive, assignee, committee_head, secretary, today):
+    ticket = drive("in_progress", completion_date=today + dt.timedelta(days=70))
+    first_month = ticket.progress_due_dates(ticket.completion_date)[0]
+    assert (first_month.month - today.month) % 12 == 1  # approved today: the first report is due a month later
     Notification.objects.all().delete()
-    s.ticket_reminders_send(today=dt.date(2026, 12, 23))  # 26/12 is within 3 working days
+    s.ticket_reminders_send(today=add_working_days(first_month, -2))  # within the 3 working days' lead
     assert any("báo cáo tiến độ" in x for x in subjects(assignee))
-    s.ticket_reminders_send(today=dt.date(2026, 12, 28))  # missed: secretary told
+    s.ticket_reminders_send(today=first_month + dt.timedelta(days=2))  # missed: secretary told
     assert any("chưa báo cáo tiến độ" in x for x in subjects(secretary))
     s.ticket_report(actor=assignee, ticket=Ticket.objects.get(pk=ticket.pk), result="Xong.")
     Notification.objects.all().delete()
@@ -58,6 +62,6 @@ def test_monthly_progress_and_verification_are_reminded(drive, assignee, committ
     assert subjects(committee_head) == [f"Phiếu {ticket.number_display} đến hạn kiểm tra xác nhận kết quả"]
 
 
-def test_the_celery_task_runs_the_sweep(drive):
-    drive("in_progress", completion_date=TODAY)
+def test_the_celery_task_runs_the_sweep(drive, today):
+    drive("in_progress", completion_date=today)
     assert send_ticket_reminders.delay().get() >= 1

@@ -1,5 +1,6 @@
 """The tickets of a period summarised as text (the management review's input on nonconformities and
 corrective actions, BM.HT.06.03 section 3)."""
+
 import ast
 import datetime as dt
 from pathlib import Path
@@ -9,11 +10,20 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from corrective_actions.models import Kind, TicketStatus as T
+from corrective_actions.models import Kind
+from corrective_actions.models import TicketStatus as T
 from corrective_actions.summary import tickets_summary
 from corrective_actions.tests.factories import TicketFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _on_thursday_26_november_2026(travel):
+    """The dates below are written for the clock at Thursday 26/11/2026: services that compare the day
+    they are given with the clock (tickets opened up to today) then take their everyday path."""
+    travel(dt.date(2026, 11, 26))
+
 
 SINCE, UNTIL = dt.date(2026, 6, 1), dt.date(2026, 11, 26)
 
@@ -32,8 +42,9 @@ def line(text: str, start: str) -> str:
 
 def test_it_counts_the_tickets_opened_in_the_period_by_kind_and_present_state(unit):
     ticket(opened=dt.date(2026, 7, 1), kind=Kind.CORRECTIVE, requesting_unit=unit)
-    ticket(opened=dt.date(2026, 8, 1), kind=Kind.PREVENTIVE, status=T.IN_PROGRESS, requesting_unit=unit,
-           completion_date=dt.date(2026, 12, 31))
+    ticket(
+        opened=dt.date(2026, 8, 1), kind=Kind.PREVENTIVE, status=T.IN_PROGRESS, requesting_unit=unit, completion_date=dt.date(2026, 12, 31)
+    )
     ticket(opened=dt.date(2026, 9, 1), kind=Kind.CORRECTIVE, status=T.CLOSED, closed=dt.date(2026, 10, 1))
     ticket(opened=dt.date(2026, 5, 31), kind=Kind.CORRECTIVE)  # the day before the period
     ticket(opened=dt.date(2026, 11, 27), kind=Kind.CORRECTIVE)  # the day after
@@ -60,10 +71,21 @@ def test_it_counts_what_ended_in_the_period_by_outcome(unit):
 
 
 def test_it_lists_every_ticket_still_open_with_its_unit_state_and_completion_date_and_flags_the_overdue(unit, other_unit):
-    late = ticket(opened=dt.date(2026, 2, 1), status=T.IN_PROGRESS, requesting_unit=unit,
-                  completion_date=dt.date(2026, 11, 20), description="Sổ công văn đến thiếu 03 văn bản")
-    waiting = ticket(opened=dt.date(2026, 10, 1), status=T.PRESENTED, requesting_unit=other_unit, implementing_unit=None,
-                     completion_date=None, description="Biểu mẫu trên cổng thông tin là phiên bản cũ")
+    late = ticket(
+        opened=dt.date(2026, 2, 1),
+        status=T.IN_PROGRESS,
+        requesting_unit=unit,
+        completion_date=dt.date(2026, 11, 20),
+        description="Sổ công văn đến thiếu 03 văn bản",
+    )
+    waiting = ticket(
+        opened=dt.date(2026, 10, 1),
+        status=T.PRESENTED,
+        requesting_unit=other_unit,
+        implementing_unit=None,
+        completion_date=None,
+        description="Biểu mẫu trên cổng thông tin là phiên bản cũ",
+    )
     ticket(opened=dt.date(2026, 10, 2), status=T.CLOSED, closed=dt.date(2026, 11, 1))
 
     text = tickets_summary(SINCE, UNTIL)
@@ -114,8 +136,11 @@ def test_corrective_actions_never_imports_reviews():
     offenders = []
     for path in root.rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            names = [a.name for a in node.names] if isinstance(node, ast.Import) else (
-                [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            names = (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else ([node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            )
             if any(n == "reviews" or n.startswith("reviews.") for n in names):
                 offenders.append(str(path.relative_to(root)))
     assert offenders == []

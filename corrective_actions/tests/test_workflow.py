@@ -5,12 +5,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from corrective_actions import services as s
-from corrective_actions.models import ChangeRequest, RetainedRecordError, Source, Ticket, TicketStatus as T, Verification
-from corrective_actions.tests.conftest import TODAY
+from corrective_actions.models import ChangeRequest, RetainedRecordError, Source, Ticket, Verification
+from corrective_actions.models import TicketStatus as T
 from qms.errors import ServiceError
 from qms.models import AuditEntry, Notification, Organisation
-from qms.tests.factories import UserFactory
 from qms.roles import Role
+from qms.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +20,7 @@ CALLS = {
     "present": lambda u, t: s.ticket_present(actor=u, ticket=t),
     "assign": lambda u, t: s.ticket_assign(actor=u, ticket=t, implementing_unit=u.unit, assignee=u),
     "propose": lambda u, t: s.ticket_propose(actor=u, ticket=t, cause="Nguyên nhân", measure="Biện pháp"),
-    "approve": lambda u, t: s.ticket_approve(actor=u, ticket=t, completion_date=TODAY + dt.timedelta(days=30)),
+    "approve": lambda u, t: s.ticket_approve(actor=u, ticket=t, completion_date=timezone.localdate() + dt.timedelta(days=30)),
     "return": lambda u, t: s.ticket_return(actor=u, ticket=t, comment="Chưa rõ nguyên nhân gốc."),
     "report": lambda u, t: s.ticket_report(actor=u, ticket=t, result="Đã thực hiện xong."),
     "verify_pass": lambda u, t: s.ticket_verify(actor=u, ticket=t, verification=Verification.PASSED),
@@ -42,7 +42,19 @@ RULES = {
     "close": ({"verified"}, T.CLOSED, {"secretary", "committee_head"}),
 }
 ACTORS = ["staff", "unit_head", "other_unit_head", "secretary", "committee_head", "committee_member", "assignee"]
-STATES = ["open", "corrected", "submitted", "presented", "assigned", "proposed", "in_progress", "reported", "verified", "closed", "ineffective"]
+STATES = [
+    "open",
+    "corrected",
+    "submitted",
+    "presented",
+    "assigned",
+    "proposed",
+    "in_progress",
+    "reported",
+    "verified",
+    "closed",
+    "ineffective",
+]
 
 
 @pytest.fixture
@@ -75,13 +87,23 @@ def test_each_move_is_refused_from_any_other_state(drive, people, action, state)
     assert Ticket.objects.get(pk=ticket.pk).status == ticket.status
 
 
-def test_the_full_path_writes_one_audit_row_per_step_and_numbers_per_year(drive):
+def test_the_full_path_writes_one_audit_row_per_step_and_numbers_per_year(drive, today):
     ticket = drive("closed")
     entries = AuditEntry.objects.filter(content_type=ContentType.objects.get_for_model(Ticket), object_id=ticket.pk)
-    assert [e.to_state for e in entries] == ["open", "submitted", "presented", "assigned", "proposed", "in_progress", "reported", "verified", "closed"]
+    assert [e.to_state for e in entries] == [
+        "open",
+        "submitted",
+        "presented",
+        "assigned",
+        "proposed",
+        "in_progress",
+        "reported",
+        "verified",
+        "closed",
+    ]
     second = drive("open")
-    assert (ticket.year, second.number) == (TODAY.year, ticket.number + 1)
-    assert ticket.evidence == "Biên bản kiểm tra ngày 26/11."
+    assert (ticket.year, second.number) == (today.year, ticket.number + 1)
+    assert ticket.evidence == "Biên bản kiểm tra sau 01 tháng áp dụng."
 
 
 def test_the_committee_head_returns_a_proposal_with_a_comment_and_the_assignee_proposes_again(drive, committee_head, assignee):
@@ -93,10 +115,10 @@ def test_the_committee_head_returns_a_proposal_with_a_comment_and_the_assignee_p
     assert Ticket.objects.get(pk=ticket.pk).status == T.PROPOSED
 
 
-def test_it_refuses_a_completion_date_in_the_past_in_vietnamese(drive, committee_head):
+def test_it_refuses_a_completion_date_in_the_past_in_vietnamese(drive, committee_head, today):
     ticket = drive("proposed")
     with pytest.raises(ServiceError) as exc:
-        s.ticket_approve(actor=committee_head, ticket=ticket, completion_date=TODAY - dt.timedelta(days=1))
+        s.ticket_approve(actor=committee_head, ticket=ticket, completion_date=today - dt.timedelta(days=1))
     assert exc.value.field == "completion_date"
     assert "đã qua" in exc.value.message
     assert Ticket.objects.get(pk=ticket.pk).status == T.PROPOSED
@@ -138,14 +160,20 @@ def test_a_delegate_verifies_in_the_leaders_place(drive, committee_head, staff_u
     assert Ticket.objects.get(pk=ticket.pk).verified_by == deputy
 
 
-def test_an_approved_change_rewrites_box_2_and_keeps_the_earlier_text(drive, assignee, committee_head):
+def test_an_approved_change_rewrites_box_2_and_keeps_the_earlier_text(drive, assignee, committee_head, today):
     ticket = drive("in_progress")
-    change = s.change_request_open(actor=assignee, ticket=ticket, kind=ChangeRequest.Kind.MEASURE, reason="Không đủ nhân lực.",
-                                   proposed_measure="Thuê chuyên gia hỗ trợ.", proposed_completion_date=TODAY + dt.timedelta(days=40))
+    change = s.change_request_open(
+        actor=assignee,
+        ticket=ticket,
+        kind=ChangeRequest.Kind.MEASURE,
+        reason="Không đủ nhân lực.",
+        proposed_measure="Thuê chuyên gia hỗ trợ.",
+        proposed_completion_date=today + dt.timedelta(days=40),
+    )
     s.change_request_decide(actor=committee_head, change=change, approve=True, note="Đồng ý.")
     ticket.refresh_from_db()
     change.refresh_from_db()
-    assert ticket.measure == "Thuê chuyên gia hỗ trợ." and ticket.completion_date == TODAY + dt.timedelta(days=40)
+    assert ticket.measure == "Thuê chuyên gia hỗ trợ." and ticket.completion_date == today + dt.timedelta(days=40)
     assert change.previous_measure == "Bổ sung bước kiểm tra chéo." and change.status == ChangeRequest.Status.APPROVED
     assert "Bổ sung bước kiểm tra chéo." in AuditEntry.objects.filter(object_id=ticket.pk).last().note
     with pytest.raises(ServiceError):
@@ -159,15 +187,22 @@ def test_a_rejected_change_leaves_box_2_alone(drive, assignee, committee_head):
     assert Ticket.objects.get(pk=ticket.pk).measure == "Bổ sung bước kiểm tra chéo."
 
 
-def test_a_long_action_needs_monthly_progress_and_a_missed_one_is_flagged(drive, assignee):
-    ticket = drive("in_progress", completion_date=TODAY + dt.timedelta(days=100))
-    dues = ticket.progress_due_dates(TODAY + dt.timedelta(days=100))
-    assert dues == [dt.date(2026, 12, 26), dt.date(2027, 1, 26), dt.date(2027, 2, 26)]
-    assert s.missed_progress_dates(ticket, today=dt.date(2026, 12, 27)) == [dt.date(2026, 12, 26)]
+def test_a_long_action_needs_monthly_progress_and_a_missed_one_is_flagged(drive, assignee, today):
+    ticket = drive("in_progress", completion_date=today + dt.timedelta(days=100))
+    dues = ticket.progress_due_dates(today + dt.timedelta(days=100))
+    assert len(dues) == 3 and all(due.day == today.day or due.day >= 28 for due in dues)
+    assert [(due.year * 12 + due.month) - (today.year * 12 + today.month) for due in dues] == [1, 2, 3]
+    assert s.missed_progress_dates(ticket, today=dues[0] + dt.timedelta(days=1)) == [dues[0]]
     s.progress_report_add(actor=assignee, ticket=ticket, text="Đã xong 50%.")
-    assert s.missed_progress_dates(ticket, today=dt.date(2026, 12, 27)) == []
-    short = drive("in_progress", completion_date=TODAY + dt.timedelta(days=20))
-    assert short.progress_due_dates(TODAY + dt.timedelta(days=60)) == []
+    assert s.missed_progress_dates(ticket, today=dues[0] + dt.timedelta(days=1)) == []
+
+
+def test_monthly_report_dates_fall_on_the_last_day_of_a_shorter_month(drive, travel):
+    today = travel(dt.date(2027, 1, 31))
+    ticket = drive("in_progress", completion_date=today + dt.timedelta(days=100))
+    assert ticket.progress_due_dates(ticket.completion_date) == [dt.date(2027, 2, 28), dt.date(2027, 3, 31), dt.date(2027, 4, 30)]
+    short = drive("in_progress", completion_date=today + dt.timedelta(days=20))
+    assert short.progress_due_dates(today + dt.timedelta(days=60)) == []
 
 
 @pytest.mark.parametrize("threshold, opened, required", [(3, 3, False), (3, 4, True), (2, 3, True)])
@@ -193,8 +228,14 @@ def test_an_effective_corrective_action_restarts_the_repeat_count(drive):
 
 
 def test_other_apps_open_a_ticket_from_a_review_for_the_secretary(secretary, unit):
-    ticket = s.ticket_open_from_source(actor=secretary, requesting_unit=unit, source=Source.MANAGEMENT_REVIEW,
-                                       description="Cập nhật bảng phân tích rủi ro.", origin_label="Họp xem xét 2026", origin_url="/reviews/1/")
+    ticket = s.ticket_open_from_source(
+        actor=secretary,
+        requesting_unit=unit,
+        source=Source.MANAGEMENT_REVIEW,
+        description="Cập nhật bảng phân tích rủi ro.",
+        origin_label="Họp xem xét 2026",
+        origin_url="/reviews/1/",
+    )
     assert ticket.status == T.SUBMITTED and ticket.origin_url == "/reviews/1/"
 
 

@@ -2,146 +2,313 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import objectives.models
 from django.conf import settings
 from django.db import migrations, models
 
+import objectives.models
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('qms', '0002_roles'),
+        ("qms", "0002_roles"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ObjectivesSettings',
+            name="ObjectivesSettings",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('plan_due_day', models.PositiveSmallIntegerField(default=30, verbose_name='hạn phê duyệt kế hoạch: ngày')),
-                ('plan_due_month', models.PositiveSmallIntegerField(default=1, verbose_name='hạn phê duyệt kế hoạch: tháng')),
-                ('evaluation_due_day', models.PositiveSmallIntegerField(default=31, verbose_name='hạn đánh giá cuối năm: ngày')),
-                ('evaluation_due_month', models.PositiveSmallIntegerField(default=12, verbose_name='hạn đánh giá cuối năm: tháng')),
-                ('measurement_due_working_days', models.PositiveSmallIntegerField(default=5, verbose_name='hạn nhập số liệu sau khi hết kỳ (ngày làm việc)')),
-                ('reminder_lead_working_days', models.PositiveSmallIntegerField(default=3, verbose_name='nhắc trước hạn (ngày làm việc)')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("plan_due_day", models.PositiveSmallIntegerField(default=30, verbose_name="hạn phê duyệt kế hoạch: ngày")),
+                ("plan_due_month", models.PositiveSmallIntegerField(default=1, verbose_name="hạn phê duyệt kế hoạch: tháng")),
+                ("evaluation_due_day", models.PositiveSmallIntegerField(default=31, verbose_name="hạn đánh giá cuối năm: ngày")),
+                ("evaluation_due_month", models.PositiveSmallIntegerField(default=12, verbose_name="hạn đánh giá cuối năm: tháng")),
+                (
+                    "measurement_due_working_days",
+                    models.PositiveSmallIntegerField(default=5, verbose_name="hạn nhập số liệu sau khi hết kỳ (ngày làm việc)"),
+                ),
+                ("reminder_lead_working_days", models.PositiveSmallIntegerField(default=3, verbose_name="nhắc trước hạn (ngày làm việc)")),
             ],
             options={
-                'verbose_name': 'cấu hình mục tiêu chất lượng',
-                'verbose_name_plural': 'cấu hình mục tiêu chất lượng',
+                "verbose_name": "cấu hình mục tiêu chất lượng",
+                "verbose_name_plural": "cấu hình mục tiêu chất lượng",
             },
         ),
         migrations.CreateModel(
-            name='Plan',
+            name="Plan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='năm')),
-                ('status', models.CharField(choices=[('draft', 'Dự thảo'), ('submitted', 'Đã trình, chờ phê duyệt'), ('returned', 'Trả lại để sửa'), ('approved', 'Đã phê duyệt'), ('monitoring', 'Đang theo dõi thực hiện'), ('evaluated', 'Đã đánh giá cuối năm'), ('superseded', 'Đã thay thế bằng lần sửa đổi sau')], default='draft', max_length=20, verbose_name='trạng thái')),
-                ('revision', models.PositiveSmallIntegerField(default=0, verbose_name='lần sửa đổi')),
-                ('revision_reason', models.TextField(blank=True, verbose_name='lý do sửa đổi')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('submitted_at', models.DateTimeField(blank=True, null=True)),
-                ('approved_at', models.DateTimeField(blank=True, null=True, verbose_name='ngày phê duyệt')),
-                ('evaluated_at', models.DateTimeField(blank=True, null=True, verbose_name='ngày đánh giá')),
-                ('return_comment', models.TextField(blank=True, verbose_name='ý kiến khi trả lại')),
-                ('evaluation_summary', models.TextField(blank=True, verbose_name='nhận xét chung khi đánh giá')),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('approved_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('evaluated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('submitted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('supersedes', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='superseded_by', to='objectives.plan', verbose_name='thay thế kế hoạch')),
-                ('unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='objective_plans', to='qms.unit', verbose_name='đơn vị')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("year", models.PositiveSmallIntegerField(verbose_name="năm")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Dự thảo"),
+                            ("submitted", "Đã trình, chờ phê duyệt"),
+                            ("returned", "Trả lại để sửa"),
+                            ("approved", "Đã phê duyệt"),
+                            ("monitoring", "Đang theo dõi thực hiện"),
+                            ("evaluated", "Đã đánh giá cuối năm"),
+                            ("superseded", "Đã thay thế bằng lần sửa đổi sau"),
+                        ],
+                        default="draft",
+                        max_length=20,
+                        verbose_name="trạng thái",
+                    ),
+                ),
+                ("revision", models.PositiveSmallIntegerField(default=0, verbose_name="lần sửa đổi")),
+                ("revision_reason", models.TextField(blank=True, verbose_name="lý do sửa đổi")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("submitted_at", models.DateTimeField(blank=True, null=True)),
+                ("approved_at", models.DateTimeField(blank=True, null=True, verbose_name="ngày phê duyệt")),
+                ("evaluated_at", models.DateTimeField(blank=True, null=True, verbose_name="ngày đánh giá")),
+                ("return_comment", models.TextField(blank=True, verbose_name="ý kiến khi trả lại")),
+                ("evaluation_summary", models.TextField(blank=True, verbose_name="nhận xét chung khi đánh giá")),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "approved_by",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL),
+                ),
+                (
+                    "evaluated_by",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "supersedes",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="superseded_by",
+                        to="objectives.plan",
+                        verbose_name="thay thế kế hoạch",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="objective_plans",
+                        to="qms.unit",
+                        verbose_name="đơn vị",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'kế hoạch thực hiện MTCL',
-                'verbose_name_plural': 'kế hoạch thực hiện MTCL',
-                'ordering': ['-year', 'unit__order', 'unit__name', '-revision'],
-                'permissions': [('view_all_plans', 'Xem kế hoạch MTCL của mọi đơn vị'), ('draft_agency_plan', 'Xây dựng và trình kế hoạch MTCL của cơ quan'), ('approve_agency_plan', 'Phê duyệt kế hoạch MTCL của cơ quan'), ('draft_unit_plan', 'Dự thảo và trình kế hoạch MTCL của đơn vị'), ('approve_unit_plan', 'Phê duyệt kế hoạch MTCL của đơn vị'), ('record_measurement', 'Nhập số liệu theo dõi MTCL')],
+                "verbose_name": "kế hoạch thực hiện MTCL",
+                "verbose_name_plural": "kế hoạch thực hiện MTCL",
+                "ordering": ["-year", "unit__order", "unit__name", "-revision"],
+                "permissions": [
+                    ("view_all_plans", "Xem kế hoạch MTCL của mọi đơn vị"),
+                    ("draft_agency_plan", "Xây dựng và trình kế hoạch MTCL của cơ quan"),
+                    ("approve_agency_plan", "Phê duyệt kế hoạch MTCL của cơ quan"),
+                    ("draft_unit_plan", "Dự thảo và trình kế hoạch MTCL của đơn vị"),
+                    ("approve_unit_plan", "Phê duyệt kế hoạch MTCL của đơn vị"),
+                    ("record_measurement", "Nhập số liệu theo dõi MTCL"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Objective',
+            name="Objective",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveSmallIntegerField(default=1, verbose_name='thứ tự')),
-                ('statement', models.TextField(verbose_name='mục tiêu chất lượng')),
-                ('indicator', models.CharField(max_length=300, verbose_name='chỉ số đo lường')),
-                ('unit_of_measure', models.CharField(choices=[('percent', '%'), ('count', 'số lượng'), ('days', 'ngày'), ('hours', 'giờ'), ('score', 'điểm'), ('qualitative', 'định tính (đạt / không đạt)')], default='percent', max_length=20, verbose_name='đơn vị đo')),
-                ('direction', models.CharField(choices=[('higher', 'càng cao càng tốt'), ('lower', 'càng thấp càng tốt')], default='higher', max_length=10, verbose_name='chiều đánh giá')),
-                ('aggregation', models.CharField(choices=[('level', 'mức đạt tại thời điểm đo (tỷ lệ, thời gian…)'), ('cumulative', 'cộng dồn trong năm (số lượng…)')], default='level', max_length=12, verbose_name='cách tính kết quả')),
-                ('baseline', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, verbose_name='giá trị nền (năm trước)')),
-                ('target', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, verbose_name='chỉ tiêu')),
-                ('target_text', models.CharField(blank=True, max_length=300, verbose_name='chỉ tiêu (định tính)')),
-                ('frequency', models.CharField(choices=[('monthly', 'hằng tháng'), ('quarterly', 'hằng quý'), ('half', '6 tháng'), ('yearly', 'hằng năm')], default='quarterly', max_length=10, verbose_name='tần suất theo dõi')),
-                ('policy_consistency', models.TextField(blank=True, verbose_name='sự nhất quán với chính sách chất lượng')),
-                ('evaluation_method', models.TextField(verbose_name='cách thức đánh giá kết quả')),
-                ('result', models.CharField(blank=True, choices=[('achieved', 'Đạt'), ('not_achieved', 'Không đạt')], max_length=15, verbose_name='kết quả đánh giá')),
-                ('actual_value', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, verbose_name='kết quả đạt được')),
-                ('actual_text', models.CharField(blank=True, max_length=300, verbose_name='kết quả đạt được (định tính)')),
-                ('reasons', models.TextField(blank=True, verbose_name='nguyên nhân')),
-                ('next_steps', models.TextField(blank=True, verbose_name='hướng khắc phục / cải tiến năm sau')),
-                ('evaluated_at', models.DateTimeField(blank=True, null=True)),
-                ('ticket_id', models.PositiveBigIntegerField(blank=True, null=True, verbose_name='phiếu HĐKP')),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('carried_from', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='carried_to', to='objectives.objective', verbose_name='từ mục tiêu năm trước')),
-                ('evaluated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('revised_from', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='revisions', to='objectives.objective')),
-                ('supports', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='supporting', to='objectives.objective', verbose_name='hỗ trợ mục tiêu của cơ quan')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='objectives', to='objectives.plan')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("order", models.PositiveSmallIntegerField(default=1, verbose_name="thứ tự")),
+                ("statement", models.TextField(verbose_name="mục tiêu chất lượng")),
+                ("indicator", models.CharField(max_length=300, verbose_name="chỉ số đo lường")),
+                (
+                    "unit_of_measure",
+                    models.CharField(
+                        choices=[
+                            ("percent", "%"),
+                            ("count", "số lượng"),
+                            ("days", "ngày"),
+                            ("hours", "giờ"),
+                            ("score", "điểm"),
+                            ("qualitative", "định tính (đạt / không đạt)"),
+                        ],
+                        default="percent",
+                        max_length=20,
+                        verbose_name="đơn vị đo",
+                    ),
+                ),
+                (
+                    "direction",
+                    models.CharField(
+                        choices=[("higher", "càng cao càng tốt"), ("lower", "càng thấp càng tốt")],
+                        default="higher",
+                        max_length=10,
+                        verbose_name="chiều đánh giá",
+                    ),
+                ),
+                (
+                    "aggregation",
+                    models.CharField(
+                        choices=[
+                            ("level", "mức đạt tại thời điểm đo (tỷ lệ, thời gian…)"),
+                            ("cumulative", "cộng dồn trong năm (số lượng…)"),
+                        ],
+                        default="level",
+                        max_length=12,
+                        verbose_name="cách tính kết quả",
+                    ),
+                ),
+                (
+                    "baseline",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, verbose_name="giá trị nền (năm trước)"),
+                ),
+                ("target", models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, verbose_name="chỉ tiêu")),
+                ("target_text", models.CharField(blank=True, max_length=300, verbose_name="chỉ tiêu (định tính)")),
+                (
+                    "frequency",
+                    models.CharField(
+                        choices=[("monthly", "hằng tháng"), ("quarterly", "hằng quý"), ("half", "6 tháng"), ("yearly", "hằng năm")],
+                        default="quarterly",
+                        max_length=10,
+                        verbose_name="tần suất theo dõi",
+                    ),
+                ),
+                ("policy_consistency", models.TextField(blank=True, verbose_name="sự nhất quán với chính sách chất lượng")),
+                ("evaluation_method", models.TextField(verbose_name="cách thức đánh giá kết quả")),
+                (
+                    "result",
+                    models.CharField(
+                        blank=True,
+                        choices=[("achieved", "Đạt"), ("not_achieved", "Không đạt")],
+                        max_length=15,
+                        verbose_name="kết quả đánh giá",
+                    ),
+                ),
+                (
+                    "actual_value",
+                    models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, verbose_name="kết quả đạt được"),
+                ),
+                ("actual_text", models.CharField(blank=True, max_length=300, verbose_name="kết quả đạt được (định tính)")),
+                ("reasons", models.TextField(blank=True, verbose_name="nguyên nhân")),
+                ("next_steps", models.TextField(blank=True, verbose_name="hướng khắc phục / cải tiến năm sau")),
+                ("evaluated_at", models.DateTimeField(blank=True, null=True)),
+                ("ticket_id", models.PositiveBigIntegerField(blank=True, null=True, verbose_name="phiếu HĐKP")),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "carried_from",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="carried_to",
+                        to="objectives.objective",
+                        verbose_name="từ mục tiêu năm trước",
+                    ),
+                ),
+                (
+                    "evaluated_by",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "revised_from",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="revisions",
+                        to="objectives.objective",
+                    ),
+                ),
+                (
+                    "supports",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="supporting",
+                        to="objectives.objective",
+                        verbose_name="hỗ trợ mục tiêu của cơ quan",
+                    ),
+                ),
+                ("plan", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="objectives", to="objectives.plan")),
             ],
             options={
-                'verbose_name': 'mục tiêu chất lượng',
-                'verbose_name_plural': 'mục tiêu chất lượng',
-                'ordering': ['plan', 'order', 'pk'],
+                "verbose_name": "mục tiêu chất lượng",
+                "verbose_name_plural": "mục tiêu chất lượng",
+                "ordering": ["plan", "order", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='PlanAction',
+            name="PlanAction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('order', models.PositiveSmallIntegerField(default=1, verbose_name='thứ tự')),
-                ('description', models.TextField(verbose_name='nội dung công việc')),
-                ('resources', models.CharField(blank=True, max_length=300, verbose_name='nguồn lực')),
-                ('responsible', models.CharField(max_length=200, verbose_name='người / đơn vị thực hiện')),
-                ('deadline', models.DateField(verbose_name='thời hạn')),
-                ('objective', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='actions', to='objectives.objective')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("order", models.PositiveSmallIntegerField(default=1, verbose_name="thứ tự")),
+                ("description", models.TextField(verbose_name="nội dung công việc")),
+                ("resources", models.CharField(blank=True, max_length=300, verbose_name="nguồn lực")),
+                ("responsible", models.CharField(max_length=200, verbose_name="người / đơn vị thực hiện")),
+                ("deadline", models.DateField(verbose_name="thời hạn")),
+                (
+                    "objective",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="actions", to="objectives.objective"),
+                ),
             ],
             options={
-                'verbose_name': 'hành động thực hiện',
-                'verbose_name_plural': 'hành động thực hiện',
-                'ordering': ['objective', 'order', 'pk'],
+                "verbose_name": "hành động thực hiện",
+                "verbose_name_plural": "hành động thực hiện",
+                "ordering": ["objective", "order", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Measurement',
+            name="Measurement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period', models.PositiveSmallIntegerField(verbose_name='kỳ theo dõi')),
-                ('value', models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, verbose_name='giá trị đo')),
-                ('value_text', models.CharField(blank=True, max_length=300, verbose_name='kết quả (định tính)')),
-                ('measured_on', models.DateField(verbose_name='ngày đo')),
-                ('comment', models.TextField(blank=True, verbose_name='nhận xét')),
-                ('evidence', models.FileField(blank=True, upload_to=objectives.models.evidence_path, verbose_name='minh chứng')),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('objective', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='measurements', to='objectives.objective')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("period", models.PositiveSmallIntegerField(verbose_name="kỳ theo dõi")),
+                ("value", models.DecimalField(blank=True, decimal_places=2, max_digits=12, null=True, verbose_name="giá trị đo")),
+                ("value_text", models.CharField(blank=True, max_length=300, verbose_name="kết quả (định tính)")),
+                ("measured_on", models.DateField(verbose_name="ngày đo")),
+                ("comment", models.TextField(blank=True, verbose_name="nhận xét")),
+                ("evidence", models.FileField(blank=True, upload_to=objectives.models.evidence_path, verbose_name="minh chứng")),
+                ("recorded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "recorded_by",
+                    models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL),
+                ),
+                (
+                    "objective",
+                    models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="measurements", to="objectives.objective"),
+                ),
             ],
             options={
-                'verbose_name': 'số liệu theo dõi',
-                'verbose_name_plural': 'số liệu theo dõi',
-                'ordering': ['objective', 'period'],
-                'constraints': [models.UniqueConstraint(fields=('objective', 'period'), name='uniq_objectives_measurement_period')],
+                "verbose_name": "số liệu theo dõi",
+                "verbose_name_plural": "số liệu theo dõi",
+                "ordering": ["objective", "period"],
+                "constraints": [models.UniqueConstraint(fields=("objective", "period"), name="uniq_objectives_measurement_period")],
             },
         ),
         migrations.AddConstraint(
-            model_name='plan',
-            constraint=models.UniqueConstraint(condition=models.Q(('unit__isnull', True)), fields=('year', 'revision'), name='uniq_objectives_agency_plan_revision'),
+            model_name="plan",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("unit__isnull", True)), fields=("year", "revision"), name="uniq_objectives_agency_plan_revision"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='plan',
-            constraint=models.UniqueConstraint(condition=models.Q(('unit__isnull', False)), fields=('unit', 'year', 'revision'), name='uniq_objectives_unit_plan_revision'),
+            model_name="plan",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("unit__isnull", False)), fields=("unit", "year", "revision"), name="uniq_objectives_unit_plan_revision"
+            ),
         ),
     ]

@@ -3,8 +3,8 @@ from decimal import Decimal
 
 import factory
 
-from qms.tests.factories import UserFactory
 from objectives.models import Measurement, Objective, Plan, PlanAction
+from qms.tests.factories import UserFactory
 
 
 class PlanFactory(factory.django.DjangoModelFactory):

@@ -1,6 +1,7 @@
 """The journey in a real browser, each step by its own user through the real login page: a unit head
 drafts and submits the unit's plan; the agency head approves the agency's plan; a measurement is
 entered; the year-end report renders."""
+
 import io
 import os
 import shutil
@@ -27,8 +28,16 @@ def browser_type_launch_args():
     return {
         "headless": True,
         "executable_path": "/usr/bin/chromium",
-        "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        "args": [
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
     }
 
 

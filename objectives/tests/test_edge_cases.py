@@ -1,5 +1,6 @@
 """Edge cases of quality objectives: numbers at the column limit, negative values, revisions of evaluated
 plans, formula injection in Excel, zero targets, future years (each test failed before its fix)."""
+
 from decimal import Decimal
 from io import BytesIO
 
@@ -23,8 +24,9 @@ def test_a_measurement_that_rounds_past_ten_digits_is_refused_and_the_plan_page_
     plan = plan_with_objective(unit=unit, created_by=staff_user, status=S.APPROVED)
     objective = plan.objectives.get()
     client.force_login(staff_user)
-    response = client.post(reverse("objectives:measurement_create", args=[objective.pk]),
-                           {"period": "1", "value": raw, "measured_on": "2026-04-02"})
+    response = client.post(
+        reverse("objectives:measurement_create", args=[objective.pk]), {"period": "1", "value": raw, "measured_on": "2026-04-02"}
+    )
     assert response.status_code == 200
     assert "Số quá lớn" in response.content.decode()
     assert not Measurement.objects.filter(objective=objective).exists()
@@ -35,8 +37,9 @@ def test_a_measurement_that_rounds_past_ten_digits_is_refused_and_the_plan_page_
 def test_a_negative_measurement_is_refused_with_a_message(client, unit, staff_user):
     objective = plan_with_objective(unit=unit, created_by=staff_user, status=S.APPROVED).objectives.get()
     client.force_login(staff_user)
-    response = client.post(reverse("objectives:measurement_create", args=[objective.pk]),
-                           {"period": "1", "value": "-5", "measured_on": "2026-04-02"})
+    response = client.post(
+        reverse("objectives:measurement_create", args=[objective.pk]), {"period": "1", "value": "-5", "measured_on": "2026-04-02"}
+    )
     assert response.status_code == 200
     assert "không được là số âm" in response.content.decode()
     assert not Measurement.objects.filter(objective=objective).exists()
@@ -64,8 +67,7 @@ def test_a_plan_of_a_year_that_has_not_started_cannot_be_evaluated(unit, unit_he
     next_year = timezone.localdate().year + 1
     plan = plan_with_objective(unit=unit, created_by=staff_user, status=S.APPROVED, year=next_year)
     with pytest.raises(ServiceError):
-        services.objective_evaluate(actor=unit_head, objective=plan.objectives.get(), result="achieved",
-                                    actual_value=Decimal("96"))
+        services.objective_evaluate(actor=unit_head, objective=plan.objectives.get(), result="achieved", actual_value=Decimal("96"))
     Objective.objects.filter(plan=plan).update(result="achieved", actual_value=Decimal("96"))
     with pytest.raises(ServiceError):
         services.plan_evaluation_close(actor=unit_head, plan=plan)
@@ -75,8 +77,9 @@ def test_a_plan_of_a_year_that_has_not_started_cannot_be_evaluated(unit, unit_he
 
 @pytest.mark.django_db
 def test_an_objective_typed_as_a_formula_is_exported_to_excel_as_text(client, unit, staff_user):
-    plan = plan_with_objective(unit=unit, created_by=staff_user, status=S.APPROVED,
-                               statement='=HYPERLINK("http://attacker.example","Bấm vào đây")')
+    plan = plan_with_objective(
+        unit=unit, created_by=staff_user, status=S.APPROVED, statement='=HYPERLINK("http://attacker.example","Bấm vào đây")'
+    )
     client.force_login(staff_user)
     for kind in ("plan", "report"):
         response = client.get(reverse("objectives:plan_excel", args=[plan.pk, kind]))
@@ -91,8 +94,15 @@ def test_an_objective_typed_as_a_formula_is_exported_to_excel_as_text(client, un
 def test_a_lower_is_better_count_already_over_its_yearly_ceiling_is_off_track_even_with_a_zero_target(unit, staff_user):
     from objectives.progress import Track, objective_progress
 
-    plan = plan_with_objective(unit=unit, created_by=staff_user, status=S.MONITORING, unit_of_measure="count",
-                               direction="lower", aggregation="cumulative", target=Decimal(0))
+    plan = plan_with_objective(
+        unit=unit,
+        created_by=staff_user,
+        status=S.MONITORING,
+        unit_of_measure="count",
+        direction="lower",
+        aggregation="cumulative",
+        target=Decimal(0),
+    )
     objective = plan.objectives.get()
     MeasurementFactory(objective=objective, period=1, value=Decimal(1), recorded_by=staff_user)
     assert objective_progress(objective).status == Track.OFF_TRACK

@@ -20,8 +20,9 @@ def _text(pdf: bytes) -> str:
 
 @pytest.fixture
 def approved_unit_plan(unit, staff_user, unit_head):
-    plan = plan_with_objective(unit=unit, created_by=staff_user, status=S.APPROVED,
-                               statement="Giải quyết đúng hạn 98% hồ sơ một cửa", target=Decimal("98"))
+    plan = plan_with_objective(
+        unit=unit, created_by=staff_user, status=S.APPROVED, statement="Giải quyết đúng hạn 98% hồ sơ một cửa", target=Decimal("98")
+    )
     plan.approved_by, plan.submitted_by = unit_head, staff_user
     plan.save()
     return plan
@@ -35,10 +36,20 @@ def test_the_plan_pdf_carries_the_decree_30_header_the_table_and_the_approval(cl
     text = _text(response.content)
     org = Organisation.current()
     for expected in [
-        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc", org.name.upper(), "VĂN PHÒNG",
-        "KẾ HOẠCH THỰC HIỆN MỤC TIÊU CHẤT LƯỢNG NĂM 2026", "Giải quyết đúng hạn 98% hồ sơ một cửa", "≥ 98%",
-        "Theo dõi hồ sơ trên hệ thống", "Phần mềm một cửa", "Bộ phận một cửa", "15/12/2026", "TRƯỞNG ĐƠN VỊ",
-        "Lê Thị Hương", "PL3.KH",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Độc lập - Tự do - Hạnh phúc",
+        org.name.upper(),
+        "VĂN PHÒNG",
+        "KẾ HOẠCH THỰC HIỆN MỤC TIÊU CHẤT LƯỢNG NĂM 2026",
+        "Giải quyết đúng hạn 98% hồ sơ một cửa",
+        "≥ 98%",
+        "Theo dõi hồ sơ trên hệ thống",
+        "Phần mềm một cửa",
+        "Bộ phận một cửa",
+        "15/12/2026",
+        "TRƯỞNG ĐƠN VỊ",
+        "Lê Thị Hương",
+        "PL3.KH",
     ]:
         assert expected in text, expected
     assert "DỰ THẢO" not in text
@@ -53,15 +64,28 @@ def test_a_plan_not_yet_approved_prints_as_a_draft(client, unit, staff_user):
 
 @pytest.mark.django_db
 def test_the_agency_report_pdf_shows_results_reasons_the_units_and_the_chart(client, secretary, unit, staff_user):
-    agency = plan_with_objective(unit=None, created_by=secretary, status=S.EVALUATED, statement="Hài lòng từ 90% trở lên", target=Decimal("90"))
-    agency.objectives.update(result=Result.NOT_ACHIEVED, actual_value=Decimal("87.5"), reasons="Khảo sát ít phiếu", next_steps="Khảo sát trực tuyến")
+    agency = plan_with_objective(
+        unit=None, created_by=secretary, status=S.EVALUATED, statement="Hài lòng từ 90% trở lên", target=Decimal("90")
+    )
+    agency.objectives.update(
+        result=Result.NOT_ACHIEVED, actual_value=Decimal("87.5"), reasons="Khảo sát ít phiếu", next_steps="Khảo sát trực tuyến"
+    )
     unit_plan = plan_with_objective(unit=unit, created_by=staff_user, status=S.EVALUATED)
     unit_plan.objectives.update(result=Result.ACHIEVED, actual_value=Decimal("97"))
     client.force_login(secretary)
     text = _text(client.get(reverse("objectives:plan_pdf", args=[agency.pk, "report"])).content)
-    for expected in ["BÁO CÁO THỰC HIỆN MỤC TIÊU CHẤT LƯỢNG NĂM 2026", "Hài lòng từ 90% trở lên", "87,5%", "Không đạt",
-                     "Khảo sát ít phiếu", "Khảo sát trực tuyến", "Văn phòng", "100%", "PL3.BC",
-                     "Tỷ lệ mục tiêu chất lượng đạt"]:
+    for expected in [
+        "BÁO CÁO THỰC HIỆN MỤC TIÊU CHẤT LƯỢNG NĂM 2026",
+        "Hài lòng từ 90% trở lên",
+        "87,5%",
+        "Không đạt",
+        "Khảo sát ít phiếu",
+        "Khảo sát trực tuyến",
+        "Văn phòng",
+        "100%",
+        "PL3.BC",
+        "Tỷ lệ mục tiêu chất lượng đạt",
+    ]:
         assert expected in text, expected
 
 

@@ -1,4 +1,5 @@
 """Every URL of the objectives app, as anonymous and as every role, with the exact expected status."""
+
 import pytest
 from django.urls import reverse
 
@@ -51,8 +52,9 @@ OBJECT_URLS = {"objective_edit", "objective_delete", "measurement_create", "obje
 
 def _target(kind, unit, secretary, staff_user):
     scope, state = kind.split("_")
-    plan = plan_with_objective(unit=unit if scope == "unit" else None, created_by=staff_user if scope == "unit" else secretary,
-                               status=S(state))
+    plan = plan_with_objective(
+        unit=unit if scope == "unit" else None, created_by=staff_user if scope == "unit" else secretary, status=S(state)
+    )
     return plan
 
 
@@ -74,7 +76,9 @@ def _url(name, target):
 @pytest.mark.django_db
 @pytest.mark.parametrize("role_index", range(len(ROLES)), ids=ROLES)
 @pytest.mark.parametrize(("name", "method", "kind"), list(MATRIX), ids=[f"{n}-{m}-{k}" for n, m, k in MATRIX])
-def test_objectives_urls_answer_each_role_with_the_expected_status(client, role_users, unit, secretary, staff_user, role_index, name, method, kind):
+def test_objectives_urls_answer_each_role_with_the_expected_status(
+    client, role_users, unit, secretary, staff_user, role_index, name, method, kind
+):
     target = _target(kind, unit, secretary, staff_user) if kind else None
     role = ROLES[role_index]
     if role != "anonymous":

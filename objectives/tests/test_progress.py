@@ -2,12 +2,11 @@ from decimal import Decimal
 
 import pytest
 
-from objectives.models import PlanStatus, Result
+from objectives.models import Objective, PlanStatus, Result
 from objectives.progress import Track, objective_progress, plan_summary
-from objectives.models import Objective
 from objectives.rollup import plans_in_force, review_inputs
 from objectives.tests.conftest import plan_with_objective
-from objectives.tests.factories import MeasurementFactory, ObjectiveFactory, PlanActionFactory
+from objectives.tests.factories import MeasurementFactory
 
 S = PlanStatus
 

@@ -13,7 +13,9 @@ S = PlanStatus
 
 
 @pytest.mark.django_db
-def test_the_plan_reminder_goes_to_units_without_an_approved_plan_three_working_days_ahead(unit, other_unit, unit_head, other_unit_head, secretary, committee_head):
+def test_the_plan_reminder_goes_to_units_without_an_approved_plan_three_working_days_ahead(
+    unit, other_unit, unit_head, other_unit_head, secretary, committee_head
+):
     plan_with_objective(unit=unit, created_by=unit_head, status=S.APPROVED, year=2027)
     assert reminders_send(today=dt.date(2027, 1, 22)) == 0  # Friday: 30/01 is 4 working days away
     sent = reminders_send(today=dt.date(2027, 1, 26))

@@ -75,7 +75,9 @@ def test_the_transition_table_names_who_makes_each_move():
 
 
 @pytest.mark.django_db
-def test_submitting_notifies_the_approver_and_approval_notifies_the_drafter(unit, role_users, django_capture_on_commit_callbacks, mailoutbox):
+def test_submitting_notifies_the_approver_and_approval_notifies_the_drafter(
+    unit, role_users, django_capture_on_commit_callbacks, mailoutbox
+):
     plan = _plan("unit", unit, role_users, S.DRAFT)
     with django_capture_on_commit_callbacks(execute=True):
         services.plan_submit(actor=role_users["staff"], plan=plan)
@@ -107,8 +109,16 @@ def test_returning_needs_a_comment_and_the_drafter_can_resubmit(unit, role_users
 
 
 def _objective_data(**overrides):
-    data = {"statement": "Mục tiêu mới", "indicator": "Tỷ lệ", "unit_of_measure": "percent", "direction": "higher",
-            "aggregation": "level", "target": Decimal("90"), "frequency": "quarterly", "evaluation_method": "So sánh"}
+    data = {
+        "statement": "Mục tiêu mới",
+        "indicator": "Tỷ lệ",
+        "unit_of_measure": "percent",
+        "direction": "higher",
+        "aggregation": "level",
+        "target": Decimal("90"),
+        "frequency": "quarterly",
+        "evaluation_method": "So sánh",
+    }
     data.update(overrides)
     return data
 
@@ -122,8 +132,14 @@ def test_an_approved_plan_is_locked_and_says_to_make_a_revision(state, unit, rol
     plan = _plan("unit", unit, role_users, state)
     objective = plan.objectives.get()
     with pytest.raises(ServiceError, match="lần sửa đổi mới"):
-        services.objective_save(actor=role_users["staff"], plan=plan, objective=objective, version=objective.version,
-                                data=_objective_data(statement="Đổi ngầm"), actions=ACTIONS)
+        services.objective_save(
+            actor=role_users["staff"],
+            plan=plan,
+            objective=objective,
+            version=objective.version,
+            data=_objective_data(statement="Đổi ngầm"),
+            actions=ACTIONS,
+        )
     with pytest.raises(ServiceError, match="lần sửa đổi mới"):
         services.objective_delete(actor=role_users["staff"], objective=objective)
     assert Objective.objects.get(pk=objective.pk).statement == objective.statement
@@ -134,11 +150,23 @@ def test_a_stale_edit_of_an_objective_is_refused(unit, role_users):
     plan = _plan("unit", unit, role_users, S.DRAFT)
     objective = plan.objectives.get()
     loaded_version = objective.version  # both people opened the form at this version
-    services.objective_save(actor=role_users["staff"], plan=plan, objective=objective, version=loaded_version,
-                            data=_objective_data(statement="Bản của người thứ nhất"), actions=ACTIONS)
+    services.objective_save(
+        actor=role_users["staff"],
+        plan=plan,
+        objective=objective,
+        version=loaded_version,
+        data=_objective_data(statement="Bản của người thứ nhất"),
+        actions=ACTIONS,
+    )
     with pytest.raises(StaleEditError):
-        services.objective_save(actor=role_users["unit_head"], plan=plan, objective=objective, version=loaded_version,
-                                data=_objective_data(statement="Bản cũ của người thứ hai"), actions=ACTIONS)
+        services.objective_save(
+            actor=role_users["unit_head"],
+            plan=plan,
+            objective=objective,
+            version=loaded_version,
+            data=_objective_data(statement="Bản cũ của người thứ hai"),
+            actions=ACTIONS,
+        )
     assert Objective.objects.get(pk=objective.pk).statement == "Bản của người thứ nhất"
 
 
@@ -146,16 +174,23 @@ def test_a_stale_edit_of_an_objective_is_refused(unit, role_users):
 def test_a_revision_needs_a_reason_and_replaces_the_plan_once_approved(unit, role_users):
     plan = _plan("unit", unit, role_users, S.APPROVED)
     old_objective = plan.objectives.get()
-    services.measurement_record(actor=role_users["staff"], objective=old_objective, period=1, value=Decimal("97"),
-                                measured_on=dt.date(2026, 4, 2))
+    services.measurement_record(
+        actor=role_users["staff"], objective=old_objective, period=1, value=Decimal("97"), measured_on=dt.date(2026, 4, 2)
+    )
     with pytest.raises(ServiceError, match="lý do"):
         services.plan_revise(actor=role_users["staff"], plan=plan, reason="")
     revision = services.plan_revise(actor=role_users["staff"], plan=plan, reason="Chức năng nhiệm vụ thay đổi")
     assert (revision.revision, revision.status, revision.supersedes_id) == (1, S.DRAFT, plan.pk)
     assert Plan.objects.get(pk=plan.pk).status == S.MONITORING  # still in force while the revision is drafted
     new_objective = revision.objectives.get()
-    services.objective_save(actor=role_users["staff"], plan=revision, objective=new_objective, version=new_objective.version,
-                            data=_objective_data(target=Decimal("98")), actions=ACTIONS)
+    services.objective_save(
+        actor=role_users["staff"],
+        plan=revision,
+        objective=new_objective,
+        version=new_objective.version,
+        data=_objective_data(target=Decimal("98")),
+        actions=ACTIONS,
+    )
     services.plan_submit(actor=role_users["staff"], plan=revision)
     services.plan_approve(actor=role_users["unit_head"], plan=revision)
     assert Plan.objects.get(pk=plan.pk).status == S.SUPERSEDED
@@ -169,8 +204,9 @@ def test_a_measurement_for_a_period_that_does_not_exist_is_refused(unit, role_us
     plan = _plan("unit", unit, role_users, S.APPROVED)
     objective = plan.objectives.get()  # quarterly: periods 1..4
     with pytest.raises(ServiceError, match="Kỳ 5 không tồn tại"):
-        services.measurement_record(actor=role_users["staff"], objective=objective, period=5, value=Decimal(1),
-                                    measured_on=dt.date(2026, 4, 2))
+        services.measurement_record(
+            actor=role_users["staff"], objective=objective, period=5, value=Decimal(1), measured_on=dt.date(2026, 4, 2)
+        )
     assert not Measurement.objects.exists()
     assert Plan.objects.get(pk=plan.pk).status == S.APPROVED
 
@@ -179,9 +215,13 @@ def test_a_measurement_for_a_period_that_does_not_exist_is_refused(unit, role_us
 def test_the_first_measurement_starts_monitoring_and_a_second_for_the_period_corrects_it(unit, role_users):
     plan = _plan("unit", unit, role_users, S.APPROVED)
     objective = plan.objectives.get()
-    services.measurement_record(actor=role_users["staff"], objective=objective, period=1, value=Decimal("90"), measured_on=dt.date(2026, 4, 2))
+    services.measurement_record(
+        actor=role_users["staff"], objective=objective, period=1, value=Decimal("90"), measured_on=dt.date(2026, 4, 2)
+    )
     assert Plan.objects.get(pk=plan.pk).status == S.MONITORING
-    services.measurement_record(actor=role_users["unit_head"], objective=objective, period=1, value=Decimal("91"), measured_on=dt.date(2026, 4, 3))
+    services.measurement_record(
+        actor=role_users["unit_head"], objective=objective, period=1, value=Decimal("91"), measured_on=dt.date(2026, 4, 3)
+    )
     assert list(Measurement.objects.values_list("value", flat=True)) == [Decimal("91")]
     assert AuditEntry.objects.filter(action="Cập nhật số liệu").exists()
 
@@ -190,10 +230,18 @@ def test_the_first_measurement_starts_monitoring_and_a_second_for_the_period_cor
 def test_measurements_are_refused_on_a_draft_and_from_another_unit(unit, role_users):
     draft = _plan("unit", unit, role_users, S.DRAFT)
     with pytest.raises(ServiceError):
-        services.measurement_record(actor=role_users["staff"], objective=draft.objectives.get(), period=1, value=Decimal(1), measured_on=dt.date(2026, 4, 2))
+        services.measurement_record(
+            actor=role_users["staff"], objective=draft.objectives.get(), period=1, value=Decimal(1), measured_on=dt.date(2026, 4, 2)
+        )
     approved = _plan("unit", unit, role_users, S.APPROVED, year=2025)
     with pytest.raises(ServiceError):
-        services.measurement_record(actor=role_users["other_unit_head"], objective=approved.objectives.get(), period=1, value=Decimal(1), measured_on=dt.date(2026, 4, 2))
+        services.measurement_record(
+            actor=role_users["other_unit_head"],
+            objective=approved.objectives.get(),
+            period=1,
+            value=Decimal(1),
+            measured_on=dt.date(2026, 4, 2),
+        )
 
 
 @pytest.mark.django_db
@@ -204,8 +252,14 @@ def test_year_end_evaluation_needs_every_objective_and_reasons_when_not_achieved
     PlanActionFactory(objective=second)
     with pytest.raises(ServiceError, match="nguyên nhân"):
         services.objective_evaluate(actor=role_users["staff"], objective=first, result=Result.NOT_ACHIEVED, actual_value=Decimal(80))
-    services.objective_evaluate(actor=role_users["staff"], objective=first, result=Result.NOT_ACHIEVED, actual_value=Decimal(80),
-                                reasons="Thiếu nhân sự", next_steps="Bổ sung nhân sự")
+    services.objective_evaluate(
+        actor=role_users["staff"],
+        objective=first,
+        result=Result.NOT_ACHIEVED,
+        actual_value=Decimal(80),
+        reasons="Thiếu nhân sự",
+        next_steps="Bổ sung nhân sự",
+    )
     with pytest.raises(ServiceError, match="chưa đánh giá"):
         services.plan_evaluation_close(actor=role_users["unit_head"], plan=plan)
     services.objective_evaluate(actor=role_users["staff"], objective=second, result=Result.ACHIEVED, actual_value=Decimal(97))
@@ -233,14 +287,26 @@ def test_a_unit_objective_can_only_support_an_agency_objective_of_the_same_year(
     agency = _plan("agency", unit, role_users, S.APPROVED)
     unit_plan = _plan("unit", unit, role_users, S.DRAFT)
     objective = unit_plan.objectives.get()
-    services.objective_save(actor=role_users["staff"], plan=unit_plan, objective=objective, version=objective.version,
-                            data=_objective_data(supports=agency.objectives.get()), actions=ACTIONS)
+    services.objective_save(
+        actor=role_users["staff"],
+        plan=unit_plan,
+        objective=objective,
+        version=objective.version,
+        data=_objective_data(supports=agency.objectives.get()),
+        actions=ACTIONS,
+    )
     assert Objective.objects.get(pk=objective.pk).supports_id == agency.objectives.get().pk
     other_year = _plan("agency", unit, role_users, S.APPROVED, year=2025)
     objective.refresh_from_db()
     with pytest.raises(ServiceError, match="cùng năm"):
-        services.objective_save(actor=role_users["staff"], plan=unit_plan, objective=objective, version=objective.version,
-                                data=_objective_data(supports=other_year.objectives.get()), actions=ACTIONS)
+        services.objective_save(
+            actor=role_users["staff"],
+            plan=unit_plan,
+            objective=objective,
+            version=objective.version,
+            data=_objective_data(supports=other_year.objectives.get()),
+            actions=ACTIONS,
+        )
 
 
 @pytest.mark.django_db

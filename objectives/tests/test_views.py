@@ -1,4 +1,3 @@
-import datetime as dt
 from decimal import Decimal
 
 import pytest
@@ -16,12 +15,26 @@ S = PlanStatus
 
 def _objective_post(**overrides):
     data = {
-        "order": "1", "statement": "Giải quyết hồ sơ đúng hạn", "indicator": "Tỷ lệ hồ sơ đúng hạn",
-        "unit_of_measure": "percent", "direction": "higher", "aggregation": "level", "baseline": "", "target": "95,5",
-        "target_text": "", "frequency": "quarterly", "policy_consistency": "Nhất quán CSCL", "evaluation_method": "So sánh theo quý",
-        "actions-TOTAL_FORMS": "1", "actions-INITIAL_FORMS": "0", "actions-MIN_NUM_FORMS": "1", "actions-MAX_NUM_FORMS": "1000",
-        "actions-0-description": "Theo dõi hồ sơ hằng tuần", "actions-0-resources": "Phần mềm",
-        "actions-0-responsible": "Bộ phận một cửa", "actions-0-deadline": "2026-12-15",
+        "order": "1",
+        "statement": "Giải quyết hồ sơ đúng hạn",
+        "indicator": "Tỷ lệ hồ sơ đúng hạn",
+        "unit_of_measure": "percent",
+        "direction": "higher",
+        "aggregation": "level",
+        "baseline": "",
+        "target": "95,5",
+        "target_text": "",
+        "frequency": "quarterly",
+        "policy_consistency": "Nhất quán CSCL",
+        "evaluation_method": "So sánh theo quý",
+        "actions-TOTAL_FORMS": "1",
+        "actions-INITIAL_FORMS": "0",
+        "actions-MIN_NUM_FORMS": "1",
+        "actions-MAX_NUM_FORMS": "1000",
+        "actions-0-description": "Theo dõi hồ sơ hằng tuần",
+        "actions-0-resources": "Phần mềm",
+        "actions-0-responsible": "Bộ phận một cửa",
+        "actions-0-deadline": "2026-12-15",
     }
     data.update(overrides)
     return data
@@ -53,8 +66,10 @@ def test_a_target_that_is_not_a_number_is_refused_with_a_clear_message_and_the_i
 def test_a_qualitative_objective_takes_a_text_target(client, unit, staff_user):
     plan = Plan.objects.create(year=2026, unit=unit, created_by=staff_user)
     client.force_login(staff_user)
-    response = client.post(reverse("objectives:objective_create", args=[plan.pk]),
-                           _objective_post(unit_of_measure="qualitative", target="", target_text="Hoàn thành số hóa hồ sơ"))
+    response = client.post(
+        reverse("objectives:objective_create", args=[plan.pk]),
+        _objective_post(unit_of_measure="qualitative", target="", target_text="Hoàn thành số hóa hồ sơ"),
+    )
     assert response.status_code == 302
     assert Objective.objects.get().target_text == "Hoàn thành số hóa hồ sơ"
 
@@ -64,8 +79,10 @@ def test_editing_an_objective_of_an_approved_plan_says_a_revision_is_needed_and_
     plan = plan_with_objective(unit=unit, created_by=staff_user, status=S.APPROVED)
     objective = plan.objectives.get()
     client.force_login(staff_user)
-    response = client.post(reverse("objectives:objective_edit", args=[objective.pk]),
-                           _objective_post(statement="Sửa lén sau phê duyệt", version=str(objective.version)))
+    response = client.post(
+        reverse("objectives:objective_edit", args=[objective.pk]),
+        _objective_post(statement="Sửa lén sau phê duyệt", version=str(objective.version)),
+    )
     assert response.status_code == 200
     body = response.content.decode()
     assert "lần sửa đổi mới" in body and "Sửa lén sau phê duyệt" in body
@@ -95,8 +112,10 @@ def test_a_measurement_with_an_evidence_file_of_the_wrong_type_is_refused(client
     plan = plan_with_objective(unit=unit, created_by=staff_user, status=S.APPROVED)
     client.force_login(staff_user)
     upload = SimpleUploadedFile("minh-chung.pdf", b"MZ not a pdf", content_type="application/pdf")
-    response = client.post(reverse("objectives:measurement_create", args=[plan.objectives.get().pk]),
-                           {"period": "1", "value": "96", "measured_on": "2026-04-02", "evidence": upload})
+    response = client.post(
+        reverse("objectives:measurement_create", args=[plan.objectives.get().pk]),
+        {"period": "1", "value": "96", "measured_on": "2026-04-02", "evidence": upload},
+    )
     assert response.status_code == 200 and not Measurement.objects.exists()
 
 

@@ -1,5 +1,6 @@
 """Run calls at the same moment in threads, for the tests that prove a rule holds under concurrency
 (one number per document, one reminder per key, one result per transition)."""
+
 from __future__ import annotations
 
 import threading

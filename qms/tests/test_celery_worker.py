@@ -1,5 +1,6 @@
 """A real Celery worker, in its own process, consumes a product task from the broker (Redis in CI,
 kombu's filesystem transport otherwise), reads the test database and sends the e-mail."""
+
 import email
 import email.policy
 import os
@@ -7,6 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
+
 from qms.models import Notification
 
 

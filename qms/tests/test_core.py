@@ -136,7 +136,6 @@ def test_a_signed_in_user_changes_their_password(client, staff_user):
     assert staff_user.check_password("Khác-Hẳn-2027!")
 
 
-
 @pytest.mark.django_db
 def test_the_inbox_page_costs_the_same_queries_for_1_and_50_notifications(client, unit_head):
     from django.db import connection

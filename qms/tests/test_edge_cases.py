@@ -1,5 +1,6 @@
 """Edge cases of the shared core: malformed inbox ids, empty or disguised uploads (each test failed
 before its fix)."""
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile

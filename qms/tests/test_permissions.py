@@ -1,4 +1,5 @@
 """Permission matrix of the core's URLs, and the check that every app URL is in some matrix."""
+
 import importlib
 from pathlib import Path
 
@@ -21,8 +22,15 @@ COVERED_URL_NAMES = {name for name, _method in MATRIX}
 # Django's own pages (admin, sign-in, password reset, language switch) are not the product's to matrix.
 EXEMPT_NAMESPACES = {"admin"}
 EXEMPT_NAMES = {
-    "login", "logout", "password_change", "password_change_done", "password_reset", "password_reset_done",
-    "password_reset_confirm", "password_reset_complete", "set_language",
+    "login",
+    "logout",
+    "password_change",
+    "password_change_done",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+    "set_language",
 }
 
 

@@ -1,5 +1,6 @@
 """`render_form CODE PK -o file`: the registry lookup, its errors, and the Decree 30 base layout it renders.
 A form of the core's own (a Unit) stands in for the apps' forms, which test themselves (reviews/tests/test_pdf.py)."""
+
 import datetime as dt
 import subprocess
 import unicodedata
@@ -16,11 +17,16 @@ pytestmark = pytest.mark.django_db
 def _unit_form(pk: int) -> bytes:
     unit = Unit.objects.get(pk=pk)
     org = Organisation.current()
-    return render_pdf("pdf/base.html", {
-        "org": org, "form_code": "TEST.01", "document_title": unit.name,
-        "number_line": document_number(5, org.notice_symbol),
-        "date_line": vn_date_line(org.place_name, dt.date(2026, 1, 5)),
-    })
+    return render_pdf(
+        "pdf/base.html",
+        {
+            "org": org,
+            "form_code": "TEST.01",
+            "document_title": unit.name,
+            "number_line": document_number(5, org.notice_symbol),
+            "date_line": vn_date_line(org.place_name, dt.date(2026, 1, 5)),
+        },
+    )
 
 
 @pytest.fixture
@@ -32,8 +38,9 @@ def test_it_writes_the_registered_form_as_a_pdf_in_the_decree_30_layout(register
     out = tmp_path / "sub" / "form.pdf"
     call_command("render_form", "TEST.01", str(unit.pk), "-o", str(out))
     assert out.read_bytes().startswith(b"%PDF-")
-    text = unicodedata.normalize("NFC", subprocess.run(
-        ["pdftotext", "-layout", str(out), "-"], check=True, capture_output=True, text=True).stdout)
+    text = unicodedata.normalize(
+        "NFC", subprocess.run(["pdftotext", "-layout", str(out), "-"], check=True, capture_output=True, text=True).stdout
+    )
     text = " ".join(text.split())
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in text
     assert "Độc lập - Tự do - Hạnh phúc" in text

@@ -6,24 +6,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reviews', '0002_role_permissions'),
+        ("reviews", "0002_role_permissions"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='minutes',
-            name='uniq_minutes_number_per_year',
+            model_name="minutes",
+            name="uniq_minutes_number_per_year",
         ),
         migrations.AddField(
-            model_name='reviewaction',
-            name='origin',
-            field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='successor', to='reviews.reviewaction'),
+            model_name="reviewaction",
+            name="origin",
+            field=models.OneToOneField(
+                blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name="successor", to="reviews.reviewaction"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='minutes',
-            constraint=models.UniqueConstraint(condition=models.Q(('number__isnull', False)), fields=('number_year', 'number', 'revision'), name='uniq_minutes_number_per_year'),
+            model_name="minutes",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("number__isnull", False)),
+                fields=("number_year", "number", "revision"),
+                name="uniq_minutes_number_per_year",
+            ),
         ),
     ]

@@ -5,16 +5,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('corrective_actions', '0002_role_permissions'),
-        ('reviews', '0003_r2_action_origin_minutes_number'),
+        ("corrective_actions", "0002_role_permissions"),
+        ("reviews", "0003_r2_action_origin_minutes_number"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='reviewaction',
-            name='ticket',
-            field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='review_action', to='corrective_actions.ticket', verbose_name='phiếu HĐKP/cải tiến'),
+            model_name="reviewaction",
+            name="ticket",
+            field=models.OneToOneField(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="review_action",
+                to="corrective_actions.ticket",
+                verbose_name="phiếu HĐKP/cải tiến",
+            ),
         ),
     ]

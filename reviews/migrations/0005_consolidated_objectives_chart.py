@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('reviews', '0004_link_ticket'),
+        ("reviews", "0004_link_ticket"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='consolidatedreport',
-            name='objectives_chart_svg',
-            field=models.TextField(blank=True, verbose_name='biểu đồ thực hiện MTCL (SVG)'),
+            model_name="consolidatedreport",
+            name="objectives_chart_svg",
+            field=models.TextField(blank=True, verbose_name="biểu đồ thực hiện MTCL (SVG)"),
         ),
     ]

@@ -1,5 +1,6 @@
 """`{% review_followup review as followup %}`: what the review page shows of steps 5–10 to the signed-in user
 (kept out of the detail view so that the page stays one small view)."""
+
 from django import template
 
 from reviews.models import ConsolidatedReport, Minutes, ReviewAction, ReviewStatus

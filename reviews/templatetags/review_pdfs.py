@@ -1,4 +1,5 @@
 """`{% review_pdf_links review as links %}`: the review's forms the signed-in user may download."""
+
 from django import template
 
 from reviews.pdf import available_pdfs

@@ -9,7 +9,6 @@ from django.utils import timezone
 from qms.tests.factories import UnitFactory, UserFactory
 from reviews.models import ReportAttachment, Review, ReviewStatus, UnitReport, UnitReportStatus
 
-
 # --- Plan, approval, notice, unit reports, reminders ---
 
 
@@ -123,8 +122,13 @@ def minutes_content(minutes, **overrides) -> dict:
     from reviews.services import MINUTES_CONTENT_FIELDS
 
     data = {f: getattr(minutes, f) for f in MINUTES_CONTENT_FIELDS}
-    data.update(started_at=minutes.started_at, ended_at=minutes.ended_at, chair=minutes.chair,
-                secretary=minutes.secretary, conclusions=minutes.conclusions or "Thống nhất các kết luận.")
+    data.update(
+        started_at=minutes.started_at,
+        ended_at=minutes.ended_at,
+        chair=minutes.chair,
+        secretary=minutes.secretary,
+        conclusions=minutes.conclusions or "Thống nhất các kết luận.",
+    )
     data.update(overrides)
     return data
 
@@ -142,9 +146,12 @@ def ready_minutes(*, review, secretary, chair, actions=(), **overrides):
     attendance, _rows = minutes_rows(minutes)
     rows = [{"description": d, "responsible_unit": u, "deadline": dl} for d, u, dl in actions]
     services.minutes_save(
-        minutes=minutes, actor=secretary, version=minutes.version,
+        minutes=minutes,
+        actor=secretary,
+        version=minutes.version,
         data=minutes_content(minutes, chair=chair, location="Phòng họp tầng 3", **overrides),
-        attendance=attendance, actions=rows,
+        attendance=attendance,
+        actions=rows,
     )
     minutes.refresh_from_db()
     return minutes

@@ -1,4 +1,5 @@
 """Step 9: follow-up of the actions decided in the minutes (QT.HT.06 §5.3), reminders, closing."""
+
 import datetime as dt
 
 import pytest
@@ -24,8 +25,12 @@ def in_days(n: int) -> dt.date:
 
 @pytest.fixture
 def signed(unit, other_unit, secretary, committee_head):
-    return signed_review(units=[unit, other_unit], secretary=secretary, committee_head=committee_head,
-                         actions=[("Rà soát quy trình", unit, in_days(30)), ("Đào tạo ISO", other_unit, in_days(40))])
+    return signed_review(
+        units=[unit, other_unit],
+        secretary=secretary,
+        committee_head=committee_head,
+        actions=[("Rà soát quy trình", unit, in_days(30)), ("Đào tạo ISO", other_unit, in_days(40))],
+    )
 
 
 @pytest.fixture
@@ -34,8 +39,13 @@ def action(signed, unit):
 
 
 def test_the_unit_head_records_progress_and_the_action_starts(action, unit_head):
-    services.action_progress_record(action=action, actor=unit_head, note="Đã rà soát 3/5 quy trình", progress=60,
-                                    evidence_file=SimpleUploadedFile("bang-chung.pdf", b"%PDF-1.7 x"))
+    services.action_progress_record(
+        action=action,
+        actor=unit_head,
+        note="Đã rà soát 3/5 quy trình",
+        progress=60,
+        evidence_file=SimpleUploadedFile("bang-chung.pdf", b"%PDF-1.7 x"),
+    )
     action.refresh_from_db()
     assert (action.status, action.progress) == (ActionStatus.IN_PROGRESS, 60)
     update = ActionUpdate.objects.get()
@@ -45,8 +55,10 @@ def test_the_unit_head_records_progress_and_the_action_starts(action, unit_head)
 
 def test_an_evidence_file_of_the_wrong_type_is_refused(client, action, unit_head):
     client.force_login(unit_head)
-    response = client.post(reverse("reviews:action_progress", args=[action.pk]),
-                           {"note": "Tiến độ", "progress": 10, "evidence_file": SimpleUploadedFile("x.pdf", b"MZ not a pdf")})
+    response = client.post(
+        reverse("reviews:action_progress", args=[action.pk]),
+        {"note": "Tiến độ", "progress": 10, "evidence_file": SimpleUploadedFile("x.pdf", b"MZ not a pdf")},
+    )
     assert response.status_code == 400 and "không đúng với định dạng" in response.content.decode()
     assert not ActionUpdate.objects.exists()
 
@@ -98,8 +110,7 @@ def test_the_secretary_cancels_an_open_action_but_not_a_done_one(action, unit_he
 
 def test_actions_of_unsigned_minutes_are_not_followed(unit, secretary, committee_head, unit_head):
     review = preparing_review(units=[unit])
-    minutes = ready_minutes(review=review, secretary=secretary, chair=committee_head,
-                            actions=[("Chưa ký", unit, in_days(10))])
+    minutes = ready_minutes(review=review, secretary=secretary, chair=committee_head, actions=[("Chưa ký", unit, in_days(10))])
     draft_action = minutes.actions.get()
     with pytest.raises(ServiceError):
         services.action_progress_record(action=draft_action, actor=unit_head, note="x", progress=10)
@@ -130,16 +141,22 @@ def test_the_list_filters_by_review_unit_status_and_overdue(client, signed, secr
 
 
 def test_the_actions_list_issues_the_same_queries_for_1_and_50_rows(client, secretary, committee_head, unit, other_unit):
-    review, minutes = signed_review(units=[unit, other_unit], secretary=secretary, committee_head=committee_head,
-                                    actions=[("Hành động 1", unit, in_days(5))])
+    review, minutes = signed_review(
+        units=[unit, other_unit], secretary=secretary, committee_head=committee_head, actions=[("Hành động 1", unit, in_days(5))]
+    )
     client.force_login(secretary)
     url = reverse("reviews:action_list")
     client.get(url)
     with CaptureQueriesContext(connection) as one:
         assert len(client.get(url).context["page"]) == 1
     ReviewAction.objects.bulk_create(
-        ReviewAction(review=review, minutes=minutes, description=f"Hành động {i}", responsible_unit=other_unit if i % 2 else unit,
-                     deadline=in_days(i - 10))
+        ReviewAction(
+            review=review,
+            minutes=minutes,
+            description=f"Hành động {i}",
+            responsible_unit=other_unit if i % 2 else unit,
+            deadline=in_days(i - 10),
+        )
         for i in range(2, 51)
     )
     with CaptureQueriesContext(connection) as fifty:
@@ -151,8 +168,9 @@ def test_the_review_closes_only_when_every_action_is_done_or_cancelled(signed, s
     review, _minutes = signed
     with pytest.raises(ServiceError, match="Còn 2 hành động"):
         services.review_close(review=review, actor=secretary)
-    services.action_complete(action=ReviewAction.objects.get(review=review, responsible_unit=unit_head.unit),
-                             actor=unit_head, evidence="Xong")
+    services.action_complete(
+        action=ReviewAction.objects.get(review=review, responsible_unit=unit_head.unit), actor=unit_head, evidence="Xong"
+    )
     services.action_cancel(action=ReviewAction.objects.get(responsible_unit=other_unit), actor=secretary, note="Bỏ")
     with pytest.raises(ServiceError):
         services.review_close(review=review, actor=committee_head)

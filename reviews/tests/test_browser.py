@@ -1,4 +1,5 @@
 """The management review in a real browser: each step by its own user, signed in through the real login page."""
+
 import os
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -32,7 +33,6 @@ def _chromium():
         if os.environ.get("CI"):
             pytest.fail("/usr/bin/chromium is required in CI")
         pytest.skip("/usr/bin/chromium is not installed")
-
 
 
 def sign_in(page, live_server, user, next_url: str = "/"):
@@ -108,9 +108,7 @@ def test_the_secretary_plans_the_head_approves_and_the_notice_opens_the_status_b
     assert review.head_comment == "Đồng ý, chuẩn bị kỹ báo cáo mục tiêu chất lượng."
 
     sign_in(page, live_server, secretary, f"/reviews/{review.pk}/")
-    expect(page.get_by_test_id("actions")).to_contain_text(
-        f"Nếu phát hành hôm nay, ngày họp sớm nhất là {ddmmyyyy(meeting_day)}."
-    )
+    expect(page.get_by_test_id("actions")).to_contain_text(f"Nếu phát hành hôm nay, ngày họp sớm nhất là {ddmmyyyy(meeting_day)}.")
     page.get_by_role("button", name="Phát hành thông báo họp (BM.HT.06.01)").click()
     expect(message(page)).to_have_text("Đã phát hành thông báo họp và gửi đến thành phần tham dự.")
     expect(page.get_by_test_id("notice-number")).to_have_text("Số: 01/TB-BCĐ ISO")
@@ -119,7 +117,8 @@ def test_the_secretary_plans_the_head_approves_and_the_notice_opens_the_status_b
     assert (review.status, review.notice_number, review.notice_year) == (ReviewStatus.COLLECTING, 1, today.year)
     assert review.notice_issued_by == secretary
     assert sorted(review.unit_reports.values_list("unit__code", "status")) == [
-        (other_unit.code, UnitReportStatus.NOT_STARTED), (unit.code, UnitReportStatus.NOT_STARTED),
+        (other_unit.code, UnitReportStatus.NOT_STARTED),
+        (unit.code, UnitReportStatus.NOT_STARTED),
     ]
 
     page.get_by_test_id("board-link").click()
@@ -141,17 +140,21 @@ def test_the_secretary_is_refused_a_notice_for_a_meeting_less_than_three_working
     earliest = add_working_days(today, 3)
     too_soon = add_working_days(today, 2)
     review = ReviewFactory(
-        status=ReviewStatus.APPROVED, created_by=secretary, approved_by=committee_head, approved_at=timezone.now(),
-        meeting_start=local_datetime(too_soon), meeting_end=local_datetime(too_soon, 11),
-        report_deadline=today, units=[unit],
+        status=ReviewStatus.APPROVED,
+        created_by=secretary,
+        approved_by=committee_head,
+        approved_at=timezone.now(),
+        meeting_start=local_datetime(too_soon),
+        meeting_end=local_datetime(too_soon, 11),
+        report_deadline=today,
+        units=[unit],
     )
 
     sign_in(page, live_server, secretary, f"/reviews/{review.pk}/")
     page.get_by_role("button", name="Phát hành thông báo họp (BM.HT.06.01)").click()
 
     expect(message(page)).to_have_text(
-        "Cuộc họp phải được thông báo trước ít nhất 3 ngày làm việc: "
-        f"ngày họp sớm nhất có thể là {ddmmyyyy(earliest)}."
+        f"Cuộc họp phải được thông báo trước ít nhất 3 ngày làm việc: ngày họp sớm nhất có thể là {ddmmyyyy(earliest)}."
     )
     expect(page.get_by_test_id("review-status")).to_have_text("Đã phê duyệt")
     shot(page, "1-notice-refused")
@@ -165,8 +168,10 @@ def test_the_secretary_is_refused_a_notice_for_a_meeting_less_than_three_working
 SECTION_TEXTS = [
     ("1. Tình hình chung của Hệ thống quản lý chất lượng (HTQLCL)", "HTQLCL của Văn phòng vận hành ổn định."),
     ("2. Tình hình thực hiện chính sách và mục tiêu chất lượng", "Đạt 5/6 mục tiêu chất lượng năm 2026."),
-    ("3. Kết quả đánh giá nội bộ gần nhất và hành động khắc phục phòng ngừa sự không phù hợp",
-     "Đánh giá nội bộ tháng 9: 02 điểm không phù hợp, đã khắc phục."),
+    (
+        "3. Kết quả đánh giá nội bộ gần nhất và hành động khắc phục phòng ngừa sự không phù hợp",
+        "Đánh giá nội bộ tháng 9: 02 điểm không phù hợp, đã khắc phục.",
+    ),
     ("4. Phản hồi của các bên liên quan", "Không có khiếu nại của công dân, tổ chức."),
     ("5. Tình hình triển khai thực hiện mục tiêu chất lượng", "Mục tiêu số hóa hồ sơ đạt 92%."),
     ("6. Nguồn lực cần thiết cho việc duy trì và cải tiến HTQLCL", "Cần bổ sung 01 máy quét tài liệu."),
@@ -209,9 +214,7 @@ def test_a_unit_head_drafts_attaches_and_submits_the_report_and_the_board_shows_
     shot(page, "2-report-submitted")
     report.refresh_from_db()
     assert (report.status, report.submitted_by, report.is_late) == (UnitReportStatus.SUBMITTED, unit_head, False)
-    assert [getattr(report, f"s{i}_{n}") for i, n in [(1, "general"), (4, "feedback")]] == [
-        SECTION_TEXTS[0][1], SECTION_TEXTS[3][1]
-    ]
+    assert [getattr(report, f"s{i}_{n}") for i, n in [(1, "general"), (4, "feedback")]] == [SECTION_TEXTS[0][1], SECTION_TEXTS[3][1]]
 
     sign_in(page, live_server, secretary, f"/reviews/{review.pk}/board/")
     board = page.get_by_test_id("status-board")
@@ -233,10 +236,16 @@ def test_the_committee_head_signs_the_minutes_with_the_password_and_then_they_ar
     page, live_server, secretary, committee_head, unit
 ):
     yesterday = timezone.localdate() - dt.timedelta(days=1)  # the meeting took place; now its minutes are signed
-    review = preparing_review(units=[unit], attendees=[secretary, committee_head], number=1,
-                              approved_by=committee_head, meeting_start=local_datetime(yesterday, 8))
-    minutes = ready_minutes(review=review, secretary=secretary, chair=committee_head,
-                            conclusions="Duy trì HTQLCL; bổ sung nguồn lực số hóa hồ sơ.")
+    review = preparing_review(
+        units=[unit],
+        attendees=[secretary, committee_head],
+        number=1,
+        approved_by=committee_head,
+        meeting_start=local_datetime(yesterday, 8),
+    )
+    minutes = ready_minutes(
+        review=review, secretary=secretary, chair=committee_head, conclusions="Duy trì HTQLCL; bổ sung nguồn lực số hóa hồ sơ."
+    )
 
     sign_in(page, live_server, committee_head, f"/reviews/minutes/{minutes.pk}/")
     expect(page.get_by_test_id("minutes-status")).to_have_text("Dự thảo")

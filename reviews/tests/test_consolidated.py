@@ -1,4 +1,5 @@
 """Step 5: the consolidated report BM.HT.06.03."""
+
 import datetime as dt
 
 import pytest
@@ -17,8 +18,10 @@ pytestmark = pytest.mark.django_db
 def review(unit, other_unit):
     return preparing_review(
         units=[unit, other_unit],
-        sections={unit.pk: {"s2_policy_objectives": "Đạt 90% mục tiêu."},
-                  other_unit.pk: {"s2_policy_objectives": "Đạt 80% mục tiêu.", "s6_resources": "Thiếu máy tính."}},
+        sections={
+            unit.pk: {"s2_policy_objectives": "Đạt 90% mục tiêu."},
+            other_unit.pk: {"s2_policy_objectives": "Đạt 80% mục tiêu.", "s6_resources": "Thiếu máy tính."},
+        },
     )
 
 
@@ -39,7 +42,9 @@ def test_a_report_not_submitted_is_left_out(review, secretary, other_unit):
 def test_section_one_opens_with_the_status_of_the_previous_reviews_actions(secretary, committee_head, unit, other_unit):
     due = dt.date.today() + dt.timedelta(days=30)
     old, _minutes = signed_review(
-        units=[unit], secretary=secretary, committee_head=committee_head,
+        units=[unit],
+        secretary=secretary,
+        committee_head=committee_head,
         meeting_start=local_datetime(dt.date.today() - dt.timedelta(days=200)),
         actions=[("Rà soát quy trình QT.HT.03", unit, due)],
     )
@@ -60,8 +65,9 @@ def test_a_preview_is_allowed_while_collecting_but_not_before_the_notice(secreta
 
 def test_generating_twice_needs_the_explicit_regenerate_request(review, secretary):
     report = services.consolidated_report_generate(review=review, actor=secretary)
-    services.consolidated_report_save(report=report, actor=secretary, version=report.version,
-                                      data={"s1_general": "Bản biên tập của thư ký"})
+    services.consolidated_report_save(
+        report=report, actor=secretary, version=report.version, data={"s1_general": "Bản biên tập của thư ký"}
+    )
     with pytest.raises(ServiceError):
         services.consolidated_report_generate(review=review, actor=secretary)
     assert ConsolidatedReport.objects.get(pk=report.pk).s1_general == "Bản biên tập của thư ký"

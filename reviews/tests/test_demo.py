@@ -1,11 +1,20 @@
 """`load_demo` (run by `make run`) fills every screen and changes nothing when run again."""
+
+import datetime as dt
+import io
+import subprocess
+import unicodedata
+
 import pytest
 from django.apps import apps
 from django.core.management import call_command
 
-from qms.models import Unit, User
+from corrective_actions.models import Ticket
+from objectives.models import Plan, PlanStatus
+from qms.models import MinutesForm, Organisation, Unit, User
+from qms.pdf import REGISTRY
 from qms.roles import Role
-from reviews.models import Minutes, Review, ReviewStatus
+from reviews.models import ConsolidatedReport, Minutes, Review, ReviewStatus, UnitReport, UnitReportStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +36,46 @@ def test_the_demo_has_every_role_five_units_and_reviews_in_several_states_and_lo
     for role in Role:
         assert User.objects.filter(groups__name=role.value).exists(), role
     statuses = set(Review.objects.values_list("status", flat=True))
-    assert {ReviewStatus.DRAFT, ReviewStatus.PENDING_APPROVAL, ReviewStatus.COLLECTING, ReviewStatus.PREPARING,
-            ReviewStatus.SIGNED, ReviewStatus.CLOSED} <= statuses
+    assert {
+        ReviewStatus.DRAFT,
+        ReviewStatus.PENDING_APPROVAL,
+        ReviewStatus.COLLECTING,
+        ReviewStatus.PREPARING,
+        ReviewStatus.SIGNED,
+        ReviewStatus.CLOSED,
+    } <= statuses
     assert Minutes.objects.filter(status=Minutes.Status.SIGNED).exists()
     assert Minutes.objects.filter(status=Minutes.Status.DRAFT).exists()
+
+
+def _pdf_text(path) -> str:
+    return unicodedata.normalize("NFC", subprocess.run(["pdftotext", str(path), "-"], check=True, capture_output=True, text=True).stdout)
+
+
+def test_every_official_form_renders_from_a_record_of_a_fresh_demo(tmp_path):
+    call_command("load_demo", stdout=io.StringIO())
+    records = {
+        "BM.HT.06.01": Review.objects.filter(notice_number__isnull=False).first(),
+        "BM.HT.06.02": UnitReport.objects.filter(status=UnitReportStatus.SUBMITTED).first(),
+        "BM.HT.06.03": ConsolidatedReport.objects.first(),
+        "BM.HT.06.04": Minutes.objects.filter(form_code=MinutesForm.HT_06_04).first(),
+        "BM.CTCL.02": Minutes.objects.filter(form_code=MinutesForm.CTCL_02).first(),
+        "BM.CTCL.01": Ticket.objects.first(),
+        "PL3.KH": Plan.objects.first(),
+        "PL3.BC": Plan.objects.filter(status=PlanStatus.EVALUATED).first(),
+    }
+    assert set(records) == set(REGISTRY)  # a newly registered form needs a demo record here too
+    assert Organisation.current().minutes_form == MinutesForm.HT_06_04  # BM.CTCL.02 is one meeting's choice
+    for code, record in records.items():
+        assert record is not None, f"the demo has no record for {code}"
+        out = tmp_path / f"{code}.pdf"
+        call_command("render_form", code, record.pk, "-o", str(out), stdout=io.StringIO())
+        text = _pdf_text(out)
+        assert code in text, code  # every form prints its code in the top right corner
+
+
+def test_the_demo_loads_on_the_29th_of_february(travel):
+    today = travel(dt.date(2028, 2, 29))
+    call_command("load_demo", stdout=io.StringIO())
+    assert Review.objects.filter(status=ReviewStatus.CLOSED, year=today.year - 1).exists()
+    assert Minutes.objects.filter(status=Minutes.Status.SIGNED).exists()

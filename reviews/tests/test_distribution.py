@@ -1,4 +1,5 @@
 """Step 8: the signed minutes go to every attendee by e-mail (PDF attached) and into the inbox, once."""
+
 import pytest
 from django.urls import reverse
 
@@ -20,8 +21,7 @@ def minutes(unit, secretary, committee_head, unit_head, committee_member):
     return ready_minutes(review=review, secretary=secretary, chair=committee_head)
 
 
-def test_signing_sends_the_pdf_to_every_attendee_after_commit(minutes, committee_head, mailoutbox,
-                                                              django_capture_on_commit_callbacks):
+def test_signing_sends_the_pdf_to_every_attendee_after_commit(minutes, committee_head, mailoutbox, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         services.minutes_sign(minutes=minutes, actor=committee_head, password=PASSWORD)
     recipients = sorted(m.to[0] for m in mailoutbox)

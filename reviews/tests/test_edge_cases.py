@@ -1,5 +1,6 @@
 """Edge cases of the management review: access to draft decisions, notice e-mail retries, frozen
 reports after signing, past deadlines, renamed signers (each test failed before its fix)."""
+
 import datetime as dt
 from unittest import mock
 
@@ -27,19 +28,17 @@ def in_days(n: int) -> dt.date:
 
 def test_a_unit_head_cannot_read_an_action_of_minutes_not_yet_signed(client, unit, secretary, committee_head, unit_head):
     review = preparing_review(units=[unit], attendees=[secretary, committee_head, unit_head])
-    ready_minutes(review=review, secretary=secretary, chair=committee_head,
-                  actions=[("Dự thảo kết luận chưa ký", unit, in_days(30))])
+    ready_minutes(review=review, secretary=secretary, chair=committee_head, actions=[("Dự thảo kết luận chưa ký", unit, in_days(30))])
     action = ReviewAction.objects.get(review=review)
     client.force_login(unit_head)
     assert client.get(reverse("reviews:minutes_detail", args=[action.minutes_id])).status_code == 404
     assert client.get(reverse("reviews:action_detail", args=[action.pk])).status_code == 404
 
 
-def test_a_unit_head_cannot_read_the_draft_copy_of_an_action_in_a_minutes_revision(
-    client, unit, secretary, committee_head, unit_head
-):
-    review, minutes = signed_review(units=[unit], secretary=secretary, committee_head=committee_head,
-                                    actions=[("Rà soát quy trình", unit, in_days(30))])
+def test_a_unit_head_cannot_read_the_draft_copy_of_an_action_in_a_minutes_revision(client, unit, secretary, committee_head, unit_head):
+    review, minutes = signed_review(
+        units=[unit], secretary=secretary, committee_head=committee_head, actions=[("Rà soát quy trình", unit, in_days(30))]
+    )
     copy = services.minutes_revise(minutes=minutes, actor=secretary, reason="Sửa lỗi chính tả")
     draft_action = copy.actions.get()
     client.force_login(unit_head)
@@ -72,19 +71,24 @@ def test_the_minutes_are_signed_only_after_the_consolidated_report_is_final_whic
     services.minutes_sign(minutes=minutes, actor=committee_head, password="Mật-khẩu-thử-2026")
     report.refresh_from_db()
     with pytest.raises(ServiceError):
-        services.consolidated_report_save(report=report, actor=secretary, version=report.version,
-                                          data={"s1_general": "Sửa sau cuộc họp"})
+        services.consolidated_report_save(report=report, actor=secretary, version=report.version, data={"s1_general": "Sửa sau cuộc họp"})
     report.refresh_from_db()
     assert report.s1_general != "Sửa sau cuộc họp"
     assert report.status == ConsolidatedReport.Status.FINAL
 
 
-def test_a_notice_whose_report_deadline_has_already_passed_is_refused(client, unit, secretary):
+def test_a_notice_whose_report_deadline_has_already_passed_is_refused(client, unit, secretary, travel):
     from reviews.tests.factories import ReviewFactory, local_datetime
 
+    travel(dt.date(2026, 11, 26))
     meeting_day = dt.date(2026, 12, 10)
-    review = ReviewFactory(status=ReviewStatus.APPROVED, units=[unit], meeting_start=local_datetime(meeting_day, 8),
-                           meeting_end=local_datetime(meeting_day, 11), report_deadline=dt.date(2026, 11, 25))
+    review = ReviewFactory(
+        status=ReviewStatus.APPROVED,
+        units=[unit],
+        meeting_start=local_datetime(meeting_day, 8),
+        meeting_end=local_datetime(meeting_day, 11),
+        report_deadline=dt.date(2026, 11, 25),
+    )
     with pytest.raises(ServiceError) as info:
         services.review_notice_issue(review=review, actor=secretary, today=dt.date(2026, 11, 26))
     assert "25/11/2026" in info.value.message
@@ -99,11 +103,10 @@ def test_a_notice_whose_report_deadline_has_already_passed_is_refused(client, un
     assert review.status == ReviewStatus.COLLECTING
 
 
-def test_renaming_the_chair_or_a_unit_after_signing_does_not_flag_the_minutes_as_changed(
-    client, unit, secretary, committee_head
-):
-    review, minutes = signed_review(units=[unit], secretary=secretary, committee_head=committee_head,
-                                    actions=[("Rà soát quy trình", unit, in_days(30))])
+def test_renaming_the_chair_or_a_unit_after_signing_does_not_flag_the_minutes_as_changed(client, unit, secretary, committee_head):
+    review, minutes = signed_review(
+        units=[unit], secretary=secretary, committee_head=committee_head, actions=[("Rà soát quy trình", unit, in_days(30))]
+    )
     assert services.minutes_signature_valid(minutes) is True
     committee_head.full_name = "Phạm Anh Tuấn (đã đổi tên)"
     committee_head.save()
@@ -119,16 +122,28 @@ def test_renaming_the_chair_or_a_unit_after_signing_does_not_flag_the_minutes_as
     assert services.minutes_signature_valid(minutes) is False
 
 
-def test_the_action_filter_offers_a_unit_head_only_the_meetings_of_their_units_actions(client, secretary, committee_head, unit_head, unit, other_unit):
+def test_the_action_filter_offers_a_unit_head_only_the_meetings_of_their_units_actions(
+    client, secretary, committee_head, unit_head, unit, other_unit
+):
     import datetime as dt
 
     from reviews.tests.factories import signed_review
 
     due = dt.date.today() + dt.timedelta(days=30)
-    mine, _m = signed_review(units=[unit, other_unit], secretary=secretary, committee_head=committee_head,
-                             actions=[("Sửa quy trình văn thư", unit, due)], title="Họp xem xét có việc của Văn phòng")
-    theirs, _m = signed_review(units=[unit, other_unit], secretary=secretary, committee_head=committee_head,
-                               actions=[("Tập huấn phòng khác", other_unit, due)], title="Họp xem xét chỉ có việc phòng khác")
+    mine, _m = signed_review(
+        units=[unit, other_unit],
+        secretary=secretary,
+        committee_head=committee_head,
+        actions=[("Sửa quy trình văn thư", unit, due)],
+        title="Họp xem xét có việc của Văn phòng",
+    )
+    theirs, _m = signed_review(
+        units=[unit, other_unit],
+        secretary=secretary,
+        committee_head=committee_head,
+        actions=[("Tập huấn phòng khác", other_unit, due)],
+        title="Họp xem xét chỉ có việc phòng khác",
+    )
     client.force_login(unit_head)
     page = client.get("/reviews/actions/").content.decode()
     assert mine.title in page

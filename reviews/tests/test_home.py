@@ -1,4 +1,5 @@
 """The home page shows each role what waits for it, at a cost that does not grow with the records."""
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext

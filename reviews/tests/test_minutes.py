@@ -1,4 +1,5 @@
 """Step 6: the minutes (BM.HT.06.04 or BM.CTCL.02)."""
+
 import datetime as dt
 
 import pytest
@@ -9,7 +10,7 @@ from qms.errors import ServiceError, StaleEditError
 from qms.models import MinutesForm, Organisation
 from reviews import services
 from reviews.models import Minutes, MinutesAttendee, ReviewAction, ReviewStatus
-from reviews.tests.factories import minutes_content, minutes_rows, preparing_review, ready_minutes, signed_review
+from reviews.tests.factories import minutes_content, minutes_rows, preparing_review, signed_review
 
 pytestmark = pytest.mark.django_db
 
@@ -38,8 +39,13 @@ def test_the_form_stays_as_created_when_the_setting_changes_later(review, secret
 
 def test_topic_one_is_prefilled_with_the_previous_reviews_actions(secretary, committee_head, unit):
     due = timezone.localdate() + dt.timedelta(days=20)
-    signed_review(units=[unit], secretary=secretary, committee_head=committee_head,
-                  meeting_start=timezone.now() - dt.timedelta(days=300), actions=[("Cập nhật sổ tay chất lượng", unit, due)])
+    signed_review(
+        units=[unit],
+        secretary=secretary,
+        committee_head=committee_head,
+        meeting_start=timezone.now() - dt.timedelta(days=300),
+        actions=[("Cập nhật sổ tay chất lượng", unit, due)],
+    )
     new = preparing_review(units=[unit])
     minutes = services.minutes_create(review=new, actor=secretary)
     assert "Cập nhật sổ tay chất lượng" in minutes.topic_1 and "Chưa thực hiện" in minutes.topic_1
@@ -60,8 +66,14 @@ def test_only_the_secretary_records_the_minutes(review, secretary, role_users, r
     minutes = services.minutes_create(review=review, actor=secretary)
     attendance, actions = minutes_rows(minutes)
     with pytest.raises(ServiceError):
-        services.minutes_save(minutes=minutes, actor=role_users[role], version=minutes.version,
-                              data=minutes_content(minutes), attendance=attendance, actions=actions)
+        services.minutes_save(
+            minutes=minutes,
+            actor=role_users[role],
+            version=minutes.version,
+            data=minutes_content(minutes),
+            attendance=attendance,
+            actions=actions,
+        )
 
 
 def test_the_secretary_records_attendance_topics_and_actions(review, secretary, committee_head, unit):
@@ -70,7 +82,9 @@ def test_the_secretary_records_attendance_topics_and_actions(review, secretary, 
     attendance[2].update(presence=MinutesAttendee.Presence.REPLACED, replaced_by="Phan Thu Trang")
     deadline = timezone.localdate() + dt.timedelta(days=30)
     services.minutes_save(
-        minutes=minutes, actor=secretary, version=minutes.version,
+        minutes=minutes,
+        actor=secretary,
+        version=minutes.version,
         data=minutes_content(minutes, topic_4="Thiếu nhân lực", conclusion_4="Bổ sung 01 biên chế", chair=committee_head),
         attendance=attendance,
         actions=[{"description": "Bổ sung nhân lực", "responsible_unit": unit, "deadline": deadline}],
@@ -88,11 +102,21 @@ def test_an_action_with_a_deadline_in_the_past_is_refused_on_the_form(client, re
     url = reverse("reviews:minutes_edit", args=[minutes.pk])
     form = client.get(url).context["form"]
     data = {k: v for k, v in form.initial.items() if v is not None and k not in ("chair", "secretary", "started_at", "ended_at")}
-    data.update({"chair": minutes.chair_id or secretary.pk, "secretary": secretary.pk,
-                 "started_at": "2026-12-20T08:00", "ended_at": "2026-12-20T11:00",
-                 "att-TOTAL_FORMS": "0", "att-INITIAL_FORMS": "0", "act-TOTAL_FORMS": "1", "act-INITIAL_FORMS": "0",
-                 "act-0-description": "Việc đã quá hạn", "act-0-responsible_unit": unit.pk,
-                 "act-0-deadline": (timezone.localdate() - dt.timedelta(days=1)).isoformat()})
+    data.update(
+        {
+            "chair": minutes.chair_id or secretary.pk,
+            "secretary": secretary.pk,
+            "started_at": "2026-12-20T08:00",
+            "ended_at": "2026-12-20T11:00",
+            "att-TOTAL_FORMS": "0",
+            "att-INITIAL_FORMS": "0",
+            "act-TOTAL_FORMS": "1",
+            "act-INITIAL_FORMS": "0",
+            "act-0-description": "Việc đã quá hạn",
+            "act-0-responsible_unit": unit.pk,
+            "act-0-deadline": (timezone.localdate() - dt.timedelta(days=1)).isoformat(),
+        }
+    )
     response = client.post(url, data)
     assert response.status_code == 200
     assert "Thời hạn hoàn thành không được ở trong quá khứ." in response.content.decode()
@@ -106,18 +130,37 @@ def test_the_minutes_form_saves_through_the_browser_flow(client, review, secreta
     page = client.get(url)
     assert page.status_code == 200
     attendance = page.context["attendance"]
-    data = {"version": minutes.version, "chair": committee_head.pk, "secretary": secretary.pk,
-            "started_at": "2026-12-20T08:00", "ended_at": "2026-12-20T11:00", "location": "Phòng họp A",
-            "conclusions": "Thống nhất", "topic_2": "Bối cảnh mới",
-            # as the browser posts it: one blank attendee row and one blank action row left as they were
-            "att-TOTAL_FORMS": str(len(attendance.initial) + 1), "att-INITIAL_FORMS": str(len(attendance.initial)),
-            f"att-{len(attendance.initial)}-presence": "present",
-            "act-TOTAL_FORMS": "2", "act-INITIAL_FORMS": "0", "act-1-description": "", "act-1-deadline": "",
-            "act-0-description": "Sửa quy trình", "act-0-responsible_unit": unit.pk,
-            "act-0-deadline": (timezone.localdate() + dt.timedelta(days=10)).isoformat()}
+    data = {
+        "version": minutes.version,
+        "chair": committee_head.pk,
+        "secretary": secretary.pk,
+        "started_at": "2026-12-20T08:00",
+        "ended_at": "2026-12-20T11:00",
+        "location": "Phòng họp A",
+        "conclusions": "Thống nhất",
+        "topic_2": "Bối cảnh mới",
+        # as the browser posts it: one blank attendee row and one blank action row left as they were
+        "att-TOTAL_FORMS": str(len(attendance.initial) + 1),
+        "att-INITIAL_FORMS": str(len(attendance.initial)),
+        f"att-{len(attendance.initial)}-presence": "present",
+        "act-TOTAL_FORMS": "2",
+        "act-INITIAL_FORMS": "0",
+        "act-1-description": "",
+        "act-1-deadline": "",
+        "act-0-description": "Sửa quy trình",
+        "act-0-responsible_unit": unit.pk,
+        "act-0-deadline": (timezone.localdate() + dt.timedelta(days=10)).isoformat(),
+    }
     for i, row in enumerate(attendance.initial):
-        data.update({f"att-{i}-id": row["id"], f"att-{i}-user": row["user"], f"att-{i}-name": row["name"],
-                     f"att-{i}-title": row["title"], f"att-{i}-presence": "absent" if i == 0 else "present"})
+        data.update(
+            {
+                f"att-{i}-id": row["id"],
+                f"att-{i}-user": row["user"],
+                f"att-{i}-name": row["name"],
+                f"att-{i}-title": row["title"],
+                f"att-{i}-presence": "absent" if i == 0 else "present",
+            }
+        )
     response = client.post(url, data)
     assert response.status_code == 302, response.context["form"].errors if response.context else ""
     minutes.refresh_from_db()
@@ -130,11 +173,23 @@ def test_a_stale_save_of_the_minutes_is_refused(review, secretary):
     minutes = services.minutes_create(review=review, actor=secretary)
     loaded = minutes.version
     attendance, actions = minutes_rows(minutes)
-    services.minutes_save(minutes=minutes, actor=secretary, version=loaded,
-                          data=minutes_content(minutes, conclusions="Bản thứ nhất"), attendance=attendance, actions=actions)
+    services.minutes_save(
+        minutes=minutes,
+        actor=secretary,
+        version=loaded,
+        data=minutes_content(minutes, conclusions="Bản thứ nhất"),
+        attendance=attendance,
+        actions=actions,
+    )
     with pytest.raises(StaleEditError):
-        services.minutes_save(minutes=minutes, actor=secretary, version=loaded,
-                              data=minutes_content(minutes, conclusions="Bản thứ hai"), attendance=[], actions=[])
+        services.minutes_save(
+            minutes=minutes,
+            actor=secretary,
+            version=loaded,
+            data=minutes_content(minutes, conclusions="Bản thứ hai"),
+            attendance=[],
+            actions=[],
+        )
     minutes.refresh_from_db()
     assert minutes.conclusions == "Bản thứ nhất" and minutes.attendance.count() == 3
 
@@ -143,8 +198,14 @@ def test_editing_signed_minutes_is_refused(secretary, committee_head, unit, clie
     review, minutes = signed_review(units=[unit], secretary=secretary, committee_head=committee_head)
     attendance, actions = minutes_rows(minutes)
     with pytest.raises(ServiceError, match="Biên bản đã ký, không thể sửa; hãy tạo bản sửa đổi."):
-        services.minutes_save(minutes=minutes, actor=secretary, version=minutes.version,
-                              data=minutes_content(minutes, conclusions="Sửa lén"), attendance=attendance, actions=actions)
+        services.minutes_save(
+            minutes=minutes,
+            actor=secretary,
+            version=minutes.version,
+            data=minutes_content(minutes, conclusions="Sửa lén"),
+            attendance=attendance,
+            actions=actions,
+        )
     client.force_login(secretary)
     response = client.post(reverse("reviews:minutes_edit", args=[minutes.pk]), {"conclusions": "Sửa lén"}, follow=True)
     assert "Biên bản đã ký, không thể sửa; hãy tạo bản sửa đổi." in response.content.decode()

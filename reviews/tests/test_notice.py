@@ -14,15 +14,24 @@ from reviews.ics import escape_text, fold
 from reviews.models import Review, ReviewStatus, UnitReport
 from reviews.tests.factories import ReviewFactory, local_datetime
 
-
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _on_thursday_26_november_2026(travel):
+    """The dates below are written for the clock at Thursday 26/11/2026: services that compare the day
+    they are given with the clock (a notice issued today, not back-filled) then take their everyday path."""
+    travel(dt.date(2026, 11, 26))
 
 
 def approved(meeting_day: dt.date, **kwargs) -> Review:
     kwargs.setdefault("units", [UnitFactory()])
     return ReviewFactory(
-        status=ReviewStatus.APPROVED, meeting_start=local_datetime(meeting_day, 8),
-        meeting_end=local_datetime(meeting_day, 11, 30), report_deadline=meeting_day - dt.timedelta(days=1), **kwargs
+        status=ReviewStatus.APPROVED,
+        meeting_start=local_datetime(meeting_day, 8),
+        meeting_end=local_datetime(meeting_day, 11, 30),
+        report_deadline=meeting_day - dt.timedelta(days=1),
+        **kwargs,
     )
 
 
@@ -30,9 +39,7 @@ def test_a_notice_less_than_three_working_days_ahead_is_refused_naming_the_earli
     review = approved(dt.date(2026, 12, 1))  # today Thu 26/11: Fri 27, Mon 30, Tue 01/12 are the three days
     with pytest.raises(ServiceError) as info:
         services.review_notice_issue(review=review, actor=secretary, today=dt.date(2026, 11, 27))
-    assert info.value.message == (
-        "Cuộc họp phải được thông báo trước ít nhất 3 ngày làm việc: ngày họp sớm nhất có thể là 02/12/2026."
-    )
+    assert info.value.message == ("Cuộc họp phải được thông báo trước ít nhất 3 ngày làm việc: ngày họp sớm nhất có thể là 02/12/2026.")
     review.refresh_from_db()
     assert review.status == ReviewStatus.APPROVED and review.notice_number is None
     assert not UnitReport.objects.exists()
@@ -44,8 +51,8 @@ def test_a_notice_exactly_three_working_days_ahead_is_issued(secretary):
     assert review.status == ReviewStatus.COLLECTING and review.notice_number == 1 and review.notice_year == 2026
 
 
-def test_the_three_working_days_skip_tet(secretary):
-    today = dt.date(2027, 2, 1)  # Mon; Tết 2027 is 04..10/02, so the working days are 02, 03 and 11/02
+def test_the_three_working_days_skip_tet(secretary, travel):
+    today = travel(dt.date(2027, 2, 1))  # Mon; Tết 2027 is 04..10/02, so the working days are 02, 03 and 11/02
     with pytest.raises(ServiceError) as info:
         services.review_notice_issue(review=approved(dt.date(2027, 2, 10)), actor=secretary, today=today)
     assert "ngày họp sớm nhất có thể là 11/02/2027" in info.value.message
@@ -79,6 +86,7 @@ def test_two_notices_issued_at_the_same_moment_get_different_numbers():
     restore_role_groups()
     secretary = UserFactory(username="thuky-conc", roles=[Role.SECRETARY])
     reviews = [approved(dt.date(2026, 12, 10)) for _ in range(3)]
+
     def issue(pk: int):
         return lambda: services.review_notice_issue(review=Review.objects.get(pk=pk), actor=secretary, today=dt.date(2026, 11, 26))
 
@@ -86,7 +94,9 @@ def test_two_notices_issued_at_the_same_moment_get_different_numbers():
     assert sorted(Review.objects.values_list("notice_number", flat=True)) == [1, 2, 3]
 
 
-def test_issuing_the_notice_opens_one_report_per_unit_and_tells_their_heads(secretary, unit, other_unit, unit_head, other_unit_head, staff_user):
+def test_issuing_the_notice_opens_one_report_per_unit_and_tells_their_heads(
+    secretary, unit, other_unit, unit_head, other_unit_head, staff_user
+):
     review = approved(dt.date(2026, 12, 10), units=[unit, other_unit])
     services.review_notice_issue(review=review, actor=secretary, today=dt.date(2026, 11, 26))
     reports = {r.unit: r for r in review.unit_reports.all()}
@@ -107,8 +117,12 @@ def _ics_lines(part) -> list[str]:
 def test_the_notice_is_mailed_to_every_attendee_with_a_calendar_invitation(
     secretary, committee_head, unit_head, mailoutbox, django_capture_on_commit_callbacks
 ):
-    review = approved(dt.date(2026, 12, 10), attendees=[secretary, committee_head, unit_head],
-                      location="Phòng họp 3; tầng 2, trụ sở", title="Họp xem xét lần 2, năm 2026")
+    review = approved(
+        dt.date(2026, 12, 10),
+        attendees=[secretary, committee_head, unit_head],
+        location="Phòng họp 3; tầng 2, trụ sở",
+        title="Họp xem xét lần 2, năm 2026",
+    )
     with django_capture_on_commit_callbacks(execute=True):
         services.review_notice_issue(review=review, actor=secretary, today=dt.date(2026, 11, 26))
     assert sorted(m.to[0] for m in mailoutbox) == sorted(u.email for u in [secretary, committee_head, unit_head])

@@ -1,4 +1,5 @@
 """The consolidated report BM.HT.06.03 takes sections 2 and 5 and a chart from the quality objectives."""
+
 import datetime as dt
 from decimal import Decimal
 
@@ -8,16 +9,17 @@ from django.utils import timezone
 from objectives.models import PlanStatus
 from objectives.tests.factories import MeasurementFactory, ObjectiveFactory, PlanFactory
 from reviews import pdf, services
-from reviews.tests.factories import ReviewFactory
 from reviews.models import ReviewStatus
+from reviews.tests.factories import ReviewFactory
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def objectives_2026(unit, secretary, committee_head):
-    plan = PlanFactory(year=2026, unit=unit, created_by=secretary, status=PlanStatus.MONITORING,
-                       approved_by=committee_head, approved_at=timezone.now())
+    plan = PlanFactory(
+        year=2026, unit=unit, created_by=secretary, status=PlanStatus.MONITORING, approved_by=committee_head, approved_at=timezone.now()
+    )
     objective = ObjectiveFactory(plan=plan, statement="Giải quyết đúng hạn 100% hồ sơ văn thư", target=Decimal("95"))
     MeasurementFactory(objective=objective, value=Decimal("97"), period=1, measured_on=dt.date(2026, 3, 31), recorded_by=secretary)
     return plan
@@ -38,8 +40,9 @@ def test_the_chart_appears_on_the_report_page_and_in_the_pdf(objectives_2026, un
     client.force_login(secretary)
     page = client.get(f"/reviews/{review.pk}/consolidated/").content.decode()
     assert 'data-testid="objectives-chart"' in page and "<svg" in page
-    from pypdf import PdfReader
     import io
+
+    from pypdf import PdfReader
 
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.consolidated_pdf(report))).pages)
     assert "5. Tình hình triển khai thực hiện mục tiêu chất lượng" in text

@@ -1,5 +1,6 @@
 """The review's official forms as PDFs: the text a reader sees (extracted with pdftotext, NFC, exact
 diacritics), the Decree 30 layout's fixed parts, the fonts, render_form, and the download views."""
+
 import re
 import subprocess
 import unicodedata
@@ -14,7 +15,7 @@ from pypdf import PdfReader
 from qms.models import MinutesForm, Organisation
 from reviews import pdf
 from reviews.models import ConsolidatedReport, ReviewStatus
-from reviews.tests.pdf_data import SECTION_TEXT, pdf_review  # noqa: F401
+from reviews.tests.pdf_data import SECTION_TEXT
 
 pytestmark = pytest.mark.django_db
 
@@ -197,8 +198,7 @@ def test_draft_ctcl_02_minutes_have_the_committee_header_the_discussion_table_an
     assert "Số: /BB-BCĐ ISO" in text
     assert "BIÊN BẢN HỌP XEM XÉT CỦA LÃNH ĐẠO" in text
     assert (
-        "Cuộc họp được khai mạc vào hồi 08 giờ 00, ngày 10 tháng 12 năm 2026 tại Phòng họp tầng 3; "
-        "gồm các nội dung cụ thể như sau:"
+        "Cuộc họp được khai mạc vào hồi 08 giờ 00, ngày 10 tháng 12 năm 2026 tại Phòng họp tầng 3; gồm các nội dung cụ thể như sau:"
     ) in text
     assert "1. Thành phần tham dự:" in text
     assert "2. Chủ trì: Phạm Anh Tuấn – Cục trưởng" in text
@@ -306,9 +306,13 @@ def test_the_review_page_links_only_the_pdfs_the_user_may_download(pdf_review, s
         return render_to_string("reviews/_detail_pdfs.html", {"review": pdf_review.review}, request=request)
 
     secretary_html = links_for(secretary)
-    for name, pk in [("reviews:notice_pdf", pdf_review.review.pk), ("reviews:unit_report_pdf", pdf_review.submitted.pk),
-                     ("reviews:consolidated_pdf", pdf_review.consolidated.pk),
-                     ("reviews:minutes_pdf", pdf_review.signed_04.pk), ("reviews:minutes_pdf", pdf_review.draft_ctcl.pk)]:
+    for name, pk in [
+        ("reviews:notice_pdf", pdf_review.review.pk),
+        ("reviews:unit_report_pdf", pdf_review.submitted.pk),
+        ("reviews:consolidated_pdf", pdf_review.consolidated.pk),
+        ("reviews:minutes_pdf", pdf_review.signed_04.pk),
+        ("reviews:minutes_pdf", pdf_review.draft_ctcl.pk),
+    ]:
         assert reverse(name, args=[pk]) in secretary_html
     # Another unit's draft report is the unit's own business, even for the secretary.
     assert reverse("reviews:unit_report_pdf", args=[pdf_review.draft.pk]) not in secretary_html

@@ -1,9 +1,8 @@
 """Permission matrix of the PDF downloads: every URL as anonymous and as every role, with the
 exact status. Rendering is stubbed: this is about who gets a file, test_pdf.py is about the file."""
+
 import pytest
 from django.urls import reverse
-
-from reviews.tests.pdf_data import pdf_review  # noqa: F401
 
 ROLES = ["anonymous", "secretary", "committee_head", "committee_member", "unit_head", "other_unit_head", "staff"]
 ALL = dict.fromkeys(ROLES[1:], 200)

@@ -1,4 +1,5 @@
 """Permission matrix of the plan, notice and unit-report URLs."""
+
 import datetime as dt
 
 import pytest
@@ -69,8 +70,9 @@ def targets(unit, other_unit, role_users):
         "collecting": submitted,
         "draft": ReviewFactory(units=[unit, other_unit]),
         "pending": ReviewFactory(units=[unit], status=ReviewStatus.PENDING_APPROVAL),
-        "approved": ReviewFactory(units=[unit], status=ReviewStatus.APPROVED, meeting_start=meeting,
-                                  meeting_end=meeting + dt.timedelta(hours=2)),
+        "approved": ReviewFactory(
+            units=[unit], status=ReviewStatus.APPROVED, meeting_start=meeting, meeting_end=meeting + dt.timedelta(hours=2)
+        ),
         "submitted_report": submitted_report,
         "other_units_open_report": submitted.unit_reports.get(unit=other_unit),
         "draft_report": draft_report,

@@ -1,5 +1,6 @@
 """Permission matrix of the URL that opens a ticket BM.CTCL.01 from a decided action: as anonymous
 and as every role, GET and POST, with the exact status expected; never a 500."""
+
 import datetime as dt
 
 import pytest
@@ -28,9 +29,13 @@ COVERED_URL_NAMES = {name for name, _method in MATRIX}
 
 @pytest.fixture
 def action(unit, secretary, committee_head, unit_head):
-    _review, minutes = signed_review(units=[unit], secretary=secretary, committee_head=committee_head,
-                                     attendees=[secretary, committee_head, unit_head],
-                                     actions=[("Rà soát quy trình", unit, timezone.localdate() + dt.timedelta(days=20))])
+    _review, minutes = signed_review(
+        units=[unit],
+        secretary=secretary,
+        committee_head=committee_head,
+        attendees=[secretary, committee_head, unit_head],
+        actions=[("Rà soát quy trình", unit, timezone.localdate() + dt.timedelta(days=20))],
+    )
     return minutes.actions.get()
 
 

@@ -2,14 +2,13 @@ import datetime as dt
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.test.utils import CaptureQueriesContext
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from qms.errors import ServiceError, StaleEditError
 from qms.models import AuditEntry, Notification
-from qms.tests.factories import UnitFactory
 from reviews import services
 from reviews.models import DEFAULT_AGENDA, Review, ReviewStatus
 from reviews.tests.factories import ReviewFactory, collecting_review
@@ -69,8 +68,15 @@ def test_a_report_deadline_on_or_after_the_meeting_day_is_refused_and_the_input_
 
 def test_the_service_also_refuses_a_meeting_that_ends_before_it_starts(secretary, unit):
     start = timezone.now() + dt.timedelta(days=20)
-    data = {"title": "x", "year": 2026, "meeting_start": start, "meeting_end": start - dt.timedelta(hours=1),
-            "location": "x", "report_deadline": timezone.localdate(), "units": [unit]}
+    data = {
+        "title": "x",
+        "year": 2026,
+        "meeting_start": start,
+        "meeting_end": start - dt.timedelta(hours=1),
+        "location": "x",
+        "report_deadline": timezone.localdate(),
+        "units": [unit],
+    }
     with pytest.raises(ServiceError) as info:
         services.review_plan_create(actor=secretary, data=data)
     assert info.value.field == "meeting_end"
@@ -173,7 +179,9 @@ def test_a_stale_plan_edit_is_refused_and_the_typed_data_kept(client, secretary,
     review = ReviewFactory(created_by=secretary, units=[unit])
     loaded_version = review.version
     services.review_plan_update(  # someone else saves first
-        review=review, actor=secretary, version=loaded_version,
+        review=review,
+        actor=secretary,
+        version=loaded_version,
         data={**{f: getattr(review, f) for f in services.PLAN_FIELDS}, "location": "Phòng họp B", "units": [unit]},
     )
     client.force_login(secretary)
@@ -187,8 +195,12 @@ def test_a_stale_plan_edit_is_refused_and_the_typed_data_kept(client, secretary,
     review.refresh_from_db()
     assert review.location == "Phòng họp B"
     with pytest.raises(StaleEditError):
-        services.review_plan_update(review=review, actor=secretary, version=loaded_version,
-                                    data={**{f: getattr(review, f) for f in services.PLAN_FIELDS}, "units": [unit]})
+        services.review_plan_update(
+            review=review,
+            actor=secretary,
+            version=loaded_version,
+            data={**{f: getattr(review, f) for f in services.PLAN_FIELDS}, "units": [unit]},
+        )
 
 
 def test_a_plan_under_approval_cannot_be_edited(client, secretary, unit):

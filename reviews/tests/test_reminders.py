@@ -11,8 +11,15 @@ from reviews import services
 from reviews.models import UnitReportStatus
 from reviews.tests.factories import collecting_review, filled_sections, local_datetime
 
-
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _on_thursday_26_november_2026(travel):
+    """The dates below are written for the clock at Thursday 26/11/2026: services that compare the day
+    they are given with the clock (a notice issued today, not back-filled) then take their everyday path."""
+    travel(dt.date(2026, 11, 26))
+
 
 # Deadline Fri 04/12/2026, meeting Thu 10/12/2026; two working days before the deadline is Wed 02/12.
 DEADLINE = dt.date(2026, 12, 4)
@@ -21,8 +28,11 @@ MEETING = dt.date(2026, 12, 10)
 
 def make_review(units, attendees=()):
     return collecting_review(
-        units=units, attendees=attendees, report_deadline=DEADLINE,
-        meeting_start=local_datetime(MEETING, 8), meeting_end=local_datetime(MEETING, 11),
+        units=units,
+        attendees=attendees,
+        report_deadline=DEADLINE,
+        meeting_start=local_datetime(MEETING, 8),
+        meeting_end=local_datetime(MEETING, 11),
     )
 
 
@@ -79,13 +89,16 @@ def test_attendees_are_reminded_the_working_day_before_the_meeting(unit, secreta
     assert not [s for s in subjects(committee_head) if s.startswith("Nhắc lịch họp")]
     services.review_reminders_send(today=dt.date(2026, 12, 9))
     services.review_reminders_send(today=dt.date(2026, 12, 9))
-    assert [s for s in subjects(committee_head) if s.startswith("Nhắc lịch họp")] == ["Nhắc lịch họp xem xét của lãnh đạo: 08:00 10/12/2026"]
+    assert [s for s in subjects(committee_head) if s.startswith("Nhắc lịch họp")] == [
+        "Nhắc lịch họp xem xét của lãnh đạo: 08:00 10/12/2026"
+    ]
 
 
 def test_a_monday_meeting_is_reminded_on_friday(unit, committee_head):
     monday = dt.date(2026, 12, 14)
-    collecting_review(units=[unit], attendees=[committee_head], report_deadline=dt.date(2026, 12, 9),
-                      meeting_start=local_datetime(monday, 8))
+    collecting_review(
+        units=[unit], attendees=[committee_head], report_deadline=dt.date(2026, 12, 9), meeting_start=local_datetime(monday, 8)
+    )
     services.review_reminders_send(today=dt.date(2026, 12, 13))
     assert not subjects(committee_head)
     services.review_reminders_send(today=dt.date(2026, 12, 11))
@@ -115,8 +128,9 @@ def test_two_sweeps_running_at_the_same_moment_send_each_reminder_once(mailoutbo
     attendee = UserFactory(roles=[Role.COMMITTEE_HEAD])
     make_review(units, attendees=[attendee])
     # 07/12: both units overdue, secretary told; a second review meets on 08/12 (eve reminder to the attendee).
-    collecting_review(units=[], attendees=[attendee], report_deadline=dt.date(2026, 12, 3),
-                      meeting_start=local_datetime(dt.date(2026, 12, 8), 14))
+    collecting_review(
+        units=[], attendees=[attendee], report_deadline=dt.date(2026, 12, 3), meeting_start=local_datetime(dt.date(2026, 12, 8), 14)
+    )
     results = run_at_once(*[lambda: services.review_reminders_send(today=dt.date(2026, 12, 7))] * 2)
     assert not raised(results)
     assert sum(results) == 4  # two overdue units, the secretary, the attendee's meeting eve

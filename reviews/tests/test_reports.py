@@ -46,7 +46,10 @@ def test_the_unit_head_saves_a_draft_then_submits_on_time(client, unit_head, sec
     report.refresh_from_db()
     assert report.status == UnitReportStatus.SUBMITTED and report.submitted_by == unit_head and not report.is_late
     assert Notification.objects.filter(recipient=secretary, url=reverse("reviews:report_detail", args=[report.pk])).exists()
-    assert list(AuditEntry.objects.filter(object_id=report.pk, content_type__model="unitreport").values_list("to_state", flat=True)) == ["draft", "submitted"]
+    assert list(AuditEntry.objects.filter(object_id=report.pk, content_type__model="unitreport").values_list("to_state", flat=True)) == [
+        "draft",
+        "submitted",
+    ]
 
 
 def test_a_report_submitted_after_the_deadline_is_marked_late(unit_head, report):
@@ -59,7 +62,9 @@ def test_a_report_submitted_after_the_deadline_is_marked_late(unit_head, report)
 def test_a_report_on_the_deadline_day_is_not_late(other_unit_head, review, other_unit):
     report = review.unit_reports.get(unit=other_unit)
     on_the_day = local_datetime(review.report_deadline, 23, 59)
-    services.unit_report_save(report=report, actor=other_unit_head, data=filled_sections(), version=report.version, submit=True, now=on_the_day)
+    services.unit_report_save(
+        report=report, actor=other_unit_head, data=filled_sections(), version=report.version, submit=True, now=on_the_day
+    )
     assert report.status == UnitReportStatus.SUBMITTED and not report.is_late
 
 
@@ -101,8 +106,14 @@ def test_several_files_are_attached_and_an_own_attachment_deleted_before_submiss
 
 
 def test_an_attachment_cannot_be_deleted_once_the_report_is_submitted(client, unit_head, report):
-    services.unit_report_save(report=report, actor=unit_head, data=filled_sections(), version=report.version,
-                              files=[SimpleUploadedFile("a.pdf", b"%PDF-1.7")], submit=True)
+    services.unit_report_save(
+        report=report,
+        actor=unit_head,
+        data=filled_sections(),
+        version=report.version,
+        files=[SimpleUploadedFile("a.pdf", b"%PDF-1.7")],
+        submit=True,
+    )
     attachment = ReportAttachment.objects.get()
     client.force_login(unit_head)
     response = client.post(reverse("reviews:attachment_delete", args=[attachment.pk]), follow=True)
@@ -223,7 +234,9 @@ def test_the_status_board_issues_as_many_queries_for_many_units_as_for_one(clien
     many_units = [UnitFactory() for _ in range(30)]
     big = collecting_review(units=many_units)
     for report in big.unit_reports.all()[:10]:
-        UnitReport.objects.filter(pk=report.pk).update(status=UnitReportStatus.SUBMITTED, submitted_at=timezone.now(), submitted_by=unit_head)
+        UnitReport.objects.filter(pk=report.pk).update(
+            status=UnitReportStatus.SUBMITTED, submitted_at=timezone.now(), submitted_by=unit_head
+        )
     assert count(small) == count(big)
 
 

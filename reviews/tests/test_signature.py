@@ -1,4 +1,5 @@
 """Step 7: the committee head's online signature, the content hash, revisions."""
+
 import datetime as dt
 import hashlib
 import json
@@ -21,8 +22,7 @@ PASSWORD = "Mật-khẩu-thử-2026"
 def minutes(unit, secretary, committee_head):
     review = preparing_review(units=[unit], attendees=[secretary, committee_head])
     due = timezone.localdate() + dt.timedelta(days=15)
-    return ready_minutes(review=review, secretary=secretary, chair=committee_head,
-                         actions=[("Bổ sung nguồn lực", unit, due)])
+    return ready_minutes(review=review, secretary=secretary, chair=committee_head, actions=[("Bổ sung nguồn lực", unit, due)])
 
 
 def test_the_head_signs_with_their_password_and_the_review_moves_to_signed(minutes, committee_head):
@@ -71,8 +71,14 @@ def test_signed_minutes_cannot_be_signed_again(minutes, committee_head):
 
 def test_incomplete_minutes_cannot_be_signed(minutes, secretary, committee_head):
     attendance, actions = minutes_rows(minutes)
-    services.minutes_save(minutes=minutes, actor=secretary, version=minutes.version,
-                          data=minutes_content(minutes, conclusions=" "), attendance=attendance, actions=actions)
+    services.minutes_save(
+        minutes=minutes,
+        actor=secretary,
+        version=minutes.version,
+        data=minutes_content(minutes, conclusions=" "),
+        attendance=attendance,
+        actions=actions,
+    )
     minutes.conclusions = ""
     Minutes.objects.filter(pk=minutes.pk).update(conclusions="")
     minutes.refresh_from_db()
@@ -103,8 +109,7 @@ def test_an_attendance_change_also_breaks_the_hash(minutes, committee_head):
 
 def test_a_revision_needs_a_reason_and_its_signature_supersedes_the_old_minutes(secretary, committee_head, unit):
     due = timezone.localdate() + dt.timedelta(days=15)
-    review, old = signed_review(units=[unit], secretary=secretary, committee_head=committee_head,
-                                actions=[("Sửa quy trình", unit, due)])
+    review, old = signed_review(units=[unit], secretary=secretary, committee_head=committee_head, actions=[("Sửa quy trình", unit, due)])
     with pytest.raises(ServiceError):
         services.minutes_revise(minutes=old, actor=secretary, reason="  ")
     new = services.minutes_revise(minutes=old, actor=secretary, reason="Ghi sai tên người thay thế")
@@ -112,8 +117,14 @@ def test_a_revision_needs_a_reason_and_its_signature_supersedes_the_old_minutes(
     old_action = old.actions.get()
     services.action_progress_record(action=old_action, actor=_unit_head(unit), note="Đã bắt đầu", progress=40)
     attendance, actions = minutes_rows(new)
-    services.minutes_save(minutes=new, actor=secretary, version=new.version,
-                          data=minutes_content(new, conclusions="Kết luận đã sửa"), attendance=attendance, actions=actions)
+    services.minutes_save(
+        minutes=new,
+        actor=secretary,
+        version=new.version,
+        data=minutes_content(new, conclusions="Kết luận đã sửa"),
+        attendance=attendance,
+        actions=actions,
+    )
     new.refresh_from_db()
     services.minutes_sign(minutes=new, actor=committee_head, password=PASSWORD)
     old.refresh_from_db()
@@ -148,8 +159,9 @@ def test_only_signed_current_minutes_can_be_revised(minutes, secretary, committe
 
 
 def test_superseded_minutes_stay_readable(client, secretary, committee_head, unit, unit_head):
-    _review, old = signed_review(units=[unit], secretary=secretary, committee_head=committee_head,
-                                 attendees=[secretary, committee_head, unit_head])
+    _review, old = signed_review(
+        units=[unit], secretary=secretary, committee_head=committee_head, attendees=[secretary, committee_head, unit_head]
+    )
     new = services.minutes_revise(minutes=old, actor=secretary, reason="Bổ sung kết luận")
     services.minutes_sign(minutes=new, actor=committee_head, password=PASSWORD)
     client.force_login(unit_head)

@@ -1,5 +1,6 @@
 """An action decided in the minutes opens a corrective-action ticket (BM.CTCL.01) in one click; the link
 goes both ways and the ticket's state shows in the follow-up and in the next review's inputs."""
+
 import datetime as dt
 
 import pytest
@@ -14,11 +15,11 @@ from corrective_actions.models import Source, Ticket, TicketStatus
 from corrective_actions.tests.factories import TicketFactory
 from qms.errors import ServiceError
 from qms.models import AuditEntry, Organisation
+from qms.tests.concurrency import raised, run_at_once
 from qms.tests.factories import restore_role_groups
 from reviews import services
 from reviews.models import ActionStatus, ReviewAction, ReviewStatus
 from reviews.tests.factories import local_datetime, preparing_review, ready_minutes, signed_review
-from qms.tests.concurrency import raised, run_at_once
 
 PASSWORD = "Mật-khẩu-thử-2026"
 
@@ -30,10 +31,13 @@ def in_days(n: int) -> dt.date:
 @pytest.fixture
 def signed(unit, other_unit, secretary, committee_head):
     """A review held a month ago, its minutes signed, two actions under follow-up."""
-    return signed_review(units=[unit, other_unit], secretary=secretary, committee_head=committee_head,
-                         meeting_start=local_datetime(in_days(-30)),
-                         actions=[("Rà soát quy trình kiểm soát hồ sơ", unit, in_days(30)),
-                                  ("Đào tạo ISO cho cán bộ mới", other_unit, in_days(40))])
+    return signed_review(
+        units=[unit, other_unit],
+        secretary=secretary,
+        committee_head=committee_head,
+        meeting_start=local_datetime(in_days(-30)),
+        actions=[("Rà soát quy trình kiểm soát hồ sơ", unit, in_days(30)), ("Đào tạo ISO cho cán bộ mới", other_unit, in_days(40))],
+    )
 
 
 @pytest.fixture
@@ -65,8 +69,12 @@ def test_the_secretary_opens_a_ticket_that_points_back_at_the_action(signed, act
     assert review.title in ticket.origin_label and number in ticket.origin_label
     assert _action_audit(action).filter(action="Mở phiếu HĐKP/cải tiến", note=f"Phiếu số {ticket.number_display}").count() == 1
     # The ticket audits its own opening.
-    assert AuditEntry.objects.filter(content_type=ContentType.objects.get_for_model(Ticket), object_id=ticket.pk,
-                                     to_state=TicketStatus.SUBMITTED).count() == 1
+    assert (
+        AuditEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(Ticket), object_id=ticket.pk, to_state=TicketStatus.SUBMITTED
+        ).count()
+        == 1
+    )
 
 
 @pytest.mark.django_db
@@ -106,8 +114,7 @@ def test_a_second_click_is_refused_and_names_the_ticket_already_open(action, sec
 @pytest.mark.django_db
 def test_an_action_of_unsigned_minutes_gets_no_ticket(unit, secretary, committee_head):
     review = preparing_review(units=[unit], attendees=[secretary, committee_head])
-    minutes = ready_minutes(review=review, secretary=secretary, chair=committee_head,
-                            actions=[("Cập nhật sổ tay", unit, in_days(20))])
+    minutes = ready_minutes(review=review, secretary=secretary, chair=committee_head, actions=[("Cập nhật sổ tay", unit, in_days(20))])
     draft_action = minutes.actions.get()
     with pytest.raises(ServiceError, match="biên bản chưa ký"):
         services.review_action_ticket_open(action=draft_action, actor=secretary)
@@ -243,8 +250,9 @@ def test_the_reviews_follow_up_block_shows_the_ticket_number_and_state(client, s
 
 @pytest.mark.django_db
 def test_the_action_list_issues_the_same_queries_for_1_and_50_actions_with_tickets(client, secretary, committee_head, unit, other_unit):
-    review, minutes = signed_review(units=[unit, other_unit], secretary=secretary, committee_head=committee_head,
-                                    actions=[("Hành động 1", unit, in_days(5))])
+    review, minutes = signed_review(
+        units=[unit, other_unit], secretary=secretary, committee_head=committee_head, actions=[("Hành động 1", unit, in_days(5))]
+    )
     services.review_action_ticket_open(action=minutes.actions.get(), actor=secretary)
     client.force_login(secretary)
     url = reverse("reviews:action_list")
@@ -252,8 +260,13 @@ def test_the_action_list_issues_the_same_queries_for_1_and_50_actions_with_ticke
     with CaptureQueriesContext(connection) as one:
         assert len(client.get(url).context["page"]) == 1
     actions = ReviewAction.objects.bulk_create(
-        ReviewAction(review=review, minutes=minutes, description=f"Hành động {i}", deadline=in_days(i),
-                     responsible_unit=other_unit if i % 2 else unit)
+        ReviewAction(
+            review=review,
+            minutes=minutes,
+            description=f"Hành động {i}",
+            deadline=in_days(i),
+            responsible_unit=other_unit if i % 2 else unit,
+        )
         for i in range(2, 51)
     )
     for n, a in enumerate(actions[::2], start=100):  # half of them with a ticket, half with the button
@@ -274,8 +287,11 @@ def test_the_next_reviews_consolidated_report_shows_the_ticket_state_and_the_tic
 ):
     ticket = services.review_action_ticket_open(action=action, actor=secretary)
     ca.ticket_present(actor=secretary, ticket=ticket)
-    later = preparing_review(units=[unit, other_unit], meeting_start=local_datetime(in_days(60)),
-                             sections={unit.pk: {"s3_audit_actions": "Đánh giá nội bộ: 01 điểm KPH."}})
+    later = preparing_review(
+        units=[unit, other_unit],
+        meeting_start=local_datetime(in_days(60)),
+        sections={unit.pk: {"s3_audit_actions": "Đánh giá nội bộ: 01 điểm KPH."}},
+    )
 
     report = services.consolidated_report_generate(review=later, actor=secretary)
 
@@ -310,9 +326,11 @@ def roles_restored(django_db_blocker):
 
 @pytest.mark.django_db(transaction=True)
 def test_two_clicks_at_the_same_moment_open_one_ticket(roles_restored, unit, other_unit, secretary, committee_head):
-    _review, minutes = signed_review(units=[unit, other_unit], secretary=secretary, committee_head=committee_head,
-                                     actions=[("Rà soát quy trình", unit, in_days(30))])
+    _review, minutes = signed_review(
+        units=[unit, other_unit], secretary=secretary, committee_head=committee_head, actions=[("Rà soát quy trình", unit, in_days(30))]
+    )
     pk = minutes.actions.get().pk
+
     def click(actor):
         return lambda: services.review_action_ticket_open(action=ReviewAction.objects.get(pk=pk), actor=actor)
 

@@ -1,5 +1,6 @@
 """The review's Celery tasks consumed by a real worker from the broker (Redis in CI): the daily
 reminder sweep, and the notice e-mail with its calendar invitation."""
+
 import email
 import email.policy
 import time
@@ -18,8 +19,7 @@ pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
 def test_a_real_worker_runs_the_reminder_sweep_and_a_unit_is_reminded_once(real_worker, restore_roles, unit, unit_head):
     today = timezone.localdate()
-    collecting_review(units=[unit], report_deadline=add_working_days(today, 1),
-                      meeting_start=local_datetime(add_working_days(today, 8)))
+    collecting_review(units=[unit], report_deadline=add_working_days(today, 1), meeting_start=local_datetime(add_working_days(today, 8)))
     first = review_reminders_sweep.apply_async(queue=real_worker.queue, ignore_result=False).get(timeout=60, disable_sync_subtasks=False)
     again = review_reminders_sweep.apply_async(queue=real_worker.queue, ignore_result=False).get(timeout=60, disable_sync_subtasks=False)
     assert (first, again) == (1, 0)
@@ -35,14 +35,22 @@ def test_a_real_worker_sends_the_notice_with_its_calendar_invitation(real_worker
     # The notice's task is queued after commit; send it to this test's worker rather than the default queue.
     monkeypatch.setattr(review_notice_send, "delay", lambda *args: review_notice_send.apply_async(args, queue=real_worker.queue))
     meeting = add_working_days(timezone.localdate(), 5)
-    review = ReviewFactory(status=ReviewStatus.APPROVED, units=[unit], attendees=[unit_head], created_by=secretary,
-                           meeting_start=local_datetime(meeting, 8), report_deadline=add_working_days(meeting, -2))
+    review = ReviewFactory(
+        status=ReviewStatus.APPROVED,
+        units=[unit],
+        attendees=[unit_head],
+        created_by=secretary,
+        meeting_start=local_datetime(meeting, 8),
+        report_deadline=add_working_days(meeting, -2),
+    )
     services.review_notice_issue(review=review, actor=secretary)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline and not list(real_worker.mail_dir.glob("*.log")):
         time.sleep(0.5)
-    messages = [email.message_from_bytes(p.read_bytes().split(b"\n" + b"-" * 79)[0], policy=email.policy.default)
-                for p in sorted(real_worker.mail_dir.glob("*.log"))]
+    messages = [
+        email.message_from_bytes(p.read_bytes().split(b"\n" + b"-" * 79)[0], policy=email.policy.default)
+        for p in sorted(real_worker.mail_dir.glob("*.log"))
+    ]
     [to_head] = [m for m in messages if m["To"] == unit_head.email]
     assert str(to_head["Subject"]).strip() == f"Thông báo số 01/TB-BCĐ ISO: {review.title}"  # folding adds a space
     [calendar] = [part for part in to_head.walk() if part.get_content_type() == "text/calendar"]

@@ -1,5 +1,6 @@
 """`python manage.py render_form <CODE> <pk> -o file.pdf`: any registered official form as a PDF
 (the apps register theirs with qms.pdf.register_form in AppConfig.ready())."""
+
 import logging
 from pathlib import Path
 

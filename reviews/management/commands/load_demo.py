@@ -1,5 +1,6 @@
 """Loads the demo data of every app. It lives in `reviews`, the one app allowed to use all others.
 Running it twice changes nothing."""
+
 from importlib import import_module
 
 from django.core.management.base import BaseCommand
