@@ -29,8 +29,8 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ["unit", "groups", "is_active", "is_staff"]
     search_fields = ["username", "full_name", "email"]
     list_select_related = ["unit"]
-    fieldsets = BaseUserAdmin.fieldsets + ((_("Cơ quan"), {"fields": ("full_name", "job_title", "unit")}),)
-    add_fieldsets = BaseUserAdmin.add_fieldsets + ((_("Cơ quan"), {"fields": ("full_name", "email", "job_title", "unit")}),)
+    fieldsets = (*(BaseUserAdmin.fieldsets or ()), (_("Cơ quan"), {"fields": ("full_name", "job_title", "unit")}))
+    add_fieldsets = (*BaseUserAdmin.add_fieldsets, (_("Cơ quan"), {"fields": ("full_name", "email", "job_title", "unit")}))
 
 
 @admin.register(CalendarException)

@@ -1,3 +1,6 @@
+from django.core.exceptions import PermissionDenied
+
+
 class ServiceError(Exception):
     """A rule of the procedure refused a write. The message is translated and shown to the user as is."""
 
@@ -9,3 +12,8 @@ class ServiceError(Exception):
 
 class StaleEditError(ServiceError):
     """Someone else saved or moved the record since this user loaded it."""
+
+
+class NotAllowed(ServiceError, PermissionDenied):
+    """The actor's role or relation to the record does not allow this step. A view that catches
+    ServiceError shows the message; one that does not gets Django's 403."""

@@ -3,6 +3,8 @@ audit trail, the in-app inbox, once-only reminder keys and per-year document num
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -76,12 +78,25 @@ class Unit(models.Model):
         return self.name
 
 
+class UserQuerySet(models.QuerySet):
+    def with_role(self, *roles: Role, unit: Unit | int | None = None) -> UserQuerySet:
+        """Active users holding any of `roles` (of `unit` when given): who receives a message, who may act."""
+        qs = self.filter(is_active=True, groups__name__in=[role.value for role in roles])
+        if unit is not None:
+            qs = qs.filter(unit=unit)
+        return qs.distinct()
+
+
+class QmsUserManager(UserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]
+    pass
+
+
 class User(AbstractUser):
     full_name = models.CharField(_("họ và tên"), max_length=150, blank=True)
     job_title = models.CharField(_("chức vụ"), max_length=150, blank=True)
     unit = models.ForeignKey(Unit, verbose_name=_("đơn vị"), null=True, blank=True, on_delete=models.PROTECT, related_name="members")
 
-    objects = UserManager()
+    objects: ClassVar[QmsUserManager] = QmsUserManager()
 
     class Meta:
         verbose_name = _("người dùng")
@@ -103,18 +118,6 @@ class User(AbstractUser):
 
     def has_role(self, *roles: Role) -> bool:
         return any(role.value in self.role_names for role in roles)
-
-    @property
-    def is_secretary(self) -> bool:
-        return self.has_role(Role.SECRETARY)
-
-    @property
-    def is_committee_head(self) -> bool:
-        return self.has_role(Role.COMMITTEE_HEAD)
-
-    @property
-    def is_unit_head(self) -> bool:
-        return self.has_role(Role.UNIT_HEAD)
 
 
 class CalendarException(models.Model):

@@ -36,7 +36,7 @@ def check_transition(table: Mapping[tuple[str, str], Any], from_state: str, to_s
         # Name the states as the user reads them when `to_state` is a member of the model's TextChoices.
         choices = type(to_state) if isinstance(to_state, models.TextChoices) else None
         from_label = str(choices(from_state).label) if choices and from_state in choices.values else from_state
-        to_label = str(to_state.label) if choices else to_state
+        to_label = str(getattr(to_state, "label", to_state))
         raise ServiceError(_("Không thể chuyển trạng thái từ “%(from)s” sang “%(to)s”.") % {"from": from_label, "to": to_label})
 
 
@@ -68,7 +68,7 @@ def audit_trail(target: models.Model, *, field: str = "status") -> list[AuditEnt
     """The target's audit rows, oldest first, each with `from_label`/`to_label`: the state names the
     user reads (the rows keep the stable codes)."""
     try:
-        labels = {str(k): str(v) for k, v in target._meta.get_field(field).flatchoices}
+        labels = {str(k): str(v) for k, v in getattr(target._meta.get_field(field), "flatchoices", [])}
     except Exception:  # noqa: BLE001 — a target without that field shows its codes
         labels = {}
     entries = list(
@@ -77,8 +77,8 @@ def audit_trail(target: models.Model, *, field: str = "status") -> list[AuditEnt
         ).select_related("actor")
     )
     for entry in entries:
-        entry.from_label = labels.get(entry.from_state, entry.from_state)
-        entry.to_label = labels.get(entry.to_state, entry.to_state)
+        entry.from_label = labels.get(entry.from_state, entry.from_state)  # type: ignore[attr-defined]
+        entry.to_label = labels.get(entry.to_state, entry.to_state)  # type: ignore[attr-defined]
     return entries
 
 

@@ -38,13 +38,14 @@ def validate_upload(upload: UploadedFile) -> None:
             % {"name": upload.name, "types": ", ".join(sorted(ALLOWED_TYPES))},
             code="file_type",
         )
-    if upload.size > settings.MAX_UPLOAD_BYTES:
+    size = upload.size or 0
+    if size > settings.MAX_UPLOAD_BYTES:
         raise ValidationError(
             _("Tệp “%(name)s” có dung lượng %(size)s, vượt quá giới hạn %(max)s.")
-            % {"name": upload.name, "size": filesizeformat(upload.size), "max": filesizeformat(settings.MAX_UPLOAD_BYTES)},
+            % {"name": upload.name, "size": filesizeformat(size), "max": filesizeformat(settings.MAX_UPLOAD_BYTES)},
             code="file_size",
         )
-    if not upload.size:
+    if not size:
         raise ValidationError(_("Tệp “%(name)s” rỗng (0 byte).") % {"name": upload.name}, code="file_empty")
     upload.seek(0)
     head = upload.read(2048)
@@ -55,3 +56,16 @@ def validate_upload(upload: UploadedFile) -> None:
             _("Nội dung tệp “%(name)s” không đúng với định dạng %(ext)s.") % {"name": upload.name, "ext": ext},
             code="file_content",
         )
+
+
+def validate_uploads(uploads: list[UploadedFile]) -> list[UploadedFile]:
+    """Check every file and report all refusals at once, so the user fixes them in one go."""
+    errors: list[str] = []
+    for upload in uploads:
+        try:
+            validate_upload(upload)
+        except ValidationError as exc:
+            errors.extend(exc.messages)
+    if errors:
+        raise ValidationError(errors)
+    return uploads

@@ -11,6 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from .dashboard import panels_for
+from .http import AuthenticatedHttpRequest
 from .models import Notification
 from .services import notification_mark_read
 
@@ -21,14 +22,14 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def inbox(request: HttpRequest) -> HttpResponse:
+def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = Paginator(Notification.objects.filter(recipient=request.user), 25).get_page(request.GET.get("page"))
     return render(request, "qms/inbox.html", {"page": page})
 
 
 @login_required
 @require_POST
-def inbox_mark_read(request: HttpRequest) -> HttpResponse:
+def inbox_mark_read(request: AuthenticatedHttpRequest) -> HttpResponse:
     raw_id = request.POST.get("id")
     if raw_id is None:
         count = notification_mark_read(user=request.user)
