@@ -1,5 +1,10 @@
+from celery.schedules import crontab
 from django.apps import AppConfig
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+
+from qms.dashboard import register_panel
+from qms.pdf import register_form
 
 
 class CorrectiveActionsConfig(AppConfig):
@@ -7,12 +12,7 @@ class CorrectiveActionsConfig(AppConfig):
     verbose_name = _("Hành động khắc phục / cải tiến")
 
     def ready(self) -> None:
-        from celery.schedules import crontab
-        from django.conf import settings
-
-        from qms.dashboard import register_panel
-        from qms.pdf import register_form
-
+        # These import the app's models, which are not loaded yet when this module is.
         from .dashboard import my_work_panel
         from .pdf import ticket_pdf_bytes
 

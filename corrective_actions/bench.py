@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from django.test import Client
 
+from corrective_actions.tests.factories import TicketFactory
+from qms.roles import Role
+from qms.tests.factories import UnitFactory, UserFactory
+
 
 def ticket_list_growth(bench) -> None:
-    from corrective_actions.tests.factories import TicketFactory
-    from qms.roles import Role
-    from qms.tests.factories import UnitFactory, UserFactory
-
     client = Client()
-    client.force_login(UserFactory(username="bench-ca-secretary", roles=[Role.SECRETARY]))
+    client.force_login(UserFactory.create(username="bench-ca-secretary", roles=[Role.SECRETARY]))
     unit = UnitFactory(code="BENCH-CA")
     people = [UserFactory(unit=unit) for _ in range(3)]
     made = 0

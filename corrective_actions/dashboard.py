@@ -7,17 +7,18 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from qms.dashboard import Panel
+from qms.dates import format_date
+
+from .models import Ticket
 
 
 def my_work_panel(request: HttpRequest) -> list[Panel]:
-    from .models import Ticket
-
     tickets = list(Ticket.objects.awaiting(request.user).order_by("completion_date", "pk")[:8])
     items = [
         (
             f"{t.number_display} — {t.description[:70]}",
             t.get_absolute_url(),
-            t.completion_date.strftime("%d/%m/%Y") if t.completion_date else t.get_status_display(),
+            format_date(t.completion_date) or t.get_status_display(),
         )
         for t in tickets
     ]

@@ -7,11 +7,25 @@ import datetime as dt
 
 from django.db import transaction
 
-from qms.models import User
+from qms.models import Unit, User
+from qms.roles import Role
 from qms.services import local_today
 
-from . import services as s
-from .models import ChangeRequest, CorrectionKind, Kind, Source, Ticket, Verification
+from .models import ChangeRequestKind, CorrectionKind, Kind, Source, Ticket, Verification
+from .services import (
+    change_request_open,
+    progress_report_add,
+    ticket_approve,
+    ticket_assign,
+    ticket_close,
+    ticket_correct,
+    ticket_open,
+    ticket_present,
+    ticket_propose,
+    ticket_report,
+    ticket_submit,
+    ticket_verify,
+)
 
 # (key description, unit code, requester, kind, source, process, clause, the state to reach)
 SCENARIOS = [
@@ -142,8 +156,6 @@ ASSIGNEES = {"NV": "nv.chuyenvien", "VP": "vp.chuyenvien"}
 
 @transaction.atomic
 def load(users: dict[str, User]) -> None:
-    from qms.models import Unit
-
     head, secretary = users["truongban"], users["thuky"]
     today = local_today()
     for description, unit_code, requester, kind, source, process, clause, target in SCENARIOS:
@@ -152,7 +164,9 @@ def load(users: dict[str, User]) -> None:
             continue
         unit = Unit.objects.get(code=unit_code)
         actor = users[requester]
-        t = s.ticket_open(
+        if actor.unit is None:
+            raise ValueError(f"The demo requester {actor.username} has no unit.")
+        ticket = ticket_open(
             actor=actor,
             requesting_unit=actor.unit,
             unit=unit,
@@ -163,11 +177,11 @@ def load(users: dict[str, User]) -> None:
             clause=clause,
             related_documents=f"{process} (QT)",
         )
-        unit_head = next(u for u in s.unit_heads(unit.pk))
+        unit_head = next(iter(User.objects.with_role(Role.UNIT_HEAD, unit=unit)))
         if target == "corrected":
-            s.ticket_correct(
+            ticket_correct(
                 actor=unit_head,
-                ticket=t,
+                ticket=ticket,
                 correction_kind=CorrectionKind.REPAIR,
                 correction_result="Đã vào sổ bổ sung 03 văn bản, kiểm tra lại toàn bộ sổ tháng 9.",
             )
@@ -175,55 +189,59 @@ def load(users: dict[str, User]) -> None:
         reach = "in_progress" if target in {"overdue", "failed"} else target
         steps = ORDER[: ORDER.index(reach) + 1]
         if "submitted" in steps:
-            s.ticket_submit(actor=unit_head, ticket=t, note="Cần thực hiện hành động khắc phục.")
+            ticket_submit(actor=unit_head, ticket=ticket, note="Cần thực hiện hành động khắc phục.")
         if "presented" in steps:
-            s.ticket_present(actor=secretary, ticket=t, note="Trình Trưởng ban xem xét, phân công.")
+            ticket_present(actor=secretary, ticket=ticket, note="Trình Trưởng ban xem xét, phân công.")
         assignee = users[ASSIGNEES.get(unit_code, unit_head.username)]
+        if assignee.unit is None:
+            raise ValueError(f"The demo assignee {assignee.username} has no unit.")
         if "assigned" in steps:
-            s.ticket_assign(actor=head, ticket=t, implementing_unit=assignee.unit, assignee=assignee, note="Khẩn trương thực hiện.")
+            ticket_assign(actor=head, ticket=ticket, implementing_unit=assignee.unit, assignee=assignee, note="Khẩn trương thực hiện.")
         if "proposed" in steps:
-            s.ticket_propose(
+            ticket_propose(
                 actor=assignee,
-                ticket=t,
+                ticket=ticket,
                 cause="Chưa phân công người kiểm tra chéo; quy trình chưa quy định rõ bước kiểm tra.",
                 measure="Bổ sung bước kiểm tra chéo vào quy trình; tập huấn cho cán bộ; rà soát hồ sơ tồn.",
             )
         if "in_progress" in steps:
             if target == "overdue":
-                s.ticket_approve(actor=head, ticket=t, completion_date=today - dt.timedelta(days=12), today=today - dt.timedelta(days=40))
+                ticket_approve(
+                    actor=head, ticket=ticket, completion_date=today - dt.timedelta(days=12), today=today - dt.timedelta(days=40)
+                )
             else:
                 long = target == "in_progress"
-                s.ticket_approve(actor=head, ticket=t, completion_date=today + dt.timedelta(days=75 if long else 10))
+                ticket_approve(actor=head, ticket=ticket, completion_date=today + dt.timedelta(days=75 if long else 10))
                 if long:
-                    s.progress_report_add(actor=assignee, ticket=t, text="Đã dự thảo sửa đổi quy trình, đang lấy ý kiến các phòng.")
-                    s.change_request_open(
+                    progress_report_add(actor=assignee, ticket=ticket, text="Đã dự thảo sửa đổi quy trình, đang lấy ý kiến các phòng.")
+                    change_request_open(
                         actor=assignee,
-                        ticket=t,
-                        kind=ChangeRequest.Kind.RESOURCES,
+                        ticket=ticket,
+                        kind=ChangeRequestKind.RESOURCES,
                         reason="Cần bổ sung 01 cán bộ hỗ trợ rà soát hồ sơ tồn.",
                     )
         if target == "failed" or "reported" in steps:
-            s.ticket_report(
+            ticket_report(
                 actor=assignee,
-                ticket=t,
+                ticket=ticket,
                 result=f"Đã sửa đổi quy trình, tập huấn ngày {today - dt.timedelta(days=20):%d/%m}, rà soát xong hồ sơ tồn.",
             )
         if target == "failed":
-            s.ticket_verify(
+            ticket_verify(
                 actor=head,
-                ticket=t,
+                ticket=ticket,
                 verification=Verification.FAILED,
                 note=f"Kiểm tra 10 hồ sơ tháng {today.month} vẫn còn 02 hồ sơ không qua bước kiểm tra thể thức.",
             )
         if "verified" in steps:
-            s.ticket_verify(
+            ticket_verify(
                 actor=head,
-                ticket=t,
+                ticket=ticket,
                 verification=Verification.PASSED,
                 note="Đã kiểm tra hồ sơ, đạt yêu cầu.",
                 evidence="Quy trình sửa đổi; danh sách tập huấn; biên bản kiểm tra.",
             )
         if "closed" in steps:
-            s.ticket_close(
-                actor=secretary, ticket=t, evidence="Quyết định ban hành danh mục tài liệu cập nhật; biên bản kiểm tra của Ban ISO."
+            ticket_close(
+                actor=secretary, ticket=ticket, evidence="Quyết định ban hành danh mục tài liệu cập nhật; biên bản kiểm tra của Ban ISO."
             )

@@ -7,12 +7,11 @@ import io
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
 
 
 def tickets_xlsx(tickets: QuerySet) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
-
     today = timezone.localdate()
     wb = Workbook()
     ws = wb.active

@@ -4,66 +4,36 @@ from __future__ import annotations
 
 from crispy_forms.helper import FormHelper
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from qms.forms import DateInput
+from qms.forms import DateInput, MultipleFileField
 from qms.models import Unit, User
 from qms.uploads import validate_upload
 
-from .models import Box, ChangeRequest, CorrectionKind, Kind, Source, Verification
+from .models import Box, ChangeRequestKind, CorrectionKind, Kind, Source, Verification
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
+class _CrispyForm(forms.Form):
+    """Rendered inside the template's own <form> tag, which carries the CSRF token."""
 
-
-class MultipleFileField(forms.FileField):
-    """Several evidence files at once, each checked by qms.uploads.validate_upload."""
-
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
-        kwargs.setdefault("required", False)
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        files = data if isinstance(data, (list, tuple)) else ([data] if data else [])
-        cleaned = [super(MultipleFileField, self).clean(f, initial) for f in files]
-        errors = []
-        for f in cleaned:
-            try:
-                validate_upload(f)
-            except ValidationError as exc:
-                errors.extend(exc.messages)
-        if errors:
-            raise ValidationError(errors)
-        return cleaned
-
-
-class _Form(forms.Form):
-    # The ticket's version when the page was loaded: a move made on a stale page is refused.
-    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
-
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.form_tag = False
         self.helper.disable_csrf = True
 
 
+class StepForm(_CrispyForm):
+    """The input of one step on the ticket page."""
+
+    # The ticket's version when the page was loaded: a move made on a stale page is refused.
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
 DATE = DateInput()
 
 
-def _users() -> forms.ModelChoiceField:
-    return forms.ModelChoiceField(
-        queryset=User.objects.filter(is_active=True).select_related("unit").order_by("unit__order", "full_name"),
-        label=_("Người thực hiện"),
-    )
-
-
-class TicketOpenForm(_Form):
-    version = None
-
+class TicketOpenForm(_CrispyForm):
     requesting_unit = forms.ModelChoiceField(queryset=Unit.objects.active(), label=_("Đơn vị đề nghị"))
     unit = forms.ModelChoiceField(
         queryset=Unit.objects.active(),
@@ -77,20 +47,21 @@ class TicketOpenForm(_Form):
     clause = forms.CharField(label=_("Điều khoản/bước"), required=False, max_length=100)
     description = forms.CharField(label=_("1. Mô tả sự không phù hợp / đề xuất cải tiến"), widget=forms.Textarea(attrs={"rows": 5}))
     description_date = forms.DateField(label=_("Ngày"), widget=DATE)
-    files = MultipleFileField(label=_("Bằng chứng đính kèm"))
+    # Django's form metaclass moves declared fields to base_fields, so this does not shadow BaseForm.files.
+    files = MultipleFileField(label=_("Bằng chứng đính kèm"))  # type: ignore[assignment]
 
 
-class CorrectForm(_Form):
+class CorrectForm(StepForm):
     correction_kind = forms.ChoiceField(choices=CorrectionKind.choices, label=_("Hình thức xử lý"), widget=forms.RadioSelect)
     correction_result = forms.CharField(label=_("Kết quả xử lý"), widget=forms.Textarea(attrs={"rows": 3}))
     note = forms.CharField(label=_("Ý kiến"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class NoteForm(_Form):
+class NoteForm(StepForm):
     note = forms.CharField(label=_("Ý kiến"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class AssignForm(_Form):
+class AssignForm(StepForm):
     implementing_unit = forms.ModelChoiceField(queryset=Unit.objects.active(), label=_("Đơn vị thực hiện"))
     assignee = forms.ModelChoiceField(queryset=User.objects.none(), label=_("Người thực hiện"))
     delegate = forms.ModelChoiceField(queryset=User.objects.none(), required=False, label=_("Người được ủy quyền kiểm tra (nếu có)"))
@@ -113,33 +84,33 @@ class AssignForm(_Form):
         return data
 
 
-class ProposeForm(_Form):
+class ProposeForm(StepForm):
     cause = forms.CharField(label=_("Nguyên nhân"), widget=forms.Textarea(attrs={"rows": 3}))
     measure = forms.CharField(label=_("Đề xuất biện pháp"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
-class ApproveForm(_Form):
+class ApproveForm(StepForm):
     completion_date = forms.DateField(label=_("Ngày hoàn thành"), widget=DATE)
     note = forms.CharField(label=_("Ý kiến"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class ReturnForm(_Form):
+class ReturnForm(StepForm):
     comment = forms.CharField(label=_("Ý kiến trả lại"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class ProgressForm(_Form):
+class ProgressForm(StepForm):
     text = forms.CharField(label=_("Tình hình thực hiện trong tháng"), widget=forms.Textarea(attrs={"rows": 3}))
-    files = MultipleFileField(label=_("Bằng chứng đính kèm"))
+    files = MultipleFileField(label=_("Bằng chứng đính kèm"))  # type: ignore[assignment]  # as TicketOpenForm.files
 
 
-class ChangeRequestForm(_Form):
-    kind = forms.ChoiceField(choices=ChangeRequest.Kind.choices, label=_("Đề nghị"), widget=forms.RadioSelect)
+class ChangeRequestForm(StepForm):
+    kind = forms.ChoiceField(choices=ChangeRequestKind.choices, label=_("Đề nghị"), widget=forms.RadioSelect)
     reason = forms.CharField(label=_("Lý do, khó khăn"), widget=forms.Textarea(attrs={"rows": 2}))
     proposed_measure = forms.CharField(label=_("Biện pháp đề nghị thay đổi"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     proposed_completion_date = forms.DateField(label=_("Ngày hoàn thành đề nghị"), required=False, widget=DATE)
 
 
-class ChangeDecideForm(_Form):
+class ChangeDecideForm(StepForm):
     change = forms.IntegerField(widget=forms.HiddenInput)
     approve = forms.TypedChoiceField(
         label=_("Quyết định"),
@@ -154,12 +125,12 @@ class ChangeDecideForm(_Form):
     note = forms.CharField(label=_("Ý kiến"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class ReportForm(_Form):
+class ReportForm(StepForm):
     result = forms.CharField(label=_("Kết quả thực hiện"), widget=forms.Textarea(attrs={"rows": 3}))
-    files = MultipleFileField(label=_("Bằng chứng đính kèm"))
+    files = MultipleFileField(label=_("Bằng chứng đính kèm"))  # type: ignore[assignment]  # as TicketOpenForm.files
 
 
-class VerifyForm(_Form):
+class VerifyForm(StepForm):
     verification = forms.ChoiceField(choices=Verification.choices, label=_("Kết quả kiểm tra"), widget=forms.RadioSelect)
     note = forms.CharField(
         label=_("Nhận xét (bắt buộc khi Không đạt / Biện pháp mới)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
@@ -167,12 +138,12 @@ class VerifyForm(_Form):
     evidence = forms.CharField(label=_("Bằng chứng đã kiểm tra"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class CloseForm(_Form):
+class CloseForm(StepForm):
     evidence = forms.CharField(label=_("Bằng chứng kết quả thực hiện (ô 3)"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
-    files = MultipleFileField(label=_("Bằng chứng đính kèm"))
+    files = MultipleFileField(label=_("Bằng chứng đính kèm"))  # type: ignore[assignment]  # as TicketOpenForm.files
 
 
-class DelegateForm(_Form):
+class DelegateForm(StepForm):
     delegate = forms.ModelChoiceField(queryset=User.objects.none(), required=False, label=_("Người được ủy quyền kiểm tra"))
 
     def __init__(self, *args, **kwargs):
@@ -180,9 +151,7 @@ class DelegateForm(_Form):
         self.fields["delegate"].queryset = User.objects.filter(is_active=True).order_by("full_name")
 
 
-class AttachmentForm(_Form):
-    version = None
-
+class AttachmentForm(_CrispyForm):
     box = forms.ChoiceField(choices=Box.choices, label=_("Ô của phiếu"))
     file = forms.FileField(label=_("Tệp"))
     description = forms.CharField(label=_("Mô tả"), required=False, max_length=255)
@@ -191,3 +160,38 @@ class AttachmentForm(_Form):
         upload = self.cleaned_data["file"]
         validate_upload(upload)
         return upload
+
+
+# The form and the title of each button of the ticket page; who may press it is rules.can_act.
+ACTION_FORMS: dict[str, type[StepForm]] = {
+    "correct": CorrectForm,
+    "submit": NoteForm,
+    "present": NoteForm,
+    "assign": AssignForm,
+    "propose": ProposeForm,
+    "approve": ApproveForm,
+    "return": ReturnForm,
+    "progress": ProgressForm,
+    "change_request": ChangeRequestForm,
+    "change_decide": ChangeDecideForm,
+    "report": ReportForm,
+    "verify": VerifyForm,
+    "close": CloseForm,
+    "delegate": DelegateForm,
+}
+ACTION_TITLES = {
+    "correct": _("Xử lý trực tiếp (làm lại, sửa chữa, chấp nhận, loại bỏ)"),
+    "submit": _("Cần HĐKP/cải tiến: gửi Thư ký ISO"),
+    "present": _("Tổng hợp, trình Lãnh đạo Ban ISO"),
+    "assign": _("Phân công thực hiện"),
+    "propose": _("Phân tích nguyên nhân, đề xuất biện pháp"),
+    "approve": _("Phê duyệt biện pháp"),
+    "return": _("Trả lại đề xuất"),
+    "progress": _("Báo cáo tiến độ tháng"),
+    "change_request": _("Đề nghị bổ sung nguồn lực / thay đổi biện pháp"),
+    "change_decide": _("Quyết định đề nghị thay đổi"),
+    "report": _("Báo cáo kết quả thực hiện"),
+    "verify": _("Kiểm tra xác nhận"),
+    "close": _("Đóng phiếu"),
+    "delegate": _("Ủy quyền kiểm tra xác nhận"),
+}

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -14,9 +15,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from qms.dates import format_date
 from qms.models import Organisation, Unit, User
 from qms.roles import Role
+from qms.transitions import Transition, Transitions
 from qms.workdays import add_years
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+    from django_stubs_ext import StrOrPromise
 
 
 class TicketStatus(models.TextChoices):
@@ -44,46 +51,67 @@ class Actor(models.TextChoices):
     COMMITTEE = "committee", _("Ban ISO (Thư ký hoặc Trưởng ban)")
 
 
-T = TicketStatus
-# The allowed moves of a ticket: (from, to) -> (action, who may make it). QT.CTCL clause in comments.
-TICKET_TRANSITIONS: dict[tuple[str, str], tuple[str, Actor]] = {
-    (T.OPEN, T.CORRECTED): ("correct", Actor.UNIT_HEAD),  # 5.1.1 handled directly as a correction
-    (T.OPEN, T.SUBMITTED): ("submit", Actor.UNIT_HEAD),  # 5.2.2 HĐKP/cải tiến needed: to the ISO secretary
-    (T.SUBMITTED, T.PRESENTED): ("present", Actor.SECRETARY),  # 5.3 consolidated and presented
-    (T.SUBMITTED, T.ASSIGNED): ("assign", Actor.COMMITTEE_HEAD),  # 5.3 the head may assign what he already sees
-    (T.PRESENTED, T.ASSIGNED): ("assign", Actor.COMMITTEE_HEAD),  # 5.3
-    (T.ASSIGNED, T.PROPOSED): ("propose", Actor.ASSIGNEE),  # 5.4 cause and measure
-    (T.PROPOSED, T.IN_PROGRESS): ("approve", Actor.COMMITTEE_HEAD),  # 5.4 approved, completion date set
-    (T.PROPOSED, T.ASSIGNED): ("return", Actor.COMMITTEE_HEAD),  # 5.4 returned with a comment
-    (T.IN_PROGRESS, T.REPORTED): ("report", Actor.ASSIGNEE),  # 5.5 result reported
-    (T.REPORTED, T.VERIFIED): ("verify", Actor.LEADER),  # 5.6 Đạt
-    (T.REPORTED, T.INEFFECTIVE): ("verify", Actor.LEADER),  # 5.6/5.7 Không đạt or new measure: new ticket
-    (T.VERIFIED, T.CLOSED): ("close", Actor.COMMITTEE),  # 5.7 closed with the evidence in box 3
-}
-ACTION_ACTORS: dict[str, Actor] = {action: actor for action, actor in TICKET_TRANSITIONS.values()}
-# Actions that are not state changes, and who may take them.
-ACTION_ACTORS.update(
-    {
-        "progress": Actor.ASSIGNEE,  # 5.5 monthly progress report
-        "change_request": Actor.ASSIGNEE,  # 5.5 more resources or a changed measure
-        "change_decide": Actor.COMMITTEE_HEAD,
-        "delegate": Actor.COMMITTEE_HEAD,  # who verifies on the leader's behalf (5.6)
-    }
+# The allowed moves of a ticket and who may make each one (QT.CTCL clause in comments). `who` is an Actor,
+# resolved against the ticket by rules.is_actor: the permission that makes a user each actor is
+# ACTOR_PERMISSIONS below, not the row's `permission`, because the leader's delegate verifies without it.
+# fmt: off
+TICKET_TRANSITIONS = Transitions(
+    [
+        Transition(TicketStatus.OPEN, TicketStatus.CORRECTED, "correct", Actor.UNIT_HEAD),  # 5.1.1 handled directly as a correction
+        Transition(TicketStatus.OPEN, TicketStatus.SUBMITTED, "submit", Actor.UNIT_HEAD),  # 5.2.2 HĐKP/cải tiến needed: to the ISO secretary
+        Transition(TicketStatus.SUBMITTED, TicketStatus.PRESENTED, "present", Actor.SECRETARY),  # 5.3 consolidated and presented
+        Transition(TicketStatus.SUBMITTED, TicketStatus.ASSIGNED, "assign", Actor.COMMITTEE_HEAD),  # 5.3 the head may assign what he already sees
+        Transition(TicketStatus.PRESENTED, TicketStatus.ASSIGNED, "assign", Actor.COMMITTEE_HEAD),  # 5.3
+        Transition(TicketStatus.ASSIGNED, TicketStatus.PROPOSED, "propose", Actor.ASSIGNEE),  # 5.4 cause and measure
+        Transition(TicketStatus.PROPOSED, TicketStatus.IN_PROGRESS, "approve", Actor.COMMITTEE_HEAD),  # 5.4 approved, completion date set
+        Transition(TicketStatus.PROPOSED, TicketStatus.ASSIGNED, "return", Actor.COMMITTEE_HEAD),  # 5.4 returned with a comment
+        Transition(TicketStatus.IN_PROGRESS, TicketStatus.REPORTED, "report", Actor.ASSIGNEE),  # 5.5 result reported
+        Transition(TicketStatus.REPORTED, TicketStatus.VERIFIED, "verify", Actor.LEADER),  # 5.6 Đạt
+        Transition(TicketStatus.REPORTED, TicketStatus.INEFFECTIVE, "verify", Actor.LEADER),  # 5.6/5.7 Không đạt or new measure: new ticket
+        Transition(TicketStatus.VERIFIED, TicketStatus.CLOSED, "close", Actor.COMMITTEE),  # 5.7 closed with the evidence in box 3
+    ]
 )
-# What the ticket waits for in each state (the "my work" column and the ticket page).
-NEXT_ACTION: dict[str, str] = {
-    T.OPEN: _("Xem xét: xử lý trực tiếp hoặc gửi Thư ký ISO"),
-    T.SUBMITTED: _("Tổng hợp, trình Lãnh đạo Ban ISO"),
-    T.PRESENTED: _("Phân công đơn vị, cá nhân thực hiện"),
-    T.ASSIGNED: _("Phân tích nguyên nhân, đề xuất biện pháp"),
-    T.PROPOSED: _("Phê duyệt biện pháp, ấn định ngày hoàn thành"),
-    T.IN_PROGRESS: _("Thực hiện biện pháp và báo cáo kết quả"),
-    T.REPORTED: _("Kiểm tra xác nhận kết quả (Đạt / Không đạt / Biện pháp mới)"),
-    T.VERIFIED: _("Đóng phiếu, ghi bằng chứng vào ô 3"),
+# fmt: on
+# Actions that change no state, and who may take them.
+TICKET_STEPS: dict[str, Actor] = {
+    "progress": Actor.ASSIGNEE,  # 5.5 monthly progress report
+    "change_request": Actor.ASSIGNEE,  # 5.5 more resources or a changed measure
+    "change_decide": Actor.COMMITTEE_HEAD,
+    "delegate": Actor.COMMITTEE_HEAD,  # who verifies on the leader's behalf (5.6)
 }
-FINAL_STATES = {T.CORRECTED, T.CLOSED, T.INEFFECTIVE}
+# The permission that makes a user each actor. The assignee is one by being named on the ticket; the
+# leader's delegate acts without verify_ticket; a unit head only on the tickets of their own unit.
+ACTOR_PERMISSIONS: dict[str, str] = {
+    Actor.UNIT_HEAD: "corrective_actions.decide_ticket",
+    Actor.SECRETARY: "corrective_actions.consolidate_ticket",
+    Actor.COMMITTEE_HEAD: "corrective_actions.assign_ticket",
+    Actor.LEADER: "corrective_actions.verify_ticket",
+    Actor.COMMITTEE: "corrective_actions.close_ticket",
+}
+
+
+def action_actors(action: str) -> set[str]:
+    """Who may take `action`: the "who" of its moves in TICKET_TRANSITIONS, or its entry in TICKET_STEPS."""
+    actors = TICKET_TRANSITIONS.who_may(action)
+    if action in TICKET_STEPS:
+        actors.add(TICKET_STEPS[action])
+    return actors
+
+
+# What the ticket waits for in each state (the "my work" column and the ticket page).
+NEXT_ACTION: dict[str, StrOrPromise] = {
+    TicketStatus.OPEN: _("Xem xét: xử lý trực tiếp hoặc gửi Thư ký ISO"),
+    TicketStatus.SUBMITTED: _("Tổng hợp, trình Lãnh đạo Ban ISO"),
+    TicketStatus.PRESENTED: _("Phân công đơn vị, cá nhân thực hiện"),
+    TicketStatus.ASSIGNED: _("Phân tích nguyên nhân, đề xuất biện pháp"),
+    TicketStatus.PROPOSED: _("Phê duyệt biện pháp, ấn định ngày hoàn thành"),
+    TicketStatus.IN_PROGRESS: _("Thực hiện biện pháp và báo cáo kết quả"),
+    TicketStatus.REPORTED: _("Kiểm tra xác nhận kết quả (Đạt / Không đạt / Biện pháp mới)"),
+    TicketStatus.VERIFIED: _("Đóng phiếu, ghi bằng chứng vào ô 3"),
+}
+FINAL_STATES = {TicketStatus.CORRECTED, TicketStatus.CLOSED, TicketStatus.INEFFECTIVE}
 # Before the result is reported, a passed completion date means the action is overdue.
-ACTIVE_ACTION_STATES = {T.ASSIGNED, T.PROPOSED, T.IN_PROGRESS}
+ACTIVE_ACTION_STATES = {TicketStatus.ASSIGNED, TicketStatus.PROPOSED, TicketStatus.IN_PROGRESS}
 OVERSIGHT_ROLES = (Role.SECRETARY, Role.COMMITTEE_HEAD, Role.COMMITTEE_MEMBER)
 
 
@@ -126,6 +154,17 @@ class Verification(models.TextChoices):
     NEW_MEASURE = "new_measure", _("Biện pháp KP/PN mới")
 
 
+class ChangeRequestStatus(models.TextChoices):
+    PENDING = "pending", _("Chờ quyết định")
+    APPROVED = "approved", _("Đã chấp thuận")
+    REJECTED = "rejected", _("Không chấp thuận")
+
+
+class ChangeRequestKind(models.TextChoices):
+    RESOURCES = "resources", _("Bổ sung nguồn lực")
+    MEASURE = "measure", _("Thay đổi biện pháp")
+
+
 def normalise_content(text: str) -> str:
     """Process and clause compared for repeats: case, spaces and punctuation around them ignored."""
     return re.sub(r"\s+", " ", (text or "").strip().strip(".;:,").lower())
@@ -152,20 +191,20 @@ class TicketQuerySet(models.QuerySet):
         today = today or timezone.localdate()
         return self.exclude(status__in=ACTIVE_ACTION_STATES, completion_date__lt=today)
 
-    def awaiting(self, user: User) -> TicketQuerySet:
+    def awaiting(self, user: User | AnonymousUser) -> TicketQuerySet:
         """The tickets on which `user` must act next."""
         if not user.is_authenticated:
             return self.none()
-        cond = Q(assignee=user, status__in=[T.ASSIGNED, T.IN_PROGRESS])
-        cond |= Q(delegate=user, status=T.REPORTED)
+        cond = Q(assignee=user, status__in=[TicketStatus.ASSIGNED, TicketStatus.IN_PROGRESS])
+        cond |= Q(delegate=user, status=TicketStatus.REPORTED)
         if user.has_role(Role.UNIT_HEAD) and user.unit_id:
-            cond |= Q(unit_id=user.unit_id, status=T.OPEN)
+            cond |= Q(unit_id=user.unit_id, status=TicketStatus.OPEN)
         if user.has_role(Role.SECRETARY):
-            cond |= Q(status__in=[T.SUBMITTED, T.VERIFIED])
+            cond |= Q(status__in=[TicketStatus.SUBMITTED, TicketStatus.VERIFIED])
         if user.has_role(Role.COMMITTEE_HEAD):
-            cond |= Q(status__in=[T.SUBMITTED, T.PRESENTED, T.PROPOSED, T.VERIFIED])
-            cond |= Q(status=T.REPORTED, delegate__isnull=True)
-            cond |= Q(status=T.IN_PROGRESS, change_requests__status=ChangeRequest.Status.PENDING)
+            cond |= Q(status__in=[TicketStatus.SUBMITTED, TicketStatus.PRESENTED, TicketStatus.PROPOSED, TicketStatus.VERIFIED])
+            cond |= Q(status=TicketStatus.REPORTED, delegate__isnull=True)
+            cond |= Q(status=TicketStatus.IN_PROGRESS, change_requests__status=ChangeRequestStatus.PENDING)
         return self.filter(cond).distinct()
 
     def delete(self):
@@ -183,7 +222,7 @@ class Ticket(models.Model):
 
     number = models.PositiveIntegerField(_("số phiếu"))
     year = models.PositiveSmallIntegerField(_("năm"))
-    status = models.CharField(_("trạng thái"), max_length=20, choices=TicketStatus.choices, default=T.OPEN)
+    status = models.CharField(_("trạng thái"), max_length=20, choices=TicketStatus.choices, default=TicketStatus.OPEN)
     requesting_unit = models.ForeignKey(Unit, verbose_name=_("đơn vị đề nghị"), on_delete=models.PROTECT, related_name="requested_tickets")
     unit = models.ForeignKey(Unit, verbose_name=_("đơn vị có sự không phù hợp"), on_delete=models.PROTECT, related_name="tickets")
     kind = models.CharField(_("loại hành động"), max_length=20, choices=Kind.choices, default=Kind.CORRECTIVE)
@@ -298,7 +337,7 @@ class Ticket(models.Model):
         return self.status in ACTIVE_ACTION_STATES and self.completion_date is not None and self.completion_date < today
 
     @property
-    def next_action(self) -> str:
+    def next_action(self) -> StrOrPromise:
         return NEXT_ACTION.get(self.status, _("Không còn việc phải làm — phiếu đã kết thúc."))
 
     @property
@@ -398,30 +437,21 @@ class ProgressReport(models.Model):
         verbose_name_plural = _("báo cáo tiến độ")
 
     def __str__(self) -> str:
-        return f"{self.ticket.number_display} {timezone.localtime(self.reported_at):%d/%m/%Y}"
+        return f"{self.ticket.number_display} {format_date(timezone.localtime(self.reported_at).date())}"
 
 
 class ChangeRequest(models.Model):
     """5.5: the assignee asks for more resources or a changed measure; the committee head decides and an
     approved change rewrites box 2, the earlier text kept here."""
 
-    class Status(models.TextChoices):
-        PENDING = "pending", _("Chờ quyết định")
-        APPROVED = "approved", _("Đã chấp thuận")
-        REJECTED = "rejected", _("Không chấp thuận")
-
-    class Kind(models.TextChoices):
-        RESOURCES = "resources", _("Bổ sung nguồn lực")
-        MEASURE = "measure", _("Thay đổi biện pháp")
-
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="change_requests")
-    kind = models.CharField(_("nội dung đề nghị"), max_length=20, choices=Kind.choices)
+    kind = models.CharField(_("nội dung đề nghị"), max_length=20, choices=ChangeRequestKind.choices)
     reason = models.TextField(_("lý do, khó khăn"))
     proposed_measure = models.TextField(_("biện pháp đề nghị (nếu thay đổi)"), blank=True)
     proposed_completion_date = models.DateField(_("ngày hoàn thành đề nghị"), null=True, blank=True)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField(default=timezone.now)
-    status = models.CharField(_("trạng thái"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    status = models.CharField(_("trạng thái"), max_length=20, choices=ChangeRequestStatus.choices, default=ChangeRequestStatus.PENDING)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.TextField(_("ý kiến quyết định"), blank=True)
@@ -435,3 +465,7 @@ class ChangeRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ticket.number_display} {self.get_kind_display()}"
+
+    @property
+    def is_approved(self) -> bool:
+        return self.status == ChangeRequestStatus.APPROVED

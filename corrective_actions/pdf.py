@@ -40,7 +40,7 @@ def ticket_pdf_context(ticket: Ticket) -> dict:
         "approved_line": _date_words(timezone.localtime(ticket.approved_at).date() if ticket.approved_at else None),
         "verified_line": _date_words(ticket.verified_on),
         "attachments": list(ticket.attachments.all()),
-        "change_requests": [c for c in ticket.change_requests.all() if c.status == "approved"],
+        "change_requests": [change for change in ticket.change_requests.all() if change.is_approved],
     }
 
 

@@ -10,8 +10,9 @@ from collections import Counter
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import FINAL_STATES, Kind, Ticket
-from .models import TicketStatus as T
+from qms.dates import format_date
+
+from .models import FINAL_STATES, Kind, Ticket, TicketStatus
 
 
 def _start_of(day: dt.date) -> dt.datetime:
@@ -19,7 +20,7 @@ def _start_of(day: dt.date) -> dt.datetime:
 
 
 def _date(day: dt.date | None) -> str:
-    return day.strftime("%d/%m/%Y") if day else "—"
+    return format_date(day) or "—"
 
 
 def tickets_summary(since: dt.date | None, until: dt.date) -> str:
@@ -53,15 +54,15 @@ def tickets_summary(since: dt.date | None, until: dt.date) -> str:
         % {"n": n_opened, "c": by_kind[Kind.CORRECTIVE], "p": by_kind[Kind.PREVENTIVE]}
     )
     if n_opened:
-        states = "; ".join(f"{label}: {by_state[value]}" for value, label in T.choices if by_state[value])
+        states = "; ".join(f"{label}: {by_state[value]}" for value, label in TicketStatus.choices if by_state[value])
         lines.append(_("- Trạng thái hiện nay của các phiếu mở mới: %(states)s.") % {"states": states})
     lines.append(
         _("- Đã kết thúc: %(n)d phiếu (đóng, có hiệu lực: %(ok)d; không hiệu lực, mở phiếu mới: %(ko)d; xử lý trực tiếp: %(fix)d).")
         % {
             "n": sum(closed_by_state.values()),
-            "ok": closed_by_state[T.CLOSED],
-            "ko": closed_by_state[T.INEFFECTIVE],
-            "fix": closed_by_state[T.CORRECTED],
+            "ok": closed_by_state[TicketStatus.CLOSED],
+            "ko": closed_by_state[TicketStatus.INEFFECTIVE],
+            "fix": closed_by_state[TicketStatus.CORRECTED],
         }
     )
     lines.append(_("- Đang mở: %(n)d phiếu, trong đó quá hạn hoàn thành: %(late)d phiếu.") % {"n": len(still_open), "late": len(overdue)})

@@ -2,9 +2,9 @@
 
 from celery import shared_task
 
+from .reminders import ticket_reminders_send
+
 
 @shared_task
 def send_ticket_reminders() -> int:
-    from .services import ticket_reminders_send
-
     return ticket_reminders_send()

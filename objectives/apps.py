@@ -1,5 +1,10 @@
+from celery.schedules import crontab
 from django.apps import AppConfig
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+
+from qms.dashboard import register_panel
+from qms.pdf import register_form
 
 
 class ObjectivesConfig(AppConfig):
@@ -7,12 +12,8 @@ class ObjectivesConfig(AppConfig):
     verbose_name = _("Mục tiêu chất lượng")
 
     def ready(self) -> None:
-        from celery.schedules import crontab
-        from django.conf import settings
-
-        from qms.dashboard import register_panel
-        from qms.pdf import register_form
-
+        # Imported here, not at the top: these modules load models, which Django allows only once every
+        # app's config is loaded.
         from .dashboard import objectives_panels
         from .pdf import render_plan, render_report
 

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from django.test import Client
 
+from objectives.rollup import review_inputs
+from objectives.tests.factories import MeasurementFactory, ObjectiveFactory, PlanFactory
+from qms.bench import Bench
+from qms.roles import Role
+from qms.tests.factories import UserFactory
 
-def plan_page_growth(bench) -> None:
-    from objectives.tests.factories import MeasurementFactory, ObjectiveFactory, PlanFactory
-    from qms.roles import Role
-    from qms.tests.factories import UserFactory
 
-    secretary = UserFactory(username="bench-obj-secretary", roles=[Role.SECRETARY])
+def plan_page_growth(bench: Bench) -> None:
+    secretary = UserFactory.create(username="bench-obj-secretary", roles=[Role.SECRETARY])
     client = Client()
     client.force_login(secretary)
-    plan = PlanFactory(year=2030, created_by=secretary)
+    plan = PlanFactory.create(year=2030, created_by=secretary)
     made = 0
     for target in (5, 50, 200):
         for _ in range(target - made):
@@ -23,9 +25,7 @@ def plan_page_growth(bench) -> None:
         bench.page(client, f"/objectives/plans/{plan.pk}/", f"GET plan page with {target} objectives")
 
 
-def rollup(bench) -> None:
-    from objectives.rollup import review_inputs
-
+def rollup(bench: Bench) -> None:
     bench.measure("objectives.rollup.review_inputs(2030) (text + 2 SVG charts)", lambda: review_inputs(2030), repeat=5)
 
 

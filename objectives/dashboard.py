@@ -8,8 +8,8 @@ from django.utils.translation import gettext as _
 
 from qms.dashboard import Panel
 
-from .models import Plan, PlanStatus
-from .services import can_draft, plans_waiting_for
+from .models import EDITABLE_STATES, Plan
+from .rules import can_draft
 
 
 def objectives_panels(request: HttpRequest) -> list[Panel]:
@@ -19,16 +19,16 @@ def objectives_panels(request: HttpRequest) -> list[Panel]:
     items = [
         (
             _("Phê duyệt: kế hoạch MTCL %(y)s — %(s)s") % {"y": p.year, "s": p.scope_name},
-            reverse("objectives:plan_detail", args=[p.pk]),
+            p.get_absolute_url(),
             _("Chờ phê duyệt"),
         )
-        for p in plans_waiting_for(user)
+        for p in Plan.objects.awaiting_approval_by(user)
     ]
-    own = Plan.objects.visible_to(user).filter(status__in=[PlanStatus.DRAFT, PlanStatus.RETURNED]).select_related("unit")
+    own = Plan.objects.visible_to(user).filter(status__in=EDITABLE_STATES).select_related("unit")
     items += [
         (
             _("Hoàn thiện: kế hoạch MTCL %(y)s — %(s)s") % {"y": p.year, "s": p.scope_name},
-            reverse("objectives:plan_detail", args=[p.pk]),
+            p.get_absolute_url(),
             p.get_status_display(),
         )
         for p in own

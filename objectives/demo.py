@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -14,23 +15,21 @@ from qms.models import Unit, User
 
 from . import services
 from .models import Aggregation, Direction, Frequency, Objective, Plan, PlanStatus, Result, UnitOfMeasure, period_end
+from .progress import Track, objective_progress
 
-PCT, CNT, DAYS, QUAL = UnitOfMeasure.PERCENT, UnitOfMeasure.COUNT, UnitOfMeasure.DAYS, UnitOfMeasure.QUALITATIVE
-HI, LO = Direction.HIGHER, Direction.LOWER
-Q, M, H = Frequency.QUARTERLY, Frequency.MONTHLY, Frequency.HALF_YEARLY
 POLICY = "Phù hợp CSCL: giải quyết công việc đúng pháp luật, nhanh chóng, minh bạch, lấy sự hài lòng của tổ chức, công dân làm thước đo."
 
 # key, statement, indicator, unit, direction, aggregation, target, frequency, supports(key), actions
-AGENCY = [
+AGENCY: list[tuple[Any, ...]] = [
     (
         "a1",
         "Giải quyết 100% hồ sơ, văn bản đúng thời hạn quy định",
         "Tỷ lệ hồ sơ, văn bản giải quyết đúng hạn",
-        PCT,
-        HI,
+        UnitOfMeasure.PERCENT,
+        Direction.HIGHER,
         Aggregation.LEVEL,
         100,
-        Q,
+        Frequency.QUARTERLY,
         None,
         [("Theo dõi hồ sơ trên hệ thống quản lý văn bản, cảnh báo hồ sơ sắp đến hạn", "Hệ thống QLVB", "Văn phòng", 12)],
     ),
@@ -38,11 +37,11 @@ AGENCY = [
         "a2",
         "Mức độ hài lòng của tổ chức, công dân đạt từ 90% trở lên",
         "Tỷ lệ phiếu khảo sát hài lòng",
-        PCT,
-        HI,
+        UnitOfMeasure.PERCENT,
+        Direction.HIGHER,
         Aggregation.LEVEL,
         90,
-        H,
+        Frequency.HALF_YEARLY,
         None,
         [("Khảo sát sự hài lòng 6 tháng/lần, tổng hợp và phân tích", "Phiếu khảo sát, kinh phí in ấn", "Thư ký ISO", 12)],
     ),
@@ -50,11 +49,11 @@ AGENCY = [
         "a3",
         "Không quá 5 phản ánh, kiến nghị về chất lượng giải quyết công việc trong năm",
         "Số phản ánh, kiến nghị có cơ sở",
-        CNT,
-        LO,
+        UnitOfMeasure.COUNT,
+        Direction.LOWER,
         Aggregation.CUMULATIVE,
         5,
-        Q,
+        Frequency.QUARTERLY,
         None,
         [("Tiếp nhận, xử lý phản ánh; phân tích nguyên nhân, mở HĐKP khi cần", "Đường dây nóng, hòm thư góp ý", "Các đơn vị", 12)],
     ),
@@ -62,47 +61,47 @@ AGENCY = [
         "a4",
         "100% công chức được phổ biến, tập huấn về HTQLCL theo TCVN ISO 9001:2015",
         "Tỷ lệ công chức được tập huấn",
-        PCT,
-        HI,
+        UnitOfMeasure.PERCENT,
+        Direction.HIGHER,
         Aggregation.LEVEL,
         100,
-        Q,
+        Frequency.QUARTERLY,
         None,
         [("Tổ chức các lớp tập huấn ISO cho công chức mới và nhắc lại", "Giảng viên, kinh phí đào tạo", "Văn phòng", 9)],
     ),
 ]
-UNITS = {
+UNITS: dict[str, list[tuple[Any, ...]]] = {
     "VP": [
         (
             "Văn bản đến được xử lý, chuyển đúng hạn từ 98% trở lên",
             "Tỷ lệ văn bản đến xử lý đúng hạn",
-            PCT,
-            HI,
+            UnitOfMeasure.PERCENT,
+            Direction.HIGHER,
             Aggregation.LEVEL,
             98,
-            M,
+            Frequency.MONTHLY,
             "a1",
             [("Phân loại, chuyển văn bản đến trong ngày trên hệ thống", "Hệ thống QLVB", "Bộ phận văn thư", 12)],
         ),
         (
             "Thời gian trung bình phát hành văn bản đi không quá 2 ngày làm việc",
             "Số ngày phát hành trung bình",
-            DAYS,
-            LO,
+            UnitOfMeasure.DAYS,
+            Direction.LOWER,
             Aggregation.LEVEL,
             2,
-            Q,
+            Frequency.QUARTERLY,
             "a1",
             [("Chuẩn hóa quy trình trình ký điện tử", "Chữ ký số", "Bộ phận văn thư", 6)],
         ),
         (
             "Tổ chức 4 lớp tập huấn HTQLCL trong năm",
             "Số lớp tập huấn đã tổ chức",
-            CNT,
-            HI,
+            UnitOfMeasure.COUNT,
+            Direction.HIGHER,
             Aggregation.CUMULATIVE,
             4,
-            Q,
+            Frequency.QUARTERLY,
             "a4",
             [("Lập kế hoạch, mời giảng viên, tổ chức lớp theo quý", "Kinh phí đào tạo", "Thư ký ISO", 11)],
         ),
@@ -111,22 +110,22 @@ UNITS = {
         (
             "Tham mưu đúng hạn 100% văn bản chính sách được giao",
             "Tỷ lệ văn bản tham mưu đúng hạn",
-            PCT,
-            HI,
+            UnitOfMeasure.PERCENT,
+            Direction.HIGHER,
             Aggregation.LEVEL,
             100,
-            Q,
+            Frequency.QUARTERLY,
             "a1",
             [("Lập sổ theo dõi nhiệm vụ được giao, rà soát hằng tuần", "Sổ theo dõi", "Trưởng phòng", 12)],
         ),
         (
             "Hoàn thành 6 hoạt động hợp tác quốc tế theo kế hoạch",
             "Số hoạt động hoàn thành",
-            CNT,
-            HI,
+            UnitOfMeasure.COUNT,
+            Direction.HIGHER,
             Aggregation.CUMULATIVE,
             6,
-            Q,
+            Frequency.QUARTERLY,
             None,
             [("Triển khai các hoạt động theo kế hoạch hợp tác năm", "Kinh phí hợp tác", "Chuyên viên phụ trách", 11)],
         ),
@@ -135,22 +134,22 @@ UNITS = {
         (
             "Mức độ hài lòng của các địa phương phối hợp đạt từ 90% trở lên",
             "Tỷ lệ hài lòng của địa phương",
-            PCT,
-            HI,
+            UnitOfMeasure.PERCENT,
+            Direction.HIGHER,
             Aggregation.LEVEL,
             90,
-            H,
+            Frequency.HALF_YEARLY,
             "a2",
             [("Gửi phiếu lấy ý kiến các Sở, địa phương phối hợp", "Phiếu khảo sát", "Chuyên viên", 12)],
         ),
         (
             "Không quá 2 phản ánh về việc phối hợp với địa phương",
             "Số phản ánh",
-            CNT,
-            LO,
+            UnitOfMeasure.COUNT,
+            Direction.LOWER,
             Aggregation.CUMULATIVE,
             2,
-            Q,
+            Frequency.QUARTERLY,
             "a3",
             [("Họp giao ban định kỳ với đầu mối địa phương", "Phòng họp trực tuyến", "Trưởng phòng", 12)],
         ),
@@ -159,22 +158,22 @@ UNITS = {
         (
             "Giải quyết hồ sơ nghiệp vụ đúng hạn từ 98% trở lên",
             "Tỷ lệ hồ sơ đúng hạn",
-            PCT,
-            HI,
+            UnitOfMeasure.PERCENT,
+            Direction.HIGHER,
             Aggregation.LEVEL,
             98,
-            M,
+            Frequency.MONTHLY,
             "a1",
             [("Cảnh báo hồ sơ sắp đến hạn hằng ngày", "Hệ thống một cửa điện tử", "Chuyên viên thụ lý", 12)],
         ),
         (
             "Không quá 10 hồ sơ phải bổ sung do hướng dẫn chưa rõ",
             "Số hồ sơ phải bổ sung",
-            CNT,
-            LO,
+            UnitOfMeasure.COUNT,
+            Direction.LOWER,
             Aggregation.CUMULATIVE,
             10,
-            Q,
+            Frequency.QUARTERLY,
             "a3",
             [("Rà soát, công khai hướng dẫn thủ tục trên cổng thông tin", "Cổng thông tin điện tử", "Chuyên viên", 3)],
         ),
@@ -183,33 +182,33 @@ UNITS = {
         (
             "Cấp phép xuất bản đúng hạn 100% hồ sơ",
             "Tỷ lệ giấy phép cấp đúng hạn",
-            PCT,
-            HI,
+            UnitOfMeasure.PERCENT,
+            Direction.HIGHER,
             Aggregation.LEVEL,
             100,
-            M,
+            Frequency.MONTHLY,
             "a1",
             [("Theo dõi thời hạn cấp phép trên sổ điện tử", "Sổ điện tử", "Chuyên viên cấp phép", 12)],
         ),
         (
             "Hài lòng của cơ quan báo chí đạt từ 92% trở lên",
             "Tỷ lệ hài lòng",
-            PCT,
-            HI,
+            UnitOfMeasure.PERCENT,
+            Direction.HIGHER,
             Aggregation.LEVEL,
             92,
-            H,
+            Frequency.HALF_YEARLY,
             "a2",
             [("Khảo sát cơ quan báo chí 6 tháng/lần", "Phiếu khảo sát", "Chuyên viên", 12)],
         ),
         (
             "Hoàn thành số hóa hồ sơ cấp phép lưu trữ",
             "Mức độ hoàn thành số hóa",
-            QUAL,
-            HI,
+            UnitOfMeasure.QUALITATIVE,
+            Direction.HIGHER,
             Aggregation.LEVEL,
             "Hoàn thành số hóa 100% hồ sơ lưu trữ",
-            Q,
+            Frequency.QUARTERLY,
             None,
             [("Scan, nhập liệu, kiểm tra hồ sơ cấp phép các năm trước", "Máy scan, 2 chuyên viên", "Tổ số hóa", 11)],
         ),
@@ -234,18 +233,18 @@ def _value(obj: Objective, period: int, perf: float, *, salt: int) -> Decimal:
         return Decimal(str(round(min(100.0, 100 * share * perf), 0)))
     if obj.aggregation == Aggregation.CUMULATIVE:
         per_period = target / obj.periods
-        factor = perf if obj.direction == HI else (2 - perf)
+        factor = perf if obj.direction == Direction.HIGHER else (2 - perf)
         return Decimal(str(round(max(per_period * factor + (period % 2) * 0.5 * (1 if perf < 1 else -1), 0), 0)))
-    factor = perf + wobble if obj.direction == HI else (2 - perf) - wobble
+    factor = perf + wobble if obj.direction == Direction.HIGHER else (2 - perf) - wobble
     value = target * factor
-    if obj.unit_of_measure == PCT:
+    if obj.unit_of_measure == UnitOfMeasure.PERCENT:
         value = min(value, 100.0)
     return Decimal(str(round(value, 1)))
 
 
-def _objective_data(row, year: int, agency_objs: dict[str, Objective]) -> tuple[dict, list[dict]]:
+def _objective_data(row: tuple[Any, ...], year: int, agency_objs: dict[str, Objective]) -> tuple[dict, list[dict]]:
     statement, indicator, uom, direction, agg, target, freq, supports, actions = row
-    numeric = uom != QUAL
+    numeric = uom != UnitOfMeasure.QUALITATIVE
     data = {
         "statement": statement,
         "indicator": indicator,
@@ -290,11 +289,9 @@ def _measure(plan: Plan, user: User, perf: float, up_to: dt.date) -> None:
 
 
 def _evaluate(plan: Plan, user: User, approver: User, perf: float) -> None:
-    from .progress import objective_progress
-
     for obj in plan.objectives.prefetch_related("measurements"):
         progress = objective_progress(obj, use_result=False)
-        met = progress.status == "on_track"
+        met = progress.status == Track.ON_TRACK
         actual = progress.actual if obj.is_numeric else None
         services.objective_evaluate(
             actor=user,

@@ -9,9 +9,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
+from qms.dates import format_date
 from qms.models import Organisation
 
-from .models import Plan
+from .models import Plan, PlanAction
 from .pdf import KINDS, plan_title
 from .progress import current_display, objective_progress
 from .rollup import with_progress
@@ -74,7 +75,7 @@ def plan_xlsx(plan_id: int, kind: str) -> bytes:
         cell.font, cell.border, cell.alignment = Font(bold=True), BORDER, Alignment(wrap_text=True, horizontal="center")
     for obj in plan.objectives.all():
         if kind == "plan":
-            actions = list(obj.actions.all()) or [None]
+            actions: list[PlanAction | None] = [*obj.actions.all()] or [None]
             for i, action in enumerate(actions):
                 head = (
                     [obj.order, obj.statement, obj.indicator, obj.target_display, obj.get_frequency_display()]
@@ -87,7 +88,7 @@ def plan_xlsx(plan_id: int, kind: str) -> bytes:
                         action.description if action else "",
                         action.resources if action else "",
                         action.responsible if action else "",
-                        action.deadline.strftime("%d/%m/%Y") if action else "",
+                        format_date(action.deadline) if action else "",
                         obj.evaluation_method if i == 0 else "",
                     ]
                 )

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
+from typing import cast
 
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from qms.forms import DateInput
@@ -47,7 +49,7 @@ class PlanCreateForm(_Helper):
 
     def __init__(self, *args, scopes: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["scope"].choices = scopes
+        cast(forms.ChoiceField, self.fields["scope"]).choices = scopes
 
 
 class ObjectiveForm(forms.ModelForm):
@@ -78,11 +80,12 @@ class ObjectiveForm(forms.ModelForm):
             "evaluation_method": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args, plan: Plan, agency_objectives=None, **kwargs):
+    def __init__(self, *args, plan: Plan, agency_objectives: QuerySet[Objective] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.plan = plan
-        self.fields["supports"].queryset = agency_objectives if agency_objectives is not None else Objective.objects.none()
-        self.fields["supports"].required = False
+        supports = cast(forms.ModelChoiceField, self.fields["supports"])
+        supports.queryset = agency_objectives if agency_objectives is not None else Objective.objects.none()
+        supports.required = False
         if plan.is_agency:
             del self.fields["supports"]
         self.fields["order"].required = False
@@ -160,7 +163,7 @@ class MeasurementForm(_Helper):
     def __init__(self, *args, objective: Objective, **kwargs):
         super().__init__(*args, **kwargs)
         self.objective = objective
-        self.fields["period"].choices = objective.period_choices()
+        cast(forms.TypedChoiceField, self.fields["period"]).choices = objective.period_choices()
         self.fields["period"].error_messages["invalid_choice"] = _(
             "Kỳ %%(value)s không tồn tại: mục tiêu theo dõi %(f)s, chỉ có kỳ 1 đến %(n)d."
         ) % {"f": objective.get_frequency_display(), "n": objective.periods}

@@ -10,11 +10,13 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from qms.models import Unit, User
 from qms.roles import Role
+from qms.transitions import Transition, Transitions
 
 
 class ObjectivesSettings(models.Model):
@@ -66,11 +68,8 @@ class PlanStatus(models.TextChoices):
     SUPERSEDED = "superseded", _("Đã thay thế bằng lần sửa đổi sau")
 
 
-P = PlanStatus
-
-
 class Actor(models.TextChoices):
-    """Who may make a move, relative to the plan's scope (the role depends on the scope: see services)."""
+    """Who may make a move, relative to the plan's scope (the role depends on the scope: see rules.py)."""
 
     DRAFTER = "drafter", _("người lập kế hoạch")  # agency: Thư ký ISO; unit: the unit's staff and head
     APPROVER = "approver", _("người phê duyệt")  # agency: Trưởng ban chỉ đạo ISO; unit: the unit's head
@@ -78,22 +77,24 @@ class Actor(models.TextChoices):
     SYSTEM = "system", _("hệ thống")
 
 
-# The allowed moves of a plan: (from, to) -> who may make it.
-PLAN_TRANSITIONS: dict[tuple[str, str], str] = {
-    (P.DRAFT, P.SUBMITTED): Actor.DRAFTER,
-    (P.RETURNED, P.SUBMITTED): Actor.DRAFTER,
-    (P.SUBMITTED, P.APPROVED): Actor.APPROVER,
-    (P.SUBMITTED, P.RETURNED): Actor.APPROVER,
-    (P.APPROVED, P.MONITORING): Actor.MEASURER,  # the first measurement starts monitoring
-    (P.APPROVED, P.EVALUATED): Actor.APPROVER,  # year-end evaluation closed
-    (P.MONITORING, P.EVALUATED): Actor.APPROVER,
-    (P.APPROVED, P.SUPERSEDED): Actor.SYSTEM,  # a later revision was approved
-    (P.MONITORING, P.SUPERSEDED): Actor.SYSTEM,
-}
-EDITABLE_STATES = {P.DRAFT, P.RETURNED}
-LOCKED_STATES = {P.APPROVED, P.MONITORING, P.EVALUATED, P.SUPERSEDED}
-IN_FORCE_STATES = {P.APPROVED, P.MONITORING, P.EVALUATED}
-MEASURABLE_STATES = {P.APPROVED, P.MONITORING}
+# The allowed moves of a plan and who makes each; `action` names the button and the service.
+PLAN_TRANSITIONS = Transitions(
+    [
+        Transition(PlanStatus.DRAFT, PlanStatus.SUBMITTED, "submit", Actor.DRAFTER),
+        Transition(PlanStatus.RETURNED, PlanStatus.SUBMITTED, "submit", Actor.DRAFTER),
+        Transition(PlanStatus.SUBMITTED, PlanStatus.APPROVED, "approve", Actor.APPROVER),
+        Transition(PlanStatus.SUBMITTED, PlanStatus.RETURNED, "return", Actor.APPROVER),
+        Transition(PlanStatus.APPROVED, PlanStatus.MONITORING, "measure", Actor.MEASURER),  # the first measurement starts monitoring
+        Transition(PlanStatus.APPROVED, PlanStatus.EVALUATED, "close", Actor.APPROVER),  # year-end evaluation closed
+        Transition(PlanStatus.MONITORING, PlanStatus.EVALUATED, "close", Actor.APPROVER),
+        Transition(PlanStatus.APPROVED, PlanStatus.SUPERSEDED, "supersede", Actor.SYSTEM),  # a later revision was approved
+        Transition(PlanStatus.MONITORING, PlanStatus.SUPERSEDED, "supersede", Actor.SYSTEM),
+    ]
+)
+EDITABLE_STATES = {PlanStatus.DRAFT, PlanStatus.RETURNED}
+LOCKED_STATES = {PlanStatus.APPROVED, PlanStatus.MONITORING, PlanStatus.EVALUATED, PlanStatus.SUPERSEDED}
+IN_FORCE_STATES = {PlanStatus.APPROVED, PlanStatus.MONITORING, PlanStatus.EVALUATED}
+MEASURABLE_STATES = {PlanStatus.APPROVED, PlanStatus.MONITORING}
 
 
 class PlanQuerySet(models.QuerySet):
@@ -106,13 +107,22 @@ class PlanQuerySet(models.QuerySet):
             return self
         if not user.has_perm("objectives.view_plan"):
             return self.none()
-        scope = Q(unit__isnull=True, status__in=IN_FORCE_STATES | {P.SUPERSEDED})
+        scope = Q(unit__isnull=True, status__in=IN_FORCE_STATES | {PlanStatus.SUPERSEDED})
         if user.unit_id:
             scope |= Q(unit_id=user.unit_id)
         return self.filter(scope)
 
     def current(self) -> PlanQuerySet:
-        return self.exclude(status=P.SUPERSEDED)
+        return self.exclude(status=PlanStatus.SUPERSEDED)
+
+    def awaiting_approval_by(self, user: User) -> PlanQuerySet:
+        """Submitted plans that this user approves (the home page panel)."""
+        scope = Q(pk__in=[])
+        if user.has_perm("objectives.approve_agency_plan"):
+            scope |= Q(unit__isnull=True)
+        if user.has_perm("objectives.approve_unit_plan") and user.unit_id:
+            scope |= Q(unit_id=user.unit_id)
+        return self.filter(scope, status=PlanStatus.SUBMITTED).select_related("unit")
 
 
 class Plan(models.Model):
@@ -122,7 +132,7 @@ class Plan(models.Model):
     unit = models.ForeignKey(
         Unit, verbose_name=_("đơn vị"), null=True, blank=True, on_delete=models.PROTECT, related_name="objective_plans"
     )
-    status = models.CharField(_("trạng thái"), max_length=20, choices=PlanStatus.choices, default=P.DRAFT)
+    status = models.CharField(_("trạng thái"), max_length=20, choices=PlanStatus.choices, default=PlanStatus.DRAFT)
     revision = models.PositiveSmallIntegerField(_("lần sửa đổi"), default=0)
     supersedes = models.OneToOneField(
         "self",
@@ -174,13 +184,16 @@ class Plan(models.Model):
         rev = f" (sửa đổi lần {self.revision})" if self.revision else ""
         return f"{self.scope_name} — {self.year}{rev}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("objectives:plan_detail", args=[self.pk])
+
     @property
     def is_agency(self) -> bool:
         return self.unit_id is None
 
     @property
     def scope_name(self) -> str:
-        return self.unit.name if self.unit_id else str(_("Cơ quan"))
+        return self.unit.name if self.unit is not None else str(_("Cơ quan"))
 
     @property
     def scope_key(self) -> str:
@@ -193,6 +206,18 @@ class Plan(models.Model):
     @property
     def is_locked(self) -> bool:
         return self.status in LOCKED_STATES
+
+    @property
+    def is_in_force(self) -> bool:
+        return self.status in IN_FORCE_STATES
+
+    @property
+    def is_returned(self) -> bool:
+        return self.status == PlanStatus.RETURNED
+
+    @property
+    def is_evaluated(self) -> bool:
+        return self.status == PlanStatus.EVALUATED
 
     @property
     def can_be_measured(self) -> bool:
@@ -228,7 +253,7 @@ class Frequency(models.TextChoices):
     YEARLY = "yearly", _("hằng năm")
 
 
-PERIODS_PER_YEAR = {Frequency.MONTHLY: 12, Frequency.QUARTERLY: 4, Frequency.HALF_YEARLY: 2, Frequency.YEARLY: 1}
+PERIODS_PER_YEAR: dict[str, int] = {Frequency.MONTHLY: 12, Frequency.QUARTERLY: 4, Frequency.HALF_YEARLY: 2, Frequency.YEARLY: 1}
 
 
 def period_label(frequency: str, period: int) -> str:
@@ -237,8 +262,8 @@ def period_label(frequency: str, period: int) -> str:
     if frequency == Frequency.QUARTERLY:
         return _("Quý %(n)s") % {"n": ["I", "II", "III", "IV"][period - 1] if 1 <= period <= 4 else period}
     if frequency == Frequency.HALF_YEARLY:
-        return _("6 tháng đầu năm") if period == 1 else _("6 tháng cuối năm")
-    return _("Cả năm")
+        return str(_("6 tháng đầu năm") if period == 1 else _("6 tháng cuối năm"))
+    return str(_("Cả năm"))
 
 
 def period_end(year: int, frequency: str, period: int) -> dt.date:
@@ -335,6 +360,11 @@ class Objective(models.Model):
     @property
     def baseline_display(self) -> str:
         return self.format_value(self.baseline) if self.is_numeric else "—"
+
+    @property
+    def needs_ticket(self) -> bool:
+        """Evaluated not achieved and no corrective-action ticket opened for it yet."""
+        return self.result == Result.NOT_ACHIEVED and not self.ticket_id
 
     @property
     def actual_display(self) -> str:

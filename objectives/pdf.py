@@ -21,7 +21,7 @@ KINDS = {"plan": ("PL3.KH", "objectives_plan.html"), "report": ("PL3.BC", "objec
 def plan_context(plan: Plan, kind: str) -> dict:
     org = Organisation.current()
     header = copy.copy(org)
-    if not plan.is_agency:
+    if plan.unit is not None:
         # A unit's form: the agency is the "parent" line, the unit the issuing line (Decree 30).
         header.parent_name, header.name = org.name, plan.unit.name
     when = plan.approved_at if kind == "plan" else plan.evaluated_at
@@ -36,7 +36,7 @@ def plan_context(plan: Plan, kind: str) -> dict:
         ],
         "summary": plan_summary(plan),
         # Not yet approved (plan) or not yet closed (report): marked as a draft on every page.
-        "is_draft": (plan.status in ("draft", "submitted", "returned")) if kind == "plan" else plan.status != "evaluated",
+        "is_draft": not plan.is_locked if kind == "plan" else not plan.is_evaluated,
         "approver_title": "TRƯỞNG BAN CHỈ ĐẠO ISO" if plan.is_agency else "TRƯỞNG ĐƠN VỊ",
     }
     if kind == "report":

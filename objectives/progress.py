@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
-from .models import Aggregation, Direction, Objective, Plan, Result
+from .models import Aggregation, Direction, Objective, Plan, PlanStatus, Result
 
 TOLERANCE = Decimal("0.10")  # within 10 % of the target counts as "at risk", beyond it "off track"
 
@@ -97,23 +97,22 @@ def objective_progress(obj: Objective, *, up_to_fraction: Decimal | None = None,
             percent_of_target=_percent(obj, obj.actual_value),
         )
     periods = obj.periods
-    rows = [m for m in obj.measurements.all() if m.value is not None]
+    rows = sorted((m.period, m.value) for m in obj.measurements.all() if m.value is not None)
     if up_to_fraction is not None:
-        rows = [m for m in rows if Decimal(m.period) / periods <= up_to_fraction + Decimal("0.0001")]
+        rows = [(period, value) for period, value in rows if Decimal(period) / periods <= up_to_fraction + Decimal("0.0001")]
     if not rows:
         return Progress(Track.NO_DATA)
-    rows.sort(key=lambda m: m.period)
-    latest = rows[-1]
-    fraction = Decimal(latest.period) / periods
+    latest_period, latest_value = rows[-1]
+    fraction = Decimal(latest_period) / periods
     target, baseline, direction = _target_and_baseline(obj)
     cumulative = obj.is_numeric and obj.aggregation == Aggregation.CUMULATIVE
     if cumulative:
-        actual = sum((m.value for m in rows), Decimal(0))
+        actual = sum((value for _period, value in rows), Decimal(0))
         expected = target * fraction
     elif not obj.is_numeric:
-        actual, expected = latest.value, target * fraction
+        actual, expected = latest_value, target * fraction
     else:
-        actual = latest.value
+        actual = latest_value
         expected = baseline + (target - baseline) * fraction if baseline is not None else target
     tolerance = abs(target) * TOLERANCE if target else Decimal(1)
     gap = (expected - actual) if direction == Direction.HIGHER else (actual - expected)
@@ -170,7 +169,7 @@ def rolled_up_progress(obj: Objective, *, up_to_fraction: Decimal | None = None)
     own = objective_progress(obj, up_to_fraction=up_to_fraction)
     if own.status != Track.NO_DATA or not obj.plan.is_agency:
         return own
-    children = [c for c in getattr(obj, "supporting_current", []) if c.plan.status != "superseded"]
+    children = [c for c in getattr(obj, "supporting_current", []) if c.plan.status != PlanStatus.SUPERSEDED]
     if not children:
         return own
     child_progress = [objective_progress(c, up_to_fraction=up_to_fraction) for c in children]

@@ -10,10 +10,10 @@ from decimal import Decimal
 
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
+from qms.dates import format_date
 from qms.models import Unit
 
 from .charts import bar_chart, line_chart
@@ -76,7 +76,7 @@ def chart_by_unit(year: int, current: YearRollup | None = None, previous: YearRo
     categories = [_("Cơ quan")] + [u.name for u, _s in current.units]
     this_year = [current.agency.rate if current.agency else None] + [s.rate if s else None for _u, s in current.units]
     last_year = [previous.agency.rate if previous.agency else None] + [
-        prev_units[u.pk].rate if prev_units.get(u.pk) else None for u, _s in current.units
+        last.rate if (last := prev_units.get(u.pk)) else None for u, _s in current.units
     ]
     return bar_chart(
         categories,
@@ -117,20 +117,21 @@ def review_inputs(year: int) -> dict:
     plans = plans_in_force(year)
     rollup = year_rollup(year, plans)
     previous = year_rollup(year - 1)
-    agency_plan = rollup.agency.plan if rollup.agency else None
+    agency = rollup.agency
     approved_units = [u for u, s in rollup.units if s]
 
     s2: list[str] = []
-    if agency_plan:
-        approved_on = date_format(timezone.localtime(agency_plan.approved_at).date(), "d/m/Y") if agency_plan.approved_at else "—"
+    if agency is not None:
+        approved_at = agency.plan.approved_at
+        approved_on = format_date(timezone.localtime(approved_at).date()) if approved_at else "—"
         s2.append(
             _(
                 "- MTCL năm %(y)s của cơ quan gồm %(n)d mục tiêu, được phê duyệt ngày %(d)s; các mục tiêu nhất quán với "
                 "chính sách chất lượng, đo lường được và được theo dõi định kỳ."
             )
-            % {"y": year, "n": rollup.agency.total, "d": approved_on}
+            % {"y": year, "n": agency.total, "d": approved_on}
         )
-        for obj in agency_plan.objectives.all():
+        for obj in agency.plan.objectives.all():
             line = f"  {obj.order}. {obj.statement} ({_('chỉ tiêu')}: {obj.target_display})"
             if obj.policy_consistency:
                 line += f" — {obj.policy_consistency}"
@@ -146,12 +147,12 @@ def review_inputs(year: int) -> dict:
         s2.append(_("- Đơn vị chưa có MTCL được phê duyệt: %(u)s.") % {"u": ", ".join(missing)})
 
     s5: list[str] = []
-    if rollup.agency:
+    if agency is not None:
         s5.append(
             _("- Cơ quan: %(m)d/%(n)d mục tiêu đạt hoặc đúng tiến độ (%(r)s).")
-            % {"m": rollup.agency.met, "n": rollup.agency.total, "r": _pct(rollup.agency.rate)}
+            % {"m": agency.met, "n": agency.total, "r": _pct(agency.rate)}
         )
-        for obj in agency_plan.objectives.all():
+        for obj in agency.plan.objectives.all():
             progress = rolled_up_progress(obj)
             actual = current_display(obj, progress)
             s5.append(f"  {obj.order}. {obj.indicator}: {_('chỉ tiêu')} {obj.target_display}; {_('kết quả')} {actual} — {progress.label}")
@@ -186,7 +187,7 @@ def review_inputs(year: int) -> dict:
         "s5_objectives_implementation": "\n".join(s5),
         "chart_svg": chart_by_unit(year, rollup, previous),
         "chart_year_svg": chart_over_year(year, plans),
-        "agency": {"total": rollup.agency.total, "met": rollup.agency.met, "rate": rollup.agency.rate} if rollup.agency else None,
+        "agency": {"total": agency.total, "met": agency.met, "rate": agency.rate} if agency else None,
         "units": [
             {"unit": u.name, "total": s.total if s else 0, "met": s.met if s else 0, "rate": s.rate if s else None} for u, s in rollup.units
         ],

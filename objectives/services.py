@@ -1,5 +1,6 @@
 """Every write of the objectives app: plans, objectives and their actions, submission, approval, revision,
-measurements, year-end evaluation, copying a year from the last, and the reminder sweep."""
+measurements, year-end evaluation, copying a year from the last, and opening a ticket for a missed objective.
+Who may do each is asked of rules.py; the reminder sweep is in reminders.py."""
 
 from __future__ import annotations
 
@@ -9,100 +10,35 @@ from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import F, Q
-from django.urls import reverse
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from corrective_actions.services import ticket_open_from_source
-from qms.errors import ServiceError, StaleEditError
+from qms.errors import NotAllowed, ServiceError, StaleEditError
 from qms.models import Unit, User
-from qms.roles import Role
-from qms.services import audit_record, check_transition, notification_send, reminder_claim, state_transition
-from qms.workdays import add_working_days, add_years, working_days_between
+from qms.services import audit_record, notification_send, state_transition
+from qms.transitions import check_transition
+from qms.workdays import add_years
 
-from .models import (
-    IN_FORCE_STATES,
-    PLAN_TRANSITIONS,
-    Actor,
-    Measurement,
-    Objective,
-    ObjectivesSettings,
-    Plan,
-    PlanAction,
-    PlanStatus,
-    Result,
-    period_end,
-    period_label,
-)
-
-P = PlanStatus
-
-# ---------------------------------------------------------------- who may do what on a given plan
+from .models import IN_FORCE_STATES, PLAN_TRANSITIONS, Measurement, Objective, Plan, PlanAction, PlanStatus, Result, period_label
+from .rules import approvers_of, can_draft, can_evaluate, can_measure, drafters_of, may_move
 
 
-def can_draft(user: User, plan: Plan | None = None, *, unit: Unit | None = None, agency: bool = False) -> bool:
-    """Agency plan: the ISO secretary ("Ban ISO xây dựng và trình"); a unit's: its own staff and head."""
-    if not user.is_authenticated:
-        return False
-    is_agency = plan.is_agency if plan is not None else agency
-    if is_agency:
-        return user.has_perm("objectives.draft_agency_plan")
-    unit_id = plan.unit_id if plan is not None else (unit.pk if unit else None)
-    return user.has_perm("objectives.draft_unit_plan") and unit_id is not None and user.unit_id == unit_id
-
-
-def can_approve(user: User, plan: Plan) -> bool:
-    """Agency plan: the agency's head (Trưởng ban chỉ đạo ISO); a unit's: that unit's head."""
-    if not user.is_authenticated:
-        return False
-    if plan.is_agency:
-        return user.has_perm("objectives.approve_agency_plan")
-    return user.has_perm("objectives.approve_unit_plan") and user.unit_id == plan.unit_id
-
-
-def can_measure(user: User, plan: Plan) -> bool:
-    return user.is_authenticated and user.has_perm("objectives.record_measurement") and can_draft(user, plan)
-
-
-def can_evaluate(user: User, plan: Plan) -> bool:
-    return can_draft(user, plan) or can_approve(user, plan)
-
-
-def _allowed(user: User, plan: Plan, actor: str) -> bool:
-    if actor == Actor.DRAFTER:
-        return can_draft(user, plan)
-    if actor == Actor.APPROVER:
-        return can_approve(user, plan)
-    if actor == Actor.MEASURER:
-        return can_measure(user, plan)
-    return False
-
-
-def _move(
-    *, plan: Plan, to_state: str, actor: User | None, action: str, note: str = "", extra: dict | None = None, system: bool = False
-) -> None:
-    check_transition(PLAN_TRANSITIONS, plan.status, to_state)
-    who = PLAN_TRANSITIONS[(plan.status, to_state)]
-    if not system and (actor is None or not _allowed(actor, plan, who)):
-        raise ServiceError(_("Bạn không có quyền thực hiện thao tác này đối với kế hoạch này."))
+def _move(*, plan: Plan, to_state: PlanStatus, actor: User, action: str, note: str = "", extra: dict[str, Any] | None = None) -> None:
+    """Move the plan if PLAN_TRANSITIONS allows it and `actor` is that row's "who" for this plan."""
+    try:
+        check_transition(PLAN_TRANSITIONS, plan.status, to_state, actor=actor, may_act=lambda user, row: may_move(user, plan, row))
+    except NotAllowed:
+        raise NotAllowed(_("Bạn không có quyền thực hiện thao tác này đối với kế hoạch này.")) from None
     state_transition(instance=plan, to_state=to_state, actor=actor, action=action, note=note, extra=extra)
 
 
-def drafters_of(plan: Plan) -> list[User]:
-    if plan.is_agency:
-        return list(User.objects.filter(is_active=True, groups__name=Role.SECRETARY.value).distinct())
-    return list(User.objects.filter(is_active=True, unit_id=plan.unit_id, groups__name=Role.UNIT_HEAD.value).distinct())
-
-
-def approvers_of(plan: Plan) -> list[User]:
-    if plan.is_agency:
-        return list(User.objects.filter(is_active=True, groups__name=Role.COMMITTEE_HEAD.value).distinct())
-    return list(User.objects.filter(is_active=True, unit_id=plan.unit_id, groups__name=Role.UNIT_HEAD.value).distinct())
-
-
-def _url(plan: Plan) -> str:
-    return reverse("objectives:plan_detail", args=[plan.pk])
+def _move_by_system(*, plan: Plan, to_state: PlanStatus, actor: User, action: str) -> None:
+    """A move that follows from one `actor` was allowed to make (the approval of a revision): only the
+    move itself is checked; the audit row still names the person whose step caused it."""
+    check_transition(PLAN_TRANSITIONS, plan.status, to_state)
+    state_transition(instance=plan, to_state=to_state, actor=actor, action=action)
 
 
 def _locked_plan(plan_id: int) -> Plan:
@@ -175,13 +111,12 @@ _ACTION_FIELDS = ["order", "description", "resources", "responsible", "deadline"
 
 def _copy_objective(obj: Objective, plan: Plan, **overrides: Any) -> Objective:
     values = {f: getattr(obj, f) for f in _OBJECTIVE_FIELDS}
-    supports = None
-    if obj.supports_id and obj.supports.plan.year == plan.year:
-        supports = obj.supports
-    elif obj.supports_id:  # last year's agency objective: support the one carried over from it this year
+    supports = obj.supports
+    if supports is not None and supports.plan.year != plan.year:
+        # Last year's agency objective: support the one carried over from it this year.
         supports = (
-            Objective.objects.filter(carried_from_id=obj.supports_id, plan__year=plan.year, plan__unit__isnull=True)
-            .exclude(plan__status=P.SUPERSEDED)
+            Objective.objects.filter(carried_from_id=supports.pk, plan__year=plan.year, plan__unit__isnull=True)
+            .exclude(plan__status=PlanStatus.SUPERSEDED)
             .first()
         )
     values.update({"supports": supports, **overrides})
@@ -259,7 +194,7 @@ def plan_submit(*, actor: User, plan: Plan) -> Plan:
             raise ServiceError(_("Mục tiêu “%(o)s” chưa có hành động thực hiện.") % {"o": obj.statement[:60]})
     _move(
         plan=plan,
-        to_state=P.SUBMITTED,
+        to_state=PlanStatus.SUBMITTED,
         actor=actor,
         action=_("Trình phê duyệt kế hoạch MTCL"),
         extra={"submitted_by": actor, "submitted_at": timezone.now(), "return_comment": ""},
@@ -268,7 +203,7 @@ def plan_submit(*, actor: User, plan: Plan) -> Plan:
         recipients=approvers_of(plan),
         subject=_("Kế hoạch MTCL năm %(year)s của %(scope)s chờ phê duyệt") % {"year": plan.year, "scope": plan.scope_name},
         body=_("%(who)s đã trình kế hoạch thực hiện MTCL để phê duyệt.") % {"who": actor.display_name},
-        url=_url(plan),
+        url=plan.get_absolute_url(),
     )
     return plan
 
@@ -278,12 +213,19 @@ def plan_return(*, actor: User, plan: Plan, comment: str) -> Plan:
     if not comment.strip():
         raise ServiceError(_("Vui lòng ghi ý kiến khi trả lại kế hoạch."), field="comment")
     plan = _locked_plan(plan.pk)
-    _move(plan=plan, to_state=P.RETURNED, actor=actor, action=_("Trả lại kế hoạch để sửa"), note=comment, extra={"return_comment": comment})
+    _move(
+        plan=plan,
+        to_state=PlanStatus.RETURNED,
+        actor=actor,
+        action=_("Trả lại kế hoạch để sửa"),
+        note=comment,
+        extra={"return_comment": comment},
+    )
     notification_send(
         recipients=[u for u in [plan.submitted_by] if u] or drafters_of(plan),
         subject=_("Kế hoạch MTCL năm %(year)s của %(scope)s bị trả lại") % {"year": plan.year, "scope": plan.scope_name},
         body=comment,
-        url=_url(plan),
+        url=plan.get_absolute_url(),
     )
     return plan
 
@@ -293,12 +235,12 @@ def plan_approve(*, actor: User, plan: Plan) -> Plan:
     """Approve (and so lock) the plan. A revision replaces the plan it supersedes: that one is marked
     superseded and its measurements move to the matching objectives of the revision."""
     plan = _locked_plan(plan.pk)
-    if plan.supersedes_id and Plan.objects.filter(pk=plan.supersedes_id, status=P.EVALUATED).exists():
+    if plan.supersedes_id and Plan.objects.filter(pk=plan.supersedes_id, status=PlanStatus.EVALUATED).exists():
         # Approving would take the measurements away from a plan whose year-end evaluation is closed.
         raise ServiceError(_("Kế hoạch được sửa đổi đã được đánh giá cuối năm nên không phê duyệt lần sửa đổi này được."))
     _move(
         plan=plan,
-        to_state=P.APPROVED,
+        to_state=PlanStatus.APPROVED,
         actor=actor,
         action=_("Phê duyệt kế hoạch MTCL"),
         extra={"approved_by": actor, "approved_at": timezone.now()},
@@ -306,25 +248,23 @@ def plan_approve(*, actor: User, plan: Plan) -> Plan:
     if plan.supersedes_id:
         old = _locked_plan(plan.supersedes_id)
         moved = 0
-        for new_obj in plan.objectives.exclude(revised_from=None):
+        for new_obj in plan.objectives.all():
+            if new_obj.revised_from_id is None:  # added by this revision: nothing to take over
+                continue
             moved += Measurement.objects.filter(objective_id=new_obj.revised_from_id).update(objective=new_obj)
             Objective.objects.filter(supports_id=new_obj.revised_from_id).update(supports=new_obj)
-        if old.status in (P.APPROVED, P.MONITORING):
-            _move(
-                plan=old,
-                to_state=P.SUPERSEDED,
-                actor=actor,
-                system=True,
-                action=_("Thay thế bằng lần sửa đổi %(n)d") % {"n": plan.revision},
+        if (old.status, PlanStatus.SUPERSEDED) in PLAN_TRANSITIONS:
+            _move_by_system(
+                plan=old, to_state=PlanStatus.SUPERSEDED, actor=actor, action=_("Thay thế bằng lần sửa đổi %(n)d") % {"n": plan.revision}
             )
         if moved:
-            _move(plan=plan, to_state=P.MONITORING, actor=actor, system=True, action=_("Tiếp tục theo dõi thực hiện"))
+            _move_by_system(plan=plan, to_state=PlanStatus.MONITORING, actor=actor, action=_("Tiếp tục theo dõi thực hiện"))
     recipients = [u for u in [plan.submitted_by] if u] or drafters_of(plan)
     notification_send(
         recipients=recipients,
         subject=_("Kế hoạch MTCL năm %(year)s của %(scope)s đã được phê duyệt") % {"year": plan.year, "scope": plan.scope_name},
         body=_("Người phê duyệt: %(who)s.") % {"who": actor.display_name},
-        url=_url(plan),
+        url=plan.get_absolute_url(),
     )
     return plan
 
@@ -337,11 +277,11 @@ def plan_revise(*, actor: User, plan: Plan, reason: str) -> Plan:
     plan = _locked_plan(plan.pk)
     if not can_draft(actor, plan):
         raise ServiceError(_("Bạn không có quyền sửa đổi kế hoạch này."))
-    if plan.status not in (P.APPROVED, P.MONITORING):
+    if plan.status not in (PlanStatus.APPROVED, PlanStatus.MONITORING):
         raise ServiceError(_("Chỉ sửa đổi được kế hoạch đã phê duyệt và chưa đánh giá cuối năm."))
     if Plan.objects.filter(supersedes=plan).exists():
         raise ServiceError(_("Kế hoạch này đã có một lần sửa đổi đang soạn hoặc chờ phê duyệt."))
-    last = Plan.objects.filter(year=plan.year, unit_id=plan.unit_id).order_by("-revision").first()
+    last = Plan.objects.filter(year=plan.year, unit=plan.unit).latest("revision")
     revision = Plan.objects.create(
         year=plan.year,
         unit=plan.unit,
@@ -412,8 +352,8 @@ def measurement_record(
         action=_("Cập nhật số liệu") if existing else _("Nhập số liệu"),
         note=f"{objective.order}. {objective.indicator} — {label}: {objective.format_value(value)}",
     )
-    if plan.status == P.APPROVED:
-        _move(plan=plan, to_state=P.MONITORING, actor=actor, action=_("Bắt đầu theo dõi thực hiện"))
+    if plan.status == PlanStatus.APPROVED:
+        _move(plan=plan, to_state=PlanStatus.MONITORING, actor=actor, action=_("Bắt đầu theo dõi thực hiện"))
     return measurement
 
 
@@ -431,7 +371,7 @@ def objective_evaluate(
     plan = _locked_plan(objective.plan_id)
     if not can_evaluate(actor, plan):
         raise ServiceError(_("Bạn không có quyền đánh giá kế hoạch này."))
-    if plan.status not in (P.APPROVED, P.MONITORING):
+    if plan.status not in (PlanStatus.APPROVED, PlanStatus.MONITORING):
         raise ServiceError(_("Chỉ đánh giá được kế hoạch đang thực hiện."))
     _require_year_started(plan)
     if result not in Result.values:
@@ -476,7 +416,7 @@ def plan_evaluation_close(*, actor: User, plan: Plan, summary: str = "") -> Plan
         )
     _move(
         plan=plan,
-        to_state=P.EVALUATED,
+        to_state=PlanStatus.EVALUATED,
         actor=actor,
         action=_("Hoàn thành đánh giá MTCL cuối năm"),
         note=summary,
@@ -516,99 +456,8 @@ def objective_ticket_open(*, actor: User, objective: Objective) -> int:
         process=_("Mục tiêu chất lượng (QT.CTCL 5.9)"),
         clause="6.2",
         origin_label=_("MTCL %(y)s — %(s)s, mục tiêu %(n)s") % {"y": plan.year, "s": plan.scope_name, "n": objective.order},
-        origin_url=_url(plan),
+        origin_url=plan.get_absolute_url(),
     )
-    ticket_pk = getattr(ticket, "pk", ticket)
-    Objective.objects.filter(pk=objective.pk, ticket_id__isnull=True).update(ticket_id=ticket_pk)
+    Objective.objects.filter(pk=objective.pk, ticket_id__isnull=True).update(ticket_id=ticket.pk)
     audit_record(target=plan, actor=actor, action=_("Mở phiếu HĐKP"), note=objective.statement[:200])
-    return ticket_pk
-
-
-# ---------------------------------------------------------------- reminders
-
-
-def reminders_send(*, today: dt.date) -> int:
-    """Once-only reminders (safe under concurrent sweeps via reminder_claim): the year's plan due by
-    30/01, a measurement due after each period, the year-end evaluation due by 31/12."""
-    conf = ObjectivesSettings.current()
-    lead = conf.reminder_lead_working_days
-    sent = 0
-
-    def due_soon(due: dt.date) -> bool:
-        return due >= today and working_days_between(today, due) <= lead
-
-    # 1. Plans of the year due by the plan date (also next year's plans when the date is early next year).
-    for year in {today.year, today.year + 1}:
-        due = conf.plan_due(year)
-        if not due_soon(due):
-            continue
-        done = set(Plan.objects.filter(year=year, status__in=IN_FORCE_STATES).values_list("unit_id", flat=True))
-        scopes: list[Unit | None] = [None, *Unit.objects.active()]
-        for unit in scopes:
-            unit_id = unit.pk if unit else None
-            if unit_id in done or not reminder_claim(f"objectives:plan-due:{year}:{unit_id or 'agency'}"):
-                continue
-            probe = Plan(year=year, unit=unit)
-            scope = unit.name if unit else _("cơ quan")
-            notification_send(
-                recipients=drafters_of(probe) + (approvers_of(probe) if unit is None else []),
-                subject=_("Nhắc: kế hoạch MTCL năm %(y)s của %(s)s phải được phê duyệt trước ngày %(d)s")
-                % {"y": year, "s": scope, "d": due.strftime("%d/%m/%Y")},
-                body=_("Theo QT.CTCL 5.9, MTCL và kế hoạch thực hiện MTCL được phê duyệt trước ngày %(d)s.")
-                % {"d": due.strftime("%d/%m/%Y")},
-                url=reverse("objectives:list") + f"?year={year}",
-            )
-            sent += 1
-
-    # 2. Measurements due a few working days after each period ends; 3. the year-end evaluation.
-    plans = (
-        Plan.objects.filter(status__in=(P.APPROVED, P.MONITORING), year__lte=today.year)
-        .select_related("unit")
-        .prefetch_related("objectives__measurements")
-    )
-    for plan in plans:
-        missing: dict[dt.date, list[str]] = {}
-        for obj in plan.objectives.all():
-            measured = {m.period for m in obj.measurements.all()}
-            for period in range(1, obj.periods + 1):
-                if period in measured:
-                    continue
-                end = period_end(plan.year, obj.frequency, period)
-                if end >= today + dt.timedelta(days=40):
-                    break
-                due = add_working_days(end, conf.measurement_due_working_days)
-                if due_soon(due):
-                    missing.setdefault(due, []).append(f"{obj.order}. {obj.indicator} ({period_label(obj.frequency, period)})")
-        for due, items in missing.items():
-            if not reminder_claim(f"objectives:measurement:{plan.pk}:{due.isoformat()}"):
-                continue
-            notification_send(
-                recipients=drafters_of(plan),
-                subject=_("Nhắc: nhập số liệu theo dõi MTCL của %(s)s trước ngày %(d)s")
-                % {"s": plan.scope_name, "d": due.strftime("%d/%m/%Y")},
-                body="\n".join(items),
-                url=_url(plan),
-            )
-            sent += 1
-        due = conf.evaluation_due(plan.year)
-        if due_soon(due) and reminder_claim(f"objectives:evaluation-due:{plan.pk}"):
-            notification_send(
-                recipients=drafters_of(plan) + approvers_of(plan),
-                subject=_("Nhắc: đánh giá thực hiện MTCL năm %(y)s của %(s)s trước ngày %(d)s")
-                % {"y": plan.year, "s": plan.scope_name, "d": due.strftime("%d/%m/%Y")},
-                body=_("Theo QT.CTCL 5.9, trước ngày %(d)s đánh giá thực hiện MTCL của năm.") % {"d": due.strftime("%d/%m/%Y")},
-                url=_url(plan),
-            )
-            sent += 1
-    return sent
-
-
-def plans_waiting_for(user: User) -> list[Plan]:
-    """Plans that wait for this user's approval (for the home page panel)."""
-    qs = Plan.objects.filter(status=P.SUBMITTED).select_related("unit")
-    filters = Q(pk__in=[])
-    if user.has_perm("objectives.approve_agency_plan"):
-        filters |= Q(unit__isnull=True)
-    if user.has_perm("objectives.approve_unit_plan") and user.unit_id:
-        filters |= Q(unit_id=user.unit_id)
-    return list(qs.filter(filters))
+    return ticket.pk

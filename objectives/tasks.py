@@ -1,10 +1,11 @@
-"""Thin Celery tasks: they call the services, which are idempotent (reminder keys are claimed once)."""
+"""Thin Celery tasks: each runs one function of the app, which is safe to run twice (reminder keys are
+claimed once)."""
 
 from celery import shared_task
 
 from qms.services import local_today
 
-from .services import reminders_send
+from .reminders import reminders_send
 
 
 @shared_task

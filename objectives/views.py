@@ -1,23 +1,24 @@
-"""Pages of the objectives app. Views check the role and the scope, then call a service."""
+"""Pages of the objectives app. Each view: the decorators (signed in, may read plans, POST for a step),
+the plan or objective through `visible_to` (404 outside the user's scope), the rule of rules.py that
+allows the step (403), one service, a message, a redirect."""
 
 from __future__ import annotations
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qms.errors import ServiceError
-from qms.models import Unit
+from qms.http import AuthenticatedHttpRequest
+from qms.models import Unit, User
 from qms.services import audit_trail
 
-from . import services
+from . import rules, services
 from .excel import plan_xlsx
 from .forms import (
     CommentForm,
@@ -33,46 +34,28 @@ from .pdf import plan_pdf_bytes
 from .progress import current_display, objective_progress, plan_summary
 from .rollup import chart_by_unit, chart_over_year, plans_in_force, with_progress, year_rollup
 
-
-def _needs_view(view):
-    @login_required
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        if not request.user.has_perm("objectives.view_plan"):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
+VIEW_PLAN = "objectives.view_plan"
 
 
-def _plan(request: HttpRequest, pk: int) -> Plan:
+def _plan(request: AuthenticatedHttpRequest, pk: int) -> Plan:
     return get_object_or_404(Plan.objects.visible_to(request.user).select_related("unit"), pk=pk)
 
 
-def _objective(request: HttpRequest, pk: int) -> Objective:
+def _objective(request: AuthenticatedHttpRequest, pk: int) -> Objective:
     visible = Plan.objects.visible_to(request.user).values("pk")
     return get_object_or_404(Objective.objects.select_related("plan__unit").filter(plan__in=visible), pk=pk)
 
 
-def _run(request: HttpRequest, call, success: str) -> bool:
-    try:
-        call()
-    except ServiceError as exc:
-        messages.error(request, exc.message)
-        return False
-    messages.success(request, success)
-    return True
-
-
-def _scopes(user) -> list[tuple[str, str]]:
-    scopes = [("agency", _("Cơ quan"))] if services.can_draft(user, agency=True) else []
-    if user.unit_id and services.can_draft(user, unit=user.unit):
+def _scopes(user: User) -> list[tuple[str, str]]:
+    scopes = [("agency", _("Cơ quan"))] if rules.can_draft(user, agency=True) else []
+    if user.unit is not None and rules.can_draft(user, unit=user.unit):
         scopes.append((str(user.unit_id), user.unit.name))
     return scopes
 
 
-@_needs_view
-def plan_list(request: HttpRequest) -> HttpResponse:
+@login_required
+@permission_required(VIEW_PLAN, raise_exception=True)
+def plan_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     today = timezone.localdate()
     year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else today.year
     plans = list(with_progress(Plan.objects.visible_to(request.user).filter(year=year)))
@@ -90,8 +73,9 @@ def plan_list(request: HttpRequest) -> HttpResponse:
     return render(request, "objectives/list.html", context)
 
 
-@_needs_view
-def plan_create(request: HttpRequest) -> HttpResponse:
+@login_required
+@permission_required(VIEW_PLAN, raise_exception=True)
+def plan_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     scopes = _scopes(request.user)
     if not scopes:
         raise PermissionDenied
@@ -99,9 +83,12 @@ def plan_create(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         scope = form.cleaned_data["scope"]
         unit = None if scope == "agency" else Unit.objects.get(pk=int(scope))
-        create = services.plan_copy_from_previous if form.cleaned_data["copy_previous"] else services.plan_create
+        year = form.cleaned_data["year"]
         try:
-            plan = create(actor=request.user, year=form.cleaned_data["year"], unit=unit)
+            if form.cleaned_data["copy_previous"]:
+                plan = services.plan_copy_from_previous(actor=request.user, year=year, unit=unit)
+            else:
+                plan = services.plan_create(actor=request.user, year=year, unit=unit)
         except ServiceError as exc:
             form.add_error(None, exc.message)
         else:
@@ -110,28 +97,23 @@ def plan_create(request: HttpRequest) -> HttpResponse:
     return render(request, "objectives/plan_create.html", {"form": form})
 
 
-@_needs_view
-def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    plan = _plan(request, pk)
-    plan = with_progress(Plan.objects.filter(pk=plan.pk)).get()
-    user = request.user
+@login_required
+@permission_required(VIEW_PLAN, raise_exception=True)
+def plan_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    plan = with_progress(Plan.objects.filter(pk=_plan(request, pk).pk)).get()
     objectives = []
     for obj in plan.objectives.all():
-        last = objective_progress(obj.carried_from) if obj.carried_from_id else None
-        objectives.append((obj, objective_progress(obj), last, current_display(obj.carried_from, last) if last else ""))
+        last, shown = None, ""
+        if obj.carried_from is not None:  # last year's objective, shown beside this one
+            last = objective_progress(obj.carried_from)
+            shown = current_display(obj.carried_from, last)
+        objectives.append((obj, objective_progress(obj), last, shown))
     context = {
         "plan": plan,
         "objectives": objectives,
         "summary": plan_summary(plan),
         "chart_year": chart_over_year(plan.year, [plan]) if plan.is_locked else "",
-        "can_edit": plan.is_editable and services.can_draft(user, plan),
-        "can_submit": plan.is_editable and services.can_draft(user, plan),
-        "can_approve": plan.status == PlanStatus.SUBMITTED and services.can_approve(user, plan),
-        "can_revise": plan.status in (PlanStatus.APPROVED, PlanStatus.MONITORING) and services.can_draft(user, plan),
-        "can_measure": plan.can_be_measured and services.can_measure(user, plan),
-        "can_evaluate": plan.can_be_measured and services.can_evaluate(user, plan),
-        "can_close": plan.can_be_measured and services.can_approve(user, plan),
-        "can_open_ticket": services.can_evaluate(user, plan),
+        "actions": rules.plan_actions(request.user, plan),
         "revision_form": ReasonForm(),
         "comment_form": CommentForm(),
         "pending_revision": Plan.objects.filter(supersedes=plan).first(),
@@ -140,8 +122,9 @@ def plan_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "objectives/plan_detail.html", context)
 
 
-def _objective_form(request: HttpRequest, plan: Plan, objective: Objective | None) -> HttpResponse:
-    if not services.can_draft(request.user, plan):
+def _objective_form(request: AuthenticatedHttpRequest, plan: Plan, objective: Objective | None) -> HttpResponse:
+    """The page of an objective and its actions, new or edited: one page for both buttons."""
+    if not rules.can_draft(request.user, plan):
         raise PermissionDenied
     agency = Objective.objects.filter(plan__unit__isnull=True, plan__year=plan.year).exclude(plan__status=PlanStatus.SUPERSEDED)
     form = ObjectiveForm(request.POST or None, instance=objective, plan=plan, agency_objectives=agency)
@@ -169,73 +152,89 @@ def _objective_form(request: HttpRequest, plan: Plan, objective: Objective | Non
     return render(request, "objectives/objective_form.html", {"plan": plan, "form": form, "formset": formset, "objective": objective})
 
 
-@_needs_view
-def objective_create(request: HttpRequest, pk: int) -> HttpResponse:
+@login_required
+@permission_required(VIEW_PLAN, raise_exception=True)
+def objective_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _objective_form(request, _plan(request, pk), None)
 
 
-@_needs_view
-def objective_edit(request: HttpRequest, pk: int) -> HttpResponse:
+@login_required
+@permission_required(VIEW_PLAN, raise_exception=True)
+def objective_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     objective = _objective(request, pk)
     return _objective_form(request, objective.plan, objective)
 
 
-@_needs_view
+@login_required
+@permission_required(VIEW_PLAN, raise_exception=True)
 @require_POST
-def objective_delete(request: HttpRequest, pk: int) -> HttpResponse:
+def objective_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     objective = _objective(request, pk)
-    if not services.can_draft(request.user, objective.plan):
+    if not rules.can_draft(request.user, objective.plan):
         raise PermissionDenied
-    _run(request, lambda: services.objective_delete(actor=request.user, objective=objective), _("Đã xóa mục tiêu."))
+    try:
+        services.objective_delete(actor=request.user, objective=objective)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Đã xóa mục tiêu."))
     return redirect("objectives:plan_detail", pk=objective.plan_id)
 
 
-def _transition(request: HttpRequest, pk: int, check, call, success: str) -> HttpResponse:
+@login_required
+@permission_required(VIEW_PLAN, raise_exception=True)
+@require_POST
+def plan_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk)
-    if not check(request.user, plan):
+    if not rules.can_draft(request.user, plan):
         raise PermissionDenied
-    _run(request, lambda: call(plan), success)
+    try:
+        services.plan_submit(actor=request.user, plan=plan)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Đã trình kế hoạch để phê duyệt."))
     return redirect("objectives:plan_detail", pk=plan.pk)
 
 
-@_needs_view
+@login_required
+@permission_required(VIEW_PLAN, raise_exception=True)
 @require_POST
-def plan_submit(request: HttpRequest, pk: int) -> HttpResponse:
-    return _transition(
-        request, pk, services.can_draft, lambda p: services.plan_submit(actor=request.user, plan=p), _("Đã trình kế hoạch để phê duyệt.")
-    )
-
-
-@_needs_view
-@require_POST
-def plan_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    return _transition(
-        request,
-        pk,
-        services.can_approve,
-        lambda p: services.plan_approve(actor=request.user, plan=p),
-        _("Đã phê duyệt kế hoạch. Kế hoạch đã được khóa."),
-    )
-
-
-@_needs_view
-@require_POST
-def plan_return(request: HttpRequest, pk: int) -> HttpResponse:
-    comment = request.POST.get("comment", "")
-    return _transition(
-        request,
-        pk,
-        services.can_approve,
-        lambda p: services.plan_return(actor=request.user, plan=p, comment=comment),
-        _("Đã trả lại kế hoạch để sửa."),
-    )
-
-
-@_needs_view
-@require_POST
-def plan_revise(request: HttpRequest, pk: int) -> HttpResponse:
+def plan_approve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk)
-    if not services.can_draft(request.user, plan):
+    if not rules.can_approve(request.user, plan):
+        raise PermissionDenied
+    try:
+        services.plan_approve(actor=request.user, plan=plan)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Đã phê duyệt kế hoạch. Kế hoạch đã được khóa."))
+    return redirect("objectives:plan_detail", pk=plan.pk)
+
+
+@login_required
+@permission_required(VIEW_PLAN, raise_exception=True)
+@require_POST
+def plan_return(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    plan = _plan(request, pk)
+    if not rules.can_approve(request.user, plan):
+        raise PermissionDenied
+    try:
+        services.plan_return(actor=request.user, plan=plan, comment=request.POST.get("comment", ""))
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Đã trả lại kế hoạch để sửa."))
+    return redirect("objectives:plan_detail", pk=plan.pk)
+
+
+@login_required
+@permission_required(VIEW_PLAN, raise_exception=True)
+@require_POST
+def plan_revise(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    plan = _plan(request, pk)
+    if not rules.can_draft(request.user, plan):
         raise PermissionDenied
     try:
         revision = services.plan_revise(actor=request.user, plan=plan, reason=request.POST.get("reason", ""))
@@ -248,23 +247,27 @@ def plan_revise(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("objectives:plan_detail", pk=revision.pk)
 
 
-@_needs_view
+@login_required
+@permission_required(VIEW_PLAN, raise_exception=True)
 @require_POST
-def plan_close(request: HttpRequest, pk: int) -> HttpResponse:
-    summary = request.POST.get("comment", "")
-    return _transition(
-        request,
-        pk,
-        services.can_approve,
-        lambda p: services.plan_evaluation_close(actor=request.user, plan=p, summary=summary),
-        _("Đã hoàn thành đánh giá MTCL cuối năm."),
-    )
+def plan_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    plan = _plan(request, pk)
+    if not rules.can_approve(request.user, plan):
+        raise PermissionDenied
+    try:
+        services.plan_evaluation_close(actor=request.user, plan=plan, summary=request.POST.get("comment", ""))
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Đã hoàn thành đánh giá MTCL cuối năm."))
+    return redirect("objectives:plan_detail", pk=plan.pk)
 
 
-@_needs_view
-def measurement_create(request: HttpRequest, pk: int) -> HttpResponse:
+@login_required
+@permission_required(VIEW_PLAN, raise_exception=True)
+def measurement_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     objective = _objective(request, pk)
-    if not services.can_measure(request.user, objective.plan):
+    if not rules.can_measure(request.user, objective.plan):
         raise PermissionDenied
     initial = {"measured_on": timezone.localdate(), "period": request.GET.get("period")}
     form = MeasurementForm(request.POST or None, request.FILES or None, objective=objective, initial=initial)
@@ -289,10 +292,11 @@ def measurement_create(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "objectives/measurement_form.html", {"objective": objective, "form": form, "measurements": measurements})
 
 
-@_needs_view
-def objective_evaluate(request: HttpRequest, pk: int) -> HttpResponse:
+@login_required
+@permission_required(VIEW_PLAN, raise_exception=True)
+def objective_evaluate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     objective = _objective(request, pk)
-    if not services.can_evaluate(request.user, objective.plan):
+    if not rules.can_evaluate(request.user, objective.plan):
         raise PermissionDenied
     initial = {
         "result": objective.result,
@@ -302,16 +306,16 @@ def objective_evaluate(request: HttpRequest, pk: int) -> HttpResponse:
     }
     form = EvaluationForm(request.POST or None, objective=objective, initial=initial)
     if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
+        data = form.cleaned_data
         try:
             services.objective_evaluate(
                 actor=request.user,
                 objective=objective,
-                result=d["result"],
-                actual_value=d["actual_value"],
-                actual_text=d["actual_text"],
-                reasons=d["reasons"],
-                next_steps=d["next_steps"],
+                result=data["result"],
+                actual_value=data["actual_value"],
+                actual_text=data["actual_text"],
+                reasons=data["reasons"],
+                next_steps=data["next_steps"],
             )
         except ServiceError as exc:
             form.add_error(exc.field if exc.field in form.fields else None, exc.message)
@@ -322,22 +326,25 @@ def objective_evaluate(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "objectives/evaluate_form.html", {"objective": objective, "form": form, "progress": progress})
 
 
-@_needs_view
+@login_required
+@permission_required(VIEW_PLAN, raise_exception=True)
 @require_POST
-def objective_ticket(request: HttpRequest, pk: int) -> HttpResponse:
+def objective_ticket(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     objective = _objective(request, pk)
-    if not services.can_evaluate(request.user, objective.plan):
+    if not rules.can_evaluate(request.user, objective.plan):
         raise PermissionDenied
-    _run(
-        request,
-        lambda: services.objective_ticket_open(actor=request.user, objective=objective),
-        _("Đã mở phiếu yêu cầu hành động khắc phục."),
-    )
+    try:
+        services.objective_ticket_open(actor=request.user, objective=objective)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Đã mở phiếu yêu cầu hành động khắc phục."))
     return redirect("objectives:plan_detail", pk=objective.plan_id)
 
 
-@_needs_view
-def measurement_evidence(request: HttpRequest, pk: int) -> HttpResponse:
+@login_required
+@permission_required(VIEW_PLAN, raise_exception=True)
+def measurement_evidence(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
     visible = Plan.objects.visible_to(request.user).values("pk")
     measurement = get_object_or_404(Measurement.objects.filter(objective__plan__in=visible), pk=pk)
     if not measurement.evidence:
@@ -345,16 +352,18 @@ def measurement_evidence(request: HttpRequest, pk: int) -> HttpResponse:
     return FileResponse(measurement.evidence.open("rb"), as_attachment=True)
 
 
-@_needs_view
-def plan_pdf(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+@login_required
+@permission_required(VIEW_PLAN, raise_exception=True)
+def plan_pdf(request: AuthenticatedHttpRequest, pk: int, kind: str) -> HttpResponse:
     plan = _plan(request, pk)
     response = HttpResponse(plan_pdf_bytes(plan.pk, kind), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="MTCL-{kind}-{plan.year}-{plan.scope_key}.pdf"'
     return response
 
 
-@_needs_view
-def plan_excel(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+@login_required
+@permission_required(VIEW_PLAN, raise_exception=True)
+def plan_excel(request: AuthenticatedHttpRequest, pk: int, kind: str) -> HttpResponse:
     plan = _plan(request, pk)
     response = HttpResponse(plan_xlsx(plan.pk, kind), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="MTCL-{kind}-{plan.year}-{plan.scope_key}.xlsx"'

@@ -9,8 +9,7 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 import pytest  # noqa: E402
 
 from conftest import PASSWORD  # noqa: E402
-from corrective_actions.models import Ticket  # noqa: E402
-from corrective_actions.models import TicketStatus as T
+from corrective_actions.models import Ticket, TicketStatus  # noqa: E402
 
 SHOTS = os.environ.get("CA_SHOTS_DIR")  # set to save screenshots (e.g. /tmp/shots)
 
@@ -92,7 +91,7 @@ def test_a_ticket_goes_from_staff_to_a_failed_verification_and_a_linked_new_tick
     login(page, live_server, unit_head)
     page.goto(url)
     act(page, "submit", {"textarea[name=note]": "Cần hành động khắc phục."})
-    assert Ticket.objects.get().status == T.SUBMITTED
+    assert Ticket.objects.get().status == TicketStatus.SUBMITTED
 
     login(page, live_server, committee_head)
     page.goto(url)
@@ -115,7 +114,7 @@ def test_a_ticket_goes_from_staff_to_a_failed_verification_and_a_linked_new_tick
     page.goto(url)
     due = (dt.date.today() + dt.timedelta(days=20)).isoformat()
     act(page, "approve", {"input[name=completion_date]": due})
-    assert Ticket.objects.get().status == T.IN_PROGRESS
+    assert Ticket.objects.get().status == TicketStatus.IN_PROGRESS
 
     login(page, live_server, assignee)
     page.goto(url)

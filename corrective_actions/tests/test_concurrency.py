@@ -6,9 +6,8 @@ import datetime as dt
 import pytest
 from django.contrib.contenttypes.models import ContentType
 
-from corrective_actions import services as s
-from corrective_actions.models import Ticket, Verification
-from corrective_actions.models import TicketStatus as T
+from corrective_actions import reminders, services
+from corrective_actions.models import Ticket, TicketStatus, Verification
 from qms.errors import ServiceError
 from qms.models import AuditEntry, Notification, SentReminder
 from qms.tests.concurrency import raised, run_at_once
@@ -32,14 +31,14 @@ def _audit(ticket):
 def test_two_unit_decisions_at_once_leave_one_result_and_one_audit_row(drive, unit_head):
     ticket = drive("open")
     outcomes = _race(
-        lambda: s.ticket_submit(actor=unit_head, ticket=Ticket.objects.get(pk=ticket.pk)),
-        lambda: s.ticket_correct(
+        lambda: services.ticket_submit(actor=unit_head, ticket=Ticket.objects.get(pk=ticket.pk)),
+        lambda: services.ticket_correct(
             actor=unit_head, ticket=Ticket.objects.get(pk=ticket.pk), correction_kind="redo", correction_result="Đã làm lại."
         ),
     )
     assert outcomes.count("ok") == 1
     status = Ticket.objects.get(pk=ticket.pk).status
-    assert status in {T.SUBMITTED, T.CORRECTED}
+    assert status in {TicketStatus.SUBMITTED, TicketStatus.CORRECTED}
     assert _audit(ticket).exclude(to_state="open").count() == 1
 
 
@@ -48,7 +47,7 @@ def test_two_verifications_at_once_open_one_successor(drive, committee_head):
     outcomes = _race(
         *[
             (
-                lambda: s.ticket_verify(
+                lambda: services.ticket_verify(
                     actor=committee_head, ticket=Ticket.objects.get(pk=ticket.pk), verification=Verification.FAILED, note="Chưa đạt."
                 )
             )
@@ -57,13 +56,13 @@ def test_two_verifications_at_once_open_one_successor(drive, committee_head):
     )
     assert outcomes.count("ok") == 1
     assert Ticket.objects.filter(predecessor=ticket).count() == 1
-    assert _audit(ticket).filter(to_state=T.INEFFECTIVE).count() == 1
+    assert _audit(ticket).filter(to_state=TicketStatus.INEFFECTIVE).count() == 1
 
 
 def test_reminders_go_out_once_under_concurrent_sweeps(drive, today):
     ticket = drive("in_progress", completion_date=today + dt.timedelta(days=1))
     Ticket.objects.filter(pk=ticket.pk).update(completion_date=add_working_days(today, -6))  # past both escalations
-    outcomes = _race(*[(lambda: s.ticket_reminders_send(today=today)) for _ in range(3)])
+    outcomes = _race(*[(lambda: reminders.ticket_reminders_send(today=today)) for _ in range(3)])
     assert outcomes.count("ok") == 3
     keys = list(SentReminder.objects.filter(key__startswith=f"ca:{ticket.pk}:").values_list("key", flat=True))
     assert sorted(k.split(":")[2] for k in keys) == ["escalate-1", "escalate-2", "passed"]

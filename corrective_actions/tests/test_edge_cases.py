@@ -8,9 +8,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from corrective_actions import services as s
-from corrective_actions.models import ChangeRequest, ProgressReport, Ticket
-from corrective_actions.models import TicketStatus as T
+from corrective_actions import reminders, services
+from corrective_actions.models import ChangeRequest, ProgressReport, Ticket, TicketStatus
 from qms.errors import ServiceError
 from qms.models import Notification
 from qms.roles import Role
@@ -50,7 +49,7 @@ def test_a_move_refused_because_the_ticket_moved_on_meanwhile_says_why_and_keeps
     ticket = drive("proposed")
     loaded_version = ticket.version
     # Approved from another tab while this page still shows the "return" form.
-    s.ticket_approve(actor=committee_head, ticket=ticket, completion_date=today + dt.timedelta(days=10))
+    services.ticket_approve(actor=committee_head, ticket=ticket, completion_date=today + dt.timedelta(days=10))
     client.force_login(committee_head)
     response = client.post(
         reverse("corrective_actions:action", args=[ticket.pk, "return"]),
@@ -60,7 +59,7 @@ def test_a_move_refused_because_the_ticket_moved_on_meanwhile_says_why_and_keeps
     assert response.status_code == 200
     assert "Phiếu vừa được người khác thay đổi" in body
     assert "Cần làm rõ nguyên nhân gốc" in body
-    assert Ticket.objects.get(pk=ticket.pk).status == T.IN_PROGRESS
+    assert Ticket.objects.get(pk=ticket.pk).status == TicketStatus.IN_PROGRESS
 
 
 def test_verifying_before_the_result_is_reported_shows_the_reason_on_the_page(client, drive, committee_head):
@@ -71,7 +70,7 @@ def test_verifying_before_the_result_is_reported_shows_the_reason_on_the_page(cl
     )
     assert response.status_code == 200
     assert "người thực hiện chưa báo cáo kết quả" in response.content.decode()
-    assert Ticket.objects.get(pk=ticket.pk).status == T.IN_PROGRESS
+    assert Ticket.objects.get(pk=ticket.pk).status == TicketStatus.IN_PROGRESS
 
 
 def test_a_repeat_counts_the_same_process_and_clause_typed_with_another_case_spacing_or_full_stop(drive):
@@ -95,8 +94,8 @@ def superuser(db):
 
 def test_the_admin_cannot_delete_the_progress_reports_or_change_requests_of_a_retained_ticket(client, drive, assignee, superuser, today):
     ticket = drive("in_progress", completion_date=today + dt.timedelta(days=60))
-    report = s.progress_report_add(actor=assignee, ticket=ticket, text="Đã hoàn thành 50% khối lượng.")
-    change = s.change_request_open(actor=assignee, ticket=ticket, kind="resources", reason="Thiếu người.")
+    report = services.progress_report_add(actor=assignee, ticket=ticket, text="Đã hoàn thành 50% khối lượng.")
+    change = services.change_request_open(actor=assignee, ticket=ticket, kind="resources", reason="Thiếu người.")
     client.force_login(superuser)
     client.post(reverse("admin:corrective_actions_progressreport_delete", args=[report.pk]), {"post": "yes"})
     client.post(reverse("admin:corrective_actions_changerequest_delete", args=[change.pk]), {"post": "yes"})
@@ -110,9 +109,9 @@ def test_the_admin_cannot_delete_the_progress_reports_or_change_requests_of_a_re
 
 def test_the_admin_may_delete_a_progress_report_once_the_ticket_retention_has_ended(client, drive, assignee, superuser, today):
     ticket = drive("in_progress", completion_date=today + dt.timedelta(days=60))
-    report = s.progress_report_add(actor=assignee, ticket=ticket, text="Đã hoàn thành 50% khối lượng.")
+    report = services.progress_report_add(actor=assignee, ticket=ticket, text="Đã hoàn thành 50% khối lượng.")
     long_ago = dt.datetime.combine(add_years(today, -10), dt.time(9), zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh"))
-    Ticket.objects.filter(pk=ticket.pk).update(status=T.CLOSED, closed_at=long_ago)
+    Ticket.objects.filter(pk=ticket.pk).update(status=TicketStatus.CLOSED, closed_at=long_ago)
     client.force_login(superuser)
     client.post(reverse("admin:corrective_actions_progressreport_delete", args=[report.pk]), {"post": "yes"})
     assert not ProgressReport.objects.filter(pk=report.pk).exists()
@@ -120,7 +119,7 @@ def test_the_admin_may_delete_a_progress_report_once_the_ticket_retention_has_en
 
 def test_a_progress_report_is_named_by_its_local_date_not_the_utc_date(drive, assignee, today):
     ticket = drive("in_progress", completion_date=today + dt.timedelta(days=60))
-    report = s.progress_report_add(actor=assignee, ticket=ticket, text="Đang thực hiện.")
+    report = services.progress_report_add(actor=assignee, ticket=ticket, text="Đang thực hiện.")
     early_morning = dt.datetime.combine(today, dt.time(1), zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh"))  # 18:00 UTC the day before
     ProgressReport.objects.filter(pk=report.pk).update(reported_at=early_morning)
     report.refresh_from_db()
@@ -130,7 +129,7 @@ def test_a_progress_report_is_named_by_its_local_date_not_the_utc_date(drive, as
 def test_the_first_escalation_reaches_the_implementing_units_head_when_none_was_recorded_at_assignment(drive, other_unit_head, today):
     ticket = drive("in_progress", completion_date=add_working_days(today, 1))
     Ticket.objects.filter(pk=ticket.pk).update(implementing_unit_head=None)
-    s.ticket_reminders_send(today=add_working_days(today, 1 + 3))  # 3 working days late
+    reminders.ticket_reminders_send(today=add_working_days(today, 1 + 3))  # 3 working days late
     assert Notification.objects.filter(recipient=other_unit_head, subject__contains="quá hạn").exists()
 
 
@@ -140,7 +139,7 @@ def test_the_first_escalation_skips_a_recorded_head_who_has_left_for_the_units_h
     other_unit_head.save()
     new_head = UserFactory(username="truongphongmoi", unit=other_unit, roles=[Role.UNIT_HEAD])
     assert Ticket.objects.get(pk=ticket.pk).implementing_unit_head_id == other_unit_head.pk
-    s.ticket_reminders_send(today=add_working_days(today, 1 + 3))  # 3 working days late
+    reminders.ticket_reminders_send(today=add_working_days(today, 1 + 3))  # 3 working days late
     assert Notification.objects.filter(recipient=new_head, subject__contains="quá hạn").exists()
 
 
@@ -159,16 +158,16 @@ def test_a_refused_upload_keeps_the_description_the_user_typed(client, drive, st
 def test_the_assignee_can_neither_verify_their_own_result_nor_be_made_its_verifier(drive, committee_head, assignee):
     ticket = drive("reported")
     with pytest.raises(ServiceError) as info:
-        s.ticket_delegate_set(actor=committee_head, ticket=ticket, delegate=assignee)
+        services.ticket_delegate_set(actor=committee_head, ticket=ticket, delegate=assignee)
     assert "không được là người thực hiện" in info.value.message
     with pytest.raises(ServiceError) as info:
-        s.ticket_verify(actor=assignee, ticket=ticket, verification="passed", evidence="Tự kiểm tra")
+        services.ticket_verify(actor=assignee, ticket=ticket, verification="passed", evidence="Tự kiểm tra")
     assert "không thể tự kiểm tra" in info.value.message
 
 
 def test_a_staff_member_opens_tickets_only_for_their_own_unit_but_an_auditor_for_any(staff_user, committee_member, other_unit):
     with pytest.raises(ServiceError) as info:
-        s.ticket_open(actor=staff_user, requesting_unit=other_unit, description="Hồ sơ thiếu chữ ký.")
+        services.ticket_open(actor=staff_user, requesting_unit=other_unit, description="Hồ sơ thiếu chữ ký.")
     assert info.value.field == "requesting_unit"
-    ticket = s.ticket_open(actor=committee_member, requesting_unit=other_unit, description="Phát hiện khi đánh giá nội bộ.")
+    ticket = services.ticket_open(actor=committee_member, requesting_unit=other_unit, description="Phát hiện khi đánh giá nội bộ.")
     assert ticket.requesting_unit == other_unit

@@ -5,7 +5,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from corrective_actions import services as s
+from corrective_actions import services
 
 COVERED_URL_NAMES = [
     "corrective_actions:list",
@@ -79,7 +79,7 @@ PARAMS = [(name, action, method, role) for (name, action), methods in CASES.item
 @pytest.mark.parametrize("name, action, method, role", PARAMS)
 def test_every_url_answers_each_role_with_the_expected_status(client, drive, role_users, staff_user, name, action, method, role):
     ticket = drive("open")
-    attachment = s.attachment_add(actor=staff_user, ticket=ticket, box="1", upload=SimpleUploadedFile("a.pdf", b"%PDF-1.4 x"))
+    attachment = services.attachment_add(actor=staff_user, ticket=ticket, box="1", upload=SimpleUploadedFile("a.pdf", b"%PDF-1.4 x"))
     if role != "anonymous":
         client.force_login(role_users[role])
     url = _url(name, action, ticket, attachment)

@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 from django.conf import settings
 
-from corrective_actions import services as s
+from corrective_actions import reminders, services
 from corrective_actions.models import Ticket
 from corrective_actions.tasks import send_ticket_reminders
 from qms.models import Notification, Organisation
@@ -26,9 +26,9 @@ def test_an_approaching_completion_date_is_reminded_once_n_working_days_ahead(dr
     due = add_working_days(today, 10)
     ticket = drive("in_progress", completion_date=due)
     Notification.objects.all().delete()
-    assert s.ticket_reminders_send(today=add_working_days(due, -4)) == 0  # 4 working days ahead
-    assert s.ticket_reminders_send(today=add_working_days(due, -3)) == 1  # 3 working days ahead
-    assert s.ticket_reminders_send(today=add_working_days(due, -2)) == 0  # already sent
+    assert reminders.ticket_reminders_send(today=add_working_days(due, -4)) == 0  # 4 working days ahead
+    assert reminders.ticket_reminders_send(today=add_working_days(due, -3)) == 1  # 3 working days ahead
+    assert reminders.ticket_reminders_send(today=add_working_days(due, -2)) == 0  # already sent
     assert subjects(assignee) == [f"Phiếu {ticket.number_display} sắp đến hạn hoàn thành ({due:%d/%m/%Y})"]
 
 
@@ -36,14 +36,14 @@ def test_an_overdue_action_escalates_one_level_per_step(drive, assignee, other_u
     due = add_working_days(today, 5)
     drive("in_progress", completion_date=due)
     Notification.objects.all().delete()
-    s.ticket_reminders_send(today=add_working_days(due, 1))  # passed, fewer than 3 working days late
+    reminders.ticket_reminders_send(today=add_working_days(due, 1))  # passed, fewer than 3 working days late
     assert any("đã quá hạn" in x for x in subjects(assignee)) and subjects(other_unit_head) == []
-    s.ticket_reminders_send(today=add_working_days(due, 3))  # 3 working days late: head of the implementing unit
+    reminders.ticket_reminders_send(today=add_working_days(due, 3))  # 3 working days late: head of the implementing unit
     assert len(subjects(other_unit_head)) == 1 and subjects(secretary) == []
-    s.ticket_reminders_send(today=add_working_days(due, 5))  # 5 working days late: secretary and committee head
+    reminders.ticket_reminders_send(today=add_working_days(due, 5))  # 5 working days late: secretary and committee head
     assert len(subjects(secretary)) == 1 and len(subjects(committee_head)) == 1
     before = Notification.objects.count()
-    s.ticket_reminders_send(today=add_working_days(due, 6))
+    reminders.ticket_reminders_send(today=add_working_days(due, 6))
     assert Notification.objects.count() == before
 
 
@@ -52,13 +52,13 @@ def test_monthly_progress_and_verification_are_reminded(drive, assignee, committ
     first_month = ticket.progress_due_dates(ticket.completion_date)[0]
     assert (first_month.month - today.month) % 12 == 1  # approved today: the first report is due a month later
     Notification.objects.all().delete()
-    s.ticket_reminders_send(today=add_working_days(first_month, -2))  # within the 3 working days' lead
+    reminders.ticket_reminders_send(today=add_working_days(first_month, -2))  # within the 3 working days' lead
     assert any("báo cáo tiến độ" in x for x in subjects(assignee))
-    s.ticket_reminders_send(today=first_month + dt.timedelta(days=2))  # missed: secretary told
+    reminders.ticket_reminders_send(today=first_month + dt.timedelta(days=2))  # missed: secretary told
     assert any("chưa báo cáo tiến độ" in x for x in subjects(secretary))
-    s.ticket_report(actor=assignee, ticket=Ticket.objects.get(pk=ticket.pk), result="Xong.")
+    services.ticket_report(actor=assignee, ticket=Ticket.objects.get(pk=ticket.pk), result="Xong.")
     Notification.objects.all().delete()
-    s.ticket_reminders_send(today=ticket.completion_date)
+    reminders.ticket_reminders_send(today=ticket.completion_date)
     assert subjects(committee_head) == [f"Phiếu {ticket.number_display} đến hạn kiểm tra xác nhận kết quả"]
 
 

@@ -10,8 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from corrective_actions.models import Kind
-from corrective_actions.models import TicketStatus as T
+from corrective_actions.models import Kind, TicketStatus
 from corrective_actions.summary import tickets_summary
 from corrective_actions.tests.factories import TicketFactory
 
@@ -32,7 +31,7 @@ def at(day: dt.date, hour: int = 10) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
 
 
-def ticket(*, opened: dt.date, status: str = T.SUBMITTED, closed: dt.date | None = None, **kwargs):
+def ticket(*, opened: dt.date, status: str = TicketStatus.SUBMITTED, closed: dt.date | None = None, **kwargs):
     return TicketFactory(status=status, created_at=at(opened), closed_at=at(closed) if closed else None, **kwargs)
 
 
@@ -43,9 +42,13 @@ def line(text: str, start: str) -> str:
 def test_it_counts_the_tickets_opened_in_the_period_by_kind_and_present_state(unit):
     ticket(opened=dt.date(2026, 7, 1), kind=Kind.CORRECTIVE, requesting_unit=unit)
     ticket(
-        opened=dt.date(2026, 8, 1), kind=Kind.PREVENTIVE, status=T.IN_PROGRESS, requesting_unit=unit, completion_date=dt.date(2026, 12, 31)
+        opened=dt.date(2026, 8, 1),
+        kind=Kind.PREVENTIVE,
+        status=TicketStatus.IN_PROGRESS,
+        requesting_unit=unit,
+        completion_date=dt.date(2026, 12, 31),
     )
-    ticket(opened=dt.date(2026, 9, 1), kind=Kind.CORRECTIVE, status=T.CLOSED, closed=dt.date(2026, 10, 1))
+    ticket(opened=dt.date(2026, 9, 1), kind=Kind.CORRECTIVE, status=TicketStatus.CLOSED, closed=dt.date(2026, 10, 1))
     ticket(opened=dt.date(2026, 5, 31), kind=Kind.CORRECTIVE)  # the day before the period
     ticket(opened=dt.date(2026, 11, 27), kind=Kind.CORRECTIVE)  # the day after
 
@@ -54,14 +57,18 @@ def test_it_counts_the_tickets_opened_in_the_period_by_kind_and_present_state(un
     assert text.splitlines()[0] == "Phiếu yêu cầu hành động khắc phục/cải tiến (BM.CTCL.01) từ 01/06/2026 đến 26/11/2026:"
     assert line(text, "- Mở mới") == "- Mở mới: 3 phiếu (hành động khắc phục: 2; phòng ngừa/cải tiến: 1)."
     states = line(text, "- Trạng thái hiện nay")
-    assert f"{T.SUBMITTED.label}: 1" in states and f"{T.IN_PROGRESS.label}: 1" in states and f"{T.CLOSED.label}: 1" in states
+    assert (
+        f"{TicketStatus.SUBMITTED.label}: 1" in states
+        and f"{TicketStatus.IN_PROGRESS.label}: 1" in states
+        and f"{TicketStatus.CLOSED.label}: 1" in states
+    )
 
 
 def test_it_counts_what_ended_in_the_period_by_outcome(unit):
-    ticket(opened=dt.date(2026, 3, 1), status=T.CLOSED, closed=dt.date(2026, 6, 1))
-    ticket(opened=dt.date(2026, 7, 1), status=T.INEFFECTIVE, closed=dt.date(2026, 8, 1))
-    ticket(opened=dt.date(2026, 7, 2), status=T.CORRECTED, closed=dt.date(2026, 7, 3))
-    ticket(opened=dt.date(2026, 1, 1), status=T.CLOSED, closed=dt.date(2026, 5, 31))  # before the period
+    ticket(opened=dt.date(2026, 3, 1), status=TicketStatus.CLOSED, closed=dt.date(2026, 6, 1))
+    ticket(opened=dt.date(2026, 7, 1), status=TicketStatus.INEFFECTIVE, closed=dt.date(2026, 8, 1))
+    ticket(opened=dt.date(2026, 7, 2), status=TicketStatus.CORRECTED, closed=dt.date(2026, 7, 3))
+    ticket(opened=dt.date(2026, 1, 1), status=TicketStatus.CLOSED, closed=dt.date(2026, 5, 31))  # before the period
 
     text = tickets_summary(SINCE, UNTIL)
 
@@ -73,35 +80,35 @@ def test_it_counts_what_ended_in_the_period_by_outcome(unit):
 def test_it_lists_every_ticket_still_open_with_its_unit_state_and_completion_date_and_flags_the_overdue(unit, other_unit):
     late = ticket(
         opened=dt.date(2026, 2, 1),
-        status=T.IN_PROGRESS,
+        status=TicketStatus.IN_PROGRESS,
         requesting_unit=unit,
         completion_date=dt.date(2026, 11, 20),
         description="Sổ công văn đến thiếu 03 văn bản",
     )
     waiting = ticket(
         opened=dt.date(2026, 10, 1),
-        status=T.PRESENTED,
+        status=TicketStatus.PRESENTED,
         requesting_unit=other_unit,
         implementing_unit=None,
         completion_date=None,
         description="Biểu mẫu trên cổng thông tin là phiên bản cũ",
     )
-    ticket(opened=dt.date(2026, 10, 2), status=T.CLOSED, closed=dt.date(2026, 11, 1))
+    ticket(opened=dt.date(2026, 10, 2), status=TicketStatus.CLOSED, closed=dt.date(2026, 11, 1))
 
     text = tickets_summary(SINCE, UNTIL)
 
     assert line(text, "- Đang mở") == "- Đang mở: 2 phiếu, trong đó quá hạn hoàn thành: 1 phiếu."
     rows = text.split("Các phiếu đang mở:\n")[1].splitlines()
     assert rows == [
-        f"- Phiếu số {late.number_display} — {unit.name} — {T.IN_PROGRESS.label} — ngày hoàn thành: 20/11/2026 (quá hạn)"
+        f"- Phiếu số {late.number_display} — {unit.name} — {TicketStatus.IN_PROGRESS.label} — ngày hoàn thành: 20/11/2026 (quá hạn)"
         " — Sổ công văn đến thiếu 03 văn bản",
-        f"- Phiếu số {waiting.number_display} — {other_unit.name} — {T.PRESENTED.label} — ngày hoàn thành: chưa ấn định"
+        f"- Phiếu số {waiting.number_display} — {other_unit.name} — {TicketStatus.PRESENTED.label} — ngày hoàn thành: chưa ấn định"
         " — Biểu mẫu trên cổng thông tin là phiên bản cũ",
     ]
 
 
 def test_a_ticket_due_on_the_last_day_is_not_yet_overdue(unit):
-    ticket(opened=dt.date(2026, 9, 1), status=T.IN_PROGRESS, completion_date=UNTIL)
+    ticket(opened=dt.date(2026, 9, 1), status=TicketStatus.IN_PROGRESS, completion_date=UNTIL)
     text = tickets_summary(SINCE, UNTIL)
     assert "trong đó quá hạn hoàn thành: 0 phiếu" in text and "(quá hạn)" not in text
 

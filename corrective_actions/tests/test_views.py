@@ -9,8 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from corrective_actions.models import Ticket, TicketAttachment
-from corrective_actions.models import TicketStatus as T
+from corrective_actions.models import Ticket, TicketAttachment, TicketStatus
 from corrective_actions.pdf import ticket_pdf_bytes
 from corrective_actions.tests.factories import TicketFactory
 from qms.pdf import REGISTRY
@@ -25,7 +24,7 @@ def login(client, user):
 
 def list_queries(client, n, unit):
     for _ in range(n):
-        TicketFactory(requesting_unit=unit, status=T.IN_PROGRESS, completion_date=timezone.localdate() - dt.timedelta(days=3))
+        TicketFactory(requesting_unit=unit, status=TicketStatus.IN_PROGRESS, completion_date=timezone.localdate() - dt.timedelta(days=3))
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(reverse("corrective_actions:list"), {"ordering": "-number"})
     assert response.status_code == 200
@@ -42,9 +41,9 @@ def test_the_list_issues_the_same_queries_at_1_and_50_tickets(client, secretary,
 
 def test_the_list_filters_by_unit_state_overdue_year_and_text(client, secretary, unit, other_unit, today):
     a = TicketFactory(
-        requesting_unit=unit, status=T.IN_PROGRESS, completion_date=today - dt.timedelta(days=1), description="Chậm trả kết quả"
+        requesting_unit=unit, status=TicketStatus.IN_PROGRESS, completion_date=today - dt.timedelta(days=1), description="Chậm trả kết quả"
     )
-    b = TicketFactory(requesting_unit=other_unit, status=T.OPEN, description="Sai biểu mẫu", year=today.year - 1)
+    b = TicketFactory(requesting_unit=other_unit, status=TicketStatus.OPEN, description="Sai biểu mẫu", year=today.year - 1)
     login(client, secretary)
 
     def rows(**params):
@@ -64,9 +63,12 @@ def test_the_excel_export_uses_the_same_filter(client, secretary, unit, other_un
     from openpyxl import load_workbook
 
     a = TicketFactory(
-        requesting_unit=unit, status=T.IN_PROGRESS, completion_date=today - dt.timedelta(days=1), description="Chậm trả kết quả hồ sơ"
+        requesting_unit=unit,
+        status=TicketStatus.IN_PROGRESS,
+        completion_date=today - dt.timedelta(days=1),
+        description="Chậm trả kết quả hồ sơ",
     )
-    TicketFactory(requesting_unit=other_unit, status=T.OPEN)
+    TicketFactory(requesting_unit=other_unit, status=TicketStatus.OPEN)
     response = login(client, secretary).get(reverse("corrective_actions:export"), {"unit": unit.pk})
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     ws = load_workbook(io.BytesIO(response.content)).active
@@ -99,7 +101,7 @@ def test_a_bad_post_keeps_the_users_text_and_says_why(client, drive, committee_h
     )
     html = response.content.decode()
     assert response.status_code == 200 and "đã qua" in html and "Ý kiến quan trọng của Trưởng ban" in html
-    assert Ticket.objects.get(pk=ticket.pk).status == T.PROPOSED
+    assert Ticket.objects.get(pk=ticket.pk).status == TicketStatus.PROPOSED
 
 
 def test_a_stale_page_is_refused(client, drive, unit_head):
@@ -108,7 +110,7 @@ def test_a_stale_page_is_refused(client, drive, unit_head):
         reverse("corrective_actions:action", args=[ticket.pk, "submit"]), {"version": ticket.version - 1 if ticket.version > 1 else 99}
     )
     assert response.status_code == 200 and "người khác thay đổi" in response.content.decode()
-    assert Ticket.objects.get(pk=ticket.pk).status == T.OPEN
+    assert Ticket.objects.get(pk=ticket.pk).status == TicketStatus.OPEN
 
 
 def test_opening_a_ticket_through_the_form(client, staff_user, unit, unit_head, today):

@@ -4,9 +4,16 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
-from corrective_actions import services as s
-from corrective_actions.models import ChangeRequest, RetainedRecordError, Source, Ticket, Verification
-from corrective_actions.models import TicketStatus as T
+from corrective_actions import selectors, services
+from corrective_actions.models import (
+    ChangeRequestKind,
+    ChangeRequestStatus,
+    RetainedRecordError,
+    Source,
+    Ticket,
+    TicketStatus,
+    Verification,
+)
 from qms.errors import ServiceError
 from qms.models import AuditEntry, Notification, Organisation
 from qms.roles import Role
@@ -15,31 +22,31 @@ from qms.tests.factories import UserFactory
 pytestmark = pytest.mark.django_db
 
 CALLS = {
-    "correct": lambda u, t: s.ticket_correct(actor=u, ticket=t, correction_kind="redo", correction_result="Đã làm lại hồ sơ."),
-    "submit": lambda u, t: s.ticket_submit(actor=u, ticket=t),
-    "present": lambda u, t: s.ticket_present(actor=u, ticket=t),
-    "assign": lambda u, t: s.ticket_assign(actor=u, ticket=t, implementing_unit=u.unit, assignee=u),
-    "propose": lambda u, t: s.ticket_propose(actor=u, ticket=t, cause="Nguyên nhân", measure="Biện pháp"),
-    "approve": lambda u, t: s.ticket_approve(actor=u, ticket=t, completion_date=timezone.localdate() + dt.timedelta(days=30)),
-    "return": lambda u, t: s.ticket_return(actor=u, ticket=t, comment="Chưa rõ nguyên nhân gốc."),
-    "report": lambda u, t: s.ticket_report(actor=u, ticket=t, result="Đã thực hiện xong."),
-    "verify_pass": lambda u, t: s.ticket_verify(actor=u, ticket=t, verification=Verification.PASSED),
-    "verify_fail": lambda u, t: s.ticket_verify(actor=u, ticket=t, verification=Verification.FAILED, note="Chưa đạt."),
-    "close": lambda u, t: s.ticket_close(actor=u, ticket=t, evidence="Biên bản kiểm tra."),
+    "correct": lambda u, t: services.ticket_correct(actor=u, ticket=t, correction_kind="redo", correction_result="Đã làm lại hồ sơ."),
+    "submit": lambda u, t: services.ticket_submit(actor=u, ticket=t),
+    "present": lambda u, t: services.ticket_present(actor=u, ticket=t),
+    "assign": lambda u, t: services.ticket_assign(actor=u, ticket=t, implementing_unit=u.unit, assignee=u),
+    "propose": lambda u, t: services.ticket_propose(actor=u, ticket=t, cause="Nguyên nhân", measure="Biện pháp"),
+    "approve": lambda u, t: services.ticket_approve(actor=u, ticket=t, completion_date=timezone.localdate() + dt.timedelta(days=30)),
+    "return": lambda u, t: services.ticket_return(actor=u, ticket=t, comment="Chưa rõ nguyên nhân gốc."),
+    "report": lambda u, t: services.ticket_report(actor=u, ticket=t, result="Đã thực hiện xong."),
+    "verify_pass": lambda u, t: services.ticket_verify(actor=u, ticket=t, verification=Verification.PASSED),
+    "verify_fail": lambda u, t: services.ticket_verify(actor=u, ticket=t, verification=Verification.FAILED, note="Chưa đạt."),
+    "close": lambda u, t: services.ticket_close(actor=u, ticket=t, evidence="Biên bản kiểm tra."),
 }
 # action -> (the states it starts from, the state it reaches, who may do it)
 RULES = {
-    "correct": ({"open"}, T.CORRECTED, {"unit_head"}),
-    "submit": ({"open"}, T.SUBMITTED, {"unit_head"}),
-    "present": ({"submitted"}, T.PRESENTED, {"secretary"}),
-    "assign": ({"submitted", "presented"}, T.ASSIGNED, {"committee_head"}),
-    "propose": ({"assigned"}, T.PROPOSED, {"assignee"}),
-    "approve": ({"proposed"}, T.IN_PROGRESS, {"committee_head"}),
-    "return": ({"proposed"}, T.ASSIGNED, {"committee_head"}),
-    "report": ({"in_progress"}, T.REPORTED, {"assignee"}),
-    "verify_pass": ({"reported"}, T.VERIFIED, {"committee_head"}),
-    "verify_fail": ({"reported"}, T.INEFFECTIVE, {"committee_head"}),
-    "close": ({"verified"}, T.CLOSED, {"secretary", "committee_head"}),
+    "correct": ({"open"}, TicketStatus.CORRECTED, {"unit_head"}),
+    "submit": ({"open"}, TicketStatus.SUBMITTED, {"unit_head"}),
+    "present": ({"submitted"}, TicketStatus.PRESENTED, {"secretary"}),
+    "assign": ({"submitted", "presented"}, TicketStatus.ASSIGNED, {"committee_head"}),
+    "propose": ({"assigned"}, TicketStatus.PROPOSED, {"assignee"}),
+    "approve": ({"proposed"}, TicketStatus.IN_PROGRESS, {"committee_head"}),
+    "return": ({"proposed"}, TicketStatus.ASSIGNED, {"committee_head"}),
+    "report": ({"in_progress"}, TicketStatus.REPORTED, {"assignee"}),
+    "verify_pass": ({"reported"}, TicketStatus.VERIFIED, {"committee_head"}),
+    "verify_fail": ({"reported"}, TicketStatus.INEFFECTIVE, {"committee_head"}),
+    "close": ({"verified"}, TicketStatus.CLOSED, {"secretary", "committee_head"}),
 }
 ACTORS = ["staff", "unit_head", "other_unit_head", "secretary", "committee_head", "committee_member", "assignee"]
 STATES = [
@@ -108,26 +115,26 @@ def test_the_full_path_writes_one_audit_row_per_step_and_numbers_per_year(drive,
 
 def test_the_committee_head_returns_a_proposal_with_a_comment_and_the_assignee_proposes_again(drive, committee_head, assignee):
     ticket = drive("proposed")
-    s.ticket_return(actor=committee_head, ticket=ticket, comment="Chưa phân tích nguyên nhân gốc.")
+    services.ticket_return(actor=committee_head, ticket=ticket, comment="Chưa phân tích nguyên nhân gốc.")
     ticket.refresh_from_db()
-    assert (ticket.status, ticket.return_comment) == (T.ASSIGNED, "Chưa phân tích nguyên nhân gốc.")
-    s.ticket_propose(actor=assignee, ticket=ticket, cause="Nguyên nhân gốc", measure="Biện pháp mới")
-    assert Ticket.objects.get(pk=ticket.pk).status == T.PROPOSED
+    assert (ticket.status, ticket.return_comment) == (TicketStatus.ASSIGNED, "Chưa phân tích nguyên nhân gốc.")
+    services.ticket_propose(actor=assignee, ticket=ticket, cause="Nguyên nhân gốc", measure="Biện pháp mới")
+    assert Ticket.objects.get(pk=ticket.pk).status == TicketStatus.PROPOSED
 
 
 def test_it_refuses_a_completion_date_in_the_past_in_vietnamese(drive, committee_head, today):
     ticket = drive("proposed")
     with pytest.raises(ServiceError) as exc:
-        s.ticket_approve(actor=committee_head, ticket=ticket, completion_date=today - dt.timedelta(days=1))
+        services.ticket_approve(actor=committee_head, ticket=ticket, completion_date=today - dt.timedelta(days=1))
     assert exc.value.field == "completion_date"
     assert "đã qua" in exc.value.message
-    assert Ticket.objects.get(pk=ticket.pk).status == T.PROPOSED
+    assert Ticket.objects.get(pk=ticket.pk).status == TicketStatus.PROPOSED
 
 
 def test_it_refuses_a_verification_before_the_result_is_reported(drive, committee_head):
     ticket = drive("in_progress")
     with pytest.raises(ServiceError) as exc:
-        s.ticket_verify(actor=committee_head, ticket=ticket, verification=Verification.PASSED)
+        services.ticket_verify(actor=committee_head, ticket=ticket, verification=Verification.PASSED)
     assert "chưa báo cáo kết quả" in exc.value.message
     assert Ticket.objects.get(pk=ticket.pk).verification == ""
 
@@ -135,17 +142,19 @@ def test_it_refuses_a_verification_before_the_result_is_reported(drive, committe
 def test_it_refuses_to_close_a_ticket_without_evidence(drive, secretary):
     ticket = drive("verified")
     with pytest.raises(ServiceError) as exc:
-        s.ticket_close(actor=secretary, ticket=ticket, evidence="  ")
+        services.ticket_close(actor=secretary, ticket=ticket, evidence="  ")
     assert exc.value.field == "evidence" and "bằng chứng" in exc.value.message
-    assert Ticket.objects.get(pk=ticket.pk).status == T.VERIFIED
+    assert Ticket.objects.get(pk=ticket.pk).status == TicketStatus.VERIFIED
 
 
 def test_a_failed_verification_closes_the_ticket_and_opens_a_linked_one_for_the_leader(drive, committee_head, mailoutbox):
     ticket = drive("reported")
-    successor = s.ticket_verify(actor=committee_head, ticket=ticket, verification=Verification.NEW_MEASURE, note="Cần biện pháp khác.")
+    successor = services.ticket_verify(
+        actor=committee_head, ticket=ticket, verification=Verification.NEW_MEASURE, note="Cần biện pháp khác."
+    )
     ticket.refresh_from_db()
-    assert ticket.status == T.INEFFECTIVE and ticket.closed_at is not None
-    assert successor.predecessor_id == ticket.pk and successor.status == T.PRESENTED
+    assert ticket.status == TicketStatus.INEFFECTIVE and ticket.closed_at is not None
+    assert successor.predecessor_id == ticket.pk and successor.status == TicketStatus.PRESENTED
     assert successor.source == Source.EARLIER_ACTIONS and ticket.number_display in successor.description
     assert Notification.objects.filter(recipient=committee_head, url=successor.get_absolute_url()).exists()
 
@@ -153,37 +162,37 @@ def test_a_failed_verification_closes_the_ticket_and_opens_a_linked_one_for_the_
 def test_a_delegate_verifies_in_the_leaders_place(drive, committee_head, staff_user):
     deputy = UserFactory(username="phocuc", full_name="Nguyễn Phó Cục", roles=[Role.UNIT_HEAD])
     ticket = drive("reported")
-    s.ticket_delegate_set(actor=committee_head, ticket=ticket, delegate=deputy)
+    services.ticket_delegate_set(actor=committee_head, ticket=ticket, delegate=deputy)
     with pytest.raises(ServiceError):
-        s.ticket_verify(actor=staff_user, ticket=Ticket.objects.get(pk=ticket.pk), verification=Verification.PASSED)
-    s.ticket_verify(actor=deputy, ticket=Ticket.objects.get(pk=ticket.pk), verification=Verification.PASSED)
+        services.ticket_verify(actor=staff_user, ticket=Ticket.objects.get(pk=ticket.pk), verification=Verification.PASSED)
+    services.ticket_verify(actor=deputy, ticket=Ticket.objects.get(pk=ticket.pk), verification=Verification.PASSED)
     assert Ticket.objects.get(pk=ticket.pk).verified_by == deputy
 
 
 def test_an_approved_change_rewrites_box_2_and_keeps_the_earlier_text(drive, assignee, committee_head, today):
     ticket = drive("in_progress")
-    change = s.change_request_open(
+    change = services.change_request_open(
         actor=assignee,
         ticket=ticket,
-        kind=ChangeRequest.Kind.MEASURE,
+        kind=ChangeRequestKind.MEASURE,
         reason="Không đủ nhân lực.",
         proposed_measure="Thuê chuyên gia hỗ trợ.",
         proposed_completion_date=today + dt.timedelta(days=40),
     )
-    s.change_request_decide(actor=committee_head, change=change, approve=True, note="Đồng ý.")
+    services.change_request_decide(actor=committee_head, change=change, approve=True, note="Đồng ý.")
     ticket.refresh_from_db()
     change.refresh_from_db()
     assert ticket.measure == "Thuê chuyên gia hỗ trợ." and ticket.completion_date == today + dt.timedelta(days=40)
-    assert change.previous_measure == "Bổ sung bước kiểm tra chéo." and change.status == ChangeRequest.Status.APPROVED
+    assert change.previous_measure == "Bổ sung bước kiểm tra chéo." and change.status == ChangeRequestStatus.APPROVED
     assert "Bổ sung bước kiểm tra chéo." in AuditEntry.objects.filter(object_id=ticket.pk).last().note
     with pytest.raises(ServiceError):
-        s.change_request_decide(actor=committee_head, change=change, approve=False)
+        services.change_request_decide(actor=committee_head, change=change, approve=False)
 
 
 def test_a_rejected_change_leaves_box_2_alone(drive, assignee, committee_head):
     ticket = drive("in_progress")
-    change = s.change_request_open(actor=assignee, ticket=ticket, kind=ChangeRequest.Kind.RESOURCES, reason="Cần thêm người.")
-    s.change_request_decide(actor=committee_head, change=change, approve=False, note="Tự bố trí.")
+    change = services.change_request_open(actor=assignee, ticket=ticket, kind=ChangeRequestKind.RESOURCES, reason="Cần thêm người.")
+    services.change_request_decide(actor=committee_head, change=change, approve=False, note="Tự bố trí.")
     assert Ticket.objects.get(pk=ticket.pk).measure == "Bổ sung bước kiểm tra chéo."
 
 
@@ -192,9 +201,9 @@ def test_a_long_action_needs_monthly_progress_and_a_missed_one_is_flagged(drive,
     dues = ticket.progress_due_dates(today + dt.timedelta(days=100))
     assert len(dues) == 3 and all(due.day == today.day or due.day >= 28 for due in dues)
     assert [(due.year * 12 + due.month) - (today.year * 12 + today.month) for due in dues] == [1, 2, 3]
-    assert s.missed_progress_dates(ticket, today=dues[0] + dt.timedelta(days=1)) == [dues[0]]
-    s.progress_report_add(actor=assignee, ticket=ticket, text="Đã xong 50%.")
-    assert s.missed_progress_dates(ticket, today=dues[0] + dt.timedelta(days=1)) == []
+    assert selectors.missed_progress_dates(ticket, today=dues[0] + dt.timedelta(days=1)) == [dues[0]]
+    services.progress_report_add(actor=assignee, ticket=ticket, text="Đã xong 50%.")
+    assert selectors.missed_progress_dates(ticket, today=dues[0] + dt.timedelta(days=1)) == []
 
 
 def test_monthly_report_dates_fall_on_the_last_day_of_a_shorter_month(drive, travel):
@@ -216,7 +225,7 @@ def test_repeated_nonconformities_require_a_corrective_action(drive, unit_head, 
     assert told == (2 if required else 0)
     if required:
         with pytest.raises(ServiceError):
-            s.ticket_correct(actor=unit_head, ticket=last, correction_kind="redo", correction_result="x")
+            services.ticket_correct(actor=unit_head, ticket=last, correction_kind="redo", correction_result="x")
 
 
 def test_an_effective_corrective_action_restarts_the_repeat_count(drive):
@@ -228,7 +237,7 @@ def test_an_effective_corrective_action_restarts_the_repeat_count(drive):
 
 
 def test_other_apps_open_a_ticket_from_a_review_for_the_secretary(secretary, unit):
-    ticket = s.ticket_open_from_source(
+    ticket = services.ticket_open_from_source(
         actor=secretary,
         requesting_unit=unit,
         source=Source.MANAGEMENT_REVIEW,
@@ -236,7 +245,7 @@ def test_other_apps_open_a_ticket_from_a_review_for_the_secretary(secretary, uni
         origin_label="Họp xem xét 2026",
         origin_url="/reviews/1/",
     )
-    assert ticket.status == T.SUBMITTED and ticket.origin_url == "/reviews/1/"
+    assert ticket.status == TicketStatus.SUBMITTED and ticket.origin_url == "/reviews/1/"
 
 
 def test_tickets_and_evidence_are_kept_for_the_retention_period(drive):

@@ -17,7 +17,6 @@ from objectives.models import Measurement, Plan, PlanStatus  # noqa: E402
 from objectives.tests.conftest import plan_with_objective  # noqa: E402
 
 SHOTS = os.environ.get("OBJ_SHOTS_DIR")  # set (e.g. /tmp/shots) to save screenshots
-S = PlanStatus
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True), pytest.mark.usefixtures("restore_roles")]
 
@@ -90,24 +89,24 @@ def test_a_unit_head_drafts_and_submits_the_units_plan(page, live_server, unit, 
     page.wait_for_selector("[data-testid=message]")
     shot(page, "browser-submitted")
     plan = Plan.objects.get(year=2027, unit=unit)
-    assert plan.status == S.SUBMITTED and plan.submitted_by == unit_head
+    assert plan.status == PlanStatus.SUBMITTED and plan.submitted_by == unit_head
     assert "Đã trình, chờ phê duyệt" in page.inner_text("[data-testid=plan-status]")
 
 
 def test_the_agency_head_approves_the_agencys_plan(page, live_server, secretary, committee_head):
-    plan = plan_with_objective(unit=None, created_by=secretary, status=S.SUBMITTED)
+    plan = plan_with_objective(unit=None, created_by=secretary, status=PlanStatus.SUBMITTED)
     login(page, live_server, committee_head)
     page.click(f"a[href='/objectives/plans/{plan.pk}/']")  # from the home page panel
     shot(page, "browser-to-approve")
     page.click("[data-testid=approve-plan]")
     page.wait_for_selector("[data-testid=message]")
     plan.refresh_from_db()
-    assert plan.status == S.APPROVED and plan.approved_by == committee_head
+    assert plan.status == PlanStatus.APPROVED and plan.approved_by == committee_head
     assert page.locator("[data-testid=add-objective]").count() == 0  # locked
 
 
 def test_a_measurement_is_entered_and_the_year_end_report_renders(page, live_server, unit, staff_user, unit_head):
-    plan = plan_with_objective(unit=unit, created_by=staff_user, status=S.APPROVED, target=Decimal("95"))
+    plan = plan_with_objective(unit=unit, created_by=staff_user, status=PlanStatus.APPROVED, target=Decimal("95"))
     login(page, live_server, staff_user)
     page.goto(f"{live_server.url}/objectives/plans/{plan.pk}/")
     page.click("[data-testid=measure]")
@@ -128,7 +127,7 @@ def test_a_measurement_is_entered_and_the_year_end_report_renders(page, live_ser
     page.wait_for_selector("[data-testid=evaluation]")
     page.click("[data-testid=close-evaluation]")
     page.wait_for_selector("[data-testid=message]")
-    assert Plan.objects.get(pk=plan.pk).status == S.EVALUATED
+    assert Plan.objects.get(pk=plan.pk).status == PlanStatus.EVALUATED
     shot(page, "browser-evaluated")
     href = page.get_attribute("[data-testid=report-pdf]", "href")
     response = page.request.get(f"{live_server.url}{href}")

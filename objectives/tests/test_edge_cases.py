@@ -11,17 +11,16 @@ from openpyxl import load_workbook
 
 from objectives import services
 from objectives.models import Measurement, Objective, PlanStatus
+from objectives.progress import Track, objective_progress
 from objectives.tests.conftest import plan_with_objective
 from objectives.tests.factories import MeasurementFactory
 from qms.errors import ServiceError
-
-S = PlanStatus
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("raw", ["9999999999,999", "9999999999.995"])
 def test_a_measurement_that_rounds_past_ten_digits_is_refused_and_the_plan_page_still_opens(client, unit, staff_user, raw):
-    plan = plan_with_objective(unit=unit, created_by=staff_user, status=S.APPROVED)
+    plan = plan_with_objective(unit=unit, created_by=staff_user, status=PlanStatus.APPROVED)
     objective = plan.objectives.get()
     client.force_login(staff_user)
     response = client.post(
@@ -35,7 +34,7 @@ def test_a_measurement_that_rounds_past_ten_digits_is_refused_and_the_plan_page_
 
 @pytest.mark.django_db
 def test_a_negative_measurement_is_refused_with_a_message(client, unit, staff_user):
-    objective = plan_with_objective(unit=unit, created_by=staff_user, status=S.APPROVED).objectives.get()
+    objective = plan_with_objective(unit=unit, created_by=staff_user, status=PlanStatus.APPROVED).objectives.get()
     client.force_login(staff_user)
     response = client.post(
         reverse("objectives:measurement_create", args=[objective.pk]), {"period": "1", "value": "-5", "measured_on": "2026-04-02"}
@@ -47,7 +46,7 @@ def test_a_negative_measurement_is_refused_with_a_message(client, unit, staff_us
 
 @pytest.mark.django_db
 def test_a_revision_cannot_be_approved_once_the_plan_it_revises_was_evaluated(unit, unit_head, staff_user):
-    plan = plan_with_objective(unit=unit, created_by=staff_user, status=S.MONITORING)
+    plan = plan_with_objective(unit=unit, created_by=staff_user, status=PlanStatus.MONITORING)
     objective = plan.objectives.get()
     MeasurementFactory(objective=objective, recorded_by=staff_user)
     revision = services.plan_revise(actor=staff_user, plan=plan, reason="Điều chỉnh chỉ tiêu")
@@ -58,27 +57,27 @@ def test_a_revision_cannot_be_approved_once_the_plan_it_revises_was_evaluated(un
         services.plan_approve(actor=unit_head, plan=revision)
     plan.refresh_from_db()
     revision.refresh_from_db()
-    assert (plan.status, revision.status) == (S.EVALUATED, S.SUBMITTED)
+    assert (plan.status, revision.status) == (PlanStatus.EVALUATED, PlanStatus.SUBMITTED)
     assert Measurement.objects.filter(objective=objective).count() == 1
 
 
 @pytest.mark.django_db
 def test_a_plan_of_a_year_that_has_not_started_cannot_be_evaluated(unit, unit_head, staff_user):
     next_year = timezone.localdate().year + 1
-    plan = plan_with_objective(unit=unit, created_by=staff_user, status=S.APPROVED, year=next_year)
+    plan = plan_with_objective(unit=unit, created_by=staff_user, status=PlanStatus.APPROVED, year=next_year)
     with pytest.raises(ServiceError):
         services.objective_evaluate(actor=unit_head, objective=plan.objectives.get(), result="achieved", actual_value=Decimal("96"))
     Objective.objects.filter(plan=plan).update(result="achieved", actual_value=Decimal("96"))
     with pytest.raises(ServiceError):
         services.plan_evaluation_close(actor=unit_head, plan=plan)
     plan.refresh_from_db()
-    assert plan.status == S.APPROVED
+    assert plan.status == PlanStatus.APPROVED
 
 
 @pytest.mark.django_db
 def test_an_objective_typed_as_a_formula_is_exported_to_excel_as_text(client, unit, staff_user):
     plan = plan_with_objective(
-        unit=unit, created_by=staff_user, status=S.APPROVED, statement='=HYPERLINK("http://attacker.example","Bấm vào đây")'
+        unit=unit, created_by=staff_user, status=PlanStatus.APPROVED, statement='=HYPERLINK("http://attacker.example","Bấm vào đây")'
     )
     client.force_login(staff_user)
     for kind in ("plan", "report"):
@@ -92,12 +91,10 @@ def test_an_objective_typed_as_a_formula_is_exported_to_excel_as_text(client, un
 
 @pytest.mark.django_db
 def test_a_lower_is_better_count_already_over_its_yearly_ceiling_is_off_track_even_with_a_zero_target(unit, staff_user):
-    from objectives.progress import Track, objective_progress
-
     plan = plan_with_objective(
         unit=unit,
         created_by=staff_user,
-        status=S.MONITORING,
+        status=PlanStatus.MONITORING,
         unit_of_measure="count",
         direction="lower",
         aggregation="cumulative",

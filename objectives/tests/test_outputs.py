@@ -11,8 +11,6 @@ from objectives.tests.conftest import plan_with_objective
 from qms.models import Organisation
 from qms.pdf import REGISTRY
 
-S = PlanStatus
-
 
 def _text(pdf: bytes) -> str:
     return " ".join(" ".join((page.extract_text() or "").split()) for page in PdfReader(io.BytesIO(pdf)).pages)
@@ -21,7 +19,11 @@ def _text(pdf: bytes) -> str:
 @pytest.fixture
 def approved_unit_plan(unit, staff_user, unit_head):
     plan = plan_with_objective(
-        unit=unit, created_by=staff_user, status=S.APPROVED, statement="Giải quyết đúng hạn 98% hồ sơ một cửa", target=Decimal("98")
+        unit=unit,
+        created_by=staff_user,
+        status=PlanStatus.APPROVED,
+        statement="Giải quyết đúng hạn 98% hồ sơ một cửa",
+        target=Decimal("98"),
     )
     plan.approved_by, plan.submitted_by = unit_head, staff_user
     plan.save()
@@ -65,12 +67,12 @@ def test_a_plan_not_yet_approved_prints_as_a_draft(client, unit, staff_user):
 @pytest.mark.django_db
 def test_the_agency_report_pdf_shows_results_reasons_the_units_and_the_chart(client, secretary, unit, staff_user):
     agency = plan_with_objective(
-        unit=None, created_by=secretary, status=S.EVALUATED, statement="Hài lòng từ 90% trở lên", target=Decimal("90")
+        unit=None, created_by=secretary, status=PlanStatus.EVALUATED, statement="Hài lòng từ 90% trở lên", target=Decimal("90")
     )
     agency.objectives.update(
         result=Result.NOT_ACHIEVED, actual_value=Decimal("87.5"), reasons="Khảo sát ít phiếu", next_steps="Khảo sát trực tuyến"
     )
-    unit_plan = plan_with_objective(unit=unit, created_by=staff_user, status=S.EVALUATED)
+    unit_plan = plan_with_objective(unit=unit, created_by=staff_user, status=PlanStatus.EVALUATED)
     unit_plan.objectives.update(result=Result.ACHIEVED, actual_value=Decimal("97"))
     client.force_login(secretary)
     text = _text(client.get(reverse("objectives:plan_pdf", args=[agency.pk, "report"])).content)

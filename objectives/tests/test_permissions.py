@@ -1,13 +1,13 @@
 """Every URL of the objectives app, as anonymous and as every role, with the exact expected status."""
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from objectives.models import PlanStatus
 from objectives.tests.conftest import plan_with_objective
 
 ROLES = ["anonymous", "secretary", "committee_head", "committee_member", "unit_head", "other_unit_head", "staff"]
-S = PlanStatus
 
 # (url name, method, which object) -> statuses in ROLES order. The object is a plan of `unit` (the unit
 # of unit_head and staff) in the state the action needs; "agency" targets the agency's plan.
@@ -53,15 +53,13 @@ OBJECT_URLS = {"objective_edit", "objective_delete", "measurement_create", "obje
 def _target(kind, unit, secretary, staff_user):
     scope, state = kind.split("_")
     plan = plan_with_objective(
-        unit=unit if scope == "unit" else None, created_by=staff_user if scope == "unit" else secretary, status=S(state)
+        unit=unit if scope == "unit" else None, created_by=staff_user if scope == "unit" else secretary, status=PlanStatus(state)
     )
     return plan
 
 
 def _url(name, target):
     if name == "measurement_evidence":
-        from django.core.files.base import ContentFile
-
         objective = target.objectives.get()
         m = objective.measurements.create(period=1, value=90, measured_on="2026-04-02", recorded_by=target.created_by)
         m.evidence.save("minh-chung.pdf", ContentFile(b"%PDF-1.4 test"))

@@ -8,11 +8,9 @@ from objectives.rollup import plans_in_force, review_inputs
 from objectives.tests.conftest import plan_with_objective
 from objectives.tests.factories import MeasurementFactory
 
-S = PlanStatus
-
 
 def _objective(unit, user, **kwargs):
-    plan = plan_with_objective(unit=unit, created_by=user, status=S.MONITORING, **kwargs)
+    plan = plan_with_objective(unit=unit, created_by=user, status=PlanStatus.MONITORING, **kwargs)
     return plan.objectives.get()
 
 
@@ -68,9 +66,9 @@ def test_the_year_end_result_overrides_the_monitoring_status(unit, staff_user):
 
 @pytest.mark.django_db
 def test_an_agency_objective_without_data_rolls_up_from_the_unit_objectives_supporting_it(unit, other_unit, secretary, staff_user):
-    agency = plan_with_objective(unit=None, created_by=secretary, status=S.MONITORING).objectives.get()
+    agency = plan_with_objective(unit=None, created_by=secretary, status=PlanStatus.MONITORING).objectives.get()
     for u, value in [(unit, "99"), (other_unit, "70")]:
-        child = plan_with_objective(unit=u, created_by=staff_user, status=S.MONITORING, supports=agency).objectives.get()
+        child = plan_with_objective(unit=u, created_by=staff_user, status=PlanStatus.MONITORING, supports=agency).objectives.get()
         MeasurementFactory(objective=child, period=1, value=Decimal(value))
     agency_plan = [p for p in plans_in_force(2026) if p.is_agency][0]
     summary = plan_summary(agency_plan)
@@ -84,9 +82,11 @@ def test_an_agency_objective_without_data_rolls_up_from_the_unit_objectives_supp
 
 @pytest.mark.django_db
 def test_review_inputs_give_text_for_sections_two_and_five_and_a_chart(unit, other_unit, secretary, staff_user):
-    agency_plan = plan_with_objective(unit=None, created_by=secretary, status=S.EVALUATED, statement="Giải quyết đúng hạn 100% hồ sơ")
+    agency_plan = plan_with_objective(
+        unit=None, created_by=secretary, status=PlanStatus.EVALUATED, statement="Giải quyết đúng hạn 100% hồ sơ"
+    )
     agency_plan.objectives.update(result=Result.ACHIEVED, actual_value=Decimal("100"))
-    unit_plan = plan_with_objective(unit=unit, created_by=staff_user, status=S.EVALUATED)
+    unit_plan = plan_with_objective(unit=unit, created_by=staff_user, status=PlanStatus.EVALUATED)
     unit_plan.objectives.update(result=Result.NOT_ACHIEVED, actual_value=Decimal("90"), reasons="Thiếu nhân sự")
     inputs = review_inputs(2026)
     assert "Giải quyết đúng hạn 100% hồ sơ" in inputs["s2_policy_objectives"]

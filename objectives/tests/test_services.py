@@ -10,7 +10,6 @@ from objectives.tests.factories import MeasurementFactory, ObjectiveFactory, Pla
 from qms.errors import ServiceError, StaleEditError
 from qms.models import AuditEntry
 
-S = PlanStatus
 ROLES = ["secretary", "committee_head", "committee_member", "unit_head", "other_unit_head", "staff"]
 # Who may submit / approve: a unit's plan by its own people and head; the agency's by Ban ISO and its head.
 MAY_SUBMIT = {"unit": {"unit_head", "staff"}, "agency": {"secretary"}}
@@ -26,33 +25,33 @@ def _plan(scope, unit, role_users, status, year=2026):
 @pytest.mark.parametrize("scope", ["unit", "agency"])
 @pytest.mark.parametrize("role", ROLES)
 def test_only_the_scopes_drafters_may_submit_a_plan(scope, role, unit, role_users):
-    plan = _plan(scope, unit, role_users, S.DRAFT)
+    plan = _plan(scope, unit, role_users, PlanStatus.DRAFT)
     if role in MAY_SUBMIT[scope]:
         services.plan_submit(actor=role_users[role], plan=plan)
-        assert Plan.objects.get(pk=plan.pk).status == S.SUBMITTED
+        assert Plan.objects.get(pk=plan.pk).status == PlanStatus.SUBMITTED
     else:
         with pytest.raises(ServiceError):
             services.plan_submit(actor=role_users[role], plan=plan)
-        assert Plan.objects.get(pk=plan.pk).status == S.DRAFT
+        assert Plan.objects.get(pk=plan.pk).status == PlanStatus.DRAFT
 
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("scope", ["unit", "agency"])
 @pytest.mark.parametrize("role", ROLES)
 def test_only_the_unit_head_or_the_agency_head_may_approve(scope, role, unit, role_users):
-    plan = _plan(scope, unit, role_users, S.SUBMITTED)
+    plan = _plan(scope, unit, role_users, PlanStatus.SUBMITTED)
     if role in MAY_APPROVE[scope]:
         services.plan_approve(actor=role_users[role], plan=plan)
         plan.refresh_from_db()
-        assert plan.status == S.APPROVED and plan.approved_by == role_users[role]
+        assert plan.status == PlanStatus.APPROVED and plan.approved_by == role_users[role]
     else:
         with pytest.raises(ServiceError):
             services.plan_approve(actor=role_users[role], plan=plan)
-        assert Plan.objects.get(pk=plan.pk).status == S.SUBMITTED
+        assert Plan.objects.get(pk=plan.pk).status == PlanStatus.SUBMITTED
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("state", [s for s in S.values if s != S.SUBMITTED])
+@pytest.mark.parametrize("state", [s for s in PlanStatus.values if s != PlanStatus.SUBMITTED])
 def test_a_plan_that_is_not_submitted_cannot_be_approved(state, unit, role_users):
     plan = _plan("unit", unit, role_users, state)
     with pytest.raises(ServiceError):
@@ -61,7 +60,9 @@ def test_a_plan_that_is_not_submitted_cannot_be_approved(state, unit, role_users
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("state", [S.SUBMITTED, S.APPROVED, S.MONITORING, S.EVALUATED, S.SUPERSEDED])
+@pytest.mark.parametrize(
+    "state", [PlanStatus.SUBMITTED, PlanStatus.APPROVED, PlanStatus.MONITORING, PlanStatus.EVALUATED, PlanStatus.SUPERSEDED]
+)
 def test_a_plan_can_be_submitted_only_from_draft_or_returned(state, unit, role_users):
     plan = _plan("unit", unit, role_users, state)
     with pytest.raises(ServiceError):
@@ -69,16 +70,16 @@ def test_a_plan_can_be_submitted_only_from_draft_or_returned(state, unit, role_u
 
 
 def test_the_transition_table_names_who_makes_each_move():
-    assert PLAN_TRANSITIONS[(S.DRAFT, S.SUBMITTED)] == "drafter"
-    assert PLAN_TRANSITIONS[(S.SUBMITTED, S.APPROVED)] == "approver"
-    assert (S.EVALUATED, S.DRAFT) not in PLAN_TRANSITIONS
+    assert PLAN_TRANSITIONS.get(PlanStatus.DRAFT, PlanStatus.SUBMITTED).who == "drafter"
+    assert PLAN_TRANSITIONS.get(PlanStatus.SUBMITTED, PlanStatus.APPROVED).who == "approver"
+    assert (PlanStatus.EVALUATED, PlanStatus.DRAFT) not in PLAN_TRANSITIONS
 
 
 @pytest.mark.django_db
 def test_submitting_notifies_the_approver_and_approval_notifies_the_drafter(
     unit, role_users, django_capture_on_commit_callbacks, mailoutbox
 ):
-    plan = _plan("unit", unit, role_users, S.DRAFT)
+    plan = _plan("unit", unit, role_users, PlanStatus.DRAFT)
     with django_capture_on_commit_callbacks(execute=True):
         services.plan_submit(actor=role_users["staff"], plan=plan)
     assert role_users["unit_head"].notifications.filter(subject__contains="chờ phê duyệt").exists()
@@ -98,14 +99,14 @@ def test_a_plan_without_actions_cannot_be_submitted(unit, staff_user):
 
 @pytest.mark.django_db
 def test_returning_needs_a_comment_and_the_drafter_can_resubmit(unit, role_users):
-    plan = _plan("unit", unit, role_users, S.SUBMITTED)
+    plan = _plan("unit", unit, role_users, PlanStatus.SUBMITTED)
     with pytest.raises(ServiceError, match="ý kiến"):
         services.plan_return(actor=role_users["unit_head"], plan=plan, comment=" ")
     services.plan_return(actor=role_users["unit_head"], plan=plan, comment="Chỉ tiêu 2 chưa đo được")
     plan.refresh_from_db()
-    assert plan.status == S.RETURNED and plan.return_comment == "Chỉ tiêu 2 chưa đo được"
+    assert plan.status == PlanStatus.RETURNED and plan.return_comment == "Chỉ tiêu 2 chưa đo được"
     services.plan_submit(actor=role_users["staff"], plan=plan)
-    assert Plan.objects.get(pk=plan.pk).status == S.SUBMITTED
+    assert Plan.objects.get(pk=plan.pk).status == PlanStatus.SUBMITTED
 
 
 def _objective_data(**overrides):
@@ -127,7 +128,7 @@ ACTIONS = [{"order": 1, "description": "Làm", "responsible": "Tổ", "deadline"
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("state", [S.APPROVED, S.MONITORING, S.EVALUATED])
+@pytest.mark.parametrize("state", [PlanStatus.APPROVED, PlanStatus.MONITORING, PlanStatus.EVALUATED])
 def test_an_approved_plan_is_locked_and_says_to_make_a_revision(state, unit, role_users):
     plan = _plan("unit", unit, role_users, state)
     objective = plan.objectives.get()
@@ -147,7 +148,7 @@ def test_an_approved_plan_is_locked_and_says_to_make_a_revision(state, unit, rol
 
 @pytest.mark.django_db
 def test_a_stale_edit_of_an_objective_is_refused(unit, role_users):
-    plan = _plan("unit", unit, role_users, S.DRAFT)
+    plan = _plan("unit", unit, role_users, PlanStatus.DRAFT)
     objective = plan.objectives.get()
     loaded_version = objective.version  # both people opened the form at this version
     services.objective_save(
@@ -172,7 +173,7 @@ def test_a_stale_edit_of_an_objective_is_refused(unit, role_users):
 
 @pytest.mark.django_db
 def test_a_revision_needs_a_reason_and_replaces_the_plan_once_approved(unit, role_users):
-    plan = _plan("unit", unit, role_users, S.APPROVED)
+    plan = _plan("unit", unit, role_users, PlanStatus.APPROVED)
     old_objective = plan.objectives.get()
     services.measurement_record(
         actor=role_users["staff"], objective=old_objective, period=1, value=Decimal("97"), measured_on=dt.date(2026, 4, 2)
@@ -180,8 +181,8 @@ def test_a_revision_needs_a_reason_and_replaces_the_plan_once_approved(unit, rol
     with pytest.raises(ServiceError, match="lý do"):
         services.plan_revise(actor=role_users["staff"], plan=plan, reason="")
     revision = services.plan_revise(actor=role_users["staff"], plan=plan, reason="Chức năng nhiệm vụ thay đổi")
-    assert (revision.revision, revision.status, revision.supersedes_id) == (1, S.DRAFT, plan.pk)
-    assert Plan.objects.get(pk=plan.pk).status == S.MONITORING  # still in force while the revision is drafted
+    assert (revision.revision, revision.status, revision.supersedes_id) == (1, PlanStatus.DRAFT, plan.pk)
+    assert Plan.objects.get(pk=plan.pk).status == PlanStatus.MONITORING  # still in force while the revision is drafted
     new_objective = revision.objectives.get()
     services.objective_save(
         actor=role_users["staff"],
@@ -193,32 +194,32 @@ def test_a_revision_needs_a_reason_and_replaces_the_plan_once_approved(unit, rol
     )
     services.plan_submit(actor=role_users["staff"], plan=revision)
     services.plan_approve(actor=role_users["unit_head"], plan=revision)
-    assert Plan.objects.get(pk=plan.pk).status == S.SUPERSEDED
-    assert Plan.objects.get(pk=revision.pk).status == S.MONITORING
+    assert Plan.objects.get(pk=plan.pk).status == PlanStatus.SUPERSEDED
+    assert Plan.objects.get(pk=revision.pk).status == PlanStatus.MONITORING
     assert Measurement.objects.get().objective_id == new_objective.pk  # nothing lost
     assert Objective.objects.get(pk=new_objective.pk).target == Decimal("98")
 
 
 @pytest.mark.django_db
 def test_a_measurement_for_a_period_that_does_not_exist_is_refused(unit, role_users):
-    plan = _plan("unit", unit, role_users, S.APPROVED)
+    plan = _plan("unit", unit, role_users, PlanStatus.APPROVED)
     objective = plan.objectives.get()  # quarterly: periods 1..4
     with pytest.raises(ServiceError, match="Kỳ 5 không tồn tại"):
         services.measurement_record(
             actor=role_users["staff"], objective=objective, period=5, value=Decimal(1), measured_on=dt.date(2026, 4, 2)
         )
     assert not Measurement.objects.exists()
-    assert Plan.objects.get(pk=plan.pk).status == S.APPROVED
+    assert Plan.objects.get(pk=plan.pk).status == PlanStatus.APPROVED
 
 
 @pytest.mark.django_db
 def test_the_first_measurement_starts_monitoring_and_a_second_for_the_period_corrects_it(unit, role_users):
-    plan = _plan("unit", unit, role_users, S.APPROVED)
+    plan = _plan("unit", unit, role_users, PlanStatus.APPROVED)
     objective = plan.objectives.get()
     services.measurement_record(
         actor=role_users["staff"], objective=objective, period=1, value=Decimal("90"), measured_on=dt.date(2026, 4, 2)
     )
-    assert Plan.objects.get(pk=plan.pk).status == S.MONITORING
+    assert Plan.objects.get(pk=plan.pk).status == PlanStatus.MONITORING
     services.measurement_record(
         actor=role_users["unit_head"], objective=objective, period=1, value=Decimal("91"), measured_on=dt.date(2026, 4, 3)
     )
@@ -228,12 +229,12 @@ def test_the_first_measurement_starts_monitoring_and_a_second_for_the_period_cor
 
 @pytest.mark.django_db
 def test_measurements_are_refused_on_a_draft_and_from_another_unit(unit, role_users):
-    draft = _plan("unit", unit, role_users, S.DRAFT)
+    draft = _plan("unit", unit, role_users, PlanStatus.DRAFT)
     with pytest.raises(ServiceError):
         services.measurement_record(
             actor=role_users["staff"], objective=draft.objectives.get(), period=1, value=Decimal(1), measured_on=dt.date(2026, 4, 2)
         )
-    approved = _plan("unit", unit, role_users, S.APPROVED, year=2025)
+    approved = _plan("unit", unit, role_users, PlanStatus.APPROVED, year=2025)
     with pytest.raises(ServiceError):
         services.measurement_record(
             actor=role_users["other_unit_head"],
@@ -246,7 +247,7 @@ def test_measurements_are_refused_on_a_draft_and_from_another_unit(unit, role_us
 
 @pytest.mark.django_db
 def test_year_end_evaluation_needs_every_objective_and_reasons_when_not_achieved(unit, role_users):
-    plan = _plan("unit", unit, role_users, S.MONITORING)
+    plan = _plan("unit", unit, role_users, PlanStatus.MONITORING)
     first = plan.objectives.get()
     second = ObjectiveFactory(plan=plan)
     PlanActionFactory(objective=second)
@@ -266,16 +267,16 @@ def test_year_end_evaluation_needs_every_objective_and_reasons_when_not_achieved
     with pytest.raises(ServiceError):  # the drafter does not close the evaluation, the head does
         services.plan_evaluation_close(actor=role_users["staff"], plan=plan)
     services.plan_evaluation_close(actor=role_users["unit_head"], plan=plan, summary="Cơ bản hoàn thành")
-    assert Plan.objects.get(pk=plan.pk).status == S.EVALUATED
+    assert Plan.objects.get(pk=plan.pk).status == PlanStatus.EVALUATED
 
 
 @pytest.mark.django_db
 def test_a_new_year_starts_from_the_last_with_results_beside_and_baseline_from_the_result(unit, role_users):
-    last = _plan("unit", unit, role_users, S.EVALUATED)
+    last = _plan("unit", unit, role_users, PlanStatus.EVALUATED)
     Objective.objects.filter(plan=last).update(result=Result.NOT_ACHIEVED, actual_value=Decimal("88.5"), reasons="Thiếu người")
     plan = services.plan_copy_from_previous(actor=role_users["staff"], year=2027, unit=unit)
     copy = plan.objectives.get()
-    assert (plan.year, plan.status, copy.baseline, copy.target) == (2027, S.DRAFT, Decimal("88.5"), Decimal("95"))
+    assert (plan.year, plan.status, copy.baseline, copy.target) == (2027, PlanStatus.DRAFT, Decimal("88.5"), Decimal("95"))
     assert copy.carried_from.plan_id == last.pk
     assert copy.actions.get().deadline == dt.date(2027, 12, 15)
     with pytest.raises(ServiceError, match="Đã có kế hoạch"):
@@ -284,8 +285,8 @@ def test_a_new_year_starts_from_the_last_with_results_beside_and_baseline_from_t
 
 @pytest.mark.django_db
 def test_a_unit_objective_can_only_support_an_agency_objective_of_the_same_year(unit, role_users):
-    agency = _plan("agency", unit, role_users, S.APPROVED)
-    unit_plan = _plan("unit", unit, role_users, S.DRAFT)
+    agency = _plan("agency", unit, role_users, PlanStatus.APPROVED)
+    unit_plan = _plan("unit", unit, role_users, PlanStatus.DRAFT)
     objective = unit_plan.objectives.get()
     services.objective_save(
         actor=role_users["staff"],
@@ -296,7 +297,7 @@ def test_a_unit_objective_can_only_support_an_agency_objective_of_the_same_year(
         actions=ACTIONS,
     )
     assert Objective.objects.get(pk=objective.pk).supports_id == agency.objectives.get().pk
-    other_year = _plan("agency", unit, role_users, S.APPROVED, year=2025)
+    other_year = _plan("agency", unit, role_users, PlanStatus.APPROVED, year=2025)
     objective.refresh_from_db()
     with pytest.raises(ServiceError, match="cùng năm"):
         services.objective_save(
@@ -311,6 +312,6 @@ def test_a_unit_objective_can_only_support_an_agency_objective_of_the_same_year(
 
 @pytest.mark.django_db
 def test_measurement_factory_is_consistent(unit, role_users):
-    plan = _plan("unit", unit, role_users, S.MONITORING)
+    plan = _plan("unit", unit, role_users, PlanStatus.MONITORING)
     m = MeasurementFactory(objective=plan.objectives.get())
     assert m.period_label == "Quý I"

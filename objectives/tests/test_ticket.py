@@ -9,12 +9,11 @@ from objectives.tests.conftest import plan_with_objective
 from qms.errors import ServiceError
 
 corrective_actions = pytest.importorskip("corrective_actions.models")
-S = PlanStatus
 
 
 @pytest.mark.django_db
 def test_an_objective_not_achieved_opens_a_corrective_action_ticket_in_one_click(client, unit, unit_head, staff_user):
-    plan = plan_with_objective(unit=unit, created_by=staff_user, status=S.EVALUATED, statement="Giải quyết đúng hạn 98% hồ sơ")
+    plan = plan_with_objective(unit=unit, created_by=staff_user, status=PlanStatus.EVALUATED, statement="Giải quyết đúng hạn 98% hồ sơ")
     plan.objectives.update(result=Result.NOT_ACHIEVED, actual_value=Decimal("91"), reasons="Thiếu nhân sự")
     objective = plan.objectives.get()
     client.force_login(unit_head)
@@ -33,7 +32,7 @@ def test_an_objective_not_achieved_opens_a_corrective_action_ticket_in_one_click
 
 @pytest.mark.django_db
 def test_an_achieved_objective_does_not_open_a_ticket(unit, unit_head, staff_user):
-    plan = plan_with_objective(unit=unit, created_by=staff_user, status=S.EVALUATED)
+    plan = plan_with_objective(unit=unit, created_by=staff_user, status=PlanStatus.EVALUATED)
     plan.objectives.update(result=Result.ACHIEVED, actual_value=Decimal("99"))
     with pytest.raises(ServiceError, match="không đạt"):
         services.objective_ticket_open(actor=unit_head, objective=plan.objectives.get())

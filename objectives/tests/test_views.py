@@ -1,6 +1,7 @@
 from decimal import Decimal
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -9,8 +10,6 @@ from objectives.models import Measurement, Objective, Plan, PlanStatus
 from objectives.tests.conftest import plan_with_objective
 from objectives.tests.factories import MeasurementFactory, ObjectiveFactory, PlanActionFactory
 from qms.tests.factories import UnitFactory
-
-S = PlanStatus
 
 
 def _objective_post(**overrides):
@@ -76,7 +75,7 @@ def test_a_qualitative_objective_takes_a_text_target(client, unit, staff_user):
 
 @pytest.mark.django_db
 def test_editing_an_objective_of_an_approved_plan_says_a_revision_is_needed_and_keeps_the_input(client, unit, staff_user):
-    plan = plan_with_objective(unit=unit, created_by=staff_user, status=S.APPROVED)
+    plan = plan_with_objective(unit=unit, created_by=staff_user, status=PlanStatus.APPROVED)
     objective = plan.objectives.get()
     client.force_login(staff_user)
     response = client.post(
@@ -91,7 +90,7 @@ def test_editing_an_objective_of_an_approved_plan_says_a_revision_is_needed_and_
 
 @pytest.mark.django_db
 def test_a_measurement_for_a_period_that_does_not_exist_is_refused_and_the_form_kept(client, unit, staff_user):
-    plan = plan_with_objective(unit=unit, created_by=staff_user, status=S.APPROVED)
+    plan = plan_with_objective(unit=unit, created_by=staff_user, status=PlanStatus.APPROVED)
     objective = plan.objectives.get()
     client.force_login(staff_user)
     url = reverse("objectives:measurement_create", args=[objective.pk])
@@ -107,9 +106,7 @@ def test_a_measurement_for_a_period_that_does_not_exist_is_refused_and_the_form_
 
 @pytest.mark.django_db
 def test_a_measurement_with_an_evidence_file_of_the_wrong_type_is_refused(client, unit, staff_user):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    plan = plan_with_objective(unit=unit, created_by=staff_user, status=S.APPROVED)
+    plan = plan_with_objective(unit=unit, created_by=staff_user, status=PlanStatus.APPROVED)
     client.force_login(staff_user)
     upload = SimpleUploadedFile("minh-chung.pdf", b"MZ not a pdf", content_type="application/pdf")
     response = client.post(
@@ -121,7 +118,7 @@ def test_a_measurement_with_an_evidence_file_of_the_wrong_type_is_refused(client
 
 @pytest.mark.django_db
 def test_a_revision_without_a_reason_is_refused_with_a_message(client, unit, staff_user):
-    plan = plan_with_objective(unit=unit, created_by=staff_user, status=S.APPROVED)
+    plan = plan_with_objective(unit=unit, created_by=staff_user, status=PlanStatus.APPROVED)
     client.force_login(staff_user)
     response = client.post(reverse("objectives:plan_revise", args=[plan.pk]), {"reason": ""}, follow=True)
     assert "lý do sửa đổi" in response.content.decode()
@@ -130,7 +127,7 @@ def test_a_revision_without_a_reason_is_refused_with_a_message(client, unit, sta
 
 @pytest.mark.django_db
 def test_creating_a_plan_from_last_year_shows_last_years_result(client, unit, staff_user):
-    last = plan_with_objective(unit=unit, created_by=staff_user, status=S.EVALUATED, year=2025)
+    last = plan_with_objective(unit=unit, created_by=staff_user, status=PlanStatus.EVALUATED, year=2025)
     last.objectives.update(result="not_achieved", actual_value=Decimal("91"), reasons="Thiếu người")
     client.force_login(staff_user)
     response = client.post(reverse("objectives:plan_create"), {"year": "2026", "scope": str(unit.pk), "copy_previous": "on"})
@@ -142,7 +139,7 @@ def test_creating_a_plan_from_last_year_shows_last_years_result(client, unit, st
 
 def _fill(year, units, objectives_per_plan, creator):
     for unit in units:
-        plan = plan_with_objective(unit=unit, created_by=creator, status=S.MONITORING, year=year)
+        plan = plan_with_objective(unit=unit, created_by=creator, status=PlanStatus.MONITORING, year=year)
         for _ in range(objectives_per_plan - 1):
             PlanActionFactory(objective=ObjectiveFactory(plan=plan))
         for obj in plan.objectives.all():
@@ -173,10 +170,12 @@ def test_the_list_page_issues_the_same_number_of_queries_for_one_plan_and_for_ma
 @pytest.mark.django_db
 def test_the_plan_page_issues_the_same_number_of_queries_for_one_objective_and_for_fifty(client, unit, staff_user):
     client.force_login(staff_user)
-    agency_objective = plan_with_objective(unit=None, created_by=staff_user, status=S.APPROVED).objectives.get()
-    last_year = plan_with_objective(unit=unit, created_by=staff_user, status=S.EVALUATED, year=2025).objectives.get()
+    agency_objective = plan_with_objective(unit=None, created_by=staff_user, status=PlanStatus.APPROVED).objectives.get()
+    last_year = plan_with_objective(unit=unit, created_by=staff_user, status=PlanStatus.EVALUATED, year=2025).objectives.get()
     MeasurementFactory(objective=last_year, recorded_by=staff_user)
-    plan = plan_with_objective(unit=unit, created_by=staff_user, status=S.MONITORING, supports=agency_objective, carried_from=last_year)
+    plan = plan_with_objective(
+        unit=unit, created_by=staff_user, status=PlanStatus.MONITORING, supports=agency_objective, carried_from=last_year
+    )
     MeasurementFactory(objective=plan.objectives.get(), recorded_by=staff_user)
     url = reverse("objectives:plan_detail", args=[plan.pk])
     one = _count(client, url)
@@ -190,7 +189,7 @@ def test_the_plan_page_issues_the_same_number_of_queries_for_one_objective_and_f
 
 @pytest.mark.django_db
 def test_the_home_page_shows_a_plan_waiting_for_the_unit_heads_approval(client, unit, unit_head, staff_user):
-    plan = plan_with_objective(unit=unit, created_by=staff_user, status=S.SUBMITTED)
+    plan = plan_with_objective(unit=unit, created_by=staff_user, status=PlanStatus.SUBMITTED)
     client.force_login(unit_head)
     page = client.get(reverse("home")).content.decode()
     assert reverse("objectives:plan_detail", args=[plan.pk]) in page and "Chờ phê duyệt" in page

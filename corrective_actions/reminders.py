@@ -1,0 +1,97 @@
+"""The daily reminder sweep of corrective actions. Each reminder is sent once: its key is claimed with
+qms.services.reminder_claim, so concurrent or repeated sweeps send it once.
+
+- completion date approaching: Organisation.action_reminder_working_days working days before, to the assignee;
+- completion date passed (the day after): to the assignee;
+- escalation while still overdue: ESCALATION_STEPS working days after the completion date, first to the head
+  of the implementing unit, then to the ISO secretary and the committee head;
+- monthly progress report due (5.5, actions longer than a month): the same lead before each monthly date, to
+  the assignee; a missed one goes to the secretary the day after;
+- verification due (5.6): on the completion date once the result is reported, to the leader or delegate.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from qms.dates import format_date
+from qms.models import Organisation, User
+from qms.roles import Role
+from qms.services import local_today, reminder_claim
+from qms.workdays import add_working_days, working_days_between
+
+from .models import ACTIVE_ACTION_STATES, Ticket, TicketStatus
+from .rules import escalation_heads_of, leaders_of
+from .selectors import progress_window
+from .services.common import ticket_notify
+
+# Working days after the completion date -> who is told that the action is still not reported.
+ESCALATION_STEPS: list[tuple[int, str]] = [(3, "unit_head"), (5, "committee")]
+
+
+def ticket_reminders_send(*, today: dt.date | None = None) -> int:
+    """The daily sweep: how many reminders it sent."""
+    today = today or local_today()
+    lead = Organisation.current().action_reminder_working_days
+    secretaries = list(User.objects.with_role(Role.SECRETARY))
+    committee = [*secretaries, *User.objects.with_role(Role.COMMITTEE_HEAD)]
+    sent = 0
+    tickets = (
+        Ticket.objects.filter(status__in=[*ACTIVE_ACTION_STATES, TicketStatus.REPORTED], completion_date__isnull=False)
+        .select_related("assignee", "implementing_unit_head", "delegate")
+        .prefetch_related("progress_reports")
+    )
+
+    def once(key: str, recipients: Iterable[User | None], ticket: Ticket, subject: str, body: str = "") -> None:
+        nonlocal sent
+        if reminder_claim(f"ca:{ticket.pk}:{key}:{ticket.completion_date:%Y%m%d}"):
+            ticket_notify(recipients=recipients, ticket=ticket, subject=subject, body=body)
+            sent += 1
+
+    for ticket in tickets:
+        number, due = ticket.number_display, ticket.completion_date
+        if due is None:  # excluded by the query; tells the type checker
+            continue
+        due_text = format_date(due)
+        if ticket.status in ACTIVE_ACTION_STATES:
+            if today <= due and working_days_between(today, due) <= lead:
+                once("due-soon", [ticket.assignee], ticket, _("Phiếu %(n)s sắp đến hạn hoàn thành (%(d)s)") % {"n": number, "d": due_text})
+            if today > due:
+                once("passed", [ticket.assignee], ticket, _("Phiếu %(n)s đã quá hạn hoàn thành (%(d)s)") % {"n": number, "d": due_text})
+                late = working_days_between(due, today)
+                for level, (days, who) in enumerate(ESCALATION_STEPS, start=1):
+                    if late >= days:
+                        once(
+                            f"escalate-{level}",
+                            escalation_heads_of(ticket) if who == "unit_head" else committee,
+                            ticket,
+                            _("Phiếu %(n)s quá hạn %(k)d ngày làm việc, chưa báo cáo kết quả") % {"n": number, "k": late},
+                            _("Người thực hiện: %(a)s. Ngày hoàn thành: %(d)s.")
+                            % {"a": ticket.assignee.display_name if ticket.assignee else "—", "d": due_text},
+                        )
+        if ticket.status == TicketStatus.IN_PROGRESS:
+            reports = list(ticket.progress_reports.all())
+            for monthly in ticket.progress_due_dates(add_working_days(today, lead)):
+                start, end = progress_window(ticket, monthly)
+                if any(start <= timezone.localtime(report.reported_at).date() <= end for report in reports):
+                    continue
+                once(
+                    f"progress-{monthly:%Y%m%d}",
+                    [ticket.assignee],
+                    ticket,
+                    _("Phiếu %(n)s: đến hạn báo cáo tiến độ tháng (%(d)s)") % {"n": number, "d": format_date(monthly)},
+                )
+                if today > monthly:
+                    once(
+                        f"progress-missed-{monthly:%Y%m%d}",
+                        [ticket.assignee, *secretaries],
+                        ticket,
+                        _("Phiếu %(n)s: chưa báo cáo tiến độ tháng hạn %(d)s") % {"n": number, "d": format_date(monthly)},
+                    )
+        if ticket.status == TicketStatus.REPORTED and today >= due:
+            once("verify", leaders_of(ticket), ticket, _("Phiếu %(n)s đến hạn kiểm tra xác nhận kết quả") % {"n": number})
+    return sent

@@ -1,0 +1,138 @@
+"""QT.CTCL 5.3–5.4: the secretary consolidates and presents, the committee head assigns the
+implementing unit and person, the assignee analyses the cause and proposes a measure, and the committee
+head approves it with a completion date or returns it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from qms.dates import format_date
+from qms.errors import ServiceError
+from qms.models import Unit, User
+from qms.roles import Role
+from qms.services import local_today
+
+from ..models import Ticket, TicketStatus
+from .common import completion_date_check, ticket_move, ticket_notify
+
+
+@transaction.atomic
+def ticket_present(*, actor: User, ticket: Ticket, note: str = "") -> None:
+    ticket_move(action="present", ticket=ticket, to=TicketStatus.PRESENTED, actor=actor, note=note, extra={"presented_at": timezone.now()})
+    ticket_notify(
+        recipients=User.objects.with_role(Role.COMMITTEE_HEAD),
+        ticket=ticket,
+        subject=_("Phiếu %(n)s trình Lãnh đạo Ban ISO phân công") % {"n": ticket.number_display},
+        body=note,
+    )
+
+
+@transaction.atomic
+def ticket_assign(
+    *,
+    actor: User,
+    ticket: Ticket,
+    implementing_unit: Unit,
+    assignee: User,
+    implementing_unit_head: User | None = None,
+    delegate: User | None = None,
+    note: str = "",
+) -> None:
+    if not assignee.is_active:
+        raise ServiceError(_("Người thực hiện không còn hoạt động."), field="assignee")
+    if delegate is not None and delegate.pk == assignee.pk:
+        raise ServiceError(_("Người được ủy quyền kiểm tra không được là người thực hiện."), field="delegate")
+    head = implementing_unit_head or next(iter(User.objects.with_role(Role.UNIT_HEAD, unit=implementing_unit)), None)
+    ticket_move(
+        action="assign",
+        ticket=ticket,
+        to=TicketStatus.ASSIGNED,
+        actor=actor,
+        note=note or f"{implementing_unit} — {assignee.display_name}",
+        extra={
+            "implementing_unit": implementing_unit,
+            "assignee": assignee,
+            "implementing_unit_head": head,
+            "delegate": delegate or ticket.delegate,
+            "assigned_by": actor,
+            "assigned_at": timezone.now(),
+            "assignment_note": note.strip(),
+        },
+    )
+    ticket_notify(
+        recipients=[assignee],
+        ticket=ticket,
+        subject=_("Bạn được phân công thực hiện phiếu %(n)s") % {"n": ticket.number_display},
+        body=note,
+    )
+
+
+@transaction.atomic
+def ticket_propose(*, actor: User, ticket: Ticket, cause: str, measure: str) -> None:
+    if not cause.strip():
+        raise ServiceError(_("Vui lòng ghi nguyên nhân."), field="cause")
+    if not measure.strip():
+        raise ServiceError(_("Vui lòng đề xuất biện pháp khắc phục/cải tiến."), field="measure")
+    ticket_move(
+        action="propose",
+        ticket=ticket,
+        to=TicketStatus.PROPOSED,
+        actor=actor,
+        extra={"cause": cause.strip(), "measure": measure.strip(), "proposed_at": timezone.now()},
+    )
+    ticket_notify(
+        recipients=User.objects.with_role(Role.COMMITTEE_HEAD),
+        ticket=ticket,
+        subject=_("Phiếu %(n)s: biện pháp chờ phê duyệt") % {"n": ticket.number_display},
+        body=measure,
+    )
+
+
+@transaction.atomic
+def ticket_approve(
+    *, actor: User, ticket: Ticket, completion_date: dt.date, note: str = "", delegate: User | None = None, today: dt.date | None = None
+) -> None:
+    today = today or local_today()
+    completion_date_check(completion_date=completion_date, today=today)
+    # A demo approval back-dated to `today` keeps the time of day, so monthly progress dates fall as they would have.
+    approved_at = timezone.make_aware(dt.datetime.combine(today, timezone.localtime().time())) if today != local_today() else timezone.now()
+    ticket_move(
+        action="approve",
+        ticket=ticket,
+        to=TicketStatus.IN_PROGRESS,
+        actor=actor,
+        note=note or _("Ngày hoàn thành: %(d)s") % {"d": format_date(completion_date)},
+        extra={
+            "completion_date": completion_date,
+            "approved_by": actor,
+            "approved_at": approved_at,
+            "return_comment": "",
+            "delegate": delegate or ticket.delegate,
+        },
+    )
+    ticket_notify(
+        recipients=[ticket.assignee, ticket.implementing_unit_head],
+        ticket=ticket,
+        subject=_("Phiếu %(n)s: biện pháp đã được phê duyệt, hoàn thành trước %(d)s")
+        % {"n": ticket.number_display, "d": format_date(completion_date)},
+        body=ticket.measure,
+    )
+
+
+@transaction.atomic
+def ticket_return(*, actor: User, ticket: Ticket, comment: str) -> None:
+    if not comment.strip():
+        raise ServiceError(_("Vui lòng ghi ý kiến khi trả lại đề xuất."), field="comment")
+    ticket_move(
+        action="return", ticket=ticket, to=TicketStatus.ASSIGNED, actor=actor, note=comment, extra={"return_comment": comment.strip()}
+    )
+    ticket_notify(
+        recipients=[ticket.assignee],
+        ticket=ticket,
+        subject=_("Phiếu %(n)s: đề xuất biện pháp bị trả lại") % {"n": ticket.number_display},
+        body=comment,
+    )

@@ -1,0 +1,112 @@
+"""What every stage's writes share: the checked move, the labels of the audit trail, notices, stored
+evidence, ticket numbers and the completion-date rule."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from qms.dates import format_date
+from qms.errors import NotAllowed, ServiceError
+from qms.models import User
+from qms.services import document_number_next, notification_send, state_transition
+from qms.transitions import check_transition
+from qms.uploads import validate_uploads
+
+from ..models import TICKET_TRANSITIONS, Ticket, TicketAttachment
+from ..rules import can_act, may_move
+
+SERIES = "ca-ticket"
+
+# Stored untranslated in the audit row; gettext_noop puts them in the catalogue so the trail can show them in English.
+ACTION_LABELS = {
+    "open": gettext_noop("Mở phiếu"),
+    "correct": gettext_noop("Xử lý trực tiếp (khắc phục)"),
+    "submit": gettext_noop("Xác định cần HĐKP/cải tiến, gửi Thư ký ISO"),
+    "present": gettext_noop("Tổng hợp, trình Lãnh đạo Ban ISO"),
+    "assign": gettext_noop("Phân công đơn vị, cá nhân thực hiện"),
+    "propose": gettext_noop("Phân tích nguyên nhân, đề xuất biện pháp"),
+    "approve": gettext_noop("Phê duyệt biện pháp, ấn định ngày hoàn thành"),
+    "return": gettext_noop("Trả lại đề xuất biện pháp"),
+    "report": gettext_noop("Báo cáo kết quả thực hiện"),
+    "verify": gettext_noop("Kiểm tra xác nhận kết quả"),
+    "close": gettext_noop("Đóng phiếu"),
+}
+
+
+def _not_allowed(ticket: Ticket) -> NotAllowed:
+    # Names the ticket: a user acting on several at once sees which one refused.
+    return NotAllowed(_("Bạn không có quyền thực hiện thao tác này trên phiếu %(n)s.") % {"n": ticket.number_display})
+
+
+def ticket_move(*, ticket: Ticket, action: str, to: str, actor: User, note: str = "", extra: Mapping[str, Any] | None = None) -> None:
+    """Check the move and its "who" in TICKET_TRANSITIONS, then make the conditional UPDATE (one wins
+    under concurrency) and the audit row."""
+    row = TICKET_TRANSITIONS.get(ticket.status, to)
+    # The same move may be another action's (proposed → assigned is a return, not an assignment).
+    if row is None or row.action != action:
+        raise ServiceError(
+            _("Phiếu %(n)s đang ở trạng thái “%(s)s”, không thể thực hiện thao tác này.")
+            % {"n": ticket.number_display, "s": ticket.get_status_display()}
+        )
+    try:
+        check_transition(TICKET_TRANSITIONS, ticket.status, to, actor=actor, may_act=lambda user, row: may_move(user, ticket, row))
+    except NotAllowed as exc:
+        raise _not_allowed(ticket) from exc
+    state_transition(instance=ticket, to_state=to, actor=actor, action=str(ACTION_LABELS[action]), note=note, extra=extra)
+
+
+def action_require(*, actor: User, ticket: Ticket, action: str) -> None:
+    """For the steps that are not moves (TICKET_STEPS): refuse a user who may not take `action`."""
+    if not can_act(actor, ticket, action):
+        raise _not_allowed(ticket)
+
+
+def ticket_notify(*, recipients: Iterable[User | None], ticket: Ticket, subject: str, body: str = "") -> None:
+    notification_send(
+        recipients=[user for user in recipients if user is not None], subject=subject, body=body, url=ticket.get_absolute_url()
+    )
+
+
+def ticket_number_next(*, year: int) -> int:
+    return document_number_next(series=SERIES, year=year)
+
+
+def attachments_store(
+    *, ticket: Ticket, actor: User, box: str, uploads: Iterable[UploadedFile], description: str = ""
+) -> list[TicketAttachment]:
+    """Check every file, then keep them all in `box`. A refused file refuses the whole write."""
+    uploads = list(uploads)
+    try:
+        validate_uploads(uploads)
+    except ValidationError as exc:
+        raise ServiceError(" ".join(exc.messages), field="file") from exc
+    return [
+        TicketAttachment.objects.create(
+            ticket=ticket,
+            box=box,
+            file=upload,
+            original_name=(upload.name or "")[:255],
+            size=upload.size or 0,
+            description=description[:255],
+            uploaded_by=actor,
+        )
+        for upload in uploads
+    ]
+
+
+def completion_date_check(*, completion_date: dt.date | None, today: dt.date) -> None:
+    if completion_date is None:
+        raise ServiceError(_("Vui lòng ấn định ngày hoàn thành."), field="completion_date")
+    if completion_date < today:
+        raise ServiceError(
+            _("Ngày hoàn thành %(d)s đã qua. Vui lòng chọn một ngày từ hôm nay (%(t)s) trở đi.")
+            % {"d": format_date(completion_date), "t": format_date(today)},
+            field="completion_date",
+        )

@@ -1,0 +1,162 @@
+"""QT.CTCL 5.5: the assignee carries out the measure, reports monthly on a long action, may ask for more
+resources or a changed measure (the committee head decides), and reports the result."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from qms.dates import format_date
+from qms.errors import ServiceError, StaleEditError
+from qms.models import User
+from qms.roles import Role
+from qms.services import audit_record, local_today
+
+from ..models import Box, ChangeRequest, ChangeRequestKind, ChangeRequestStatus, ProgressReport, Ticket, TicketStatus
+from ..rules import leaders_of
+from .common import action_require, attachments_store, completion_date_check, ticket_move, ticket_notify
+
+
+@transaction.atomic
+def progress_report_add(*, actor: User, ticket: Ticket, text: str, attachments: Iterable[UploadedFile] = ()) -> ProgressReport:
+    action_require(actor=actor, ticket=ticket, action="progress")
+    if ticket.status != TicketStatus.IN_PROGRESS:
+        raise ServiceError(_("Chỉ báo cáo tiến độ khi phiếu đang được thực hiện."))
+    if not text.strip():
+        raise ServiceError(_("Vui lòng ghi tình hình thực hiện."), field="text")
+    report = ProgressReport.objects.create(ticket=ticket, author=actor, text=text.strip())
+    attachments_store(ticket=ticket, actor=actor, box=Box.BOX2, uploads=attachments)
+    audit_record(target=ticket, actor=actor, action=_("Báo cáo tiến độ"), note=text.strip())
+    ticket_notify(
+        recipients=User.objects.with_role(Role.SECRETARY),
+        ticket=ticket,
+        subject=_("Phiếu %(n)s: báo cáo tiến độ") % {"n": ticket.number_display},
+        body=text,
+    )
+    return report
+
+
+@transaction.atomic
+def change_request_open(
+    *,
+    actor: User,
+    ticket: Ticket,
+    kind: str,
+    reason: str,
+    proposed_measure: str = "",
+    proposed_completion_date: dt.date | None = None,
+    today: dt.date | None = None,
+) -> ChangeRequest:
+    action_require(actor=actor, ticket=ticket, action="change_request")
+    if ticket.status != TicketStatus.IN_PROGRESS:
+        raise ServiceError(_("Chỉ đề nghị thay đổi khi phiếu đang được thực hiện."))
+    if ticket.change_requests.filter(status=ChangeRequestStatus.PENDING).exists():
+        raise ServiceError(_("Phiếu đã có một đề nghị đang chờ quyết định."))
+    if not reason.strip():
+        raise ServiceError(_("Vui lòng nêu lý do, khó khăn."), field="reason")
+    if kind == ChangeRequestKind.MEASURE and not proposed_measure.strip():
+        raise ServiceError(_("Vui lòng ghi biện pháp đề nghị thay đổi."), field="proposed_measure")
+    if proposed_completion_date is not None:
+        completion_date_check(completion_date=proposed_completion_date, today=today or local_today())
+    change = ChangeRequest.objects.create(
+        ticket=ticket,
+        kind=kind,
+        reason=reason.strip(),
+        proposed_measure=proposed_measure.strip(),
+        proposed_completion_date=proposed_completion_date,
+        requested_by=actor,
+    )
+    audit_record(target=ticket, actor=actor, action=_("Đề nghị thay đổi: %(k)s") % {"k": change.get_kind_display()}, note=reason.strip())
+    ticket_notify(
+        recipients=User.objects.with_role(Role.COMMITTEE_HEAD),
+        ticket=ticket,
+        subject=_("Phiếu %(n)s: đề nghị thay đổi chờ quyết định") % {"n": ticket.number_display},
+        body=reason,
+    )
+    return change
+
+
+@transaction.atomic
+def change_request_decide(
+    *,
+    actor: User,
+    change: ChangeRequest,
+    approve: bool,
+    note: str = "",
+    measure: str = "",
+    completion_date: dt.date | None = None,
+    today: dt.date | None = None,
+) -> None:
+    """An approved change rewrites box 2 (measure, completion date); the earlier text stays on the request
+    and in the audit trail."""
+    ticket = change.ticket
+    action_require(actor=actor, ticket=ticket, action="change_decide")
+    if ticket.status != TicketStatus.IN_PROGRESS:
+        raise ServiceError(_("Phiếu không còn ở bước thực hiện."))
+    new_measure = (measure or change.proposed_measure).strip()
+    new_date = completion_date or change.proposed_completion_date
+    if approve and new_date is not None and new_date != ticket.completion_date:
+        completion_date_check(completion_date=new_date, today=today or local_today())
+    status = ChangeRequestStatus.APPROVED if approve else ChangeRequestStatus.REJECTED
+    done = ChangeRequest.objects.filter(pk=change.pk, status=ChangeRequestStatus.PENDING).update(
+        status=status,
+        decided_by=actor,
+        decided_at=timezone.now(),
+        decision_note=note.strip(),
+        previous_measure=ticket.measure,
+        previous_completion_date=ticket.completion_date,
+    )
+    if done != 1:
+        raise StaleEditError(_("Đề nghị này vừa được người khác quyết định. Vui lòng tải lại trang."))
+    history = ""
+    if approve:
+        updates: dict[str, Any] = {}
+        if new_measure and new_measure != ticket.measure:
+            updates["measure"] = new_measure
+            history += _("Biện pháp trước: %(m)s\n") % {"m": ticket.measure}
+        if new_date and new_date != ticket.completion_date:
+            updates["completion_date"] = new_date
+            history += _("Ngày hoàn thành trước: %(d)s\n") % {"d": format_date(ticket.completion_date) or "—"}
+        if updates:
+            changed = Ticket.objects.filter(pk=ticket.pk, version=ticket.version, status=TicketStatus.IN_PROGRESS).update(
+                version=F("version") + 1, **updates
+            )
+            if changed != 1:
+                raise StaleEditError(_("Phiếu vừa được người khác thay đổi. Vui lòng tải lại trang và thử lại."))
+            ticket.refresh_from_db()
+    label = _("Chấp thuận đề nghị thay đổi") if approve else _("Không chấp thuận đề nghị thay đổi")
+    audit_record(target=ticket, actor=actor, action=label, note=(history + note).strip())
+    ticket_notify(
+        recipients=[change.requested_by],
+        ticket=ticket,
+        subject=_("Phiếu %(n)s: %(l)s") % {"n": ticket.number_display, "l": label},
+        body=note,
+    )
+
+
+@transaction.atomic
+def ticket_report(*, actor: User, ticket: Ticket, result: str, attachments: Iterable[UploadedFile] = ()) -> None:
+    if not result.strip():
+        raise ServiceError(_("Vui lòng ghi kết quả thực hiện."), field="result")
+    ticket_move(
+        action="report",
+        ticket=ticket,
+        to=TicketStatus.REPORTED,
+        actor=actor,
+        note=result,
+        extra={"result_report": result.strip(), "reported_at": timezone.now()},
+    )
+    attachments_store(ticket=ticket, actor=actor, box=Box.BOX2, uploads=attachments)
+    ticket_notify(
+        recipients=leaders_of(ticket),
+        ticket=ticket,
+        subject=_("Phiếu %(n)s: đã báo cáo kết quả, chờ kiểm tra") % {"n": ticket.number_display},
+        body=result,
+    )

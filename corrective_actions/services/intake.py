@@ -1,0 +1,200 @@
+"""QT.CTCL 5.1–5.2: a ticket is opened (box 1) and the head of the unit concerned decides: handle it
+directly as a correction, or send it to the ISO secretary for a corrective action."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from qms.errors import ServiceError
+from qms.models import Organisation, Unit, User
+from qms.roles import Role
+from qms.services import audit_record, local_today
+
+from ..models import OVERSIGHT_ROLES, Box, CorrectionKind, Kind, Source, Ticket, TicketStatus
+from ..selectors import repeat_streak
+from .common import ACTION_LABELS, attachments_store, ticket_move, ticket_notify, ticket_number_next
+
+
+@transaction.atomic
+def ticket_open(
+    *,
+    actor: User,
+    requesting_unit: Unit,
+    description: str,
+    kind: str = Kind.CORRECTIVE,
+    source: str = Source.NONCONFORMITY,
+    unit: Unit | None = None,
+    related_documents: str = "",
+    process: str = "",
+    clause: str = "",
+    description_date: dt.date | None = None,
+    origin_label: str = "",
+    origin_url: str = "",
+    predecessor: Ticket | None = None,
+    attachments: Iterable[UploadedFile] = (),
+    status: str = TicketStatus.OPEN,
+    today: dt.date | None = None,
+) -> Ticket:
+    """5.2.1: box 1 filled; the ticket goes to the head of the unit concerned."""
+    if not actor.has_perm("corrective_actions.open_ticket"):
+        raise ServiceError(_("Bạn không có quyền mở phiếu yêu cầu HĐKP/cải tiến."))
+    if not description.strip():
+        raise ServiceError(_("Vui lòng mô tả sự không phù hợp hoặc đề xuất cải tiến."), field="description")
+    if status == TicketStatus.OPEN and not actor.has_role(*OVERSIGHT_ROLES) and requesting_unit.pk != actor.unit_id:
+        # 5.2.1: a person reports to the head of their own unit; auditors (committee) may open for any unit.
+        raise ServiceError(_("Bạn chỉ có thể mở phiếu với đơn vị đề nghị là đơn vị của mình."), field="requesting_unit")
+    today = today or local_today()
+    description_date = description_date or today
+    if description_date > today:
+        raise ServiceError(_("Ngày mô tả không được sau ngày hôm nay."), field="description_date")
+    unit = unit or requesting_unit
+    ticket = Ticket.objects.create(
+        number=ticket_number_next(year=today.year),
+        year=today.year,
+        status=status,
+        requesting_unit=requesting_unit,
+        unit=unit,
+        kind=kind,
+        source=source,
+        related_documents=related_documents.strip(),
+        process=process.strip(),
+        clause=clause.strip(),
+        description=description.strip(),
+        description_date=description_date,
+        requester=actor,
+        predecessor=predecessor,
+        origin_label=origin_label,
+        origin_url=origin_url,
+    )
+    attachments_store(ticket=ticket, actor=actor, box=Box.BOX1, uploads=attachments)
+    note = _("Mở tự động từ phiếu %(n)s") % {"n": predecessor.number_display} if predecessor else origin_label
+    audit_record(target=ticket, actor=actor, action=ACTION_LABELS["open"], to_state=status, note=note)
+    _repeats_check(ticket)
+    if status == TicketStatus.OPEN:
+        ticket_notify(
+            recipients=User.objects.with_role(Role.UNIT_HEAD, unit=unit),
+            ticket=ticket,
+            subject=_("Phiếu HĐKP/cải tiến %(n)s chờ đơn vị xem xét") % {"n": ticket.number_display},
+            body=ticket.description,
+        )
+    elif status == TicketStatus.SUBMITTED:
+        ticket_notify(
+            recipients=User.objects.with_role(Role.SECRETARY),
+            ticket=ticket,
+            subject=_("Phiếu HĐKP/cải tiến %(n)s chờ tổng hợp") % {"n": ticket.number_display},
+            body=ticket.description,
+        )
+    return ticket
+
+
+def _repeats_check(ticket: Ticket) -> None:
+    """5.2.2: the same nonconformity more than the threshold times in a row requires a corrective action."""
+    if ticket.kind != Kind.CORRECTIVE:
+        return
+    streak = repeat_streak(unit=ticket.unit, process=ticket.process, clause=ticket.clause)
+    required = streak > Organisation.current().repeat_nonconformity_threshold
+    Ticket.objects.filter(pk=ticket.pk).update(repeat_count=streak, repeat_required=required)
+    ticket.repeat_count, ticket.repeat_required = streak, required
+    if required:
+        subject = _("Phiếu %(n)s: sự KPH lặp lại %(c)d lần liên tiếp — bắt buộc thực hiện HĐKP") % {
+            "n": ticket.number_display,
+            "c": streak,
+        }
+        body = _("Quy trình “%(p)s”, điều khoản %(cl)s tại %(u)s.") % {"p": ticket.process, "cl": ticket.clause, "u": ticket.unit}
+        recipients = [*User.objects.with_role(Role.UNIT_HEAD, unit=ticket.unit_id), *User.objects.with_role(Role.SECRETARY)]
+        ticket_notify(recipients=recipients, ticket=ticket, subject=subject, body=body)
+
+
+@transaction.atomic
+def ticket_open_from_source(
+    *,
+    actor: User,
+    requesting_unit: Unit,
+    source: str,
+    description: str,
+    kind: str = Kind.PREVENTIVE,
+    unit: Unit | None = None,
+    process: str = "",
+    clause: str = "",
+    related_documents: str = "",
+    origin_label: str = "",
+    origin_url: str = "",
+) -> Ticket:
+    """Called by other apps (a management review's decision, an objective not achieved): the ISO committee
+    has already decided that an action is needed (QT.CTCL 5.8.1.2), so the ticket goes straight to the
+    secretary's consolidation instead of a unit head's decision."""
+    return ticket_open(
+        actor=actor,
+        requesting_unit=requesting_unit,
+        unit=unit,
+        kind=kind,
+        source=source,
+        description=description,
+        process=process,
+        clause=clause,
+        related_documents=related_documents,
+        origin_label=origin_label,
+        origin_url=origin_url,
+        status=TicketStatus.SUBMITTED,
+    )
+
+
+@transaction.atomic
+def ticket_correct(*, actor: User, ticket: Ticket, correction_kind: str, correction_result: str, note: str = "") -> None:
+    """5.1.1: the unit head handles the nonconformity directly (redo, repair, accept, discard)."""
+    if ticket.repeat_required:
+        raise ServiceError(
+            _("Sự không phù hợp này đã lặp lại %(c)d lần liên tiếp: bắt buộc thực hiện hành động khắc phục, không xử lý trực tiếp được.")
+            % {"c": ticket.repeat_count}
+        )
+    if correction_kind not in CorrectionKind.values:
+        raise ServiceError(_("Vui lòng chọn hình thức xử lý."), field="correction_kind")
+    if not correction_result.strip():
+        raise ServiceError(_("Vui lòng ghi kết quả xử lý."), field="correction_result")
+    now = timezone.now()
+    ticket_move(
+        action="correct",
+        ticket=ticket,
+        to=TicketStatus.CORRECTED,
+        actor=actor,
+        note=f"{CorrectionKind(correction_kind).label}: {correction_result}",
+        extra={
+            "decided_by": actor,
+            "decided_at": now,
+            "correction_kind": correction_kind,
+            "correction_result": correction_result.strip(),
+            "decision_note": note.strip(),
+            "closed_at": now,
+        },
+    )
+    ticket_notify(
+        recipients=[ticket.requester],
+        ticket=ticket,
+        subject=_("Phiếu %(n)s đã được xử lý trực tiếp") % {"n": ticket.number_display},
+        body=correction_result,
+    )
+
+
+@transaction.atomic
+def ticket_submit(*, actor: User, ticket: Ticket, note: str = "") -> None:
+    """5.2.2: a corrective or improvement action is needed; the ticket goes to the ISO secretary."""
+    ticket_move(
+        action="submit",
+        ticket=ticket,
+        to=TicketStatus.SUBMITTED,
+        actor=actor,
+        note=note,
+        extra={"decided_by": actor, "decided_at": timezone.now(), "decision_note": note.strip()},
+    )
+    ticket_notify(
+        recipients=User.objects.with_role(Role.SECRETARY),
+        ticket=ticket,
+        subject=_("Phiếu HĐKP/cải tiến %(n)s chờ tổng hợp") % {"n": ticket.number_display},
+        body=note,
+    )

@@ -1,0 +1,196 @@
+"""The ticket pages: the list and its export, "my work", the opening form, the ticket page with the
+form of each of the user's buttons (their posts go to steps.py), evidence and the printed form."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from qms.errors import ServiceError
+from qms.http import AuthenticatedHttpRequest
+from qms.services import audit_trail, local_today
+
+from .. import forms
+from ..exports import tickets_xlsx
+from ..filters import TicketFilter
+from ..models import FINAL_STATES, Box, ChangeRequest, ChangeRequestStatus, Kind, Ticket, TicketAttachment
+from ..pdf import ticket_pdf_bytes
+from ..rules import may_attach, ticket_actions
+from ..selectors import missed_progress_dates, next_step, ticket_chain
+from ..services import attachment_add, ticket_open
+
+
+def visible_ticket(request: AuthenticatedHttpRequest, pk: int) -> Ticket:
+    return get_object_or_404(Ticket.objects.visible_to(request.user), pk=pk)
+
+
+def refusal_show(form: forms.StepForm | forms.TicketOpenForm | forms.AttachmentForm, exc: ServiceError) -> None:
+    """Show a service's refusal on the form: on its field when the form has one, else above the form."""
+    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+
+
+def _list_filter(request: AuthenticatedHttpRequest) -> TicketFilter:
+    tickets = Ticket.objects.visible_to(request.user).select_related(
+        "unit", "requesting_unit", "implementing_unit", "requester", "assignee", "predecessor"
+    )
+    return TicketFilter(request.GET or None, queryset=tickets, request=request)
+
+
+@login_required
+@require_GET
+def ticket_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    filterset = _list_filter(request)
+    page = Paginator(filterset.qs, 25).get_page(request.GET.get("page"))
+    can_export = request.user.has_perm("corrective_actions.export_tickets")
+    return render(request, "corrective_actions/list.html", {"filter": filterset, "page": page, "can_export": can_export})
+
+
+@login_required
+@require_GET
+def ticket_export(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if not request.user.has_perm("corrective_actions.export_tickets"):
+        raise PermissionDenied
+    response = HttpResponse(
+        tickets_xlsx(_list_filter(request).qs),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = 'attachment; filename="phieu-hdkp.xlsx"'
+    return response
+
+
+@login_required
+@require_GET
+def my_work(request: AuthenticatedHttpRequest) -> HttpResponse:
+    awaiting = Ticket.objects.awaiting(request.user).select_related("unit", "assignee", "requester")
+    mine = Ticket.objects.filter(requester=request.user).exclude(status__in=FINAL_STATES).select_related("unit", "assignee")
+    return render(request, "corrective_actions/my_work.html", {"awaiting": awaiting.order_by("completion_date", "pk"), "mine": mine})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def ticket_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if not request.user.has_perm("corrective_actions.open_ticket"):
+        raise PermissionDenied
+    initial = {"requesting_unit": request.user.unit, "unit": request.user.unit, "description_date": local_today(), "kind": Kind.CORRECTIVE}
+    form = forms.TicketOpenForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            ticket = ticket_open(
+                actor=request.user,
+                requesting_unit=data["requesting_unit"],
+                unit=data["unit"],
+                kind=data["kind"],
+                source=data["source"],
+                related_documents=data["related_documents"],
+                process=data["process"],
+                clause=data["clause"],
+                description=data["description"],
+                description_date=data["description_date"],
+                attachments=data["files"],
+            )
+        except ServiceError as exc:
+            refusal_show(form, exc)
+        else:
+            messages.success(request, _("Đã mở phiếu số %(n)s.") % {"n": ticket.number_display})
+            return redirect(ticket)
+    return render(request, "corrective_actions/form.html", {"form": form})
+
+
+def _blank_form(action: str, ticket: Ticket, pending: ChangeRequest | None) -> forms.StepForm:
+    if action == "assign":
+        return forms.AssignForm(initial={"version": ticket.version, "implementing_unit": ticket.unit_id, "delegate": ticket.delegate_id})
+    if action == "change_decide" and pending is not None:
+        return forms.ChangeDecideForm(initial={"change": pending.pk, "version": ticket.version, "approve": "1"})
+    return forms.ACTION_FORMS[action](initial={"version": ticket.version})
+
+
+def ticket_page(
+    request: AuthenticatedHttpRequest,
+    ticket: Ticket,
+    *,
+    refused: tuple[str, forms.StepForm] | None = None,
+    attachment_form: forms.AttachmentForm | None = None,
+) -> HttpResponse:
+    """The ticket page with a form for each of the user's actions (rules.ticket_actions). A refused step
+    keeps its form, with the reason and the user's text, even when the ticket has moved on meanwhile."""
+    user = request.user
+    pending = next((change for change in ticket.change_requests.all() if change.status == ChangeRequestStatus.PENDING), None)
+    action_forms = {action: _blank_form(action, ticket, pending) for action in ticket_actions(user, ticket)}
+    if refused is not None:
+        action, form = refused
+        action_forms[action] = form
+    what, who, by = next_step(ticket)
+    attachments = list(ticket.attachments.select_related("uploaded_by"))
+    context = {
+        "ticket": ticket,
+        "action_forms": [(action, forms.ACTION_TITLES[action], form) for action, form in action_forms.items()],
+        "next_what": what,
+        "next_who": who,
+        "next_by": by,
+        "attachments": {box: [a for a in attachments if a.box == box] for box in Box.values},
+        "attachment_form": (attachment_form or forms.AttachmentForm()) if may_attach(user, ticket) and not ticket.is_final else None,
+        "progress_reports": ticket.progress_reports.select_related("author"),
+        "missed_progress": missed_progress_dates(ticket),
+        "change_requests": ticket.change_requests.select_related("requested_by", "decided_by"),
+        "pending_change": pending,
+        "chain": ticket_chain(ticket),
+        "audit_entries": audit_trail(ticket),
+    }
+    return render(request, "corrective_actions/detail.html", context)
+
+
+@login_required
+@require_GET
+def ticket_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    return ticket_page(request, visible_ticket(request, pk))
+
+
+# --- evidence and the printed form ---------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def attachment_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    ticket = visible_ticket(request, pk)
+    if not may_attach(request.user, ticket):
+        raise PermissionDenied
+    form = forms.AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            attachment_add(
+                actor=request.user,
+                ticket=ticket,
+                box=form.cleaned_data["box"],
+                upload=form.cleaned_data["file"],
+                description=form.cleaned_data["description"],
+            )
+        except ServiceError as exc:
+            refusal_show(form, exc)
+        else:
+            messages.success(request, _("Đã đính kèm bằng chứng."))
+            return redirect(ticket)
+    messages.error(request, "; ".join(str(error) for errors in form.errors.values() for error in errors))
+    return ticket_page(request, ticket, attachment_form=form)
+
+
+@login_required
+@require_GET
+def attachment_download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
+    attachment = get_object_or_404(TicketAttachment.objects.filter(ticket__in=Ticket.objects.visible_to(request.user)), pk=pk)
+    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name)
+
+
+@login_required
+@require_GET
+def ticket_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    ticket = visible_ticket(request, pk)
+    response = HttpResponse(ticket_pdf_bytes(ticket.pk), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="BM.CTCL.01-{ticket.number:02d}-{ticket.year}.pdf"'
+    return response

@@ -1,0 +1,91 @@
+"""The daily reminder sweep of the objectives app (run by tasks.send_reminders): the year's plan due,
+measurements due after each period, the year-end evaluation due. Nothing in services imports it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from qms.dates import format_date
+from qms.models import Unit
+from qms.services import notification_send, reminder_claim
+from qms.workdays import add_working_days, working_days_between
+
+from .models import IN_FORCE_STATES, ObjectivesSettings, Plan, PlanStatus, period_end, period_label
+from .rules import approvers_of, drafters_of
+
+
+def reminders_send(*, today: dt.date) -> int:
+    """Once-only reminders (safe under concurrent sweeps via reminder_claim): the year's plan due by
+    30/01, a measurement due after each period, the year-end evaluation due by 31/12."""
+    conf = ObjectivesSettings.current()
+    lead = conf.reminder_lead_working_days
+    sent = 0
+
+    def due_soon(due: dt.date) -> bool:
+        return due >= today and working_days_between(today, due) <= lead
+
+    # 1. Plans of the year due by the plan date (also next year's plans when the date is early next year).
+    for year in {today.year, today.year + 1}:
+        due = conf.plan_due(year)
+        if not due_soon(due):
+            continue
+        done = set(Plan.objects.filter(year=year, status__in=IN_FORCE_STATES).values_list("unit_id", flat=True))
+        scopes: list[Unit | None] = [None, *Unit.objects.active()]
+        for unit in scopes:
+            unit_id = unit.pk if unit else None
+            if unit_id in done or not reminder_claim(f"objectives:plan-due:{year}:{unit_id or 'agency'}"):
+                continue
+            probe = Plan(year=year, unit=unit)
+            scope = unit.name if unit else _("cơ quan")
+            notification_send(
+                recipients=drafters_of(probe) + (approvers_of(probe) if unit is None else []),
+                subject=_("Nhắc: kế hoạch MTCL năm %(y)s của %(s)s phải được phê duyệt trước ngày %(d)s")
+                % {"y": year, "s": scope, "d": format_date(due)},
+                body=_("Theo QT.CTCL 5.9, MTCL và kế hoạch thực hiện MTCL được phê duyệt trước ngày %(d)s.") % {"d": format_date(due)},
+                url=reverse("objectives:list") + f"?year={year}",
+            )
+            sent += 1
+
+    # 2. Measurements due a few working days after each period ends; 3. the year-end evaluation.
+    plans = (
+        Plan.objects.filter(status__in=(PlanStatus.APPROVED, PlanStatus.MONITORING), year__lte=today.year)
+        .select_related("unit")
+        .prefetch_related("objectives__measurements")
+    )
+    for plan in plans:
+        missing: dict[dt.date, list[str]] = {}
+        for obj in plan.objectives.all():
+            measured = {m.period for m in obj.measurements.all()}
+            for period in range(1, obj.periods + 1):
+                if period in measured:
+                    continue
+                end = period_end(plan.year, obj.frequency, period)
+                if end >= today + dt.timedelta(days=40):
+                    break
+                due = add_working_days(end, conf.measurement_due_working_days)
+                if due_soon(due):
+                    missing.setdefault(due, []).append(f"{obj.order}. {obj.indicator} ({period_label(obj.frequency, period)})")
+        for due, items in missing.items():
+            if not reminder_claim(f"objectives:measurement:{plan.pk}:{due.isoformat()}"):
+                continue
+            notification_send(
+                recipients=drafters_of(plan),
+                subject=_("Nhắc: nhập số liệu theo dõi MTCL của %(s)s trước ngày %(d)s") % {"s": plan.scope_name, "d": format_date(due)},
+                body="\n".join(items),
+                url=plan.get_absolute_url(),
+            )
+            sent += 1
+        due = conf.evaluation_due(plan.year)
+        if due_soon(due) and reminder_claim(f"objectives:evaluation-due:{plan.pk}"):
+            notification_send(
+                recipients=drafters_of(plan) + approvers_of(plan),
+                subject=_("Nhắc: đánh giá thực hiện MTCL năm %(y)s của %(s)s trước ngày %(d)s")
+                % {"y": plan.year, "s": plan.scope_name, "d": format_date(due)},
+                body=_("Theo QT.CTCL 5.9, trước ngày %(d)s đánh giá thực hiện MTCL của năm.") % {"d": format_date(due)},
+                url=plan.get_absolute_url(),
+            )
+            sent += 1
+    return sent
