@@ -10,7 +10,7 @@ DEV_STAMP := $(VENV)/.installed-dev
 DATED_DAYS ?= 2027-02-08 2027-12-31 2028-02-29
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run setup test test-fast test-dated lint typecheck bench messages demo clean check-deploy system-deps-run system-deps-test
+.PHONY: run setup test test-fast test-dated lint bench messages demo clean check-deploy system-deps-run system-deps-test
 
 # Debian packages: the fonts of the official forms (Times New Roman metrics with Vietnamese), and for the
 # tests the browser, pdftotext and msgfmt. Installed when missing if we are root with apt (as on the
@@ -70,13 +70,10 @@ test-dated: $(DEV_STAMP) system-deps-test
 	  QMS_TEST_TODAY=$$day $(PY) -m pytest -q -m "not browser" -p no:cacheprovider $(PYTEST_ARGS) || exit 1; \
 	done
 
-# ruff (rules and formatting in pyproject.toml).
+# ruff (rules and formatting), then mypy with django-stubs on the four packages (both set in pyproject.toml).
 lint: $(DEV_STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-
-# mypy with django-stubs on the four packages (pyproject.toml).
-typecheck: $(DEV_STAMP)
 	$(VENV)/bin/mypy qms reviews corrective_actions objectives
 
 bench: $(STAMP)

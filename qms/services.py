@@ -12,7 +12,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .errors import ServiceError, StaleEditError
+from .errors import StaleEditError
 from .models import AuditEntry, DocumentCounter, Notification, SentReminder, User
 
 
@@ -29,15 +29,6 @@ def audit_record(
         to_state=to_state,
         note=note,
     )
-
-
-def check_transition(table: Mapping[tuple[str, str], Any], from_state: str, to_state: str) -> None:
-    if (from_state, to_state) not in table:
-        # Name the states as the user reads them when `to_state` is a member of the model's TextChoices.
-        choices = type(to_state) if isinstance(to_state, models.TextChoices) else None
-        from_label = str(choices(from_state).label) if choices and from_state in choices.values else from_state
-        to_label = str(getattr(to_state, "label", to_state))
-        raise ServiceError(_("Không thể chuyển trạng thái từ “%(from)s” sang “%(to)s”.") % {"from": from_label, "to": to_label})
 
 
 @transaction.atomic

@@ -1,6 +1,8 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext
 
+from qms.dates import format_date
+
 from .models import (
     ActionUpdate,
     ConsolidatedReport,
@@ -18,8 +20,7 @@ from .models import (
 
 class UnitReportInline(admin.TabularInline):
     model = UnitReport
-    fields = ["unit", "status", "submitted_at", "submitted_by", "is_late"]
-    readonly_fields = fields
+    fields = readonly_fields = ("unit", "status", "submitted_at", "submitted_by", "is_late")
     extra = 0
     can_delete = False
     show_change_link = True
@@ -51,8 +52,7 @@ class ReviewAdmin(admin.ModelAdmin):
 
 class ReportAttachmentInline(admin.TabularInline):
     model = ReportAttachment
-    fields = ["original_name", "file", "size", "uploaded_by", "uploaded_at"]
-    readonly_fields = fields
+    fields = readonly_fields = ("original_name", "file", "size", "uploaded_by", "uploaded_at")
     extra = 0
 
 
@@ -92,7 +92,7 @@ class RetainedRecordAdmin(admin.ModelAdmin):
             self.message_user(
                 request,
                 gettext("“%(obj)s” đang trong thời hạn lưu trữ đến %(until)s, không thể xóa.")
-                % {"obj": obj, "until": obj.retained_until().strftime("%d/%m/%Y")},
+                % {"obj": obj, "until": format_date(obj.retained_until())},
                 messages.ERROR,
             )
             return
@@ -109,16 +109,14 @@ class ConsolidatedReportAdmin(RetainedRecordAdmin):
 
 class MinutesAttendeeInline(admin.TabularInline):
     model = MinutesAttendee
-    fields = ["name", "title", "presence", "replaced_by"]
-    readonly_fields = fields
+    fields = readonly_fields = ("name", "title", "presence", "replaced_by")
     extra = 0
     can_delete = False
 
 
 class DeliveryInline(admin.TabularInline):
     model = Delivery
-    fields = ["recipient", "email", "sent_at", "error"]
-    readonly_fields = fields
+    fields = readonly_fields = ("recipient", "email", "sent_at", "error")
     extra = 0
     can_delete = False
 
@@ -137,8 +135,7 @@ class MinutesAdmin(RetainedRecordAdmin):
 
 class ActionUpdateInline(admin.TabularInline):
     model = ActionUpdate
-    fields = ["at", "author", "progress", "note", "evidence_file"]
-    readonly_fields = fields
+    fields = readonly_fields = ("at", "author", "progress", "note", "evidence_file")
     extra = 0
     can_delete = False
 

@@ -7,6 +7,7 @@ class ReviewsConfig(AppConfig):
     verbose_name = _("Xem xét của lãnh đạo")
 
     def ready(self) -> None:
+        # Imported here: the models these modules use are loaded only once the registry is ready.
         from celery.schedules import crontab
         from django.conf import settings
 
@@ -23,6 +24,6 @@ class ReviewsConfig(AppConfig):
             "schedule": crontab(hour=7, minute=0),
         }
         settings.CELERY_BEAT_SCHEDULE["reviews-actions"] = {
-            "task": "reviews.tasks.review_actions_sweep",
+            "task": "reviews.tasks.action_reminders_sweep",
             "schedule": crontab(hour=7, minute=10),
         }

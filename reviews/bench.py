@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.test import Client
 
+from qms.demo import load_core
+from qms.roles import Role
+from qms.tests.factories import UnitFactory, UserFactory
+from reviews import pdf
+from reviews.demo import load
+from reviews.models import Minutes, Review, ReviewStatus, UnitReport
+from reviews.tests.factories import ReviewFactory
 
-def _secretary():
-    from qms.roles import Role
-    from qms.tests.factories import UserFactory
 
+def _secretary() -> Any:
     return UserFactory(username="bench-secretary", roles=[Role.SECRETARY])
 
 
-def review_list_growth(bench) -> None:
-    from qms.tests.factories import UnitFactory
-    from reviews.models import ReviewStatus
-    from reviews.tests.factories import ReviewFactory
-
+def review_list_growth(bench: Any) -> None:
     client = Client()
     client.force_login(_secretary())
     units = [UnitFactory() for _ in range(5)]
@@ -28,19 +31,17 @@ def review_list_growth(bench) -> None:
         bench.page(client, "/reviews/", f"GET /reviews/ (list, page 1) with {target} reviews")
 
 
-def review_pdfs(bench) -> None:
-    from qms.demo import load_core
-    from reviews import pdf
-    from reviews.demo import load
-    from reviews.models import Minutes, Review, UnitReport
-
+def review_pdfs(bench: Any) -> None:
     users = load_core()
     load(users)
     review = Review.objects.exclude(notice_number=None).first()
+    assert review is not None  # the demo issues notices
     bench.measure("notice_pdf (BM.HT.06.01)", lambda: pdf.notice_pdf(review), repeat=5)
     report = UnitReport.objects.exclude(submitted_at=None).first()
+    assert report is not None
     bench.measure("unit_report_pdf (BM.HT.06.02)", lambda: pdf.unit_report_pdf(report), repeat=5)
     minutes = Minutes.objects.exclude(signed_at=None).first()
+    assert minutes is not None
     bench.measure(f"minutes_pdf ({minutes.form_code}, signed)", lambda: pdf.minutes_pdf(minutes), repeat=5)
 
 

@@ -12,17 +12,20 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qms.dashboard import Panel
-from qms.models import Organisation
+from qms.dates import format_date
+from qms.models import Organisation, User
 from qms.roles import Role
 from qms.workdays import add_working_days
 
-from .models import Minutes, Review, ReviewAction, ReviewStatus, UnitReport, UnitReportStatus
+from .models import Minutes, MinutesStatus, Review, ReviewAction, ReviewStatus, UnitReport, UnitReportStatus
 
 UNDER_WAY = [ReviewStatus.DRAFT, ReviewStatus.RETURNED, ReviewStatus.APPROVED, ReviewStatus.COLLECTING, ReviewStatus.PREPARING]
 
 
 def review_panels(request: HttpRequest) -> list[Panel]:
     user = request.user
+    if not isinstance(user, User):  # the home page asks only for signed-in users
+        return []
     panels: list[Panel] = []
     if user.has_role(Role.SECRETARY):
         reviews = (
@@ -36,7 +39,7 @@ def review_panels(request: HttpRequest) -> list[Panel]:
             if review.status == ReviewStatus.COLLECTING:
                 badge = _("thiếu %(n)d báo cáo") % {"n": review.missing} if review.missing else _("đủ báo cáo")
             url = reverse("reviews:board" if review.status == ReviewStatus.COLLECTING else "reviews:detail", args=[review.pk])
-            items.append((f"{review.title} — {timezone.localtime(review.meeting_start):%d/%m/%Y}", url, badge))
+            items.append((f"{review.title} — {format_date(timezone.localtime(review.meeting_start))}", url, badge))
         panels.append(Panel(title=_("Cuộc họp xem xét đang triển khai"), items=items, more_url=reverse("reviews:list")))
     if user.has_role(Role.COMMITTEE_HEAD):
         pending = Review.objects.filter(status=ReviewStatus.PENDING_APPROVAL).order_by("meeting_start")[:10]
@@ -44,8 +47,7 @@ def review_panels(request: HttpRequest) -> list[Panel]:
             Panel(
                 title=_("Kế hoạch họp xem xét chờ phê duyệt"),
                 items=[
-                    (r.title, reverse("reviews:detail", args=[r.pk]), timezone.localtime(r.meeting_start).strftime("%d/%m/%Y"))
-                    for r in pending
+                    (r.title, reverse("reviews:detail", args=[r.pk]), format_date(timezone.localtime(r.meeting_start))) for r in pending
                 ],
             )
         )
@@ -63,7 +65,7 @@ def review_panels(request: HttpRequest) -> list[Panel]:
                     (
                         f"{r.review.title} — {r.get_status_display()}",
                         reverse("reviews:report_edit", args=[r.pk]),
-                        _("hạn %(d)s") % {"d": r.review.report_deadline.strftime("%d/%m/%Y")},
+                        _("hạn %(d)s") % {"d": format_date(r.review.report_deadline)},
                     )
                     for r in reports
                 ],
@@ -77,11 +79,11 @@ def review_panels(request: HttpRequest) -> list[Panel]:
 
 def followup_panels(request: HttpRequest) -> list[Panel]:
     user = request.user
-    if not user.is_authenticated:
+    if not isinstance(user, User) or not user.is_authenticated:
         return []
     panels = []
     if user.has_role(Role.COMMITTEE_HEAD) and user.has_perm("reviews.sign_minutes"):
-        drafts = Minutes.objects.filter(status=Minutes.Status.DRAFT).select_related("review")[:20]
+        drafts = Minutes.objects.filter(status=MinutesStatus.DRAFT).select_related("review")[:20]
         panels.append(
             Panel(
                 title=_("Biên bản chờ ký"),
@@ -100,9 +102,9 @@ def followup_panels(request: HttpRequest) -> list[Panel]:
                     (
                         str(a),
                         reverse("reviews:action_detail", args=[a.pk]),
-                        _("Quá hạn %(d)s") % {"d": a.deadline.strftime("%d/%m/%Y")}
+                        _("Quá hạn %(d)s") % {"d": format_date(a.deadline)}
                         if a.deadline < today
-                        else _("Hạn %(d)s") % {"d": a.deadline.strftime("%d/%m/%Y")},
+                        else _("Hạn %(d)s") % {"d": format_date(a.deadline)},
                     )
                     for a in actions
                 ],

@@ -16,6 +16,7 @@ from qms.workdays import add_working_days, add_years
 from . import services
 from .models import (
     DEFAULT_AGENDA,
+    MINUTES_CONTENT_FIELDS,
     ConsolidatedReport,
     Minutes,
     MinutesAttendee,
@@ -83,7 +84,13 @@ def plan_ensure(
 def advance(review: Review, users: dict[str, User], to: str, *, notice_today: dt.date | None = None) -> Review:
     """Moves a review along the happy path up to state `to` (draft → pending → approved → collecting →
     preparing) through the services."""
-    order = [ReviewStatus.DRAFT, ReviewStatus.PENDING_APPROVAL, ReviewStatus.APPROVED, ReviewStatus.COLLECTING, ReviewStatus.PREPARING]
+    order: list[str] = [
+        ReviewStatus.DRAFT,
+        ReviewStatus.PENDING_APPROVAL,
+        ReviewStatus.APPROVED,
+        ReviewStatus.COLLECTING,
+        ReviewStatus.PREPARING,
+    ]
     secretary, head = users["thuky"], users["truongban"]
     while order.index(review.status) < order.index(to):
         if review.status == ReviewStatus.DRAFT:
@@ -255,7 +262,7 @@ def _minutes_recorded(
     ]
     units = {u.code: u for u in Unit.objects.all()}
     rows = [{"description": d, "responsible_unit": units[code], "deadline": due} for d, code, due in actions if code in units]
-    content = {f: getattr(minutes, f) for f in services.MINUTES_CONTENT_FIELDS}
+    content = {f: getattr(minutes, f) for f in MINUTES_CONTENT_FIELDS}
     content.update(DEMO_TOPICS)
     content.update(
         started_at=local_at(meeting_day, 8),
@@ -367,5 +374,5 @@ def overdue_action_ticket_ensure(review: Review, users: dict[str, User]) -> None
     (the secretary's one click); a second run finds the link and does nothing."""
     overdue = ReviewAction.objects.followed().filter(review=review).overdue().select_related("minutes", "review")
     for action in overdue.order_by("deadline", "pk")[:1]:
-        if services.action_ticket_openable(action):
+        if action.ticket_openable:
             services.review_action_ticket_open(action=action, actor=users["thuky"])

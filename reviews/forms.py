@@ -1,10 +1,9 @@
 from crispy_forms.helper import FormHelper
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from qms.forms import DateInput, DateTimeInput
+from qms.forms import DateInput, DateTimeInput, MultipleFileField
 from qms.models import Unit, User
 from qms.roles import Role
 from qms.uploads import validate_upload
@@ -25,7 +24,7 @@ class _NoTagHelper(FormHelper):
 
 class UserChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, user: User) -> str:
-        parts = [user.display_name, user.job_title, user.unit.name if user.unit_id else ""]
+        parts = [user.display_name, user.job_title, user.unit.name if user.unit else ""]
         return " — ".join(p for p in parts if p)
 
 
@@ -75,12 +74,9 @@ class ReviewPlanForm(forms.ModelForm):
         else:
             self.fields["year"].initial = timezone.localdate().year
             self.fields["attendees"].initial = list(
-                User.objects.filter(
-                    is_active=True,
-                    groups__name__in=[Role.COMMITTEE_HEAD.value, Role.COMMITTEE_MEMBER.value, Role.SECRETARY.value, Role.UNIT_HEAD.value],
+                User.objects.with_role(Role.COMMITTEE_HEAD, Role.COMMITTEE_MEMBER, Role.SECRETARY, Role.UNIT_HEAD).values_list(
+                    "pk", flat=True
                 )
-                .values_list("pk", flat=True)
-                .distinct()
             )
             self.fields["units"].initial = list(Unit.objects.active().values_list("pk", flat=True))
 
@@ -106,21 +102,6 @@ class RequiredCommentForm(forms.Form):
     )
 
 
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        if isinstance(data, (list, tuple)):
-            return [super(MultipleFileField, self).clean(d, initial) for d in data if d]
-        return [super().clean(data, initial)] if data else []
-
-
 class UnitReportForm(forms.Form):
     """BM.HT.06.02: the seven sections of BM.HT.06.03 and supporting files."""
 
@@ -139,18 +120,6 @@ class UnitReportForm(forms.Form):
         self.order_fields([name for name, _l in REPORT_SECTIONS] + ["attachments", "version"])
         self.helper = _NoTagHelper()
         self.helper.form_tag = False
-
-    def clean_attachments(self):
-        files = self.cleaned_data.get("attachments") or []
-        errors = []
-        for upload in files:
-            try:
-                validate_upload(upload)
-            except ValidationError as exc:
-                errors.extend(exc.messages)
-        if errors:
-            raise ValidationError(errors)
-        return files
 
 
 # --- Consolidated report, minutes, signature, distribution, follow-up ---

@@ -11,6 +11,7 @@ from urllib.parse import urlparse
 from django.conf import settings
 from django.utils import timezone
 
+from qms.dates import format_date
 from qms.models import User
 
 from .models import Review
@@ -31,7 +32,8 @@ def _param(value: str) -> str:
 
 def fold(line: str) -> str:
     """Lines longer than 75 octets are split with CRLF + space, never inside a UTF-8 character."""
-    out, current, size = [], "", 0
+    out: list[str] = []
+    current, size = "", 0
     for char in line:
         width = len(char.encode("utf-8"))
         limit = 75 if not out else 74  # continuation lines start with the space
@@ -56,7 +58,7 @@ def review_invitation_ics(*, review: Review, attendees: Sequence[User], organise
         for part in [
             review.title,
             review.agenda,
-            f"Hạn nộp báo cáo đơn vị: {review.report_deadline:%d/%m/%Y} — nộp về: {review.report_recipient}",
+            f"Hạn nộp báo cáo đơn vị: {format_date(review.report_deadline)} — nộp về: {review.report_recipient}",
             f"{settings.SITE_URL}/reviews/{review.pk}/",
         ]
         if part

@@ -5,6 +5,7 @@ BM.CTCL.02) with their online signature and distribution, and the follow-up of d
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -14,10 +15,14 @@ from django.utils.translation import gettext_lazy as _
 
 from qms.models import MinutesForm, Organisation, Unit, User
 from qms.roles import Role
+from qms.transitions import Transition, Transitions
 from qms.workdays import add_years
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 # The seven sections of BM.HT.06.03, mirrored by each unit's BM.HT.06.02.
-REPORT_SECTIONS: list[tuple[str, str]] = [
+REPORT_SECTIONS: list[tuple[str, StrOrPromise]] = [
     ("s1_general", _("1. Tình hình chung của Hệ thống quản lý chất lượng (HTQLCL)")),
     ("s2_policy_objectives", _("2. Tình hình thực hiện chính sách và mục tiêu chất lượng")),
     ("s3_audit_actions", _("3. Kết quả đánh giá nội bộ gần nhất và hành động khắc phục phòng ngừa sự không phù hợp")),
@@ -73,21 +78,29 @@ class ReviewStatus(models.TextChoices):
     CLOSED = "closed", _("Hoàn thành")
 
 
-S = ReviewStatus
-# The allowed moves of a review: (from, to) -> the role that may make it.
-REVIEW_TRANSITIONS: dict[tuple[str, str], Role] = {
-    (S.DRAFT, S.PENDING_APPROVAL): Role.SECRETARY,  # submit the plan
-    (S.RETURNED, S.PENDING_APPROVAL): Role.SECRETARY,  # resubmit after correction
-    (S.PENDING_APPROVAL, S.APPROVED): Role.COMMITTEE_HEAD,
-    (S.PENDING_APPROVAL, S.RETURNED): Role.COMMITTEE_HEAD,
-    (S.APPROVED, S.COLLECTING): Role.SECRETARY,  # issue the notice BM.HT.06.01
-    (S.APPROVED, S.DRAFT): Role.SECRETARY,  # change an approved plan before its notice; approved again
-    (S.COLLECTING, S.PREPARING): Role.SECRETARY,  # close report collection
-    (S.PREPARING, S.SIGNED): Role.COMMITTEE_HEAD,  # sign the minutes
-    (S.SIGNED, S.CLOSED): Role.SECRETARY,  # all actions followed up
-}
-EDITABLE_PLAN_STATES = {S.DRAFT, S.RETURNED}
-NOTICE_ISSUED_STATES = {S.COLLECTING, S.PREPARING, S.SIGNED, S.CLOSED}
+# The allowed moves of a review, who makes each and with which permission.
+REVIEW_TRANSITIONS = Transitions(
+    [
+        Transition(ReviewStatus.DRAFT, ReviewStatus.PENDING_APPROVAL, "submit", Role.SECRETARY, "reviews.plan_review"),
+        Transition(ReviewStatus.RETURNED, ReviewStatus.PENDING_APPROVAL, "resubmit", Role.SECRETARY, "reviews.plan_review"),
+        Transition(ReviewStatus.PENDING_APPROVAL, ReviewStatus.APPROVED, "approve", Role.COMMITTEE_HEAD, "reviews.approve_review"),
+        Transition(ReviewStatus.PENDING_APPROVAL, ReviewStatus.RETURNED, "return", Role.COMMITTEE_HEAD, "reviews.approve_review"),
+        # The notice BM.HT.06.01 opens the collection of the units' reports.
+        Transition(ReviewStatus.APPROVED, ReviewStatus.COLLECTING, "issue_notice", Role.SECRETARY, "reviews.manage_review"),
+        # An approved plan changed before its notice goes back to draft and is approved again.
+        Transition(ReviewStatus.APPROVED, ReviewStatus.DRAFT, "reopen", Role.SECRETARY, "reviews.plan_review"),
+        Transition(ReviewStatus.COLLECTING, ReviewStatus.PREPARING, "close_collection", Role.SECRETARY, "reviews.manage_review"),
+        Transition(ReviewStatus.PREPARING, ReviewStatus.SIGNED, "sign_minutes", Role.COMMITTEE_HEAD, "reviews.sign_minutes"),
+        # Once every action in force is done or cancelled.
+        Transition(ReviewStatus.SIGNED, ReviewStatus.CLOSED, "close", Role.SECRETARY, "reviews.manage_review"),
+    ]
+)
+EDITABLE_PLAN_STATES = {ReviewStatus.DRAFT, ReviewStatus.RETURNED}
+NOTICE_ISSUED_STATES = {ReviewStatus.COLLECTING, ReviewStatus.PREPARING, ReviewStatus.SIGNED, ReviewStatus.CLOSED}
+# BM.HT.06.03 is drafted while reports come in (a preview) and finalised once collection is closed.
+CONSOLIDATE_STATES = {ReviewStatus.COLLECTING, ReviewStatus.PREPARING}
+# The minutes are drafted before the meeting is signed off and corrected by revision after.
+MINUTES_STATES = {ReviewStatus.PREPARING, ReviewStatus.SIGNED}
 OVERSIGHT_ROLES = (Role.SECRETARY, Role.COMMITTEE_HEAD, Role.COMMITTEE_MEMBER)
 
 
@@ -98,7 +111,7 @@ class ReviewQuerySet(models.QuerySet):
         if user.has_role(Role.SECRETARY):
             return self
         if user.has_role(Role.COMMITTEE_HEAD):
-            return self.exclude(status=S.DRAFT)
+            return self.exclude(status=ReviewStatus.DRAFT)
         issued = Q(status__in=NOTICE_ISSUED_STATES)
         if user.has_role(Role.COMMITTEE_MEMBER):
             return self.filter(issued)
@@ -117,7 +130,7 @@ class Review(models.Model):
     year = models.PositiveSmallIntegerField(_("năm"))
     sequence = models.PositiveSmallIntegerField(_("lần trong năm"), default=1)
     title = models.CharField(_("tên cuộc họp"), max_length=255)
-    status = models.CharField(_("trạng thái"), max_length=20, choices=ReviewStatus.choices, default=S.DRAFT)
+    status = models.CharField(_("trạng thái"), max_length=20, choices=ReviewStatus.choices, default=ReviewStatus.DRAFT)
     meeting_start = models.DateTimeField(_("thời gian bắt đầu họp"))
     meeting_end = models.DateTimeField(_("thời gian dự kiến kết thúc"), null=True, blank=True)
     location = models.CharField(_("địa điểm"), max_length=255)
@@ -177,30 +190,38 @@ class Review(models.Model):
     def notice_issued(self) -> bool:
         return self.status in NOTICE_ISSUED_STATES
 
-    def next_step(self) -> tuple[str, str]:
+    @property
+    def is_returned(self) -> bool:
+        return self.status == ReviewStatus.RETURNED
+
+    @property
+    def is_collecting(self) -> bool:
+        return self.status == ReviewStatus.COLLECTING
+
+    def next_step(self) -> tuple[StrOrPromise, StrOrPromise]:
         """Who must act next, and what they must do: shown at the top of the review page."""
         return NEXT_STEPS.get(self.status, ("", ""))
 
 
 # status -> (who acts, what they do)
-NEXT_STEPS: dict[str, tuple[str, str]] = {
-    S.DRAFT: (Role.SECRETARY.label, _("Hoàn thiện kế hoạch và trình Trưởng ban chỉ đạo ISO phê duyệt.")),
-    S.PENDING_APPROVAL: (Role.COMMITTEE_HEAD.label, _("Phê duyệt hoặc trả lại kế hoạch (ghi rõ ý kiến).")),
-    S.RETURNED: (Role.SECRETARY.label, _("Sửa kế hoạch theo ý kiến của Trưởng ban và trình lại.")),
-    S.APPROVED: (Role.SECRETARY.label, _("Phát hành thông báo họp (BM.HT.06.01) trước ít nhất 03 ngày làm việc.")),
-    S.COLLECTING: (
+NEXT_STEPS: dict[str, tuple[StrOrPromise, StrOrPromise]] = {
+    ReviewStatus.DRAFT: (Role.SECRETARY.label, _("Hoàn thiện kế hoạch và trình Trưởng ban chỉ đạo ISO phê duyệt.")),
+    ReviewStatus.PENDING_APPROVAL: (Role.COMMITTEE_HEAD.label, _("Phê duyệt hoặc trả lại kế hoạch (ghi rõ ý kiến).")),
+    ReviewStatus.RETURNED: (Role.SECRETARY.label, _("Sửa kế hoạch theo ý kiến của Trưởng ban và trình lại.")),
+    ReviewStatus.APPROVED: (Role.SECRETARY.label, _("Phát hành thông báo họp (BM.HT.06.01) trước ít nhất 03 ngày làm việc.")),
+    ReviewStatus.COLLECTING: (
         _("Lãnh đạo các đơn vị; Thư ký ISO"),
         _("Các đơn vị nộp báo cáo BM.HT.06.02 đúng hạn; Thư ký ISO theo dõi và đóng thu báo cáo."),
     ),
-    S.PREPARING: (
+    ReviewStatus.PREPARING: (
         _("Thư ký ISO; Trưởng ban chỉ đạo ISO"),
         _("Tổng hợp báo cáo (BM.HT.06.03), tiến hành họp, lập biên bản và trình Trưởng ban ký."),
     ),
-    S.SIGNED: (
+    ReviewStatus.SIGNED: (
         _("Lãnh đạo các đơn vị; Thư ký ISO"),
         _("Triển khai các kết luận của cuộc họp; Thư ký ISO theo dõi và báo cáo Trưởng ban."),
     ),
-    S.CLOSED: ("", _("Cuộc họp đã hoàn thành.")),
+    ReviewStatus.CLOSED: ("", _("Cuộc họp đã hoàn thành.")),
 }
 
 
@@ -211,14 +232,17 @@ class UnitReportStatus(models.TextChoices):
     RETURNED = "returned", _("Trả lại để sửa")
 
 
-R = UnitReportStatus
-UNIT_REPORT_TRANSITIONS: dict[tuple[str, str], Role] = {
-    (R.NOT_STARTED, R.DRAFT): Role.UNIT_HEAD,
-    (R.NOT_STARTED, R.SUBMITTED): Role.UNIT_HEAD,
-    (R.DRAFT, R.SUBMITTED): Role.UNIT_HEAD,
-    (R.RETURNED, R.SUBMITTED): Role.UNIT_HEAD,
-    (R.SUBMITTED, R.RETURNED): Role.SECRETARY,
-}
+# Submitting is the unit head's; only the secretary returns a report.
+UNIT_REPORT_TRANSITIONS = Transitions(
+    [
+        Transition(UnitReportStatus.NOT_STARTED, UnitReportStatus.DRAFT, "start", Role.UNIT_HEAD, "reviews.submit_unit_report"),
+        Transition(UnitReportStatus.NOT_STARTED, UnitReportStatus.SUBMITTED, "submit", Role.UNIT_HEAD, "reviews.submit_unit_report"),
+        Transition(UnitReportStatus.DRAFT, UnitReportStatus.SUBMITTED, "submit", Role.UNIT_HEAD, "reviews.submit_unit_report"),
+        Transition(UnitReportStatus.RETURNED, UnitReportStatus.SUBMITTED, "submit", Role.UNIT_HEAD, "reviews.submit_unit_report"),
+        Transition(UnitReportStatus.SUBMITTED, UnitReportStatus.RETURNED, "return", Role.SECRETARY, "reviews.manage_review"),
+    ]
+)
+REPORT_EDITABLE_STATES = {UnitReportStatus.NOT_STARTED, UnitReportStatus.DRAFT, UnitReportStatus.RETURNED}
 
 
 class UnitReportQuerySet(models.QuerySet):
@@ -228,7 +252,7 @@ class UnitReportQuerySet(models.QuerySet):
             return self.none()
         own = Q(unit_id=user.unit_id) if user.unit_id else Q(pk__in=[])
         if user.has_role(*OVERSIGHT_ROLES):
-            return self.filter(own | Q(status=R.SUBMITTED) | Q(submitted_at__isnull=False))
+            return self.filter(own | Q(status=UnitReportStatus.SUBMITTED) | Q(submitted_at__isnull=False))
         return self.filter(own, review__status__in=NOTICE_ISSUED_STATES)
 
 
@@ -237,7 +261,7 @@ class UnitReport(models.Model):
 
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="unit_reports")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="review_reports")
-    status = models.CharField(_("trạng thái"), max_length=20, choices=UnitReportStatus.choices, default=R.NOT_STARTED)
+    status = models.CharField(_("trạng thái"), max_length=20, choices=UnitReportStatus.choices, default=UnitReportStatus.NOT_STARTED)
     s1_general = models.TextField(REPORT_SECTIONS[0][1], blank=True)
     s2_policy_objectives = models.TextField(REPORT_SECTIONS[1][1], blank=True)
     s3_audit_actions = models.TextField(REPORT_SECTIONS[2][1], blank=True)
@@ -265,8 +289,29 @@ class UnitReport(models.Model):
     def __str__(self) -> str:
         return f"{self.unit} — {self.review}"
 
-    def sections(self) -> list[tuple[str, str, str]]:
+    def sections(self) -> list[tuple[str, StrOrPromise, str]]:
         return [(name, label, getattr(self, name)) for name, label in REPORT_SECTIONS]
+
+    @property
+    def is_not_started(self) -> bool:
+        return self.status == UnitReportStatus.NOT_STARTED
+
+    @property
+    def is_being_written(self) -> bool:
+        return self.status in (UnitReportStatus.DRAFT, UnitReportStatus.RETURNED)
+
+    @property
+    def is_returned(self) -> bool:
+        return self.status == UnitReportStatus.RETURNED
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.status == UnitReportStatus.SUBMITTED
+
+    @property
+    def is_editable(self) -> bool:
+        """Its unit may still save or submit it: not submitted (or returned) while reports are collected."""
+        return self.status in REPORT_EDITABLE_STATES and self.review.status == ReviewStatus.COLLECTING
 
 
 def attachment_path(instance: ReportAttachment, filename: str) -> str:
@@ -320,15 +365,18 @@ class RetainedRecord(models.Model):
         return super().delete(*args, **kwargs)
 
 
+class ConsolidatedReportStatus(models.TextChoices):
+    DRAFT = "draft", _("Đang biên tập")
+    FINAL = "final", _("Đã hoàn thiện")
+
+
 class ConsolidatedReport(RetainedRecord):
     """BM.HT.06.03 — the secretary's consolidation of the units' reports."""
 
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("Đang biên tập")
-        FINAL = "final", _("Đã hoàn thiện")
-
     review = models.OneToOneField(Review, on_delete=models.PROTECT, related_name="consolidated_report")
-    status = models.CharField(_("trạng thái"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    status = models.CharField(
+        _("trạng thái"), max_length=10, choices=ConsolidatedReportStatus.choices, default=ConsolidatedReportStatus.DRAFT
+    )
     s1_general = models.TextField(REPORT_SECTIONS[0][1], blank=True)
     s2_policy_objectives = models.TextField(REPORT_SECTIONS[1][1], blank=True)
     s3_audit_actions = models.TextField(REPORT_SECTIONS[2][1], blank=True)
@@ -354,18 +402,44 @@ class ConsolidatedReport(RetainedRecord):
 
     retention_fields = ("finalised_at", "created_at")
 
-    def sections(self) -> list[tuple[str, str, str]]:
+    @property
+    def is_final(self) -> bool:
+        return self.status == ConsolidatedReportStatus.FINAL
+
+    def sections(self) -> list[tuple[str, StrOrPromise, str]]:
         return [(name, label, getattr(self, name)) for name, label in REPORT_SECTIONS]
 
 
-CONSOLIDATED_TRANSITIONS: dict[tuple[str, str], Role] = {
-    ("draft", "final"): Role.SECRETARY,  # the secretary finalises BM.HT.06.03 before the meeting
-}
+# The secretary finalises BM.HT.06.03 before the meeting.
+CONSOLIDATED_TRANSITIONS = Transitions(
+    [
+        Transition(ConsolidatedReportStatus.DRAFT, ConsolidatedReportStatus.FINAL, "finalise", Role.SECRETARY, "reviews.manage_review"),
+    ]
+)
+
+
+# What the secretary writes in the minutes (besides times, chair and secretary): saved, copied into a
+# revision and signed as they are.
+MINUTES_CONTENT_FIELDS = [
+    "location",
+    "reports_summary",
+    "unit_reports_summary",
+    *[f"topic_{i}" for i in range(1, 8)],
+    *[f"conclusion_{i}" for i in range(1, 8)],
+    "conclusions",
+    "recommendations",
+]
+
+
+class MinutesStatus(models.TextChoices):
+    DRAFT = "draft", _("Dự thảo")
+    SIGNED = "signed", _("Đã ký")
+    SUPERSEDED = "superseded", _("Đã được thay thế")
 
 
 class MinutesQuerySet(models.QuerySet):
     def current(self) -> MinutesQuerySet:
-        return self.exclude(status=Minutes.Status.SUPERSEDED)
+        return self.exclude(status=MinutesStatus.SUPERSEDED)
 
     def visible_to(self, user: User) -> MinutesQuerySet:
         """Oversight roles read every revision; others read signed minutes of reviews they may see."""
@@ -374,23 +448,18 @@ class MinutesQuerySet(models.QuerySet):
         if user.has_role(*OVERSIGHT_ROLES):
             return self
         reviews = Review.objects.visible_to(user).values("pk")
-        return self.filter(review__in=reviews).exclude(status=Minutes.Status.DRAFT)
+        return self.filter(review__in=reviews).exclude(status=MinutesStatus.DRAFT)
 
 
 class Minutes(RetainedRecord):
     """BM.HT.06.04 or BM.CTCL.02. Signed minutes are locked; a correction is a new revision."""
-
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("Dự thảo")
-        SIGNED = "signed", _("Đã ký")
-        SUPERSEDED = "superseded", _("Đã được thay thế")
 
     review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="minutes")
     revision = models.PositiveSmallIntegerField(_("lần sửa đổi"), default=1)
     supersedes = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by")
     correction_reason = models.TextField(_("lý do sửa đổi"), blank=True)
     form_code = models.CharField(_("mẫu biên bản"), max_length=20, choices=MinutesForm.choices)
-    status = models.CharField(_("trạng thái"), max_length=12, choices=Status.choices, default=Status.DRAFT)
+    status = models.CharField(_("trạng thái"), max_length=12, choices=MinutesStatus.choices, default=MinutesStatus.DRAFT)
     number = models.PositiveIntegerField(_("số biên bản"), null=True, blank=True)
     number_year = models.PositiveSmallIntegerField(null=True, blank=True)
     started_at = models.DateTimeField(_("bắt đầu lúc"), null=True, blank=True)
@@ -452,18 +521,28 @@ class Minutes(RetainedRecord):
 
     @property
     def is_locked(self) -> bool:
-        return self.status != self.Status.DRAFT
+        return self.status != MinutesStatus.DRAFT
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == MinutesStatus.DRAFT
+
+    @property
+    def is_superseded(self) -> bool:
+        return self.status == MinutesStatus.SUPERSEDED
 
     def topics(self) -> list[tuple[int, str, str, str]]:
         return [(i, MINUTES_TOPICS[i - 1], getattr(self, f"topic_{i}"), getattr(self, f"conclusion_{i}")) for i in range(1, 8)]
 
 
-M = Minutes.Status
 # Signed minutes are never edited: a correction is a new revision whose signature supersedes the old one.
-MINUTES_TRANSITIONS: dict[tuple[str, str], Role] = {
-    (M.DRAFT, M.SIGNED): Role.COMMITTEE_HEAD,
-    (M.SIGNED, M.SUPERSEDED): Role.COMMITTEE_HEAD,  # by signing the revision that corrects them
-}
+MINUTES_TRANSITIONS = Transitions(
+    [
+        Transition(MinutesStatus.DRAFT, MinutesStatus.SIGNED, "sign", Role.COMMITTEE_HEAD, "reviews.sign_minutes"),
+        # By signing the revision that corrects them.
+        Transition(MinutesStatus.SIGNED, MinutesStatus.SUPERSEDED, "supersede", Role.COMMITTEE_HEAD, "reviews.sign_minutes"),
+    ]
+)
 
 
 class MinutesAttendee(models.Model):
@@ -495,15 +574,19 @@ class ActionStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Hủy bỏ")
 
 
-A = ActionStatus
-ACTION_TRANSITIONS: dict[tuple[str, str], Role] = {
-    (A.OPEN, A.IN_PROGRESS): Role.UNIT_HEAD,
-    (A.OPEN, A.DONE): Role.UNIT_HEAD,
-    (A.IN_PROGRESS, A.DONE): Role.UNIT_HEAD,
-    (A.DONE, A.IN_PROGRESS): Role.SECRETARY,  # evidence not accepted: reopened
-    (A.OPEN, A.CANCELLED): Role.SECRETARY,
-    (A.IN_PROGRESS, A.CANCELLED): Role.SECRETARY,
-}
+# The responsible unit's head reports progress and completion; the secretary reopens and cancels.
+ACTION_TRANSITIONS = Transitions(
+    [
+        Transition(ActionStatus.OPEN, ActionStatus.IN_PROGRESS, "progress", Role.UNIT_HEAD),
+        Transition(ActionStatus.OPEN, ActionStatus.DONE, "complete", Role.UNIT_HEAD),
+        Transition(ActionStatus.IN_PROGRESS, ActionStatus.DONE, "complete", Role.UNIT_HEAD),
+        # The evidence was not accepted.
+        Transition(ActionStatus.DONE, ActionStatus.IN_PROGRESS, "reopen", Role.SECRETARY, "reviews.manage_review"),
+        Transition(ActionStatus.OPEN, ActionStatus.CANCELLED, "cancel", Role.SECRETARY, "reviews.manage_review"),
+        Transition(ActionStatus.IN_PROGRESS, ActionStatus.CANCELLED, "cancel", Role.SECRETARY, "reviews.manage_review"),
+    ]
+)
+OPEN_ACTION_STATES = (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
 
 
 class ReviewActionQuerySet(models.QuerySet):
@@ -515,14 +598,14 @@ class ReviewActionQuerySet(models.QuerySet):
         if not user.has_role(Role.UNIT_HEAD) or not user.unit_id:
             return self.none()
         # Decisions of unsigned minutes (a draft or a draft revision) are not yet the unit's to read.
-        return self.filter(responsible_unit_id=user.unit_id).exclude(minutes__status=Minutes.Status.DRAFT)
+        return self.filter(responsible_unit_id=user.unit_id).exclude(minutes__status=MinutesStatus.DRAFT)
 
     def followed(self) -> ReviewActionQuerySet:
         """The actions in force: those of the signed (current) revision of the minutes."""
-        return self.filter(minutes__status=Minutes.Status.SIGNED)
+        return self.filter(minutes__status=MinutesStatus.SIGNED)
 
     def open(self) -> ReviewActionQuerySet:
-        return self.filter(status__in=[A.OPEN, A.IN_PROGRESS])
+        return self.filter(status__in=OPEN_ACTION_STATES)
 
     def overdue(self, today: dt.date | None = None) -> ReviewActionQuerySet:
         return self.open().filter(deadline__lt=today or timezone.localdate())
@@ -536,7 +619,7 @@ class ReviewAction(models.Model):
     description = models.TextField(_("nội dung hành động"))
     responsible_unit = models.ForeignKey(Unit, verbose_name=_("đơn vị chủ trì"), on_delete=models.PROTECT, related_name="review_actions")
     deadline = models.DateField(_("thời hạn hoàn thành"))
-    status = models.CharField(_("trạng thái"), max_length=12, choices=ActionStatus.choices, default=A.OPEN)
+    status = models.CharField(_("trạng thái"), max_length=12, choices=ActionStatus.choices, default=ActionStatus.OPEN)
     progress = models.PositiveSmallIntegerField(_("tiến độ (%)"), default=0)
     evidence = models.TextField(_("bằng chứng / kết quả"), blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
@@ -568,8 +651,23 @@ class ReviewAction(models.Model):
         return self.description[:80]
 
     @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_ACTION_STATES
+
+    @property
     def is_overdue(self) -> bool:
-        return self.status in (A.OPEN, A.IN_PROGRESS) and self.deadline < timezone.localdate()
+        return self.is_open and self.deadline < timezone.localdate()
+
+    @property
+    def is_in_force(self) -> bool:
+        """A decision of the signed (current) minutes of a review still followed up. Reads action.minutes and
+        action.review: select_related them on lists."""
+        return self.minutes is not None and self.minutes.status == MinutesStatus.SIGNED and self.review.status == ReviewStatus.SIGNED
+
+    @property
+    def ticket_openable(self) -> bool:
+        """Whether the action is in a state to get a corrective-action ticket (the button shows only then)."""
+        return self.ticket_id is None and self.is_open and self.is_in_force
 
 
 class ActionUpdate(models.Model):

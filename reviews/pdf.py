@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from functools import partial
+from typing import overload
 
 from django.db.models import QuerySet
 from django.urls import reverse
@@ -15,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from qms.dates import format_date, format_datetime
 from qms.errors import ServiceError
 from qms.models import MinutesForm, Organisation, User
 from qms.pdf import document_number, register_form, render_pdf, vn_date_line
@@ -43,6 +45,10 @@ WEEKDAYS = ["thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "t
 # --- formatting -------------------------------------------------------------------------------------
 
 
+@overload
+def _local(moment: dt.datetime) -> dt.datetime: ...
+@overload
+def _local(moment: dt.datetime | None) -> dt.datetime | None: ...
 def _local(moment: dt.datetime | None) -> dt.datetime | None:
     return timezone.localtime(moment) if moment else None
 
@@ -64,7 +70,7 @@ def _person(name: str, title: str = "", unit: str = "") -> str:
 
 
 def _committee_head() -> User | None:
-    return User.objects.filter(groups__name=Role.COMMITTEE_HEAD.value, is_active=True).order_by("pk").first()
+    return User.objects.with_role(Role.COMMITTEE_HEAD).order_by("pk").first()
 
 
 def _signature(role: str, user: User | None, *, note: str = "", esign: dict | None = None, plain: bool = False) -> dict:
@@ -101,13 +107,13 @@ def _meeting_time(review: Review) -> str:
     start = _local(review.meeting_start)
     end = _local(review.meeting_end)
     span = f"Từ {_clock(start)} đến {_clock(end)}" if end and end.date() == start.date() else f"Vào hồi {_clock(start)}"
-    return f"{span}, {WEEKDAYS[start.weekday()]}, ngày {start:%d/%m/%Y}"
+    return f"{span}, {WEEKDAYS[start.weekday()]}, ngày {format_date(start)}"
 
 
 def _attendee_groups(review: Review, org: Organisation) -> list[dict]:
     """The five groups a)–e) of BM.HT.06.01, filled with the invited people; a person with several roles
     is named once, in the first group that fits."""
-    groups = {key: [] for key in "abcd"}
+    groups: dict[str, list[str]] = {key: [] for key in "abcd"}
     for user in review.attendees.select_related("unit").prefetch_related("groups").order_by("full_name", "pk"):
         roles = {g.name for g in user.groups.all()}
         if Role.COMMITTEE_HEAD.value in roles:
@@ -157,7 +163,7 @@ def notice_pdf(review: Review) -> bytes:
 def _unit_signer(report: UnitReport) -> User | None:
     if report.submitted_by_id:
         return report.submitted_by
-    heads = User.objects.filter(unit=report.unit, groups__name=Role.UNIT_HEAD.value, is_active=True)
+    heads = User.objects.with_role(Role.UNIT_HEAD, unit=report.unit)
     return heads.order_by("pk").first()
 
 
@@ -189,7 +195,7 @@ def _unit_lines(review: Review) -> list[str]:
     lines = []
     for report in review.unit_reports.select_related("unit").order_by("unit__order", "unit__name"):
         submitted = _local(report.submitted_at)
-        when = f"nộp ngày {submitted:%d/%m/%Y}" if submitted else "chưa nộp"
+        when = f"nộp ngày {format_date(submitted)}" if submitted else "chưa nộp"
         lines.append(f"{report.unit.name} ({when})")
     return lines
 
@@ -202,7 +208,7 @@ def consolidated_pdf(consolidated: ConsolidatedReport) -> bytes:
         form_code=CONSOLIDATED,
         title=f"Báo cáo họp xem xét của lãnh đạo lần {review.sequence} - năm {review.year}",
         day=day.date() if day else None,
-        is_draft=consolidated.status != ConsolidatedReport.Status.FINAL,
+        is_draft=not consolidated.is_final,
     )
     context.update(
         review=review,
@@ -229,17 +235,17 @@ def _attendance_line(entry: MinutesAttendee) -> str:
 
 def esignature(minutes: Minutes) -> dict | None:
     """What the e-signature box under the chair says; None while the minutes are unsigned."""
-    if not (minutes.signed_at and minutes.signed_by_id):
+    if not (minutes.signed_at and minutes.signed_by):
         return None
     return {
         "name": minutes.signed_by.display_name,
-        "at": f"{_local(minutes.signed_at):%H:%M %d/%m/%Y}",
+        "at": format_datetime(minutes.signed_at),
         "digest": minutes.signed_sha256[:16],
     }
 
 
 def _revision_note(minutes: Minutes) -> str:
-    if minutes.status == Minutes.Status.SUPERSEDED:
+    if minutes.is_superseded:
         return "(Bản này đã được thay thế bởi bản sửa đổi sau.)"
     if minutes.revision > 1:
         reason = f" Lý do sửa đổi: {minutes.correction_reason}" if minutes.correction_reason else ""
@@ -256,14 +262,14 @@ def _minutes_context(minutes: Minutes, org: Organisation) -> dict:
         title="Biên bản họp xem xét của lãnh đạo",
         number_line=document_number(minutes.number, org.minutes_symbol),
         day=start.date(),
-        is_draft=minutes.status == Minutes.Status.DRAFT,
+        is_draft=minutes.is_draft,
     )
     if end is None:
         ended_line, closed_at = "Cuộc họp kết thúc lúc …… cùng ngày.", "…… giờ ……, ngày …… tháng …… năm ……"
     elif end.date() == start.date():
         ended_line, closed_at = f"Cuộc họp kết thúc lúc {_clock(end)} cùng ngày.", f"{_clock(end)}, {_long_date(end.date())}"
     else:
-        ended_line = f"Cuộc họp kết thúc lúc {_clock(end)}, ngày {end:%d/%m/%Y}."
+        ended_line = f"Cuộc họp kết thúc lúc {_clock(end)}, ngày {format_date(end)}."
         closed_at = f"{_clock(end)}, {_long_date(end.date())}"
     chair, secretary = minutes.chair, minutes.secretary
     context.update(
@@ -271,7 +277,7 @@ def _minutes_context(minutes: Minutes, org: Organisation) -> dict:
         review=review,
         location=minutes.location or review.location,
         start_time=_clock(start),
-        start_date=f"{start:%d/%m/%Y}",
+        start_date=format_date(start),
         opened_at=f"{_clock(start)}, {_long_date(start.date())}",
         ended_line=ended_line,
         closed_at=closed_at,
@@ -315,19 +321,19 @@ def _render_minutes(code: str, pk: int) -> bytes:
 
 def register() -> None:
     """Called from ReviewsConfig.ready(): the five forms of the review for `render_form CODE PK`."""
-    register_form(NOTICE, gettext_lazy("Thông báo họp xem xét của lãnh đạo"), lambda pk: notice_pdf(Review.objects.get(pk=pk)))
+    register_form(NOTICE, gettext_lazy("Thông báo họp xem xét của lãnh đạo"), lambda pk: notice_pdf(Review.objects.get(pk=pk)))  # type: ignore[arg-type]  # lazy on purpose: listed in the user's language
     register_form(
         UNIT_REPORT,
-        gettext_lazy("Báo cáo thực hiện HTQLCL của đơn vị"),
+        gettext_lazy("Báo cáo thực hiện HTQLCL của đơn vị"),  # type: ignore[arg-type]  # lazy on purpose: listed in the user's language
         lambda pk: unit_report_pdf(UnitReport.objects.select_related("review", "unit").get(pk=pk)),
     )
     register_form(
         CONSOLIDATED,
-        gettext_lazy("Báo cáo họp xem xét của lãnh đạo"),
+        gettext_lazy("Báo cáo họp xem xét của lãnh đạo"),  # type: ignore[arg-type]  # lazy on purpose: listed in the user's language
         lambda pk: consolidated_pdf(ConsolidatedReport.objects.select_related("review").get(pk=pk)),
     )
     for code in (MinutesForm.HT_06_04, MinutesForm.CTCL_02):
-        register_form(str(code), gettext_lazy("Biên bản họp xem xét của lãnh đạo"), partial(_render_minutes, str(code)))
+        register_form(str(code), gettext_lazy("Biên bản họp xem xét của lãnh đạo"), partial(_render_minutes, str(code)))  # type: ignore[arg-type]  # lazy on purpose: listed in the user's language
 
 
 # --- who may download what ----------------------------------------------------------------------------
@@ -363,7 +369,7 @@ def available_pdfs(review: Review, user: User) -> list[PdfLink]:
         )
     consolidated = consolidated_visible_to(user).filter(review=review).first()
     if consolidated and user.has_perm("reviews.view_consolidatedreport"):
-        suffix = "" if consolidated.status == ConsolidatedReport.Status.FINAL else draft
+        suffix = "" if consolidated.is_final else draft
         links.append(PdfLink(CONSOLIDATED, _("Báo cáo tổng hợp") + suffix, reverse("reviews:consolidated_pdf", args=[consolidated.pk])))
     for minutes in Minutes.objects.visible_to(user).filter(review=review).order_by("revision"):
         label = _("Biên bản (lần %(revision)s – %(status)s)") % {"revision": minutes.revision, "status": minutes.get_status_display()}

@@ -1,39 +1,37 @@
+"""The review's Celery tasks: each takes ids, runs one function of reviews.delivery or reviews.reminders
+of the same name, and retries when SMTP is down."""
+
 from celery import shared_task
 
-from . import services
-
-# --- Plan, approval, notice, unit reports, reminders ---
+from . import delivery, reminders
 
 
 @shared_task(bind=True, max_retries=5, default_retry_delay=120)
 def review_notice_send(self, review_id: int) -> int:
     """E-mails notice BM.HT.06.01 with its calendar invitation; recipients already served are skipped."""
     try:
-        return services.review_notice_emails_send(review_id=review_id)
+        return delivery.review_notice_send(review_id=review_id)
     except OSError as exc:  # SMTP down
         raise self.retry(exc=exc) from exc
 
 
-@shared_task
-def review_reminders_sweep() -> int:
-    """Daily at 07:00 (ReviewsConfig.ready): report, deadline and meeting reminders."""
-    return services.review_reminders_send()
-
-
-# --- Consolidated report, minutes, signature, distribution, follow-up ---
-
-
 @shared_task(bind=True, max_retries=5, default_retry_delay=120)
-def minutes_distribute_task(self, minutes_id: int) -> int:
+def minutes_distribute(self, minutes_id: int) -> int:
     """After signing: the minutes PDF to every attendee (e-mail and inbox). Safe to run again: each
     recipient's Delivery row records what was sent; failed sends (SMTP down) are retried later."""
-    sent = services.minutes_distribute(minutes_id=minutes_id)
-    if services.minutes_delivery_failed(minutes_id=minutes_id):
+    sent = delivery.minutes_distribute(minutes_id=minutes_id)
+    if delivery.minutes_delivery_failed(minutes_id=minutes_id):
         raise self.retry()
     return sent
 
 
 @shared_task
-def review_actions_sweep() -> int:
+def review_reminders_sweep() -> int:
+    """Daily at 07:00 (ReviewsConfig.ready): report, deadline and meeting reminders."""
+    return reminders.review_reminders_sweep()
+
+
+@shared_task
+def action_reminders_sweep() -> int:
     """Daily at 07:10 (ReviewsConfig.ready): actions coming due and overdue."""
-    return services.review_actions_reminders_send()
+    return reminders.action_reminders_sweep()

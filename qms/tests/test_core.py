@@ -1,12 +1,18 @@
 import pytest
+from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import models
 from django.urls import reverse
 
-from qms.models import AuditEntry, Notification
+from qms.errors import NotAllowed, ServiceError
+from qms.models import AuditEntry, Notification, User
 from qms.pdf import document_number, vn_date_line
+from qms.roles import Role
 from qms.services import audit_record, document_number_next, notification_send, reminder_claim
 from qms.tests.concurrency import raised, run_at_once
+from qms.tests.factories import UserFactory
+from qms.transitions import Transition, Transitions, check_transition
 from qms.uploads import validate_upload
 
 
@@ -196,16 +202,43 @@ def test_an_english_browser_still_gets_vietnamese_until_the_user_chooses_english
     assert 'lang="en"' in client.get(reverse("login"), HTTP_ACCEPT_LANGUAGE="vi").content.decode()
 
 
+class _Status(models.TextChoices):
+    DRAFT = "draft", "Dự thảo"
+    SIGNED = "signed", "Đã ký"
+
+
+_TABLE = Transitions([Transition(_Status.DRAFT, _Status.SIGNED, "sign", Role.COMMITTEE_HEAD.value, "qms.view_unit")])
+
+
 def test_a_refused_transition_names_the_states_as_the_user_reads_them():
-    from django.db import models
-
-    from qms.errors import ServiceError
-    from qms.services import check_transition
-
-    class Status(models.TextChoices):
-        DRAFT = "draft", "Dự thảo"
-        SIGNED = "signed", "Đã ký"
-
     with pytest.raises(ServiceError) as info:
-        check_transition({(Status.DRAFT, Status.SIGNED): None}, "signed", Status.DRAFT)
+        check_transition(_TABLE, "signed", _Status.DRAFT)
     assert info.value.message == "Không thể chuyển trạng thái từ “Đã ký” sang “Dự thảo”."
+
+
+@pytest.mark.django_db
+def test_a_transition_is_refused_to_anyone_but_the_role_its_table_names(committee_head, secretary):
+    with pytest.raises(NotAllowed):
+        check_transition(_TABLE, _Status.DRAFT, _Status.SIGNED, actor=secretary)
+    with pytest.raises(NotAllowed):  # the right role without the row's permission
+        check_transition(_TABLE, _Status.DRAFT, _Status.SIGNED, actor=committee_head)
+    committee_head.user_permissions.add(Permission.objects.get(codename="view_unit"))
+    committee_head = User.objects.get(pk=committee_head.pk)  # permissions are cached per instance
+    assert check_transition(_TABLE, _Status.DRAFT, _Status.SIGNED, actor=committee_head).action == "sign"
+    # An app's own rule about the record replaces the role test.
+    with pytest.raises(NotAllowed):
+        check_transition(_TABLE, _Status.DRAFT, _Status.SIGNED, actor=committee_head, may_act=lambda user, row: False)
+
+
+def test_a_transition_table_refuses_a_move_listed_twice():
+    with pytest.raises(ValueError):
+        Transitions([Transition("a", "b", "x", "r"), Transition("a", "b", "y", "r")])
+
+
+@pytest.mark.django_db
+def test_users_with_a_role_are_the_active_holders_of_it_in_the_unit_asked(unit, other_unit, unit_head, other_unit_head, staff_user):
+    left = UserFactory(username="danghi", unit=unit, roles=[Role.UNIT_HEAD], is_active=False)
+    assert set(User.objects.with_role(Role.UNIT_HEAD)) == {unit_head, other_unit_head}
+    assert list(User.objects.with_role(Role.UNIT_HEAD, unit=unit)) == [unit_head]
+    assert set(User.objects.with_role(Role.UNIT_HEAD, Role.STAFF, unit=unit)) == {unit_head, staff_user}
+    assert left not in User.objects.with_role(Role.UNIT_HEAD)

@@ -1,15 +1,17 @@
 """`{% review_followup review as followup %}`: what the review page shows of steps 5–10 to the signed-in user
 (kept out of the detail view so that the page stays one small view)."""
 
+from typing import Any
+
 from django import template
 
-from reviews.models import ConsolidatedReport, Minutes, ReviewAction, ReviewStatus
+from reviews.models import CONSOLIDATE_STATES, ConsolidatedReport, Minutes, ReviewAction, ReviewStatus
 
 register = template.Library()
 
 
 @register.simple_tag(takes_context=True)
-def review_followup(context, review):
+def review_followup(context: template.Context, review: Any) -> dict[str, Any]:
     user = context["request"].user
     manage = user.has_perm("reviews.manage_review")
     report = ConsolidatedReport.objects.filter(review=review).first() if user.has_perm("reviews.view_consolidatedreport") else None
@@ -19,10 +21,12 @@ def review_followup(context, review):
         "manage": manage,
         "sign": user.has_perm("reviews.sign_minutes"),
         "report": report,
-        "can_generate": manage and review.status in (ReviewStatus.COLLECTING, ReviewStatus.PREPARING),
+        "can_edit_report": manage and report is not None and not report.is_final,
+        "can_generate": manage and review.status in CONSOLIDATE_STATES,
+        "preview": review.is_collecting,
         "minutes": minutes,
         "can_create_minutes": manage and review.status == ReviewStatus.PREPARING and not minutes,
         "actions": actions,
-        "open_actions": sum(1 for a in actions if a.status in ("open", "in_progress")),
+        "open_actions": sum(1 for a in actions if a.is_open),
         "can_close": manage and review.status == ReviewStatus.SIGNED,
     }

@@ -20,7 +20,7 @@ def _meeting_start(_review) -> dt.datetime:
     return local_datetime(timezone.localdate() + dt.timedelta(days=28))
 
 
-class ReviewFactory(factory.django.DjangoModelFactory):
+class ReviewFactory(factory.django.DjangoModelFactory[Review]):
     class Meta:
         model = Review
         skip_postgeneration_save = True
@@ -58,7 +58,7 @@ class UnitReportFactory(factory.django.DjangoModelFactory):
 
 def collecting_review(*, units, attendees=(), number: int | None = None, **kwargs) -> Review:
     """A review whose notice went out: status collecting and one not-started report per unit."""
-    review = ReviewFactory(status=ReviewStatus.COLLECTING, units=list(units), attendees=list(attendees), **kwargs)
+    review = ReviewFactory.create(status=ReviewStatus.COLLECTING, units=list(units), attendees=list(attendees), **kwargs)
     review.notice_number, review.notice_year = number, timezone.localdate().year if number else None
     review.notice_issued_at = timezone.now()
     review.save()
@@ -119,7 +119,7 @@ def minutes_rows(minutes) -> tuple[list[dict], list[dict]]:
 
 
 def minutes_content(minutes, **overrides) -> dict:
-    from reviews.services import MINUTES_CONTENT_FIELDS
+    from reviews.models import MINUTES_CONTENT_FIELDS
 
     data = {f: getattr(minutes, f) for f in MINUTES_CONTENT_FIELDS}
     data.update(

@@ -11,8 +11,10 @@ from django.core.files.base import ContentFile
 from qms.models import MinutesForm, Organisation
 from reviews.models import (
     ConsolidatedReport,
+    ConsolidatedReportStatus,
     Minutes,
     MinutesAttendee,
+    MinutesStatus,
     ReportAttachment,
     Review,
     ReviewAction,
@@ -80,7 +82,7 @@ def build_review(*, secretary, committee_head, committee_member, unit_head, othe
     draft = UnitReport.objects.create(review=review, unit=other_unit, status=UnitReportStatus.DRAFT, s1_general="Đang soạn.")
     consolidated = ConsolidatedReport.objects.create(
         review=review,
-        status=ConsolidatedReport.Status.FINAL,
+        status=ConsolidatedReportStatus.FINAL,
         finalised_at=at(2026, 12, 5, 14, 0),
         updated_by=secretary,
         **SECTION_TEXT,
@@ -124,7 +126,7 @@ def build_minutes(review, *, form_code, revision=1, number=None, secretary, chai
         deadline=dt.date(2027, 1, 15),
     )
     if signed:
-        minutes.status = Minutes.Status.SIGNED
+        minutes.status = MinutesStatus.SIGNED
         minutes.signed_by = chair
         minutes.signed_at = at(2026, 12, 11, 9, 5)
         minutes.signed_sha256 = "ab12cd34ef56ab78" + "0" * 48

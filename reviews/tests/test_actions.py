@@ -12,7 +12,7 @@ from django.utils import timezone
 from qms.errors import ServiceError
 from qms.models import AuditEntry, Notification
 from qms.workdays import add_working_days
-from reviews import services
+from reviews import reminders, services
 from reviews.models import ActionStatus, ActionUpdate, ReviewAction, ReviewStatus
 from reviews.tests.factories import preparing_review, ready_minutes, signed_review
 
@@ -192,14 +192,14 @@ def test_reminders_go_once_before_the_deadline_and_once_when_overdue(signed, uni
     today = timezone.localdate()
     ReviewAction.objects.filter(pk=action.pk).update(deadline=add_working_days(today, 3))
     ReviewAction.objects.filter(responsible_unit=other_unit).update(deadline=today - dt.timedelta(days=1))
-    assert services.action_reminders_sweep(today=today) == 2
-    assert services.action_reminders_sweep(today=today) == 0
+    assert reminders.action_reminders_sweep(today=today) == 2
+    assert reminders.action_reminders_sweep(today=today) == 0
     assert Notification.objects.filter(recipient=unit_head, subject__startswith="Hành động sắp đến hạn").count() == 1
     assert Notification.objects.filter(recipient=secretary, subject__startswith="Hành động quá hạn").count() == 1
 
 
 def test_no_reminder_for_an_action_far_from_its_deadline(signed, unit_head):
-    assert services.action_reminders_sweep(today=timezone.localdate()) == 0
+    assert reminders.action_reminders_sweep(today=timezone.localdate()) == 0
     assert not Notification.objects.filter(recipient=unit_head, subject__startswith="Hành động").exists()
 
 

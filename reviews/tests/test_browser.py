@@ -12,8 +12,16 @@ from playwright.sync_api import expect  # noqa: E402
 
 from conftest import PASSWORD  # noqa: E402
 from qms.workdays import add_working_days  # noqa: E402
-from reviews import services  # noqa: E402
-from reviews.models import Minutes, Review, ReviewStatus, UnitReport, UnitReportStatus  # noqa: E402
+from reviews import (
+    selectors,  # noqa: E402
+)
+from reviews.models import (  # noqa: E402
+    MinutesStatus,  # noqa: E402
+    Review,
+    ReviewStatus,
+    UnitReport,
+    UnitReportStatus,
+)
 from reviews.tests.factories import (  # noqa: E402
     ReviewFactory,
     collecting_review,
@@ -261,15 +269,15 @@ def test_the_committee_head_signs_the_minutes_with_the_password_and_then_they_ar
     expect(page.get_by_test_id("sign-form")).to_contain_text("Mật khẩu không đúng. Biên bản chưa được ký.")
     shot(page, "3-wrong-password")
     minutes.refresh_from_db()
-    assert minutes.status == Minutes.Status.DRAFT and minutes.signed_by is None and minutes.number is None
+    assert minutes.status == MinutesStatus.DRAFT and minutes.signed_by is None and minutes.number is None
 
     password.fill(PASSWORD)
     page.get_by_role("button", name="Ký biên bản").click()
     expect(message(page)).to_have_text("Đã ký biên bản. Biên bản đang được gửi đến các thành phần tham dự.")
     minutes.refresh_from_db()
     review.refresh_from_db()
-    assert minutes.status == Minutes.Status.SIGNED and minutes.signed_by == committee_head
-    assert minutes.signed_sha256 == services.minutes_sha256(minutes) and minutes.number == 1
+    assert minutes.status == MinutesStatus.SIGNED and minutes.signed_by == committee_head
+    assert minutes.signed_sha256 == selectors.minutes_sha256(minutes) and minutes.number == 1
     assert review.status == ReviewStatus.SIGNED
     signed_at = timezone.localtime(minutes.signed_at).strftime("%H:%M %d/%m/%Y")
     signature = page.get_by_test_id("signature")
@@ -290,4 +298,4 @@ def test_the_committee_head_signs_the_minutes_with_the_password_and_then_they_ar
     expect(page).to_have_url(f"{live_server.url}/reviews/minutes/{minutes.pk}/")
     expect(message(page)).to_have_text("Biên bản đã ký, không thể sửa; hãy tạo bản sửa đổi.")
     minutes.refresh_from_db()
-    assert minutes.status == Minutes.Status.SIGNED and services.minutes_signature_valid(minutes) is True
+    assert minutes.status == MinutesStatus.SIGNED and selectors.minutes_signature_valid(minutes) is True

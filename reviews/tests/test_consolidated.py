@@ -8,7 +8,7 @@ from django.urls import reverse
 from qms.errors import ServiceError, StaleEditError
 from qms.models import AuditEntry
 from reviews import services
-from reviews.models import ConsolidatedReport, ReviewStatus, UnitReportStatus
+from reviews.models import ConsolidatedReport, ConsolidatedReportStatus, ReviewStatus, UnitReportStatus
 from reviews.tests.factories import collecting_review, local_datetime, preparing_review, signed_review
 
 pytestmark = pytest.mark.django_db
@@ -113,7 +113,7 @@ def test_finalising_locks_the_report(review, secretary):
     report = services.consolidated_report_generate(review=review, actor=secretary)
     services.consolidated_report_finalise(report=report, actor=secretary)
     report.refresh_from_db()
-    assert report.status == ConsolidatedReport.Status.FINAL and report.finalised_at
+    assert report.status == ConsolidatedReportStatus.FINAL and report.finalised_at
     with pytest.raises(ServiceError):
         services.consolidated_report_save(report=report, actor=secretary, version=report.version, data={})
     with pytest.raises(ServiceError):

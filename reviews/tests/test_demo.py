@@ -14,7 +14,7 @@ from objectives.models import Plan, PlanStatus
 from qms.models import MinutesForm, Organisation, Unit, User
 from qms.pdf import REGISTRY
 from qms.roles import Role
-from reviews.models import ConsolidatedReport, Minutes, Review, ReviewStatus, UnitReport, UnitReportStatus
+from reviews.models import ConsolidatedReport, Minutes, MinutesStatus, Review, ReviewStatus, UnitReport, UnitReportStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -44,8 +44,8 @@ def test_the_demo_has_every_role_five_units_and_reviews_in_several_states_and_lo
         ReviewStatus.SIGNED,
         ReviewStatus.CLOSED,
     } <= statuses
-    assert Minutes.objects.filter(status=Minutes.Status.SIGNED).exists()
-    assert Minutes.objects.filter(status=Minutes.Status.DRAFT).exists()
+    assert Minutes.objects.filter(status=MinutesStatus.SIGNED).exists()
+    assert Minutes.objects.filter(status=MinutesStatus.DRAFT).exists()
 
 
 def _pdf_text(path) -> str:
@@ -78,4 +78,4 @@ def test_the_demo_loads_on_the_29th_of_february(travel):
     today = travel(dt.date(2028, 2, 29))
     call_command("load_demo", stdout=io.StringIO())
     assert Review.objects.filter(status=ReviewStatus.CLOSED, year=today.year - 1).exists()
-    assert Minutes.objects.filter(status=Minutes.Status.SIGNED).exists()
+    assert Minutes.objects.filter(status=MinutesStatus.SIGNED).exists()

@@ -6,9 +6,9 @@ from django.urls import reverse
 from qms.models import Notification
 from qms.roles import Role
 from qms.tests.factories import UserFactory
-from reviews import services
+from reviews import delivery as review_delivery
+from reviews import services, tasks
 from reviews.models import Delivery
-from reviews.tasks import minutes_distribute_task
 from reviews.tests.factories import preparing_review, ready_minutes
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +37,7 @@ def test_a_second_run_sends_nothing_twice(minutes, committee_head, mailoutbox, d
     with django_capture_on_commit_callbacks(execute=True):
         services.minutes_sign(minutes=minutes, actor=committee_head, password=PASSWORD)
     sent = len(mailoutbox)
-    assert minutes_distribute_task.delay(minutes.pk).get() == 0
+    assert tasks.minutes_distribute.delay(minutes.pk).get() == 0
     assert len(mailoutbox) == sent
     assert Notification.objects.filter(subject__startswith="Biên bản họp xem xét").count() == sent
 
@@ -48,10 +48,10 @@ def test_a_failed_delivery_is_recorded_and_retried_by_the_next_run(minutes, comm
 
     real_send = EmailMessage.send
     monkeypatch.setattr(EmailMessage, "send", lambda self, *a, **k: (_ for _ in ()).throw(OSError("SMTP down")))
-    assert services.minutes_distribute(minutes_id=minutes.pk) == 0
+    assert review_delivery.minutes_distribute(minutes_id=minutes.pk) == 0
     assert set(Delivery.objects.values_list("error", flat=True)) == {"SMTP down"}
     monkeypatch.setattr(EmailMessage, "send", real_send)
-    assert services.minutes_distribute(minutes_id=minutes.pk) == Delivery.objects.count()
+    assert review_delivery.minutes_distribute(minutes_id=minutes.pk) == Delivery.objects.count()
     assert not Delivery.objects.filter(sent_at__isnull=True).exists()
 
 
@@ -59,20 +59,20 @@ def test_an_attendee_without_email_gets_the_inbox_copy_and_an_explained_delivery
     nomail = UserFactory(username="khongmail", email="", unit=unit, roles=[Role.STAFF])
     minutes.attendance.create(user=nomail, name=nomail.display_name)
     services.minutes_sign(minutes=minutes, actor=committee_head, password=PASSWORD)
-    services.minutes_distribute(minutes_id=minutes.pk)
+    review_delivery.minutes_distribute(minutes_id=minutes.pk)
     delivery = Delivery.objects.get(recipient=nomail)
     assert delivery.sent_at is None and "e-mail" in delivery.error
     assert Notification.objects.filter(recipient=nomail).count() == 1
 
 
 def test_draft_minutes_are_never_distributed(minutes, mailoutbox):
-    assert services.minutes_distribute(minutes_id=minutes.pk) == 0
+    assert review_delivery.minutes_distribute(minutes_id=minutes.pk) == 0
     assert not mailoutbox and not Delivery.objects.exists()
 
 
 def test_the_secretary_sees_the_delivery_list(client, minutes, committee_head, secretary, committee_member):
     services.minutes_sign(minutes=minutes, actor=committee_head, password=PASSWORD)
-    services.minutes_distribute(minutes_id=minutes.pk)
+    review_delivery.minutes_distribute(minutes_id=minutes.pk)
     client.force_login(secretary)
     assert 'data-testid="deliveries"' in client.get(reverse("reviews:minutes_detail", args=[minutes.pk])).content.decode()
     client.force_login(committee_member)
@@ -86,4 +86,4 @@ def test_the_task_retries_while_an_email_could_not_be_sent(minutes, committee_he
     services.minutes_sign(minutes=minutes, actor=committee_head, password=PASSWORD)
     monkeypatch.setattr(EmailMessage, "send", lambda self, *a, **k: (_ for _ in ()).throw(OSError("SMTP down")))
     with pytest.raises(Retry):
-        minutes_distribute_task.apply(args=[minutes.pk], throw=True)
+        tasks.minutes_distribute.apply(args=[minutes.pk], throw=True)

@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from qms.errors import ServiceError
-from reviews import services
-from reviews.models import ConsolidatedReport, ReviewAction, ReviewStatus
+from reviews import delivery, selectors, services
+from reviews.models import ConsolidatedReportStatus, ReviewAction, ReviewStatus
 from reviews.tests.factories import (
     collecting_review,
     preparing_review,
@@ -51,12 +51,12 @@ def test_the_notice_email_that_failed_to_send_goes_out_on_the_retry(unit, secret
     real_send = mail.EmailMessage.send
     with mock.patch.object(mail.EmailMessage, "send", side_effect=OSError("SMTP down")):
         with pytest.raises(OSError):
-            services.review_notice_emails_send(review_id=review.pk)
+            delivery.review_notice_send(review_id=review.pk)
     assert len(mail.outbox) == 0
     with mock.patch.object(mail.EmailMessage, "send", real_send):
-        sent = services.review_notice_emails_send(review_id=review.pk)
+        sent = delivery.review_notice_send(review_id=review.pk)
     assert sent == 2 and sorted(m.to[0] for m in mail.outbox) == sorted([committee_head.email, unit_head.email])
-    assert services.review_notice_emails_send(review_id=review.pk) == 0
+    assert delivery.review_notice_send(review_id=review.pk) == 0
 
 
 def test_the_minutes_are_signed_only_after_the_consolidated_report_is_final_which_then_stays_frozen(unit, secretary, committee_head):
@@ -74,7 +74,7 @@ def test_the_minutes_are_signed_only_after_the_consolidated_report_is_final_whic
         services.consolidated_report_save(report=report, actor=secretary, version=report.version, data={"s1_general": "Sửa sau cuộc họp"})
     report.refresh_from_db()
     assert report.s1_general != "Sửa sau cuộc họp"
-    assert report.status == ConsolidatedReport.Status.FINAL
+    assert report.status == ConsolidatedReportStatus.FINAL
 
 
 def test_a_notice_whose_report_deadline_has_already_passed_is_refused(client, unit, secretary, travel):
@@ -107,19 +107,19 @@ def test_renaming_the_chair_or_a_unit_after_signing_does_not_flag_the_minutes_as
     review, minutes = signed_review(
         units=[unit], secretary=secretary, committee_head=committee_head, actions=[("Rà soát quy trình", unit, in_days(30))]
     )
-    assert services.minutes_signature_valid(minutes) is True
+    assert selectors.minutes_signature_valid(minutes) is True
     committee_head.full_name = "Phạm Anh Tuấn (đã đổi tên)"
     committee_head.save()
     unit.name = "Văn phòng Cục"
     unit.save()
     minutes.refresh_from_db()
-    assert services.minutes_signature_valid(minutes) is True
+    assert selectors.minutes_signature_valid(minutes) is True
     client.force_login(secretary)
     page = client.get(reverse("reviews:minutes_detail", args=[minutes.pk])).content.decode()
     assert 'data-testid="signature-verified"' in page
     # A real change of the signed text is still caught.
     ReviewAction.objects.filter(minutes=minutes).update(deadline=in_days(90))
-    assert services.minutes_signature_valid(minutes) is False
+    assert selectors.minutes_signature_valid(minutes) is False
 
 
 def test_the_action_filter_offers_a_unit_head_only_the_meetings_of_their_units_actions(

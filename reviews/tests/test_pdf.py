@@ -14,7 +14,7 @@ from pypdf import PdfReader
 
 from qms.models import MinutesForm, Organisation
 from reviews import pdf
-from reviews.models import ConsolidatedReport, ReviewStatus
+from reviews.models import ConsolidatedReportStatus, ReviewStatus
 from reviews.tests.pdf_data import SECTION_TEXT
 
 pytestmark = pytest.mark.django_db
@@ -164,7 +164,7 @@ def test_the_consolidated_report_names_the_review_its_units_and_the_seven_sectio
 
 def test_a_consolidated_report_in_editing_is_a_draft(pdf_review, tmp_path):
     consolidated = pdf_review.consolidated
-    consolidated.status = ConsolidatedReport.Status.DRAFT
+    consolidated.status = ConsolidatedReportStatus.DRAFT
     assert "DỰ THẢO" in flat(pdf.consolidated_pdf(consolidated), tmp_path)
 
 

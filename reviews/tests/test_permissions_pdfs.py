@@ -4,6 +4,8 @@ exact status. Rendering is stubbed: this is about who gets a file, test_pdf.py i
 import pytest
 from django.urls import reverse
 
+from reviews.models import ConsolidatedReportStatus
+
 ROLES = ["anonymous", "secretary", "committee_head", "committee_member", "unit_head", "other_unit_head", "staff"]
 ALL = dict.fromkeys(ROLES[1:], 200)
 
@@ -54,7 +56,7 @@ def test_pdf_downloads_refuse_post(client, secretary, pdf_review, name):
 @pytest.mark.django_db
 def test_the_steering_committee_reads_the_consolidated_report_while_it_is_drafted(client, role_users, pdf_review):
     consolidated = pdf_review.consolidated
-    consolidated.status = consolidated.Status.DRAFT
+    consolidated.status = ConsolidatedReportStatus.DRAFT
     consolidated.save()
     url = reverse("reviews:consolidated_pdf", args=[consolidated.pk])
     expected = {**ALL, "unit_head": 403, "other_unit_head": 403, "staff": 403}

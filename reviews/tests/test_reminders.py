@@ -7,7 +7,7 @@ from qms.models import Notification, Organisation
 from qms.roles import Role
 from qms.tests.concurrency import raised, run_at_once
 from qms.tests.factories import UnitFactory, UserFactory, restore_role_groups
-from reviews import services
+from reviews import reminders, services
 from reviews.models import UnitReportStatus
 from reviews.tests.factories import collecting_review, filled_sections, local_datetime
 
@@ -44,9 +44,9 @@ def test_units_are_reminded_n_working_days_before_the_deadline_once(unit, unit_h
     review = make_review([unit, other_unit])
     report = review.unit_reports.get(unit=other_unit)
     services.unit_report_save(report=report, actor=other_unit_head, data=filled_sections(), version=report.version, submit=True)
-    assert services.review_reminders_send(today=dt.date(2026, 12, 1)) == 0
-    assert services.review_reminders_send(today=dt.date(2026, 12, 2)) == 1
-    assert services.review_reminders_send(today=dt.date(2026, 12, 3)) == 0
+    assert reminders.review_reminders_sweep(today=dt.date(2026, 12, 1)) == 0
+    assert reminders.review_reminders_sweep(today=dt.date(2026, 12, 2)) == 1
+    assert reminders.review_reminders_sweep(today=dt.date(2026, 12, 3)) == 0
     assert subjects(unit_head) == ["Nhắc nộp báo cáo HTQLCL trước ngày 04/12/2026"]
     assert not [s for s in subjects(other_unit_head) if s.startswith("Nhắc")]
 
@@ -54,19 +54,19 @@ def test_units_are_reminded_n_working_days_before_the_deadline_once(unit, unit_h
 def test_the_reminder_lead_comes_from_the_organisation_settings(unit, unit_head):
     Organisation.objects.update_or_create(pk=Organisation.current().pk, defaults={"report_reminder_working_days": 4})
     make_review([unit])
-    assert services.review_reminders_send(today=dt.date(2026, 11, 27)) == 0  # five working days before
-    assert services.review_reminders_send(today=dt.date(2026, 11, 30)) == 1
+    assert reminders.review_reminders_sweep(today=dt.date(2026, 11, 27)) == 0  # five working days before
+    assert reminders.review_reminders_sweep(today=dt.date(2026, 11, 30)) == 1
 
 
 def test_a_missed_sweep_still_reminds_before_the_deadline(unit, unit_head):
     make_review([unit])
-    assert services.review_reminders_send(today=dt.date(2026, 12, 3)) == 1
+    assert reminders.review_reminders_sweep(today=dt.date(2026, 12, 3)) == 1
 
 
 def test_overdue_units_and_the_secretary_are_told_once_when_the_deadline_passed(unit, unit_head, secretary):
     make_review([unit])
-    services.review_reminders_send(today=dt.date(2026, 12, 7))
-    services.review_reminders_send(today=dt.date(2026, 12, 8))
+    reminders.review_reminders_sweep(today=dt.date(2026, 12, 7))
+    reminders.review_reminders_sweep(today=dt.date(2026, 12, 8))
     assert subjects(unit_head) == ["Báo cáo HTQLCL đã quá hạn nộp (04/12/2026)"]
     assert [s for s in subjects(secretary) if s.startswith("Đã quá hạn")] != []
     assert len([s for s in subjects(secretary) if s.startswith("Đã quá hạn")]) == 1
@@ -74,21 +74,21 @@ def test_overdue_units_and_the_secretary_are_told_once_when_the_deadline_passed(
 
 def test_the_secretary_is_told_when_all_reports_are_in(unit, unit_head, secretary):
     review = make_review([unit])
-    services.review_reminders_send(today=dt.date(2026, 11, 30))
+    reminders.review_reminders_sweep(today=dt.date(2026, 11, 30))
     assert not [s for s in subjects(secretary) if s.startswith("Các đơn vị đã nộp đủ")]
     report = review.unit_reports.get()
     services.unit_report_save(report=report, actor=unit_head, data=filled_sections(), version=report.version, submit=True)
-    services.review_reminders_send(today=dt.date(2026, 12, 1))
-    services.review_reminders_send(today=dt.date(2026, 12, 2))
+    reminders.review_reminders_sweep(today=dt.date(2026, 12, 1))
+    reminders.review_reminders_sweep(today=dt.date(2026, 12, 2))
     assert len([s for s in subjects(secretary) if s.startswith("Các đơn vị đã nộp đủ")]) == 1
 
 
 def test_attendees_are_reminded_the_working_day_before_the_meeting(unit, secretary, committee_head):
     make_review([unit], attendees=[secretary, committee_head])
-    assert services.review_reminders_send(today=dt.date(2026, 12, 8)) >= 0
+    assert reminders.review_reminders_sweep(today=dt.date(2026, 12, 8)) >= 0
     assert not [s for s in subjects(committee_head) if s.startswith("Nhắc lịch họp")]
-    services.review_reminders_send(today=dt.date(2026, 12, 9))
-    services.review_reminders_send(today=dt.date(2026, 12, 9))
+    reminders.review_reminders_sweep(today=dt.date(2026, 12, 9))
+    reminders.review_reminders_sweep(today=dt.date(2026, 12, 9))
     assert [s for s in subjects(committee_head) if s.startswith("Nhắc lịch họp")] == [
         "Nhắc lịch họp xem xét của lãnh đạo: 08:00 10/12/2026"
     ]
@@ -99,17 +99,17 @@ def test_a_monday_meeting_is_reminded_on_friday(unit, committee_head):
     collecting_review(
         units=[unit], attendees=[committee_head], report_deadline=dt.date(2026, 12, 9), meeting_start=local_datetime(monday, 8)
     )
-    services.review_reminders_send(today=dt.date(2026, 12, 13))
+    reminders.review_reminders_sweep(today=dt.date(2026, 12, 13))
     assert not subjects(committee_head)
-    services.review_reminders_send(today=dt.date(2026, 12, 11))
+    reminders.review_reminders_sweep(today=dt.date(2026, 12, 11))
     assert len(subjects(committee_head)) == 1
 
 
 def test_reports_already_submitted_are_not_reminded(unit, unit_head):
     review = make_review([unit])
     review.unit_reports.update(status=UnitReportStatus.SUBMITTED)
-    services.review_reminders_send(today=dt.date(2026, 12, 2))
-    services.review_reminders_send(today=dt.date(2026, 12, 7))
+    reminders.review_reminders_sweep(today=dt.date(2026, 12, 2))
+    reminders.review_reminders_sweep(today=dt.date(2026, 12, 7))
     assert subjects(unit_head) == []
 
 
@@ -131,7 +131,7 @@ def test_two_sweeps_running_at_the_same_moment_send_each_reminder_once(mailoutbo
     collecting_review(
         units=[], attendees=[attendee], report_deadline=dt.date(2026, 12, 3), meeting_start=local_datetime(dt.date(2026, 12, 8), 14)
     )
-    results = run_at_once(*[lambda: services.review_reminders_send(today=dt.date(2026, 12, 7))] * 2)
+    results = run_at_once(*[lambda: reminders.review_reminders_sweep(today=dt.date(2026, 12, 7))] * 2)
     assert not raised(results)
     assert sum(results) == 4  # two overdue units, the secretary, the attendee's meeting eve
     for head in heads:

@@ -10,8 +10,8 @@ from django.utils import timezone
 
 from qms.errors import ServiceError
 from qms.models import AuditEntry
-from reviews import services
-from reviews.models import ActionStatus, ActionUpdate, Minutes, ReviewAction, ReviewStatus
+from reviews import selectors, services
+from reviews.models import ActionStatus, ActionUpdate, Minutes, MinutesStatus, ReviewAction, ReviewStatus
 from reviews.tests.factories import minutes_content, minutes_rows, preparing_review, ready_minutes, signed_review
 
 pytestmark = pytest.mark.django_db
@@ -28,7 +28,7 @@ def minutes(unit, secretary, committee_head):
 def test_the_head_signs_with_their_password_and_the_review_moves_to_signed(minutes, committee_head):
     services.minutes_sign(minutes=minutes, actor=committee_head, password=PASSWORD)
     minutes.refresh_from_db()
-    assert minutes.status == Minutes.Status.SIGNED and minutes.signed_by == committee_head and minutes.signed_at
+    assert minutes.status == MinutesStatus.SIGNED and minutes.signed_by == committee_head and minutes.signed_at
     assert minutes.signed_sha256 == hashlib.sha256(minutes.signed_content.encode()).hexdigest()
     assert minutes.review.status == ReviewStatus.SIGNED
     assert AuditEntry.objects.filter(object_id=minutes.pk, to_state="signed", actor=committee_head).exists()
@@ -52,7 +52,7 @@ def test_a_wrong_password_signs_nothing(minutes, committee_head, client):
     response = client.post(reverse("reviews:minutes_sign", args=[minutes.pk]), {"password": "sai-mat-khau"})
     assert response.status_code == 200 and "Mật khẩu không đúng. Biên bản chưa được ký." in response.content.decode()
     minutes.refresh_from_db()
-    assert minutes.status == Minutes.Status.DRAFT and not minutes.signed_sha256 and minutes.number is None
+    assert minutes.status == MinutesStatus.DRAFT and not minutes.signed_sha256 and minutes.number is None
     assert minutes.review.status == ReviewStatus.PREPARING
 
 
@@ -89,14 +89,14 @@ def test_incomplete_minutes_cannot_be_signed(minutes, secretary, committee_head)
 def test_the_hash_changes_when_the_content_changes_and_the_page_says_so(minutes, committee_head, client):
     services.minutes_sign(minutes=minutes, actor=committee_head, password=PASSWORD)
     minutes.refresh_from_db()
-    assert services.minutes_signature_valid(minutes) is True
+    assert selectors.minutes_signature_valid(minutes) is True
     client.force_login(committee_head)
     url = reverse("reviews:minutes_detail", args=[minutes.pk])
     assert 'data-testid="signature-verified"' in client.get(url).content.decode()
     Minutes.objects.filter(pk=minutes.pk).update(conclusion_3="Nội dung bị sửa trực tiếp trong cơ sở dữ liệu")
     minutes.refresh_from_db()
-    assert services.minutes_sha256(minutes) != minutes.signed_sha256
-    assert services.minutes_signature_valid(minutes) is False
+    assert selectors.minutes_sha256(minutes) != minutes.signed_sha256
+    assert selectors.minutes_signature_valid(minutes) is False
     assert 'data-testid="signature-changed"' in client.get(url).content.decode()
 
 
@@ -104,7 +104,7 @@ def test_an_attendance_change_also_breaks_the_hash(minutes, committee_head):
     services.minutes_sign(minutes=minutes, actor=committee_head, password=PASSWORD)
     minutes.refresh_from_db()
     minutes.attendance.filter(pk=minutes.attendance.first().pk).update(presence="absent")
-    assert services.minutes_signature_valid(minutes) is False
+    assert selectors.minutes_signature_valid(minutes) is False
 
 
 def test_a_revision_needs_a_reason_and_its_signature_supersedes_the_old_minutes(secretary, committee_head, unit):
@@ -113,7 +113,7 @@ def test_a_revision_needs_a_reason_and_its_signature_supersedes_the_old_minutes(
     with pytest.raises(ServiceError):
         services.minutes_revise(minutes=old, actor=secretary, reason="  ")
     new = services.minutes_revise(minutes=old, actor=secretary, reason="Ghi sai tên người thay thế")
-    assert (new.revision, new.supersedes, new.status) == (2, old, Minutes.Status.DRAFT)
+    assert (new.revision, new.supersedes, new.status) == (2, old, MinutesStatus.DRAFT)
     old_action = old.actions.get()
     services.action_progress_record(action=old_action, actor=_unit_head(unit), note="Đã bắt đầu", progress=40)
     attendance, actions = minutes_rows(new)
@@ -129,8 +129,8 @@ def test_a_revision_needs_a_reason_and_its_signature_supersedes_the_old_minutes(
     services.minutes_sign(minutes=new, actor=committee_head, password=PASSWORD)
     old.refresh_from_db()
     new.refresh_from_db()
-    assert old.status == Minutes.Status.SUPERSEDED and new.status == Minutes.Status.SIGNED
-    assert new.number == old.number and services.minutes_signature_valid(old) is True
+    assert old.status == MinutesStatus.SUPERSEDED and new.status == MinutesStatus.SIGNED
+    assert new.number == old.number and selectors.minutes_signature_valid(old) is True
     review.refresh_from_db()
     assert review.status == ReviewStatus.SIGNED
     carried = new.actions.get()
@@ -186,4 +186,4 @@ def test_it_refuses_to_sign_minutes_of_a_meeting_that_has_not_ended_yet(secretar
         services.minutes_sign(minutes=minutes, actor=committee_head, password="Mật-khẩu-thử-2026")
     assert "chưa diễn ra" in info.value.message
     minutes.refresh_from_db()
-    assert minutes.status == Minutes.Status.DRAFT and minutes.number is None
+    assert minutes.status == MinutesStatus.DRAFT and minutes.number is None

@@ -17,7 +17,7 @@ from qms.errors import ServiceError
 from qms.models import AuditEntry, Organisation
 from qms.tests.concurrency import raised, run_at_once
 from qms.tests.factories import restore_role_groups
-from reviews import services
+from reviews import selectors, services
 from reviews.models import ActionStatus, ReviewAction, ReviewStatus
 from reviews.tests.factories import local_datetime, preparing_review, ready_minutes, signed_review
 
@@ -82,7 +82,7 @@ def test_opening_a_ticket_leaves_the_signed_minutes_intact(signed, action, secre
     _review, minutes = signed
     services.review_action_ticket_open(action=action, actor=secretary)
     minutes.refresh_from_db()
-    assert services.minutes_signature_valid(minutes) is True
+    assert selectors.minutes_signature_valid(minutes) is True
 
 
 @pytest.mark.django_db

@@ -1,0 +1,128 @@
+"""The daily reminder sweeps, run by the Celery beat tasks of the same names. Each reminder goes out once
+(qms.services.reminder_claim), even if sweeps overlap or run again the same day."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from qms.dates import format_date, format_datetime
+from qms.models import Organisation, User
+from qms.roles import Role
+from qms.services import notification_send, reminder_claim
+from qms.workdays import add_working_days, previous_working_day, working_days_between
+
+from .models import Review, ReviewAction, ReviewStatus, UnitReportStatus
+from .selectors import action_url, report_edit_url, review_url
+
+
+def _remind(key: str, *, recipients: Iterable[User], subject: str, body: str, url: str) -> int:
+    # The claim and the inbox rows commit together: a failed send frees the key for the next sweep.
+    with transaction.atomic():
+        if not reminder_claim(key):
+            return 0
+        notification_send(recipients=recipients, subject=subject, body=body, url=url)
+    return 1
+
+
+def review_reminders_sweep(*, today: dt.date | None = None) -> int:
+    """Step 4, the daily sweep: reports due soon or overdue (unit heads), all reports in or deadline passed
+    (secretary), the meeting tomorrow (attendees)."""
+    today = today or timezone.localdate()
+    lead = Organisation.current().report_reminder_working_days
+    sent = 0
+    collecting = Review.objects.filter(status=ReviewStatus.COLLECTING).prefetch_related("unit_reports__unit")
+    for review in collecting:
+        reports = list(review.unit_reports.all())
+        waiting = [r for r in reports if r.status != UnitReportStatus.SUBMITTED]
+        due_from = add_working_days(review.report_deadline, -lead)
+        deadline = format_date(review.report_deadline)
+        for report in waiting:
+            heads = User.objects.with_role(Role.UNIT_HEAD, unit=report.unit_id)
+            url = report_edit_url(report)
+            if due_from <= today <= review.report_deadline:
+                sent += _remind(
+                    f"review:{review.pk}:report-due:{report.unit_id}",
+                    recipients=heads,
+                    url=url,
+                    subject=_("Nhắc nộp báo cáo HTQLCL trước ngày %(date)s") % {"date": deadline},
+                    body=_("Cuộc họp: %(title)s.") % {"title": review.title},
+                )
+            elif today > review.report_deadline:
+                sent += _remind(
+                    f"review:{review.pk}:report-overdue:{report.unit_id}",
+                    recipients=heads,
+                    url=url,
+                    subject=_("Báo cáo HTQLCL đã quá hạn nộp (%(date)s)") % {"date": deadline},
+                    body=_("Cuộc họp: %(title)s. Hãy nộp báo cáo ngay.") % {"title": review.title},
+                )
+        secretaries = User.objects.with_role(Role.SECRETARY)
+        if reports and not waiting:
+            sent += _remind(
+                f"review:{review.pk}:secretary:all-in",
+                recipients=secretaries,
+                url=review_url(review),
+                subject=_("Các đơn vị đã nộp đủ báo cáo: %(title)s") % {"title": review.title},
+                body=_("Có thể đóng thu báo cáo và tổng hợp (BM.HT.06.03)."),
+            )
+        elif waiting and today > review.report_deadline:
+            sent += _remind(
+                f"review:{review.pk}:secretary:deadline-passed",
+                recipients=secretaries,
+                url=review_url(review),
+                subject=_("Đã quá hạn nộp báo cáo: %(title)s") % {"title": review.title},
+                body=_("Chưa nộp: %(units)s") % {"units": ", ".join(r.unit.name for r in waiting)},
+            )
+    upcoming = Review.objects.filter(
+        status__in=[ReviewStatus.COLLECTING, ReviewStatus.PREPARING],
+        meeting_start__date__gt=today,
+        meeting_start__date__lte=today + dt.timedelta(days=31),
+    ).prefetch_related("attendees")
+    for review in upcoming:
+        if previous_working_day(review.meeting_date) != today:
+            continue
+        for user in review.attendees.all():
+            sent += _remind(
+                f"review:{review.pk}:meeting-eve:{user.pk}",
+                recipients=[user],
+                url=review_url(review),
+                subject=_("Nhắc lịch họp xem xét của lãnh đạo: %(when)s") % {"when": format_datetime(review.meeting_start)},
+                body=_("%(title)s, tại %(where)s.") % {"title": review.title, "where": review.location},
+            )
+    return sent
+
+
+def action_reminders_sweep(*, today: dt.date | None = None) -> int:
+    """Daily: remind the responsible unit's heads of actions due within the lead time, and the unit
+    heads and the secretary of overdue ones."""
+    today = today or timezone.localdate()
+    lead = Organisation.current().action_reminder_working_days
+    secretaries = list(User.objects.with_role(Role.SECRETARY))
+    sent = 0
+    for action in ReviewAction.objects.followed().open().select_related("responsible_unit", "review"):
+        heads = list(User.objects.with_role(Role.UNIT_HEAD, unit=action.responsible_unit_id))
+        url = action_url(action)
+        deadline = format_date(action.deadline)
+        if action.deadline < today:
+            if reminder_claim(f"review-action-overdue:{action.pk}:{action.deadline.isoformat()}"):
+                notification_send(
+                    recipients=heads + secretaries,
+                    url=url,
+                    subject=_("Hành động quá hạn (hạn %(d)s): %(a)s") % {"d": deadline, "a": str(action)},
+                    body=action.description,
+                )
+                sent += 1
+        elif working_days_between(today, action.deadline) <= lead:
+            if reminder_claim(f"review-action-due:{action.pk}:{action.deadline.isoformat()}"):
+                notification_send(
+                    recipients=heads,
+                    url=url,
+                    subject=_("Hành động sắp đến hạn (%(d)s): %(a)s") % {"d": deadline, "a": str(action)},
+                    body=action.description,
+                )
+                sent += 1
+    return sent

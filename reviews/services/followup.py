@@ -1,0 +1,233 @@
+"""Steps 9–10 of QT.HT.06 §5.3: the follow-up of the actions decided in the minutes, their
+corrective-action tickets (QT.CTCL 5.1.2), and the close of the review once every action is settled."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from corrective_actions.models import Source as TicketSource
+from corrective_actions.models import Ticket
+from corrective_actions.services import ticket_open_from_source
+from qms.dates import format_date
+from qms.errors import NotAllowed, ServiceError
+from qms.models import Organisation, User
+from qms.roles import Role
+from qms.services import audit_record, notification_send, state_transition
+from qms.transitions import Transition, check_transition
+from qms.uploads import validate_upload
+
+from ..models import (
+    ACTION_TRANSITIONS,
+    REVIEW_TRANSITIONS,
+    ActionStatus,
+    ActionUpdate,
+    Minutes,
+    MinutesStatus,
+    Review,
+    ReviewAction,
+    ReviewStatus,
+)
+from ..selectors import action_url, can_open_action_tickets, can_report_action
+
+# --- Progress, completion, reopening and cancelling of a decided action ---
+
+
+def _check_in_force(action: ReviewAction) -> None:
+    if action.minutes is None or action.minutes.status != MinutesStatus.SIGNED:
+        raise ServiceError(_("Hành động này thuộc biên bản chưa ký hoặc đã được thay thế."))
+    if action.review.status == ReviewStatus.CLOSED:
+        raise ServiceError(_("Cuộc họp xem xét đã hoàn thành, không thể cập nhật hành động."))
+
+
+def _require_reporter(action: ReviewAction, actor: User) -> None:
+    if not can_report_action(actor, action):
+        raise NotAllowed(_("Chỉ lãnh đạo đơn vị chủ trì được cập nhật tiến độ hành động này."))
+
+
+def _reporter(action: ReviewAction) -> Callable[[User, Transition], bool]:
+    def may_act(user: User, row: Transition) -> bool:
+        return can_report_action(user, action)
+
+    return may_act
+
+
+def _check_evidence(evidence_file: UploadedFile | None) -> None:
+    if evidence_file is not None:
+        try:
+            validate_upload(evidence_file)
+        except ValidationError as exc:
+            raise ServiceError(" ".join(exc.messages), field="evidence_file") from exc
+
+
+@transaction.atomic
+def action_progress_record(
+    *, action: ReviewAction, actor: User, note: str, progress: int, evidence_file: UploadedFile | None = None
+) -> ActionUpdate:
+    _require_reporter(action, actor)
+    _check_in_force(action)
+    if not action.is_open:
+        raise ServiceError(_("Hành động đã kết thúc, không thể ghi tiến độ."))
+    if not (note or "").strip():
+        raise ServiceError(_("Hãy ghi nội dung tiến độ."), field="note")
+    if not 0 <= progress < 100:
+        raise ServiceError(_("Tiến độ phải từ 0 đến 99%; khi xong hãy chọn “Hoàn thành”."), field="progress")
+    _check_evidence(evidence_file)
+    update = ActionUpdate.objects.create(
+        action=action, author=actor, note=note.strip(), progress=progress, evidence_file=evidence_file or ""
+    )
+    if action.status == ActionStatus.OPEN:
+        check_transition(ACTION_TRANSITIONS, action.status, ActionStatus.IN_PROGRESS, actor=actor, may_act=_reporter(action))
+        state_transition(
+            instance=action,
+            to_state=ActionStatus.IN_PROGRESS,
+            actor=actor,
+            action=_("Bắt đầu thực hiện"),
+            note=note.strip(),
+            extra={"progress": progress},
+        )
+    else:
+        ReviewAction.objects.filter(pk=action.pk).update(progress=progress, version=models.F("version") + 1)
+        action.refresh_from_db()
+    return update
+
+
+@transaction.atomic
+def action_complete(*, action: ReviewAction, actor: User, evidence: str, evidence_file: UploadedFile | None = None) -> ReviewAction:
+    _require_reporter(action, actor)
+    _check_in_force(action)
+    check_transition(ACTION_TRANSITIONS, action.status, ActionStatus.DONE, actor=actor, may_act=_reporter(action))
+    if not (evidence or "").strip():
+        raise ServiceError(_("Hãy ghi bằng chứng / kết quả thực hiện trước khi báo hoàn thành."), field="evidence")
+    _check_evidence(evidence_file)
+    ActionUpdate.objects.create(action=action, author=actor, note=evidence.strip(), progress=100, evidence_file=evidence_file or "")
+    state_transition(
+        instance=action,
+        to_state=ActionStatus.DONE,
+        actor=actor,
+        action=_("Báo hoàn thành"),
+        note=evidence.strip(),
+        extra={"progress": 100, "evidence": evidence.strip(), "completed_at": timezone.now()},
+    )
+    notification_send(
+        recipients=User.objects.with_role(Role.SECRETARY),
+        subject=_("Hành động đã hoàn thành: %(a)s") % {"a": str(action)},
+        body=evidence.strip(),
+        url=action_url(action),
+    )
+    return action
+
+
+@transaction.atomic
+def action_reopen(*, action: ReviewAction, actor: User, note: str) -> ReviewAction:
+    _check_in_force(action)
+    if action.status == ActionStatus.OPEN:  # open -> in progress is the unit's progress, not a reopening
+        raise ServiceError(_("Chỉ mở lại hành động đã báo hoàn thành."))
+    check_transition(ACTION_TRANSITIONS, action.status, ActionStatus.IN_PROGRESS, actor=actor)
+    if not (note or "").strip():
+        raise ServiceError(_("Hãy ghi lý do mở lại."), field="note")
+    state_transition(
+        instance=action,
+        to_state=ActionStatus.IN_PROGRESS,
+        actor=actor,
+        action=_("Mở lại hành động"),
+        note=note.strip(),
+        extra={"completed_at": None},
+    )
+    notification_send(
+        recipients=User.objects.with_role(Role.UNIT_HEAD, unit=action.responsible_unit_id),
+        subject=_("Hành động được mở lại: %(a)s") % {"a": str(action)},
+        body=note.strip(),
+        url=action_url(action),
+    )
+    return action
+
+
+@transaction.atomic
+def action_cancel(*, action: ReviewAction, actor: User, note: str) -> ReviewAction:
+    _check_in_force(action)
+    check_transition(ACTION_TRANSITIONS, action.status, ActionStatus.CANCELLED, actor=actor)
+    if not (note or "").strip():
+        raise ServiceError(_("Hãy ghi lý do hủy."), field="note")
+    state_transition(instance=action, to_state=ActionStatus.CANCELLED, actor=actor, action=_("Hủy hành động"), note=note.strip())
+    return action
+
+
+@transaction.atomic
+def review_close(*, review: Review, actor: User) -> Review:
+    """signed -> closed once every action in force is done or cancelled."""
+    review = Review.objects.select_for_update().get(pk=review.pk)
+    check_transition(REVIEW_TRANSITIONS, review.status, ReviewStatus.CLOSED, actor=actor)
+    if Minutes.objects.filter(review=review, status=MinutesStatus.DRAFT).exists():
+        raise ServiceError(_("Còn bản sửa đổi biên bản chưa ký."))
+    pending = ReviewAction.objects.followed().filter(review=review).open().count()
+    if pending:
+        raise ServiceError(_("Còn %(n)d hành động chưa hoàn thành hoặc chưa hủy.") % {"n": pending})
+    state_transition(instance=review, to_state=ReviewStatus.CLOSED, actor=actor, action=_("Kết thúc cuộc họp xem xét"))
+    return review
+
+
+# --- Corrective-action tickets from the review's decisions ---
+# A decision of the minutes becomes a ticket BM.CTCL.01 in one click (QT.CTCL 5.1.2: "quyết định sau họp
+# xem xét của lãnh đạo"); the ticket's state then shows in the follow-up and in the next review's inputs.
+
+
+def _minutes_ref(minutes: Minutes) -> str:
+    if not minutes.number:
+        return _("bản %(r)s") % {"r": minutes.revision}
+    ref = f"{minutes.number:02d}/{Organisation.current().minutes_symbol}"
+    if minutes.signed_at:
+        ref += " " + _("ngày %(d)s") % {"d": format_date(timezone.localtime(minutes.signed_at))}
+    return ref
+
+
+@transaction.atomic
+def review_action_ticket_open(*, action: ReviewAction, actor: User) -> Ticket:
+    """Open the ticket of a decided action (source: management-review decision) and link both ways: the
+    action points at the ticket, the ticket's origin link points back at the action page. The action row
+    is locked first, so a double click (two requests at once) opens one ticket and refuses the other."""
+    if not can_open_action_tickets(actor):
+        raise NotAllowed(_("Chỉ Thư ký ISO hoặc Trưởng ban chỉ đạo ISO được mở phiếu HĐKP từ kết luận họp xem xét."))
+    locked = ReviewAction.objects.select_for_update().get(pk=action.pk)
+    if locked.ticket_id is not None:
+        number = Ticket.objects.filter(pk=locked.ticket_id).values_list("number", "year").first()
+        raise ServiceError(
+            _("Hành động này đã có phiếu HĐKP số %(n)s; không mở thêm phiếu khác.")
+            % {"n": f"{number[0]:02d}/{number[1]}" if number else "—"}
+        )
+    _check_in_force(locked)
+    if not locked.is_open:
+        raise ServiceError(_("Hành động đã hoàn thành hoặc đã hủy nên không mở phiếu HĐKP."))
+    review, minutes = locked.review, locked.minutes
+    assert minutes is not None  # _check_in_force
+    minutes_ref = _minutes_ref(minutes)
+    description = _(
+        "Thực hiện kết luận của cuộc họp xem xét của lãnh đạo “%(title)s” (biên bản số %(ref)s):\n%(desc)s\n"
+        "Đơn vị chủ trì: %(unit)s. Thời hạn hoàn thành theo biên bản: %(deadline)s."
+    ) % {
+        "title": review.title,
+        "ref": minutes_ref,
+        "desc": locked.description,
+        "unit": locked.responsible_unit,
+        "deadline": format_date(locked.deadline),
+    }
+    label = _("Kết luận họp xem xét “%(title)s”, biên bản số %(ref)s") % {"title": review.title, "ref": minutes_ref}
+    ticket = ticket_open_from_source(
+        actor=actor,
+        requesting_unit=locked.responsible_unit,
+        source=TicketSource.MANAGEMENT_REVIEW,
+        description=description,
+        origin_label=label[:255],
+        origin_url=action_url(locked),
+    )
+    # The lock above already serialises clicks; the condition also holds where the lock is a no-op.
+    if ReviewAction.objects.filter(pk=locked.pk, ticket__isnull=True).update(ticket=ticket, version=models.F("version") + 1) != 1:
+        raise ServiceError(_("Hành động này vừa được mở phiếu HĐKP; không mở thêm phiếu khác."))
+    audit_record(target=locked, actor=actor, action=_("Mở phiếu HĐKP/cải tiến"), note=_("Phiếu số %(n)s") % {"n": ticket.number_display})
+    action.ticket, action.version = ticket, locked.version + 1
+    return ticket

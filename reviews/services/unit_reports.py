@@ -1,0 +1,196 @@
+"""Step 3 of QT.HT.06 §5.1: each unit's report BM.HT.06.02, drafted and submitted by the unit's head,
+returned by the secretary for completion, until the secretary closes the collection."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from qms.dates import format_datetime
+from qms.errors import NotAllowed, ServiceError
+from qms.models import User
+from qms.roles import Role
+from qms.services import audit_record, notification_send, state_transition
+from qms.transitions import Transition, check_transition
+from qms.uploads import validate_uploads
+
+from ..models import (
+    REPORT_EDITABLE_STATES,
+    SECTION_FIELDS,
+    UNIT_REPORT_TRANSITIONS,
+    ReportAttachment,
+    Review,
+    ReviewStatus,
+    UnitReport,
+    UnitReportStatus,
+)
+from ..selectors import can_edit_report, report_edit_url, report_url, review_url
+from .common import check_review_move, require, save_versioned
+
+
+def _require_report_editor(actor: User, report: UnitReport) -> None:
+    require(actor, Role.UNIT_HEAD, "reviews.submit_unit_report")
+    if not can_edit_report(actor, report):
+        raise NotAllowed(_("Chỉ lãnh đạo của đơn vị này mới được soạn và nộp báo cáo."))
+
+
+def _report_editor(report: UnitReport) -> Callable[[User, Transition], bool]:
+    def may_act(user: User, row: Transition) -> bool:
+        return can_edit_report(user, report)
+
+    return may_act
+
+
+def _lock_open_review(report: UnitReport) -> Review:
+    # Locked so that closing the collection waits for a submission in progress (and vice versa).
+    review = Review.objects.select_for_update().get(pk=report.review_id)
+    if review.status != ReviewStatus.COLLECTING:
+        closed = review.collection_closed_at
+        raise ServiceError(
+            _(
+                "Thư ký ISO đã đóng thu báo cáo%(at)s; báo cáo không thể lưu hay nộp nữa. Nội dung bạn vừa nhập vẫn "
+                "còn trên biểu mẫu: hãy sao lưu và liên hệ Thư ký ISO."
+            )
+            % {"at": (" " + _("lúc %(t)s") % {"t": format_datetime(closed)}) if closed else ""}
+        )
+    return review
+
+
+@transaction.atomic
+def unit_report_save(
+    *,
+    report: UnitReport,
+    actor: User,
+    data: Mapping[str, str],
+    version: int,
+    files: Sequence[UploadedFile] = (),
+    submit: bool = False,
+    now: dt.datetime | None = None,
+) -> UnitReport:
+    """Step 3: the unit head saves BM.HT.06.02 as a draft or submits it; late if after the deadline."""
+    _require_report_editor(actor, report)
+    review = _lock_open_review(report)
+    if report.status not in REPORT_EDITABLE_STATES:
+        raise ServiceError(_("Báo cáo đã nộp. Chỉ sửa được khi Thư ký ISO trả lại để bổ sung."))
+    try:
+        validate_uploads(list(files))
+    except ValidationError as exc:
+        raise ServiceError(" ".join(exc.messages), field="attachments") from exc
+    sections = {f: (data.get(f) or "").strip() for f in SECTION_FIELDS}
+    if submit:
+        missing = [str(f.verbose_name) for f in UnitReport._meta.fields if f.name in SECTION_FIELDS and not sections[f.name]]
+        if missing:
+            raise ServiceError(_("Hãy điền đủ các mục trước khi nộp: %(list)s") % {"list": "; ".join(missing)})
+    now = now or timezone.now()
+    save_versioned(
+        report,
+        version=version,
+        values={**sections, "updated_by": actor, "updated_at": now},
+        status=report.status,
+        stale_message=_(
+            "Báo cáo vừa được người khác lưu sau khi bạn mở trang. Nội dung bạn nhập vẫn còn trên biểu mẫu; "
+            "hãy mở lại báo cáo ở tab khác để xem bản mới nhất."
+        ),
+    )
+    for upload in files:
+        ReportAttachment.objects.create(
+            report=report, file=upload, original_name=(upload.name or "")[:255], size=upload.size or 0, uploaded_by=actor
+        )
+    editor = _report_editor(report)
+    if submit:
+        late = timezone.localtime(now).date() > review.report_deadline
+        if UNIT_REPORT_TRANSITIONS.get(report.status, UnitReportStatus.SUBMITTED) is None:
+            raise ServiceError(_("Báo cáo không ở trạng thái có thể nộp."))
+        check_transition(UNIT_REPORT_TRANSITIONS, report.status, UnitReportStatus.SUBMITTED, actor=actor, may_act=editor)
+        state_transition(
+            instance=report,
+            to_state=UnitReportStatus.SUBMITTED,
+            actor=actor,
+            action=_("Nộp báo cáo (muộn)") if late else _("Nộp báo cáo"),
+            extra={"submitted_at": now, "submitted_by": actor, "is_late": late},
+        )
+        notification_send(
+            recipients=User.objects.with_role(Role.SECRETARY),
+            subject=_("%(unit)s đã nộp báo cáo%(late)s: %(title)s")
+            % {"unit": report.unit.name, "late": _(" (muộn)") if late else "", "title": review.title},
+            url=report_url(report),
+            email=False,
+        )
+    elif report.status == UnitReportStatus.NOT_STARTED:
+        check_transition(UNIT_REPORT_TRANSITIONS, report.status, UnitReportStatus.DRAFT, actor=actor, may_act=editor)
+        state_transition(instance=report, to_state=UnitReportStatus.DRAFT, actor=actor, action=_("Bắt đầu soạn báo cáo"))
+    return report
+
+
+@transaction.atomic
+def unit_report_attachment_delete(*, attachment: ReportAttachment, actor: User) -> None:
+    report = attachment.report
+    _require_report_editor(actor, report)
+    _lock_open_review(report)
+    if report.status not in REPORT_EDITABLE_STATES:
+        raise ServiceError(_("Báo cáo đã nộp nên không xóa được tệp đính kèm."))
+    name = attachment.original_name
+    stored = attachment.file.name or ""
+    storage = attachment.file.storage
+    attachment.delete()
+    audit_record(target=report, actor=actor, action=_("Xóa tệp đính kèm"), note=name)
+    transaction.on_commit(lambda: storage.delete(stored))
+
+
+@transaction.atomic
+def unit_report_return(*, report: UnitReport, actor: User, comment: str) -> UnitReport:
+    action = _("Trả lại báo cáo để bổ sung")
+    if not (comment or "").strip():
+        raise ServiceError(_("Hãy ghi rõ nội dung cần bổ sung khi trả lại báo cáo."), field="comment")
+    _lock_open_review(report)
+    if UNIT_REPORT_TRANSITIONS.get(report.status, UnitReportStatus.RETURNED) is None:
+        raise ServiceError(_("Chỉ trả lại được báo cáo đã nộp."))
+    check_transition(UNIT_REPORT_TRANSITIONS, report.status, UnitReportStatus.RETURNED, actor=actor)
+    state_transition(
+        instance=report, to_state=UnitReportStatus.RETURNED, actor=actor, action=action, note=comment, extra={"return_comment": comment}
+    )
+    notification_send(
+        recipients=User.objects.with_role(Role.UNIT_HEAD, unit=report.unit_id),
+        subject=_("Báo cáo của đơn vị được trả lại để bổ sung: %(title)s") % {"title": report.review.title},
+        body=comment,
+        url=report_edit_url(report),
+    )
+    return report
+
+
+@transaction.atomic
+def review_collection_close(*, review: Review, actor: User) -> Review:
+    """The secretary stops accepting unit reports and prepares the consolidated report (BM.HT.06.03)."""
+    action = _("Đóng thu báo cáo")
+    check_review_move(review, ReviewStatus.PREPARING, actor=actor, action=action)
+    missing = list(review.unit_reports.exclude(status=UnitReportStatus.SUBMITTED).select_related("unit"))
+    note = _("Chưa nộp: %(units)s") % {"units": ", ".join(r.unit.name for r in missing)} if missing else ""
+    state_transition(
+        instance=review,
+        to_state=ReviewStatus.PREPARING,
+        actor=actor,
+        action=action,
+        note=note,
+        extra={"collection_closed_at": timezone.now()},
+    )
+    if missing:
+        notification_send(
+            recipients=User.objects.with_role(Role.UNIT_HEAD).filter(unit_id__in=[r.unit_id for r in missing]),
+            subject=_("Đã đóng thu báo cáo: %(title)s") % {"title": review.title},
+            body=_("Đơn vị chưa nộp báo cáo trước khi Thư ký ISO đóng thu báo cáo; hãy trình bày trực tiếp tại cuộc họp."),
+            url=review_url(review),
+        )
+    notification_send(
+        recipients=User.objects.with_role(Role.COMMITTEE_HEAD),
+        subject=_("Đã đóng thu báo cáo, chuẩn bị họp: %(title)s") % {"title": review.title},
+        body=note,
+        url=review_url(review),
+        email=False,
+    )
+    return review

@@ -1,0 +1,197 @@
+"""Steps 9–10 on screen: the decided actions, their progress, completion, reopening, cancelling and
+tickets, and the close of the review."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from qms.errors import ServiceError
+from qms.http import AuthenticatedHttpRequest
+from qms.services import audit_trail
+
+from .. import selectors, services
+from ..filters import ReviewActionFilter
+from ..forms import ActionCompleteForm, ActionDecisionForm, ActionProgressForm
+from ..models import ActionUpdate, Review, ReviewAction
+
+
+@login_required
+@permission_required("reviews.manage_review", raise_exception=True)
+@require_POST
+def review_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    review = get_object_or_404(Review.objects.visible_to(request.user), pk=pk)
+    try:
+        services.review_close(review=review, actor=request.user)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Cuộc họp xem xét đã hoàn thành."))
+    return redirect("reviews:detail", pk=pk)
+
+
+@login_required
+@permission_required("reviews.view_reviewaction", raise_exception=True)
+def action_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    actions = ReviewAction.objects.visible_to(request.user).followed().select_related("review", "responsible_unit", "minutes", "ticket")
+    filterset = ReviewActionFilter(request.GET, queryset=actions, request=request)
+    page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
+    context = {"filter": filterset, "page": page, "can_open_tickets": selectors.can_open_action_tickets(request.user)}
+    return render(request, "reviews/action_list.html", context)
+
+
+def _visible_action(request: AuthenticatedHttpRequest, pk: int) -> ReviewAction:
+    qs = ReviewAction.objects.visible_to(request.user).select_related("review", "responsible_unit", "minutes", "ticket")
+    return get_object_or_404(qs, pk=pk)
+
+
+def _action_page(request: AuthenticatedHttpRequest, action: ReviewAction, *, status: int = 200, **forms: forms.Form) -> HttpResponse:
+    context = {
+        "action": action,
+        "review": action.review,
+        "updates": action.updates.select_related("author"),
+        "actions": selectors.action_actions(action, request.user),
+        "can_open_ticket": selectors.can_open_action_tickets(request.user) and action.ticket_openable,
+        "progress_form": forms.get("progress_form") or ActionProgressForm(initial={"progress": action.progress}),
+        "complete_form": forms.get("complete_form") or ActionCompleteForm(),
+        "decision_form": forms.get("decision_form") or ActionDecisionForm(),
+        "audit_entries": audit_trail(action),
+    }
+    return render(request, "reviews/action_detail.html", context, status=status)
+
+
+@login_required
+@permission_required("reviews.view_reviewaction", raise_exception=True)
+def action_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    return _action_page(request, _visible_action(request, pk))
+
+
+def _reported_action(request: AuthenticatedHttpRequest, pk: int) -> ReviewAction:
+    """The action, if the user is a head of its responsible unit: others get 403, not a form error."""
+    action = _visible_action(request, pk)
+    if not selectors.can_report_action(request.user, action):
+        raise PermissionDenied
+    return action
+
+
+def _evidence_file(data: dict[str, Any]) -> Any:
+    return data.get("evidence_file") or None
+
+
+@login_required
+@permission_required("reviews.view_reviewaction", raise_exception=True)
+@require_POST
+def action_progress(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    action = _reported_action(request, pk)
+    form = ActionProgressForm(request.POST, request.FILES)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.action_progress_record(
+                action=action, actor=request.user, note=data["note"], progress=data["progress"], evidence_file=_evidence_file(data)
+            )
+        except ServiceError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, _("Đã ghi nhận tiến độ."))
+            return redirect("reviews:action_detail", pk=pk)
+    return _action_page(request, action, status=400, progress_form=form)
+
+
+@login_required
+@permission_required("reviews.view_reviewaction", raise_exception=True)
+@require_POST
+def action_complete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    action = _reported_action(request, pk)
+    form = ActionCompleteForm(request.POST, request.FILES)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.action_complete(action=action, actor=request.user, evidence=data["evidence"], evidence_file=_evidence_file(data))
+        except ServiceError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        else:
+            messages.success(request, _("Đã báo hoàn thành hành động."))
+            return redirect("reviews:action_detail", pk=pk)
+    return _action_page(request, action, status=400, complete_form=form)
+
+
+@login_required
+@permission_required("reviews.manage_review", raise_exception=True)
+@require_POST
+def action_reopen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    action = _visible_action(request, pk)
+    form = ActionDecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(map(str, form.errors["note"])))
+        return redirect("reviews:action_detail", pk=pk)
+    try:
+        services.action_reopen(action=action, actor=request.user, note=form.cleaned_data["note"])
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Đã mở lại hành động."))
+    return redirect("reviews:action_detail", pk=pk)
+
+
+@login_required
+@permission_required("reviews.manage_review", raise_exception=True)
+@require_POST
+def action_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    action = _visible_action(request, pk)
+    form = ActionDecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(map(str, form.errors["note"])))
+        return redirect("reviews:action_detail", pk=pk)
+    try:
+        services.action_cancel(action=action, actor=request.user, note=form.cleaned_data["note"])
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Đã hủy hành động."))
+    return redirect("reviews:action_detail", pk=pk)
+
+
+@login_required
+@permission_required("reviews.view_reviewaction", raise_exception=True)
+def action_evidence(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
+    actions = ReviewAction.objects.visible_to(request.user).values("pk")
+    update = get_object_or_404(ActionUpdate, pk=pk, action__in=actions)
+    if not update.evidence_file:
+        raise Http404
+    try:
+        handle = update.evidence_file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(handle, as_attachment=True, filename=(update.evidence_file.name or "").rsplit("/", 1)[-1])
+
+
+@login_required
+@permission_required("reviews.follow_up_actions", raise_exception=True)
+@require_POST
+def action_ticket_open(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """One click: the decided action gets its ticket BM.CTCL.01; back to the page the click came from."""
+    action = _visible_action(request, pk)
+    if not selectors.can_open_action_tickets(request.user):
+        raise PermissionDenied
+    try:
+        ticket = services.review_action_ticket_open(action=action, actor=request.user)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Đã mở phiếu HĐKP/cải tiến số %(n)s; phiếu chờ Thư ký ISO tổng hợp.") % {"n": ticket.number_display})
+    back = request.POST.get("next", "")
+    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return redirect(back)
+    return redirect("reviews:action_detail", pk=pk)

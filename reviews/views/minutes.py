@@ -1,0 +1,247 @@
+"""Steps 5–7 on screen: the consolidated report BM.HT.06.03, the minutes, their signature and revision."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from qms.errors import ServiceError
+from qms.http import AuthenticatedHttpRequest
+from qms.models import Organisation
+from qms.services import audit_trail
+
+from .. import selectors, services
+from ..forms import (
+    ConsolidatedReportForm,
+    MinutesAttendeeFormSet,
+    MinutesContentForm,
+    MinutesRevisionForm,
+    MinutesSignForm,
+    ReviewActionFormSet,
+)
+from ..models import MINUTES_CONTENT_FIELDS, SECTION_FIELDS, ConsolidatedReport, Minutes, Review
+
+# --- The consolidated report BM.HT.06.03 ---
+
+
+def _visible_review(request: AuthenticatedHttpRequest, pk: int) -> Review:
+    return get_object_or_404(Review.objects.visible_to(request.user), pk=pk)
+
+
+def _consolidated(request: AuthenticatedHttpRequest, pk: int) -> ConsolidatedReport:
+    review = _visible_review(request, pk)
+    return get_object_or_404(ConsolidatedReport.objects.select_related("review", "updated_by"), review=review)
+
+
+@login_required
+@permission_required("reviews.view_consolidatedreport", raise_exception=True)
+def consolidated_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    report = _consolidated(request, pk)
+    context = {
+        "report": report,
+        "review": report.review,
+        "actions": selectors.consolidated_actions(report, request.user),
+        "audit_entries": audit_trail(report),
+    }
+    return render(request, "reviews/consolidated_detail.html", context)
+
+
+@login_required
+@permission_required("reviews.manage_review", raise_exception=True)
+def consolidated_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    report = _consolidated(request, pk)
+    initial = {"version": report.version, **{f: getattr(report, f) for f in SECTION_FIELDS}}
+    form = ConsolidatedReportForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.consolidated_report_save(report=report, actor=request.user, version=data["version"], data=data)
+        except ServiceError as exc:
+            form.add_error(None, exc.message)  # the user's text stays in the re-rendered form
+        else:
+            messages.success(request, _("Đã lưu báo cáo tổng hợp."))
+            return redirect("reviews:consolidated_detail", pk=pk)
+    context = {"form": form, "report": report, "review": report.review, "can_regenerate": selectors.consolidated_regenerable(report.review)}
+    return render(request, "reviews/consolidated_form.html", context)
+
+
+@login_required
+@permission_required("reviews.manage_review", raise_exception=True)
+@require_POST
+def consolidated_generate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    review = _visible_review(request, pk)
+    try:
+        services.consolidated_report_generate(review=review, actor=request.user, regenerate=request.POST.get("regenerate") == "1")
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        return redirect("reviews:detail", pk=pk)
+    messages.success(request, _("Đã tổng hợp báo cáo từ các báo cáo đơn vị đã nộp."))
+    return redirect("reviews:consolidated_edit", pk=pk)
+
+
+@login_required
+@permission_required("reviews.manage_review", raise_exception=True)
+@require_POST
+def consolidated_finalise(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    report = _consolidated(request, pk)
+    try:
+        services.consolidated_report_finalise(report=report, actor=request.user)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Báo cáo tổng hợp đã hoàn thiện."))
+    return redirect("reviews:consolidated_detail", pk=pk)
+
+
+# --- The minutes ---
+
+
+@login_required
+@permission_required("reviews.manage_review", raise_exception=True)
+@require_POST
+def minutes_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    review = _visible_review(request, pk)
+    try:
+        minutes = services.minutes_create(review=review, actor=request.user)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        return redirect("reviews:detail", pk=pk)
+    return redirect("reviews:minutes_edit", pk=minutes.pk)
+
+
+def _visible_minutes(request: AuthenticatedHttpRequest, pk: int) -> Minutes:
+    qs = Minutes.objects.visible_to(request.user).select_related("review", "chair", "secretary", "signed_by", "supersedes", "updated_by")
+    return get_object_or_404(qs, pk=pk)
+
+
+@login_required
+@permission_required("reviews.view_minutes", raise_exception=True)
+def minutes_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    minutes = _visible_minutes(request, pk)
+    user = request.user
+    successor = Minutes.objects.filter(supersedes=minutes).first()
+    context = {
+        "minutes": minutes,
+        "review": minutes.review,
+        "org": Organisation.current(),
+        "attendance": minutes.attendance.all(),
+        "actions": minutes.actions.select_related("responsible_unit"),
+        "minutes_actions": selectors.minutes_actions(minutes, user, successor=successor),
+        "signature_valid": selectors.minutes_signature_valid(minutes),
+        "deliveries": minutes.deliveries.select_related("recipient") if user.has_perm("reviews.manage_review") else None,
+        "successor": successor,
+        "audit_entries": audit_trail(minutes),
+    }
+    return render(request, "reviews/minutes_detail.html", context)
+
+
+def _minutes_forms(request: AuthenticatedHttpRequest, minutes: Minutes) -> tuple[MinutesContentForm, forms.BaseFormSet, forms.BaseFormSet]:
+    attendance = [
+        {"id": a.pk, "user": a.user_id, "name": a.name, "title": a.title, "presence": a.presence, "replaced_by": a.replaced_by}
+        for a in minutes.attendance.all()
+    ]
+    actions = list(minutes.actions.all())
+    kept = {a.pk: a.deadline for a in actions if a.origin_id}
+    initial = {
+        "version": minutes.version,
+        "chair": minutes.chair_id,
+        "secretary": minutes.secretary_id,
+        **{f: getattr(minutes, f) for f in [*MINUTES_CONTENT_FIELDS, "started_at", "ended_at"]},
+    }
+    data = request.POST if request.method == "POST" else None
+    return (
+        MinutesContentForm(data, initial=initial),
+        MinutesAttendeeFormSet(data, initial=attendance, prefix="att"),
+        ReviewActionFormSet(
+            data,
+            prefix="act",
+            form_kwargs={"kept_deadlines": kept},
+            initial=[
+                {"id": a.pk, "description": a.description, "responsible_unit": a.responsible_unit_id, "deadline": a.deadline}
+                for a in actions
+            ],
+        ),
+    )
+
+
+def _formset_rows(formset: forms.BaseFormSet) -> list[dict[str, Any]]:
+    return [
+        f.cleaned_data
+        for f in formset.forms
+        if f.has_changed() or f.cleaned_data.get("id")
+        if f.cleaned_data and not f.cleaned_data.get("DELETE")
+    ]
+
+
+@login_required
+@permission_required("reviews.manage_review", raise_exception=True)
+def minutes_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    minutes = _visible_minutes(request, pk)
+    if minutes.is_locked:
+        messages.error(request, _("Biên bản đã ký, không thể sửa; hãy tạo bản sửa đổi."))
+        return redirect("reviews:minutes_detail", pk=pk)
+    form, attendance, actions = _minutes_forms(request, minutes)
+    if request.method == "POST" and form.is_valid() and attendance.is_valid() and actions.is_valid():
+        try:
+            services.minutes_save(
+                minutes=minutes,
+                actor=request.user,
+                version=form.cleaned_data["version"],
+                data=form.cleaned_data,
+                attendance=_formset_rows(attendance),
+                actions=_formset_rows(actions),
+            )
+        except ServiceError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Đã lưu biên bản."))
+            return redirect("reviews:minutes_detail", pk=pk)
+    context = {"form": form, "attendance": attendance, "actions": actions, "minutes": minutes, "review": minutes.review}
+    return render(request, "reviews/minutes_form.html", context)
+
+
+@login_required
+@permission_required("reviews.sign_minutes", raise_exception=True)
+def minutes_sign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    minutes = _visible_minutes(request, pk)
+    form = MinutesSignForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.minutes_sign(minutes=minutes, actor=request.user, password=form.cleaned_data["password"])
+        except ServiceError as exc:
+            form.add_error("password" if exc.field == "password" else None, exc.message)
+        else:
+            messages.success(request, _("Đã ký biên bản. Biên bản đang được gửi đến các thành phần tham dự."))
+            return redirect("reviews:minutes_detail", pk=pk)
+    context = {
+        "form": form,
+        "minutes": minutes,
+        "review": minutes.review,
+        "org": Organisation.current(),
+        "attendance": minutes.attendance.all(),
+        "actions": minutes.actions.select_related("responsible_unit"),
+    }
+    return render(request, "reviews/minutes_sign.html", context)
+
+
+@login_required
+@permission_required("reviews.manage_review", raise_exception=True)
+def minutes_revise(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    minutes = _visible_minutes(request, pk)
+    form = MinutesRevisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            copy = services.minutes_revise(minutes=minutes, actor=request.user, reason=form.cleaned_data["reason"])
+        except ServiceError as exc:
+            form.add_error("reason" if exc.field == "reason" else None, exc.message)
+        else:
+            messages.success(request, _("Đã tạo bản sửa đổi. Bản này cần được Trưởng ban ký lại."))
+            return redirect("reviews:minutes_edit", pk=copy.pk)
+    return render(request, "reviews/minutes_revise.html", {"form": form, "minutes": minutes, "review": minutes.review})
