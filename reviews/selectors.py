@@ -1,13 +1,12 @@
-"""Reads of the management review: who may do what (the one home of each rule, asked by services, views
-and templates), the buttons a page shows, the previous review's inputs and the check of a signature.
-Nothing here writes."""
+"""Reads of the management review that pages and services share: links, the notice's earliest date, the
+previous review's inputs, the tickets summary and the check of a signature. Who may do what is in
+`rules.py`. Nothing here writes."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Callable
 from typing import Any
 
 from django.urls import reverse
@@ -17,22 +16,14 @@ from django.utils.translation import gettext as _
 from corrective_actions.summary import tickets_summary
 from qms.dates import format_date
 from qms.models import Organisation, User
-from qms.roles import Role
-from qms.transitions import Transition, Transitions
 from qms.workdays import add_working_days
 
 from .models import (
-    ACTION_TRANSITIONS,
-    CONSOLIDATE_STATES,
     MINUTES_CONTENT_FIELDS,
-    REVIEW_TRANSITIONS,
-    UNIT_REPORT_TRANSITIONS,
-    ConsolidatedReport,
     Minutes,
     MinutesStatus,
     Review,
     ReviewAction,
-    ReviewStatus,
     UnitReport,
 )
 
@@ -53,110 +44,6 @@ def report_edit_url(report: UnitReport) -> str:
 
 def action_url(action: ReviewAction) -> str:
     return reverse("reviews:action_detail", args=[action.pk])
-
-
-# --- Who may ---
-
-
-def has_role_and_perm(user: User, role: Role, perm: str) -> bool:
-    """The role the procedure names and the model permission granted to that role's group."""
-    return bool(user.is_authenticated and user.has_role(role) and user.has_perm(perm))
-
-
-def can_plan(user: User) -> bool:
-    return has_role_and_perm(user, Role.SECRETARY, "reviews.plan_review")
-
-
-def can_edit_report(user: User, report: UnitReport) -> bool:
-    """Only a head of the report's own unit drafts and submits it."""
-    return has_role_and_perm(user, Role.UNIT_HEAD, "reviews.submit_unit_report") and user.unit_id == report.unit_id
-
-
-def can_report_action(user: User, action: ReviewAction) -> bool:
-    """Only a head of the responsible unit records progress and completion of a decided action."""
-    return bool(user.is_authenticated and user.has_role(Role.UNIT_HEAD) and user.unit_id == action.responsible_unit_id)
-
-
-TICKET_ROLES = (Role.SECRETARY, Role.COMMITTEE_HEAD)
-
-
-def can_open_action_tickets(user: User) -> bool:
-    """The ISO secretary or the committee head (who follow up the decisions) and may open a ticket."""
-    return bool(
-        user.is_authenticated
-        and user.has_role(*TICKET_ROLES)
-        and user.has_perm("reviews.follow_up_actions")
-        and user.has_perm("corrective_actions.open_ticket")
-    )
-
-
-def may_move(user: User, row: Transition) -> bool:
-    """What check_transition enforces by default: the role in `who` and the row's permission."""
-    return bool(user.is_authenticated and row.who in user.role_names and (not row.permission or user.has_perm(row.permission)))
-
-
-def moves_for(table: Transitions, source: str, user: User, may_act: Callable[[User, Transition], bool] | None = None) -> set[str]:
-    """The actions of `table` the user may take from `source`: the buttons a page shows."""
-    return {row.action for row in table.moves_from(source) if may_move(user, row) and (may_act is None or may_act(user, row))}
-
-
-# --- The buttons of each page ---
-
-
-def review_actions(review: Review, user: User) -> set[str]:
-    """The review page's buttons for this user: the moves of REVIEW_TRANSITIONS they may make now (except
-    signing, which is on the minutes) and the plan's edit and board links that go with them."""
-    actions = moves_for(REVIEW_TRANSITIONS, review.status, user) - {"sign_minutes", "close"}
-    if review.is_plan_editable and can_plan(user):
-        actions.add("edit_plan")
-    if "close_collection" in actions:
-        actions.add("board")
-    return actions
-
-
-def report_actions(report: UnitReport, user: User) -> set[str]:
-    actions = set()
-    if report.is_editable and can_edit_report(user, report):
-        actions.add("edit")
-    if report.review.is_collecting:
-        actions |= moves_for(UNIT_REPORT_TRANSITIONS, report.status, user) & {"return"}
-    return actions
-
-
-def consolidated_actions(report: ConsolidatedReport, user: User) -> set[str]:
-    """Edit while a draft; finalise once the collection of unit reports is closed."""
-    if report.is_final or not user.has_perm("reviews.manage_review"):
-        return set()
-    return {"edit", "finalise"} if report.review.status == ReviewStatus.PREPARING else {"edit"}
-
-
-def consolidated_regenerable(review: Review) -> bool:
-    return review.status in CONSOLIDATE_STATES
-
-
-def minutes_actions(minutes: Minutes, user: User, *, successor: Minutes | None) -> set[str]:
-    actions = set()
-    if minutes.is_draft and user.has_perm("reviews.manage_review"):
-        actions.add("edit")
-    if minutes.is_draft and user.has_perm("reviews.sign_minutes"):
-        actions.add("sign")
-    signed_in_force = minutes.status == MinutesStatus.SIGNED and minutes.review.status == ReviewStatus.SIGNED
-    if signed_in_force and successor is None and user.has_perm("reviews.manage_review"):
-        actions.add("revise")
-    return actions
-
-
-def action_actions(action: ReviewAction, user: User) -> set[str]:
-    """Progress and completion for the responsible unit's head, reopening and cancelling for the
-    secretary, while the decision is in force."""
-    if not action.is_in_force:
-        return set()
-    actions = set()
-    if action.is_open and can_report_action(user, action):
-        actions |= {"progress", "complete"}
-    if user.has_perm("reviews.manage_review"):
-        actions |= {row.action for row in ACTION_TRANSITIONS.moves_from(action.status) if row.action in ("reopen", "cancel")}
-    return actions
 
 
 # --- Dates of the notice ---

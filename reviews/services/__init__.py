@@ -1,6 +1,6 @@
 """The writes of the management review, one module per stage of QT.HT.06 (the test files follow the same
 split). Each service is keyword-only, atomic, checks who may act (check_transition for a move, require
-for any other write) and writes the audit trail. Reads live in reviews.selectors; what the Celery tasks
+for any other write) and writes the audit trail. Reads live in reviews.selectors, who may act in reviews.rules; what the Celery tasks
 run, in reviews.delivery and reviews.reminders."""
 
 from .consolidated import consolidated_report_finalise, consolidated_report_generate, consolidated_report_save

@@ -33,7 +33,8 @@ from ..models import (
     ReviewAction,
     ReviewStatus,
 )
-from ..selectors import action_url, can_open_action_tickets, can_report_action
+from ..rules import can_open_action_tickets, can_report_action
+from ..selectors import action_url
 
 # --- Progress, completion, reopening and cancelling of a decided action ---
 

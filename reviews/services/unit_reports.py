@@ -30,7 +30,8 @@ from ..models import (
     UnitReport,
     UnitReportStatus,
 )
-from ..selectors import can_edit_report, report_edit_url, report_url, review_url
+from ..rules import can_edit_report
+from ..selectors import report_edit_url, report_url, review_url
 from .common import check_review_move, require, save_versioned
 
 

@@ -21,7 +21,7 @@ from qms.errors import ServiceError
 from qms.http import AuthenticatedHttpRequest
 from qms.services import audit_trail
 
-from .. import selectors, services
+from .. import rules, services
 from ..filters import ReviewActionFilter
 from ..forms import ActionCompleteForm, ActionDecisionForm, ActionProgressForm
 from ..models import ActionUpdate, Review, ReviewAction
@@ -47,7 +47,7 @@ def action_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     actions = ReviewAction.objects.visible_to(request.user).followed().select_related("review", "responsible_unit", "minutes", "ticket")
     filterset = ReviewActionFilter(request.GET, queryset=actions, request=request)
     page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
-    context = {"filter": filterset, "page": page, "can_open_tickets": selectors.can_open_action_tickets(request.user)}
+    context = {"filter": filterset, "page": page, "can_open_tickets": rules.can_open_action_tickets(request.user)}
     return render(request, "reviews/action_list.html", context)
 
 
@@ -61,8 +61,8 @@ def _action_page(request: AuthenticatedHttpRequest, action: ReviewAction, *, sta
         "action": action,
         "review": action.review,
         "updates": action.updates.select_related("author"),
-        "actions": selectors.action_actions(action, request.user),
-        "can_open_ticket": selectors.can_open_action_tickets(request.user) and action.ticket_openable,
+        "actions": rules.action_actions(action, request.user),
+        "can_open_ticket": rules.can_open_action_tickets(request.user) and action.ticket_openable,
         "progress_form": forms.get("progress_form") or ActionProgressForm(initial={"progress": action.progress}),
         "complete_form": forms.get("complete_form") or ActionCompleteForm(),
         "decision_form": forms.get("decision_form") or ActionDecisionForm(),
@@ -80,7 +80,7 @@ def action_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def _reported_action(request: AuthenticatedHttpRequest, pk: int) -> ReviewAction:
     """The action, if the user is a head of its responsible unit: others get 403, not a form error."""
     action = _visible_action(request, pk)
-    if not selectors.can_report_action(request.user, action):
+    if not rules.can_report_action(request.user, action):
         raise PermissionDenied
     return action
 
@@ -183,7 +183,7 @@ def action_evidence(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseB
 def action_ticket_open(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """One click: the decided action gets its ticket BM.CTCL.01; back to the page the click came from."""
     action = _visible_action(request, pk)
-    if not selectors.can_open_action_tickets(request.user):
+    if not rules.can_open_action_tickets(request.user):
         raise PermissionDenied
     try:
         ticket = services.review_action_ticket_open(action=action, actor=request.user)

@@ -17,7 +17,7 @@ from qms.http import AuthenticatedHttpRequest
 from qms.models import Organisation
 from qms.services import audit_trail
 
-from .. import selectors, services
+from .. import rules, selectors, services
 from ..forms import (
     ConsolidatedReportForm,
     MinutesAttendeeFormSet,
@@ -47,7 +47,7 @@ def consolidated_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
     context = {
         "report": report,
         "review": report.review,
-        "actions": selectors.consolidated_actions(report, request.user),
+        "actions": rules.consolidated_actions(report, request.user),
         "audit_entries": audit_trail(report),
     }
     return render(request, "reviews/consolidated_detail.html", context)
@@ -68,7 +68,7 @@ def consolidated_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
         else:
             messages.success(request, _("Đã lưu báo cáo tổng hợp."))
             return redirect("reviews:consolidated_detail", pk=pk)
-    context = {"form": form, "report": report, "review": report.review, "can_regenerate": selectors.consolidated_regenerable(report.review)}
+    context = {"form": form, "report": report, "review": report.review, "can_regenerate": rules.consolidated_regenerable(report.review)}
     return render(request, "reviews/consolidated_form.html", context)
 
 
@@ -133,7 +133,7 @@ def minutes_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "org": Organisation.current(),
         "attendance": minutes.attendance.all(),
         "actions": minutes.actions.select_related("responsible_unit"),
-        "minutes_actions": selectors.minutes_actions(minutes, user, successor=successor),
+        "minutes_actions": rules.minutes_actions(minutes, user, successor=successor),
         "signature_valid": selectors.minutes_signature_valid(minutes),
         "deliveries": minutes.deliveries.select_related("recipient") if user.has_perm("reviews.manage_review") else None,
         "successor": successor,

@@ -22,7 +22,7 @@ from qms.models import Organisation
 from qms.roles import Role
 from qms.services import audit_trail
 
-from .. import selectors, services
+from .. import rules, selectors, services
 from ..filters import ReviewFilter
 from ..forms import CommentForm, RequiredCommentForm, ReviewPlanForm
 from ..models import Review, UnitReport, UnitReportStatus
@@ -44,7 +44,7 @@ def review_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
     filterset = ReviewFilter(request.GET, queryset=reviews)
     page = Paginator(filterset.qs, 20).get_page(request.GET.get("page"))
-    return render(request, "reviews/list.html", {"filter": filterset, "page": page, "can_plan": selectors.can_plan(request.user)})
+    return render(request, "reviews/list.html", {"filter": filterset, "page": page, "can_plan": rules.can_plan(request.user)})
 
 
 def _visible_review(request: AuthenticatedHttpRequest, pk: int) -> Review:
@@ -65,7 +65,7 @@ def review_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "attendees": review.attendees.select_related("unit"),
         "units": review.units.all(),
         "who_next": review.next_step(),
-        "actions": selectors.review_actions(review, user),
+        "actions": rules.review_actions(review, user),
         "earliest_meeting": selectors.review_notice_earliest_meeting_date(),
         "comment_form": CommentForm(),
         "return_form": RequiredCommentForm(),
@@ -197,7 +197,7 @@ def review_board(request: HtmxRequest, pk: int) -> HttpResponse:
         "review": review,
         "reports": reports,
         "counts": _board_counts(reports),
-        "can_close_collection": "close_collection" in selectors.review_actions(review, request.user),
+        "can_close_collection": "close_collection" in rules.review_actions(review, request.user),
     }
     template = "reviews/_board_table.html" if request.htmx else "reviews/board.html"
     return render(request, template, context)

@@ -16,7 +16,7 @@ from qms.errors import ServiceError
 from qms.http import AuthenticatedHttpRequest
 from qms.services import audit_trail
 
-from .. import selectors, services
+from .. import rules, services
 from ..forms import RequiredCommentForm, UnitReportForm
 from ..models import ReportAttachment, UnitReport
 
@@ -32,7 +32,7 @@ def report_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     context = {
         "report": report,
         "review": report.review,
-        "actions": selectors.report_actions(report, request.user),
+        "actions": rules.report_actions(report, request.user),
         "return_form": RequiredCommentForm(),
         "audit_entries": audit_trail(report),
     }
