@@ -15,7 +15,7 @@ from django.db import connection
 from django.utils import timezone
 
 from qms.roles import Role
-from qms.tests.factories import UnitFactory, UserFactory, restore_role_groups
+from qms.tests.factories import OrganisationFactory, UnitFactory, UserFactory, default_organisation, restore_role_groups
 
 PASSWORD = "Mật-khẩu-thử-2026"
 
@@ -77,8 +77,20 @@ def services_required() -> bool:
 
 
 @pytest.fixture
-def unit(db):
-    return UnitFactory(name="Văn phòng", code="VP")
+def organisation(db):
+    """The agency the role fixtures below work in."""
+    return default_organisation()
+
+
+@pytest.fixture
+def other_organisation(db):
+    """A second agency of the province, for isolation tests: its data must never show to the first's users."""
+    return OrganisationFactory(code="so-cong-thuong", name="Sở Công Thương tỉnh Khánh Hòa", short_name="SCT")
+
+
+@pytest.fixture
+def unit(db, organisation):
+    return UnitFactory(name="Văn phòng", code="VP", organisation=organisation)
 
 
 @pytest.fixture

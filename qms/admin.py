@@ -1,47 +1,136 @@
+"""Django admin for the core. A superuser is the provincial admin: every agency, and the only one who
+creates agencies. An agency's admin (role AGENCY_ADMIN, is_staff) sees and edits only their agency's
+settings, units, users and days off; the forms cannot point at another agency."""
+
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from .models import AuditEntry, CalendarException, DocumentCounter, Notification, Organisation, Unit, User
+from .roles import Role
+
+# Roles an agency's admin may give: never the provincial overseer's.
+AGENCY_ROLES = [role for role in Role if role != Role.OVERSEER]
+
+
+class AgencyScopedAdmin(admin.ModelAdmin):
+    """Rows of the admin's own agency only; a new row belongs to it; foreign keys offer only its rows."""
+
+    organisation_path = "organisation"  # how a row reaches its agency
+
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if request.user.is_superuser:
+            return qs
+        if request.user.organisation_id is None:
+            return qs.none()
+        return qs.filter(**{self.organisation_path: request.user.organisation_id})
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser and self.organisation_path == "organisation" and "organisation" not in fields:
+            fields.append("organisation")
+        return fields
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if not request.user.is_superuser:
+            org = request.user.organisation_id
+            if db_field.related_model is Unit:
+                kwargs["queryset"] = Unit.objects.filter(organisation=org)
+            elif db_field.related_model is User:
+                kwargs["queryset"] = User.objects.filter(organisation=org)
+            elif db_field.related_model is Organisation:
+                kwargs["queryset"] = Organisation.objects.filter(pk=org)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def save_model(self, request, obj, form, change):
+        if not request.user.is_superuser and self.organisation_path == "organisation" and not change:
+            obj.organisation_id = request.user.organisation_id
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
-    list_display = ["name", "parent_name", "place_name", "minutes_form"]
+class OrganisationAdmin(AgencyScopedAdmin):
+    organisation_path = "pk"
+    list_display = ["name", "code", "kind", "parent_name", "place_name", "minutes_form", "is_active"]
+    list_filter = ["kind", "is_active"]
+    search_fields = ["name", "code"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if request.user.is_superuser else ["code", "kind", "is_active"]
 
     def has_add_permission(self, request):
-        return not Organisation.objects.exists()
+        return request.user.is_superuser  # the provincial admin creates agencies
 
     def has_delete_permission(self, request, obj=None):
-        return False
+        return False  # an agency's records are kept; it is deactivated instead
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "order", "is_active"]
+class UnitAdmin(AgencyScopedAdmin):
+    list_display = ["name", "code", "organisation", "order", "is_active"]
     list_editable = ["order", "is_active"]
+    list_filter = ["organisation"]
     search_fields = ["name", "code"]
+    list_select_related = ["organisation"]
+
+
+class AgencyUserForm(forms.ModelForm):
+    """Checks that the unit and the roles fit the user's agency (a unit of another agency, or the
+    overseer's role, is refused with a message rather than saved)."""
+
+    def clean(self):
+        cleaned = super().clean()
+        organisation = cleaned.get("organisation", getattr(self.instance, "organisation", None))
+        unit = cleaned.get("unit")
+        if unit is not None and organisation is not None and unit.organisation_id != organisation.pk:
+            raise ValidationError({"unit": _("Đơn vị này thuộc cơ quan khác.")})
+        return cleaned
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
-    list_display = ["username", "full_name", "unit", "job_title", "email", "is_active"]
-    list_filter = ["unit", "groups", "is_active", "is_staff"]
+class UserAdmin(AgencyScopedAdmin, BaseUserAdmin):
+    list_display = ["username", "full_name", "organisation", "unit", "job_title", "email", "is_active"]
+    list_filter = ["organisation", "groups", "is_active", "is_staff"]
     search_fields = ["username", "full_name", "email"]
-    list_select_related = ["unit"]
-    fieldsets = (*(BaseUserAdmin.fieldsets or ()), (_("Cơ quan"), {"fields": ("full_name", "job_title", "unit")}))
-    add_fieldsets = (*BaseUserAdmin.add_fieldsets, (_("Cơ quan"), {"fields": ("full_name", "email", "job_title", "unit")}))
+    list_select_related = ["unit", "organisation"]
+    fieldsets = (
+        *(BaseUserAdmin.fieldsets or ()),
+        (_("Cơ quan"), {"fields": ("organisation", "full_name", "job_title", "unit")}),
+    )
+    add_fieldsets = (
+        *BaseUserAdmin.add_fieldsets,
+        (_("Cơ quan"), {"fields": ("organisation", "full_name", "email", "job_title", "unit")}),
+    )
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        return type("ScopedUserForm", (AgencyUserForm, form), {})
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            fields += ["is_superuser", "user_permissions", "last_login", "date_joined"]
+        return fields
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "groups" and not request.user.is_superuser:
+            kwargs["queryset"] = Group.objects.filter(name__in=[role.value for role in AGENCY_ROLES])
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 @admin.register(CalendarException)
-class CalendarExceptionAdmin(admin.ModelAdmin):
-    list_display = ["date", "kind", "note"]
-    list_filter = ["kind"]
+class CalendarExceptionAdmin(AgencyScopedAdmin):
+    list_display = ["date", "kind", "organisation", "note"]
+    list_filter = ["kind", "organisation"]
     date_hierarchy = "date"
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(AgencyScopedAdmin):
     list_display = ["at", "content_type", "object_id", "actor", "action", "from_state", "to_state"]
     list_filter = ["content_type"]
     readonly_fields = [f.name for f in AuditEntry._meta.fields]
@@ -71,15 +160,16 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Notification)
-class NotificationAdmin(ReadOnlyAdmin):
+class NotificationAdmin(AgencyScopedAdmin, ReadOnlyAdmin):
+    organisation_path = "recipient__organisation"
     list_display = ["created_at", "recipient", "subject", "read_at"]
     list_select_related = ["recipient"]
     search_fields = ["subject", "recipient__username", "recipient__full_name"]
 
 
 @admin.register(DocumentCounter)
-class DocumentCounterAdmin(ReadOnlyAdmin):
-    list_display = ["series", "year", "last_number"]
+class DocumentCounterAdmin(AgencyScopedAdmin, ReadOnlyAdmin):
+    list_display = ["organisation", "series", "year", "last_number"]
     list_filter = ["series", "year"]
 
 

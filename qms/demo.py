@@ -1,14 +1,48 @@
-"""Demo organisation, units and one user per role. Idempotent: natural keys, get_or_create."""
+"""Demo agencies of one province, their units and users per role, and the provincial overseer.
+Idempotent: natural keys, get_or_create. The first agency (Cục Thông tin đối ngoại, QT.HT.06) carries
+the full demo; the second (Sở Công Thương tỉnh Khánh Hòa, QT.CTCL) is smaller; its users' names start
+with "sct."."""
 
 from __future__ import annotations
 
 from django.contrib.auth.models import Group
 from django.db import transaction
 
-from .models import Organisation, Unit, User
+from .models import Organisation, OrganisationKind, Unit, User
 from .roles import Role
 
 DEMO_PASSWORD = "Demo@2026"
+
+# code, kind, settings
+ORGANISATIONS = [
+    ("cuc-ttdn", OrganisationKind.AGENCY, {}),
+    (
+        "so-cong-thuong",
+        OrganisationKind.AGENCY,
+        {
+            "name": "Sở Công Thương tỉnh Khánh Hòa",
+            "short_name": "Sở Công Thương",
+            "parent_name": "UBND tỉnh Khánh Hòa",
+            "place_name": "Khánh Hòa",
+            "committee_name": "Ban ISO",
+            "notice_symbol": "TB-SCT",
+            "minutes_symbol": "BB-SCT",
+            "report_symbol": "BC-SCT",
+            "minutes_form": "BM.CTCL.02",
+            "ticket_record_retention_years": 3,
+        },
+    ),
+    (
+        "so-khcn",
+        OrganisationKind.OVERSIGHT,
+        {"name": "Sở Khoa học và Công nghệ tỉnh Khánh Hòa", "short_name": "Sở KH&CN", "parent_name": "UBND tỉnh Khánh Hòa"},
+    ),
+]
+
+SMALL_AGENCY_UNITS = [
+    ("VP", "Văn phòng Sở"),
+    ("QLTM", "Phòng Quản lý thương mại"),
+]
 
 UNITS = [
     ("VP", "Văn phòng"),
@@ -18,9 +52,10 @@ UNITS = [
     ("TTBCXB", "Phòng Thông tin báo chí xuất bản"),
 ]
 
-# username, full name, job title, unit code, roles, is_staff (Django admin)
+# username, full name, job title, unit code, roles, is_superuser (the provincial admin)
 USERS = [
     ("admin", "Quản trị hệ thống", "Quản trị viên", "VP", [], True),
+    ("cuc.quantri", "Ngô Văn Quản", "Chuyên viên Văn phòng, quản trị hệ thống", "VP", [Role.AGENCY_ADMIN], False),
     ("thuky", "Đặng Thị Khánh Hòa", "Phó Chánh Văn phòng, Thư ký ISO", "VP", [Role.SECRETARY], False),
     ("truongban", "Phạm Anh Tuấn", "Cục trưởng, Trưởng ban chỉ đạo ISO", "VP", [Role.COMMITTEE_HEAD], False),
     ("thanhvien", "Đỗ Văn Khởi", "Phó Chánh Văn phòng phụ trách", "VP", [Role.COMMITTEE_MEMBER], False),
@@ -34,29 +69,67 @@ USERS = [
 ]
 
 
+SMALL_AGENCY_USERS = [
+    ("sct.quantri", "Lê Văn Trị", "Chuyên viên Văn phòng Sở", "VP", [Role.AGENCY_ADMIN], False),
+    ("sct.thuky", "Trần Thị Ngọc Hà", "Chuyên viên Văn phòng Sở, Thư ký ISO", "VP", [Role.SECRETARY], False),
+    ("sct.truongban", "Nguyễn Văn Thành", "Giám đốc Sở, Trưởng Ban ISO", "VP", [Role.COMMITTEE_HEAD], False),
+    ("sct.vp.truong", "Phạm Thị Thu", "Chánh Văn phòng Sở", "VP", [Role.UNIT_HEAD], False),
+    ("sct.qltm.truong", "Võ Minh Quang", "Trưởng phòng Quản lý thương mại", "QLTM", [Role.UNIT_HEAD], False),
+    ("sct.qltm.chuyenvien", "Huỳnh Thị Lan", "Chuyên viên", "QLTM", [Role.STAFF], False),
+]
+OVERSEERS = [("tinh.theodoi", "Đoàn Minh Tâm", "Chuyên viên Chi cục Tiêu chuẩn Đo lường Chất lượng", [Role.OVERSEER])]
+
+
+def _user(username: str, full_name: str, title: str, organisation: Organisation | None, unit: Unit | None, roles, superuser: bool) -> User:
+    user, created = User.objects.get_or_create(
+        username=username,
+        defaults={
+            "organisation": organisation,
+            "full_name": full_name,
+            "job_title": title,
+            "unit": unit,
+            "email": f"{username}@demo.gov.vn",
+            "is_staff": superuser or Role.AGENCY_ADMIN in roles,
+            "is_superuser": superuser,
+        },
+    )
+    if created:
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
+        user.groups.add(*Group.objects.filter(name__in=[r.value for r in roles]))
+    return user
+
+
+def _agency_users(organisation: Organisation, unit_rows, user_rows) -> dict[str, User]:
+    units = {}
+    for order, (code, name) in enumerate(unit_rows, start=1):
+        units[code], _ = Unit.objects.get_or_create(organisation=organisation, code=code, defaults={"name": name, "order": order})
+    return {
+        username: _user(username, full_name, title, None if superuser else organisation, None if superuser else units[unit_code], roles, superuser)
+        for username, full_name, title, unit_code, roles, superuser in user_rows
+    }
+
+
+@transaction.atomic
+def load_organisations() -> dict[str, Organisation]:
+    organisations = {}
+    for code, kind, settings in ORGANISATIONS:
+        organisations[code], _ = Organisation.objects.get_or_create(code=code, defaults={"kind": kind, **settings})
+    return organisations
+
+
 @transaction.atomic
 def load_core() -> dict[str, User]:
-    if not Organisation.objects.exists():
-        Organisation.objects.create()
-    units = {}
-    for order, (code, name) in enumerate(UNITS, start=1):
-        units[code], _ = Unit.objects.get_or_create(code=code, defaults={"name": name, "order": order})
-    users = {}
-    for username, full_name, title, unit_code, roles, is_admin in USERS:
-        user, created = User.objects.get_or_create(
-            username=username,
-            defaults={
-                "full_name": full_name,
-                "job_title": title,
-                "unit": units[unit_code],
-                "email": f"{username}@demo.gov.vn",
-                "is_staff": is_admin,
-                "is_superuser": is_admin,
-            },
-        )
-        if created:
-            user.set_password(DEMO_PASSWORD)
-            user.save(update_fields=["password"])
-            user.groups.add(*Group.objects.filter(name__in=[r.value for r in roles]))
-        users[username] = user
+    """The first agency's users (the full demo runs in it), keyed by username."""
+    organisations = load_organisations()
+    return _agency_users(organisations["cuc-ttdn"], UNITS, USERS)
+
+
+@transaction.atomic
+def load_small_agency() -> dict[str, User]:
+    """The second agency's users and the provincial overseer, keyed by username."""
+    organisations = load_organisations()
+    users = _agency_users(organisations["so-cong-thuong"], SMALL_AGENCY_UNITS, SMALL_AGENCY_USERS)
+    for username, full_name, title, roles in OVERSEERS:
+        users[username] = _user(username, full_name, title, organisations["so-khcn"], None, roles, False)
     return users

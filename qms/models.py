@@ -1,5 +1,6 @@
-"""The shared core: organisation settings, units, users, the working-day calendar's exceptions, the
-audit trail, the in-app inbox, once-only reminder keys and per-year document numbers."""
+"""The shared core: the organisations (each agency is a tenant: its own settings, units, users, records,
+document numbers and days off), users, the working-day calendar's exceptions, the audit trail, the in-app
+inbox and once-only reminder keys."""
 
 from __future__ import annotations
 
@@ -22,9 +23,26 @@ class MinutesForm(models.TextChoices):
     CTCL_02 = "BM.CTCL.02", _("BM.CTCL.02 — Biên bản họp xem xét của lãnh đạo (QT.CTCL)")
 
 
-class Organisation(models.Model):
-    """One row: the agency running this QMS. Edited in Django admin; read with Organisation.current()."""
+class OrganisationKind(models.TextChoices):
+    AGENCY = "agency", _("Cơ quan áp dụng HTQLCL")
+    # The provincial department in charge of ISO application in the province's agencies: reads their
+    # finished records, never writes them.
+    OVERSIGHT = "oversight", _("Cơ quan theo dõi áp dụng ISO cấp tỉnh")
 
+
+class OrganisationQuerySet(models.QuerySet):
+    def agencies(self) -> OrganisationQuerySet:
+        return self.filter(kind=OrganisationKind.AGENCY, is_active=True)
+
+
+class Organisation(models.Model):
+    """An agency running its QMS on this installation — a tenant: every unit, user, record, counter and
+    setting belongs to one — or the provincial department that oversees them. Created by a provincial
+    admin in Django admin; each agency's admin edits its own settings."""
+
+    code = models.SlugField(_("mã cơ quan"), max_length=40, unique=True)
+    kind = models.CharField(_("loại"), max_length=10, choices=OrganisationKind.choices, default=OrganisationKind.AGENCY)
+    is_active = models.BooleanField(_("đang sử dụng"), default=True)
     name = models.CharField(_("tên cơ quan"), max_length=200, default="Cục Thông tin đối ngoại")
     short_name = models.CharField(_("tên viết tắt"), max_length=50, default="Cục TTĐN")
     parent_name = models.CharField(_("cơ quan chủ quản"), max_length=200, blank=True, default="Bộ Ngoại giao")
@@ -41,29 +59,35 @@ class Organisation(models.Model):
     action_reminder_working_days = models.PositiveSmallIntegerField(_("nhắc hạn hành động trước (ngày làm việc)"), default=3)
     repeat_nonconformity_threshold = models.PositiveSmallIntegerField(_("số lần KPH lặp lại phải mở HĐKP"), default=3)
 
+    objects = OrganisationQuerySet.as_manager()
+
     class Meta:
-        verbose_name = _("cấu hình cơ quan")
-        verbose_name_plural = _("cấu hình cơ quan")
+        ordering = ["name"]
+        verbose_name = _("cơ quan")
+        verbose_name_plural = _("cơ quan")
 
     def __str__(self) -> str:
         return self.name
 
-    @classmethod
-    def current(cls) -> Organisation:
-        org = cls.objects.order_by("pk").first()
-        return org if org is not None else cls.objects.create()
+    @property
+    def is_agency(self) -> bool:
+        return self.kind == OrganisationKind.AGENCY
 
 
 class UnitQuerySet(models.QuerySet):
     def active(self) -> UnitQuerySet:
         return self.filter(is_active=True)
 
+    def of(self, organisation: Organisation | int | None) -> UnitQuerySet:
+        return self.filter(organisation=organisation) if organisation is not None else self.none()
+
 
 class Unit(models.Model):
-    """An organisational unit (Đơn vị): a department of the agency."""
+    """An organisational unit (Đơn vị): a department of one agency."""
 
-    name = models.CharField(_("tên đơn vị"), max_length=200, unique=True)
-    code = models.CharField(_("mã"), max_length=20, unique=True)
+    organisation = models.ForeignKey(Organisation, verbose_name=_("cơ quan"), on_delete=models.PROTECT, related_name="units")
+    name = models.CharField(_("tên đơn vị"), max_length=200)
+    code = models.CharField(_("mã"), max_length=20)
     is_active = models.BooleanField(_("đang hoạt động"), default=True)
     order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
 
@@ -73,15 +97,22 @@ class Unit(models.Model):
         ordering = ["order", "name"]
         verbose_name = _("đơn vị")
         verbose_name_plural = _("đơn vị")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "code"], name="uniq_unit_code_per_organisation"),
+            models.UniqueConstraint(fields=["organisation", "name"], name="uniq_unit_name_per_organisation"),
+        ]
 
     def __str__(self) -> str:
         return self.name
 
 
 class UserQuerySet(models.QuerySet):
-    def with_role(self, *roles: Role, unit: Unit | int | None = None) -> UserQuerySet:
-        """Active users holding any of `roles` (of `unit` when given): who receives a message, who may act."""
-        qs = self.filter(is_active=True, groups__name__in=[role.value for role in roles])
+    def with_role(self, *roles: Role, organisation: Organisation | int | None, unit: Unit | int | None = None) -> UserQuerySet:
+        """Active users of `organisation` holding any of `roles` (of `unit` when given): who receives a
+        message, who may act. The organisation is required: a role is held within one agency only."""
+        if organisation is None:
+            return self.none()
+        qs = self.filter(is_active=True, organisation=organisation, groups__name__in=[role.value for role in roles])
         if unit is not None:
             qs = qs.filter(unit=unit)
         return qs.distinct()
@@ -92,6 +123,10 @@ class QmsUserManager(UserManager.from_queryset(UserQuerySet)):  # type: ignore[m
 
 
 class User(AbstractUser):
+    # Null only for a provincial admin (a superuser who creates agencies) — never for a person of an agency.
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("cơ quan"), null=True, blank=True, on_delete=models.PROTECT, related_name="members"
+    )
     full_name = models.CharField(_("họ và tên"), max_length=150, blank=True)
     job_title = models.CharField(_("chức vụ"), max_length=150, blank=True)
     unit = models.ForeignKey(Unit, verbose_name=_("đơn vị"), null=True, blank=True, on_delete=models.PROTECT, related_name="members")
@@ -128,12 +163,20 @@ class CalendarException(models.Model):
         DAY_OFF = "off", _("Ngày nghỉ (hoán đổi / bổ sung)")
         WORKING_DAY = "work", _("Ngày làm việc bù")
 
-    date = models.DateField(_("ngày"), unique=True)
+    # Null: a day of the whole province (the Chairman's decision on swapped days); else one agency's.
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("cơ quan"), null=True, blank=True, on_delete=models.CASCADE, related_name="calendar_exceptions"
+    )
+    date = models.DateField(_("ngày"))
     kind = models.CharField(_("loại"), max_length=4, choices=Kind.choices)
     note = models.CharField(_("căn cứ / ghi chú"), max_length=255, blank=True)
 
     class Meta:
         ordering = ["date"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "date"], name="uniq_calendar_day_per_organisation"),
+            models.UniqueConstraint(fields=["date"], condition=models.Q(organisation__isnull=True), name="uniq_calendar_day_province"),
+        ]
         verbose_name = _("ngày nghỉ / làm bù")
         verbose_name_plural = _("ngày nghỉ / làm bù")
 
@@ -144,6 +187,8 @@ class CalendarException(models.Model):
 class AuditEntry(models.Model):
     """One state change of any record: who, when, from, to, and a note."""
 
+    # Whose record it is, so that an agency's admin reads only its own trail.
+    organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE)
     object_id = models.PositiveBigIntegerField()
     target = GenericForeignKey("content_type", "object_id")
@@ -206,14 +251,16 @@ class SentReminder(models.Model):
 
 
 class DocumentCounter(models.Model):
-    """The last number issued in a series (e.g. notices) for a year; rows are locked while incremented."""
+    """The last number an agency issued in a series (e.g. notices) for a year; rows are locked while
+    incremented. Each agency numbers its own documents from 01 every year (Decree 30/2020)."""
 
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     series = models.CharField(max_length=50)
     year = models.PositiveSmallIntegerField()
     last_number = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["series", "year"], name="uniq_counter_series_year")]
+        constraints = [models.UniqueConstraint(fields=["organisation", "series", "year"], name="uniq_counter_organisation_series_year")]
 
     def __str__(self) -> str:
-        return f"{self.series}/{self.year}: {self.last_number}"
+        return f"{self.organisation_id} {self.series}/{self.year}: {self.last_number}"

@@ -11,6 +11,10 @@ class Role(models.TextChoices):
     COMMITTEE_MEMBER = "Thành viên Ban chỉ đạo ISO", _("Thành viên Ban chỉ đạo ISO")
     UNIT_HEAD = "Lãnh đạo đơn vị / Đầu mối ISO", _("Lãnh đạo đơn vị / Đầu mối ISO")
     STAFF = "Cán bộ, công chức", _("Cán bộ, công chức")
+    # The provincial department in charge of ISO application: reads every agency's finished records.
+    OVERSEER = "Cán bộ theo dõi ISO cấp tỉnh", _("Cán bộ theo dõi ISO cấp tỉnh")
+    # An agency's own administrator in Django admin: its units, users, days off and settings only.
+    AGENCY_ADMIN = "Quản trị hệ thống của cơ quan", _("Quản trị hệ thống của cơ quan")
 
 
 def grant_permissions(apps, app_label: str, grants: dict[Role, list[str]]) -> None:

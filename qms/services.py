@@ -13,14 +13,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .errors import StaleEditError
-from .models import AuditEntry, DocumentCounter, Notification, SentReminder, User
+from .models import AuditEntry, DocumentCounter, Notification, Organisation, SentReminder, User
 
 
 @transaction.atomic
 def audit_record(
     *, target: models.Model, actor: User | None, action: str, from_state: str = "", to_state: str = "", note: str = ""
 ) -> AuditEntry:
+    # The record's agency; a child record without its own (a unit's report) is its actor's agency's.
+    organisation_id = getattr(target, "organisation_id", None) or (actor.organisation_id if actor is not None and actor.is_authenticated else None)
     return AuditEntry.objects.create(
+        organisation_id=organisation_id,
         content_type=ContentType.objects.get_for_model(target, for_concrete_model=False),
         object_id=target.pk,
         actor=actor if actor is not None and actor.is_authenticated else None,
@@ -110,11 +113,11 @@ def reminder_claim(key: str) -> bool:
 
 
 @transaction.atomic
-def document_number_next(*, series: str, year: int) -> int:
-    """The next number of `series` in `year`. The counter row is locked, so two documents issued at the
-    same moment get different numbers; a number is never given twice."""
-    DocumentCounter.objects.get_or_create(series=series, year=year)
-    counter = DocumentCounter.objects.select_for_update().get(series=series, year=year)
+def document_number_next(*, organisation: Organisation, series: str, year: int) -> int:
+    """The agency's next number of `series` in `year`. The counter row is locked, so two documents issued
+    at the same moment get different numbers; a number is never given twice."""
+    DocumentCounter.objects.get_or_create(organisation=organisation, series=series, year=year)
+    counter = DocumentCounter.objects.select_for_update().get(organisation=organisation, series=series, year=year)
     counter.last_number += 1
     counter.save(update_fields=["last_number"])
     return counter.last_number

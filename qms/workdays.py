@@ -1,6 +1,7 @@
 """The working-day calendar of Vietnamese civil servants: Monday to Friday, minus public holidays
 (the `holidays` package, country VN, with its observed days), minus the days off an admin adds,
-plus the make-up working days an admin adds. Every "N working days" rule in the product uses this."""
+plus the make-up working days an admin adds — for the whole province, or for one agency (which wins on
+the same day). Every "N working days" rule uses this, with the organisation whose record it is."""
 
 from __future__ import annotations
 
@@ -9,7 +10,9 @@ from functools import lru_cache
 
 import holidays
 
-from .models import CalendarException
+from django.db.models import F, Q
+
+from .models import CalendarException, Organisation
 
 # Enough to cover any meeting or deadline; beyond it a misconfiguration should fail loudly.
 _MAX_SCAN_DAYS = 400
@@ -35,9 +38,16 @@ def public_holiday_name(day: dt.date) -> str | None:
 class Calendar:
     """Answers working-day questions for a date range with one query for the admin's exceptions."""
 
-    def __init__(self, start: dt.date, end: dt.date) -> None:
+    def __init__(self, start: dt.date, end: dt.date, organisation: Organisation | int | None = None) -> None:
         self.start, self.end = min(start, end), max(start, end)
-        rows = CalendarException.objects.filter(date__range=(self.start, self.end)).values_list("date", "kind")
+        scope = Q(organisation__isnull=True)
+        if organisation is not None:
+            scope |= Q(organisation=organisation)
+        rows = (
+            CalendarException.objects.filter(scope, date__range=(self.start, self.end))
+            .order_by(F("organisation").asc(nulls_first=True))  # the agency's own day is read last and wins
+            .values_list("date", "kind")
+        )
         self.exceptions: dict[dt.date, str] = dict(rows)
 
     def is_working_day(self, day: dt.date) -> bool:
@@ -49,14 +59,15 @@ class Calendar:
         return day.weekday() < 5 and day not in _public_holidays(day.year)
 
 
-def is_working_day(day: dt.date) -> bool:
-    return Calendar(day, day).is_working_day(day)
+def is_working_day(day: dt.date, organisation: Organisation | int | None = None) -> bool:
+    return Calendar(day, day, organisation).is_working_day(day)
 
 
-def add_working_days(start: dt.date, count: int) -> dt.date:
-    """The date `count` working days after `start` (before it, if count is negative)."""
+def add_working_days(start: dt.date, count: int, organisation: Organisation | int | None = None) -> dt.date:
+    """The date `count` working days after `start` (before it, if count is negative), in the calendar of
+    `organisation` (None: the province's days only)."""
     step = 1 if count >= 0 else -1
-    cal = Calendar(start, start + dt.timedelta(days=step * _MAX_SCAN_DAYS))
+    cal = Calendar(start, start + dt.timedelta(days=step * _MAX_SCAN_DAYS), organisation)
     day, remaining = start, abs(count)
     while remaining:
         day += dt.timedelta(days=step)
@@ -67,17 +78,17 @@ def add_working_days(start: dt.date, count: int) -> dt.date:
     return day
 
 
-def working_days_between(start: dt.date, end: dt.date) -> int:
+def working_days_between(start: dt.date, end: dt.date, organisation: Organisation | int | None = None) -> int:
     """How many working days lie after `start` up to and including `end` (0 if end <= start)."""
     if end <= start:
         return 0
-    cal = Calendar(start, end)
+    cal = Calendar(start, end, organisation)
     return sum(cal.is_working_day(start + dt.timedelta(days=i)) for i in range(1, (end - start).days + 1))
 
 
-def next_working_day(day: dt.date) -> dt.date:
-    return add_working_days(day, 1)
+def next_working_day(day: dt.date, organisation: Organisation | int | None = None) -> dt.date:
+    return add_working_days(day, 1, organisation)
 
 
-def previous_working_day(day: dt.date) -> dt.date:
-    return add_working_days(day, -1)
+def previous_working_day(day: dt.date, organisation: Organisation | int | None = None) -> dt.date:
+    return add_working_days(day, -1, organisation)

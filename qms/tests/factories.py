@@ -1,8 +1,28 @@
 import factory
 from django.contrib.auth.models import Group
 
-from qms.models import Unit, User
+from qms.models import Organisation, Unit, User
 from qms.roles import Role
+
+
+def default_organisation() -> Organisation:
+    """The agency most tests run in; a test about isolation makes a second one with OrganisationFactory."""
+    organisation, _created = Organisation.objects.get_or_create(
+        code="cuc-ttdn", defaults={"name": "Cục Thông tin đối ngoại", "short_name": "Cục TTĐN"}
+    )
+    return organisation
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+        django_get_or_create = ("code",)
+
+    code = factory.Sequence(lambda n: f"so-{n}")
+    name = factory.Sequence(lambda n: f"Sở Công Thương tỉnh {n}")
+    short_name = factory.Sequence(lambda n: f"SCT{n}")
+    parent_name = "UBND tỉnh Khánh Hòa"
+    place_name = "Khánh Hòa"
 
 
 def restore_role_groups() -> None:
@@ -30,8 +50,9 @@ def restore_role_groups() -> None:
 class UnitFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Unit
-        django_get_or_create = ("code",)
+        django_get_or_create = ("organisation", "code")
 
+    organisation = factory.LazyFunction(default_organisation)
     name = factory.Sequence(lambda n: f"Phòng Nghiệp vụ {n}")
     code = factory.Sequence(lambda n: f"P{n}")
     order = factory.Sequence(int)
@@ -48,6 +69,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     email = factory.LazyAttribute(lambda u: f"{u.username}@example.gov.vn")
     job_title = "Chuyên viên"
     unit = factory.SubFactory(UnitFactory)
+    organisation = factory.LazyAttribute(lambda user: user.unit.organisation if user.unit else default_organisation())
     password = factory.django.Password("Mật-khẩu-thử-2026")
 
     @factory.post_generation
