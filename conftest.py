@@ -133,6 +133,17 @@ def staff_user(db, unit):
 
 
 @pytest.fixture
+def oversight(db):
+    """The provincial department in charge of ISO application in the province's agencies."""
+    return OrganisationFactory(code="so-khcn", name="Sở Khoa học và Công nghệ tỉnh Khánh Hòa", kind="oversight")
+
+
+@pytest.fixture
+def overseer(db, oversight):
+    return UserFactory(username="tinh.theodoi", full_name="Đoàn Minh Tâm", unit=None, organisation=oversight, roles=[Role.OVERSEER])
+
+
+@pytest.fixture
 def role_users(secretary, committee_head, committee_member, unit_head, other_unit_head, staff_user):
     """Every role, keyed by a short name, for permission matrices."""
     return {

@@ -1,14 +1,43 @@
+"""Admin of the objectives app: an agency's admin sees and edits only its agency's settings and plans."""
+
 from django.contrib import admin
+
+from qms.admin import AgencyScopedAdmin
 
 from .models import Measurement, Objective, ObjectivesSettings, Plan, PlanAction
 
 
+class ObjectivesScopedAdmin(AgencyScopedAdmin):
+    """An agency's admin picks only its own agency's plans and objectives in a form."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if not request.user.is_superuser:
+            org = request.user.organisation_id
+            if db_field.related_model is Plan:
+                kwargs["queryset"] = Plan.objects.filter(organisation=org)
+            elif db_field.related_model is Objective:
+                kwargs["queryset"] = Objective.objects.filter(plan__organisation=org)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
 @admin.register(ObjectivesSettings)
-class ObjectivesSettingsAdmin(admin.ModelAdmin):
-    list_display = ["__str__", "plan_due_day", "plan_due_month", "evaluation_due_day", "evaluation_due_month", "reminder_lead_working_days"]
+class ObjectivesSettingsAdmin(ObjectivesScopedAdmin):
+    list_display = [
+        "organisation",
+        "plan_due_day",
+        "plan_due_month",
+        "evaluation_due_day",
+        "evaluation_due_month",
+        "reminder_lead_working_days",
+    ]
 
     def has_add_permission(self, request) -> bool:
-        return not ObjectivesSettings.objects.exists()
+        if request.user.is_superuser:
+            return True  # the provincial admin sets up an agency's row
+        org = request.user.organisation_id
+        return (
+            org is not None and not ObjectivesSettings.objects.filter(organisation_id=org).exists() and super().has_add_permission(request)
+        )
 
 
 class PlanActionInline(admin.TabularInline):
@@ -17,20 +46,22 @@ class PlanActionInline(admin.TabularInline):
 
 
 @admin.register(Plan)
-class PlanAdmin(admin.ModelAdmin):
+class PlanAdmin(ObjectivesScopedAdmin):
     # State changes go through the app's services (audit, locking); admin is read-mostly.
-    list_display = ["year", "unit", "revision", "status", "approved_at"]
-    list_filter = ["year", "status", "unit"]
+    list_display = ["year", "organisation", "unit", "revision", "status", "approved_at"]
+    list_filter = ["year", "status"]
     readonly_fields = ["status", "version", "supersedes"]
 
 
 @admin.register(Objective)
-class ObjectiveAdmin(admin.ModelAdmin):
+class ObjectiveAdmin(ObjectivesScopedAdmin):
+    organisation_path = "plan__organisation"
     list_display = ["plan", "order", "indicator", "target", "result"]
     list_filter = ["plan__year", "result"]
     inlines = [PlanActionInline]
 
 
 @admin.register(Measurement)
-class MeasurementAdmin(admin.ModelAdmin):
+class MeasurementAdmin(ObjectivesScopedAdmin):
+    organisation_path = "objective__plan__organisation"
     list_display = ["objective", "period", "value", "measured_on", "recorded_by"]

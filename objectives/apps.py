@@ -14,12 +14,16 @@ class ObjectivesConfig(AppConfig):
     def ready(self) -> None:
         # Imported here, not at the top: these modules load models, which Django allows only once every
         # app's config is loaded.
+        from qms.overview import register_figures
+
         from .dashboard import objectives_panels
+        from .overview import FIGURES, objectives_figures
         from .pdf import render_plan, render_report
 
         register_form("PL3.KH", "Kế hoạch thực hiện MTCL (Phụ lục 3 STCL)", render_plan)
         register_form("PL3.BC", "Báo cáo thực hiện MTCL (Phụ lục 3 STCL)", render_report)
         register_panel(objectives_panels)
+        register_figures(FIGURES, objectives_figures)
         settings.CELERY_BEAT_SCHEDULE["objectives-reminders"] = {
             "task": "objectives.tasks.send_reminders",
             "schedule": crontab(hour=7, minute=10),

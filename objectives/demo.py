@@ -1,6 +1,7 @@
 """Demo objectives: 2025 evaluated and 2026 under monitoring (copied from 2025) for the agency and every
 demo unit, with measurements, so the charts and the roll-up show something real; plus a 2027 draft of
-one unit copied from 2026. Built through the services. Idempotent: a scope and year already there is skipped."""
+one unit copied from 2026, in the first agency. The second, smaller agency (load_small) has its approved
+plan of the current year. Built through the services. Idempotent: a scope and year already there is skipped."""
 
 from __future__ import annotations
 
@@ -320,12 +321,13 @@ def _backdate(plan: Plan, year: int, evaluated: bool) -> None:
 @transaction.atomic
 def _year(users: dict[str, User], year: int, *, evaluate: bool, copy: bool, performance: dict[str, float]) -> None:
     up_to = dt.date(year, 12, 31) if evaluate else timezone.localdate()
-    scopes: list[tuple[str, Unit | None]] = [("agency", None)] + [(c, Unit.objects.get(code=c)) for c in UNITS]
+    organisation = users[AGENCY_DRAFTER].organisation
+    scopes: list[tuple[str, Unit | None]] = [("agency", None)] + [(c, Unit.objects.get(organisation=organisation, code=c)) for c in UNITS]
     agency_objs: dict[str, Objective] = {}
     for key, unit in scopes:
         drafter = users[AGENCY_DRAFTER if unit is None else DRAFTERS[key]]
         approver = users[AGENCY_APPROVER if unit is None else HEADS[key]]
-        plan = Plan.objects.filter(year=year, unit=unit).current().first()
+        plan = Plan.objects.of(organisation).filter(year=year, unit=unit).current().first()
         if plan is not None:
             if unit is None:
                 agency_objs = {row[0]: o for row, o in zip(AGENCY, plan.objectives.all(), strict=False)}
@@ -354,13 +356,58 @@ def load(users: dict[str, User]) -> None:
     today = timezone.localdate()
     _year(users, today.year - 1, evaluate=True, copy=False, performance=PERFORMANCE_LAST_YEAR)
     _year(users, today.year, evaluate=False, copy=True, performance=PERFORMANCE)
-    vp = Unit.objects.get(code="VP")
+    organisation = users[AGENCY_DRAFTER].organisation
+    vp = Unit.objects.get(organisation=organisation, code="VP")
     if not Plan.objects.filter(year=today.year + 1, unit=vp).exists():
         services.plan_copy_from_previous(actor=users[DRAFTERS["VP"]], year=today.year + 1, unit=vp)
     if (
-        not Plan.objects.filter(status=PlanStatus.SUBMITTED).exists()
-        and not Plan.objects.filter(year=today.year + 1, unit__code="NV").exists()
+        not Plan.objects.of(organisation).filter(status=PlanStatus.SUBMITTED).exists()
+        and not Plan.objects.of(organisation).filter(year=today.year + 1, unit__code="NV").exists()
     ):
-        nv = Unit.objects.get(code="NV")
+        nv = Unit.objects.get(organisation=organisation, code="NV")
         plan = services.plan_copy_from_previous(actor=users[DRAFTERS["NV"]], year=today.year + 1, unit=nv)
         services.plan_submit(actor=users[DRAFTERS["NV"]], plan=plan)
+
+
+# The second agency (QT.CTCL): its agency plan of the current year, two objectives, approved.
+SMALL_AGENCY: list[tuple[Any, ...]] = [
+    (
+        "Giải quyết 100% thủ tục hành chính lĩnh vực thương mại đúng hạn",
+        "Tỷ lệ hồ sơ TTHC giải quyết đúng hạn",
+        UnitOfMeasure.PERCENT,
+        Direction.HIGHER,
+        Aggregation.LEVEL,
+        100,
+        Frequency.QUARTERLY,
+        None,
+        [("Theo dõi hồ sơ trên hệ thống thông tin giải quyết TTHC của tỉnh", "Hệ thống một cửa điện tử", "Phòng Quản lý thương mại", 12)],
+    ),
+    (
+        "Mức độ hài lòng của doanh nghiệp đạt từ 90% trở lên",
+        "Tỷ lệ doanh nghiệp hài lòng",
+        UnitOfMeasure.PERCENT,
+        Direction.HIGHER,
+        Aggregation.LEVEL,
+        90,
+        Frequency.HALF_YEARLY,
+        None,
+        [("Khảo sát doanh nghiệp 6 tháng/lần, tổng hợp kết quả", "Phiếu khảo sát", "Văn phòng Sở", 12)],
+    ),
+]
+
+
+@transaction.atomic
+def load_small(users: dict[str, User]) -> None:
+    """The second agency's approved plan of the current year (users "sct.*", keyed by username)."""
+    drafter, approver = users["sct.thuky"], users["sct.truongban"]
+    year = timezone.localdate().year
+    if Plan.objects.of(drafter.organisation_id).filter(year=year, unit__isnull=True).exists():
+        return
+    plan = services.plan_create(actor=drafter, year=year, unit=None)
+    for order, row in enumerate(SMALL_AGENCY, start=1):
+        data, acts = _objective_data(row, year, {})
+        data["order"] = order
+        services.objective_save(actor=drafter, plan=plan, data=data, actions=acts)
+    services.plan_submit(actor=drafter, plan=plan)
+    services.plan_approve(actor=approver, plan=plan)
+    _backdate(plan, year, evaluated=False)

@@ -10,7 +10,6 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
 from qms.dates import format_date
-from qms.models import Organisation
 
 from .models import Plan, PlanAction
 from .pdf import KINDS, plan_title
@@ -48,10 +47,10 @@ WRAP = Alignment(wrap_text=True, vertical="top")
 def plan_xlsx(plan_id: int, kind: str) -> bytes:
     if kind not in KINDS:
         raise Http404
-    plan = with_progress(Plan.objects.filter(pk=plan_id)).first()
+    plan = with_progress(Plan.objects.filter(pk=plan_id)).select_related("organisation").first()
     if plan is None:
         raise Http404
-    org = Organisation.current()
+    org = plan.organisation  # the header names are the plan's agency's
     wb = Workbook()
     ws = wb.active
     ws.title = "Kế hoạch" if kind == "plan" else "Báo cáo"

@@ -44,7 +44,10 @@ class _Helper(forms.Form):
 
 class PlanCreateForm(_Helper):
     year = forms.IntegerField(label=_("Năm"), min_value=2000, max_value=2100)
-    scope = forms.ChoiceField(label=_("Phạm vi"))
+    scope = forms.ChoiceField(
+        label=_("Phạm vi"),
+        error_messages={"invalid_choice": _("Bạn không lập được kế hoạch MTCL cho phạm vi này (đơn vị khác hoặc cơ quan khác).")},
+    )
     copy_previous = forms.BooleanField(label=_("Sao chép mục tiêu của năm trước (kèm kết quả để tham khảo)"), required=False)
 
     def __init__(self, *args, scopes: list[tuple[str, str]], **kwargs):

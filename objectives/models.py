@@ -14,14 +14,18 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from qms.models import Unit, User
+from qms.models import Organisation, Unit, User
 from qms.roles import Role
+from qms.tenancy import is_overseer
 from qms.transitions import Transition, Transitions
 
 
 class ObjectivesSettings(models.Model):
-    """One row: the calendar of QT.CTCL 5.9 (dates are settings, not constants) and reminder leads."""
+    """One row per agency: the calendar of QT.CTCL 5.9 (dates are settings, not constants) and reminder leads."""
 
+    organisation = models.OneToOneField(
+        "qms.Organisation", verbose_name=_("cơ quan"), on_delete=models.CASCADE, related_name="objectives_settings"
+    )
     plan_due_day = models.PositiveSmallIntegerField(_("hạn phê duyệt kế hoạch: ngày"), default=30)
     plan_due_month = models.PositiveSmallIntegerField(_("hạn phê duyệt kế hoạch: tháng"), default=1)
     evaluation_due_day = models.PositiveSmallIntegerField(_("hạn đánh giá cuối năm: ngày"), default=31)
@@ -37,9 +41,11 @@ class ObjectivesSettings(models.Model):
         return str(self._meta.verbose_name)
 
     @classmethod
-    def current(cls) -> ObjectivesSettings:
-        row = cls.objects.order_by("pk").first()
-        return row if row is not None else cls.objects.create()
+    def of(cls, organisation: Organisation | int) -> ObjectivesSettings:
+        """The agency's settings, made with the defaults the first time they are asked for."""
+        org_id = organisation.pk if isinstance(organisation, Organisation) else organisation
+        row, _created = cls.objects.get_or_create(organisation_id=org_id)
+        return row
 
     def plan_due(self, year: int) -> dt.date:
         return _safe_date(year, self.plan_due_month, self.plan_due_day)
@@ -95,39 +101,52 @@ EDITABLE_STATES = {PlanStatus.DRAFT, PlanStatus.RETURNED}
 LOCKED_STATES = {PlanStatus.APPROVED, PlanStatus.MONITORING, PlanStatus.EVALUATED, PlanStatus.SUPERSEDED}
 IN_FORCE_STATES = {PlanStatus.APPROVED, PlanStatus.MONITORING, PlanStatus.EVALUATED}
 MEASURABLE_STATES = {PlanStatus.APPROVED, PlanStatus.MONITORING}
+# What the provincial overseer reads of an agency: its plans once approved, never a draft or a submitted one.
+FINISHED_STATES = IN_FORCE_STATES
 
 
 class PlanQuerySet(models.QuerySet):
     def visible_to(self, user: User) -> PlanQuerySet:
-        """The ISO committee reads every plan; a unit's people read their unit's plans and the agency's
-        plans once approved (a unit's objectives support the agency's)."""
+        """Within the user's agency only: its ISO committee reads every plan; a unit's people read their
+        unit's plans and the agency's plans once approved (a unit's objectives support the agency's). The
+        provincial overseer reads every agency's plans once approved, never a draft or a submitted one."""
         if not user.is_authenticated:
             return self.none()
-        if user.has_perm("objectives.view_all_plans"):
-            return self
-        if not user.has_perm("objectives.view_plan"):
+        if is_overseer(user):
+            return self.filter(status__in=FINISHED_STATES)
+        if user.organisation_id is None or not user.has_perm("objectives.view_plan"):
             return self.none()
+        own = self.filter(organisation_id=user.organisation_id)
+        if user.has_perm("objectives.view_all_plans"):
+            return own
         scope = Q(unit__isnull=True, status__in=IN_FORCE_STATES | {PlanStatus.SUPERSEDED})
         if user.unit_id:
             scope |= Q(unit_id=user.unit_id)
-        return self.filter(scope)
+        return own.filter(scope)
+
+    def of(self, organisation: Organisation | int | None) -> PlanQuerySet:
+        return self.filter(organisation=organisation) if organisation is not None else self.none()
 
     def current(self) -> PlanQuerySet:
         return self.exclude(status=PlanStatus.SUPERSEDED)
 
     def awaiting_approval_by(self, user: User) -> PlanQuerySet:
-        """Submitted plans that this user approves (the home page panel)."""
+        """Submitted plans of the user's agency that this user approves (the home page panel)."""
+        if not user.is_authenticated or user.organisation_id is None:
+            return self.none()
         scope = Q(pk__in=[])
         if user.has_perm("objectives.approve_agency_plan"):
             scope |= Q(unit__isnull=True)
         if user.has_perm("objectives.approve_unit_plan") and user.unit_id:
             scope |= Q(unit_id=user.unit_id)
-        return self.filter(scope, status=PlanStatus.SUBMITTED).select_related("unit")
+        return self.filter(scope, organisation_id=user.organisation_id, status=PlanStatus.SUBMITTED).select_related("unit")
 
 
 class Plan(models.Model):
-    """A year's objectives and plan (Kế hoạch thực hiện MTCL) of the agency (unit empty) or one unit."""
+    """A year's objectives and plan (Kế hoạch thực hiện MTCL) of the agency (unit empty) or one unit. Its
+    objectives, their actions and measurements belong to the plan's agency."""
 
+    organisation = models.ForeignKey("qms.Organisation", verbose_name=_("cơ quan"), on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField(_("năm"))
     unit = models.ForeignKey(
         Unit, verbose_name=_("đơn vị"), null=True, blank=True, on_delete=models.PROTECT, related_name="objective_plans"
@@ -163,7 +182,9 @@ class Plan(models.Model):
         verbose_name_plural = _("kế hoạch thực hiện MTCL")
         constraints = [
             models.UniqueConstraint(
-                fields=["year", "revision"], condition=Q(unit__isnull=True), name="uniq_objectives_agency_plan_revision"
+                fields=["organisation", "year", "revision"],
+                condition=Q(unit__isnull=True),
+                name="uniq_objectives_agency_plan_revision",
             ),
             models.UniqueConstraint(
                 fields=["unit", "year", "revision"],

@@ -8,7 +8,6 @@ import copy
 from django.http import Http404
 from django.utils import timezone
 
-from qms.models import Organisation
 from qms.pdf import render_pdf, vn_date_line
 
 from .models import Plan
@@ -19,7 +18,7 @@ KINDS = {"plan": ("PL3.KH", "objectives_plan.html"), "report": ("PL3.BC", "objec
 
 
 def plan_context(plan: Plan, kind: str) -> dict:
-    org = Organisation.current()
+    org = plan.organisation  # the header names are the plan's agency's
     header = copy.copy(org)
     if plan.unit is not None:
         # A unit's form: the agency is the "parent" line, the unit the issuing line (Decree 30).
@@ -40,11 +39,11 @@ def plan_context(plan: Plan, kind: str) -> dict:
         "approver_title": "TRƯỞNG BAN CHỈ ĐẠO ISO" if plan.is_agency else "TRƯỞNG ĐƠN VỊ",
     }
     if kind == "report":
-        context["chart_year"] = chart_over_year(plan.year, None if plan.is_agency else [plan])
+        context["chart_year"] = chart_over_year(plan.year, None if plan.is_agency else [plan], organisation=plan.organisation_id)
         if plan.is_agency:
-            rollup = year_rollup(plan.year)
+            rollup = year_rollup(plan.year, organisation=plan.organisation_id)
             context["rollup"] = rollup
-            context["chart_units"] = chart_by_unit(plan.year, rollup)
+            context["chart_units"] = chart_by_unit(plan.year, rollup, organisation=plan.organisation_id)
     return context
 
 
@@ -56,7 +55,9 @@ def plan_title(plan: Plan, kind: str) -> str:
 def plan_pdf_bytes(plan_id: int, kind: str) -> bytes:
     if kind not in KINDS:
         raise Http404
-    plan = with_progress(Plan.objects.filter(pk=plan_id)).select_related("submitted_by", "approved_by", "evaluated_by").first()
+    plan = (
+        with_progress(Plan.objects.filter(pk=plan_id)).select_related("organisation", "submitted_by", "approved_by", "evaluated_by").first()
+    )
     if plan is None:
         raise Http404
     return render_pdf(f"pdf/{KINDS[kind][1]}", plan_context(plan, kind))

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from qms.dates import format_date
-from qms.models import Unit
+from qms.models import Organisation, Unit
 from qms.services import notification_send, reminder_claim
 from qms.workdays import add_working_days, working_days_between
 
@@ -18,27 +18,34 @@ from .rules import approvers_of, drafters_of
 
 
 def reminders_send(*, today: dt.date) -> int:
-    """Once-only reminders (safe under concurrent sweeps via reminder_claim): the year's plan due by
-    30/01, a measurement due after each period, the year-end evaluation due by 31/12."""
-    conf = ObjectivesSettings.current()
+    """Once-only reminders (safe under concurrent sweeps via reminder_claim), agency by agency with each
+    agency's settings and days off: the year's plan due by 30/01, a measurement due after each period,
+    the year-end evaluation due by 31/12."""
+    return sum(_agency_reminders(organisation, today=today) for organisation in Organisation.objects.agencies())
+
+
+def _agency_reminders(organisation: Organisation, *, today: dt.date) -> int:
+    conf = ObjectivesSettings.of(organisation)
     lead = conf.reminder_lead_working_days
     sent = 0
 
     def due_soon(due: dt.date) -> bool:
-        return due >= today and working_days_between(today, due) <= lead
+        return due >= today and working_days_between(today, due, organisation) <= lead
 
     # 1. Plans of the year due by the plan date (also next year's plans when the date is early next year).
     for year in {today.year, today.year + 1}:
         due = conf.plan_due(year)
         if not due_soon(due):
             continue
-        done = set(Plan.objects.filter(year=year, status__in=IN_FORCE_STATES).values_list("unit_id", flat=True))
-        scopes: list[Unit | None] = [None, *Unit.objects.active()]
+        done = set(Plan.objects.of(organisation).filter(year=year, status__in=IN_FORCE_STATES).values_list("unit_id", flat=True))
+        scopes: list[Unit | None] = [None, *Unit.objects.of(organisation).active()]
         for unit in scopes:
             unit_id = unit.pk if unit else None
-            if unit_id in done or not reminder_claim(f"objectives:plan-due:{year}:{unit_id or 'agency'}"):
+            # A unit's key is its pk (unique in the province); the agency's names the agency.
+            key = f"objectives:plan-due:{year}:{unit_id or f'agency-{organisation.pk}'}"
+            if unit_id in done or not reminder_claim(key):
                 continue
-            probe = Plan(year=year, unit=unit)
+            probe = Plan(organisation=organisation, year=year, unit=unit)
             scope = unit.name if unit else _("cơ quan")
             notification_send(
                 recipients=drafters_of(probe) + (approvers_of(probe) if unit is None else []),
@@ -51,7 +58,8 @@ def reminders_send(*, today: dt.date) -> int:
 
     # 2. Measurements due a few working days after each period ends; 3. the year-end evaluation.
     plans = (
-        Plan.objects.filter(status__in=(PlanStatus.APPROVED, PlanStatus.MONITORING), year__lte=today.year)
+        Plan.objects.of(organisation)
+        .filter(status__in=(PlanStatus.APPROVED, PlanStatus.MONITORING), year__lte=today.year)
         .select_related("unit")
         .prefetch_related("objectives__measurements")
     )
@@ -65,7 +73,7 @@ def reminders_send(*, today: dt.date) -> int:
                 end = period_end(plan.year, obj.frequency, period)
                 if end >= today + dt.timedelta(days=40):
                     break
-                due = add_working_days(end, conf.measurement_due_working_days)
+                due = add_working_days(end, conf.measurement_due_working_days, organisation)
                 if due_soon(due):
                     missing.setdefault(due, []).append(f"{obj.order}. {obj.indicator} ({period_label(obj.frequency, period)})")
         for due, items in missing.items():

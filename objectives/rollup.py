@@ -1,6 +1,7 @@
 """The year's achievement of the agency and each unit, the charts, and the inputs that the management
 review's consolidated report (BM.HT.06.03, sections 2 and 5) pastes in. `reviews` calls
-review_inputs(year); objectives never imports reviews."""
+review_inputs(year, organisation=review.organisation); objectives never imports reviews. Every function
+reads one agency's plans and units only."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from qms.dates import format_date
-from qms.models import Unit
+from qms.models import Organisation, Unit
 
 from .charts import bar_chart, line_chart
 from .models import IN_FORCE_STATES, Frequency, Objective, Plan, PlanStatus, Result, period_label
@@ -33,9 +34,9 @@ def with_progress(plans: QuerySet[Plan]) -> QuerySet[Plan]:
     return plans.select_related("unit").prefetch_related(Prefetch("objectives", queryset=objectives))
 
 
-def plans_in_force(year: int) -> list[Plan]:
-    """The plan in force for each scope in `year` (the latest approved revision)."""
-    rows = with_progress(Plan.objects.filter(year=year, status__in=IN_FORCE_STATES)).order_by("-revision")
+def plans_in_force(year: int, *, organisation: Organisation | int) -> list[Plan]:
+    """The plan in force for each scope of the agency in `year` (the latest approved revision)."""
+    rows = with_progress(Plan.objects.of(organisation).filter(year=year, status__in=IN_FORCE_STATES)).order_by("-revision")
     seen: dict[int | None, Plan] = {}
     for plan in rows:
         seen.setdefault(plan.unit_id, plan)
@@ -61,17 +62,20 @@ class YearRollup:
         return (Decimal(self.units_met) * 100 / self.units_total).quantize(Decimal("0.1")) if self.units_total else None
 
 
-def year_rollup(year: int, plans: list[Plan] | None = None) -> YearRollup:
-    plans = plans if plans is not None else plans_in_force(year)
+def year_rollup(year: int, plans: list[Plan] | None = None, *, organisation: Organisation | int) -> YearRollup:
+    """The agency's year: its own plan and each of its active units' (`plans`: its plans in force)."""
+    plans = plans if plans is not None else plans_in_force(year, organisation=organisation)
     by_unit = {p.unit_id: p for p in plans}
     agency = by_unit.get(None)
-    units = [(u, plan_summary(by_unit[u.pk]) if u.pk in by_unit else None) for u in Unit.objects.active()]
+    units = [(u, plan_summary(by_unit[u.pk]) if u.pk in by_unit else None) for u in Unit.objects.of(organisation).active()]
     return YearRollup(year=year, agency=plan_summary(agency) if agency else None, units=units)
 
 
-def chart_by_unit(year: int, current: YearRollup | None = None, previous: YearRollup | None = None) -> SafeString:
-    current = current or year_rollup(year)
-    previous = previous or year_rollup(year - 1)
+def chart_by_unit(
+    year: int, current: YearRollup | None = None, previous: YearRollup | None = None, *, organisation: Organisation | int
+) -> SafeString:
+    current = current or year_rollup(year, organisation=organisation)
+    previous = previous or year_rollup(year - 1, organisation=organisation)
     prev_units = {u.pk: s for u, s in previous.units}
     categories = [_("Cơ quan")] + [u.name for u, _s in current.units]
     this_year = [current.agency.rate if current.agency else None] + [s.rate if s else None for _u, s in current.units]
@@ -85,8 +89,14 @@ def chart_by_unit(year: int, current: YearRollup | None = None, previous: YearRo
     )
 
 
-def chart_over_year(year: int, plans: list[Plan] | None = None, today: dt.date | None = None) -> SafeString:
-    plans = plans if plans is not None else plans_in_force(year)
+def chart_over_year(
+    year: int, plans: list[Plan] | None = None, today: dt.date | None = None, *, organisation: Organisation | int | None = None
+) -> SafeString:
+    """The agency's plans in force over the year (or `plans`, then `organisation` is not needed)."""
+    if plans is None:
+        if organisation is None:
+            raise TypeError("chart_over_year needs the plans or the organisation whose plans in force to draw")
+        plans = plans_in_force(year, organisation=organisation)
     today = today or timezone.localdate()
     # Only quarters that have ended: a quarter in progress would look worse than it is.
     quarters_done = 4 if year < today.year else (0 if year > today.year else (today.month - 1) // 3)
@@ -112,11 +122,12 @@ def _pct(value: Decimal | None) -> str:
     return "—" if value is None else f"{value:.1f}".replace(".", ",").replace(",0", "") + "%"
 
 
-def review_inputs(year: int) -> dict:
-    """Ready-to-paste Vietnamese text for sections 2 and 5 of BM.HT.06.03, plus the charts (SVG strings)."""
-    plans = plans_in_force(year)
-    rollup = year_rollup(year, plans)
-    previous = year_rollup(year - 1)
+def review_inputs(year: int, *, organisation: Organisation | int) -> dict:
+    """Ready-to-paste Vietnamese text for sections 2 and 5 of BM.HT.06.03, plus the charts (SVG strings):
+    the review's agency's objectives only."""
+    plans = plans_in_force(year, organisation=organisation)
+    rollup = year_rollup(year, plans, organisation=organisation)
+    previous = year_rollup(year - 1, organisation=organisation)
     agency = rollup.agency
     approved_units = [u for u, s in rollup.units if s]
 
@@ -185,7 +196,7 @@ def review_inputs(year: int) -> dict:
         "year": year,
         "s2_policy_objectives": "\n".join(s2),
         "s5_objectives_implementation": "\n".join(s5),
-        "chart_svg": chart_by_unit(year, rollup, previous),
+        "chart_svg": chart_by_unit(year, rollup, previous, organisation=organisation),
         "chart_year_svg": chart_over_year(year, plans),
         "agency": {"total": agency.total, "met": agency.met, "rate": agency.rate} if agency else None,
         "units": [

@@ -6,14 +6,19 @@ from __future__ import annotations
 
 from qms.models import Unit, User
 from qms.roles import Role
+from qms.tenancy import same_organisation
 from qms.transitions import Transition
 
 from .models import PLAN_TRANSITIONS, Actor, Plan, PlanStatus
 
 
 def can_draft(user: User, plan: Plan | None = None, *, unit: Unit | None = None, agency: bool = False) -> bool:
-    """Agency plan: the ISO secretary ("Ban ISO xây dựng và trình"); a unit's: its own staff and head."""
+    """Agency plan: the ISO secretary ("Ban ISO xây dựng và trình"); a unit's: its own staff and head.
+    Only within the user's own agency (a new agency plan is one of the user's agency)."""
     if not user.is_authenticated:
+        return False
+    org_id = plan.organisation_id if plan is not None else (unit.organisation_id if unit is not None else user.organisation_id)
+    if not same_organisation(user, org_id):
         return False
     is_agency = plan.is_agency if plan is not None else agency
     if is_agency:
@@ -23,8 +28,8 @@ def can_draft(user: User, plan: Plan | None = None, *, unit: Unit | None = None,
 
 
 def can_approve(user: User, plan: Plan) -> bool:
-    """Agency plan: the agency's head (Trưởng ban chỉ đạo ISO); a unit's: that unit's head."""
-    if not user.is_authenticated:
+    """Agency plan: the agency's head (Trưởng ban chỉ đạo ISO); a unit's: that unit's head. Own agency only."""
+    if not user.is_authenticated or not same_organisation(user, plan.organisation_id):
         return False
     if plan.is_agency:
         return user.has_perm("objectives.approve_agency_plan")
@@ -68,12 +73,13 @@ def plan_actions(user: User, plan: Plan) -> set[str]:
 
 
 def drafters_of(plan: Plan) -> list[User]:
+    """Who is told to draft or complete the plan: people of the plan's agency only."""
     if plan.is_agency:
-        return list(User.objects.with_role(Role.SECRETARY))
-    return list(User.objects.with_role(Role.UNIT_HEAD, unit=plan.unit_id))
+        return list(User.objects.with_role(Role.SECRETARY, organisation=plan.organisation_id))
+    return list(User.objects.with_role(Role.UNIT_HEAD, organisation=plan.organisation_id, unit=plan.unit_id))
 
 
 def approvers_of(plan: Plan) -> list[User]:
     if plan.is_agency:
-        return list(User.objects.with_role(Role.COMMITTEE_HEAD))
-    return list(User.objects.with_role(Role.UNIT_HEAD, unit=plan.unit_id))
+        return list(User.objects.with_role(Role.COMMITTEE_HEAD, organisation=plan.organisation_id))
+    return list(User.objects.with_role(Role.UNIT_HEAD, organisation=plan.organisation_id, unit=plan.unit_id))

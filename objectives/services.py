@@ -18,6 +18,7 @@ from corrective_actions.services import ticket_open_from_source
 from qms.errors import NotAllowed, ServiceError, StaleEditError
 from qms.models import Unit, User
 from qms.services import audit_record, notification_send, state_transition
+from qms.tenancy import same_organisation
 from qms.transitions import check_transition
 from qms.workdays import add_years
 
@@ -55,14 +56,22 @@ def _require_editable(plan: Plan) -> None:
 # ---------------------------------------------------------------- plans
 
 
+def _require_own_unit(actor: User, unit: Unit | None) -> None:
+    if unit is not None and not same_organisation(actor, unit.organisation_id):
+        raise ServiceError(_("Đơn vị này không thuộc cơ quan của bạn."), field="scope")
+
+
 @transaction.atomic
 def plan_create(*, actor: User, year: int, unit: Unit | None) -> Plan:
-    if not can_draft(actor, unit=unit, agency=unit is None):
+    """A draft plan of `unit` (None: the agency's), in the actor's agency."""
+    _require_own_unit(actor, unit)
+    organisation_id = unit.organisation_id if unit is not None else actor.organisation_id
+    if organisation_id is None or not can_draft(actor, unit=unit, agency=unit is None):
         raise ServiceError(_("Bạn không có quyền lập kế hoạch MTCL cho phạm vi này."))
-    existing = Plan.objects.filter(year=year, unit=unit).current().first()
+    existing = Plan.objects.of(organisation_id).filter(year=year, unit=unit).current().first()
     if existing is not None:
         raise ServiceError(_("Đã có kế hoạch MTCL năm %(year)s cho %(scope)s.") % {"year": year, "scope": existing.scope_name})
-    plan = Plan.objects.create(year=year, unit=unit, created_by=actor)
+    plan = Plan.objects.create(organisation_id=organisation_id, year=year, unit=unit, created_by=actor)
     audit_record(target=plan, actor=actor, action=_("Lập dự thảo kế hoạch MTCL"), to_state=plan.status)
     return plan
 
@@ -70,9 +79,11 @@ def plan_create(*, actor: User, year: int, unit: Unit | None) -> Plan:
 @transaction.atomic
 def plan_copy_from_previous(*, actor: User, year: int, unit: Unit | None) -> Plan:
     """A new year starts from the last: the previous year's objectives become drafts, linked to their
-    results (shown beside them), the baseline set to what was achieved."""
+    results (shown beside them), the baseline set to what was achieved. Only the actor's agency's plans."""
+    _require_own_unit(actor, unit)
     previous = (
-        Plan.objects.filter(year=year - 1, unit=unit, status__in=IN_FORCE_STATES)
+        Plan.objects.of(actor.organisation_id)
+        .filter(year=year - 1, unit=unit, status__in=IN_FORCE_STATES)
         .prefetch_related("objectives__actions", "objectives__measurements")
         .order_by("-revision")
         .first()
@@ -115,7 +126,9 @@ def _copy_objective(obj: Objective, plan: Plan, **overrides: Any) -> Objective:
     if supports is not None and supports.plan.year != plan.year:
         # Last year's agency objective: support the one carried over from it this year.
         supports = (
-            Objective.objects.filter(carried_from_id=supports.pk, plan__year=plan.year, plan__unit__isnull=True)
+            Objective.objects.filter(
+                carried_from_id=supports.pk, plan__organisation_id=plan.organisation_id, plan__year=plan.year, plan__unit__isnull=True
+            )
             .exclude(plan__status=PlanStatus.SUPERSEDED)
             .first()
         )
@@ -148,7 +161,12 @@ def objective_save(
     if not actions:
         raise ServiceError(_("Mỗi mục tiêu cần ít nhất một hành động thực hiện (việc gì, nguồn lực, ai, khi nào)."))
     supports = data.get("supports")
-    if supports is not None and (not supports.plan.is_agency or supports.plan.year != plan.year or plan.is_agency):
+    if supports is not None and (
+        not supports.plan.is_agency
+        or supports.plan.organisation_id != plan.organisation_id
+        or supports.plan.year != plan.year
+        or plan.is_agency
+    ):
         raise ServiceError(_("Mục tiêu của đơn vị chỉ hỗ trợ được mục tiêu của cơ quan cùng năm."), field="supports")
     fields = {f: data.get(f) for f in _OBJECTIVE_FIELDS if f in data}
     fields["supports"] = supports
@@ -281,8 +299,9 @@ def plan_revise(*, actor: User, plan: Plan, reason: str) -> Plan:
         raise ServiceError(_("Chỉ sửa đổi được kế hoạch đã phê duyệt và chưa đánh giá cuối năm."))
     if Plan.objects.filter(supersedes=plan).exists():
         raise ServiceError(_("Kế hoạch này đã có một lần sửa đổi đang soạn hoặc chờ phê duyệt."))
-    last = Plan.objects.filter(year=plan.year, unit=plan.unit).latest("revision")
+    last = Plan.objects.of(plan.organisation_id).filter(year=plan.year, unit=plan.unit).latest("revision")
     revision = Plan.objects.create(
+        organisation_id=plan.organisation_id,
         year=plan.year,
         unit=plan.unit,
         revision=last.revision + 1,

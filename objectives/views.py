@@ -1,6 +1,7 @@
 """Pages of the objectives app. Each view: the decorators (signed in, may read plans, POST for a step),
 the plan or objective through `visible_to` (404 outside the user's scope), the rule of rules.py that
-allows the step (403), one service, a message, a redirect."""
+allows the step (403), one service, a message, a redirect. Everything is within the user's agency; the
+provincial overseer reads every agency's approved plans (visible_to) and no rule lets them write."""
 
 from __future__ import annotations
 
@@ -15,8 +16,9 @@ from django.views.decorators.http import require_POST
 
 from qms.errors import ServiceError
 from qms.http import AuthenticatedHttpRequest
-from qms.models import Unit, User
+from qms.models import Organisation, Unit, User
 from qms.services import audit_trail
+from qms.tenancy import is_overseer
 
 from . import rules, services
 from .excel import plan_xlsx
@@ -53,22 +55,42 @@ def _scopes(user: User) -> list[tuple[str, str]]:
     return scopes
 
 
+def _list_organisation(request: AuthenticatedHttpRequest) -> Organisation | None:
+    """Whose year the list shows: the user's agency; for the provincial overseer, the agency of the
+    drill-down link (?organisation=<pk>), else every agency's approved plans without a roll-up."""
+    if is_overseer(request.user):
+        raw = request.GET.get("organisation", "")
+        return get_object_or_404(Organisation.objects.agencies(), pk=int(raw)) if raw.isdigit() else None
+    return request.user.organisation
+
+
 @login_required
 @permission_required(VIEW_PLAN, raise_exception=True)
 def plan_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     today = timezone.localdate()
     year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else today.year
-    plans = list(with_progress(Plan.objects.visible_to(request.user).filter(year=year)))
-    in_force = plans_in_force(year)
-    rollup = year_rollup(year, in_force)
+    organisation = _list_organisation(request)
+    visible = Plan.objects.visible_to(request.user).filter(year=year)
+    if organisation is not None:
+        visible = visible.filter(organisation=organisation)
+    plans = list(with_progress(visible.select_related("organisation")))
+    rollup, chart_units, chart_year = None, "", ""
+    if organisation is not None:
+        in_force = plans_in_force(year, organisation=organisation)
+        rollup = year_rollup(year, in_force, organisation=organisation)
+        chart_units = chart_by_unit(year, rollup, organisation=organisation)
+        chart_year = chart_over_year(year, in_force, today)
     context = {
         "year": year,
         "years": sorted({today.year - 1, today.year, today.year + 1, year}, reverse=True),
         "rows": [(plan, plan_summary(plan)) for plan in plans],
         "rollup": rollup,
-        "chart_units": chart_by_unit(year, rollup),
-        "chart_year": chart_over_year(year, in_force, today),
+        "chart_units": chart_units,
+        "chart_year": chart_year,
         "can_create": bool(_scopes(request.user)),
+        # The overseer's view names the agency of each plan (or the one drilled into).
+        "overseer": is_overseer(request.user),
+        "organisation": organisation,
     }
     return render(request, "objectives/list.html", context)
 
@@ -82,9 +104,12 @@ def plan_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = PlanCreateForm(request.POST or None, scopes=scopes, initial={"year": timezone.localdate().year + 1, "copy_previous": True})
     if request.method == "POST" and form.is_valid():
         scope = form.cleaned_data["scope"]
-        unit = None if scope == "agency" else Unit.objects.get(pk=int(scope))
+        # Only a unit of the user's agency (the form's choices already say so).
+        unit = None if scope == "agency" else Unit.objects.of(request.user.organisation_id).filter(pk=int(scope)).first()
         year = form.cleaned_data["year"]
         try:
+            if scope != "agency" and unit is None:
+                raise ServiceError(_("Đơn vị này không thuộc cơ quan của bạn."))
             if form.cleaned_data["copy_previous"]:
                 plan = services.plan_copy_from_previous(actor=request.user, year=year, unit=unit)
             else:
@@ -116,7 +141,7 @@ def plan_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "actions": rules.plan_actions(request.user, plan),
         "revision_form": ReasonForm(),
         "comment_form": CommentForm(),
-        "pending_revision": Plan.objects.filter(supersedes=plan).first(),
+        "pending_revision": Plan.objects.visible_to(request.user).filter(supersedes=plan).first(),
         "audit_entries": audit_trail(plan),
     }
     return render(request, "objectives/plan_detail.html", context)
@@ -126,7 +151,9 @@ def _objective_form(request: AuthenticatedHttpRequest, plan: Plan, objective: Ob
     """The page of an objective and its actions, new or edited: one page for both buttons."""
     if not rules.can_draft(request.user, plan):
         raise PermissionDenied
-    agency = Objective.objects.filter(plan__unit__isnull=True, plan__year=plan.year).exclude(plan__status=PlanStatus.SUPERSEDED)
+    agency = Objective.objects.filter(plan__organisation_id=plan.organisation_id, plan__unit__isnull=True, plan__year=plan.year).exclude(
+        plan__status=PlanStatus.SUPERSEDED
+    )
     form = ObjectiveForm(request.POST or None, instance=objective, plan=plan, agency_objectives=agency)
     formset = PlanActionFormSet(request.POST or None, instance=objective or Objective(plan=plan), prefix="actions")
     if request.method == "POST" and form.is_valid() and formset.is_valid():

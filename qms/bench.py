@@ -41,12 +41,55 @@ def _core_scenarios(bench: Bench) -> None:
     import datetime as dt
 
     from qms.services import document_number_next
+    from qms.tests.factories import default_organisation
     from qms.workdays import add_working_days, working_days_between
 
+    organisation = default_organisation()
     print("core")
     bench.measure("add_working_days(1 Feb 2027, 3) across Tết", lambda: add_working_days(dt.date(2027, 2, 1), 3), repeat=200)
     bench.measure("working_days_between over a year", lambda: working_days_between(dt.date(2026, 1, 1), dt.date(2026, 12, 31)), repeat=50)
-    bench.measure("document_number_next (locked counter)", lambda: document_number_next(series="bench", year=2026), repeat=100)
+    bench.measure(
+        "document_number_next (locked counter)",
+        lambda: document_number_next(organisation=organisation, series="bench", year=2026),
+        repeat=100,
+    )
+
+
+def _province_scenarios(bench: Bench) -> None:
+    """The provincial overview as the number of agencies grows (QMS_BENCH_AGENCIES, default 250), each
+    agency with 40 users; the apps' own scenarios add records."""
+    from django.test import Client
+
+    from qms.models import Organisation, Unit, User
+    from qms.roles import Role
+    from qms.tests.factories import OrganisationFactory, UserFactory
+
+    print("province")
+    overseer = UserFactory.create(
+        username="bench-overseer",
+        unit=None,
+        organisation=OrganisationFactory(code="bench-oversight", kind="oversight"),
+        roles=[Role.OVERSEER],
+    )
+    client = Client()
+    client.force_login(overseer)
+    total = int(os.environ.get("QMS_BENCH_AGENCIES", "250"))
+    made = Organisation.objects.agencies().count()
+    for target in sorted({min(10, total), min(50, total), total}):
+        new = [Organisation(code=f"bench-agency-{n}", name=f"Sở bench {n}") for n in range(made, target)]
+        Organisation.objects.bulk_create(new)
+        units = Unit.objects.bulk_create(
+            [Unit(organisation=org, code="VP", name="Văn phòng") for org in Organisation.objects.filter(code__in=[o.code for o in new])]
+        )
+        User.objects.bulk_create(
+            [
+                User(username=f"bench-{unit.organisation_id}-{i}", organisation_id=unit.organisation_id, unit=unit)
+                for unit in units
+                for i in range(40)
+            ]
+        )
+        made = target
+        bench.page(client, "/overview/", f"GET /overview/ with {target} agencies × 40 users", repeat=5)
 
 
 def main() -> None:
@@ -73,6 +116,7 @@ def main() -> None:
     bench = Bench()
     try:
         _core_scenarios(bench)
+        _province_scenarios(bench)
         for app in ("reviews", "corrective_actions", "objectives"):
             try:
                 module = importlib.import_module(f"{app}.bench")

@@ -105,7 +105,9 @@ def _agency_users(organisation: Organisation, unit_rows, user_rows) -> dict[str,
     for order, (code, name) in enumerate(unit_rows, start=1):
         units[code], _ = Unit.objects.get_or_create(organisation=organisation, code=code, defaults={"name": name, "order": order})
     return {
-        username: _user(username, full_name, title, None if superuser else organisation, None if superuser else units[unit_code], roles, superuser)
+        username: _user(
+            username, full_name, title, None if superuser else organisation, None if superuser else units[unit_code], roles, superuser
+        )
         for username, full_name, title, unit_code, roles, superuser in user_rows
     }
 

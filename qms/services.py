@@ -21,7 +21,9 @@ def audit_record(
     *, target: models.Model, actor: User | None, action: str, from_state: str = "", to_state: str = "", note: str = ""
 ) -> AuditEntry:
     # The record's agency; a child record without its own (a unit's report) is its actor's agency's.
-    organisation_id = getattr(target, "organisation_id", None) or (actor.organisation_id if actor is not None and actor.is_authenticated else None)
+    organisation_id = getattr(target, "organisation_id", None) or (
+        actor.organisation_id if actor is not None and actor.is_authenticated else None
+    )
     return AuditEntry.objects.create(
         organisation_id=organisation_id,
         content_type=ContentType.objects.get_for_model(target, for_concrete_model=False),

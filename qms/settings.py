@@ -118,8 +118,25 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "staticfiles"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns on every request otherwise
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploads and signed files: a folder every web node and worker mounts (QMS_MEDIA_ROOT, e.g. NFS) by default,
+# or an S3-compatible bucket when QMS_S3_BUCKET is set (needs `pip install "django-storages[s3]"`; docs/deploy.md).
+_S3_BUCKET = os.environ.get("QMS_S3_BUCKET", "")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": _S3_BUCKET,
+            "endpoint_url": os.environ.get("QMS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("QMS_S3_REGION") or None,
+            "access_key": os.environ.get("QMS_S3_ACCESS_KEY_ID", ""),
+            "secret_key": os.environ.get("QMS_S3_SECRET_ACCESS_KEY", ""),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+    if _S3_BUCKET
+    else {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG
@@ -170,6 +187,13 @@ else:
     for _folder in ("queue", "processed", "control", "results"):
         (CELERY_BROKER_DIR / _folder).mkdir(parents=True, exist_ok=True)
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER")
+
+# Several web processes share one cache and the sessions: Redis when there is one (sessions are also kept in
+# the database, so a Redis restart signs nobody out); a single development process keeps them in memory.
+_CACHE_URL = os.environ.get("QMS_CACHE_URL", REDIS_URL)
+if _CACHE_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_URL, "KEY_PREFIX": "qms"}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True

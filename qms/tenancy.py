@@ -7,6 +7,9 @@ provincial admin who creates agencies in Django admin; an agency's admin manages
 
 from __future__ import annotations
 
+from functools import wraps
+
+from django.core.exceptions import PermissionDenied
 from django.db import models
 
 from .models import Organisation, User
@@ -27,3 +30,15 @@ def scope_to(queryset: models.QuerySet, user: User, field: str = "organisation")
 def same_organisation(user: User, organisation: Organisation | int | None) -> bool:
     org_id = organisation.pk if isinstance(organisation, Organisation) else organisation
     return user.is_authenticated and user.organisation_id is not None and user.organisation_id == org_id
+
+
+def overseer_required(view):
+    """Only the provincial overseer; anyone else signed in gets a 403."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not is_overseer(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped

@@ -6,14 +6,18 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from .dashboard import panels_for
 from .http import AuthenticatedHttpRequest
-from .models import Notification
+from .models import Notification, Organisation
+from .overview import figures, overview_rows
+from .overview_export import overview_workbook
 from .services import notification_mark_read
+from .tenancy import overseer_required
 
 
 @login_required
@@ -39,6 +43,37 @@ def inbox_mark_read(request: AuthenticatedHttpRequest) -> HttpResponse:
         count = 0  # a malformed id marks nothing, rather than every notification
     messages.success(request, _("Đã đánh dấu %(n)d thông báo là đã đọc.") % {"n": count})
     return redirect("inbox")
+
+
+def _overview_year(request: HttpRequest) -> int:
+    raw = request.GET.get("year", "")
+    today = timezone.localdate()
+    return int(raw) if raw.isascii() and raw.isdigit() and 2000 <= int(raw) <= today.year + 1 else today.year
+
+
+@login_required
+@overseer_required
+def overview(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The provincial overseer's page: a row of figures per agency, each a link down to the records."""
+    year = _overview_year(request)
+    agencies = list(Organisation.objects.agencies())
+    context = {
+        "year": year,
+        "years": range(timezone.localdate().year, timezone.localdate().year - 6, -1),
+        "figures": figures(),
+        "rows": overview_rows(agencies, year),
+    }
+    return render(request, "qms/overview.html", context)
+
+
+@login_required
+@overseer_required
+def overview_export(request: AuthenticatedHttpRequest) -> HttpResponse:
+    year = _overview_year(request)
+    data = overview_workbook(overview_rows(list(Organisation.objects.agencies()), year), figures(), year)
+    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="tong-quan-iso-{year}.xlsx"'
+    return response
 
 
 def _broker_ok() -> tuple[bool, str]:

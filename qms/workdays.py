@@ -9,7 +9,6 @@ import datetime as dt
 from functools import lru_cache
 
 import holidays
-
 from django.db.models import F, Q
 
 from .models import CalendarException, Organisation

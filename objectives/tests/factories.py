@@ -4,7 +4,7 @@ from decimal import Decimal
 import factory
 
 from objectives.models import Measurement, Objective, Plan, PlanAction
-from qms.tests.factories import UserFactory
+from qms.tests.factories import UserFactory, default_organisation
 
 
 class PlanFactory(factory.django.DjangoModelFactory):
@@ -14,6 +14,10 @@ class PlanFactory(factory.django.DjangoModelFactory):
     year = 2026
     unit = None
     created_by = factory.SubFactory(UserFactory)
+    # The unit's agency; an agency plan is its drafter's agency's.
+    organisation = factory.LazyAttribute(
+        lambda plan: plan.unit.organisation if plan.unit else (plan.created_by.organisation or default_organisation())
+    )
 
 
 class ObjectiveFactory(factory.django.DjangoModelFactory):

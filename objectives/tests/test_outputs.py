@@ -8,7 +8,6 @@ from pypdf import PdfReader
 
 from objectives.models import PlanStatus, Result
 from objectives.tests.conftest import plan_with_objective
-from qms.models import Organisation
 from qms.pdf import REGISTRY
 
 
@@ -36,7 +35,7 @@ def test_the_plan_pdf_carries_the_decree_30_header_the_table_and_the_approval(cl
     response = client.get(reverse("objectives:plan_pdf", args=[approved_unit_plan.pk, "plan"]))
     assert response["Content-Type"] == "application/pdf"
     text = _text(response.content)
-    org = Organisation.current()
+    org = approved_unit_plan.organisation
     for expected in [
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
         "Độc lập - Tự do - Hạnh phúc",

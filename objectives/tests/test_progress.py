@@ -70,13 +70,13 @@ def test_an_agency_objective_without_data_rolls_up_from_the_unit_objectives_supp
     for u, value in [(unit, "99"), (other_unit, "70")]:
         child = plan_with_objective(unit=u, created_by=staff_user, status=PlanStatus.MONITORING, supports=agency).objectives.get()
         MeasurementFactory(objective=child, period=1, value=Decimal(value))
-    agency_plan = [p for p in plans_in_force(2026) if p.is_agency][0]
+    agency_plan = [p for p in plans_in_force(2026, organisation=secretary.organisation) if p.is_agency][0]
     summary = plan_summary(agency_plan)
     assert (summary.total, summary.met) == (1, 0)  # one unit of two on track: the agency objective is not met
     assert summary.counts == {Track.AT_RISK: 1}
     Objective.objects.filter(supports=agency, plan__unit=other_unit).update(result=Result.ACHIEVED, actual_value=99)
     Objective.objects.filter(supports=agency, plan__unit=unit).update(result=Result.ACHIEVED, actual_value=99)
-    summary = plan_summary([p for p in plans_in_force(2026) if p.is_agency][0])
+    summary = plan_summary([p for p in plans_in_force(2026, organisation=secretary.organisation) if p.is_agency][0])
     assert summary.counts == {Track.ACHIEVED: 1}  # every supporting unit objective achieved: so is the agency's
 
 
@@ -88,7 +88,7 @@ def test_review_inputs_give_text_for_sections_two_and_five_and_a_chart(unit, oth
     agency_plan.objectives.update(result=Result.ACHIEVED, actual_value=Decimal("100"))
     unit_plan = plan_with_objective(unit=unit, created_by=staff_user, status=PlanStatus.EVALUATED)
     unit_plan.objectives.update(result=Result.NOT_ACHIEVED, actual_value=Decimal("90"), reasons="Thiếu nhân sự")
-    inputs = review_inputs(2026)
+    inputs = review_inputs(2026, organisation=secretary.organisation)
     assert "Giải quyết đúng hạn 100% hồ sơ" in inputs["s2_policy_objectives"]
     assert "1/2 đơn vị đã xây dựng" in inputs["s2_policy_objectives"]
     assert other_unit.name in inputs["s2_policy_objectives"]  # the unit without an approved plan is named

@@ -26,7 +26,7 @@ def test_the_plan_reminder_goes_to_units_without_an_approved_plan_three_working_
 
 @pytest.mark.django_db
 def test_the_plan_due_date_is_a_setting(unit, unit_head):
-    ObjectivesSettings.objects.create(plan_due_day=15, plan_due_month=2)
+    ObjectivesSettings.objects.create(organisation=unit.organisation, plan_due_day=15, plan_due_month=2)
     assert reminders_send(today=dt.date(2027, 1, 26)) == 0
     assert reminders_send(today=dt.date(2027, 2, 11)) >= 1
 

@@ -41,7 +41,7 @@ def _objective_post(**overrides):
 
 @pytest.mark.django_db
 def test_an_objective_is_added_with_a_decimal_comma_target_and_its_actions(client, unit, staff_user):
-    plan = Plan.objects.create(year=2026, unit=unit, created_by=staff_user)
+    plan = Plan.objects.create(organisation=unit.organisation, year=2026, unit=unit, created_by=staff_user)
     client.force_login(staff_user)
     response = client.post(reverse("objectives:objective_create", args=[plan.pk]), _objective_post())
     assert response.status_code == 302
@@ -51,7 +51,7 @@ def test_an_objective_is_added_with_a_decimal_comma_target_and_its_actions(clien
 
 @pytest.mark.django_db
 def test_a_target_that_is_not_a_number_is_refused_with_a_clear_message_and_the_input_kept(client, unit, staff_user):
-    plan = Plan.objects.create(year=2026, unit=unit, created_by=staff_user)
+    plan = Plan.objects.create(organisation=unit.organisation, year=2026, unit=unit, created_by=staff_user)
     client.force_login(staff_user)
     response = client.post(reverse("objectives:objective_create", args=[plan.pk]), _objective_post(target="khoảng chín mươi"))
     assert response.status_code == 200
@@ -63,7 +63,7 @@ def test_a_target_that_is_not_a_number_is_refused_with_a_clear_message_and_the_i
 
 @pytest.mark.django_db
 def test_a_qualitative_objective_takes_a_text_target(client, unit, staff_user):
-    plan = Plan.objects.create(year=2026, unit=unit, created_by=staff_user)
+    plan = Plan.objects.create(organisation=unit.organisation, year=2026, unit=unit, created_by=staff_user)
     client.force_login(staff_user)
     response = client.post(
         reverse("objectives:objective_create", args=[plan.pk]),

@@ -5,93 +5,117 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('qms', '0003_user_manager_with_role'),
+        ("qms", "0003_user_manager_with_role"),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='organisation',
-            options={'ordering': ['name'], 'verbose_name': 'cơ quan', 'verbose_name_plural': 'cơ quan'},
+            name="organisation",
+            options={"ordering": ["name"], "verbose_name": "cơ quan", "verbose_name_plural": "cơ quan"},
         ),
         migrations.RemoveConstraint(
-            model_name='documentcounter',
-            name='uniq_counter_series_year',
+            model_name="documentcounter",
+            name="uniq_counter_series_year",
         ),
         migrations.AddField(
-            model_name='auditentry',
-            name='organisation',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='qms.organisation'),
+            model_name="auditentry",
+            name="organisation",
+            field=models.ForeignKey(
+                blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name="+", to="qms.organisation"
+            ),
         ),
         migrations.AddField(
-            model_name='calendarexception',
-            name='organisation',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='calendar_exceptions', to='qms.organisation', verbose_name='cơ quan'),
+            model_name="calendarexception",
+            name="organisation",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="calendar_exceptions",
+                to="qms.organisation",
+                verbose_name="cơ quan",
+            ),
         ),
         migrations.AddField(
-            model_name='documentcounter',
-            name='organisation',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='qms.organisation'),
+            model_name="documentcounter",
+            name="organisation",
+            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name="+", to="qms.organisation"),
         ),
         migrations.AddField(
-            model_name='organisation',
-            name='code',
-            field=models.SlugField(max_length=40, null=True, verbose_name='mã cơ quan'),
+            model_name="organisation",
+            name="code",
+            field=models.SlugField(max_length=40, null=True, verbose_name="mã cơ quan"),
         ),
         migrations.AddField(
-            model_name='organisation',
-            name='is_active',
-            field=models.BooleanField(default=True, verbose_name='đang sử dụng'),
+            model_name="organisation",
+            name="is_active",
+            field=models.BooleanField(default=True, verbose_name="đang sử dụng"),
         ),
         migrations.AddField(
-            model_name='organisation',
-            name='kind',
-            field=models.CharField(choices=[('agency', 'Cơ quan áp dụng HTQLCL'), ('oversight', 'Cơ quan theo dõi áp dụng ISO cấp tỉnh')], default='agency', max_length=10, verbose_name='loại'),
+            model_name="organisation",
+            name="kind",
+            field=models.CharField(
+                choices=[("agency", "Cơ quan áp dụng HTQLCL"), ("oversight", "Cơ quan theo dõi áp dụng ISO cấp tỉnh")],
+                default="agency",
+                max_length=10,
+                verbose_name="loại",
+            ),
         ),
         migrations.AddField(
-            model_name='unit',
-            name='organisation',
-            field=models.ForeignKey(null=True, on_delete=django.db.models.deletion.PROTECT, related_name='units', to='qms.organisation', verbose_name='cơ quan'),
+            model_name="unit",
+            name="organisation",
+            field=models.ForeignKey(
+                null=True, on_delete=django.db.models.deletion.PROTECT, related_name="units", to="qms.organisation", verbose_name="cơ quan"
+            ),
         ),
         migrations.AddField(
-            model_name='user',
-            name='organisation',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='members', to='qms.organisation', verbose_name='cơ quan'),
+            model_name="user",
+            name="organisation",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="members",
+                to="qms.organisation",
+                verbose_name="cơ quan",
+            ),
         ),
         migrations.AlterField(
-            model_name='calendarexception',
-            name='date',
-            field=models.DateField(verbose_name='ngày'),
+            model_name="calendarexception",
+            name="date",
+            field=models.DateField(verbose_name="ngày"),
         ),
         migrations.AlterField(
-            model_name='unit',
-            name='code',
-            field=models.CharField(max_length=20, verbose_name='mã'),
+            model_name="unit",
+            name="code",
+            field=models.CharField(max_length=20, verbose_name="mã"),
         ),
         migrations.AlterField(
-            model_name='unit',
-            name='name',
-            field=models.CharField(max_length=200, verbose_name='tên đơn vị'),
+            model_name="unit",
+            name="name",
+            field=models.CharField(max_length=200, verbose_name="tên đơn vị"),
         ),
         migrations.AddConstraint(
-            model_name='calendarexception',
-            constraint=models.UniqueConstraint(fields=('organisation', 'date'), name='uniq_calendar_day_per_organisation'),
+            model_name="calendarexception",
+            constraint=models.UniqueConstraint(fields=("organisation", "date"), name="uniq_calendar_day_per_organisation"),
         ),
         migrations.AddConstraint(
-            model_name='calendarexception',
-            constraint=models.UniqueConstraint(condition=models.Q(('organisation__isnull', True)), fields=('date',), name='uniq_calendar_day_province'),
+            model_name="calendarexception",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("organisation__isnull", True)), fields=("date",), name="uniq_calendar_day_province"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='documentcounter',
-            constraint=models.UniqueConstraint(fields=('organisation', 'series', 'year'), name='uniq_counter_organisation_series_year'),
+            model_name="documentcounter",
+            constraint=models.UniqueConstraint(fields=("organisation", "series", "year"), name="uniq_counter_organisation_series_year"),
         ),
         migrations.AddConstraint(
-            model_name='unit',
-            constraint=models.UniqueConstraint(fields=('organisation', 'code'), name='uniq_unit_code_per_organisation'),
+            model_name="unit",
+            constraint=models.UniqueConstraint(fields=("organisation", "code"), name="uniq_unit_code_per_organisation"),
         ),
         migrations.AddConstraint(
-            model_name='unit',
-            constraint=models.UniqueConstraint(fields=('organisation', 'name'), name='uniq_unit_name_per_organisation'),
+            model_name="unit",
+            constraint=models.UniqueConstraint(fields=("organisation", "name"), name="uniq_unit_name_per_organisation"),
         ),
     ]

@@ -5,25 +5,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('qms', '0005_fill_organisations_and_roles'),
+        ("qms", "0005_fill_organisations_and_roles"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='documentcounter',
-            name='organisation',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='qms.organisation'),
+            model_name="documentcounter",
+            name="organisation",
+            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="+", to="qms.organisation"),
         ),
         migrations.AlterField(
-            model_name='organisation',
-            name='code',
-            field=models.SlugField(max_length=40, unique=True, verbose_name='mã cơ quan'),
+            model_name="organisation",
+            name="code",
+            field=models.SlugField(max_length=40, unique=True, verbose_name="mã cơ quan"),
         ),
         migrations.AlterField(
-            model_name='unit',
-            name='organisation',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='units', to='qms.organisation', verbose_name='cơ quan'),
+            model_name="unit",
+            name="organisation",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="units", to="qms.organisation", verbose_name="cơ quan"
+            ),
         ),
     ]

@@ -11,7 +11,7 @@ from qms.pdf import document_number, vn_date_line
 from qms.roles import Role
 from qms.services import audit_record, document_number_next, notification_send, reminder_claim
 from qms.tests.concurrency import raised, run_at_once
-from qms.tests.factories import UserFactory
+from qms.tests.factories import UnitFactory, UserFactory, default_organisation
 from qms.transitions import Transition, Transitions, check_transition
 from qms.uploads import validate_upload
 
@@ -27,15 +27,23 @@ def test_the_date_line_pads_days_under_ten_and_the_first_two_months_only():
 
 
 @pytest.mark.django_db
-def test_document_numbers_restart_each_year_and_never_repeat():
-    assert [document_number_next(series="notice", year=2026) for _ in range(3)] == [1, 2, 3]
-    assert document_number_next(series="notice", year=2027) == 1
-    assert document_number_next(series="minutes", year=2026) == 1
+def test_document_numbers_restart_each_year_and_never_repeat(organisation):
+    assert [document_number_next(organisation=organisation, series="notice", year=2026) for _ in range(3)] == [1, 2, 3]
+    assert document_number_next(organisation=organisation, series="notice", year=2027) == 1
+    assert document_number_next(organisation=organisation, series="minutes", year=2026) == 1
+
+
+@pytest.mark.django_db
+def test_each_agency_numbers_its_own_documents_from_one(organisation, other_organisation):
+    assert [document_number_next(organisation=organisation, series="notice", year=2026) for _ in range(2)] == [1, 2]
+    assert document_number_next(organisation=other_organisation, series="notice", year=2026) == 1
+    assert document_number_next(organisation=organisation, series="notice", year=2026) == 3
 
 
 @pytest.mark.django_db(transaction=True)
-def test_two_documents_issued_at_the_same_moment_get_different_numbers():
-    results = run_at_once(*[lambda: document_number_next(series="notice", year=2026)] * 4)
+def test_two_documents_issued_at_the_same_moment_get_different_numbers(restore_roles):
+    organisation = default_organisation()
+    results = run_at_once(*[lambda: document_number_next(organisation=organisation, series="notice", year=2026)] * 4)
     assert not raised(results)
     assert sorted(results) == [1, 2, 3, 4]
 
@@ -162,10 +170,10 @@ def test_the_inbox_page_costs_the_same_queries_for_1_and_50_notifications(client
 
 
 @pytest.mark.django_db
-def test_admins_can_read_but_not_edit_document_counters_or_notifications(admin_client, unit_head):
+def test_admins_can_read_but_not_edit_document_counters_or_notifications(admin_client, unit_head, organisation):
     from qms.models import DocumentCounter
 
-    counter = DocumentCounter.objects.create(series="review-notice", year=2026, last_number=4)
+    counter = DocumentCounter.objects.create(organisation=organisation, series="review-notice", year=2026, last_number=4)
     note = Notification.objects.create(recipient=unit_head, subject="Nhắc việc")
     assert admin_client.get(reverse("admin:qms_documentcounter_changelist")).status_code == 200
     admin_client.post(reverse("admin:qms_documentcounter_change", args=[counter.pk]), {"series": "x", "year": 2026, "last_number": 0})
@@ -236,9 +244,14 @@ def test_a_transition_table_refuses_a_move_listed_twice():
 
 
 @pytest.mark.django_db
-def test_users_with_a_role_are_the_active_holders_of_it_in_the_unit_asked(unit, other_unit, unit_head, other_unit_head, staff_user):
+def test_users_with_a_role_are_the_active_holders_of_it_in_the_agency_and_unit_asked(
+    organisation, other_organisation, unit, other_unit, unit_head, other_unit_head, staff_user
+):
     left = UserFactory(username="danghi", unit=unit, roles=[Role.UNIT_HEAD], is_active=False)
-    assert set(User.objects.with_role(Role.UNIT_HEAD)) == {unit_head, other_unit_head}
-    assert list(User.objects.with_role(Role.UNIT_HEAD, unit=unit)) == [unit_head]
-    assert set(User.objects.with_role(Role.UNIT_HEAD, Role.STAFF, unit=unit)) == {unit_head, staff_user}
-    assert left not in User.objects.with_role(Role.UNIT_HEAD)
+    elsewhere = UserFactory(username="sct.truong", unit=UnitFactory(organisation=other_organisation, code="VP"), roles=[Role.UNIT_HEAD])
+    assert set(User.objects.with_role(Role.UNIT_HEAD, organisation=organisation)) == {unit_head, other_unit_head}
+    assert list(User.objects.with_role(Role.UNIT_HEAD, organisation=organisation, unit=unit)) == [unit_head]
+    assert set(User.objects.with_role(Role.UNIT_HEAD, Role.STAFF, organisation=organisation, unit=unit)) == {unit_head, staff_user}
+    assert left not in User.objects.with_role(Role.UNIT_HEAD, organisation=organisation)
+    assert list(User.objects.with_role(Role.UNIT_HEAD, organisation=other_organisation)) == [elsewhere]
+    assert not User.objects.with_role(Role.UNIT_HEAD, organisation=None).exists()

@@ -8,7 +8,7 @@ import unicodedata
 import pytest
 from django.core.management import CommandError, call_command
 
-from qms.models import Organisation, Unit
+from qms.models import Unit
 from qms.pdf import REGISTRY, FormRenderer, document_number, render_pdf, vn_date_line
 
 pytestmark = pytest.mark.django_db
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 def _unit_form(pk: int) -> bytes:
     unit = Unit.objects.get(pk=pk)
-    org = Organisation.current()
+    org = unit.organisation
     return render_pdf(
         "pdf/base.html",
         {

@@ -42,6 +42,20 @@ def test_an_admin_day_off_and_a_make_up_saturday_change_the_count():
 
 
 @pytest.mark.django_db
+def test_an_agencys_own_day_off_counts_for_it_alone_and_wins_over_the_provinces(organisation, other_organisation):
+    monday = D(2026, 12, 7)
+    CalendarException.objects.create(organisation=organisation, date=monday, kind=CalendarException.Kind.DAY_OFF)
+    assert add_working_days(D(2026, 12, 4), 1, organisation) == D(2026, 12, 8)
+    assert add_working_days(D(2026, 12, 4), 1, other_organisation) == monday
+    assert add_working_days(D(2026, 12, 4), 1) == monday  # the province's calendar
+    saturday = D(2026, 12, 5)
+    CalendarException.objects.create(date=saturday, kind=CalendarException.Kind.WORKING_DAY, note="Làm bù cả tỉnh")
+    CalendarException.objects.create(organisation=other_organisation, date=saturday, kind=CalendarException.Kind.DAY_OFF)
+    assert add_working_days(D(2026, 12, 4), 1, organisation) == saturday
+    assert add_working_days(D(2026, 12, 4), 1, other_organisation) == monday
+
+
+@pytest.mark.django_db
 def test_counting_between_dates_skips_tet_and_goes_backwards_too():
     assert working_days_between(D(2026, 2, 13), D(2026, 2, 25)) == 3
     assert working_days_between(D(2026, 2, 25), D(2026, 2, 13)) == 0
