@@ -5,6 +5,8 @@ with "sct."."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import Group
 from django.db import transaction
 
@@ -14,7 +16,7 @@ from .roles import Role
 DEMO_PASSWORD = "Demo@2026"
 
 # code, kind, settings
-ORGANISATIONS = [
+ORGANISATIONS: list[tuple[str, OrganisationKind, dict[str, Any]]] = [
     ("cuc-ttdn", OrganisationKind.AGENCY, {}),
     (
         "so-cong-thuong",

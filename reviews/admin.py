@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext
 
+from qms.admin import AgencyScopedAdmin
 from qms.dates import format_date
 
 from .models import (
@@ -27,7 +28,7 @@ class UnitReportInline(admin.TabularInline):
 
 
 @admin.register(Review)
-class ReviewAdmin(admin.ModelAdmin):
+class ReviewAdmin(AgencyScopedAdmin):
     list_display = ["title", "kind", "year", "sequence", "status", "meeting_start", "notice_number", "notice_year"]
     list_filter = ["status", "kind", "year"]
     search_fields = ["title", "location"]
@@ -49,6 +50,13 @@ class ReviewAdmin(admin.ModelAdmin):
     ]
     inlines = [UnitReportInline]
 
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        # The units and attendees offered are the admin's agency's (a superuser's: every agency's).
+        if not request.user.is_superuser:
+            related = db_field.related_model
+            kwargs["queryset"] = related._default_manager.filter(organisation=request.user.organisation_id)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
 
 class ReportAttachmentInline(admin.TabularInline):
     model = ReportAttachment
@@ -57,7 +65,9 @@ class ReportAttachmentInline(admin.TabularInline):
 
 
 @admin.register(UnitReport)
-class UnitReportAdmin(admin.ModelAdmin):
+class UnitReportAdmin(AgencyScopedAdmin):
+    organisation_path = "review__organisation"
+
     list_display = ["review", "unit", "status", "submitted_at", "is_late"]
     list_filter = ["status", "is_late", "unit"]
     list_select_related = ["review", "unit"]
@@ -100,7 +110,9 @@ class RetainedRecordAdmin(admin.ModelAdmin):
 
 
 @admin.register(ConsolidatedReport)
-class ConsolidatedReportAdmin(RetainedRecordAdmin):
+class ConsolidatedReportAdmin(AgencyScopedAdmin, RetainedRecordAdmin):
+    organisation_path = "review__organisation"
+
     list_display = ["review", "status", "updated_at", "finalised_at"]
     list_filter = ["status"]
     list_select_related = ["review"]
@@ -122,7 +134,7 @@ class DeliveryInline(admin.TabularInline):
 
 
 @admin.register(Minutes)
-class MinutesAdmin(RetainedRecordAdmin):
+class MinutesAdmin(AgencyScopedAdmin, RetainedRecordAdmin):
     list_display = ["review", "revision", "form_code", "status", "number", "number_year", "signed_by", "signed_at"]
     list_filter = ["status", "form_code"]
     list_select_related = ["review", "signed_by"]
@@ -141,7 +153,9 @@ class ActionUpdateInline(admin.TabularInline):
 
 
 @admin.register(ReviewAction)
-class ReviewActionAdmin(admin.ModelAdmin):
+class ReviewActionAdmin(AgencyScopedAdmin):
+    organisation_path = "review__organisation"
+
     list_display = ["description", "review", "responsible_unit", "deadline", "status", "progress"]
     list_filter = ["status", "responsible_unit"]
     list_select_related = ["review", "responsible_unit"]

@@ -12,12 +12,15 @@ class ReviewsConfig(AppConfig):
         from django.conf import settings
 
         from qms.dashboard import register_panel
+        from qms.overview import register_figures
 
         from . import pdf
         from .dashboard import followup_panels, review_panels
+        from .overview import FIGURES, review_figures
 
         register_panel(review_panels)
         register_panel(followup_panels)
+        register_figures(FIGURES, review_figures)
         pdf.register()  # the review's official forms, for render_form
         settings.CELERY_BEAT_SCHEDULE["reviews-reminders"] = {
             "task": "reviews.tasks.review_reminders_sweep",

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from qms.dashboard import Panel
 from qms.dates import format_date
-from qms.models import Organisation, User
+from qms.models import User
 from qms.roles import Role
 from qms.workdays import add_working_days
 
@@ -27,9 +27,12 @@ def review_panels(request: HttpRequest) -> list[Panel]:
     if not isinstance(user, User):  # the home page asks only for signed-in users
         return []
     panels: list[Panel] = []
+    if user.organisation_id is None:  # the provincial admin: no agency's work waits for them
+        return panels
+    own = Review.objects.of(user.organisation_id)
     if user.has_role(Role.SECRETARY):
         reviews = (
-            Review.objects.filter(status__in=UNDER_WAY)
+            own.filter(status__in=UNDER_WAY)
             .annotate(missing=Count("unit_reports", filter=~Q(unit_reports__status=UnitReportStatus.SUBMITTED)))
             .order_by("meeting_start")[:10]
         )
@@ -42,7 +45,7 @@ def review_panels(request: HttpRequest) -> list[Panel]:
             items.append((f"{review.title} — {format_date(timezone.localtime(review.meeting_start))}", url, badge))
         panels.append(Panel(title=_("Cuộc họp xem xét đang triển khai"), items=items, more_url=reverse("reviews:list")))
     if user.has_role(Role.COMMITTEE_HEAD):
-        pending = Review.objects.filter(status=ReviewStatus.PENDING_APPROVAL).order_by("meeting_start")[:10]
+        pending = own.filter(status=ReviewStatus.PENDING_APPROVAL).order_by("meeting_start")[:10]
         panels.append(
             Panel(
                 title=_("Kế hoạch họp xem xét chờ phê duyệt"),
@@ -53,7 +56,9 @@ def review_panels(request: HttpRequest) -> list[Panel]:
         )
     if user.has_role(Role.UNIT_HEAD) and user.unit_id:
         reports = (
-            UnitReport.objects.filter(unit_id=user.unit_id, review__status=ReviewStatus.COLLECTING)
+            UnitReport.objects.filter(
+                unit_id=user.unit_id, review__organisation=user.organisation_id, review__status=ReviewStatus.COLLECTING
+            )
             .exclude(status=UnitReportStatus.SUBMITTED)
             .select_related("review")
             .order_by("review__report_deadline")
@@ -81,9 +86,11 @@ def followup_panels(request: HttpRequest) -> list[Panel]:
     user = request.user
     if not isinstance(user, User) or not user.is_authenticated:
         return []
-    panels = []
+    panels: list[Panel] = []
+    if user.organisation is None:
+        return panels
     if user.has_role(Role.COMMITTEE_HEAD) and user.has_perm("reviews.sign_minutes"):
-        drafts = Minutes.objects.filter(status=MinutesStatus.DRAFT).select_related("review")[:20]
+        drafts = Minutes.objects.filter(organisation=user.organisation_id, status=MinutesStatus.DRAFT).select_related("review")[:20]
         panels.append(
             Panel(
                 title=_("Biên bản chờ ký"),
@@ -93,7 +100,7 @@ def followup_panels(request: HttpRequest) -> list[Panel]:
         )
     if user.has_role(Role.UNIT_HEAD) and user.unit_id:
         today = timezone.localdate()
-        horizon: dt.date = add_working_days(today, Organisation.current().action_reminder_working_days)
+        horizon: dt.date = add_working_days(today, user.organisation.action_reminder_working_days, user.organisation)
         actions = ReviewAction.objects.visible_to(user).followed().open().filter(deadline__lte=horizon).select_related("review")[:20]
         panels.append(
             Panel(

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qms.dates import format_date
-from qms.models import Organisation, User
+from qms.models import User
 from qms.services import notification_send, reminder_claim
 
 from .ics import invitation_mime_part, review_invitation_ics
@@ -24,11 +24,11 @@ from .selectors import review_url
 
 def review_notice_send(*, review_id: int) -> int:
     """E-mails notice BM.HT.06.01 with an .ics invitation to each attendee once, however often it runs."""
-    review = Review.objects.filter(pk=review_id, notice_number__isnull=False).first()
+    review = Review.objects.select_related("organisation").filter(pk=review_id, notice_number__isnull=False).first()
     if review is None:
         return 0
-    org = Organisation.current()
-    attendees = list(review.attendees.exclude(email="").order_by("pk"))
+    org = review.organisation
+    attendees = list(review.attendees.filter(organisation=org).exclude(email="").order_by("pk"))
     context = {
         "review": review,
         "org": org,
@@ -58,19 +58,20 @@ def review_notice_send(*, review_id: int) -> int:
 
 
 def minutes_recipients(minutes: Minutes) -> list[User]:
-    """The attendees, the chair and the secretary: active users, each once, in that order."""
+    """The attendees, the chair and the secretary: active users of the review's agency, each once, in that order."""
     ids = [a.user_id for a in minutes.attendance.all()] + [minutes.chair_id, minutes.secretary_id]
-    seen: dict[int, User] = {u.pk: u for u in User.objects.filter(pk__in=[i for i in ids if i], is_active=True)}
+    people = User.objects.filter(pk__in=[i for i in ids if i], is_active=True, organisation=minutes.organisation_id)
+    seen: dict[int, User] = {u.pk: u for u in people}
     return [seen[i] for i in dict.fromkeys(ids) if i in seen]
 
 
 def minutes_distribute(*, minutes_id: int) -> int:
     """Send the signed minutes (PDF attached) to every attendee and into their inbox, once each.
     Returns how many e-mails went out in this run; a second run sends nothing already sent."""
-    minutes = Minutes.objects.select_related("review").filter(pk=minutes_id).first()
+    minutes = Minutes.objects.select_related("review", "organisation").filter(pk=minutes_id).first()
     if minutes is None or minutes.is_draft:
         return 0
-    org = Organisation.current()
+    org = minutes.organisation
     url = reverse("reviews:minutes_detail", args=[minutes.pk])
     subject = _("Biên bản họp xem xét của lãnh đạo: %(title)s") % {"title": minutes.review.title}
     body = _("Biên bản số %(number)s đã được %(signer)s ký ngày %(date)s. Biên bản được gửi kèm thư này.") % {

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from qms.demo import DEMO_PASSWORD
-from qms.models import MinutesForm, Unit, User
+from qms.models import MinutesForm, Organisation, Unit, User
 from qms.workdays import add_working_days, add_years
 
 from . import services
@@ -46,8 +46,17 @@ def local_at(day: dt.date, hour: int = 8, minute: int = 0) -> dt.datetime:
 
 
 def attendees_of(users: dict[str, User]) -> list[User]:
-    names = ["truongban", "thanhvien", "thuky", *UNIT_HEADS]
+    """The committee, the secretary and the units' heads of the demo agency whose `users` these are."""
+    others = sorted(n for n in users if n.endswith(".truong") and n not in UNIT_HEADS)
+    names = ["truongban", "thanhvien", "thuky", *UNIT_HEADS, *others]
     return [users[n] for n in names if n in users]
+
+
+def agency_of(users: dict[str, User]) -> Organisation:
+    """The agency the demo's secretary (users["thuky"]) works in: every record of `users` is its."""
+    organisation = users["thuky"].organisation
+    assert organisation is not None  # the demo's people all belong to an agency
+    return organisation
 
 
 def plan_ensure(
@@ -58,9 +67,11 @@ def plan_ensure(
     deadline: dt.date,
     kind: str = Review.Kind.PERIODIC,
     sequence: int = 1,
+    location: str = "Phòng họp tầng 3, trụ sở Cục",
 ) -> tuple[Review, bool]:
-    """The review of this title, drafted by the demo secretary if missing. Returns (review, created)."""
-    existing = Review.objects.filter(title=title).first()
+    """The review of this title in the secretary's agency, drafted by them if missing. Returns (review, created)."""
+    organisation = agency_of(users)
+    existing = Review.objects.filter(organisation=organisation, title=title).first()
     if existing is not None:
         return existing, False
     data = {
@@ -70,12 +81,12 @@ def plan_ensure(
         "sequence": sequence,
         "meeting_start": local_at(meeting_day, 8),
         "meeting_end": local_at(meeting_day, 11, 30),
-        "location": "Phòng họp tầng 3, trụ sở Cục",
+        "location": location,
         "agenda": DEFAULT_AGENDA,
         "report_deadline": deadline,
         "report_recipient": "Thư ký ISO (Văn phòng)",
         "related_parties": "Đại diện Phòng Tài chính",
-        "units": list(Unit.objects.active()),
+        "units": list(Unit.objects.of(organisation).active()),
         "attendees": attendees_of(users),
     }
     return services.review_plan_create(actor=users["thuky"], data=data), True
@@ -226,10 +237,10 @@ DEMO_TOPICS = {
 }
 
 
-def _past_review(users: dict[str, User], *, title: str, meeting_day: dt.date, sequence: int) -> tuple[Review, bool]:
+def _past_review(users: dict[str, User], *, title: str, meeting_day: dt.date, sequence: int, **plan) -> tuple[Review, bool]:
     """A periodic review held on `meeting_day`, its reports collected, ready for the minutes."""
     review, created = plan_ensure(
-        users, title=title, meeting_day=meeting_day, sequence=sequence, deadline=add_working_days(meeting_day, -4)
+        users, title=title, meeting_day=meeting_day, sequence=sequence, deadline=add_working_days(meeting_day, -4), **plan
     )
     if created:
         advance(review, users, ReviewStatus.COLLECTING, notice_today=add_working_days(meeting_day, -12))
@@ -260,7 +271,7 @@ def _minutes_recorded(
         }
         for a in minutes.attendance.select_related("user")
     ]
-    units = {u.code: u for u in Unit.objects.all()}
+    units = {u.code: u for u in Unit.objects.of(review.organisation_id)}
     rows = [{"description": d, "responsible_unit": units[code], "deadline": due} for d, code, due in actions if code in units]
     content = {f: getattr(minutes, f) for f in MINUTES_CONTENT_FIELDS}
     content.update(DEMO_TOPICS)
@@ -269,7 +280,7 @@ def _minutes_recorded(
         ended_at=local_at(meeting_day, 11, 15),
         chair=users["truongban"],
         secretary=secretary,
-        location="Phòng họp tầng 3, trụ sở Cục",
+        location=review.location,
         conclusions="1. Tiếp tục sửa đổi, hoàn thiện các quy trình nghiệp vụ theo kế hoạch.\n"
         "2. Quán triệt việc tuân thủ các quy định, quy trình, biểu mẫu của HTQLCL.\n"
         "3. Bố trí nguồn lực cho số hóa hồ sơ.",
@@ -346,7 +357,9 @@ def load_followup(users: dict[str, User]) -> dict[str, Review]:
     overdue_action_ticket_ensure(review, users)  # before the next review's BM.HT.06.03 is generated
     reviews["signed"] = review
 
-    preparing = Review.objects.filter(status=ReviewStatus.PREPARING, title__contains="lần 1 năm").order_by("pk").first()
+    preparing = (
+        Review.objects.of(agency_of(users)).filter(status=ReviewStatus.PREPARING, title__contains="lần 1 năm").order_by("pk").first()
+    )
     if preparing is not None and not preparing.minutes.exists():
         _minutes_recorded(
             preparing,
@@ -364,6 +377,27 @@ def load(users: dict[str, User]) -> dict[str, Review]:
     reviews = load_planning(users)
     reviews.update(load_followup(users))
     return reviews
+
+
+@transaction.atomic
+def load_small(users: dict[str, User]) -> dict[str, Review]:
+    """The second agency (Sở Công Thương, users "sct.*" of qms.demo.load_small_agency): one review held,
+    its minutes signed on the agency's own form (BM.CTCL.02), one decision under follow-up."""
+    cast = {name.removeprefix("sct."): user for name, user in users.items() if name.startswith("sct.")}
+    if "thuky" not in cast or "truongban" not in cast:
+        return {}
+    today = timezone.localdate()
+    day = add_working_days(today, -20)
+    review, created = _past_review(
+        cast,
+        title=f"Họp xem xét của lãnh đạo về HTQLCL năm {day.year} — Sở Công Thương",
+        meeting_day=day,
+        sequence=1,
+        location="Phòng họp Sở Công Thương",
+    )
+    if created:
+        _signed(review, cast, [("Rà soát, cập nhật quy trình cấp giấy phép kinh doanh", "QLTM", add_working_days(today, 20))], day)
+    return {"signed": review}
 
 
 # --- Corrective-action tickets from decided actions ---

@@ -1,12 +1,29 @@
 import django_filters
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from qms.models import Unit
+from qms.tenancy import is_overseer
 
-from .models import ActionStatus, Review, ReviewAction, ReviewStatus
+from .models import ActionStatus, Review, ReviewAction, ReviewStatus, UnitReport, UnitReportStatus
+
+
+def late_reports(today=None) -> Q:
+    """Unit reports submitted after the deadline, or not submitted with the deadline passed."""
+    today = today or timezone.localdate()
+    return Q(is_late=True) | (~Q(status=UnitReportStatus.SUBMITTED) & Q(review__report_deadline__lt=today))
+
+
+class _AgencyChoice(django_filters.NumberFilter):
+    """`?organisation=<pk>`: the overview's drill-down to one agency. It only narrows what visible_to
+    already allows, so an agency's user asking for another agency gets an empty list."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("field_name", "organisation")
+        kwargs.setdefault("widget", forms.HiddenInput)
+        super().__init__(**kwargs)
 
 
 class ReviewFilter(django_filters.FilterSet):
@@ -24,13 +41,21 @@ class ReviewFilter(django_filters.FilterSet):
         empty_label=_("Tất cả trạng thái"),
         widget=forms.Select(attrs={"class": "form-select"}),
     )
+    organisation = _AgencyChoice(label=_("Cơ quan"))
+    late = django_filters.BooleanFilter(label=_("Có báo cáo đơn vị muộn"), method="filter_late", widget=forms.HiddenInput)
 
     class Meta:
         model = Review
-        fields = ["q", "year", "kind", "status"]
+        fields = ["q", "year", "kind", "status", "organisation", "late"]
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset.filter(Q(title__icontains=value) | Q(location__icontains=value) | Q(agenda__icontains=value))
+
+    def filter_late(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
+        if value is None:
+            return queryset
+        late = Exists(UnitReport.objects.filter(late_reports(), review=OuterRef("pk")))
+        return queryset.filter(late) if value else queryset.exclude(late)
 
 
 # --- Consolidated report, minutes, signature, distribution, follow-up ---
@@ -44,6 +69,15 @@ def _reviews_with_visible_actions(request) -> QuerySet:
     return Review.objects.filter(actions__in=visible).distinct()
 
 
+def _units_of_user(request) -> QuerySet:
+    """The units the user may filter by: their agency's (every agency's for the provincial overseer)."""
+    if request is None or not request.user.is_authenticated:
+        return Unit.objects.none()
+    if is_overseer(request.user):
+        return Unit.objects.select_related("organisation").order_by("organisation__name", "order", "name")
+    return Unit.objects.of(request.user.organisation_id)
+
+
 class ReviewActionFilter(django_filters.FilterSet):
     review = django_filters.ModelChoiceFilter(
         label=_("Cuộc họp"),
@@ -53,7 +87,7 @@ class ReviewActionFilter(django_filters.FilterSet):
     )
     responsible_unit = django_filters.ModelChoiceFilter(
         label=_("Đơn vị"),
-        queryset=Unit.objects.all(),
+        queryset=_units_of_user,
         empty_label=_("Tất cả đơn vị"),
         widget=forms.Select(attrs={"class": "form-select"}),
     )
@@ -72,9 +106,12 @@ class ReviewActionFilter(django_filters.FilterSet):
         ),
     )
 
+    organisation = _AgencyChoice(label=_("Cơ quan"), field_name="review__organisation")
+    year = django_filters.NumberFilter(label=_("Năm"), field_name="review__year", widget=forms.HiddenInput)
+
     class Meta:
         model = ReviewAction
-        fields = ["review", "responsible_unit", "status", "overdue"]
+        fields = ["review", "responsible_unit", "status", "overdue", "organisation", "year"]
 
     def filter_overdue(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
         if value is None:

@@ -4,7 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from qms.forms import DateInput, DateTimeInput, MultipleFileField
-from qms.models import Unit, User
+from qms.models import Organisation, Unit, User
 from qms.roles import Role
 from qms.uploads import validate_upload
 
@@ -34,11 +34,11 @@ class ReviewPlanForm(forms.ModelForm):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     attendees = UserChoiceField(
         label=_("Thành phần tham dự"),
-        queryset=User.objects.filter(is_active=True).select_related("unit").order_by("unit__order", "full_name"),
+        queryset=User.objects.none(),  # the agency's people: set in __init__
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Trưởng ban, thành viên Ban chỉ đạo ISO, Thư ký ISO, đầu mối ISO các đơn vị."),
     )
-    units = forms.ModelMultipleChoiceField(label=_("Đơn vị báo cáo"), queryset=Unit.objects.active(), widget=forms.CheckboxSelectMultiple)
+    units = forms.ModelMultipleChoiceField(label=_("Đơn vị báo cáo"), queryset=Unit.objects.none(), widget=forms.CheckboxSelectMultiple)
 
     class Meta:
         model = Review
@@ -65,8 +65,13 @@ class ReviewPlanForm(forms.ModelForm):
             "related_parties": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, organisation: Organisation | int | None, **kwargs):
+        """`organisation`: the agency whose plan it is; its active units and people are the only choices, so
+        a unit or a person of another agency in the POST is refused as an invalid choice."""
         super().__init__(*args, **kwargs)
+        people = User.objects.filter(is_active=True, organisation=organisation) if organisation is not None else User.objects.none()
+        self.fields["attendees"].queryset = people.select_related("unit").order_by("unit__order", "full_name")  # type: ignore[attr-defined]
+        self.fields["units"].queryset = Unit.objects.of(organisation).active()  # type: ignore[attr-defined]
         self.fields["meeting_end"].required = True
         self.helper = _NoTagHelper()
         if self.instance.pk:
@@ -74,11 +79,11 @@ class ReviewPlanForm(forms.ModelForm):
         else:
             self.fields["year"].initial = timezone.localdate().year
             self.fields["attendees"].initial = list(
-                User.objects.with_role(Role.COMMITTEE_HEAD, Role.COMMITTEE_MEMBER, Role.SECRETARY, Role.UNIT_HEAD).values_list(
-                    "pk", flat=True
-                )
+                User.objects.with_role(
+                    Role.COMMITTEE_HEAD, Role.COMMITTEE_MEMBER, Role.SECRETARY, Role.UNIT_HEAD, organisation=organisation
+                ).values_list("pk", flat=True)
             )
-            self.fields["units"].initial = list(Unit.objects.active().values_list("pk", flat=True))
+            self.fields["units"].initial = list(Unit.objects.of(organisation).active().values_list("pk", flat=True))
 
     def clean(self):
         data = super().clean()
@@ -142,8 +147,8 @@ class MinutesContentForm(forms.Form):
     started_at = forms.DateTimeField(label=_("Bắt đầu lúc"), widget=DateTimeInput())
     ended_at = forms.DateTimeField(label=_("Kết thúc lúc"), widget=DateTimeInput())
     location = forms.CharField(label=_("Địa điểm"), max_length=255)
-    chair = forms.ModelChoiceField(label=_("Chủ trì"), queryset=User.objects.filter(is_active=True))
-    secretary = forms.ModelChoiceField(label=_("Thư ký cuộc họp"), queryset=User.objects.filter(is_active=True))
+    chair = forms.ModelChoiceField(label=_("Chủ trì"), queryset=User.objects.none())
+    secretary = forms.ModelChoiceField(label=_("Thư ký cuộc họp"), queryset=User.objects.none())
     reports_summary = forms.CharField(
         label=_("Các báo cáo trình bày tại cuộc họp (người báo cáo, tóm tắt nội dung)"),
         required=False,
@@ -157,8 +162,10 @@ class MinutesContentForm(forms.Form):
     )
     recommendations = forms.CharField(label=_("Khuyến nghị đối với HTQLCL"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, organisation: Organisation | int | None, **kwargs):
+        """`organisation`: the review's agency, whose active people are the only chairs and secretaries."""
         super().__init__(*args, **kwargs)
+        people = User.objects.filter(is_active=True, organisation=organisation) if organisation is not None else User.objects.none()
         for i, topic in enumerate(MINUTES_TOPICS, start=1):
             self.fields[f"topic_{i}"] = forms.CharField(
                 label=f"{i}. {topic}", required=False, widget=forms.Textarea(attrs={"rows": 4, "class": "form-control"})
@@ -167,8 +174,11 @@ class MinutesContentForm(forms.Form):
                 label=_("Kết luận của chủ trì"), required=False, widget=forms.Textarea(attrs={"rows": 4, "class": "form-control"})
             )
         label = lambda u: " — ".join(p for p in [u.display_name, u.job_title] if p)  # noqa: E731
-        self.fields["chair"].label_from_instance = label
-        self.fields["secretary"].label_from_instance = label
+        for name in ("chair", "secretary"):
+            field = self.fields[name]
+            assert isinstance(field, forms.ModelChoiceField)
+            field.queryset = people
+            field.label_from_instance = label  # type: ignore[method-assign]
         self.helper = _NoTagHelper()
 
     def topic_rows(self) -> list[tuple[int, str, forms.BoundField, forms.BoundField]]:
@@ -197,12 +207,17 @@ class _CompactRowForm(forms.Form):
 
 class MinutesAttendeeForm(_CompactRowForm):
     id = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    user = forms.ModelChoiceField(queryset=User.objects.all(), widget=forms.HiddenInput, required=False)
+    user = forms.ModelChoiceField(queryset=User.objects.none(), widget=forms.HiddenInput, required=False)
     name = forms.CharField(label=_("Họ và tên"), max_length=150)
     title = forms.CharField(label=_("Chức danh"), max_length=200, required=False)
     # The initial matches the select's first option, so a blank extra row counts as unchanged.
     presence = forms.ChoiceField(label=_("Tham dự"), choices=MinutesAttendee.Presence.choices, initial=MinutesAttendee.Presence.PRESENT)
     replaced_by = forms.CharField(label=_("Người thay thế"), max_length=200, required=False)
+
+    def __init__(self, *args, organisation: Organisation | int | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if organisation is not None:
+            self.fields["user"].queryset = User.objects.filter(organisation=organisation)  # type: ignore[attr-defined]
 
     def clean(self):
         data = super().clean()
@@ -214,11 +229,12 @@ class MinutesAttendeeForm(_CompactRowForm):
 class ReviewActionForm(_CompactRowForm):
     id = forms.IntegerField(widget=forms.HiddenInput, required=False)
     description = forms.CharField(label=_("Hành động / kết luận cần thực hiện"), widget=forms.Textarea(attrs={"rows": 2}))
-    responsible_unit = forms.ModelChoiceField(label=_("Đơn vị chủ trì"), queryset=Unit.objects.active())
+    responsible_unit = forms.ModelChoiceField(label=_("Đơn vị chủ trì"), queryset=Unit.objects.none())
     deadline = forms.DateField(label=_("Thời hạn"), widget=DateInput())
 
-    def __init__(self, *args, kept_deadlines: dict | None = None, **kwargs):
+    def __init__(self, *args, kept_deadlines: dict | None = None, organisation: Organisation | int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["responsible_unit"].queryset = Unit.objects.of(organisation).active()  # type: ignore[attr-defined]
         self.kept_deadlines = kept_deadlines or {}
 
     def clean(self):

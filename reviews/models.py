@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from qms.models import MinutesForm, Organisation, Unit, User
 from qms.roles import Role
+from qms.tenancy import is_overseer
 from qms.transitions import Transition, Transitions
 from qms.workdays import add_years
 
@@ -102,23 +103,33 @@ CONSOLIDATE_STATES = {ReviewStatus.COLLECTING, ReviewStatus.PREPARING}
 # The minutes are drafted before the meeting is signed off and corrected by revision after.
 MINUTES_STATES = {ReviewStatus.PREPARING, ReviewStatus.SIGNED}
 OVERSIGHT_ROLES = (Role.SECRETARY, Role.COMMITTEE_HEAD, Role.COMMITTEE_MEMBER)
+# What the provincial overseer reads of every agency: reviews whose minutes are signed, nothing in the making.
+FINISHED_STATES = (ReviewStatus.SIGNED, ReviewStatus.CLOSED)
 
 
 class ReviewQuerySet(models.QuerySet):
+    def of(self, organisation: Organisation | int | None) -> ReviewQuerySet:
+        return self.filter(organisation=organisation) if organisation is not None else self.none()
+
     def visible_to(self, user: User) -> ReviewQuerySet:
+        """The user's agency's reviews their role may read; the provincial overseer reads every agency's
+        finished reviews; nobody else reads another agency's."""
         if not user.is_authenticated:
             return self.none()
+        if is_overseer(user):
+            return self.filter(status__in=FINISHED_STATES)
+        own = self.of(user.organisation_id)
         if user.has_role(Role.SECRETARY):
-            return self
+            return own
         if user.has_role(Role.COMMITTEE_HEAD):
-            return self.exclude(status=ReviewStatus.DRAFT)
+            return own.exclude(status=ReviewStatus.DRAFT)
         issued = Q(status__in=NOTICE_ISSUED_STATES)
         if user.has_role(Role.COMMITTEE_MEMBER):
-            return self.filter(issued)
+            return own.filter(issued)
         scope = Q(attendees=user)
         if user.unit_id:
             scope |= Q(units=user.unit_id)
-        return self.filter(issued & scope).distinct()
+        return own.filter(issued & scope).distinct()
 
 
 class Review(models.Model):
@@ -126,6 +137,8 @@ class Review(models.Model):
         PERIODIC = "periodic", _("Định kỳ")
         EXTRAORDINARY = "extraordinary", _("Đột xuất")
 
+    # The agency whose review it is: its units report, its people attend, its settings and numbers apply.
+    organisation = models.ForeignKey(Organisation, verbose_name=_("cơ quan"), on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(_("loại cuộc họp"), max_length=20, choices=Kind.choices, default=Kind.PERIODIC)
     year = models.PositiveSmallIntegerField(_("năm"))
     sequence = models.PositiveSmallIntegerField(_("lần trong năm"), default=1)
@@ -162,10 +175,11 @@ class Review(models.Model):
         verbose_name = _("cuộc họp xem xét")
         verbose_name_plural = _("cuộc họp xem xét")
         constraints = [
+            # Each agency numbers its own notices from 01 every year.
             models.UniqueConstraint(
-                fields=["notice_year", "notice_number"],
+                fields=["organisation", "notice_year", "notice_number"],
                 condition=Q(notice_number__isnull=False),
-                name="uniq_review_notice_number_per_year",
+                name="uniq_review_notice_number_per_organisation_year",
             )
         ]
         permissions = [
@@ -250,10 +264,15 @@ class UnitReportQuerySet(models.QuerySet):
         """Oversight roles read submitted reports; a unit's own people read (and its head edits) drafts."""
         if not user.is_authenticated:
             return self.none()
+        if is_overseer(user):  # submitted reports of finished reviews, never a draft
+            return self.filter(status=UnitReportStatus.SUBMITTED, review__status__in=FINISHED_STATES)
+        if user.organisation_id is None:
+            return self.none()
+        agency = self.filter(review__organisation=user.organisation_id)
         own = Q(unit_id=user.unit_id) if user.unit_id else Q(pk__in=[])
         if user.has_role(*OVERSIGHT_ROLES):
-            return self.filter(own | Q(status=UnitReportStatus.SUBMITTED) | Q(submitted_at__isnull=False))
-        return self.filter(own, review__status__in=NOTICE_ISSUED_STATES)
+            return agency.filter(own | Q(status=UnitReportStatus.SUBMITTED) | Q(submitted_at__isnull=False))
+        return agency.filter(own, review__status__in=NOTICE_ISSUED_STATES)
 
 
 class UnitReport(models.Model):
@@ -315,7 +334,14 @@ class UnitReport(models.Model):
 
 
 def attachment_path(instance: ReportAttachment, filename: str) -> str:
-    return f"reviews/{instance.report.review_id}/units/{instance.report.unit_id}/{filename}"
+    """Under the agency's code first, so that each agency's files live apart on the shared storage."""
+    review = instance.report.review
+    return f"{review.organisation.code}/reviews/{review.pk}/units/{instance.report.unit_id}/{filename}"
+
+
+def evidence_path(instance: ActionUpdate, filename: str) -> str:
+    review = instance.action.review
+    return f"{review.organisation.code}/reviews/actions/{timezone.localdate().year}/{filename}"
 
 
 class ReportAttachment(models.Model):
@@ -351,8 +377,12 @@ class RetainedRecord(models.Model):
     def retention_start(self) -> dt.datetime:
         return next(getattr(self, f) for f in self.retention_fields if getattr(self, f) is not None)
 
+    def retention_organisation(self) -> Organisation:
+        """The agency whose retention period applies: the review's."""
+        return self.review.organisation  # type: ignore[attr-defined]  # both concrete records have a review
+
     def retained_until(self) -> dt.date:
-        years = Organisation.current().review_record_retention_years
+        years = self.retention_organisation().review_record_retention_years
         start = timezone.localtime(self.retention_start()).date()
         return add_years(start, years)
 
@@ -442,11 +472,16 @@ class MinutesQuerySet(models.QuerySet):
         return self.exclude(status=MinutesStatus.SUPERSEDED)
 
     def visible_to(self, user: User) -> MinutesQuerySet:
-        """Oversight roles read every revision; others read signed minutes of reviews they may see."""
+        """Oversight roles of the agency read every revision; others read signed minutes of reviews they may
+        see; the provincial overseer reads the signed minutes of every agency's finished reviews."""
         if not user.is_authenticated:
             return self.none()
+        if is_overseer(user):
+            return self.filter(review__status__in=FINISHED_STATES).exclude(status=MinutesStatus.DRAFT)
+        if user.organisation_id is None:
+            return self.none()
         if user.has_role(*OVERSIGHT_ROLES):
-            return self
+            return self.filter(review__organisation=user.organisation_id)
         reviews = Review.objects.visible_to(user).values("pk")
         return self.filter(review__in=reviews).exclude(status=MinutesStatus.DRAFT)
 
@@ -455,6 +490,9 @@ class Minutes(RetainedRecord):
     """BM.HT.06.04 or BM.CTCL.02. Signed minutes are locked; a correction is a new revision."""
 
     review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="minutes")
+    # The review's agency, copied so that a minutes number is unique within its agency (a constraint cannot
+    # follow the review); always the review's, filled on save.
+    organisation = models.ForeignKey(Organisation, verbose_name=_("cơ quan"), on_delete=models.PROTECT, related_name="+")
     revision = models.PositiveSmallIntegerField(_("lần sửa đổi"), default=1)
     supersedes = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by")
     correction_reason = models.TextField(_("lý do sửa đổi"), blank=True)
@@ -508,14 +546,19 @@ class Minutes(RetainedRecord):
             models.UniqueConstraint(fields=["review", "revision"], name="uniq_minutes_revision"),
             # A corrected revision keeps the number of the minutes it corrects; other minutes never share it.
             models.UniqueConstraint(
-                fields=["number_year", "number", "revision"],
+                fields=["organisation", "number_year", "number", "revision"],
                 condition=Q(number__isnull=False),
-                name="uniq_minutes_number_per_year",
+                name="uniq_minutes_number_per_organisation_year",
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.form_code} — {self.review} (v{self.revision})"
+
+    def save(self, *args, **kwargs):
+        if self.organisation_id is None and self.review_id is not None:
+            self.organisation_id = self.review.organisation_id
+        super().save(*args, **kwargs)
 
     retention_fields = ("signed_at", "created_at")
 
@@ -593,12 +636,17 @@ class ReviewActionQuerySet(models.QuerySet):
     def visible_to(self, user: User) -> ReviewActionQuerySet:
         if not user.is_authenticated:
             return self.none()
+        if is_overseer(user):  # the decisions of every agency's signed minutes of finished reviews
+            return self.filter(review__status__in=FINISHED_STATES, minutes__status=MinutesStatus.SIGNED)
+        if user.organisation_id is None:
+            return self.none()
+        agency = self.filter(review__organisation=user.organisation_id)
         if user.has_role(*OVERSIGHT_ROLES):
-            return self
+            return agency
         if not user.has_role(Role.UNIT_HEAD) or not user.unit_id:
             return self.none()
         # Decisions of unsigned minutes (a draft or a draft revision) are not yet the unit's to read.
-        return self.filter(responsible_unit_id=user.unit_id).exclude(minutes__status=MinutesStatus.DRAFT)
+        return agency.filter(responsible_unit_id=user.unit_id).exclude(minutes__status=MinutesStatus.DRAFT)
 
     def followed(self) -> ReviewActionQuerySet:
         """The actions in force: those of the signed (current) revision of the minutes."""
@@ -676,7 +724,7 @@ class ActionUpdate(models.Model):
     at = models.DateTimeField(default=timezone.now)
     note = models.TextField(_("ghi nhận tiến độ"))
     progress = models.PositiveSmallIntegerField(_("tiến độ (%)"), default=0)
-    evidence_file = models.FileField(_("tệp bằng chứng"), upload_to="reviews/actions/%Y/", blank=True)
+    evidence_file = models.FileField(_("tệp bằng chứng"), upload_to=evidence_path, blank=True)
 
     class Meta:
         ordering = ["at", "pk"]

@@ -21,10 +21,12 @@ from qms.errors import ServiceError
 from qms.models import MinutesForm, Organisation, User
 from qms.pdf import document_number, register_form, render_pdf, vn_date_line
 from qms.roles import Role
+from qms.tenancy import is_overseer
 
 from .models import (
     REPORT_SECTIONS,
     ConsolidatedReport,
+    ConsolidatedReportStatus,
     Minutes,
     MinutesAttendee,
     Review,
@@ -69,16 +71,16 @@ def _person(name: str, title: str = "", unit: str = "") -> str:
     return f"{name} – {extra}" if extra else name
 
 
-def _committee_head() -> User | None:
-    return User.objects.with_role(Role.COMMITTEE_HEAD).order_by("pk").first()
+def _committee_head(organisation: Organisation) -> User | None:
+    return User.objects.with_role(Role.COMMITTEE_HEAD, organisation=organisation).order_by("pk").first()
 
 
 def _signature(role: str, user: User | None, *, note: str = "", esign: dict | None = None, plain: bool = False) -> dict:
     return {"role": role, "name": user.display_name if user else "", "note": note, "esign": esign, "role_plain": plain}
 
 
-def _base_context(*, form_code: str, title: str, number_line: str = "", day: dt.date | None, is_draft: bool) -> dict:
-    org = Organisation.current()
+def _base_context(*, org: Organisation, form_code: str, title: str, number_line: str = "", day: dt.date | None, is_draft: bool) -> dict:
+    """The header of every form: the record's agency's names and place."""
     return {
         "org": org,
         "form_code": form_code,
@@ -138,9 +140,10 @@ def _attendee_groups(review: Review, org: Organisation) -> list[dict]:
 
 def notice_pdf(review: Review) -> bytes:
     """BM.HT.06.01 — Thông báo họp xem xét của lãnh đạo về HTQLCL."""
-    org = Organisation.current()
+    org = review.organisation
     issued = _local(review.notice_issued_at)
     context = _base_context(
+        org=org,
         form_code=NOTICE,
         title="Thông báo họp xem xét của lãnh đạo",
         number_line=document_number(review.notice_number, org.notice_symbol),
@@ -152,7 +155,7 @@ def notice_pdf(review: Review) -> bytes:
         meeting_time=_meeting_time(review),
         attendee_groups=_attendee_groups(review, org),
         agenda_lines=[line.strip().lstrip("-+•").strip() for line in review.agenda.splitlines() if line.strip(" -+•")],
-        signature=_signature("Trưởng ban chỉ đạo ISO", review.approved_by or _committee_head()),
+        signature=_signature("Trưởng ban chỉ đạo ISO", review.approved_by or _committee_head(org)),
     )
     return render_pdf("pdf/reviews/notice.html", context)
 
@@ -163,7 +166,7 @@ def notice_pdf(review: Review) -> bytes:
 def _unit_signer(report: UnitReport) -> User | None:
     if report.submitted_by_id:
         return report.submitted_by
-    heads = User.objects.with_role(Role.UNIT_HEAD, unit=report.unit)
+    heads = User.objects.with_role(Role.UNIT_HEAD, organisation=report.review.organisation_id, unit=report.unit)
     return heads.order_by("pk").first()
 
 
@@ -172,6 +175,7 @@ def unit_report_pdf(report: UnitReport) -> bytes:
     review = report.review
     submitted = _local(report.submitted_at)
     context = _base_context(
+        org=review.organisation,
         form_code=UNIT_REPORT,
         title=f"Báo cáo thực hiện HTQLCL – {report.unit.name}",
         day=submitted.date() if submitted else None,
@@ -205,6 +209,7 @@ def consolidated_pdf(consolidated: ConsolidatedReport) -> bytes:
     review = consolidated.review
     day = _local(consolidated.finalised_at or consolidated.updated_at or consolidated.created_at)
     context = _base_context(
+        org=review.organisation,
         form_code=CONSOLIDATED,
         title=f"Báo cáo họp xem xét của lãnh đạo lần {review.sequence} - năm {review.year}",
         day=day.date() if day else None,
@@ -215,7 +220,7 @@ def consolidated_pdf(consolidated: ConsolidatedReport) -> bytes:
         consolidated=consolidated,
         sections=_sections(consolidated, review.year),
         unit_lines=_unit_lines(review),
-        signature=_signature("Trưởng ban chỉ đạo ISO", review.approved_by or _committee_head()),
+        signature=_signature("Trưởng ban chỉ đạo ISO", review.approved_by or _committee_head(review.organisation)),
     )
     return render_pdf("pdf/reviews/consolidated.html", context)
 
@@ -258,6 +263,7 @@ def _minutes_context(minutes: Minutes, org: Organisation) -> dict:
     start = _local(minutes.started_at or review.meeting_start)
     end = _local(minutes.ended_at)
     context = _base_context(
+        org=org,
         form_code=minutes.form_code,
         title="Biên bản họp xem xét của lãnh đạo",
         number_line=document_number(minutes.number, org.minutes_symbol),
@@ -292,8 +298,8 @@ def _minutes_context(minutes: Minutes, org: Organisation) -> dict:
 
 
 def minutes_pdf(minutes: Minutes) -> bytes:
-    """The minutes in the form they were drawn up in (minutes.form_code)."""
-    org = Organisation.current()
+    """The minutes in the form they were drawn up in (minutes.form_code), under their agency's names."""
+    org = minutes.organisation
     context = _minutes_context(minutes, org)
     signed = esignature(minutes)
     if minutes.form_code == MinutesForm.CTCL_02:
@@ -340,9 +346,13 @@ def register() -> None:
 
 
 def consolidated_visible_to(user: User) -> QuerySet[ConsolidatedReport]:
-    """The consolidated reports of the reviews the user may see. Which roles read them at all is the
-    `reviews.view_consolidatedreport` permission (the steering committee), checked by the caller."""
-    return ConsolidatedReport.objects.filter(review__in=Review.objects.visible_to(user).values("pk"))
+    """The consolidated reports of the reviews the user may see (the provincial overseer: final ones only).
+    Which roles read them at all is the `reviews.view_consolidatedreport` permission (the steering
+    committee), checked by the caller."""
+    reports = ConsolidatedReport.objects.filter(review__in=Review.objects.visible_to(user).values("pk"))
+    if is_overseer(user):
+        reports = reports.filter(status=ConsolidatedReportStatus.FINAL)
+    return reports
 
 
 @dataclass(frozen=True)

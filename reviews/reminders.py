@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qms.dates import format_date, format_datetime
-from qms.models import Organisation, User
+from qms.models import User
 from qms.roles import Role
 from qms.services import notification_send, reminder_claim
 from qms.workdays import add_working_days, previous_working_day, working_days_between
@@ -33,16 +33,16 @@ def review_reminders_sweep(*, today: dt.date | None = None) -> int:
     """Step 4, the daily sweep: reports due soon or overdue (unit heads), all reports in or deadline passed
     (secretary), the meeting tomorrow (attendees)."""
     today = today or timezone.localdate()
-    lead = Organisation.current().report_reminder_working_days
     sent = 0
-    collecting = Review.objects.filter(status=ReviewStatus.COLLECTING).prefetch_related("unit_reports__unit")
+    collecting = Review.objects.filter(status=ReviewStatus.COLLECTING).select_related("organisation").prefetch_related("unit_reports__unit")
     for review in collecting:
+        org = review.organisation  # each review's agency: its lead time, its calendar, its people
         reports = list(review.unit_reports.all())
         waiting = [r for r in reports if r.status != UnitReportStatus.SUBMITTED]
-        due_from = add_working_days(review.report_deadline, -lead)
+        due_from = add_working_days(review.report_deadline, -org.report_reminder_working_days, org)
         deadline = format_date(review.report_deadline)
         for report in waiting:
-            heads = User.objects.with_role(Role.UNIT_HEAD, unit=report.unit_id)
+            heads = User.objects.with_role(Role.UNIT_HEAD, organisation=org, unit=report.unit_id)
             url = report_edit_url(report)
             if due_from <= today <= review.report_deadline:
                 sent += _remind(
@@ -60,7 +60,7 @@ def review_reminders_sweep(*, today: dt.date | None = None) -> int:
                     subject=_("Báo cáo HTQLCL đã quá hạn nộp (%(date)s)") % {"date": deadline},
                     body=_("Cuộc họp: %(title)s. Hãy nộp báo cáo ngay.") % {"title": review.title},
                 )
-        secretaries = User.objects.with_role(Role.SECRETARY)
+        secretaries = User.objects.with_role(Role.SECRETARY, organisation=org)
         if reports and not waiting:
             sent += _remind(
                 f"review:{review.pk}:secretary:all-in",
@@ -83,9 +83,11 @@ def review_reminders_sweep(*, today: dt.date | None = None) -> int:
         meeting_start__date__lte=today + dt.timedelta(days=31),
     ).prefetch_related("attendees")
     for review in upcoming:
-        if previous_working_day(review.meeting_date) != today:
+        if previous_working_day(review.meeting_date, review.organisation_id) != today:
             continue
         for user in review.attendees.all():
+            if user.organisation_id != review.organisation_id:
+                continue
             sent += _remind(
                 f"review:{review.pk}:meeting-eve:{user.pk}",
                 recipients=[user],
@@ -100,23 +102,25 @@ def action_reminders_sweep(*, today: dt.date | None = None) -> int:
     """Daily: remind the responsible unit's heads of actions due within the lead time, and the unit
     heads and the secretary of overdue ones."""
     today = today or timezone.localdate()
-    lead = Organisation.current().action_reminder_working_days
-    secretaries = list(User.objects.with_role(Role.SECRETARY))
+    secretaries: dict[int, list[User]] = {}
     sent = 0
-    for action in ReviewAction.objects.followed().open().select_related("responsible_unit", "review"):
-        heads = list(User.objects.with_role(Role.UNIT_HEAD, unit=action.responsible_unit_id))
+    for action in ReviewAction.objects.followed().open().select_related("responsible_unit", "review__organisation"):
+        org = action.review.organisation  # the action's agency: its lead time, calendar and people
+        if org.pk not in secretaries:
+            secretaries[org.pk] = list(User.objects.with_role(Role.SECRETARY, organisation=org))
+        heads = list(User.objects.with_role(Role.UNIT_HEAD, organisation=org, unit=action.responsible_unit_id))
         url = action_url(action)
         deadline = format_date(action.deadline)
         if action.deadline < today:
             if reminder_claim(f"review-action-overdue:{action.pk}:{action.deadline.isoformat()}"):
                 notification_send(
-                    recipients=heads + secretaries,
+                    recipients=heads + secretaries[org.pk],
                     url=url,
                     subject=_("Hành động quá hạn (hạn %(d)s): %(a)s") % {"d": deadline, "a": str(action)},
                     body=action.description,
                 )
                 sent += 1
-        elif working_days_between(today, action.deadline) <= lead:
+        elif working_days_between(today, action.deadline, org) <= org.action_reminder_working_days:
             if reminder_claim(f"review-action-due:{action.pk}:{action.deadline.isoformat()}"):
                 notification_send(
                     recipients=heads,

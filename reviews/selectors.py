@@ -49,8 +49,9 @@ def action_url(action: ReviewAction) -> str:
 # --- Dates of the notice ---
 
 
-def review_notice_earliest_meeting_date(*, today: dt.date | None = None) -> dt.date:
-    return add_working_days(today or timezone.localdate(), Organisation.current().notice_lead_working_days)
+def review_notice_earliest_meeting_date(*, organisation: Organisation, today: dt.date | None = None) -> dt.date:
+    """The earliest meeting day a notice issued today allows, by the agency's lead time and calendar."""
+    return add_working_days(today or timezone.localdate(), organisation.notice_lead_working_days, organisation)
 
 
 # --- The previous review's actions: the first input of the next review (ISO 9001 9.3.2 a) ---
@@ -58,7 +59,9 @@ def review_notice_earliest_meeting_date(*, today: dt.date | None = None) -> dt.d
 
 def previous_review(review: Review) -> Review | None:
     return (
-        Review.objects.filter(meeting_start__lt=review.meeting_start, minutes__status=MinutesStatus.SIGNED)
+        Review.objects.filter(
+            organisation=review.organisation_id, meeting_start__lt=review.meeting_start, minutes__status=MinutesStatus.SIGNED
+        )
         .exclude(pk=review.pk)
         .order_by("-meeting_start")
         .first()
@@ -103,7 +106,7 @@ def review_tickets_summary(review: Review, *, until: dt.date | None = None) -> s
     previous = previous_review(review)
     until = until or timezone.localdate()
     since = min(previous.meeting_date, until) if previous else None  # a back-dated record: an empty period
-    return tickets_summary(since, until)
+    return tickets_summary(since, until, organisation=review.organisation_id)
 
 
 # --- The signed content of the minutes ---

@@ -28,7 +28,7 @@ from ..models import (
     UnitReportStatus,
 )
 from ..selectors import previous_actions_summary, review_tickets_summary
-from .common import require, save_versioned
+from .common import require, require_agency, save_versioned
 
 
 def _stale_message() -> str:
@@ -52,7 +52,7 @@ def _consolidated_sections(review: Review) -> dict[str, str]:
     tickets = review_tickets_summary(review)
     values["s3_audit_actions"] = tickets + ("\n\n" + values["s3_audit_actions"] if values["s3_audit_actions"] else "")
     # ISO 9001 9.3.2 c): the extent to which objectives are met, rolled up from the objectives app.
-    objectives = objectives_review_inputs(review.year)
+    objectives = objectives_review_inputs(review.year, organisation=review.organisation_id)
     for name in ("s2_policy_objectives", "s5_objectives_implementation"):
         values[name] = objectives[name] + ("\n\n" + values[name] if values[name] else "")
     values["objectives_chart_svg"] = objectives["chart_svg"]
@@ -64,6 +64,7 @@ def consolidated_report_generate(*, review: Review, actor: User, regenerate: boo
     """Pre-fill the seven sections from the submitted unit reports. Regenerating overwrites the
     secretary's edits, so it only happens when asked for explicitly."""
     require(actor, Role.SECRETARY, "reviews.manage_review")
+    require_agency(actor, review)
     review = Review.objects.select_for_update().get(pk=review.pk)
     if review.status not in CONSOLIDATE_STATES:
         raise ServiceError(_("Chỉ tổng hợp báo cáo khi đang thu hoặc đã đóng thu báo cáo đơn vị."))
@@ -86,6 +87,7 @@ def consolidated_report_generate(*, review: Review, actor: User, regenerate: boo
 @transaction.atomic
 def consolidated_report_save(*, report: ConsolidatedReport, actor: User, version: int, data: dict[str, Any]) -> ConsolidatedReport:
     require(actor, Role.SECRETARY, "reviews.manage_review")
+    require_agency(actor, report.review)
     if report.is_final:
         raise ServiceError(_("Báo cáo tổng hợp đã hoàn thiện, không thể sửa."))
     if report.review.status not in CONSOLIDATE_STATES:  # the meeting has reviewed it: the record is kept as is
@@ -99,6 +101,7 @@ def consolidated_report_save(*, report: ConsolidatedReport, actor: User, version
 
 @transaction.atomic
 def consolidated_report_finalise(*, report: ConsolidatedReport, actor: User) -> ConsolidatedReport:
+    require_agency(actor, report.review)
     check_transition(CONSOLIDATED_TRANSITIONS, report.status, ConsolidatedReportStatus.FINAL, actor=actor)
     if report.review.status not in CONSOLIDATE_STATES:
         raise ServiceError(_("Cuộc họp không còn ở giai đoạn chuẩn bị."))

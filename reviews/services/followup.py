@@ -16,7 +16,7 @@ from corrective_actions.models import Ticket
 from corrective_actions.services import ticket_open_from_source
 from qms.dates import format_date
 from qms.errors import NotAllowed, ServiceError
-from qms.models import Organisation, User
+from qms.models import User
 from qms.roles import Role
 from qms.services import audit_record, notification_send, state_transition
 from qms.transitions import Transition, check_transition
@@ -35,6 +35,7 @@ from ..models import (
 )
 from ..rules import can_open_action_tickets, can_report_action
 from ..selectors import action_url
+from .common import require_agency
 
 # --- Progress, completion, reopening and cancelling of a decided action ---
 
@@ -47,6 +48,7 @@ def _check_in_force(action: ReviewAction) -> None:
 
 
 def _require_reporter(action: ReviewAction, actor: User) -> None:
+    require_agency(actor, action.review)
     if not can_report_action(actor, action):
         raise NotAllowed(_("Chỉ lãnh đạo đơn vị chủ trì được cập nhật tiến độ hành động này."))
 
@@ -116,7 +118,7 @@ def action_complete(*, action: ReviewAction, actor: User, evidence: str, evidenc
         extra={"progress": 100, "evidence": evidence.strip(), "completed_at": timezone.now()},
     )
     notification_send(
-        recipients=User.objects.with_role(Role.SECRETARY),
+        recipients=User.objects.with_role(Role.SECRETARY, organisation=action.review.organisation_id),
         subject=_("Hành động đã hoàn thành: %(a)s") % {"a": str(action)},
         body=evidence.strip(),
         url=action_url(action),
@@ -126,6 +128,7 @@ def action_complete(*, action: ReviewAction, actor: User, evidence: str, evidenc
 
 @transaction.atomic
 def action_reopen(*, action: ReviewAction, actor: User, note: str) -> ReviewAction:
+    require_agency(actor, action.review)
     _check_in_force(action)
     if action.status == ActionStatus.OPEN:  # open -> in progress is the unit's progress, not a reopening
         raise ServiceError(_("Chỉ mở lại hành động đã báo hoàn thành."))
@@ -141,7 +144,7 @@ def action_reopen(*, action: ReviewAction, actor: User, note: str) -> ReviewActi
         extra={"completed_at": None},
     )
     notification_send(
-        recipients=User.objects.with_role(Role.UNIT_HEAD, unit=action.responsible_unit_id),
+        recipients=User.objects.with_role(Role.UNIT_HEAD, organisation=action.review.organisation_id, unit=action.responsible_unit_id),
         subject=_("Hành động được mở lại: %(a)s") % {"a": str(action)},
         body=note.strip(),
         url=action_url(action),
@@ -151,6 +154,7 @@ def action_reopen(*, action: ReviewAction, actor: User, note: str) -> ReviewActi
 
 @transaction.atomic
 def action_cancel(*, action: ReviewAction, actor: User, note: str) -> ReviewAction:
+    require_agency(actor, action.review)
     _check_in_force(action)
     check_transition(ACTION_TRANSITIONS, action.status, ActionStatus.CANCELLED, actor=actor)
     if not (note or "").strip():
@@ -162,6 +166,7 @@ def action_cancel(*, action: ReviewAction, actor: User, note: str) -> ReviewActi
 @transaction.atomic
 def review_close(*, review: Review, actor: User) -> Review:
     """signed -> closed once every action in force is done or cancelled."""
+    require_agency(actor, review)
     review = Review.objects.select_for_update().get(pk=review.pk)
     check_transition(REVIEW_TRANSITIONS, review.status, ReviewStatus.CLOSED, actor=actor)
     if Minutes.objects.filter(review=review, status=MinutesStatus.DRAFT).exists():
@@ -181,7 +186,7 @@ def review_close(*, review: Review, actor: User) -> Review:
 def _minutes_ref(minutes: Minutes) -> str:
     if not minutes.number:
         return _("bản %(r)s") % {"r": minutes.revision}
-    ref = f"{minutes.number:02d}/{Organisation.current().minutes_symbol}"
+    ref = f"{minutes.number:02d}/{minutes.organisation.minutes_symbol}"
     if minutes.signed_at:
         ref += " " + _("ngày %(d)s") % {"d": format_date(timezone.localtime(minutes.signed_at))}
     return ref
@@ -194,6 +199,7 @@ def review_action_ticket_open(*, action: ReviewAction, actor: User) -> Ticket:
     is locked first, so a double click (two requests at once) opens one ticket and refuses the other."""
     if not can_open_action_tickets(actor):
         raise NotAllowed(_("Chỉ Thư ký ISO hoặc Trưởng ban chỉ đạo ISO được mở phiếu HĐKP từ kết luận họp xem xét."))
+    require_agency(actor, action.review)
     locked = ReviewAction.objects.select_for_update().get(pk=action.pk)
     if locked.ticket_id is not None:
         number = Ticket.objects.filter(pk=locked.ticket_id).values_list("number", "year").first()

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from qms.dates import format_datetime
 from qms.errors import ServiceError
-from qms.models import MinutesForm, Organisation, User
+from qms.models import MinutesForm, User
 from qms.roles import Role
 from qms.services import audit_record, document_number_next, state_transition
 from qms.transitions import check_transition
@@ -36,7 +36,7 @@ from ..models import (
     UnitReportStatus,
 )
 from ..selectors import minutes_canonical_content, previous_actions_summary, sha256
-from .common import require, save_versioned
+from .common import check_same_agency_units, check_same_agency_users, require, require_agency, save_versioned
 
 MINUTES_SERIES = "review-minutes"
 
@@ -51,7 +51,7 @@ def _stale_message() -> str:
 def _default_chair(review: Review) -> User | None:
     if review.approved_by_id:
         return review.approved_by
-    return User.objects.with_role(Role.COMMITTEE_HEAD).order_by("pk").first()
+    return User.objects.with_role(Role.COMMITTEE_HEAD, organisation=review.organisation_id).order_by("pk").first()
 
 
 @transaction.atomic
@@ -61,6 +61,7 @@ def minutes_create(*, review: Review, actor: User, form_code: str | None = None)
     if form_code is not None and form_code not in MinutesForm.values:
         raise ServiceError(_("Mẫu biên bản không hợp lệ."), field="form_code")
     require(actor, Role.SECRETARY, "reviews.manage_review")
+    require_agency(actor, review)
     review = Review.objects.select_for_update().get(pk=review.pk)
     if review.status != ReviewStatus.PREPARING:
         raise ServiceError(_("Chỉ lập biên bản khi đã đóng thu báo cáo và đang chuẩn bị họp."))
@@ -71,7 +72,8 @@ def minutes_create(*, review: Review, actor: User, form_code: str | None = None)
     submitted = UnitReport.objects.filter(review=review, status=UnitReportStatus.SUBMITTED).select_related("unit")
     minutes = Minutes.objects.create(
         review=review,
-        form_code=form_code or Organisation.current().minutes_form,
+        organisation_id=review.organisation_id,
+        form_code=form_code or review.organisation.minutes_form,
         started_at=review.meeting_start,
         ended_at=review.meeting_end,
         location=review.location,
@@ -90,7 +92,8 @@ def minutes_create(*, review: Review, actor: User, form_code: str | None = None)
         updated_by=actor,
     )
     MinutesAttendee.objects.bulk_create(
-        MinutesAttendee(minutes=minutes, user=u, name=u.display_name, title=u.job_title) for u in review.attendees.order_by("pk")
+        MinutesAttendee(minutes=minutes, user=u, name=u.display_name, title=u.job_title)
+        for u in review.attendees.filter(organisation=review.organisation_id).order_by("pk")
     )
     audit_record(target=minutes, actor=actor, action=_("Lập biên bản"), to_state=minutes.status)
     return minutes
@@ -141,7 +144,13 @@ def minutes_save(
     """Save the draft: content, who attended, and the actions decided. `attendance` and `actions` rows
     carry the id of an existing row or none for a new one; rows missing from the lists are removed."""
     require(actor, Role.SECRETARY, "reviews.manage_review")
+    require_agency(actor, minutes.review)
     _check_editable(minutes)
+    # The chair, the secretary, the attendees and the responsible units are the review's agency's.
+    organisation = minutes.review.organisation_id
+    check_same_agency_users(organisation, [data.get("chair"), data.get("secretary")])
+    check_same_agency_users(organisation, [row.get("user") for row in attendance])
+    check_same_agency_units(organisation, [row.get("responsible_unit") for row in actions], field="responsible_unit")
     today = today or timezone.localdate()  # `today`: the demo records past meetings
     for row in actions:
         if row["deadline"] < today and not (row.get("id") and _unchanged_deadline(row)):
@@ -184,6 +193,7 @@ def _check_complete(minutes: Minutes) -> None:
 @transaction.atomic
 def minutes_sign(*, minutes: Minutes, actor: User, password: str, now: dt.datetime | None = None) -> Minutes:
     """The chair signs in the browser after re-entering their password. The number is given now."""
+    require_agency(actor, minutes.review)
     check_transition(MINUTES_TRANSITIONS, minutes.status, MinutesStatus.SIGNED, actor=actor)
     if not password or not actor.check_password(password):
         raise ServiceError(_("Mật khẩu không đúng. Biên bản chưa được ký."), field="password")
@@ -207,7 +217,7 @@ def minutes_sign(*, minutes: Minutes, actor: User, password: str, now: dt.dateti
         number, year = old.number, old.number_year
     else:
         year = timezone.localtime(now).year
-        number = document_number_next(series=MINUTES_SERIES, year=year)
+        number = document_number_next(organisation=review.organisation, series=MINUTES_SERIES, year=year)
     # The number is part of the signed content, so it is written before the content is hashed.
     save_versioned(
         minutes,
@@ -261,6 +271,7 @@ def _actions_carry_over(minutes: Minutes) -> None:
 def minutes_revise(*, minutes: Minutes, actor: User, reason: str) -> Minutes:
     """A correction of signed minutes: a copy with revision + 1 that must be signed in its turn."""
     require(actor, Role.SECRETARY, "reviews.manage_review")
+    require_agency(actor, minutes.review)
     if minutes.status != MinutesStatus.SIGNED or minutes.review.status not in MINUTES_STATES:
         raise ServiceError(_("Chỉ tạo bản sửa đổi của biên bản đã ký và đang có hiệu lực."))
     if not (reason or "").strip():
@@ -269,6 +280,7 @@ def minutes_revise(*, minutes: Minutes, actor: User, reason: str) -> Minutes:
         raise ServiceError(_("Biên bản này đã có bản sửa đổi đang soạn."))
     copy = Minutes.objects.create(
         review=minutes.review,
+        organisation_id=minutes.organisation_id,
         revision=minutes.revision + 1,
         supersedes=minutes,
         correction_reason=reason.strip(),

@@ -22,7 +22,15 @@ from qms.workdays import add_working_days
 from .. import tasks
 from ..models import EDITABLE_PLAN_STATES, Review, ReviewStatus, UnitReport
 from ..selectors import review_url
-from .common import check_review_move, require, save_versioned
+from .common import (
+    actor_agency,
+    check_review_move,
+    check_same_agency_units,
+    check_same_agency_users,
+    require,
+    require_agency,
+    save_versioned,
+)
 
 PLAN_FIELDS = [
     "kind",
@@ -47,12 +55,20 @@ def _check_plan_dates(data: Mapping[str, Any]) -> None:
         raise ServiceError(_("Hạn nộp báo cáo phải trước ngày họp."), field="report_deadline")
 
 
+def _check_plan_people(organisation: Organisation | int, data: Mapping[str, Any]) -> None:
+    """The reporting units and the attendees are the review's agency's own."""
+    check_same_agency_units(organisation, data["units"], field="units")
+    check_same_agency_users(organisation, data.get("attendees") or [], field="attendees")
+
+
 @transaction.atomic
 def review_plan_create(*, actor: User, data: Mapping[str, Any]) -> Review:
     """Step 1: the secretary drafts the plan (periodic or extraordinary)."""
     require(actor, Role.SECRETARY, "reviews.plan_review")
+    organisation = actor_agency(actor)
     _check_plan_dates(data)
-    review = Review.objects.create(created_by=actor, **{f: data[f] for f in PLAN_FIELDS if f in data})
+    _check_plan_people(organisation, data)
+    review = Review.objects.create(organisation=organisation, created_by=actor, **{f: data[f] for f in PLAN_FIELDS if f in data})
     review.units.set(data["units"])
     review.attendees.set(data.get("attendees") or [])
     audit_record(target=review, actor=actor, action=_("Lập kế hoạch họp xem xét"), to_state=review.status)
@@ -63,9 +79,11 @@ def review_plan_create(*, actor: User, data: Mapping[str, Any]) -> Review:
 def review_plan_update(*, review: Review, actor: User, data: Mapping[str, Any], version: int) -> Review:
     """Saves the plan only if nobody saved or moved it since `version` was loaded."""
     require(actor, Role.SECRETARY, "reviews.plan_review")
+    require_agency(actor, review)
     if not review.is_plan_editable:
         raise ServiceError(_("Kế hoạch đã trình hoặc đã được phê duyệt nên không sửa được."))
     _check_plan_dates(data)
+    _check_plan_people(review.organisation_id, data)
     save_versioned(
         review,
         version=version,
@@ -90,7 +108,7 @@ def review_plan_submit(*, review: Review, actor: User) -> Review:
         raise ServiceError(_("Kế hoạch chưa có đơn vị báo cáo nào."))
     state_transition(instance=review, to_state=ReviewStatus.PENDING_APPROVAL, actor=actor, action=action)
     notification_send(
-        recipients=User.objects.with_role(Role.COMMITTEE_HEAD),
+        recipients=User.objects.with_role(Role.COMMITTEE_HEAD, organisation=review.organisation_id),
         subject=_("Kế hoạch họp xem xét chờ phê duyệt: %(title)s") % {"title": review.title},
         body=_("Thư ký ISO %(name)s đã trình kế hoạch; thời gian họp dự kiến %(when)s.")
         % {"name": actor.display_name, "when": format_datetime(review.meeting_start)},
@@ -112,7 +130,7 @@ def review_plan_approve(*, review: Review, actor: User, comment: str = "") -> Re
         extra={"approved_by": actor, "approved_at": timezone.now(), "head_comment": comment},
     )
     notification_send(
-        recipients=User.objects.with_role(Role.SECRETARY),
+        recipients=User.objects.with_role(Role.SECRETARY, organisation=review.organisation_id),
         subject=_("Kế hoạch đã được phê duyệt: %(title)s") % {"title": review.title},
         body=_("Hãy phát hành thông báo họp (BM.HT.06.01) đến thành phần tham dự."),
         url=review_url(review),
@@ -135,7 +153,7 @@ def review_plan_return(*, review: Review, actor: User, comment: str) -> Review:
         extra={"head_comment": comment},
     )
     notification_send(
-        recipients=User.objects.with_role(Role.SECRETARY),
+        recipients=User.objects.with_role(Role.SECRETARY, organisation=review.organisation_id),
         subject=_("Kế hoạch bị trả lại để sửa: %(title)s") % {"title": review.title},
         body=comment,
         url=review_url(review),
@@ -162,8 +180,8 @@ def review_notice_issue(*, review: Review, actor: User, today: dt.date | None = 
     action = _("Phát hành thông báo họp")
     check_review_move(review, ReviewStatus.COLLECTING, actor=actor, action=action)
     today = today or timezone.localdate()
-    org = Organisation.current()
-    earliest = add_working_days(today, org.notice_lead_working_days)
+    org = review.organisation
+    earliest = add_working_days(today, org.notice_lead_working_days, org)
     if review.meeting_date < earliest:
         raise ServiceError(
             _("Cuộc họp phải được thông báo trước ít nhất %(n)d ngày làm việc: ngày họp sớm nhất có thể là %(date)s.")
@@ -174,7 +192,7 @@ def review_notice_issue(*, review: Review, actor: User, today: dt.date | None = 
             _("Hạn nộp báo cáo đơn vị (%(date)s) đã qua: hãy điều chỉnh kế hoạch trước khi phát hành thông báo.")
             % {"date": format_date(review.report_deadline)}
         )
-    number = document_number_next(series="review-notice", year=today.year)
+    number = document_number_next(organisation=org, series="review-notice", year=today.year)
     issued_at = timezone.now()
     if today != timezone.localdate():  # a notice recorded for another day (demo data, back-filled records)
         issued_at = timezone.make_aware(dt.datetime.combine(today, timezone.localtime(issued_at).time()))
@@ -189,7 +207,7 @@ def review_notice_issue(*, review: Review, actor: User, today: dt.date | None = 
     units = list(review.units.all())
     UnitReport.objects.bulk_create([UnitReport(review=review, unit=unit) for unit in units], ignore_conflicts=True)
     reports = {r.unit_id: r for r in review.unit_reports.all()}
-    heads = User.objects.with_role(Role.UNIT_HEAD).filter(unit__in=units)
+    heads = User.objects.with_role(Role.UNIT_HEAD, organisation=org).filter(unit__in=units)
     for unit in units:
         notification_send(
             recipients=[h for h in heads if h.unit_id == unit.pk],
@@ -205,7 +223,7 @@ def review_notice_issue(*, review: Review, actor: User, today: dt.date | None = 
             url=reverse("reviews:report_edit", args=[reports[unit.pk].pk]),
         )
     notification_send(
-        recipients=review.attendees.all(),
+        recipients=review.attendees.filter(organisation=org),
         subject=_("Thông báo họp xem xét của lãnh đạo: %(title)s") % {"title": review.title},
         body=_("Thời gian: %(when)s. Địa điểm: %(where)s.") % {"when": format_datetime(review.meeting_start), "where": review.location},
         url=review_url(review),

@@ -32,11 +32,12 @@ from ..models import (
 )
 from ..rules import can_edit_report
 from ..selectors import report_edit_url, report_url, review_url
-from .common import check_review_move, require, save_versioned
+from .common import check_review_move, require, require_agency, save_versioned
 
 
 def _require_report_editor(actor: User, report: UnitReport) -> None:
     require(actor, Role.UNIT_HEAD, "reviews.submit_unit_report")
+    require_agency(actor, report.review)
     if not can_edit_report(actor, report):
         raise NotAllowed(_("Chỉ lãnh đạo của đơn vị này mới được soạn và nộp báo cáo."))
 
@@ -117,7 +118,7 @@ def unit_report_save(
             extra={"submitted_at": now, "submitted_by": actor, "is_late": late},
         )
         notification_send(
-            recipients=User.objects.with_role(Role.SECRETARY),
+            recipients=User.objects.with_role(Role.SECRETARY, organisation=review.organisation_id),
             subject=_("%(unit)s đã nộp báo cáo%(late)s: %(title)s")
             % {"unit": report.unit.name, "late": _(" (muộn)") if late else "", "title": review.title},
             url=report_url(report),
@@ -149,6 +150,7 @@ def unit_report_return(*, report: UnitReport, actor: User, comment: str) -> Unit
     action = _("Trả lại báo cáo để bổ sung")
     if not (comment or "").strip():
         raise ServiceError(_("Hãy ghi rõ nội dung cần bổ sung khi trả lại báo cáo."), field="comment")
+    require_agency(actor, report.review)
     _lock_open_review(report)
     if UNIT_REPORT_TRANSITIONS.get(report.status, UnitReportStatus.RETURNED) is None:
         raise ServiceError(_("Chỉ trả lại được báo cáo đã nộp."))
@@ -157,7 +159,7 @@ def unit_report_return(*, report: UnitReport, actor: User, comment: str) -> Unit
         instance=report, to_state=UnitReportStatus.RETURNED, actor=actor, action=action, note=comment, extra={"return_comment": comment}
     )
     notification_send(
-        recipients=User.objects.with_role(Role.UNIT_HEAD, unit=report.unit_id),
+        recipients=User.objects.with_role(Role.UNIT_HEAD, organisation=report.review.organisation_id, unit=report.unit_id),
         subject=_("Báo cáo của đơn vị được trả lại để bổ sung: %(title)s") % {"title": report.review.title},
         body=comment,
         url=report_edit_url(report),
@@ -182,13 +184,15 @@ def review_collection_close(*, review: Review, actor: User) -> Review:
     )
     if missing:
         notification_send(
-            recipients=User.objects.with_role(Role.UNIT_HEAD).filter(unit_id__in=[r.unit_id for r in missing]),
+            recipients=User.objects.with_role(Role.UNIT_HEAD, organisation=review.organisation_id).filter(
+                unit_id__in=[r.unit_id for r in missing]
+            ),
             subject=_("Đã đóng thu báo cáo: %(title)s") % {"title": review.title},
             body=_("Đơn vị chưa nộp báo cáo trước khi Thư ký ISO đóng thu báo cáo; hãy trình bày trực tiếp tại cuộc họp."),
             url=review_url(review),
         )
     notification_send(
-        recipients=User.objects.with_role(Role.COMMITTEE_HEAD),
+        recipients=User.objects.with_role(Role.COMMITTEE_HEAD, organisation=review.organisation_id),
         subject=_("Đã đóng thu báo cáo, chuẩn bị họp: %(title)s") % {"title": review.title},
         body=note,
         url=review_url(review),

@@ -34,6 +34,8 @@ class ReviewFactory(factory.django.DjangoModelFactory[Review]):
     location = "Phòng họp tầng 3, trụ sở Cục"
     report_deadline = factory.LazyAttribute(lambda r: timezone.localtime(r.meeting_start).date() - dt.timedelta(days=7))
     created_by = factory.SubFactory(UserFactory)
+    # The agency of its author (the default agency unless the test says otherwise).
+    organisation = factory.LazyAttribute(lambda r: r.created_by.organisation)
     status = ReviewStatus.DRAFT
 
     @factory.post_generation

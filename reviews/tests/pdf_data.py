@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.files.base import ContentFile
 
-from qms.models import MinutesForm, Organisation
+from qms.models import MinutesForm
+from qms.tests.factories import default_organisation
 from reviews.models import (
     ConsolidatedReport,
     ConsolidatedReportStatus,
@@ -40,10 +41,11 @@ def at(*args) -> dt.datetime:
 
 
 def build_review(*, secretary, committee_head, committee_member, unit_head, other_unit_head, unit, other_unit):
-    org = Organisation.current()
+    org = default_organisation()
     org.parent_name, org.name = "Bộ Ngoại giao", "Cục Thông tin đối ngoại"
     org.save()
     review = Review.objects.create(
+        organisation=org,
         year=2026,
         sequence=2,
         title="Họp xem xét HTQLCL lần 2 năm 2026",

@@ -65,7 +65,7 @@ def test_every_official_form_renders_from_a_record_of_a_fresh_demo(tmp_path):
         "PL3.BC": Plan.objects.filter(status=PlanStatus.EVALUATED).first(),
     }
     assert set(records) == set(REGISTRY)  # a newly registered form needs a demo record here too
-    assert Organisation.current().minutes_form == MinutesForm.HT_06_04  # BM.CTCL.02 is one meeting's choice
+    assert Organisation.objects.get(code="cuc-ttdn").minutes_form == MinutesForm.HT_06_04  # BM.CTCL.02 is one meeting's choice
     for code, record in records.items():
         assert record is not None, f"the demo has no record for {code}"
         out = tmp_path / f"{code}.pdf"
@@ -79,3 +79,23 @@ def test_the_demo_loads_on_the_29th_of_february(travel):
     call_command("load_demo", stdout=io.StringIO())
     assert Review.objects.filter(status=ReviewStatus.CLOSED, year=today.year - 1).exists()
     assert Minutes.objects.filter(status=MinutesStatus.SIGNED).exists()
+
+
+def test_the_demo_holds_two_agencies_with_their_own_reviews_and_the_overseer_reads_the_second_ones_signed_minutes(client):
+    call_command("load_demo", stdout=io.StringIO())
+    first = _counts()
+    call_command("load_demo", stdout=io.StringIO())
+    assert _counts() == first
+    cuc, sct = Organisation.objects.get(code="cuc-ttdn"), Organisation.objects.get(code="so-cong-thuong")
+    assert User.objects.filter(username="thuky", organisation=cuc).exists()  # the first agency's usernames are unchanged
+    assert Review.objects.filter(organisation=cuc).count() > Review.objects.filter(organisation=sct).count() >= 1
+    minutes = Minutes.objects.get(review__organisation=sct, status=MinutesStatus.SIGNED)
+    assert minutes.form_code == MinutesForm.CTCL_02 == sct.minutes_form and minutes.number == 1
+    assert minutes.review.status == ReviewStatus.SIGNED and minutes.organisation == sct
+    assert not Review.objects.filter(organisation=sct).exclude(units__organisation=sct).exists()
+    overseer = User.objects.get(username="tinh.theodoi")
+    assert overseer.has_role(Role.OVERSEER) and overseer.organisation.code == "so-khcn"
+    client.force_login(overseer)
+    assert client.get(f"/reviews/minutes/{minutes.pk}/").status_code == 200
+    draft = Review.objects.filter(organisation=cuc, status=ReviewStatus.DRAFT).first()
+    assert draft is not None and client.get(f"/reviews/{draft.pk}/").status_code == 404

@@ -20,8 +20,8 @@ def review(unit, other_unit, secretary, committee_head, unit_head):
     return preparing_review(units=[unit, other_unit], attendees=[secretary, committee_head, unit_head])
 
 
-def test_the_minutes_take_the_organisations_form_and_prefill_from_the_plan(review, secretary, committee_head, unit_head):
-    Organisation.objects.update_or_create(pk=Organisation.current().pk, defaults={"minutes_form": MinutesForm.CTCL_02})
+def test_the_minutes_take_the_organisations_form_and_prefill_from_the_plan(review, secretary, committee_head, unit_head, organisation):
+    Organisation.objects.filter(pk=organisation.pk).update(minutes_form=MinutesForm.CTCL_02)
     minutes = services.minutes_create(review=review, actor=secretary)
     assert minutes.form_code == "BM.CTCL.02"
     assert minutes.location == review.location and minutes.started_at == review.meeting_start
@@ -32,7 +32,7 @@ def test_the_minutes_take_the_organisations_form_and_prefill_from_the_plan(revie
 
 def test_the_form_stays_as_created_when_the_setting_changes_later(review, secretary):
     minutes = services.minutes_create(review=review, actor=secretary)
-    Organisation.objects.update(minutes_form=MinutesForm.CTCL_02)
+    Organisation.objects.filter(pk=review.organisation_id).update(minutes_form=MinutesForm.CTCL_02)
     minutes.refresh_from_db()
     assert minutes.form_code == "BM.HT.06.04"
 

@@ -12,7 +12,7 @@ from django.test import RequestFactory
 from django.urls import reverse
 from pypdf import PdfReader
 
-from qms.models import MinutesForm, Organisation
+from qms.models import MinutesForm
 from reviews import pdf
 from reviews.models import ConsolidatedReportStatus, ReviewStatus
 from reviews.tests.pdf_data import SECTION_TEXT
@@ -233,7 +233,7 @@ def test_both_minutes_forms_list_the_decided_actions_with_unit_and_deadline(pdf_
 
 
 def test_the_organisation_settings_change_the_forms(pdf_review, tmp_path):
-    org = Organisation.current()
+    org = pdf_review.review.organisation  # the record's agency: its settings print on its forms
     org.name, org.parent_name, org.place_name = "Sở Công Thương tỉnh Khánh Hòa", "", "Khánh Hòa"
     org.notice_symbol, org.committee_name = "TB-ISO", "Ban ISO"
     org.save()

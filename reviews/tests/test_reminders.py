@@ -51,8 +51,8 @@ def test_units_are_reminded_n_working_days_before_the_deadline_once(unit, unit_h
     assert not [s for s in subjects(other_unit_head) if s.startswith("Nhắc")]
 
 
-def test_the_reminder_lead_comes_from_the_organisation_settings(unit, unit_head):
-    Organisation.objects.update_or_create(pk=Organisation.current().pk, defaults={"report_reminder_working_days": 4})
+def test_the_reminder_lead_comes_from_the_organisation_settings(unit, unit_head, organisation):
+    Organisation.objects.filter(pk=organisation.pk).update(report_reminder_working_days=4)
     make_review([unit])
     assert reminders.review_reminders_sweep(today=dt.date(2026, 11, 27)) == 0  # five working days before
     assert reminders.review_reminders_sweep(today=dt.date(2026, 11, 30)) == 1

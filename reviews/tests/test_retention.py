@@ -47,7 +47,8 @@ def test_signed_minutes_are_kept_from_their_signature(minutes):
 
 
 def test_the_retention_period_follows_the_setting(report):
-    Organisation.objects.filter(pk=Organisation.current().pk).update(review_record_retention_years=5)
+    Organisation.objects.filter(pk=report.review.organisation_id).update(review_record_retention_years=5)
+    report.review.refresh_from_db()
     assert report.retained_until().year == timezone.localdate().year + 5
 
 

@@ -14,7 +14,7 @@ from corrective_actions import services as ca
 from corrective_actions.models import Source, Ticket, TicketStatus
 from corrective_actions.tests.factories import TicketFactory
 from qms.errors import ServiceError
-from qms.models import AuditEntry, Organisation
+from qms.models import AuditEntry
 from qms.tests.concurrency import raised, run_at_once
 from qms.tests.factories import restore_role_groups
 from reviews import selectors, services
@@ -62,7 +62,7 @@ def test_the_secretary_opens_a_ticket_that_points_back_at_the_action(signed, act
     assert ticket.review_action == action
     assert (ticket.source, ticket.status) == (Source.MANAGEMENT_REVIEW, TicketStatus.SUBMITTED)
     assert ticket.requesting_unit == unit and ticket.unit == unit and ticket.requester == secretary
-    number = f"{minutes.number:02d}/{Organisation.current().minutes_symbol}"
+    number = f"{minutes.number:02d}/{review.organisation.minutes_symbol}"
     assert "Rà soát quy trình kiểm soát hồ sơ" in ticket.description
     assert review.title in ticket.description and number in ticket.description
     assert ticket.origin_url == reverse("reviews:action_detail", args=[action.pk])

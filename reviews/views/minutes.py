@@ -14,10 +14,9 @@ from django.views.decorators.http import require_POST
 
 from qms.errors import ServiceError
 from qms.http import AuthenticatedHttpRequest
-from qms.models import Organisation
 from qms.services import audit_trail
 
-from .. import rules, selectors, services
+from .. import pdf, rules, selectors, services
 from ..forms import (
     ConsolidatedReportForm,
     MinutesAttendeeFormSet,
@@ -37,7 +36,8 @@ def _visible_review(request: AuthenticatedHttpRequest, pk: int) -> Review:
 
 def _consolidated(request: AuthenticatedHttpRequest, pk: int) -> ConsolidatedReport:
     review = _visible_review(request, pk)
-    return get_object_or_404(ConsolidatedReport.objects.select_related("review", "updated_by"), review=review)
+    visible = pdf.consolidated_visible_to(request.user).select_related("review", "updated_by")
+    return get_object_or_404(visible, review=review)
 
 
 @login_required
@@ -117,7 +117,9 @@ def minutes_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 def _visible_minutes(request: AuthenticatedHttpRequest, pk: int) -> Minutes:
-    qs = Minutes.objects.visible_to(request.user).select_related("review", "chair", "secretary", "signed_by", "supersedes", "updated_by")
+    qs = Minutes.objects.visible_to(request.user).select_related(
+        "review", "organisation", "chair", "secretary", "signed_by", "supersedes", "updated_by"
+    )
     return get_object_or_404(qs, pk=pk)
 
 
@@ -130,7 +132,7 @@ def minutes_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     context = {
         "minutes": minutes,
         "review": minutes.review,
-        "org": Organisation.current(),
+        "org": minutes.organisation,
         "attendance": minutes.attendance.all(),
         "actions": minutes.actions.select_related("responsible_unit"),
         "minutes_actions": rules.minutes_actions(minutes, user, successor=successor),
@@ -157,12 +159,12 @@ def _minutes_forms(request: AuthenticatedHttpRequest, minutes: Minutes) -> tuple
     }
     data = request.POST if request.method == "POST" else None
     return (
-        MinutesContentForm(data, initial=initial),
-        MinutesAttendeeFormSet(data, initial=attendance, prefix="att"),
+        MinutesContentForm(data, initial=initial, organisation=minutes.organisation_id),
+        MinutesAttendeeFormSet(data, initial=attendance, prefix="att", form_kwargs={"organisation": minutes.organisation_id}),
         ReviewActionFormSet(
             data,
             prefix="act",
-            form_kwargs={"kept_deadlines": kept},
+            form_kwargs={"kept_deadlines": kept, "organisation": minutes.organisation_id},
             initial=[
                 {"id": a.pk, "description": a.description, "responsible_unit": a.responsible_unit_id, "deadline": a.deadline}
                 for a in actions
@@ -224,7 +226,7 @@ def minutes_sign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "form": form,
         "minutes": minutes,
         "review": minutes.review,
-        "org": Organisation.current(),
+        "org": minutes.organisation,
         "attendance": minutes.attendance.all(),
         "actions": minutes.actions.select_related("responsible_unit"),
     }

@@ -18,9 +18,9 @@ from django_htmx.middleware import HtmxDetails
 
 from qms.errors import ServiceError
 from qms.http import AuthenticatedHttpRequest
-from qms.models import Organisation
 from qms.roles import Role
 from qms.services import audit_trail
+from qms.tenancy import is_overseer
 
 from .. import rules, selectors, services
 from ..filters import ReviewFilter
@@ -36,6 +36,7 @@ class HtmxRequest(AuthenticatedHttpRequest):
 def review_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     reviews = (
         Review.objects.visible_to(request.user)
+        .select_related("organisation")
         .annotate(
             n_reports=Count("unit_reports", distinct=True),
             n_submitted=Count("unit_reports", filter=Q(unit_reports__status=UnitReportStatus.SUBMITTED), distinct=True),
@@ -44,11 +45,12 @@ def review_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
     filterset = ReviewFilter(request.GET, queryset=reviews)
     page = Paginator(filterset.qs, 20).get_page(request.GET.get("page"))
-    return render(request, "reviews/list.html", {"filter": filterset, "page": page, "can_plan": rules.can_plan(request.user)})
+    context = {"filter": filterset, "page": page, "can_plan": rules.can_plan(request.user), "show_agency": is_overseer(request.user)}
+    return render(request, "reviews/list.html", context)
 
 
 def _visible_review(request: AuthenticatedHttpRequest, pk: int) -> Review:
-    return get_object_or_404(Review.objects.visible_to(request.user).select_related("created_by", "approved_by"), pk=pk)
+    return get_object_or_404(Review.objects.visible_to(request.user).select_related("organisation", "created_by", "approved_by"), pk=pk)
 
 
 @login_required
@@ -60,13 +62,13 @@ def review_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "review": review,
         "reports": reports,
         "readable_reports": set(UnitReport.objects.visible_to(user).filter(review=review).values_list("pk", flat=True)),
-        "notice_symbol": Organisation.current().notice_symbol,
+        "notice_symbol": review.organisation.notice_symbol,
         "my_report": next((r for r in reports if r.unit_id == user.unit_id), None) if user.has_role(Role.UNIT_HEAD) else None,
         "attendees": review.attendees.select_related("unit"),
         "units": review.units.all(),
         "who_next": review.next_step(),
         "actions": rules.review_actions(review, user),
-        "earliest_meeting": selectors.review_notice_earliest_meeting_date(),
+        "earliest_meeting": selectors.review_notice_earliest_meeting_date(organisation=review.organisation),
         "comment_form": CommentForm(),
         "return_form": RequiredCommentForm(),
         "audit_entries": audit_trail(review),
@@ -77,7 +79,7 @@ def review_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @permission_required("reviews.plan_review", raise_exception=True)
 def plan_create(request: AuthenticatedHttpRequest) -> HttpResponse:
-    form = ReviewPlanForm(request.POST or None)
+    form = ReviewPlanForm(request.POST or None, organisation=request.user.organisation_id)
     if request.method == "POST" and form.is_valid():
         try:
             review = services.review_plan_create(actor=request.user, data=form.cleaned_data)
@@ -96,7 +98,7 @@ def plan_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if not review.is_plan_editable:
         messages.error(request, _("Kế hoạch đã trình hoặc đã được phê duyệt nên không sửa được."))
         return redirect("reviews:detail", pk=pk)
-    form = ReviewPlanForm(request.POST or None, instance=review)
+    form = ReviewPlanForm(request.POST or None, instance=review, organisation=review.organisation_id)
     if request.method == "POST" and form.is_valid():
         try:
             services.review_plan_update(
