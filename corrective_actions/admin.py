@@ -1,6 +1,8 @@
 from django.contrib import admin, messages
 from django.utils.translation import gettext as _
 
+from qms.admin import AgencyScopedAdmin
+
 from .models import ChangeRequest, ProgressReport, RetainedRecordError, Ticket, TicketAttachment
 
 
@@ -22,6 +24,11 @@ class RetainedAdminMixin:
             return
         super().delete_queryset(request, queryset)
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.related_model is Ticket and not request.user.is_superuser:
+            kwargs["queryset"] = Ticket.objects.of(request.user.organisation_id)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     def delete_model(self, request, obj):
         try:
             super().delete_model(request, obj)
@@ -29,6 +36,8 @@ class RetainedAdminMixin:
             messages.error(request, _("Không thể xóa: phiếu và bằng chứng phải được lưu đủ thời hạn quy định."))
 
 
+# Each agency's admin sees its own agency's tickets and evidence only (AgencyScopedAdmin); the provincial
+# admin sees all.
 class AttachmentInline(admin.TabularInline):
     model = TicketAttachment
     extra = 0
@@ -37,24 +46,30 @@ class AttachmentInline(admin.TabularInline):
 
 
 @admin.register(Ticket)
-class TicketAdmin(RetainedAdminMixin, admin.ModelAdmin):
+class TicketAdmin(RetainedAdminMixin, AgencyScopedAdmin):
     list_display = ["number_display", "year", "unit", "kind", "source", "status", "completion_date"]
     list_filter = ["status", "kind", "source", "year", "unit"]
     search_fields = ["description", "process", "clause"]
-    readonly_fields = ["number", "year", "status", "version", "predecessor"]
+    readonly_fields = ["organisation", "number", "year", "status", "version", "predecessor"]
     inlines = [AttachmentInline]
 
 
 @admin.register(TicketAttachment)
-class TicketAttachmentAdmin(RetainedAdminMixin, admin.ModelAdmin):
+class TicketAttachmentAdmin(RetainedAdminMixin, AgencyScopedAdmin):
+    organisation_path = "ticket__organisation"
+
     list_display = ["original_name", "ticket", "box", "uploaded_at"]
 
 
 @admin.register(ProgressReport)
-class ProgressReportAdmin(RetainedAdminMixin, admin.ModelAdmin):
+class ProgressReportAdmin(RetainedAdminMixin, AgencyScopedAdmin):
+    organisation_path = "ticket__organisation"
+
     list_display = ["__str__", "author", "reported_at"]
 
 
 @admin.register(ChangeRequest)
-class ChangeRequestAdmin(RetainedAdminMixin, admin.ModelAdmin):
+class ChangeRequestAdmin(RetainedAdminMixin, AgencyScopedAdmin):
+    organisation_path = "ticket__organisation"
+
     list_display = ["__str__", "status", "requested_at"]

@@ -13,7 +13,10 @@ class CorrectiveActionsConfig(AppConfig):
 
     def ready(self) -> None:
         # These import the app's models, which are not loaded yet when this module is.
+        from qms.overview import register_figures
+
         from .dashboard import my_work_panel
+        from .overview import FIGURES, ticket_counts
         from .pdf import ticket_pdf_bytes
 
         settings.CELERY_BEAT_SCHEDULE["corrective-actions-reminders"] = {
@@ -22,3 +25,4 @@ class CorrectiveActionsConfig(AppConfig):
         }
         register_form("BM.CTCL.01", "Phiếu yêu cầu hành động khắc phục/cải tiến", ticket_pdf_bytes)
         register_panel(my_work_panel)
+        register_figures(FIGURES, ticket_counts)

@@ -150,19 +150,65 @@ SCENARIOS = [
         "failed",
     ),
 ]
+# The second agency (Sở Công Thương): a few tickets of its own, numbered from 01 in its own series.
+SMALL_SCENARIOS = [
+    (
+        "Hồ sơ cấp Giấy phép kinh doanh bán lẻ rượu của hộ kinh doanh trả kết quả chậm 01 ngày.",
+        "QLTM",
+        "sct.qltm.chuyenvien",
+        Kind.CORRECTIVE,
+        Source.NONCONFORMITY,
+        "Quy trình cấp Giấy phép kinh doanh bán lẻ rượu",
+        "5.4",
+        "closed",
+    ),
+    (
+        "Đánh giá nội bộ: sổ theo dõi hồ sơ một cửa của Văn phòng Sở chưa ghi ngày trả kết quả.",
+        "VP",
+        "sct.vp.truong",
+        Kind.CORRECTIVE,
+        Source.INTERNAL_AUDIT,
+        "Quy trình tiếp nhận và trả kết quả",
+        "5.2",
+        "in_progress",
+    ),
+    (
+        "Doanh nghiệp phản ánh biểu mẫu đề nghị cấp Giấy chứng nhận đủ điều kiện kinh doanh trên cổng dịch vụ công là mẫu cũ.",
+        "QLTM",
+        "sct.qltm.truong",
+        Kind.CORRECTIVE,
+        Source.FEEDBACK,
+        "Quy trình kiểm soát tài liệu",
+        "5.3",
+        "open",
+    ),
+]
+SMALL_ASSIGNEES = {"QLTM": "sct.qltm.chuyenvien", "VP": "sct.vp.truong"}
 ORDER = ["open", "submitted", "presented", "assigned", "proposed", "in_progress", "reported", "verified", "closed"]
 ASSIGNEES = {"NV": "nv.chuyenvien", "VP": "vp.chuyenvien"}
 
 
 @transaction.atomic
 def load(users: dict[str, User]) -> None:
-    head, secretary = users["truongban"], users["thuky"]
+    """The first agency's tickets (users of qms.demo.load_core)."""
+    _scenarios_load(users, SCENARIOS, head=users["truongban"], secretary=users["thuky"], assignees=ASSIGNEES)
+
+
+@transaction.atomic
+def load_small(users: dict[str, User]) -> None:
+    """The second, smaller agency's tickets (users of qms.demo.load_small_agency): one closed, one in
+    progress, one waiting for its unit head."""
+    _scenarios_load(users, SMALL_SCENARIOS, head=users["sct.truongban"], secretary=users["sct.thuky"], assignees=SMALL_ASSIGNEES)
+
+
+def _scenarios_load(users: dict[str, User], scenarios, *, head: User, secretary: User, assignees: dict[str, str]) -> None:
+    organisation = head.organisation
     today = local_today()
-    for description, unit_code, requester, kind, source, process, clause, target in SCENARIOS:
+    for description, unit_code, requester, kind, source, process, clause, target in scenarios:
         description, process = description.format(year=today.year), process.format(year=today.year)
-        if Ticket.objects.filter(description=description).exists():
+        if Ticket.objects.of(organisation).filter(description=description).exists():
             continue
-        unit = Unit.objects.get(code=unit_code)
+        unit = Unit.objects.of(organisation).get(code=unit_code)
         actor = users[requester]
         if actor.unit is None:
             raise ValueError(f"The demo requester {actor.username} has no unit.")
@@ -177,7 +223,7 @@ def load(users: dict[str, User]) -> None:
             clause=clause,
             related_documents=f"{process} (QT)",
         )
-        unit_head = next(iter(User.objects.with_role(Role.UNIT_HEAD, unit=unit)))
+        unit_head = next(iter(User.objects.with_role(Role.UNIT_HEAD, organisation=organisation, unit=unit)))
         if target == "corrected":
             ticket_correct(
                 actor=unit_head,
@@ -192,7 +238,7 @@ def load(users: dict[str, User]) -> None:
             ticket_submit(actor=unit_head, ticket=ticket, note="Cần thực hiện hành động khắc phục.")
         if "presented" in steps:
             ticket_present(actor=secretary, ticket=ticket, note="Trình Trưởng ban xem xét, phân công.")
-        assignee = users[ASSIGNEES.get(unit_code, unit_head.username)]
+        assignee = users[assignees.get(unit_code, unit_head.username)]
         if assignee.unit is None:
             raise ValueError(f"The demo assignee {assignee.username} has no unit.")
         if "assigned" in steps:

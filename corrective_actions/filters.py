@@ -5,15 +5,23 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from qms.models import Unit
+from qms.models import Organisation, Unit
+from qms.tenancy import is_overseer
 
 from .models import Kind, Source, Ticket, TicketStatus
 
 
 class TicketFilter(django_filters.FilterSet):
+    """The list's filters. The queryset given is already the user's visible tickets; the choices offered
+    are the user's agency's units, and for the provincial overseer the agencies (the overview's drill-down
+    links name one: ?organisation=<pk>&year=<year>&status=…)."""
+
+    organisation = django_filters.ModelChoiceFilter(
+        queryset=Organisation.objects.none(), label=_("Cơ quan"), empty_label=_("Tất cả cơ quan")
+    )
     q = django_filters.CharFilter(method="filter_text", label=_("Tìm kiếm"))
     unit = django_filters.ModelChoiceFilter(
-        queryset=Unit.objects.all(), method="filter_unit", label=_("Đơn vị"), empty_label=_("Tất cả đơn vị")
+        queryset=Unit.objects.none(), method="filter_unit", label=_("Đơn vị"), empty_label=_("Tất cả đơn vị")
     )
     kind = django_filters.ChoiceFilter(choices=Kind.choices, label=_("Loại"), empty_label=_("Tất cả loại"))
     source = django_filters.ChoiceFilter(choices=Source.choices, label=_("Nguồn"), empty_label=_("Tất cả nguồn"))
@@ -24,6 +32,7 @@ class TicketFilter(django_filters.FilterSet):
         widget=forms.Select(choices=[("", _("Tất cả")), ("true", _("Quá hạn")), ("false", _("Không quá hạn"))]),
     )
     year = django_filters.NumberFilter(field_name="year", label=_("Năm"))
+    verified_year = django_filters.NumberFilter(field_name="verified_on__year", label=_("Năm kiểm tra xác nhận"))
     ordering = django_filters.OrderingFilter(
         fields=(("year", "year"), ("number", "number"), ("description_date", "date"), ("completion_date", "due"), ("status", "status")),
         # Ascending labels are keyed by model field, descending by "-param"; explicit lazy labels because
@@ -45,10 +54,18 @@ class TicketFilter(django_filters.FilterSet):
 
     class Meta:
         model = Ticket
-        fields = ["q", "unit", "kind", "source", "status", "overdue", "year"]
+        fields = ["organisation", "q", "unit", "kind", "source", "status", "overdue", "year", "verified_year"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        user = self.request.user if self.request is not None else None
+        if user is not None and is_overseer(user):
+            self.filters["organisation"].queryset = Organisation.objects.agencies()
+            del self.filters["unit"]  # units are each agency's own; the overseer picks the agency
+        else:
+            del self.filters["organisation"]
+            del self.filters["verified_year"]
+            self.filters["unit"].queryset = Unit.objects.of(user.organisation_id if user is not None else None)
         for field in self.form.fields.values():
             widget = field.widget
             widget.attrs["class"] = "form-select form-select-sm" if hasattr(widget, "choices") else "form-control form-control-sm"

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from qms.forms import DateInput, MultipleFileField
-from qms.models import Unit, User
+from qms.models import Organisation, Unit, User
 from qms.uploads import validate_upload
 
 from .models import Box, ChangeRequestKind, CorrectionKind, Kind, Source, Verification
@@ -24,19 +25,34 @@ class _CrispyForm(forms.Form):
 
 
 class StepForm(_CrispyForm):
-    """The input of one step on the ticket page."""
+    """The input of one step on the ticket page. `organisation` is the ticket's agency: the units and
+    people a step may name are that agency's only (another agency's is "not a valid choice")."""
 
     # The ticket's version when the page was loaded: a move made on a stale page is refused.
     version = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, organisation: Organisation | int | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.organisation = organisation
+
+
+def agency_units(organisation: Organisation | int | None) -> QuerySet[Unit]:
+    return Unit.objects.active().of(organisation)
+
+
+def agency_people(organisation: Organisation | int | None) -> QuerySet[User]:
+    if organisation is None:
+        return User.objects.none()
+    return User.objects.filter(is_active=True, organisation=organisation)
 
 
 DATE = DateInput()
 
 
 class TicketOpenForm(_CrispyForm):
-    requesting_unit = forms.ModelChoiceField(queryset=Unit.objects.active(), label=_("Đơn vị đề nghị"))
+    requesting_unit = forms.ModelChoiceField(queryset=Unit.objects.none(), label=_("Đơn vị đề nghị"))
     unit = forms.ModelChoiceField(
-        queryset=Unit.objects.active(),
+        queryset=Unit.objects.none(),
         label=_("Đơn vị có sự không phù hợp / cần cải tiến"),
         help_text=_("Phiếu được chuyển cho lãnh đạo đơn vị này xem xét."),
     )
@@ -50,6 +66,13 @@ class TicketOpenForm(_CrispyForm):
     # Django's form metaclass moves declared fields to base_fields, so this does not shadow BaseForm.files.
     files = MultipleFileField(label=_("Bằng chứng đính kèm"))  # type: ignore[assignment]
 
+    def __init__(self, *args, organisation: Organisation | int | None, **kwargs) -> None:
+        """`organisation`: the actor's agency, whose units only are offered."""
+        super().__init__(*args, **kwargs)
+        units = agency_units(organisation)
+        self.fields["requesting_unit"].queryset = units  # type: ignore[attr-defined]
+        self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+
 
 class CorrectForm(StepForm):
     correction_kind = forms.ChoiceField(choices=CorrectionKind.choices, label=_("Hình thức xử lý"), widget=forms.RadioSelect)
@@ -62,14 +85,15 @@ class NoteForm(StepForm):
 
 
 class AssignForm(StepForm):
-    implementing_unit = forms.ModelChoiceField(queryset=Unit.objects.active(), label=_("Đơn vị thực hiện"))
+    implementing_unit = forms.ModelChoiceField(queryset=Unit.objects.none(), label=_("Đơn vị thực hiện"))
     assignee = forms.ModelChoiceField(queryset=User.objects.none(), label=_("Người thực hiện"))
     delegate = forms.ModelChoiceField(queryset=User.objects.none(), required=False, label=_("Người được ủy quyền kiểm tra (nếu có)"))
     note = forms.CharField(label=_("Chỉ đạo"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        users = User.objects.filter(is_active=True).select_related("unit").order_by("unit__order", "full_name")
+        self.fields["implementing_unit"].queryset = agency_units(self.organisation)
+        users = agency_people(self.organisation).select_related("unit").order_by("unit__order", "full_name")
         self.fields["assignee"].queryset = users
         self.fields["delegate"].queryset = users
         self.fields["assignee"].label_from_instance = self.fields["delegate"].label_from_instance = lambda u: (
@@ -148,7 +172,7 @@ class DelegateForm(StepForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["delegate"].queryset = User.objects.filter(is_active=True).order_by("full_name")
+        self.fields["delegate"].queryset = agency_people(self.organisation).order_by("full_name")
 
 
 class AttachmentForm(_CrispyForm):

@@ -16,8 +16,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from qms.dates import format_date
-from qms.models import Organisation, Unit, User
+from qms.models import Organisation, OrganisationKind, Unit, User
 from qms.roles import Role
+from qms.tenancy import is_overseer
 from qms.transitions import Transition, Transitions
 from qms.workdays import add_years
 
@@ -110,6 +111,10 @@ NEXT_ACTION: dict[str, StrOrPromise] = {
     TicketStatus.VERIFIED: _("Đóng phiếu, ghi bằng chứng vào ô 3"),
 }
 FINAL_STATES = {TicketStatus.CORRECTED, TicketStatus.CLOSED, TicketStatus.INEFFECTIVE}
+# What the provincial overseer reads of another agency: the finished tickets only (handled directly, closed
+# as effective, closed as not effective). A verified ticket still waits for its box 3 evidence at closing,
+# so it is not finished yet: like every ticket in progress it stays the agency's own working record.
+OVERSEER_STATES = FINAL_STATES
 # Before the result is reported, a passed completion date means the action is overdue.
 ACTIVE_ACTION_STATES = {TicketStatus.ASSIGNED, TicketStatus.PROPOSED, TicketStatus.IN_PROGRESS}
 OVERSIGHT_ROLES = (Role.SECRETARY, Role.COMMITTEE_HEAD, Role.COMMITTEE_MEMBER)
@@ -171,17 +176,28 @@ def normalise_content(text: str) -> str:
 
 
 class TicketQuerySet(models.QuerySet):
+    def of(self, organisation: Organisation | int | None) -> TicketQuerySet:
+        """The tickets of one agency (none for None)."""
+        return self.filter(organisation=organisation) if organisation is not None else self.none()
+
     def visible_to(self, user: User) -> TicketQuerySet:
-        """The ISO committee reads everything; a unit head reads the tickets of their unit; anyone reads
-        the tickets they opened, carry out or verify."""
+        """Within the user's own agency only: the ISO committee reads all of its tickets; a unit head reads
+        the tickets of their unit; anyone reads the tickets they opened, carry out or verify. The
+        provincial overseer reads every agency's finished tickets (OVERSEER_STATES), never one in progress;
+        the provincial admin (a superuser without an agency) reads every ticket, as in Django admin."""
         if not user.is_authenticated:
             return self.none()
-        if user.is_superuser or user.has_role(*OVERSIGHT_ROLES):
+        if is_overseer(user):
+            return self.filter(status__in=OVERSEER_STATES, organisation__kind=OrganisationKind.AGENCY)
+        if user.is_superuser and user.organisation_id is None:
             return self
+        own = self.of(user.organisation_id)
+        if user.is_superuser or user.has_role(*OVERSIGHT_ROLES):
+            return own
         scope = Q(requester=user) | Q(assignee=user) | Q(delegate=user) | Q(implementing_unit_head=user)
         if user.has_role(Role.UNIT_HEAD) and user.unit_id:
             scope |= Q(unit_id=user.unit_id) | Q(requesting_unit_id=user.unit_id) | Q(implementing_unit_id=user.unit_id)
-        return self.filter(scope)
+        return own.filter(scope)
 
     def overdue(self, today: dt.date | None = None) -> TicketQuerySet:
         today = today or timezone.localdate()
@@ -193,7 +209,7 @@ class TicketQuerySet(models.QuerySet):
 
     def awaiting(self, user: User | AnonymousUser) -> TicketQuerySet:
         """The tickets on which `user` must act next."""
-        if not user.is_authenticated:
+        if not isinstance(user, User) or not user.is_authenticated or user.organisation_id is None:
             return self.none()
         cond = Q(assignee=user, status__in=[TicketStatus.ASSIGNED, TicketStatus.IN_PROGRESS])
         cond |= Q(delegate=user, status=TicketStatus.REPORTED)
@@ -205,7 +221,7 @@ class TicketQuerySet(models.QuerySet):
             cond |= Q(status__in=[TicketStatus.SUBMITTED, TicketStatus.PRESENTED, TicketStatus.PROPOSED, TicketStatus.VERIFIED])
             cond |= Q(status=TicketStatus.REPORTED, delegate__isnull=True)
             cond |= Q(status=TicketStatus.IN_PROGRESS, change_requests__status=ChangeRequestStatus.PENDING)
-        return self.filter(cond).distinct()
+        return self.of(user.organisation_id).filter(cond).distinct()
 
     def delete(self):
         for ticket in self:
@@ -220,6 +236,8 @@ class RetainedRecordError(Exception):
 class Ticket(models.Model):
     """BM.CTCL.01 — Phiếu yêu cầu hành động khắc phục/cải tiến."""
 
+    # The agency whose ticket it is: its number series, settings, people and files.
+    organisation = models.ForeignKey(Organisation, verbose_name=_("cơ quan"), on_delete=models.PROTECT, related_name="+")
     number = models.PositiveIntegerField(_("số phiếu"))
     year = models.PositiveSmallIntegerField(_("năm"))
     status = models.CharField(_("trạng thái"), max_length=20, choices=TicketStatus.choices, default=TicketStatus.OPEN)
@@ -310,8 +328,14 @@ class Ticket(models.Model):
         ordering = ["-year", "-number"]
         verbose_name = _("phiếu yêu cầu HĐKP/cải tiến")
         verbose_name_plural = _("phiếu yêu cầu HĐKP/cải tiến")
-        constraints = [models.UniqueConstraint(fields=["year", "number"], name="uniq_ca_ticket_number_per_year")]
-        indexes = [models.Index(fields=["status", "completion_date"]), models.Index(fields=["unit", "process", "clause"])]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "year", "number"], name="uniq_ca_ticket_number_per_organisation_year")
+        ]
+        indexes = [
+            models.Index(fields=["status", "completion_date"]),
+            models.Index(fields=["unit", "process", "clause"]),
+            models.Index(fields=["organisation", "status"]),
+        ]
         permissions = [
             ("open_ticket", _("Mở phiếu yêu cầu HĐKP/cải tiến")),
             ("decide_ticket", _("Xem xét phiếu của đơn vị mình (khắc phục trực tiếp hoặc gửi Ban ISO)")),
@@ -364,7 +388,7 @@ class Ticket(models.Model):
             return None
         end = self.closed_at or self.decided_at or self.updated_at
         start = timezone.localtime(end).date()
-        return add_years(start, Organisation.current().ticket_record_retention_years)
+        return add_years(start, self.organisation.ticket_record_retention_years)
 
     def is_retained(self) -> bool:
         until = self.retained_until()
@@ -397,7 +421,9 @@ class Box(models.TextChoices):
 
 
 def attachment_path(instance: TicketAttachment, filename: str) -> str:
-    return f"corrective_actions/{instance.ticket.year}/{instance.ticket_id}/box{instance.box}/{filename}"
+    """Under the agency's code first: each agency's files apart on the shared storage."""
+    ticket = instance.ticket
+    return f"{ticket.organisation.code}/corrective_actions/{ticket.year}/{ticket.pk}/box{instance.box}/{filename}"
 
 
 class TicketAttachment(models.Model):

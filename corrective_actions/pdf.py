@@ -7,7 +7,6 @@ from types import SimpleNamespace
 
 from django.utils import timezone
 
-from qms.models import Organisation
 from qms.pdf import render_pdf, vn_date_line
 
 from .models import Kind, Ticket, Verification
@@ -24,7 +23,7 @@ def _date_words(day: dt.date | None) -> str:
 
 
 def ticket_pdf_context(ticket: Ticket) -> dict:
-    org = Organisation.current()
+    org = ticket.organisation  # the header names the ticket's own agency
     return {
         "form_code": "BM.CTCL.01",
         "document_title": "Phiếu yêu cầu hành động khắc phục/cải tiến",
@@ -46,6 +45,7 @@ def ticket_pdf_context(ticket: Ticket) -> dict:
 
 def ticket_pdf_bytes(pk: int) -> bytes:
     ticket = Ticket.objects.select_related(
+        "organisation",
         "requesting_unit",
         "unit",
         "requester",

@@ -1,7 +1,7 @@
 """The daily reminder sweep of corrective actions. Each reminder is sent once: its key is claimed with
 qms.services.reminder_claim, so concurrent or repeated sweeps send it once.
 
-- completion date approaching: Organisation.action_reminder_working_days working days before, to the assignee;
+- completion date approaching: the ticket's agency's action_reminder_working_days working days before, to the assignee;
 - completion date passed (the day after): to the assignee;
 - escalation while still overdue: ESCALATION_STEPS working days after the completion date, first to the head
   of the implementing unit, then to the ISO secretary and the committee head;
@@ -13,38 +13,90 @@ qms.services.reminder_claim, so concurrent or repeated sweeps send it once.
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterable
 
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qms.dates import format_date
-from qms.models import Organisation, User
+from qms.models import CalendarException, User
 from qms.roles import Role
 from qms.services import local_today, reminder_claim
-from qms.workdays import add_working_days, working_days_between
+from qms.workdays import Calendar
 
 from .models import ACTIVE_ACTION_STATES, Ticket, TicketStatus
 from .rules import escalation_heads_of, leaders_of
 from .selectors import progress_window
 from .services.common import ticket_notify
 
+# How far past the latest completion date the calendars reach: the reminders' lead (a few working days).
+_LEAD_SCAN_DAYS = 120
 # Working days after the completion date -> who is told that the action is still not reported.
 ESCALATION_STEPS: list[tuple[int, str]] = [(3, "unit_head"), (5, "committee")]
 
 
+def _calendars(tickets: list[Ticket], today: dt.date) -> dict[int, Calendar]:
+    """Each agency's working-day calendar over the sweep's dates, from one query for every agency: the
+    province's days off and make-up days, then the agency's own, which win on the same day."""
+    org_ids = {ticket.organisation_id for ticket in tickets}
+    dues = [ticket.completion_date for ticket in tickets if ticket.completion_date is not None]
+    start = min([today, *dues]) - dt.timedelta(days=1)
+    end = max([today, *dues]) + dt.timedelta(days=_LEAD_SCAN_DAYS)
+    rows = (
+        CalendarException.objects.filter(Q(organisation__isnull=True) | Q(organisation__in=org_ids), date__range=(start, end))
+        .order_by(F("organisation").asc(nulls_first=True))
+        .values_list("organisation_id", "date", "kind")
+    )
+    province: dict[dt.date, str] = {}
+    own: dict[int, dict[dt.date, str]] = defaultdict(dict)
+    for org_id, day, kind in rows:
+        (province if org_id is None else own[org_id])[day] = kind
+    calendars = {}
+    for org_id in org_ids:
+        calendar = Calendar.__new__(Calendar)  # filled here instead of by its own query
+        calendar.start, calendar.end, calendar.exceptions = start, end, {**province, **own[org_id]}
+        calendars[org_id] = calendar
+    return calendars
+
+
+def _working_days_between(calendar: Calendar, start: dt.date, end: dt.date) -> int:
+    return sum(calendar.is_working_day(start + dt.timedelta(days=i)) for i in range(1, (end - start).days + 1))
+
+
+def _add_working_days(calendar: Calendar, start: dt.date, count: int) -> dt.date:
+    day = start
+    while count:
+        day += dt.timedelta(days=1)
+        count -= calendar.is_working_day(day)
+    return day
+
+
+def _people_by_agency(role: Role, org_ids: set[int]) -> dict[int, list[User]]:
+    people: dict[int, list[User]] = defaultdict(list)
+    for user in User.objects.filter(is_active=True, organisation__in=org_ids, groups__name=role.value).distinct():
+        if user.organisation_id is not None:
+            people[user.organisation_id].append(user)
+    return people
+
+
 def ticket_reminders_send(*, today: dt.date | None = None) -> int:
-    """The daily sweep: how many reminders it sent."""
+    """The daily sweep: how many reminders it sent. Each ticket is reminded on its own agency's settings,
+    calendar and people; the agencies' settings, calendars and committees are read once for all tickets."""
     today = today or local_today()
-    lead = Organisation.current().action_reminder_working_days
-    secretaries = list(User.objects.with_role(Role.SECRETARY))
-    committee = [*secretaries, *User.objects.with_role(Role.COMMITTEE_HEAD)]
-    sent = 0
-    tickets = (
+    tickets = list(
         Ticket.objects.filter(status__in=[*ACTIVE_ACTION_STATES, TicketStatus.REPORTED], completion_date__isnull=False)
-        .select_related("assignee", "implementing_unit_head", "delegate")
+        .select_related("organisation", "assignee", "implementing_unit_head", "delegate")
         .prefetch_related("progress_reports")
     )
+    if not tickets:
+        return 0
+    org_ids = {ticket.organisation_id for ticket in tickets}
+    calendars = _calendars(tickets, today)
+    secretaries_of = _people_by_agency(Role.SECRETARY, org_ids)
+    heads_of = _people_by_agency(Role.COMMITTEE_HEAD, org_ids)
+    sent = 0
 
     def once(key: str, recipients: Iterable[User | None], ticket: Ticket, subject: str, body: str = "") -> None:
         nonlocal sent
@@ -56,13 +108,16 @@ def ticket_reminders_send(*, today: dt.date | None = None) -> int:
         number, due = ticket.number_display, ticket.completion_date
         if due is None:  # excluded by the query; tells the type checker
             continue
+        calendar, lead = calendars[ticket.organisation_id], ticket.organisation.action_reminder_working_days
+        secretaries = secretaries_of[ticket.organisation_id]
+        committee = [*secretaries, *heads_of[ticket.organisation_id]]
         due_text = format_date(due)
         if ticket.status in ACTIVE_ACTION_STATES:
-            if today <= due and working_days_between(today, due) <= lead:
+            if today <= due and _working_days_between(calendar, today, due) <= lead:
                 once("due-soon", [ticket.assignee], ticket, _("Phiếu %(n)s sắp đến hạn hoàn thành (%(d)s)") % {"n": number, "d": due_text})
             if today > due:
                 once("passed", [ticket.assignee], ticket, _("Phiếu %(n)s đã quá hạn hoàn thành (%(d)s)") % {"n": number, "d": due_text})
-                late = working_days_between(due, today)
+                late = _working_days_between(calendar, due, today)
                 for level, (days, who) in enumerate(ESCALATION_STEPS, start=1):
                     if late >= days:
                         once(
@@ -75,7 +130,7 @@ def ticket_reminders_send(*, today: dt.date | None = None) -> int:
                         )
         if ticket.status == TicketStatus.IN_PROGRESS:
             reports = list(ticket.progress_reports.all())
-            for monthly in ticket.progress_due_dates(add_working_days(today, lead)):
+            for monthly in ticket.progress_due_dates(_add_working_days(calendar, today, lead)):
                 start, end = progress_window(ticket, monthly)
                 if any(start <= timezone.localtime(report.reported_at).date() <= end for report in reports):
                     continue

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from qms.models import User
 from qms.roles import Role
+from qms.tenancy import same_organisation
 from qms.transitions import Transition
 
 from .models import ACTOR_PERMISSIONS, TICKET_TRANSITIONS, Actor, ChangeRequestStatus, Ticket, TicketStatus, action_actors
@@ -30,8 +31,9 @@ ACTION_ORDER = (
 
 
 def is_actor(user: User, ticket: Ticket, who: str) -> bool:
-    """Whether `user` is `who` (an Actor) on this ticket."""
-    if not user.is_authenticated or not user.is_active:
+    """Whether `user` is `who` (an Actor) on this ticket. Only a person of the ticket's agency is ever one:
+    a role is held within one agency, and the provincial overseer writes nothing."""
+    if not user.is_authenticated or not user.is_active or not same_organisation(user, ticket.organisation_id):
         return False
     if who == Actor.ASSIGNEE:
         return ticket.assignee_id is not None and ticket.assignee_id == user.pk
@@ -68,7 +70,7 @@ def ticket_actions(user: User, ticket: Ticket) -> list[str]:
 
 def may_attach(user: User, ticket: Ticket) -> bool:
     """Whoever takes part in the ticket may add evidence to it; committee members only read."""
-    if not user.is_authenticated:
+    if not user.is_authenticated or not same_organisation(user, ticket.organisation_id):
         return False
     return (
         user.pk in {ticket.requester_id, ticket.assignee_id, ticket.delegate_id, ticket.implementing_unit_head_id}
@@ -82,7 +84,7 @@ def leaders_of(ticket: Ticket) -> list[User]:
     """5.6: the agency's leader — the committee head — or the person delegated on this ticket."""
     if ticket.delegate is not None:
         return [ticket.delegate]
-    return list(User.objects.with_role(Role.COMMITTEE_HEAD))
+    return list(User.objects.with_role(Role.COMMITTEE_HEAD, organisation=ticket.organisation_id))
 
 
 def escalation_heads_of(ticket: Ticket) -> list[User]:
@@ -93,4 +95,4 @@ def escalation_heads_of(ticket: Ticket) -> list[User]:
         return [head]
     if ticket.implementing_unit_id is None:
         return []
-    return list(User.objects.with_role(Role.UNIT_HEAD, unit=ticket.implementing_unit_id))
+    return list(User.objects.with_role(Role.UNIT_HEAD, organisation=ticket.organisation_id, unit=ticket.implementing_unit_id))

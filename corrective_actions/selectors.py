@@ -19,11 +19,11 @@ from .rules import leaders_of
 
 def repeat_streak(*, unit: Unit, process: str, clause: str, exclude_pk: int | None = None) -> int:
     """5.2.2: nonconformity records on the same process and clause at the same unit since the last one
-    whose corrective action was verified effective."""
+    whose corrective action was verified effective — within the unit's agency (a unit is one agency's)."""
     content = (normalise_content(process), normalise_content(clause))
     if not all(content):
         return 0
-    same = Ticket.objects.filter(unit=unit, kind=Kind.CORRECTIVE)
+    same = Ticket.objects.of(unit.organisation_id).filter(unit=unit, kind=Kind.CORRECTIVE)
     if exclude_pk:
         same = same.exclude(pk=exclude_pk)
     # Compared in Python: the same content typed with another case, spacing or a final full stop is a repeat.
@@ -65,19 +65,22 @@ def _names(users: Iterable[User | None]) -> str:
 
 def next_step(ticket: Ticket) -> tuple[str, str, dt.date | None]:
     """What the ticket waits for, from whom, and by when — shown on the ticket page."""
-    status = ticket.status
+    status, org = ticket.status, ticket.organisation_id
     if status == TicketStatus.OPEN:
-        who = _("Lãnh đạo %(u)s") % {"u": ticket.unit} + f" ({_names(User.objects.with_role(Role.UNIT_HEAD, unit=ticket.unit_id))})"
+        who = (
+            _("Lãnh đạo %(u)s") % {"u": ticket.unit}
+            + f" ({_names(User.objects.with_role(Role.UNIT_HEAD, organisation=org, unit=ticket.unit_id))})"
+        )
     elif status == TicketStatus.SUBMITTED:
-        who = _("Thư ký ISO") + f" ({_names(User.objects.with_role(Role.SECRETARY))})"
+        who = _("Thư ký ISO") + f" ({_names(User.objects.with_role(Role.SECRETARY, organisation=org))})"
     elif status in (TicketStatus.PRESENTED, TicketStatus.PROPOSED):
-        who = _("Lãnh đạo Ban ISO") + f" ({_names(User.objects.with_role(Role.COMMITTEE_HEAD))})"
+        who = _("Lãnh đạo Ban ISO") + f" ({_names(User.objects.with_role(Role.COMMITTEE_HEAD, organisation=org))})"
     elif status in (TicketStatus.ASSIGNED, TicketStatus.IN_PROGRESS):
         who = _names([ticket.assignee])
     elif status == TicketStatus.REPORTED:
         who = _names(leaders_of(ticket))
     elif status == TicketStatus.VERIFIED:
-        who = _("Ban ISO") + f" ({_names(User.objects.with_role(Role.SECRETARY))})"
+        who = _("Ban ISO") + f" ({_names(User.objects.with_role(Role.SECRETARY, organisation=org))})"
     else:
         who = ""
     by = ticket.completion_date if status in {TicketStatus.IN_PROGRESS, TicketStatus.REPORTED} else None
@@ -88,10 +91,10 @@ def ticket_chain(ticket: Ticket) -> list[Ticket]:
     """The tickets linked to this one by failed verifications, from the first; empty when it stands alone."""
     root, seen = ticket, {ticket.pk}
     while root.predecessor_id and root.predecessor_id not in seen:
-        root = Ticket.objects.select_related("predecessor").get(pk=root.predecessor_id)
+        root = Ticket.objects.of(ticket.organisation_id).select_related("predecessor").get(pk=root.predecessor_id)
         seen.add(root.pk)
     chain, frontier = [root], [root]
     while frontier:
-        frontier = list(Ticket.objects.filter(predecessor__in=frontier).order_by("pk"))
+        frontier = list(Ticket.objects.of(ticket.organisation_id).filter(predecessor__in=frontier).order_by("pk"))
         chain.extend(frontier)
     return chain if len(chain) > 1 else []

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qms.dates import format_date
+from qms.models import Organisation
 
 from .models import FINAL_STATES, Kind, Ticket, TicketStatus
 
@@ -23,13 +24,15 @@ def _date(day: dt.date | None) -> str:
     return format_date(day) or "—"
 
 
-def tickets_summary(since: dt.date | None, until: dt.date) -> str:
-    """Tickets opened and closed from `since` (inclusive; None: from the first ticket) to `until`
-    (inclusive), and every ticket still open at the end of `until` — those opened before `since` too,
-    since an action not finished is the review's business whenever it began."""
+def tickets_summary(since: dt.date | None, until: dt.date, *, organisation: Organisation | int | None) -> str:
+    """The tickets of `organisation` (an agency, or its pk) opened and closed from `since` (inclusive;
+    None: from the first ticket) to `until` (inclusive), and every ticket of it still open at the end of
+    `until` — those opened before `since` too, since an action not finished is the review's business
+    whenever it began. None for `organisation` reads no ticket."""
+    tickets = Ticket.objects.of(organisation)
     end = _start_of(until + dt.timedelta(days=1))
-    opened = Ticket.objects.filter(created_at__lt=end)
-    closed = Ticket.objects.filter(status__in=FINAL_STATES, closed_at__lt=end)
+    opened = tickets.filter(created_at__lt=end)
+    closed = tickets.filter(status__in=FINAL_STATES, closed_at__lt=end)
     if since is not None:
         opened = opened.filter(created_at__gte=_start_of(since))
         closed = closed.filter(closed_at__gte=_start_of(since))
@@ -40,7 +43,7 @@ def tickets_summary(since: dt.date | None, until: dt.date) -> str:
     by_kind = Counter(opened.values_list("kind", flat=True))
     closed_by_state = Counter(closed.values_list("status", flat=True))
     still_open = list(
-        Ticket.objects.filter(created_at__lt=end)
+        tickets.filter(created_at__lt=end)
         .exclude(status__in=FINAL_STATES)
         .select_related("unit", "implementing_unit")
         .order_by("year", "number")

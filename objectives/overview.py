@@ -6,7 +6,6 @@ approved plans of the year on the objectives list."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import cast
 
 from django.db.models import Count, Q
 from django.urls import reverse
@@ -25,8 +24,8 @@ def plans_link(organisation: Organisation, year: int) -> str:
 
 
 FIGURES = [
-    Figure("objectives_achieved", cast(str, _("Mục tiêu chất lượng đạt")), plans_link),
-    Figure("objectives_evaluated", cast(str, _("Mục tiêu chất lượng đã đánh giá cuối năm")), plans_link),
+    Figure("objectives_achieved", _("Mục tiêu chất lượng đạt"), plans_link),
+    Figure("objectives_evaluated", _("Mục tiêu chất lượng đã đánh giá cuối năm"), plans_link),
 ]
 
 

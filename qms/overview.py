@@ -9,14 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from .models import Organisation
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 @dataclass(frozen=True)
 class Figure:
     key: str  # stable, e.g. "reviews_held"; also the Excel column
-    label: str  # translated column title
+    label: StrOrPromise  # translated when shown, in the reader's language
     # Where the count drills down to for one agency: a URL the overseer may open (it shows that agency's
     # finished records only). Called with the organisation and the year.
     link: Callable[[Organisation, int], str]

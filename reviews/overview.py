@@ -30,12 +30,12 @@ def _link(name: str, **params: object) -> Callable[[Organisation, int], str]:
 FIGURES = [
     # Reviews of the year whose minutes were signed (signed or closed since): "reviews held, and their kind".
     # Labels are lazy on purpose: the overview shows them in the reader's language.
-    Figure("reviews_periodic", _("Họp xem xét định kỳ đã tổ chức"), _link("reviews:list", kind=Review.Kind.PERIODIC)),  # type: ignore[arg-type]
-    Figure("reviews_extraordinary", _("Họp xem xét đột xuất đã tổ chức"), _link("reviews:list", kind=Review.Kind.EXTRAORDINARY)),  # type: ignore[arg-type]
+    Figure("reviews_periodic", _("Họp xem xét định kỳ đã tổ chức"), _link("reviews:list", kind=Review.Kind.PERIODIC)),
+    Figure("reviews_extraordinary", _("Họp xem xét đột xuất đã tổ chức"), _link("reviews:list", kind=Review.Kind.EXTRAORDINARY)),
     # Unit reports of the year's reviews submitted after the deadline, or not submitted and past it.
-    Figure("late_reports", _("Báo cáo đơn vị nộp muộn"), _link("reviews:list", late="true")),  # type: ignore[arg-type]
+    Figure("late_reports", _("Báo cáo đơn vị nộp muộn"), _link("reviews:list", late="true")),
     # Decided actions (of signed minutes in force) of the year's reviews still open past their deadline.
-    Figure("overdue_actions", _("Hành động sau họp xem xét quá hạn"), _link("reviews:action_list", overdue="true")),  # type: ignore[arg-type]
+    Figure("overdue_actions", _("Hành động sau họp xem xét quá hạn"), _link("reviews:action_list", overdue="true")),
 ]
 
 

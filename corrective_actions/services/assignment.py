@@ -17,14 +17,14 @@ from qms.roles import Role
 from qms.services import local_today
 
 from ..models import Ticket, TicketStatus
-from .common import completion_date_check, ticket_move, ticket_notify
+from .common import completion_date_check, same_agency_check, ticket_move, ticket_notify
 
 
 @transaction.atomic
 def ticket_present(*, actor: User, ticket: Ticket, note: str = "") -> None:
     ticket_move(action="present", ticket=ticket, to=TicketStatus.PRESENTED, actor=actor, note=note, extra={"presented_at": timezone.now()})
     ticket_notify(
-        recipients=User.objects.with_role(Role.COMMITTEE_HEAD),
+        recipients=User.objects.with_role(Role.COMMITTEE_HEAD, organisation=ticket.organisation_id),
         ticket=ticket,
         subject=_("Phiếu %(n)s trình Lãnh đạo Ban ISO phân công") % {"n": ticket.number_display},
         body=note,
@@ -42,11 +42,16 @@ def ticket_assign(
     delegate: User | None = None,
     note: str = "",
 ) -> None:
+    same_agency_check(
+        ticket, implementing_unit=implementing_unit, assignee=assignee, implementing_unit_head=implementing_unit_head, delegate=delegate
+    )
     if not assignee.is_active:
         raise ServiceError(_("Người thực hiện không còn hoạt động."), field="assignee")
     if delegate is not None and delegate.pk == assignee.pk:
         raise ServiceError(_("Người được ủy quyền kiểm tra không được là người thực hiện."), field="delegate")
-    head = implementing_unit_head or next(iter(User.objects.with_role(Role.UNIT_HEAD, unit=implementing_unit)), None)
+    head = implementing_unit_head or next(
+        iter(User.objects.with_role(Role.UNIT_HEAD, organisation=ticket.organisation_id, unit=implementing_unit)), None
+    )
     ticket_move(
         action="assign",
         ticket=ticket,
@@ -85,7 +90,7 @@ def ticket_propose(*, actor: User, ticket: Ticket, cause: str, measure: str) -> 
         extra={"cause": cause.strip(), "measure": measure.strip(), "proposed_at": timezone.now()},
     )
     ticket_notify(
-        recipients=User.objects.with_role(Role.COMMITTEE_HEAD),
+        recipients=User.objects.with_role(Role.COMMITTEE_HEAD, organisation=ticket.organisation_id),
         ticket=ticket,
         subject=_("Phiếu %(n)s: biện pháp chờ phê duyệt") % {"n": ticket.number_display},
         body=measure,
@@ -96,6 +101,7 @@ def ticket_propose(*, actor: User, ticket: Ticket, cause: str, measure: str) -> 
 def ticket_approve(
     *, actor: User, ticket: Ticket, completion_date: dt.date, note: str = "", delegate: User | None = None, today: dt.date | None = None
 ) -> None:
+    same_agency_check(ticket, delegate=delegate)
     today = today or local_today()
     completion_date_check(completion_date=completion_date, today=today)
     # A demo approval back-dated to `today` keeps the time of day, so monthly progress dates fall as they would have.

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_noop
 
 from qms.dates import format_date
 from qms.errors import NotAllowed, ServiceError
-from qms.models import User
+from qms.models import Organisation, Unit, User
 from qms.services import document_number_next, notification_send, state_transition
 from qms.transitions import check_transition
 from qms.uploads import validate_uploads
@@ -69,13 +69,26 @@ def action_require(*, actor: User, ticket: Ticket, action: str) -> None:
 
 
 def ticket_notify(*, recipients: Iterable[User | None], ticket: Ticket, subject: str, body: str = "") -> None:
+    """Only people of the ticket's agency are told: a message never crosses to another agency."""
     notification_send(
-        recipients=[user for user in recipients if user is not None], subject=subject, body=body, url=ticket.get_absolute_url()
+        recipients=[user for user in recipients if user is not None and user.organisation_id == ticket.organisation_id],
+        subject=subject,
+        body=body,
+        url=ticket.get_absolute_url(),
     )
 
 
-def ticket_number_next(*, year: int) -> int:
-    return document_number_next(series=SERIES, year=year)
+def ticket_number_next(*, organisation: Organisation, year: int) -> int:
+    """The agency's next ticket number in `year`: every agency numbers its tickets from 01."""
+    return document_number_next(organisation=organisation, series=SERIES, year=year)
+
+
+def same_agency_check(ticket: Ticket, **records: Unit | User | None) -> None:
+    """Refuse a unit or a person of another agency (or a person of none) named on the ticket. The forms
+    offer only the agency's own; this holds for every caller."""
+    for field, record in records.items():
+        if record is not None and record.organisation_id != ticket.organisation_id:
+            raise ServiceError(_("%(name)s không thuộc cơ quan của phiếu này.") % {"name": record}, field=field)
 
 
 def attachments_store(

@@ -35,7 +35,7 @@ def progress_report_add(*, actor: User, ticket: Ticket, text: str, attachments: 
     attachments_store(ticket=ticket, actor=actor, box=Box.BOX2, uploads=attachments)
     audit_record(target=ticket, actor=actor, action=_("Báo cáo tiến độ"), note=text.strip())
     ticket_notify(
-        recipients=User.objects.with_role(Role.SECRETARY),
+        recipients=User.objects.with_role(Role.SECRETARY, organisation=ticket.organisation_id),
         ticket=ticket,
         subject=_("Phiếu %(n)s: báo cáo tiến độ") % {"n": ticket.number_display},
         body=text,
@@ -75,7 +75,7 @@ def change_request_open(
     )
     audit_record(target=ticket, actor=actor, action=_("Đề nghị thay đổi: %(k)s") % {"k": change.get_kind_display()}, note=reason.strip())
     ticket_notify(
-        recipients=User.objects.with_role(Role.COMMITTEE_HEAD),
+        recipients=User.objects.with_role(Role.COMMITTEE_HEAD, organisation=ticket.organisation_id),
         ticket=ticket,
         subject=_("Phiếu %(n)s: đề nghị thay đổi chờ quyết định") % {"n": ticket.number_display},
         body=reason,

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qms.errors import ServiceError
-from qms.models import Organisation, Unit, User
+from qms.models import Unit, User
 from qms.roles import Role
 from qms.services import audit_record, local_today
 
@@ -49,13 +49,22 @@ def ticket_open(
     if status == TicketStatus.OPEN and not actor.has_role(*OVERSIGHT_ROLES) and requesting_unit.pk != actor.unit_id:
         # 5.2.1: a person reports to the head of their own unit; auditors (committee) may open for any unit.
         raise ServiceError(_("Bạn chỉ có thể mở phiếu với đơn vị đề nghị là đơn vị của mình."), field="requesting_unit")
+    organisation = actor.organisation
+    if organisation is None:
+        raise ServiceError(_("Tài khoản của bạn chưa thuộc cơ quan nào nên không mở được phiếu."))
+    unit = unit or requesting_unit
+    for field, record in (("requesting_unit", requesting_unit), ("unit", unit)):
+        if record.organisation_id != organisation.pk:
+            raise ServiceError(_("%(name)s không thuộc cơ quan của bạn.") % {"name": record}, field=field)
+    if predecessor is not None and predecessor.organisation_id != organisation.pk:
+        raise ServiceError(_("Phiếu trước không thuộc cơ quan của bạn."))
     today = today or local_today()
     description_date = description_date or today
     if description_date > today:
         raise ServiceError(_("Ngày mô tả không được sau ngày hôm nay."), field="description_date")
-    unit = unit or requesting_unit
     ticket = Ticket.objects.create(
-        number=ticket_number_next(year=today.year),
+        organisation_id=organisation.pk,  # its settings read afresh from the ticket, not from the actor's cached copy
+        number=ticket_number_next(organisation=organisation, year=today.year),
         year=today.year,
         status=status,
         requesting_unit=requesting_unit,
@@ -78,14 +87,14 @@ def ticket_open(
     _repeats_check(ticket)
     if status == TicketStatus.OPEN:
         ticket_notify(
-            recipients=User.objects.with_role(Role.UNIT_HEAD, unit=unit),
+            recipients=User.objects.with_role(Role.UNIT_HEAD, organisation=organisation, unit=unit),
             ticket=ticket,
             subject=_("Phiếu HĐKP/cải tiến %(n)s chờ đơn vị xem xét") % {"n": ticket.number_display},
             body=ticket.description,
         )
     elif status == TicketStatus.SUBMITTED:
         ticket_notify(
-            recipients=User.objects.with_role(Role.SECRETARY),
+            recipients=User.objects.with_role(Role.SECRETARY, organisation=organisation),
             ticket=ticket,
             subject=_("Phiếu HĐKP/cải tiến %(n)s chờ tổng hợp") % {"n": ticket.number_display},
             body=ticket.description,
@@ -98,7 +107,7 @@ def _repeats_check(ticket: Ticket) -> None:
     if ticket.kind != Kind.CORRECTIVE:
         return
     streak = repeat_streak(unit=ticket.unit, process=ticket.process, clause=ticket.clause)
-    required = streak > Organisation.current().repeat_nonconformity_threshold
+    required = streak > ticket.organisation.repeat_nonconformity_threshold
     Ticket.objects.filter(pk=ticket.pk).update(repeat_count=streak, repeat_required=required)
     ticket.repeat_count, ticket.repeat_required = streak, required
     if required:
@@ -107,7 +116,11 @@ def _repeats_check(ticket: Ticket) -> None:
             "c": streak,
         }
         body = _("Quy trình “%(p)s”, điều khoản %(cl)s tại %(u)s.") % {"p": ticket.process, "cl": ticket.clause, "u": ticket.unit}
-        recipients = [*User.objects.with_role(Role.UNIT_HEAD, unit=ticket.unit_id), *User.objects.with_role(Role.SECRETARY)]
+        org = ticket.organisation_id
+        recipients = [
+            *User.objects.with_role(Role.UNIT_HEAD, organisation=org, unit=ticket.unit_id),
+            *User.objects.with_role(Role.SECRETARY, organisation=org),
+        ]
         ticket_notify(recipients=recipients, ticket=ticket, subject=subject, body=body)
 
 
@@ -128,7 +141,8 @@ def ticket_open_from_source(
 ) -> Ticket:
     """Called by other apps (a management review's decision, an objective not achieved): the ISO committee
     has already decided that an action is needed (QT.CTCL 5.8.1.2), so the ticket goes straight to the
-    secretary's consolidation instead of a unit head's decision."""
+    secretary's consolidation instead of a unit head's decision. The ticket is the actor's agency's; a unit
+    of another agency is refused."""
     return ticket_open(
         actor=actor,
         requesting_unit=requesting_unit,
@@ -193,7 +207,7 @@ def ticket_submit(*, actor: User, ticket: Ticket, note: str = "") -> None:
         extra={"decided_by": actor, "decided_at": timezone.now(), "decision_note": note.strip()},
     )
     ticket_notify(
-        recipients=User.objects.with_role(Role.SECRETARY),
+        recipients=User.objects.with_role(Role.SECRETARY, organisation=ticket.organisation_id),
         ticket=ticket,
         subject=_("Phiếu HĐKP/cải tiến %(n)s chờ tổng hợp") % {"n": ticket.number_display},
         body=note,

@@ -19,7 +19,7 @@ from qms.roles import Role
 from qms.services import audit_record, local_today
 
 from ..models import Box, Source, Ticket, TicketStatus, Verification
-from .common import ACTION_LABELS, action_require, attachments_store, ticket_move, ticket_notify, ticket_number_next
+from .common import ACTION_LABELS, action_require, attachments_store, same_agency_check, ticket_move, ticket_notify, ticket_number_next
 
 
 @transaction.atomic
@@ -62,7 +62,7 @@ def ticket_verify(
     )
     if passed:
         ticket_notify(
-            recipients=User.objects.with_role(Role.SECRETARY),
+            recipients=User.objects.with_role(Role.SECRETARY, organisation=ticket.organisation_id),
             ticket=ticket,
             subject=_("Phiếu %(n)s: kiểm tra Đạt, chờ đóng phiếu") % {"n": ticket.number_display},
             body=note,
@@ -70,7 +70,7 @@ def ticket_verify(
         return None
     successor = _successor_open(actor=actor, ticket=ticket, verification=verification, note=note)
     ticket_notify(
-        recipients=[ticket.assignee, ticket.requester, *User.objects.with_role(Role.SECRETARY)],
+        recipients=[ticket.assignee, ticket.requester, *User.objects.with_role(Role.SECRETARY, organisation=ticket.organisation_id)],
         ticket=ticket,
         subject=_("Phiếu %(n)s không hiệu lực — đã mở phiếu mới %(m)s") % {"n": ticket.number_display, "m": successor.number_display},
         body=note,
@@ -87,11 +87,15 @@ def _successor_open(*, actor: User, ticket: Ticket, verification: str, note: str
         "d": ticket.description,
         "m": ticket.measure,
     }
+    requesting_unit = (
+        actor.unit if actor.unit is not None and actor.unit.organisation_id == ticket.organisation_id else ticket.requesting_unit
+    )
     successor = Ticket.objects.create(
-        number=ticket_number_next(year=local_today().year),
+        organisation=ticket.organisation,
+        number=ticket_number_next(organisation=ticket.organisation, year=local_today().year),
         year=local_today().year,
         status=TicketStatus.PRESENTED,
-        requesting_unit=actor.unit or ticket.requesting_unit,
+        requesting_unit=requesting_unit,
         unit=ticket.unit,
         kind=ticket.kind,
         source=Source.EARLIER_ACTIONS,
@@ -113,7 +117,7 @@ def _successor_open(*, actor: User, ticket: Ticket, verification: str, note: str
         note=_("Mở tự động từ phiếu %(n)s (%(v)s)") % {"n": ticket.number_display, "v": Verification(verification).label},
     )
     ticket_notify(
-        recipients=User.objects.with_role(Role.COMMITTEE_HEAD),
+        recipients=User.objects.with_role(Role.COMMITTEE_HEAD, organisation=ticket.organisation_id),
         ticket=successor,
         subject=_("Phiếu mới %(m)s (từ phiếu %(n)s không đạt) chờ Lãnh đạo xem xét, cho ý kiến giải quyết")
         % {"m": successor.number_display, "n": ticket.number_display},
@@ -147,6 +151,7 @@ def ticket_close(*, actor: User, ticket: Ticket, evidence: str, attachments: Ite
 def ticket_delegate_set(*, actor: User, ticket: Ticket, delegate: User | None) -> None:
     """5.6: the committee head names who verifies on the leader's behalf (or no one)."""
     action_require(actor=actor, ticket=ticket, action="delegate")
+    same_agency_check(ticket, delegate=delegate)
     if delegate is not None and delegate.pk == ticket.assignee_id:
         raise ServiceError(_("Người được ủy quyền kiểm tra không được là người thực hiện."), field="delegate")
     if ticket.is_final:

@@ -13,10 +13,11 @@ class TicketFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Ticket
 
+    organisation = factory.SelfAttribute("requesting_unit.organisation")
     number = factory.Sequence(lambda n: n + 1)
     year = factory.LazyFunction(lambda: timezone.localdate().year)
     status = TicketStatus.OPEN
-    requesting_unit = factory.SubFactory(UnitFactory)
+    requesting_unit = factory.SubFactory(UnitFactory)  # UnitFactory(organisation=…) for another agency
     unit = factory.SelfAttribute("requesting_unit")
     kind = Kind.CORRECTIVE
     source = Source.NONCONFORMITY

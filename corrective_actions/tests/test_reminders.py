@@ -7,6 +7,7 @@ from corrective_actions import reminders, services
 from corrective_actions.models import Ticket
 from corrective_actions.tasks import send_ticket_reminders
 from qms.models import Notification, Organisation
+from qms.tests.factories import default_organisation
 from qms.workdays import add_working_days
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +23,7 @@ def test_the_daily_sweep_is_registered_in_celery_beat():
 
 
 def test_an_approaching_completion_date_is_reminded_once_n_working_days_ahead(drive, assignee, today):
-    Organisation.objects.update_or_create(pk=Organisation.current().pk, defaults={"action_reminder_working_days": 3})
+    Organisation.objects.filter(pk=default_organisation().pk).update(action_reminder_working_days=3)
     due = add_working_days(today, 10)
     ticket = drive("in_progress", completion_date=due)
     Notification.objects.all().delete()

@@ -17,7 +17,7 @@ from corrective_actions.models import (
 from qms.errors import ServiceError
 from qms.models import AuditEntry, Notification, Organisation
 from qms.roles import Role
-from qms.tests.factories import UserFactory
+from qms.tests.factories import UserFactory, default_organisation
 
 pytestmark = pytest.mark.django_db
 
@@ -216,7 +216,7 @@ def test_monthly_report_dates_fall_on_the_last_day_of_a_shorter_month(drive, tra
 
 @pytest.mark.parametrize("threshold, opened, required", [(3, 3, False), (3, 4, True), (2, 3, True)])
 def test_repeated_nonconformities_require_a_corrective_action(drive, unit_head, secretary, threshold, opened, required):
-    Organisation.objects.update_or_create(pk=Organisation.current().pk, defaults={"repeat_nonconformity_threshold": threshold})
+    Organisation.objects.filter(pk=default_organisation().pk).update(repeat_nonconformity_threshold=threshold)
     tickets = [drive("open") for _ in range(opened)]
     drive("open", clause="9.9")  # another clause: not the same content
     last = Ticket.objects.get(pk=tickets[-1].pk)

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from qms.errors import ServiceError
 from qms.http import AuthenticatedHttpRequest
 from qms.services import audit_trail, local_today
+from qms.tenancy import is_overseer
 
 from .. import forms
 from ..exports import tickets_xlsx
@@ -37,7 +38,7 @@ def refusal_show(form: forms.StepForm | forms.TicketOpenForm | forms.AttachmentF
 
 def _list_filter(request: AuthenticatedHttpRequest) -> TicketFilter:
     tickets = Ticket.objects.visible_to(request.user).select_related(
-        "unit", "requesting_unit", "implementing_unit", "requester", "assignee", "predecessor"
+        "organisation", "unit", "requesting_unit", "implementing_unit", "requester", "assignee", "predecessor"
     )
     return TicketFilter(request.GET or None, queryset=tickets, request=request)
 
@@ -48,7 +49,8 @@ def ticket_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     filterset = _list_filter(request)
     page = Paginator(filterset.qs, 25).get_page(request.GET.get("page"))
     can_export = request.user.has_perm("corrective_actions.export_tickets")
-    return render(request, "corrective_actions/list.html", {"filter": filterset, "page": page, "can_export": can_export})
+    context = {"filter": filterset, "page": page, "can_export": can_export, "overseer": is_overseer(request.user)}
+    return render(request, "corrective_actions/list.html", context)
 
 
 @login_required
@@ -68,7 +70,12 @@ def ticket_export(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_GET
 def my_work(request: AuthenticatedHttpRequest) -> HttpResponse:
     awaiting = Ticket.objects.awaiting(request.user).select_related("unit", "assignee", "requester")
-    mine = Ticket.objects.filter(requester=request.user).exclude(status__in=FINAL_STATES).select_related("unit", "assignee")
+    mine = (
+        Ticket.objects.of(request.user.organisation_id)
+        .filter(requester=request.user)
+        .exclude(status__in=FINAL_STATES)
+        .select_related("unit", "assignee")
+    )
     return render(request, "corrective_actions/my_work.html", {"awaiting": awaiting.order_by("completion_date", "pk"), "mine": mine})
 
 
@@ -78,7 +85,7 @@ def ticket_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not request.user.has_perm("corrective_actions.open_ticket"):
         raise PermissionDenied
     initial = {"requesting_unit": request.user.unit, "unit": request.user.unit, "description_date": local_today(), "kind": Kind.CORRECTIVE}
-    form = forms.TicketOpenForm(request.POST or None, request.FILES or None, initial=initial)
+    form = forms.TicketOpenForm(request.POST or None, request.FILES or None, initial=initial, organisation=request.user.organisation_id)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -104,11 +111,13 @@ def ticket_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def _blank_form(action: str, ticket: Ticket, pending: ChangeRequest | None) -> forms.StepForm:
+    org = ticket.organisation_id
     if action == "assign":
-        return forms.AssignForm(initial={"version": ticket.version, "implementing_unit": ticket.unit_id, "delegate": ticket.delegate_id})
+        initial = {"version": ticket.version, "implementing_unit": ticket.unit_id, "delegate": ticket.delegate_id}
+        return forms.AssignForm(initial=initial, organisation=org)
     if action == "change_decide" and pending is not None:
-        return forms.ChangeDecideForm(initial={"change": pending.pk, "version": ticket.version, "approve": "1"})
-    return forms.ACTION_FORMS[action](initial={"version": ticket.version})
+        return forms.ChangeDecideForm(initial={"change": pending.pk, "version": ticket.version, "approve": "1"}, organisation=org)
+    return forms.ACTION_FORMS[action](initial={"version": ticket.version}, organisation=org)
 
 
 def ticket_page(

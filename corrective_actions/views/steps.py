@@ -74,7 +74,7 @@ def _not_saved(request: AuthenticatedHttpRequest, ticket: Ticket, action: str, f
 @require_POST
 def correct(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     ticket = _acting_on(request, pk, "correct")
-    form = forms.CorrectForm(request.POST, request.FILES)
+    form = forms.CorrectForm(request.POST, request.FILES, organisation=ticket.organisation_id)
     if (data := _step_data(form, ticket)) is not None:
         try:
             ticket_correct(
@@ -95,7 +95,7 @@ def correct(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     ticket = _acting_on(request, pk, "submit")
-    form = forms.NoteForm(request.POST, request.FILES)
+    form = forms.NoteForm(request.POST, request.FILES, organisation=ticket.organisation_id)
     if (data := _step_data(form, ticket)) is not None:
         try:
             ticket_submit(actor=request.user, ticket=ticket, note=data["note"])
@@ -110,7 +110,7 @@ def submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def present(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     ticket = _acting_on(request, pk, "present")
-    form = forms.NoteForm(request.POST, request.FILES)
+    form = forms.NoteForm(request.POST, request.FILES, organisation=ticket.organisation_id)
     if (data := _step_data(form, ticket)) is not None:
         try:
             ticket_present(actor=request.user, ticket=ticket, note=data["note"])
@@ -125,7 +125,7 @@ def present(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def assign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     ticket = _acting_on(request, pk, "assign")
-    form = forms.AssignForm(request.POST, request.FILES)
+    form = forms.AssignForm(request.POST, request.FILES, organisation=ticket.organisation_id)
     if (data := _step_data(form, ticket)) is not None:
         try:
             ticket_assign(
@@ -147,7 +147,7 @@ def assign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def propose(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     ticket = _acting_on(request, pk, "propose")
-    form = forms.ProposeForm(request.POST, request.FILES)
+    form = forms.ProposeForm(request.POST, request.FILES, organisation=ticket.organisation_id)
     if (data := _step_data(form, ticket)) is not None:
         try:
             ticket_propose(actor=request.user, ticket=ticket, cause=data["cause"], measure=data["measure"])
@@ -162,7 +162,7 @@ def propose(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def approve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     ticket = _acting_on(request, pk, "approve")
-    form = forms.ApproveForm(request.POST, request.FILES)
+    form = forms.ApproveForm(request.POST, request.FILES, organisation=ticket.organisation_id)
     if (data := _step_data(form, ticket)) is not None:
         try:
             ticket_approve(actor=request.user, ticket=ticket, completion_date=data["completion_date"], note=data["note"])
@@ -177,7 +177,7 @@ def approve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def return_proposal(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     ticket = _acting_on(request, pk, "return")
-    form = forms.ReturnForm(request.POST, request.FILES)
+    form = forms.ReturnForm(request.POST, request.FILES, organisation=ticket.organisation_id)
     if (data := _step_data(form, ticket)) is not None:
         try:
             ticket_return(actor=request.user, ticket=ticket, comment=data["comment"])
@@ -192,7 +192,7 @@ def return_proposal(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def progress(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     ticket = _acting_on(request, pk, "progress")
-    form = forms.ProgressForm(request.POST, request.FILES)
+    form = forms.ProgressForm(request.POST, request.FILES, organisation=ticket.organisation_id)
     if (data := _step_data(form, ticket)) is not None:
         try:
             progress_report_add(actor=request.user, ticket=ticket, text=data["text"], attachments=data["files"])
@@ -207,7 +207,7 @@ def progress(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def change_request(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     ticket = _acting_on(request, pk, "change_request")
-    form = forms.ChangeRequestForm(request.POST, request.FILES)
+    form = forms.ChangeRequestForm(request.POST, request.FILES, organisation=ticket.organisation_id)
     if (data := _step_data(form, ticket)) is not None:
         try:
             change_request_open(
@@ -229,7 +229,7 @@ def change_request(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def change_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     ticket = _acting_on(request, pk, "change_decide")
-    form = forms.ChangeDecideForm(request.POST, request.FILES)
+    form = forms.ChangeDecideForm(request.POST, request.FILES, organisation=ticket.organisation_id)
     if (data := _step_data(form, ticket)) is not None:
         try:
             change_request_decide(
@@ -251,7 +251,7 @@ def change_decide(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def report(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     ticket = _acting_on(request, pk, "report")
-    form = forms.ReportForm(request.POST, request.FILES)
+    form = forms.ReportForm(request.POST, request.FILES, organisation=ticket.organisation_id)
     if (data := _step_data(form, ticket)) is not None:
         try:
             ticket_report(actor=request.user, ticket=ticket, result=data["result"], attachments=data["files"])
@@ -266,7 +266,7 @@ def report(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def verify(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     ticket = _acting_on(request, pk, "verify")
-    form = forms.VerifyForm(request.POST, request.FILES)
+    form = forms.VerifyForm(request.POST, request.FILES, organisation=ticket.organisation_id)
     if (data := _step_data(form, ticket)) is not None:
         try:
             ticket_verify(
@@ -283,7 +283,7 @@ def verify(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     ticket = _acting_on(request, pk, "close")
-    form = forms.CloseForm(request.POST, request.FILES)
+    form = forms.CloseForm(request.POST, request.FILES, organisation=ticket.organisation_id)
     if (data := _step_data(form, ticket)) is not None:
         try:
             ticket_close(actor=request.user, ticket=ticket, evidence=data["evidence"], attachments=data["files"])
@@ -298,7 +298,7 @@ def close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def delegate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     ticket = _acting_on(request, pk, "delegate")
-    form = forms.DelegateForm(request.POST, request.FILES)
+    form = forms.DelegateForm(request.POST, request.FILES, organisation=ticket.organisation_id)
     if (data := _step_data(form, ticket)) is not None:
         try:
             ticket_delegate_set(actor=request.user, ticket=ticket, delegate=data["delegate"])
