@@ -16,12 +16,11 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qms.dates import format_date
-from qms.models import CalendarException, User
+from qms.models import User
 from qms.roles import Role
 from qms.services import local_today, reminder_claim
 from qms.workdays import Calendar
@@ -38,39 +37,11 @@ ESCALATION_STEPS: list[tuple[int, str]] = [(3, "unit_head"), (5, "committee")]
 
 
 def _calendars(tickets: list[Ticket], today: dt.date) -> dict[int, Calendar]:
-    """Each agency's working-day calendar over the sweep's dates, from one query for every agency: the
-    province's days off and make-up days, then the agency's own, which win on the same day."""
-    org_ids = {ticket.organisation_id for ticket in tickets}
+    """Each agency's working-day calendar over the sweep's dates, from one query for every agency."""
     dues = [ticket.completion_date for ticket in tickets if ticket.completion_date is not None]
     start = min([today, *dues]) - dt.timedelta(days=1)
     end = max([today, *dues]) + dt.timedelta(days=_LEAD_SCAN_DAYS)
-    rows = (
-        CalendarException.objects.filter(Q(organisation__isnull=True) | Q(organisation__in=org_ids), date__range=(start, end))
-        .order_by(F("organisation").asc(nulls_first=True))
-        .values_list("organisation_id", "date", "kind")
-    )
-    province: dict[dt.date, str] = {}
-    own: dict[int, dict[dt.date, str]] = defaultdict(dict)
-    for org_id, day, kind in rows:
-        (province if org_id is None else own[org_id])[day] = kind
-    calendars = {}
-    for org_id in org_ids:
-        calendar = Calendar.__new__(Calendar)  # filled here instead of by its own query
-        calendar.start, calendar.end, calendar.exceptions = start, end, {**province, **own[org_id]}
-        calendars[org_id] = calendar
-    return calendars
-
-
-def _working_days_between(calendar: Calendar, start: dt.date, end: dt.date) -> int:
-    return sum(calendar.is_working_day(start + dt.timedelta(days=i)) for i in range(1, (end - start).days + 1))
-
-
-def _add_working_days(calendar: Calendar, start: dt.date, count: int) -> dt.date:
-    day = start
-    while count:
-        day += dt.timedelta(days=1)
-        count -= calendar.is_working_day(day)
-    return day
+    return Calendar.for_organisations({ticket.organisation_id for ticket in tickets}, start, end)
 
 
 def _people_by_agency(role: Role, org_ids: set[int]) -> dict[int, list[User]]:
@@ -113,11 +84,11 @@ def ticket_reminders_send(*, today: dt.date | None = None) -> int:
         committee = [*secretaries, *heads_of[ticket.organisation_id]]
         due_text = format_date(due)
         if ticket.status in ACTIVE_ACTION_STATES:
-            if today <= due and _working_days_between(calendar, today, due) <= lead:
+            if today <= due and calendar.working_days_between(today, due) <= lead:
                 once("due-soon", [ticket.assignee], ticket, _("Phiếu %(n)s sắp đến hạn hoàn thành (%(d)s)") % {"n": number, "d": due_text})
             if today > due:
                 once("passed", [ticket.assignee], ticket, _("Phiếu %(n)s đã quá hạn hoàn thành (%(d)s)") % {"n": number, "d": due_text})
-                late = _working_days_between(calendar, due, today)
+                late = calendar.working_days_between(due, today)
                 for level, (days, who) in enumerate(ESCALATION_STEPS, start=1):
                     if late >= days:
                         once(
@@ -130,7 +101,7 @@ def ticket_reminders_send(*, today: dt.date | None = None) -> int:
                         )
         if ticket.status == TicketStatus.IN_PROGRESS:
             reports = list(ticket.progress_reports.all())
-            for monthly in ticket.progress_due_dates(_add_working_days(calendar, today, lead)):
+            for monthly in ticket.progress_due_dates(calendar.add_working_days(today, lead)):
                 start, end = progress_window(ticket, monthly)
                 if any(start <= timezone.localtime(report.reported_at).date() <= end for report in reports):
                     continue
