@@ -94,8 +94,9 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     # A file, not shared-cache memory, so that concurrency tests wait for locks instead of failing.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-db.sqlite3")}
-if os.environ.get("QMS_TEST_DB_NAME"):
-    # Two test runs on one PostgreSQL server (a developer's and CI's) each need their own test database.
+elif os.environ.get("QMS_TEST_DB_NAME"):
+    # Test runs side by side on one PostgreSQL server (the dated runs, a developer's and CI's) each need their
+    # own test database; on SQLite each run's QMS_VAR_DIR already holds its own file.
     DATABASES["default"].setdefault("TEST", {})["NAME"] = os.environ["QMS_TEST_DB_NAME"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -84,7 +84,7 @@ def wait_until(check: Callable[[], object], *, timeout: float, what: str, every:
 class Cluster:
     """Two gunicorn web processes (`.urls`) and two Celery workers (`.workers`) on one queue (`.queue`);
     e-mails of all four land in `.mail_dir`. `restart()` stops them and starts them again in the test's
-    (moved) time, as a rolling deploy would."""
+    (moved) time, as a deploy would."""
 
     def __init__(self, tmp_path: Path, base_dir: Path):
         self.dir = tmp_path / "cluster"
