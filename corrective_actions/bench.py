@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.test import Client
 
 from corrective_actions.tests.factories import TicketFactory
@@ -24,3 +26,36 @@ def ticket_list_growth(bench) -> None:
 
 
 SCENARIOS = [ticket_list_growth]
+
+
+def fill_province(organisations: list[Any], years: range, units: dict[int, Any], users: dict[int, Any]) -> int:
+    """For `make bench`'s province: eight tickets a year per agency (closed, ineffective, open)."""
+    import datetime as dt
+
+    from corrective_actions.models import Kind, Source, Ticket, TicketStatus
+
+    statuses = [TicketStatus.CLOSED] * 5 + [TicketStatus.INEFFECTIVE, TicketStatus.IN_PROGRESS, TicketStatus.OPEN]
+    tickets = [
+        Ticket(
+            organisation=org,
+            number=n + 1,
+            year=year,
+            status=status,
+            requesting_unit=units[org.pk],
+            unit=units[org.pk],
+            implementing_unit=units[org.pk],
+            kind=Kind.CORRECTIVE,
+            source=Source.NONCONFORMITY,
+            process="Quy trình tiếp nhận hồ sơ",
+            clause="5.2",
+            description=f"Hồ sơ {n + 1}/{year} trả kết quả chậm",
+            description_date=dt.date(year, 3, 1 + n),
+            requester=users[org.pk],
+            assignee=users[org.pk],
+        )
+        for org in organisations
+        for year in years
+        for n, status in enumerate(statuses)
+    ]
+    Ticket.objects.bulk_create(tickets, batch_size=2000)
+    return len(tickets)

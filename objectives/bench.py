@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.test import Client
 
 from objectives.rollup import review_inputs
@@ -34,3 +36,34 @@ def rollup(bench: Bench) -> None:
 
 
 SCENARIOS = [plan_page_growth, rollup]
+
+
+def fill_province(organisations: list[Any], years: range, units: dict[int, Any], users: dict[int, Any]) -> int:
+    """For `make bench`'s province: each agency's plan of each year, evaluated, with four objectives."""
+    from decimal import Decimal
+
+    from objectives.models import Objective, Plan, PlanStatus, Result
+
+    plans = [
+        Plan(organisation=org, year=year, unit=None, status=PlanStatus.EVALUATED, created_by=users[org.pk])
+        for org in organisations
+        for year in years
+    ]
+    Plan.objects.bulk_create(plans, batch_size=2000)
+    Objective.objects.bulk_create(
+        [
+            Objective(
+                plan=plan,
+                order=n + 1,
+                statement=f"Mục tiêu {n + 1}",
+                indicator="Tỷ lệ hồ sơ đúng hạn",
+                target=Decimal(95),
+                evaluation_method="So sánh với chỉ tiêu",
+                result=Result.ACHIEVED if n < 3 else Result.NOT_ACHIEVED,
+            )
+            for plan in plans
+            for n in range(4)
+        ],
+        batch_size=2000,
+    )
+    return len(plans)

@@ -56,40 +56,52 @@ def _core_scenarios(bench: Bench) -> None:
 
 
 def _province_scenarios(bench: Bench) -> None:
-    """The provincial overview as the number of agencies grows (QMS_BENCH_AGENCIES, default 250), each
-    agency with 40 users; the apps' own scenarios add records."""
+    """A province (QMS_BENCH_AGENCIES agencies, default 250, × 40 users; QMS_BENCH_YEARS years of records,
+    default 10, written by each app's `fill_province`): the overview and the busiest pages at that size."""
+    import datetime as dt
+
     from django.test import Client
 
     from qms.models import Organisation, Unit, User
     from qms.roles import Role
     from qms.tests.factories import OrganisationFactory, UserFactory
 
-    print("province")
-    overseer = UserFactory.create(
-        username="bench-overseer",
-        unit=None,
-        organisation=OrganisationFactory(code="bench-oversight", kind="oversight"),
-        roles=[Role.OVERSEER],
-    )
+    total = int(os.environ.get("QMS_BENCH_AGENCIES", "250"))
+    this_year = dt.date.today().year
+    years = range(this_year - int(os.environ.get("QMS_BENCH_YEARS", "10")) + 1, this_year + 1)
+    print(f"province: {total} agencies × 40 users, {len(years)} years of records")
+    oversight = OrganisationFactory.create(code="bench-oversight", kind="oversight")
+    overseer = UserFactory.create(username="bench-overseer", unit=None, organisation=oversight, roles=[Role.OVERSEER])
     client = Client()
     client.force_login(overseer)
-    total = int(os.environ.get("QMS_BENCH_AGENCIES", "250"))
-    made = Organisation.objects.agencies().count()
+    made = 0
     for target in sorted({min(10, total), min(50, total), total}):
-        new = [Organisation(code=f"bench-agency-{n}", name=f"Sở bench {n}") for n in range(made, target)]
-        Organisation.objects.bulk_create(new)
-        units = Unit.objects.bulk_create(
-            [Unit(organisation=org, code="VP", name="Văn phòng") for org in Organisation.objects.filter(code__in=[o.code for o in new])]
+        start = time.perf_counter()
+        new = Organisation.objects.bulk_create([Organisation(code=f"bench-agency-{n}", name=f"Sở bench {n}") for n in range(made, target)])
+        units = {
+            u.organisation_id: u for u in Unit.objects.bulk_create([Unit(organisation=org, code="VP", name="Văn phòng") for org in new])
+        }
+        people = User.objects.bulk_create(
+            [User(username=f"bench-{org.pk}-{i}", organisation=org, unit=units[org.pk]) for org in new for i in range(40)], batch_size=5000
         )
-        User.objects.bulk_create(
-            [
-                User(username=f"bench-{unit.organisation_id}-{i}", organisation_id=unit.organisation_id, unit=unit)
-                for unit in units
-                for i in range(40)
-            ]
-        )
+        authors = {user.organisation_id: user for user in people}
+        rows = []
+        for app in ("reviews", "corrective_actions", "objectives"):
+            fill = getattr(importlib.import_module(f"{app}.bench"), "fill_province", None)
+            if fill is not None:
+                rows.append(f"{app} {fill(new, years, units, authors)}")
         made = target
-        bench.page(client, "/overview/", f"GET /overview/ with {target} agencies × 40 users", repeat=5)
+        print(f"  +{len(new)} agencies in {time.perf_counter() - start:.1f} s ({', '.join(rows)})")
+        bench.page(client, f"/overview/?year={this_year - 1}", f"GET /overview/ with {target} agencies", repeat=5)
+    bench.page(client, "/reviews/", f"GET /reviews/ (overseer, {total} agencies)", repeat=5)
+    bench.page(client, "/corrective-actions/", f"GET /corrective-actions/ (overseer, {total} agencies)", repeat=5)
+    bench.page(client, "/objectives/", f"GET /objectives/ (overseer, {total} agencies)", repeat=5)
+    agency = Organisation.objects.get(code="bench-agency-0")
+    bench.page(client, f"/reviews/?organisation={agency.pk}&year={this_year - 1}", "GET /reviews/?organisation= (drill-down)", repeat=5)
+    secretary = UserFactory.create(username="bench-agency-secretary", unit=Unit.objects.get(organisation=agency), roles=[Role.SECRETARY])
+    client.force_login(secretary)
+    bench.page(client, "/", "GET / (an agency's secretary in the province)", repeat=5)
+    bench.page(client, "/corrective-actions/", "GET /corrective-actions/ (an agency's secretary)", repeat=5)
 
 
 def main() -> None:

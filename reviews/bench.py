@@ -46,3 +46,62 @@ def review_pdfs(bench: Any) -> None:
 
 
 SCENARIOS = [review_pdfs, review_list_growth]  # the demo first: it uses every unit that exists
+
+
+def fill_province(organisations: list[Any], years: range, units: dict[int, Any], users: dict[int, Any]) -> int:
+    """For `make bench`'s province: each agency holds a periodic review (closed) and an extraordinary one
+    (signed) a year, each with a submitted report and two decided actions (one still open)."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from reviews.models import ActionStatus, ReviewAction, UnitReportStatus
+
+    reviews = []
+    for org in organisations:
+        for year in years:
+            for sequence, kind, status in (
+                (1, Review.Kind.PERIODIC, ReviewStatus.CLOSED),
+                (2, Review.Kind.EXTRAORDINARY, ReviewStatus.SIGNED),
+            ):
+                start = timezone.make_aware(dt.datetime(year, 6 * sequence - 1, 10, 8))
+                reviews.append(
+                    Review(
+                        organisation=org,
+                        kind=kind,
+                        year=year,
+                        sequence=sequence,
+                        status=status,
+                        title=f"Họp xem xét {sequence}/{year}",
+                        meeting_start=start,
+                        meeting_end=start + dt.timedelta(hours=3),
+                        location="Phòng họp",
+                        report_deadline=start.date() - dt.timedelta(days=7),
+                        created_by=users[org.pk],
+                        notice_number=sequence,
+                        notice_year=year,
+                    )
+                )
+    Review.objects.bulk_create(reviews, batch_size=2000)
+    UnitReport.objects.bulk_create(
+        [
+            UnitReport(review=r, unit=units[r.organisation_id], status=UnitReportStatus.SUBMITTED, submitted_at=r.meeting_start)
+            for r in reviews
+        ],
+        batch_size=2000,
+    )
+    ReviewAction.objects.bulk_create(
+        [
+            ReviewAction(
+                review=r,
+                description=f"Hành động {n}",
+                responsible_unit=units[r.organisation_id],
+                deadline=r.meeting_start.date() + dt.timedelta(days=60),
+                status=ActionStatus.DONE if n else ActionStatus.OPEN,
+            )
+            for r in reviews
+            for n in range(2)
+        ],
+        batch_size=2000,
+    )
+    return len(reviews)
