@@ -74,3 +74,27 @@ def test_the_excel_export_has_a_row_per_agency_and_keeps_a_formula_like_name_as_
     assert rows[0] == ("Cơ quan", "Mã", "Số chữ")
     assert (organisation.name, organisation.code, len(organisation.code)) in rows
     assert any(row[0] == '\'=HYPERLINK("http://x")' for row in rows)
+
+
+def test_with_every_apps_figures_the_page_costs_the_same_queries_for_two_agencies_as_for_six(
+    client, overseer, organisation, other_organisation
+):
+    assert {figure.key for figure in overview.figures()} >= {
+        "reviews_periodic",
+        "reviews_extraordinary",
+        "late_reports",
+        "overdue_actions",
+        "open_tickets",
+        "failed_tickets",
+        "objectives_achieved",
+        "objectives_evaluated",
+    }
+    client.force_login(overseer)
+    with CaptureQueriesContext(connection) as two:
+        client.get(reverse("overview"))
+    for n in range(4):
+        OrganisationFactory(code=f"so-moi-{n}")
+    with CaptureQueriesContext(connection) as six:
+        response = client.get(reverse("overview"))
+    assert len(response.context["rows"]) == 6
+    assert len(two.captured_queries) == len(six.captured_queries)
