@@ -1,9 +1,13 @@
 from django.contrib import admin, messages
+from django.db import models
 from django.utils.translation import gettext as _
 
 from qms.admin import AgencyScopedAdmin
 
 from .models import ChangeRequest, ProgressReport, RetainedRecordError, Ticket, TicketAttachment
+
+# A ticket's evidence, progress reports and change requests can only be attached to the agency's own tickets.
+TICKET_SCOPES: dict[type[models.Model], str] = {**AgencyScopedAdmin.choice_scopes, Ticket: "organisation"}
 
 
 class RetainedAdminMixin:
@@ -23,11 +27,6 @@ class RetainedAdminMixin:
             messages.error(request, _("Không thể xóa: phiếu và bằng chứng phải được lưu đủ thời hạn quy định."))
             return
         super().delete_queryset(request, queryset)
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.related_model is Ticket and not request.user.is_superuser:
-            kwargs["queryset"] = Ticket.objects.of(request.user.organisation_id)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def delete_model(self, request, obj):
         try:
@@ -57,6 +56,7 @@ class TicketAdmin(RetainedAdminMixin, AgencyScopedAdmin):
 @admin.register(TicketAttachment)
 class TicketAttachmentAdmin(RetainedAdminMixin, AgencyScopedAdmin):
     organisation_path = "ticket__organisation"
+    choice_scopes = TICKET_SCOPES
 
     list_display = ["original_name", "ticket", "box", "uploaded_at"]
 
@@ -64,6 +64,7 @@ class TicketAttachmentAdmin(RetainedAdminMixin, AgencyScopedAdmin):
 @admin.register(ProgressReport)
 class ProgressReportAdmin(RetainedAdminMixin, AgencyScopedAdmin):
     organisation_path = "ticket__organisation"
+    choice_scopes = TICKET_SCOPES
 
     list_display = ["__str__", "author", "reported_at"]
 
@@ -71,5 +72,6 @@ class ProgressReportAdmin(RetainedAdminMixin, AgencyScopedAdmin):
 @admin.register(ChangeRequest)
 class ChangeRequestAdmin(RetainedAdminMixin, AgencyScopedAdmin):
     organisation_path = "ticket__organisation"
+    choice_scopes = TICKET_SCOPES
 
     list_display = ["__str__", "status", "requested_at"]

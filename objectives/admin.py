@@ -1,6 +1,7 @@
 """Admin of the objectives app: an agency's admin sees and edits only its agency's settings and plans."""
 
 from django.contrib import admin
+from django.db import models
 
 from qms.admin import AgencyScopedAdmin
 
@@ -10,14 +11,11 @@ from .models import Measurement, Objective, ObjectivesSettings, Plan, PlanAction
 class ObjectivesScopedAdmin(AgencyScopedAdmin):
     """An agency's admin picks only its own agency's plans and objectives in a form."""
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if not request.user.is_superuser:
-            org = request.user.organisation_id
-            if db_field.related_model is Plan:
-                kwargs["queryset"] = Plan.objects.filter(organisation=org)
-            elif db_field.related_model is Objective:
-                kwargs["queryset"] = Objective.objects.filter(plan__organisation=org)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    choice_scopes: dict[type[models.Model], str] = {
+        **AgencyScopedAdmin.choice_scopes,
+        Plan: "organisation",
+        Objective: "plan__organisation",
+    }
 
 
 @admin.register(ObjectivesSettings)

@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from .models import AuditEntry, CalendarException, DocumentCounter, Notification, Organisation, Unit, User
@@ -20,6 +21,9 @@ class AgencyScopedAdmin(admin.ModelAdmin):
     """Rows of the admin's own agency only; a new row belongs to it; foreign keys offer only its rows."""
 
     organisation_path = "organisation"  # how a row reaches its agency
+    # A foreign key to one of these models offers only the admin's agency's rows: model -> path to the agency.
+    # An app's admin adds its own models (`{**AgencyScopedAdmin.choice_scopes, Plan: "organisation"}`).
+    choice_scopes: dict[type[models.Model], str] = {Unit: "organisation", User: "organisation", Organisation: "pk"}
 
     def get_queryset(self, request):
         qs = super().get_queryset(request)
@@ -36,14 +40,9 @@ class AgencyScopedAdmin(admin.ModelAdmin):
         return fields
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if not request.user.is_superuser:
-            org = request.user.organisation_id
-            if db_field.related_model is Unit:
-                kwargs["queryset"] = Unit.objects.filter(organisation=org)
-            elif db_field.related_model is User:
-                kwargs["queryset"] = User.objects.filter(organisation=org)
-            elif db_field.related_model is Organisation:
-                kwargs["queryset"] = Organisation.objects.filter(pk=org)
+        path = self.choice_scopes.get(db_field.related_model)
+        if path is not None and not request.user.is_superuser:
+            kwargs["queryset"] = db_field.related_model._default_manager.filter(**{path: request.user.organisation_id})
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request, obj, form, change):
