@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from qms.dates import format_date
 from qms.models import Organisation, Unit
 
-from .charts import bar_chart, line_chart
+from .charts import FORMS_FONT, ChartFont, bar_chart, line_chart
 from .models import IN_FORCE_STATES, Frequency, Objective, Plan, PlanStatus, Result, period_label
 from .progress import PlanSummary, Track, current_display, plan_summary, rolled_up_progress
 
@@ -72,8 +72,15 @@ def year_rollup(year: int, plans: list[Plan] | None = None, *, organisation: Org
 
 
 def chart_by_unit(
-    year: int, current: YearRollup | None = None, previous: YearRollup | None = None, *, organisation: Organisation | int
+    year: int,
+    current: YearRollup | None = None,
+    previous: YearRollup | None = None,
+    *,
+    organisation: Organisation | int,
+    font: ChartFont = FORMS_FONT,
 ) -> SafeString:
+    """`font`: the forms' font unless a web page asks for its own (the consolidated report freezes this chart
+    for its PDF)."""
     current = current or year_rollup(year, organisation=organisation)
     previous = previous or year_rollup(year - 1, organisation=organisation)
     prev_units = {u.pk: s for u, s in previous.units}
@@ -86,13 +93,20 @@ def chart_by_unit(
         categories,
         [(_("Năm %(y)s") % {"y": year - 1}, last_year), (_("Năm %(y)s") % {"y": year}, this_year)],
         title=_("Tỷ lệ mục tiêu chất lượng đạt / đúng tiến độ theo đơn vị (%)"),
+        font=font,
     )
 
 
 def chart_over_year(
-    year: int, plans: list[Plan] | None = None, today: dt.date | None = None, *, organisation: Organisation | int | None = None
+    year: int,
+    plans: list[Plan] | None = None,
+    today: dt.date | None = None,
+    *,
+    organisation: Organisation | int | None = None,
+    font: ChartFont = FORMS_FONT,
 ) -> SafeString:
-    """The agency's plans in force over the year (or `plans`, then `organisation` is not needed)."""
+    """The agency's plans in force over the year (or `plans`, then `organisation` is not needed); `font`: the
+    forms' font unless a web page asks for its own."""
     if plans is None:
         if organisation is None:
             raise TypeError("chart_over_year needs the plans or the organisation whose plans in force to draw")
@@ -115,6 +129,7 @@ def chart_over_year(
         [str(period_label(Frequency.QUARTERLY, q)) for q in range(1, 5)],
         series,
         title=_("Diễn biến trong năm %(y)s: tỷ lệ mục tiêu đúng tiến độ (%%)") % {"y": year},
+        font=font,
     )
 
 

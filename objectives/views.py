@@ -21,6 +21,7 @@ from qms.services import audit_trail
 from qms.tenancy import is_overseer
 
 from . import rules, services
+from .charts import WEB_FONT
 from .excel import plan_xlsx
 from .forms import (
     CommentForm,
@@ -78,8 +79,8 @@ def plan_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     if organisation is not None:
         in_force = plans_in_force(year, organisation=organisation)
         rollup = year_rollup(year, in_force, organisation=organisation)
-        chart_units = chart_by_unit(year, rollup, organisation=organisation)
-        chart_year = chart_over_year(year, in_force, today)
+        chart_units = chart_by_unit(year, rollup, organisation=organisation, font=WEB_FONT)
+        chart_year = chart_over_year(year, in_force, today, font=WEB_FONT)
     context = {
         "year": year,
         "years": sorted({today.year - 1, today.year, today.year + 1, year}, reverse=True),
@@ -137,7 +138,7 @@ def plan_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "plan": plan,
         "objectives": objectives,
         "summary": plan_summary(plan),
-        "chart_year": chart_over_year(plan.year, [plan]) if plan.is_locked else "",
+        "chart_year": chart_over_year(plan.year, [plan], font=WEB_FONT) if plan.is_locked else "",
         "actions": rules.plan_actions(request.user, plan),
         "revision_form": ReasonForm(),
         "comment_form": CommentForm(),
