@@ -163,6 +163,8 @@ class ChangeRequestStatus(models.TextChoices):
     PENDING = "pending", _("Chờ quyết định")
     APPROVED = "approved", _("Đã chấp thuận")
     REJECTED = "rejected", _("Không chấp thuận")
+    # Still pending when the result was reported: closed undecided (services.ticket_report, migration 0006).
+    LAPSED = "lapsed", _("Đã đóng – không còn cần thiết")
 
 
 class ChangeRequestKind(models.TextChoices):
@@ -468,7 +470,8 @@ class ProgressReport(models.Model):
 
 class ChangeRequest(models.Model):
     """5.5: the assignee asks for more resources or a changed measure; the committee head decides and an
-    approved change rewrites box 2, the earlier text kept here."""
+    approved change rewrites box 2, the earlier text kept here. At most one request of a ticket waits
+    for a decision at a time: the database refuses a second one, even sent at the same instant."""
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="change_requests")
     kind = models.CharField(_("nội dung đề nghị"), max_length=20, choices=ChangeRequestKind.choices)
@@ -488,6 +491,11 @@ class ChangeRequest(models.Model):
         ordering = ["requested_at", "pk"]
         verbose_name = _("đề nghị thay đổi")
         verbose_name_plural = _("đề nghị thay đổi")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ticket"], condition=Q(status=ChangeRequestStatus.PENDING), name="uniq_ca_one_pending_change_per_ticket"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.ticket.number_display} {self.get_kind_display()}"

@@ -8,10 +8,11 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from qms.dates import format_date
 from qms.errors import ServiceError, StaleEditError
@@ -22,6 +23,17 @@ from qms.services import audit_record, local_today
 from ..models import Box, ChangeRequest, ChangeRequestKind, ChangeRequestStatus, ProgressReport, Ticket, TicketStatus
 from ..rules import leaders_of
 from .common import action_require, attachments_store, completion_date_check, ticket_move, ticket_notify
+
+# Stored untranslated in the audit row, shown in the reader's language (as common.ACTION_LABELS).
+LAPSE_LABEL = gettext_noop("Đóng đề nghị thay đổi không còn cần thiết (đã báo cáo kết quả)")
+
+
+def _in_progress_lock(ticket: Ticket) -> bool:
+    """Whether the ticket is still being carried out, read from its row locked until commit: a change
+    request and the report of the result on one ticket then run one after the other, the later one
+    seeing what the earlier did (on SQLite the IMMEDIATE transactions already serialise them)."""
+    status = Ticket.objects.select_for_update().filter(pk=ticket.pk).values_list("status", flat=True).first()
+    return status == TicketStatus.IN_PROGRESS
 
 
 @transaction.atomic
@@ -54,25 +66,31 @@ def change_request_open(
     proposed_completion_date: dt.date | None = None,
     today: dt.date | None = None,
 ) -> ChangeRequest:
+    """One pending request per ticket: the database constraint decides (uniq_ca_one_pending_change_per_ticket),
+    so two requests sent at the same instant leave one pending and the other refused with a message."""
     action_require(actor=actor, ticket=ticket, action="change_request")
-    if ticket.status != TicketStatus.IN_PROGRESS:
+    if not _in_progress_lock(ticket):
         raise ServiceError(_("Chỉ đề nghị thay đổi khi phiếu đang được thực hiện."))
-    if ticket.change_requests.filter(status=ChangeRequestStatus.PENDING).exists():
-        raise ServiceError(_("Phiếu đã có một đề nghị đang chờ quyết định."))
     if not reason.strip():
         raise ServiceError(_("Vui lòng nêu lý do, khó khăn."), field="reason")
     if kind == ChangeRequestKind.MEASURE and not proposed_measure.strip():
         raise ServiceError(_("Vui lòng ghi biện pháp đề nghị thay đổi."), field="proposed_measure")
     if proposed_completion_date is not None:
         completion_date_check(completion_date=proposed_completion_date, today=today or local_today())
-    change = ChangeRequest.objects.create(
-        ticket=ticket,
-        kind=kind,
-        reason=reason.strip(),
-        proposed_measure=proposed_measure.strip(),
-        proposed_completion_date=proposed_completion_date,
-        requested_by=actor,
-    )
+    try:
+        with transaction.atomic():  # a savepoint: the refused insert leaves the outer transaction usable
+            change = ChangeRequest.objects.create(
+                ticket=ticket,
+                kind=kind,
+                reason=reason.strip(),
+                proposed_measure=proposed_measure.strip(),
+                proposed_completion_date=proposed_completion_date,
+                requested_by=actor,
+            )
+    except IntegrityError:
+        if not ChangeRequest.objects.filter(ticket=ticket, status=ChangeRequestStatus.PENDING).exists():
+            raise
+        raise ServiceError(_("Phiếu đã có một đề nghị thay đổi đang chờ quyết định.")) from None
     audit_record(target=ticket, actor=actor, action=_("Đề nghị thay đổi: %(k)s") % {"k": change.get_kind_display()}, note=reason.strip())
     ticket_notify(
         recipients=User.objects.with_role(Role.COMMITTEE_HEAD, organisation=ticket.organisation_id),
@@ -98,7 +116,7 @@ def change_request_decide(
     and in the audit trail."""
     ticket = change.ticket
     action_require(actor=actor, ticket=ticket, action="change_decide")
-    if ticket.status != TicketStatus.IN_PROGRESS:
+    if not _in_progress_lock(ticket):
         raise ServiceError(_("Phiếu không còn ở bước thực hiện."))
     new_measure = (measure or change.proposed_measure).strip()
     new_date = completion_date or change.proposed_completion_date
@@ -142,7 +160,12 @@ def change_request_decide(
 
 
 @transaction.atomic
-def ticket_report(*, actor: User, ticket: Ticket, result: str, attachments: Iterable[UploadedFile] = ()) -> None:
+def ticket_report(*, actor: User, ticket: Ticket, result: str, attachments: Iterable[UploadedFile] = ()) -> list[ChangeRequest]:
+    """5.5: the assignee reports the result once the measure is fully carried out. A change request still
+    waiting for the committee head's decision is closed as no longer needed (LAPSED), not decided: it
+    asked for help "during implementation", which the report ends, and box 2 keeps the measure and date
+    last approved, against which the leader verifies (5.6). Each closed request gets an audit row and its
+    requester and the committee heads are told. Returns the requests so closed (the view says so)."""
     if not result.strip():
         raise ServiceError(_("Vui lòng ghi kết quả thực hiện."), field="result")
     ticket_move(
@@ -153,6 +176,7 @@ def ticket_report(*, actor: User, ticket: Ticket, result: str, attachments: Iter
         note=result,
         extra={"result_report": result.strip(), "reported_at": timezone.now()},
     )
+    lapsed = _pending_changes_lapse(actor=actor, ticket=ticket)
     attachments_store(ticket=ticket, actor=actor, box=Box.BOX2, uploads=attachments)
     ticket_notify(
         recipients=leaders_of(ticket),
@@ -160,3 +184,28 @@ def ticket_report(*, actor: User, ticket: Ticket, result: str, attachments: Iter
         subject=_("Phiếu %(n)s: đã báo cáo kết quả, chờ kiểm tra") % {"n": ticket.number_display},
         body=result,
     )
+    return lapsed
+
+
+def _pending_changes_lapse(*, actor: User, ticket: Ticket) -> list[ChangeRequest]:
+    """Close the ticket's pending change request once the ticket has left the implementation step. The move
+    above holds the ticket's row until commit, and change_request_open/decide lock it first: a request or
+    a decision sent at the same instant either came first (and is seen here) or finds the ticket reported."""
+    closed = []
+    for change in ChangeRequest.objects.filter(ticket=ticket, status=ChangeRequestStatus.PENDING).select_related("requested_by"):
+        done = ChangeRequest.objects.filter(pk=change.pk, status=ChangeRequestStatus.PENDING).update(
+            status=ChangeRequestStatus.LAPSED, decided_at=timezone.now()
+        )
+        if done == 1:
+            change.status = ChangeRequestStatus.LAPSED
+            closed.append(change)
+    for change in closed:
+        audit_record(target=ticket, actor=actor, action=LAPSE_LABEL, note=change.reason)
+        ticket_notify(
+            recipients=[change.requested_by, *User.objects.with_role(Role.COMMITTEE_HEAD, organisation=ticket.organisation_id)],
+            ticket=ticket,
+            subject=_("Phiếu %(n)s: đề nghị thay đổi không còn cần thiết, đã đóng") % {"n": ticket.number_display},
+            body=_("Đề nghị “%(k)s” gửi ngày %(d)s được đóng mà không cần quyết định vì kết quả thực hiện đã được báo cáo.")
+            % {"k": change.get_kind_display(), "d": format_date(timezone.localtime(change.requested_at).date())},
+        )
+    return closed

@@ -7,7 +7,7 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 
 from corrective_actions import reminders, services
-from corrective_actions.models import Ticket, TicketStatus, Verification
+from corrective_actions.models import ChangeRequest, ChangeRequestKind, ChangeRequestStatus, Ticket, TicketStatus, Verification
 from qms.errors import ServiceError
 from qms.models import AuditEntry, Notification, SentReminder
 from qms.tests.concurrency import raised, run_at_once
@@ -67,3 +67,34 @@ def test_reminders_go_out_once_under_concurrent_sweeps(drive, today):
     keys = list(SentReminder.objects.filter(key__startswith=f"ca:{ticket.pk}:").values_list("key", flat=True))
     assert sorted(k.split(":")[2] for k in keys) == ["escalate-1", "escalate-2", "passed"]
     assert Notification.objects.filter(subject__contains="đã quá hạn").count() == 1
+
+
+def _change_request(ticket, assignee, reason):
+    return lambda: services.change_request_open(
+        actor=assignee, ticket=Ticket.objects.get(pk=ticket.pk), kind=ChangeRequestKind.RESOURCES, reason=reason
+    )
+
+
+def test_two_change_requests_at_once_leave_one_pending_and_refuse_the_other(drive, assignee):
+    ticket = drive("in_progress")
+    outcomes = _race(_change_request(ticket, assignee, "Cần thêm người."), _change_request(ticket, assignee, "Cần thêm máy."))
+    assert outcomes.count("ok") == 1
+    [refusal] = [o for o in outcomes if o != "ok"]
+    assert refusal.message == "Phiếu đã có một đề nghị thay đổi đang chờ quyết định."
+    assert ChangeRequest.objects.filter(ticket=ticket, status=ChangeRequestStatus.PENDING).count() == 1
+    assert _audit(ticket).filter(action__startswith="Đề nghị thay đổi").count() == 1
+
+
+def test_a_change_request_sent_as_the_result_is_reported_is_never_left_pending(drive, assignee):
+    ticket = drive("in_progress")
+    outcomes = _race(
+        _change_request(ticket, assignee, "Cần thêm người."),
+        lambda: services.ticket_report(actor=assignee, ticket=Ticket.objects.get(pk=ticket.pk), result="Đã thực hiện xong."),
+    )
+    assert outcomes[1] == "ok" and Ticket.objects.get(pk=ticket.pk).status == TicketStatus.REPORTED
+    assert not ChangeRequest.objects.filter(ticket=ticket, status=ChangeRequestStatus.PENDING).exists()
+    # Either the request came first and the report closed it, or the report came first and the request was refused.
+    if outcomes[0] == "ok":
+        assert ChangeRequest.objects.get(ticket=ticket).status == ChangeRequestStatus.LAPSED
+    else:
+        assert outcomes[0].message == "Chỉ đề nghị thay đổi khi phiếu đang được thực hiện."

@@ -9,7 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from corrective_actions.models import Ticket, TicketAttachment, TicketStatus
+from corrective_actions import services
+from corrective_actions.models import ChangeRequest, ChangeRequestKind, ChangeRequestStatus, Ticket, TicketAttachment, TicketStatus
 from corrective_actions.pdf import ticket_pdf_bytes
 from corrective_actions.tests.factories import TicketFactory
 from qms.pdf import REGISTRY
@@ -206,3 +207,33 @@ def test_the_pdf_has_the_three_boxes_with_exact_diacritics(drive, tmp_path):
         assert expected in text, expected
     assert "Đạt ☑" in " ".join(text.split()) and "Không đạt ☐" in " ".join(text.split())
     assert ticket_pdf_bytes(ticket.pk)[:4] == b"%PDF"
+
+
+def test_a_second_change_request_shows_the_refusal_and_keeps_the_text(client, drive, assignee):
+    ticket = drive("in_progress")
+    services.change_request_open(actor=assignee, ticket=ticket, kind=ChangeRequestKind.RESOURCES, reason="Cần thêm người.")
+    response = login(client, assignee).post(
+        reverse("corrective_actions:action", args=[ticket.pk, "change_request"]),
+        {"version": ticket.version, "kind": ChangeRequestKind.RESOURCES, "reason": "Cần thêm máy quét hồ sơ"},
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Phiếu đã có một đề nghị thay đổi đang chờ quyết định." in html and "Cần thêm máy quét hồ sơ" in html
+    assert ChangeRequest.objects.filter(ticket=ticket).count() == 1
+
+
+def test_the_report_form_warns_of_and_the_report_says_it_closed_a_pending_change_request(client, drive, assignee):
+    ticket = drive("in_progress")
+    services.change_request_open(actor=assignee, ticket=ticket, kind=ChangeRequestKind.RESOURCES, reason="Cần thêm người.")
+    page = login(client, assignee).get(ticket.get_absolute_url()).content.decode()
+    assert "báo cáo kết quả sẽ đóng đề nghị đó vì không còn cần thiết" in page
+    response = client.post(
+        reverse("corrective_actions:action", args=[ticket.pk, "report"]),
+        {"version": ticket.version, "result": "Đã thực hiện xong biện pháp."},
+        follow=True,
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Đề nghị thay đổi đang chờ quyết định đã được đóng vì không còn cần thiết" in html
+    assert "Đã đóng – không còn cần thiết" in html  # the request's state on the ticket page
+    assert ChangeRequest.objects.get(ticket=ticket).status == ChangeRequestStatus.LAPSED

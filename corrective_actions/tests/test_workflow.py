@@ -2,10 +2,12 @@ import datetime as dt
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from corrective_actions import selectors, services
 from corrective_actions.models import (
+    ChangeRequest,
     ChangeRequestKind,
     ChangeRequestStatus,
     RetainedRecordError,
@@ -265,3 +267,49 @@ def test_the_admin_refuses_to_delete_a_retained_ticket(drive, admin_client):
     response = admin_client.post(f"/admin/corrective_actions/ticket/{ticket.pk}/delete/", {"post": "yes"})
     assert response.status_code == 403
     assert Ticket.objects.filter(pk=ticket.pk).exists()
+
+
+def test_the_database_refuses_a_second_pending_change_request_for_a_ticket(drive, assignee):
+    ticket = drive("in_progress")
+    ChangeRequest.objects.create(ticket=ticket, kind=ChangeRequestKind.RESOURCES, reason="Cần thêm người.", requested_by=assignee)
+    ChangeRequest.objects.create(
+        ticket=ticket, kind=ChangeRequestKind.RESOURCES, reason="Đã xong.", requested_by=assignee, status=ChangeRequestStatus.REJECTED
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ChangeRequest.objects.create(ticket=ticket, kind=ChangeRequestKind.MEASURE, reason="Đổi biện pháp.", requested_by=assignee)
+
+
+def test_a_second_change_request_is_refused_while_one_waits_for_a_decision(drive, assignee):
+    ticket = drive("in_progress")
+    services.change_request_open(actor=assignee, ticket=ticket, kind=ChangeRequestKind.RESOURCES, reason="Cần thêm người.")
+    with pytest.raises(ServiceError) as refused:
+        services.change_request_open(actor=assignee, ticket=ticket, kind=ChangeRequestKind.RESOURCES, reason="Cần thêm máy.")
+    assert refused.value.message == "Phiếu đã có một đề nghị thay đổi đang chờ quyết định."
+    assert ChangeRequest.objects.filter(ticket=ticket, status=ChangeRequestStatus.PENDING).count() == 1
+
+
+def test_reporting_the_result_closes_a_pending_change_request_and_tells_the_requester(drive, assignee, committee_head):
+    ticket = drive("in_progress")
+    change = services.change_request_open(actor=assignee, ticket=ticket, kind=ChangeRequestKind.RESOURCES, reason="Cần thêm người.")
+    Notification.objects.all().delete()
+    closed = services.ticket_report(actor=assignee, ticket=Ticket.objects.get(pk=ticket.pk), result="Đã thực hiện xong biện pháp.")
+    change.refresh_from_db()
+    assert closed == [change]
+    assert change.status == ChangeRequestStatus.LAPSED and change.decided_at is not None and change.decided_by is None
+    assert Ticket.objects.get(pk=ticket.pk).measure == "Bổ sung bước kiểm tra chéo."  # box 2 as last approved
+    row = AuditEntry.objects.filter(object_id=ticket.pk, action="Đóng đề nghị thay đổi không còn cần thiết (đã báo cáo kết quả)").get()
+    assert row.actor == assignee and row.note == "Cần thêm người."
+    told = Notification.objects.filter(subject__contains="đề nghị thay đổi không còn cần thiết, đã đóng")
+    assert {n.recipient for n in told} == {assignee, committee_head}
+    assert all("đã được báo cáo" in n.body for n in told)
+    with pytest.raises(ServiceError):  # nothing left for the committee head to decide
+        services.change_request_decide(actor=committee_head, change=change, approve=True)
+
+
+def test_reporting_the_result_without_a_pending_change_request_closes_nothing(drive, assignee, committee_head):
+    ticket = drive("in_progress")
+    change = services.change_request_open(actor=assignee, ticket=ticket, kind=ChangeRequestKind.RESOURCES, reason="Cần thêm người.")
+    services.change_request_decide(actor=committee_head, change=change, approve=False, note="Tự bố trí.")
+    closed = services.ticket_report(actor=assignee, ticket=Ticket.objects.get(pk=ticket.pk), result="Đã thực hiện xong biện pháp.")
+    change.refresh_from_db()
+    assert closed == [] and change.status == ChangeRequestStatus.REJECTED

@@ -117,7 +117,13 @@ def _blank_form(action: str, ticket: Ticket, pending: ChangeRequest | None) -> f
         return forms.AssignForm(initial=initial, organisation=org)
     if action == "change_decide" and pending is not None:
         return forms.ChangeDecideForm(initial={"change": pending.pk, "version": ticket.version, "approve": "1"}, organisation=org)
-    return forms.ACTION_FORMS[action](initial={"version": ticket.version}, organisation=org)
+    form = forms.ACTION_FORMS[action](initial={"version": ticket.version}, organisation=org)
+    if action == "report" and pending is not None:
+        # Said before the click: reporting closes the pending change request (services.ticket_report).
+        form.fields["result"].help_text = _(
+            "Đang có đề nghị thay đổi chờ quyết định: báo cáo kết quả sẽ đóng đề nghị đó vì không còn cần thiết."
+        )
+    return form
 
 
 def ticket_page(

@@ -254,10 +254,15 @@ def report(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = forms.ReportForm(request.POST, request.FILES, organisation=ticket.organisation_id)
     if (data := _step_data(form, ticket)) is not None:
         try:
-            ticket_report(actor=request.user, ticket=ticket, result=data["result"], attachments=data["files"])
+            lapsed = ticket_report(actor=request.user, ticket=ticket, result=data["result"], attachments=data["files"])
         except ServiceError as exc:
             refusal_show(form, exc)
         else:
+            if lapsed:
+                messages.info(
+                    request,
+                    _("Đề nghị thay đổi đang chờ quyết định đã được đóng vì không còn cần thiết: kết quả thực hiện đã được báo cáo."),
+                )
             return _saved(request, ticket)
     return _not_saved(request, ticket, "report", form)
 
