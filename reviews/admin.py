@@ -21,7 +21,7 @@ from .models import (
 
 class UnitReportInline(admin.TabularInline):
     model = UnitReport
-    fields = readonly_fields = ("unit", "status", "submitted_at", "submitted_by", "is_late")
+    fields = readonly_fields = ("unit", "status", "first_submitted_at", "submitted_at", "submitted_by", "is_late")
     extra = 0
     can_delete = False
     show_change_link = True
@@ -72,7 +72,7 @@ class UnitReportAdmin(AgencyScopedAdmin):
     list_filter = ["status", "is_late", "unit"]
     list_select_related = ["review", "unit"]
     search_fields = ["review__title", "unit__name"]
-    readonly_fields = ["review", "unit", "status", "submitted_at", "submitted_by", "is_late", "updated_by", "version"]
+    readonly_fields = ["review", "unit", "status", "first_submitted_at", "submitted_at", "submitted_by", "is_late", "updated_by", "version"]
     inlines = [ReportAttachmentInline]
 
 
@@ -116,7 +116,7 @@ class ConsolidatedReportAdmin(AgencyScopedAdmin, RetainedRecordAdmin):
     list_display = ["review", "status", "updated_at", "finalised_at"]
     list_filter = ["status"]
     list_select_related = ["review"]
-    readonly_fields = ["review", "status", "created_at", "updated_by", "finalised_at", "version"]
+    readonly_fields = ["review", "status", "sources", "generated", "created_at", "updated_by", "finalised_at", "version"]
 
 
 class MinutesAttendeeInline(admin.TabularInline):

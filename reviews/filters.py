@@ -11,9 +11,12 @@ from .models import ActionStatus, Review, ReviewAction, ReviewStatus, UnitReport
 
 
 def late_reports(today=None) -> Q:
-    """Unit reports submitted after the deadline, or not submitted with the deadline passed."""
+    """Unit reports first submitted after the deadline (is_late is judged on the first submission), or
+    never submitted with the deadline passed. A report submitted in time and returned for revision is not
+    late, however long its revision takes."""
     today = today or timezone.localdate()
-    return Q(is_late=True) | (~Q(status=UnitReportStatus.SUBMITTED) & Q(review__report_deadline__lt=today))
+    never_submitted = ~Q(status=UnitReportStatus.SUBMITTED) & Q(first_submitted_at__isnull=True)
+    return Q(is_late=True) | (never_submitted & Q(review__report_deadline__lt=today))
 
 
 class _AgencyChoice(django_filters.NumberFilter):

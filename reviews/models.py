@@ -289,7 +289,11 @@ class UnitReport(models.Model):
     s6_resources = models.TextField(REPORT_SECTIONS[5][1], blank=True)
     s7_changes = models.TextField(REPORT_SECTIONS[6][1], blank=True)
     submitted_at = models.DateTimeField(_("nộp lúc"), null=True, blank=True)
+    # The unit's first submission: set once, kept when the report is returned and submitted again. Lateness
+    # is judged on it, so a return for revision never makes a unit that reported in time late.
+    first_submitted_at = models.DateTimeField(_("nộp lần đầu lúc"), null=True, blank=True)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # Whether the first submission came after the deadline (set with first_submitted_at, never changed after).
     is_late = models.BooleanField(_("nộp muộn"), default=False)
     return_comment = models.TextField(_("ý kiến trả lại"), blank=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -417,6 +421,12 @@ class ConsolidatedReport(RetainedRecord):
     # The objectives roll-up chart (objectives.charts, server-drawn SVG) frozen when the report is
     # generated, so the page and the PDF show the picture the committee reviewed.
     objectives_chart_svg = models.TextField(_("biểu đồ thực hiện MTCL (SVG)"), blank=True)
+    # What the report was last built from: {unit report id: its version} of the reports submitted then, so a
+    # page can tell that units have submitted, resubmitted or been returned since (reviews.selectors).
+    sources = models.JSONField(_("các báo cáo đơn vị đã tổng hợp"), default=dict, blank=True)
+    # {section: the text the build wrote}: a section whose text differs was edited by the secretary; a
+    # section whose new build differs has changed inputs. Empty for a report built before it was recorded.
+    generated = models.JSONField(_("nội dung đã tổng hợp tự động"), default=dict, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")

@@ -39,6 +39,9 @@ def review_reminders_sweep(*, today: dt.date | None = None) -> int:
         org = review.organisation  # each review's agency: its lead time, its calendar, its people
         reports = list(review.unit_reports.all())
         waiting = [r for r in reports if r.status != UnitReportStatus.SUBMITTED]
+        # Past the deadline only a unit that never submitted is late: a report submitted in time and returned
+        # for revision is not overdue (the return's own notice asks for the revision).
+        never_submitted = [r for r in waiting if r.first_submitted_at is None]
         due_from = add_working_days(review.report_deadline, -org.report_reminder_working_days, org)
         deadline = format_date(review.report_deadline)
         for report in waiting:
@@ -52,7 +55,7 @@ def review_reminders_sweep(*, today: dt.date | None = None) -> int:
                     subject=_("Nhắc nộp báo cáo HTQLCL trước ngày %(date)s") % {"date": deadline},
                     body=_("Cuộc họp: %(title)s.") % {"title": review.title},
                 )
-            elif today > review.report_deadline:
+            elif today > review.report_deadline and report.first_submitted_at is None:
                 sent += _remind(
                     f"review:{review.pk}:report-overdue:{report.unit_id}",
                     recipients=heads,
@@ -69,13 +72,13 @@ def review_reminders_sweep(*, today: dt.date | None = None) -> int:
                 subject=_("Các đơn vị đã nộp đủ báo cáo: %(title)s") % {"title": review.title},
                 body=_("Có thể đóng thu báo cáo và tổng hợp (BM.HT.06.03)."),
             )
-        elif waiting and today > review.report_deadline:
+        elif never_submitted and today > review.report_deadline:
             sent += _remind(
                 f"review:{review.pk}:secretary:deadline-passed",
                 recipients=secretaries,
                 url=review_url(review),
                 subject=_("Đã quá hạn nộp báo cáo: %(title)s") % {"title": review.title},
-                body=_("Chưa nộp: %(units)s") % {"units": ", ".join(r.unit.name for r in waiting)},
+                body=_("Chưa nộp: %(units)s") % {"units": ", ".join(r.unit.name for r in never_submitted)},
             )
     upcoming = Review.objects.filter(
         status__in=[ReviewStatus.COLLECTING, ReviewStatus.PREPARING],

@@ -92,10 +92,15 @@ def report_actions(report: UnitReport, user: User) -> set[str]:
 
 
 def consolidated_actions(report: ConsolidatedReport, user: User) -> set[str]:
-    """Edit while a draft; finalise once the collection of unit reports is closed."""
+    """Edit while a draft; finalise once the collection of unit reports is closed; rebuild from the reports
+    submitted now while reports are collected or the meeting prepared (the page shows the button only when
+    the report is stale). A finalised report is never rebuilt."""
     if report.is_final or not user.has_perm("reviews.manage_review"):
         return set()
-    return {"edit", "finalise"} if report.review.status == ReviewStatus.PREPARING else {"edit"}
+    actions = {"edit", "finalise"} if report.review.status == ReviewStatus.PREPARING else {"edit"}
+    if report.review.status in CONSOLIDATE_STATES and user.has_role(Role.SECRETARY):
+        actions.add("rebuild")
+    return actions
 
 
 def consolidated_regenerable(review: Review) -> bool:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.urls import reverse
@@ -19,12 +20,15 @@ from qms.models import Organisation, User
 from qms.workdays import add_working_days
 
 from .models import (
+    CONSOLIDATE_STATES,
     MINUTES_CONTENT_FIELDS,
+    ConsolidatedReport,
     Minutes,
     MinutesStatus,
     Review,
     ReviewAction,
     UnitReport,
+    UnitReportStatus,
 )
 
 # --- Links ---
@@ -107,6 +111,58 @@ def review_tickets_summary(review: Review, *, until: dt.date | None = None) -> s
     until = until or timezone.localdate()
     since = min(previous.meeting_date, until) if previous else None  # a back-dated record: an empty period
     return tickets_summary(since, until, organisation=review.organisation_id)
+
+
+# --- What the consolidated report was built from ---
+
+
+def consolidated_sources(review: Review) -> dict[str, int]:
+    """{unit report id: version} of the review's reports submitted now: what a build of BM.HT.06.03 reads.
+    A report's version moves on every write, so a return and a resubmission give a new version."""
+    submitted = UnitReport.objects.filter(review=review, status=UnitReportStatus.SUBMITTED).values_list("pk", "version")
+    return {str(pk): version for pk, version in submitted}
+
+
+@dataclass(frozen=True)
+class ConsolidatedStaleness:
+    """How the submitted reports differ from those a draft consolidated report was built from. `known` is
+    False for a report built before its sources were recorded: nothing is known of what it read."""
+
+    built_from: int
+    submitted: int
+    known: bool = True
+    added: list[str] = field(default_factory=list)
+    resubmitted: list[str] = field(default_factory=list)
+    withdrawn: list[str] = field(default_factory=list)
+
+
+def consolidated_staleness(report: ConsolidatedReport) -> ConsolidatedStaleness | None:
+    """None when the report is up to date with the submitted reports, or is not a draft that may still be
+    rebuilt (a finalised report is the record the meeting reviewed, never rebuilt)."""
+    if report.is_final or report.review.status not in CONSOLIDATE_STATES:
+        return None
+    now = consolidated_sources(report.review)
+    built: dict[str, int] = report.sources or {}
+    if not report.generated:  # built before the sources were recorded
+        return ConsolidatedStaleness(built_from=len(built), submitted=len(now), known=False) if now else None
+    if built == now:
+        return None
+    names = dict(
+        UnitReport.objects.filter(pk__in=[int(pk) for pk in {*built, *now}])
+        .order_by("unit__order", "unit__name")
+        .values_list("pk", "unit__name")
+    )
+
+    def units(ids: set[str]) -> list[str]:
+        return [name for pk, name in names.items() if str(pk) in ids]
+
+    return ConsolidatedStaleness(
+        built_from=len(built),
+        submitted=len(now),
+        added=units(now.keys() - built.keys()),
+        resubmitted=units({pk for pk in now.keys() & built.keys() if now[pk] != built[pk]}),
+        withdrawn=units(built.keys() - now.keys()),
+    )
 
 
 # --- The signed content of the minutes ---

@@ -25,6 +25,7 @@ urlpatterns = [
     path("<int:pk>/consolidated/", minutes.consolidated_detail, name="consolidated_detail"),
     path("<int:pk>/consolidated/edit/", minutes.consolidated_edit, name="consolidated_edit"),
     path("<int:pk>/consolidated/generate/", minutes.consolidated_generate, name="consolidated_generate"),
+    path("<int:pk>/consolidated/rebuild/", minutes.consolidated_rebuild, name="consolidated_rebuild"),
     path("<int:pk>/consolidated/finalise/", minutes.consolidated_finalise, name="consolidated_finalise"),
     path("<int:pk>/minutes/new/", minutes.minutes_create, name="minutes_create"),
     path("<int:pk>/close/", followup.review_close, name="review_close"),

@@ -3,7 +3,13 @@ split). Each service is keyword-only, atomic, checks who may act (check_transiti
 for any other write) and writes the audit trail. Reads live in reviews.selectors, who may act in reviews.rules; what the Celery tasks
 run, in reviews.delivery and reviews.reminders."""
 
-from .consolidated import consolidated_report_finalise, consolidated_report_generate, consolidated_report_save
+from .consolidated import (
+    ConsolidatedRebuild,
+    consolidated_report_finalise,
+    consolidated_report_generate,
+    consolidated_report_rebuild,
+    consolidated_report_save,
+)
 from .followup import (
     action_cancel,
     action_complete,
@@ -26,6 +32,7 @@ from .plan import (
 from .unit_reports import review_collection_close, unit_report_attachment_delete, unit_report_return, unit_report_save
 
 __all__ = [
+    "ConsolidatedRebuild",
     "PLAN_FIELDS",
     "action_cancel",
     "action_complete",
@@ -33,6 +40,7 @@ __all__ = [
     "action_reopen",
     "consolidated_report_finalise",
     "consolidated_report_generate",
+    "consolidated_report_rebuild",
     "consolidated_report_save",
     "minutes_create",
     "minutes_revise",

@@ -3,6 +3,7 @@ submitted reports, the previous review's actions, the tickets and the objectives
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
@@ -19,6 +20,7 @@ from qms.transitions import check_transition
 from ..models import (
     CONSOLIDATE_STATES,
     CONSOLIDATED_TRANSITIONS,
+    REPORT_SECTIONS,
     SECTION_FIELDS,
     ConsolidatedReport,
     ConsolidatedReportStatus,
@@ -27,7 +29,7 @@ from ..models import (
     UnitReport,
     UnitReportStatus,
 )
-from ..selectors import previous_actions_summary, review_tickets_summary
+from ..selectors import consolidated_sources, previous_actions_summary, review_tickets_summary
 from .common import require, require_agency, save_versioned
 
 
@@ -59,6 +61,14 @@ def _consolidated_sections(review: Review) -> dict[str, str]:
     return values
 
 
+def _built(review: Review) -> dict[str, Any]:
+    """A fresh build and what it was built from: the sections, the chart, the submitted reports read
+    (sources) and a copy of each section as generated, against which later edits and builds are told."""
+    sources = consolidated_sources(review)  # read first: the sections below read the same submitted set
+    values = _consolidated_sections(review)
+    return {**values, "sources": sources, "generated": {name: values[name] for name in SECTION_FIELDS}}
+
+
 @transaction.atomic
 def consolidated_report_generate(*, review: Review, actor: User, regenerate: bool = False) -> ConsolidatedReport:
     """Pre-fill the seven sections from the submitted unit reports. Regenerating overwrites the
@@ -73,7 +83,7 @@ def consolidated_report_generate(*, review: Review, actor: User, regenerate: boo
         raise ServiceError(_("Báo cáo tổng hợp đã có. Muốn tạo lại từ báo cáo đơn vị, hãy chọn “Tạo lại”."))
     if report is not None and report.is_final:
         raise ServiceError(_("Báo cáo tổng hợp đã hoàn thiện, không thể tạo lại."))
-    values: dict[str, Any] = _consolidated_sections(review)
+    values: dict[str, Any] = _built(review)
     if report is None:
         report = ConsolidatedReport.objects.create(review=review, updated_by=actor, **values)
         audit_record(target=report, actor=actor, action=_("Tạo báo cáo tổng hợp"), to_state=report.status)
@@ -115,3 +125,84 @@ def consolidated_report_finalise(*, report: ConsolidatedReport, actor: User) -> 
         extra={"finalised_at": timezone.now()},
     )
     return report
+
+
+@dataclass(frozen=True)
+class ConsolidatedRebuild:
+    """What a rebuild did, by section number (1–7): sections whose inputs changed and were replaced,
+    edited sections whose inputs did not change and were kept, and edited sections whose inputs changed:
+    replaced, their edited text kept in the audit note."""
+
+    report: ConsolidatedReport
+    rebuilt: bool = True
+    refreshed: list[int] = field(default_factory=list)
+    kept_edits: list[int] = field(default_factory=list)
+    overwritten_edits: list[int] = field(default_factory=list)
+
+
+@transaction.atomic
+def consolidated_report_rebuild(*, report: ConsolidatedReport, actor: User, on_closing: bool = False) -> ConsolidatedRebuild:
+    """Build BM.HT.06.03 again from the reports submitted now, keeping the secretary's work: a section whose
+    new build equals its previous build (its inputs did not change) keeps its text, edited or not; a section
+    whose inputs changed takes the new build. An edited section whose inputs changed cannot be merged: it is
+    replaced and its edited text is written into the audit note. A finalised report is never rebuilt.
+
+    `on_closing`: the automatic rebuild when the collection closes, which never replaces an edit on its own:
+    when an edited section would be replaced the report is left as it is (rebuilt=False), and its pages keep
+    saying it is stale until the secretary rebuilds it."""
+    require(actor, Role.SECRETARY, "reviews.manage_review")
+    require_agency(actor, report.review)
+    review = Review.objects.select_for_update().get(pk=report.review_id)
+    ConsolidatedReport.objects.select_for_update().filter(pk=report.pk).exists()  # lock it, then read it as it is now
+    report.refresh_from_db()
+    if report.is_final:
+        raise ServiceError(_("Báo cáo tổng hợp đã hoàn thiện, không thể tạo lại."))
+    if review.status not in CONSOLIDATE_STATES:
+        raise ServiceError(_("Chỉ tổng hợp báo cáo khi đang thu hoặc đã đóng thu báo cáo đơn vị."))
+    fresh = _built(review)
+    previous: dict[str, str] = report.generated or {}
+    values: dict[str, Any] = {"sources": fresh["sources"], "generated": fresh["generated"]}
+    values["objectives_chart_svg"] = fresh["objectives_chart_svg"]
+    refreshed, kept, overwritten, discarded = [], [], [], []
+    for number, name in enumerate(SECTION_FIELDS, start=1):
+        current, new, before = getattr(report, name), fresh[name], previous.get(name)
+        if before is not None and new == before:  # inputs unchanged: the text stays, edited or not
+            if current != before:
+                kept.append(number)
+            continue
+        if current == new:
+            continue
+        values[name] = new
+        if before is not None and current == before:  # not edited: simply brought up to date
+            refreshed.append(number)
+        else:  # edited (or built before edits were told apart) and its inputs changed
+            overwritten.append(number)
+            discarded.append((number, current))
+    if on_closing and overwritten:
+        return ConsolidatedRebuild(report=report, rebuilt=False, kept_edits=kept, overwritten_edits=overwritten)
+    values.update(updated_by=actor, updated_at=timezone.now())
+    save_versioned(report, version=report.version, values=values, stale_message=_stale_message())
+    audit_record(
+        target=report,
+        actor=actor,
+        action=_("Lập lại báo cáo tổng hợp khi đóng thu báo cáo") if on_closing else _("Lập lại báo cáo tổng hợp từ các báo cáo đã nộp"),
+        note=_rebuild_note(len(fresh["sources"]), refreshed, kept, discarded),
+    )
+    return ConsolidatedRebuild(report=report, refreshed=sorted(refreshed + overwritten), kept_edits=kept, overwritten_edits=overwritten)
+
+
+def _section_numbers(numbers: list[int]) -> str:
+    return ", ".join(str(n) for n in numbers)
+
+
+def _rebuild_note(count: int, refreshed: list[int], kept: list[int], discarded: list[tuple[int, str]]) -> str:
+    lines = [_("Lập từ %(n)s báo cáo đơn vị đã nộp.") % {"n": count}]
+    if refreshed:
+        lines.append(_("Mục cập nhật theo báo cáo mới: %(list)s.") % {"list": _section_numbers(refreshed)})
+    if kept:
+        lines.append(_("Mục giữ nội dung đã biên tập: %(list)s.") % {"list": _section_numbers(kept)})
+    for number, text in discarded:
+        label = str(REPORT_SECTIONS[number - 1][1])
+        lines.append(_("Mục %(n)s đã biên tập nhưng nguồn thay đổi nên được thay; nội dung đã biên tập:") % {"n": number})
+        lines.append(f"[{label}]\n{text}")
+    return "\n".join(lines)

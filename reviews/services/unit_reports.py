@@ -24,6 +24,7 @@ from ..models import (
     REPORT_EDITABLE_STATES,
     SECTION_FIELDS,
     UNIT_REPORT_TRANSITIONS,
+    ConsolidatedReport,
     ReportAttachment,
     Review,
     ReviewStatus,
@@ -31,8 +32,9 @@ from ..models import (
     UnitReportStatus,
 )
 from ..rules import can_edit_report
-from ..selectors import report_edit_url, report_url, review_url
+from ..selectors import consolidated_staleness, report_edit_url, report_url, review_url
 from .common import check_review_move, require, require_agency, save_versioned
+from .consolidated import consolidated_report_rebuild
 
 
 def _require_report_editor(actor: User, report: UnitReport) -> None:
@@ -75,7 +77,9 @@ def unit_report_save(
     submit: bool = False,
     now: dt.datetime | None = None,
 ) -> UnitReport:
-    """Step 3: the unit head saves BM.HT.06.02 as a draft or submits it; late if after the deadline."""
+    """Step 3: the unit head saves BM.HT.06.02 as a draft or submits it. Lateness is judged on the first
+    submission only: a report returned for revision and submitted again keeps its first submission time and
+    its verdict, so a unit that reported in time is never made late by the secretary's return."""
     _require_report_editor(actor, report)
     review = _lock_open_review(report)
     if report.status not in REPORT_EDITABLE_STATES:
@@ -106,21 +110,28 @@ def unit_report_save(
         )
     editor = _report_editor(report)
     if submit:
-        late = timezone.localtime(now).date() > review.report_deadline
+        earlier = report.first_submitted_at or report.submitted_at  # submitted before and returned since
+        resubmission = earlier is not None
+        first = earlier or now
+        late = timezone.localtime(first).date() > review.report_deadline
         if UNIT_REPORT_TRANSITIONS.get(report.status, UnitReportStatus.SUBMITTED) is None:
             raise ServiceError(_("Báo cáo không ở trạng thái có thể nộp."))
         check_transition(UNIT_REPORT_TRANSITIONS, report.status, UnitReportStatus.SUBMITTED, actor=actor, may_act=editor)
+        if resubmission:
+            action = _("Nộp lại báo cáo sau khi bổ sung")
+        else:
+            action = _("Nộp báo cáo (muộn)") if late else _("Nộp báo cáo")
         state_transition(
             instance=report,
             to_state=UnitReportStatus.SUBMITTED,
             actor=actor,
-            action=_("Nộp báo cáo (muộn)") if late else _("Nộp báo cáo"),
-            extra={"submitted_at": now, "submitted_by": actor, "is_late": late},
+            action=action,
+            extra={"submitted_at": now, "first_submitted_at": first, "submitted_by": actor, "is_late": late},
         )
         notification_send(
             recipients=User.objects.with_role(Role.SECRETARY, organisation=review.organisation_id),
             subject=_("%(unit)s đã nộp báo cáo%(late)s: %(title)s")
-            % {"unit": report.unit.name, "late": _(" (muộn)") if late else "", "title": review.title},
+            % {"unit": report.unit.name, "late": _(" (muộn)") if late and not resubmission else "", "title": review.title},
             url=report_url(report),
             email=False,
         )
@@ -169,7 +180,12 @@ def unit_report_return(*, report: UnitReport, actor: User, comment: str) -> Unit
 
 @transaction.atomic
 def review_collection_close(*, review: Review, actor: User) -> Review:
-    """The secretary stops accepting unit reports and prepares the consolidated report (BM.HT.06.03)."""
+    """The secretary stops accepting unit reports and prepares the consolidated report (BM.HT.06.03). A
+    draft consolidated report built as a preview from another set of submitted reports is rebuilt from the
+    final set, keeping the secretary's edits where the sections' inputs did not change (see
+    consolidated_report_rebuild), unless that would replace an edited section: then, as for a draft built
+    before its sources were recorded, the report is left as it is and its pages say it is stale, for the
+    secretary to rebuild."""
     action = _("Đóng thu báo cáo")
     check_review_move(review, ReviewStatus.PREPARING, actor=actor, action=action)
     missing = list(review.unit_reports.exclude(status=UnitReportStatus.SUBMITTED).select_related("unit"))
@@ -182,6 +198,11 @@ def review_collection_close(*, review: Review, actor: User) -> Review:
         note=note,
         extra={"collection_closed_at": timezone.now()},
     )
+    consolidated = ConsolidatedReport.objects.filter(review=review).select_related("review").first()
+    if consolidated is not None:
+        staleness = consolidated_staleness(consolidated)
+        if staleness is not None and staleness.known:
+            consolidated_report_rebuild(report=consolidated, actor=actor, on_closing=True)
     if missing:
         notification_send(
             recipients=User.objects.with_role(Role.UNIT_HEAD, organisation=review.organisation_id).filter(

@@ -6,6 +6,8 @@ from typing import Any
 from django import template
 
 from reviews.models import CONSOLIDATE_STATES, ConsolidatedReport, Minutes, ReviewAction, ReviewStatus
+from reviews.rules import consolidated_actions
+from reviews.selectors import consolidated_staleness
 
 register = template.Library()
 
@@ -22,6 +24,9 @@ def review_followup(context: template.Context, review: Any) -> dict[str, Any]:
         "sign": user.has_perm("reviews.sign_minutes"),
         "report": report,
         "can_edit_report": manage and report is not None and not report.is_final,
+        # Built from another set of submitted reports than the current one: the notice and its rebuild button.
+        "staleness": consolidated_staleness(report) if report is not None else None,
+        "can_rebuild": report is not None and "rebuild" in consolidated_actions(report, user),
         "can_generate": manage and review.status in CONSOLIDATE_STATES,
         "preview": review.is_collecting,
         "minutes": minutes,

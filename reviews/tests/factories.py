@@ -100,6 +100,7 @@ def preparing_review(*, units, attendees=(), sections: dict[int, dict] | None = 
         for name, value in values.items():
             setattr(report, name, value)
         report.status, report.submitted_at = UnitReportStatus.SUBMITTED, timezone.now()
+        report.first_submitted_at = report.submitted_at
         report.save()
     review.status = ReviewStatus.PREPARING
     review.collection_closed_at = timezone.now()

@@ -27,6 +27,8 @@ MATRIX = {
     ("consolidated_edit", "post", "review"): only({"secretary": 200}),  # invalid form: re-rendered with its errors
     ("consolidated_generate", "post", "review"): only({"secretary": 302}),
     ("consolidated_generate", "get", "review"): only({"secretary": 405}),
+    ("consolidated_rebuild", "post", "review"): only({"secretary": 302}),
+    ("consolidated_rebuild", "get", "review"): only({"secretary": 405}),
     ("consolidated_finalise", "post", "review"): only({"secretary": 302}),
     ("consolidated_finalise", "get", "review"): only({"secretary": 405}),
     ("minutes_create", "post", "review"): only({"secretary": 302}),

@@ -139,3 +139,17 @@ def test_two_sweeps_running_at_the_same_moment_send_each_reminder_once(mailoutbo
     assert Notification.objects.filter(recipient=secretary).count() == 1
     assert Notification.objects.filter(recipient=attendee).count() == 1
     assert len(mailoutbox) == 4
+
+
+def test_a_report_returned_after_an_in_time_submission_gets_no_overdue_reminder(travel, unit, unit_head, secretary):
+    review = collecting_review(units=[unit])
+    report = review.unit_reports.get()
+    services.unit_report_save(report=report, actor=unit_head, data=filled_sections(), version=report.version, submit=True)
+    services.unit_report_return(report=report, actor=secretary, comment="Bổ sung mục 2")
+    travel(review.report_deadline + dt.timedelta(days=1))
+    Notification.objects.all().delete()
+
+    reminders.review_reminders_sweep()
+
+    assert not Notification.objects.filter(subject__startswith="Báo cáo HTQLCL đã quá hạn nộp").exists()
+    assert not Notification.objects.filter(subject__startswith="Đã quá hạn nộp báo cáo").exists()

@@ -12,6 +12,7 @@ from qms.errors import ServiceError, StaleEditError
 from qms.models import AuditEntry, Notification
 from qms.tests.factories import UnitFactory
 from reviews import services
+from reviews.filters import late_reports
 from reviews.models import ReportAttachment, ReviewStatus, UnitReport, UnitReportStatus
 from reviews.tests.factories import collecting_review, filled_sections, local_datetime
 
@@ -259,3 +260,45 @@ def test_a_unit_head_sees_links_only_to_reports_they_may_read(client, unit_head,
     assert reverse("reviews:report_detail", args=[report.pk]) not in page
     own = review.unit_reports.exclude(pk=report.pk).get()
     assert reverse("reviews:report_detail", args=[own.pk]) in page
+
+
+# --- Lateness is judged on the first submission ---
+
+
+def _late_units(review, today):
+    return list(UnitReport.objects.filter(late_reports(today), review=review).values_list("unit_id", flat=True))
+
+
+def test_a_report_returned_and_resubmitted_after_the_deadline_is_not_late(client, travel, today, unit_head, secretary, review, report):
+    services.unit_report_save(report=report, actor=unit_head, data=filled_sections(), version=report.version, submit=True)
+    first = report.first_submitted_at
+    services.unit_report_return(report=report, actor=secretary, comment="Bổ sung số liệu mục 2")
+    after = travel(review.report_deadline + dt.timedelta(days=2))
+    assert report.unit_id not in _late_units(review, after)  # returned, past the deadline: still not late
+
+    report.refresh_from_db()
+    services.unit_report_save(report=report, actor=unit_head, data=filled_sections("Bổ sung"), version=report.version, submit=True)
+
+    report.refresh_from_db()
+    assert report.status == UnitReportStatus.SUBMITTED and not report.is_late
+    assert report.first_submitted_at == first and timezone.localtime(report.submitted_at).date() == after > today
+    assert report.unit_id not in _late_units(review, after)
+    assert AuditEntry.objects.filter(object_id=report.pk, action="Nộp lại báo cáo sau khi bổ sung").exists()
+    client.force_login(secretary)
+    board = client.get(reverse("reviews:board", args=[review.pk]), HTTP_HX_REQUEST="true")
+    assert board.context["counts"]["late"] == 0 and 'data-testid="first-submission"' in board.content.decode()
+
+
+def test_a_first_submission_after_the_deadline_is_late_and_stays_late_through_a_return(travel, unit_head, secretary, review, report, unit):
+    late_day = travel(review.report_deadline + dt.timedelta(days=1))
+    services.unit_report_save(report=report, actor=unit_head, data=filled_sections(), version=report.version, submit=True)
+    first = report.first_submitted_at
+    assert report.is_late and timezone.localtime(first).date() == late_day
+    services.unit_report_return(report=report, actor=secretary, comment="Bổ sung mục 3")
+    later = travel(late_day + dt.timedelta(days=2))
+    report.refresh_from_db()
+    services.unit_report_save(report=report, actor=unit_head, data=filled_sections("Bổ sung"), version=report.version, submit=True)
+
+    report.refresh_from_db()
+    assert report.is_late and report.first_submitted_at == first and timezone.localtime(report.submitted_at).date() == later
+    assert unit.pk in _late_units(review, later)

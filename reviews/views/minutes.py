@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from qms.errors import ServiceError
@@ -44,10 +45,13 @@ def _consolidated(request: AuthenticatedHttpRequest, pk: int) -> ConsolidatedRep
 @permission_required("reviews.view_consolidatedreport", raise_exception=True)
 def consolidated_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = _consolidated(request, pk)
+    actions = rules.consolidated_actions(report, request.user)
     context = {
         "report": report,
         "review": report.review,
-        "actions": rules.consolidated_actions(report, request.user),
+        "actions": actions,
+        "staleness": selectors.consolidated_staleness(report),
+        "can_rebuild": "rebuild" in actions,
         "audit_entries": audit_trail(report),
     }
     return render(request, "reviews/consolidated_detail.html", context)
@@ -84,6 +88,39 @@ def consolidated_generate(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
         return redirect("reviews:detail", pk=pk)
     messages.success(request, _("Đã tổng hợp báo cáo từ các báo cáo đơn vị đã nộp."))
     return redirect("reviews:consolidated_edit", pk=pk)
+
+
+@login_required
+@permission_required("reviews.manage_review", raise_exception=True)
+@require_POST
+def consolidated_rebuild(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The stale notice's button: build again from the reports submitted now, keeping the secretary's edits
+    where the sections' inputs did not change."""
+    report = _consolidated(request, pk)
+    try:
+        outcome = services.consolidated_report_rebuild(report=report, actor=request.user)
+    except ServiceError as exc:
+        messages.error(request, exc.message)
+        return redirect("reviews:consolidated_detail", pk=pk)
+    count = len(outcome.report.sources)
+    done = ngettext(
+        "Đã lập lại báo cáo tổng hợp từ %(n)s báo cáo đơn vị đã nộp.",
+        "Đã lập lại báo cáo tổng hợp từ %(n)s báo cáo đơn vị đã nộp.",
+        count,
+    ) % {"n": count}
+    if outcome.kept_edits:
+        done += " " + _("Giữ nội dung đã biên tập ở mục %(list)s.") % {"list": ", ".join(map(str, outcome.kept_edits))}
+    messages.success(request, done)
+    if outcome.overwritten_edits:
+        messages.warning(
+            request,
+            _(
+                "Mục %(list)s đã được biên tập nhưng báo cáo đơn vị thay đổi nên được lập lại; nội dung đã biên tập được "
+                "lưu trong nhật ký của báo cáo."
+            )
+            % {"list": ", ".join(map(str, outcome.overwritten_edits))},
+        )
+    return redirect("reviews:consolidated_detail", pk=pk)
 
 
 @login_required

@@ -25,7 +25,7 @@ from qms.tenancy import is_overseer
 from .. import rules, selectors, services
 from ..filters import ReviewFilter
 from ..forms import CommentForm, RequiredCommentForm, ReviewPlanForm
-from ..models import Review, UnitReport, UnitReportStatus
+from ..models import ConsolidatedReport, Review, UnitReport, UnitReportStatus
 
 
 class HtmxRequest(AuthenticatedHttpRequest):
@@ -206,12 +206,14 @@ def review_board(request: HtmxRequest, pk: int) -> HttpResponse:
 
 
 def _board_counts(reports: Iterable[UnitReport]) -> dict[str, int]:
+    """Late is judged on the first submission (UnitReport.is_late): a unit first submitted late stays late
+    while its report is returned for revision, and one that first submitted in time never becomes late."""
     counts = {"total": 0, "submitted": 0, "late": 0, "waiting": 0}
     for report in reports:
         counts["total"] += 1
+        counts["late"] += report.is_late
         if report.is_submitted:
             counts["submitted"] += 1
-            counts["late"] += report.is_late
         else:
             counts["waiting"] += 1
     return counts
@@ -222,10 +224,24 @@ def _board_counts(reports: Iterable[UnitReport]) -> dict[str, int]:
 @require_POST
 def collection_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     review = _visible_review(request, pk)
+    preview = ConsolidatedReport.objects.filter(review=review).select_related("review").first()
+    staleness = selectors.consolidated_staleness(preview) if preview is not None else None
     try:
         services.review_collection_close(review=review, actor=request.user)
     except ServiceError as exc:
         messages.error(request, exc.message)
     else:
         messages.success(request, _("Đã đóng thu báo cáo."))
+        if preview is not None and staleness is not None:
+            preview.refresh_from_db()
+            if selectors.consolidated_staleness(preview) is None:  # the service rebuilt the preview
+                messages.info(request, _("Báo cáo tổng hợp lập trong lúc thu báo cáo đã được lập lại từ các báo cáo đã nộp."))
+            else:  # left as it is: rebuilding it would have replaced the secretary's edits
+                messages.warning(
+                    request,
+                    _(
+                        "Báo cáo tổng hợp lập trong lúc thu báo cáo chưa cập nhật theo các báo cáo đã nộp và có mục đã "
+                        "biên tập: hãy mở báo cáo tổng hợp và chọn “Lập lại”."
+                    ),
+                )
     return redirect("reviews:detail", pk=pk)
