@@ -4,9 +4,12 @@ exists (same description) is skipped."""
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import ExitStack
 
 from django.db import transaction
+from django.utils import timezone
 
+from qms.clock import recorded_at
 from qms.models import Unit, User
 from qms.roles import Role
 from qms.services import local_today
@@ -188,6 +191,10 @@ ORDER = ["open", "submitted", "presented", "assigned", "proposed", "in_progress"
 ASSIGNEES = {"NV": "nv.chuyenvien", "VP": "vp.chuyenvien"}
 
 
+def local_at(day: dt.date, hour: int = 9) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(hour)))
+
+
 @transaction.atomic
 def load(users: dict[str, User]) -> None:
     """The first agency's tickets (users of qms.demo.load_core)."""
@@ -208,86 +215,96 @@ def _scenarios_load(users: dict[str, User], scenarios, *, head: User, secretary:
         description, process = description.format(year=today.year), process.format(year=today.year)
         if Ticket.objects.of(organisation).filter(description=description).exists():
             continue
-        unit = Unit.objects.of(organisation).get(code=unit_code)
-        actor = users[requester]
-        if actor.unit is None:
-            raise ValueError(f"The demo requester {actor.username} has no unit.")
-        ticket = ticket_open(
-            actor=actor,
-            requesting_unit=actor.unit,
-            unit=unit,
-            description=description,
-            kind=kind,
-            source=source,
-            process=process,
-            clause=clause,
-            related_documents=f"{process} (QT)",
-        )
-        unit_head = next(iter(User.objects.with_role(Role.UNIT_HEAD, organisation=organisation, unit=unit)))
-        if target == "corrected":
-            ticket_correct(
-                actor=unit_head,
-                ticket=ticket,
-                correction_kind=CorrectionKind.REPAIR,
-                correction_result="Đã vào sổ bổ sung 03 văn bản, kiểm tra lại toàn bộ sổ tháng 9.",
-            )
-            continue
-        reach = "in_progress" if target in {"overdue", "failed"} else target
-        steps = ORDER[: ORDER.index(reach) + 1]
-        if "submitted" in steps:
-            ticket_submit(actor=unit_head, ticket=ticket, note="Cần thực hiện hành động khắc phục.")
-        if "presented" in steps:
-            ticket_present(actor=secretary, ticket=ticket, note="Trình Trưởng ban xem xét, phân công.")
-        assignee = users[assignees.get(unit_code, unit_head.username)]
-        if assignee.unit is None:
-            raise ValueError(f"The demo assignee {assignee.username} has no unit.")
-        if "assigned" in steps:
-            ticket_assign(actor=head, ticket=ticket, implementing_unit=assignee.unit, assignee=assignee, note="Khẩn trương thực hiện.")
-        if "proposed" in steps:
-            ticket_propose(
-                actor=assignee,
-                ticket=ticket,
-                cause="Chưa phân công người kiểm tra chéo; quy trình chưa quy định rõ bước kiểm tra.",
-                measure="Bổ sung bước kiểm tra chéo vào quy trình; tập huấn cho cán bộ; rà soát hồ sơ tồn.",
-            )
-        if "in_progress" in steps:
+        # The overdue ticket's story happened weeks ago: its audit trail carries those days.
+        with ExitStack() as story:
             if target == "overdue":
-                ticket_approve(
-                    actor=head, ticket=ticket, completion_date=today - dt.timedelta(days=12), today=today - dt.timedelta(days=40)
+                story.enter_context(recorded_at(local_at(today - dt.timedelta(days=42))))
+            unit = Unit.objects.of(organisation).get(code=unit_code)
+            actor = users[requester]
+            if actor.unit is None:
+                raise ValueError(f"The demo requester {actor.username} has no unit.")
+            ticket = ticket_open(
+                actor=actor,
+                requesting_unit=actor.unit,
+                unit=unit,
+                description=description,
+                kind=kind,
+                source=source,
+                process=process,
+                clause=clause,
+                related_documents=f"{process} (QT)",
+            )
+            unit_head = next(iter(User.objects.with_role(Role.UNIT_HEAD, organisation=organisation, unit=unit)))
+            if target == "corrected":
+                ticket_correct(
+                    actor=unit_head,
+                    ticket=ticket,
+                    correction_kind=CorrectionKind.REPAIR,
+                    correction_result="Đã vào sổ bổ sung 03 văn bản, kiểm tra lại toàn bộ sổ tháng 9.",
                 )
-            else:
-                long = target == "in_progress"
-                ticket_approve(actor=head, ticket=ticket, completion_date=today + dt.timedelta(days=75 if long else 10))
-                if long:
-                    progress_report_add(actor=assignee, ticket=ticket, text="Đã dự thảo sửa đổi quy trình, đang lấy ý kiến các phòng.")
-                    change_request_open(
-                        actor=assignee,
-                        ticket=ticket,
-                        kind=ChangeRequestKind.RESOURCES,
-                        reason="Cần bổ sung 01 cán bộ hỗ trợ rà soát hồ sơ tồn.",
+                continue
+            reach = "in_progress" if target in {"overdue", "failed"} else target
+            steps = ORDER[: ORDER.index(reach) + 1]
+            if "submitted" in steps:
+                ticket_submit(actor=unit_head, ticket=ticket, note="Cần thực hiện hành động khắc phục.")
+            if "presented" in steps:
+                ticket_present(actor=secretary, ticket=ticket, note="Trình Trưởng ban xem xét, phân công.")
+            assignee = users[assignees.get(unit_code, unit_head.username)]
+            if assignee.unit is None:
+                raise ValueError(f"The demo assignee {assignee.username} has no unit.")
+            if "assigned" in steps:
+                ticket_assign(actor=head, ticket=ticket, implementing_unit=assignee.unit, assignee=assignee, note="Khẩn trương thực hiện.")
+            if "proposed" in steps:
+                ticket_propose(
+                    actor=assignee,
+                    ticket=ticket,
+                    cause="Chưa phân công người kiểm tra chéo; quy trình chưa quy định rõ bước kiểm tra.",
+                    measure="Bổ sung bước kiểm tra chéo vào quy trình; tập huấn cho cán bộ; rà soát hồ sơ tồn.",
+                )
+            if "in_progress" in steps:
+                if target == "overdue":
+                    with recorded_at(local_at(today - dt.timedelta(days=40))):
+                        ticket_approve(
+                            actor=head, ticket=ticket, completion_date=today - dt.timedelta(days=12), today=today - dt.timedelta(days=40)
+                        )
+                    Ticket.objects.filter(pk=ticket.pk).update(
+                        created_at=local_at(today - dt.timedelta(days=42)), description_date=today - dt.timedelta(days=42)
                     )
-        if target == "failed" or "reported" in steps:
-            ticket_report(
-                actor=assignee,
-                ticket=ticket,
-                result=f"Đã sửa đổi quy trình, tập huấn ngày {today - dt.timedelta(days=20):%d/%m}, rà soát xong hồ sơ tồn.",
-            )
-        if target == "failed":
-            ticket_verify(
-                actor=head,
-                ticket=ticket,
-                verification=Verification.FAILED,
-                note=f"Kiểm tra 10 hồ sơ tháng {today.month} vẫn còn 02 hồ sơ không qua bước kiểm tra thể thức.",
-            )
-        if "verified" in steps:
-            ticket_verify(
-                actor=head,
-                ticket=ticket,
-                verification=Verification.PASSED,
-                note="Đã kiểm tra hồ sơ, đạt yêu cầu.",
-                evidence="Quy trình sửa đổi; danh sách tập huấn; biên bản kiểm tra.",
-            )
-        if "closed" in steps:
-            ticket_close(
-                actor=secretary, ticket=ticket, evidence="Quyết định ban hành danh mục tài liệu cập nhật; biên bản kiểm tra của Ban ISO."
-            )
+                else:
+                    long = target == "in_progress"
+                    ticket_approve(actor=head, ticket=ticket, completion_date=today + dt.timedelta(days=75 if long else 10))
+                    if long:
+                        progress_report_add(actor=assignee, ticket=ticket, text="Đã dự thảo sửa đổi quy trình, đang lấy ý kiến các phòng.")
+                        change_request_open(
+                            actor=assignee,
+                            ticket=ticket,
+                            kind=ChangeRequestKind.RESOURCES,
+                            reason="Cần bổ sung 01 cán bộ hỗ trợ rà soát hồ sơ tồn.",
+                        )
+            if target == "failed" or "reported" in steps:
+                ticket_report(
+                    actor=assignee,
+                    ticket=ticket,
+                    result=f"Đã sửa đổi quy trình, tập huấn ngày {today - dt.timedelta(days=20):%d/%m}, rà soát xong hồ sơ tồn.",
+                )
+            if target == "failed":
+                ticket_verify(
+                    actor=head,
+                    ticket=ticket,
+                    verification=Verification.FAILED,
+                    note=f"Kiểm tra 10 hồ sơ tháng {today.month} vẫn còn 02 hồ sơ không qua bước kiểm tra thể thức.",
+                )
+            if "verified" in steps:
+                ticket_verify(
+                    actor=head,
+                    ticket=ticket,
+                    verification=Verification.PASSED,
+                    note="Đã kiểm tra hồ sơ, đạt yêu cầu.",
+                    evidence="Quy trình sửa đổi; danh sách tập huấn; biên bản kiểm tra.",
+                )
+            if "closed" in steps:
+                ticket_close(
+                    actor=secretary,
+                    ticket=ticket,
+                    evidence="Quyết định ban hành danh mục tài liệu cập nhật; biên bản kiểm tra của Ban ISO.",
+                )

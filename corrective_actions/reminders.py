@@ -17,9 +17,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from qms.dates import format_date
+from qms.messages import N_, Message
 from qms.models import User
 from qms.roles import Role
 from qms.services import local_today, reminder_claim
@@ -69,7 +69,7 @@ def ticket_reminders_send(*, today: dt.date | None = None) -> int:
     heads_of = _people_by_agency(Role.COMMITTEE_HEAD, org_ids)
     sent = 0
 
-    def once(key: str, recipients: Iterable[User | None], ticket: Ticket, subject: str, body: str = "") -> None:
+    def once(key: str, recipients: Iterable[User | None], ticket: Ticket, subject: Message, body: Message | str = "") -> None:
         nonlocal sent
         if reminder_claim(f"ca:{ticket.pk}:{key}:{ticket.completion_date:%Y%m%d}"):
             ticket_notify(recipients=recipients, ticket=ticket, subject=subject, body=body)
@@ -85,9 +85,9 @@ def ticket_reminders_send(*, today: dt.date | None = None) -> int:
         due_text = format_date(due)
         if ticket.status in ACTIVE_ACTION_STATES:
             if today <= due and calendar.working_days_between(today, due) <= lead:
-                once("due-soon", [ticket.assignee], ticket, _("Phiếu %(n)s sắp đến hạn hoàn thành (%(d)s)") % {"n": number, "d": due_text})
+                once("due-soon", [ticket.assignee], ticket, N_("Phiếu %(n)s sắp đến hạn hoàn thành (%(d)s)") % {"n": number, "d": due_text})
             if today > due:
-                once("passed", [ticket.assignee], ticket, _("Phiếu %(n)s đã quá hạn hoàn thành (%(d)s)") % {"n": number, "d": due_text})
+                once("passed", [ticket.assignee], ticket, N_("Phiếu %(n)s đã quá hạn hoàn thành (%(d)s)") % {"n": number, "d": due_text})
                 late = calendar.working_days_between(due, today)
                 for level, (days, who) in enumerate(ESCALATION_STEPS, start=1):
                     if late >= days:
@@ -95,8 +95,8 @@ def ticket_reminders_send(*, today: dt.date | None = None) -> int:
                             f"escalate-{level}",
                             escalation_heads_of(ticket) if who == "unit_head" else committee,
                             ticket,
-                            _("Phiếu %(n)s quá hạn %(k)d ngày làm việc, chưa báo cáo kết quả") % {"n": number, "k": late},
-                            _("Người thực hiện: %(a)s. Ngày hoàn thành: %(d)s.")
+                            N_("Phiếu %(n)s quá hạn %(k)d ngày làm việc, chưa báo cáo kết quả") % {"n": number, "k": late},
+                            N_("Người thực hiện: %(a)s. Ngày hoàn thành: %(d)s.")
                             % {"a": ticket.assignee.display_name if ticket.assignee else "—", "d": due_text},
                         )
         if ticket.status == TicketStatus.IN_PROGRESS:
@@ -109,15 +109,15 @@ def ticket_reminders_send(*, today: dt.date | None = None) -> int:
                     f"progress-{monthly:%Y%m%d}",
                     [ticket.assignee],
                     ticket,
-                    _("Phiếu %(n)s: đến hạn báo cáo tiến độ tháng (%(d)s)") % {"n": number, "d": format_date(monthly)},
+                    N_("Phiếu %(n)s: đến hạn báo cáo tiến độ tháng (%(d)s)") % {"n": number, "d": format_date(monthly)},
                 )
                 if today > monthly:
                     once(
                         f"progress-missed-{monthly:%Y%m%d}",
                         [ticket.assignee, *secretaries],
                         ticket,
-                        _("Phiếu %(n)s: chưa báo cáo tiến độ tháng hạn %(d)s") % {"n": number, "d": format_date(monthly)},
+                        N_("Phiếu %(n)s: chưa báo cáo tiến độ tháng hạn %(d)s") % {"n": number, "d": format_date(monthly)},
                     )
         if ticket.status == TicketStatus.REPORTED and today >= due:
-            once("verify", leaders_of(ticket), ticket, _("Phiếu %(n)s đến hạn kiểm tra xác nhận kết quả") % {"n": number})
+            once("verify", leaders_of(ticket), ticket, N_("Phiếu %(n)s đến hạn kiểm tra xác nhận kết quả") % {"n": number})
     return sent

@@ -9,13 +9,14 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 
-from qms.models import Unit, User
+from qms.models import AuditEntry, Unit, User
 
 from . import services
-from .models import Aggregation, Direction, Frequency, Objective, Plan, PlanStatus, Result, UnitOfMeasure, period_end
+from .models import Aggregation, Direction, Frequency, Measurement, Objective, Plan, PlanStatus, Result, UnitOfMeasure, period_end
 from .progress import Track, objective_progress
 
 POLICY = "Phù hợp CSCL: giải quyết công việc đúng pháp luật, nhanh chóng, minh bạch, lấy sự hài lòng của tổ chức, công dân làm thước đo."
@@ -316,6 +317,19 @@ def _backdate(plan: Plan, year: int, evaluated: bool) -> None:
     if evaluated:
         fields["evaluated_at"] = dt.datetime(year, 12, 26, 15, tzinfo=tz)
     Plan.objects.filter(pk=plan.pk).update(**fields)
+    # The plan's audit trail tells the same dates: drafted, submitted, approved, first measured, evaluated.
+    first = Measurement.objects.filter(objective__plan=plan).order_by("measured_on").values_list("measured_on", flat=True).first()
+    moments = {
+        PlanStatus.DRAFT: fields["created_at"],
+        PlanStatus.SUBMITTED: fields["submitted_at"],
+        PlanStatus.APPROVED: fields["approved_at"],
+        PlanStatus.MONITORING: dt.datetime.combine(first, dt.time(10), tzinfo=tz) if first else fields["approved_at"],
+        PlanStatus.EVALUATED: fields.get("evaluated_at"),
+    }
+    entries = AuditEntry.objects.filter(content_type=ContentType.objects.get_for_model(Plan), object_id=plan.pk)
+    for state, moment in moments.items():
+        if moment is not None:
+            entries.filter(to_state=state).update(at=min(moment, timezone.now()))
 
 
 @transaction.atomic

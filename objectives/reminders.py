@@ -6,15 +6,16 @@ from __future__ import annotations
 import datetime as dt
 
 from django.urls import reverse
-from django.utils.translation import gettext as _
 
 from qms.dates import format_date
+from qms.messages import N_, Message
 from qms.models import Organisation, Unit
 from qms.services import notification_send, reminder_claim
 from qms.workdays import add_working_days, working_days_between
 
-from .models import IN_FORCE_STATES, ObjectivesSettings, Plan, PlanStatus, period_end, period_label
+from .models import IN_FORCE_STATES, ObjectivesSettings, Plan, PlanStatus, period_end
 from .rules import approvers_of, drafters_of
+from .services import period_message
 
 
 def reminders_send(*, today: dt.date) -> int:
@@ -46,12 +47,12 @@ def _agency_reminders(organisation: Organisation, *, today: dt.date) -> int:
             if unit_id in done or not reminder_claim(key):
                 continue
             probe = Plan(organisation=organisation, year=year, unit=unit)
-            scope = unit.name if unit else _("cơ quan")
+            scope = unit.name if unit else N_("cơ quan")
             notification_send(
                 recipients=drafters_of(probe) + (approvers_of(probe) if unit is None else []),
-                subject=_("Nhắc: kế hoạch MTCL năm %(y)s của %(s)s phải được phê duyệt trước ngày %(d)s")
+                subject=N_("Nhắc: kế hoạch MTCL năm %(y)s của %(s)s phải được phê duyệt trước ngày %(d)s")
                 % {"y": year, "s": scope, "d": format_date(due)},
-                body=_("Theo QT.CTCL 5.9, MTCL và kế hoạch thực hiện MTCL được phê duyệt trước ngày %(d)s.") % {"d": format_date(due)},
+                body=N_("Theo QT.CTCL 5.9, MTCL và kế hoạch thực hiện MTCL được phê duyệt trước ngày %(d)s.") % {"d": format_date(due)},
                 url=reverse("objectives:list") + f"?year={year}",
             )
             sent += 1
@@ -64,7 +65,7 @@ def _agency_reminders(organisation: Organisation, *, today: dt.date) -> int:
         .prefetch_related("objectives__measurements")
     )
     for plan in plans:
-        missing: dict[dt.date, list[str]] = {}
+        missing: dict[dt.date, list[Message | str]] = {}
         for obj in plan.objectives.all():
             measured = {m.period for m in obj.measurements.all()}
             for period in range(1, obj.periods + 1):
@@ -75,14 +76,16 @@ def _agency_reminders(organisation: Organisation, *, today: dt.date) -> int:
                     break
                 due = add_working_days(end, conf.measurement_due_working_days, organisation)
                 if due_soon(due):
-                    missing.setdefault(due, []).append(f"{obj.order}. {obj.indicator} ({period_label(obj.frequency, period)})")
+                    missing.setdefault(due, []).append(
+                        Message("%(o)s. %(i)s (%(p)s)", {"o": obj.order, "i": obj.indicator, "p": period_message(obj.frequency, period)})
+                    )
         for due, items in missing.items():
             if not reminder_claim(f"objectives:measurement:{plan.pk}:{due.isoformat()}"):
                 continue
             notification_send(
                 recipients=drafters_of(plan),
-                subject=_("Nhắc: nhập số liệu theo dõi MTCL của %(s)s trước ngày %(d)s") % {"s": plan.scope_name, "d": format_date(due)},
-                body="\n".join(items),
+                subject=N_("Nhắc: nhập số liệu theo dõi MTCL của %(s)s trước ngày %(d)s") % {"s": plan.scope_name, "d": format_date(due)},
+                body=Message.join(items),
                 url=plan.get_absolute_url(),
             )
             sent += 1
@@ -90,9 +93,9 @@ def _agency_reminders(organisation: Organisation, *, today: dt.date) -> int:
         if due_soon(due) and reminder_claim(f"objectives:evaluation-due:{plan.pk}"):
             notification_send(
                 recipients=drafters_of(plan) + approvers_of(plan),
-                subject=_("Nhắc: đánh giá thực hiện MTCL năm %(y)s của %(s)s trước ngày %(d)s")
+                subject=N_("Nhắc: đánh giá thực hiện MTCL năm %(y)s của %(s)s trước ngày %(d)s")
                 % {"y": plan.year, "s": plan.scope_name, "d": format_date(due)},
-                body=_("Theo QT.CTCL 5.9, trước ngày %(d)s đánh giá thực hiện MTCL của năm.") % {"d": format_date(due)},
+                body=N_("Theo QT.CTCL 5.9, trước ngày %(d)s đánh giá thực hiện MTCL của năm.") % {"d": format_date(due)},
                 url=plan.get_absolute_url(),
             )
             sent += 1

@@ -16,17 +16,29 @@ from django.utils.translation import gettext as _
 
 from corrective_actions.services import ticket_open_from_source
 from qms.errors import NotAllowed, ServiceError, StaleEditError
+from qms.messages import N_, Message
 from qms.models import Unit, User
 from qms.services import audit_record, notification_send, state_transition
 from qms.tenancy import same_organisation
 from qms.transitions import check_transition
 from qms.workdays import add_years
 
-from .models import IN_FORCE_STATES, PLAN_TRANSITIONS, Measurement, Objective, Plan, PlanAction, PlanStatus, Result, period_label
+from .models import IN_FORCE_STATES, PLAN_TRANSITIONS, Frequency, Measurement, Objective, Plan, PlanAction, PlanStatus, Result
 from .rules import approvers_of, can_draft, can_evaluate, can_measure, drafters_of, may_move
 
 
-def _move(*, plan: Plan, to_state: PlanStatus, actor: User, action: str, note: str = "", extra: dict[str, Any] | None = None) -> None:
+def period_message(frequency: str, period: int) -> Message:
+    """`period_label` as a Message, so that an audit note names the period in the reader's language."""
+    if frequency == Frequency.MONTHLY:
+        return N_("Tháng %(n)d") % {"n": period}
+    if frequency == Frequency.QUARTERLY:
+        return N_("Quý %(n)s") % {"n": ["I", "II", "III", "IV"][period - 1] if 1 <= period <= 4 else period}
+    if frequency == Frequency.HALF_YEARLY:
+        return N_("6 tháng đầu năm") if period == 1 else N_("6 tháng cuối năm")
+    return N_("Cả năm")
+
+
+def _move(*, plan: Plan, to_state: PlanStatus, actor: User, action: Message, note: str = "", extra: dict[str, Any] | None = None) -> None:
     """Move the plan if PLAN_TRANSITIONS allows it and `actor` is that row's "who" for this plan."""
     try:
         check_transition(PLAN_TRANSITIONS, plan.status, to_state, actor=actor, may_act=lambda user, row: may_move(user, plan, row))
@@ -35,7 +47,7 @@ def _move(*, plan: Plan, to_state: PlanStatus, actor: User, action: str, note: s
     state_transition(instance=plan, to_state=to_state, actor=actor, action=action, note=note, extra=extra)
 
 
-def _move_by_system(*, plan: Plan, to_state: PlanStatus, actor: User, action: str) -> None:
+def _move_by_system(*, plan: Plan, to_state: PlanStatus, actor: User, action: Message) -> None:
     """A move that follows from one `actor` was allowed to make (the approval of a revision): only the
     move itself is checked; the audit row still names the person whose step caused it."""
     check_transition(PLAN_TRANSITIONS, plan.status, to_state)
@@ -72,7 +84,7 @@ def plan_create(*, actor: User, year: int, unit: Unit | None) -> Plan:
     if existing is not None:
         raise ServiceError(_("Đã có kế hoạch MTCL năm %(year)s cho %(scope)s.") % {"year": year, "scope": existing.scope_name})
     plan = Plan.objects.create(organisation_id=organisation_id, year=year, unit=unit, created_by=actor)
-    audit_record(target=plan, actor=actor, action=_("Lập dự thảo kế hoạch MTCL"), to_state=plan.status)
+    audit_record(target=plan, actor=actor, action=N_("Lập dự thảo kế hoạch MTCL"), to_state=plan.status)
     return plan
 
 
@@ -99,7 +111,7 @@ def plan_copy_from_previous(*, actor: User, year: int, unit: Unit | None) -> Pla
         copy = _copy_objective(obj, plan, carried_from=obj, baseline=baseline if obj.is_numeric else None)
         for action in obj.actions.all():
             _copy_action(action, copy, year_shift=year - previous.year)
-    audit_record(target=plan, actor=actor, action=_("Sao chép mục tiêu từ năm %(year)s") % {"year": year - 1})
+    audit_record(target=plan, actor=actor, action=N_("Sao chép mục tiêu từ năm %(year)s") % {"year": year - 1})
     return plan
 
 
@@ -174,7 +186,7 @@ def objective_save(
         if "order" not in data or not data.get("order"):
             fields["order"] = plan.objectives.count() + 1
         objective = Objective.objects.create(plan=plan, **fields)
-        note = _("Thêm mục tiêu")
+        note = N_("Thêm mục tiêu")
     else:
         if objective.plan_id != plan.pk:
             raise ServiceError(_("Mục tiêu không thuộc kế hoạch này."))
@@ -183,7 +195,7 @@ def objective_save(
             raise StaleEditError(_("Mục tiêu vừa được người khác sửa. Vui lòng tải lại trang và nhập lại thay đổi."))
         objective.refresh_from_db()
         objective.actions.all().delete()
-        note = _("Sửa mục tiêu")
+        note = N_("Sửa mục tiêu")
     PlanAction.objects.bulk_create([PlanAction(objective=objective, **{f: a.get(f) for f in _ACTION_FIELDS if f in a}) for a in actions])
     audit_record(target=plan, actor=actor, action=note, note=objective.statement[:200])
     return objective
@@ -195,7 +207,7 @@ def objective_delete(*, actor: User, objective: Objective) -> None:
     if not can_draft(actor, plan):
         raise ServiceError(_("Bạn không có quyền sửa kế hoạch này."))
     _require_editable(plan)
-    audit_record(target=plan, actor=actor, action=_("Xóa mục tiêu"), note=objective.statement[:200])
+    audit_record(target=plan, actor=actor, action=N_("Xóa mục tiêu"), note=objective.statement[:200])
     objective.delete()
 
 
@@ -214,13 +226,13 @@ def plan_submit(*, actor: User, plan: Plan) -> Plan:
         plan=plan,
         to_state=PlanStatus.SUBMITTED,
         actor=actor,
-        action=_("Trình phê duyệt kế hoạch MTCL"),
+        action=N_("Trình phê duyệt kế hoạch MTCL"),
         extra={"submitted_by": actor, "submitted_at": timezone.now(), "return_comment": ""},
     )
     notification_send(
         recipients=approvers_of(plan),
-        subject=_("Kế hoạch MTCL năm %(year)s của %(scope)s chờ phê duyệt") % {"year": plan.year, "scope": plan.scope_name},
-        body=_("%(who)s đã trình kế hoạch thực hiện MTCL để phê duyệt.") % {"who": actor.display_name},
+        subject=N_("Kế hoạch MTCL năm %(year)s của %(scope)s chờ phê duyệt") % {"year": plan.year, "scope": plan.scope_name},
+        body=N_("%(who)s đã trình kế hoạch thực hiện MTCL để phê duyệt.") % {"who": actor.display_name},
         url=plan.get_absolute_url(),
     )
     return plan
@@ -235,13 +247,13 @@ def plan_return(*, actor: User, plan: Plan, comment: str) -> Plan:
         plan=plan,
         to_state=PlanStatus.RETURNED,
         actor=actor,
-        action=_("Trả lại kế hoạch để sửa"),
+        action=N_("Trả lại kế hoạch để sửa"),
         note=comment,
         extra={"return_comment": comment},
     )
     notification_send(
         recipients=[u for u in [plan.submitted_by] if u] or drafters_of(plan),
-        subject=_("Kế hoạch MTCL năm %(year)s của %(scope)s bị trả lại") % {"year": plan.year, "scope": plan.scope_name},
+        subject=N_("Kế hoạch MTCL năm %(year)s của %(scope)s bị trả lại") % {"year": plan.year, "scope": plan.scope_name},
         body=comment,
         url=plan.get_absolute_url(),
     )
@@ -260,7 +272,7 @@ def plan_approve(*, actor: User, plan: Plan) -> Plan:
         plan=plan,
         to_state=PlanStatus.APPROVED,
         actor=actor,
-        action=_("Phê duyệt kế hoạch MTCL"),
+        action=N_("Phê duyệt kế hoạch MTCL"),
         extra={"approved_by": actor, "approved_at": timezone.now()},
     )
     if plan.supersedes_id:
@@ -273,15 +285,15 @@ def plan_approve(*, actor: User, plan: Plan) -> Plan:
             Objective.objects.filter(supports_id=new_obj.revised_from_id).update(supports=new_obj)
         if (old.status, PlanStatus.SUPERSEDED) in PLAN_TRANSITIONS:
             _move_by_system(
-                plan=old, to_state=PlanStatus.SUPERSEDED, actor=actor, action=_("Thay thế bằng lần sửa đổi %(n)d") % {"n": plan.revision}
+                plan=old, to_state=PlanStatus.SUPERSEDED, actor=actor, action=N_("Thay thế bằng lần sửa đổi %(n)d") % {"n": plan.revision}
             )
         if moved:
-            _move_by_system(plan=plan, to_state=PlanStatus.MONITORING, actor=actor, action=_("Tiếp tục theo dõi thực hiện"))
+            _move_by_system(plan=plan, to_state=PlanStatus.MONITORING, actor=actor, action=N_("Tiếp tục theo dõi thực hiện"))
     recipients = [u for u in [plan.submitted_by] if u] or drafters_of(plan)
     notification_send(
         recipients=recipients,
-        subject=_("Kế hoạch MTCL năm %(year)s của %(scope)s đã được phê duyệt") % {"year": plan.year, "scope": plan.scope_name},
-        body=_("Người phê duyệt: %(who)s.") % {"who": actor.display_name},
+        subject=N_("Kế hoạch MTCL năm %(year)s của %(scope)s đã được phê duyệt") % {"year": plan.year, "scope": plan.scope_name},
+        body=N_("Người phê duyệt: %(who)s.") % {"who": actor.display_name},
         url=plan.get_absolute_url(),
     )
     return plan
@@ -316,11 +328,11 @@ def plan_revise(*, actor: User, plan: Plan, reason: str) -> Plan:
     audit_record(
         target=revision,
         actor=actor,
-        action=_("Lập sửa đổi kế hoạch (lần %(n)d)") % {"n": revision.revision},
+        action=N_("Lập sửa đổi kế hoạch (lần %(n)d)") % {"n": revision.revision},
         to_state=revision.status,
         note=reason,
     )
-    audit_record(target=plan, actor=actor, action=_("Bắt đầu sửa đổi kế hoạch"), note=reason)
+    audit_record(target=plan, actor=actor, action=N_("Bắt đầu sửa đổi kế hoạch"), note=reason)
     return revision
 
 
@@ -355,7 +367,6 @@ def measurement_record(
     if measured_on.year < plan.year:
         raise ServiceError(_("Ngày đo phải thuộc năm %(y)s trở về sau.") % {"y": plan.year}, field="measured_on")
     existing = Measurement.objects.filter(objective=objective, period=period).first()
-    label = period_label(objective.frequency, period)
     if existing is None:
         measurement = Measurement(objective=objective, period=period, recorded_by=actor)
     else:
@@ -368,11 +379,19 @@ def measurement_record(
     audit_record(
         target=plan,
         actor=actor,
-        action=_("Cập nhật số liệu") if existing else _("Nhập số liệu"),
-        note=f"{objective.order}. {objective.indicator} — {label}: {objective.format_value(value)}",
+        action=N_("Cập nhật số liệu") if existing else N_("Nhập số liệu"),
+        note=Message(
+            "%(o)s. %(i)s — %(p)s: %(v)s",
+            {
+                "o": objective.order,
+                "i": objective.indicator,
+                "p": period_message(objective.frequency, period),
+                "v": objective.format_value(value),
+            },
+        ),
     )
     if plan.status == PlanStatus.APPROVED:
-        _move(plan=plan, to_state=PlanStatus.MONITORING, actor=actor, action=_("Bắt đầu theo dõi thực hiện"))
+        _move(plan=plan, to_state=PlanStatus.MONITORING, actor=actor, action=N_("Bắt đầu theo dõi thực hiện"))
     return measurement
 
 
@@ -413,8 +432,11 @@ def objective_evaluate(
     audit_record(
         target=plan,
         actor=actor,
-        action=_("Đánh giá mục tiêu"),
-        note=f"{objective.order}. {objective.indicator}: {objective.get_result_display()} ({objective.actual_display})",
+        action=N_("Đánh giá mục tiêu"),
+        note=Message(
+            "%(o)s. %(i)s: %(r)s (%(a)s)",
+            {"o": objective.order, "i": objective.indicator, "r": Result(objective.result).label, "a": objective.actual_display},
+        ),
     )
     return objective
 
@@ -437,7 +459,7 @@ def plan_evaluation_close(*, actor: User, plan: Plan, summary: str = "") -> Plan
         plan=plan,
         to_state=PlanStatus.EVALUATED,
         actor=actor,
-        action=_("Hoàn thành đánh giá MTCL cuối năm"),
+        action=N_("Hoàn thành đánh giá MTCL cuối năm"),
         note=summary,
         extra={"evaluated_by": actor, "evaluated_at": timezone.now(), "evaluation_summary": summary},
     )
@@ -478,5 +500,5 @@ def objective_ticket_open(*, actor: User, objective: Objective) -> int:
         origin_url=plan.get_absolute_url(),
     )
     Objective.objects.filter(pk=objective.pk, ticket_id__isnull=True).update(ticket_id=ticket.pk)
-    audit_record(target=plan, actor=actor, action=_("Mở phiếu HĐKP"), note=objective.statement[:200])
+    audit_record(target=plan, actor=actor, action=N_("Mở phiếu HĐKP"), note=objective.statement[:200])
     return ticket.pk

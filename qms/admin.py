@@ -98,7 +98,7 @@ class UserAdmin(AgencyScopedAdmin, BaseUserAdmin):
     list_select_related = ["unit", "organisation"]
     fieldsets = (
         *(BaseUserAdmin.fieldsets or ()),
-        (_("Cơ quan"), {"fields": ("organisation", "full_name", "job_title", "unit")}),
+        (_("Cơ quan"), {"fields": ("organisation", "full_name", "job_title", "unit", "language")}),
     )
     add_fieldsets = (
         *BaseUserAdmin.add_fieldsets,

@@ -11,10 +11,12 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.functional import cached_property
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from .messages import render_stored
 from .roles import Role
 
 
@@ -130,6 +132,8 @@ class User(AbstractUser):
     full_name = models.CharField(_("họ và tên"), max_length=150, blank=True)
     job_title = models.CharField(_("chức vụ"), max_length=150, blank=True)
     unit = models.ForeignKey(Unit, verbose_name=_("đơn vị"), null=True, blank=True, on_delete=models.PROTECT, related_name="members")
+    # The language the person reads their inbox, e-mails and audit trails in: set by the language switch.
+    language = models.CharField(_("ngôn ngữ"), max_length=10, choices=settings.LANGUAGES, default="vi")
 
     objects: ClassVar[QmsUserManager] = QmsUserManager()
 
@@ -198,6 +202,9 @@ class AuditEntry(models.Model):
     from_state = models.CharField(_("từ"), max_length=40, blank=True)
     to_state = models.CharField(_("đến"), max_length=40, blank=True)
     note = models.TextField(_("ghi chú"), blank=True)
+    # {"action": Message JSON, "note": Message JSON}: rendered in the reader's language. `action`/`note`
+    # above keep the Vietnamese text (admin, search); a row without it shows that text.
+    message = models.JSONField(_("thông điệp"), default=dict, blank=True)
 
     class Meta:
         ordering = ["at", "pk"]
@@ -207,6 +214,19 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%d/%m/%Y %H:%M} {self.action}"
+
+    def action_in(self, language: str | None = None) -> str:
+        """The action in `language` (the active language when None). A row written before messages were
+        stored holds a catalogue string (the trail always translated it) or plain text."""
+        if self.message.get("action"):
+            return render_stored(self.message["action"], self.action, language)
+        if language is None:
+            return gettext(self.action) if self.action else ""
+        with translation.override(language):
+            return gettext(self.action) if self.action else ""
+
+    def note_in(self, language: str | None = None) -> str:
+        return render_stored(self.message.get("note"), self.note, language)
 
 
 class NotificationQuerySet(models.QuerySet):
@@ -223,6 +243,9 @@ class Notification(models.Model):
     body = models.TextField(_("nội dung"), blank=True)
     url = models.CharField(_("liên kết"), max_length=500, blank=True)
     read_at = models.DateTimeField(_("đã đọc lúc"), null=True, blank=True)
+    # {"subject": Message JSON, "body": Message JSON}: rendered in the reader's language when read or
+    # e-mailed. `subject`/`body` above keep the Vietnamese text (admin); a row without it shows that text.
+    message = models.JSONField(_("thông điệp"), default=dict, blank=True)
 
     objects = NotificationQuerySet.as_manager()
 
@@ -233,6 +256,13 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return self.subject
+
+    def subject_in(self, language: str | None = None) -> str:
+        """The subject in `language` (the active language when None)."""
+        return render_stored(self.message.get("subject"), self.subject, language)
+
+    def body_in(self, language: str | None = None) -> str:
+        return render_stored(self.message.get("body"), self.body, language)
 
 
 class SentReminder(models.Model):

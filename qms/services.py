@@ -7,32 +7,46 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from . import clock
 from .errors import StaleEditError
+from .messages import Message, render
 from .models import AuditEntry, DocumentCounter, Notification, Organisation, SentReminder, User
 
 
 @transaction.atomic
 def audit_record(
-    *, target: models.Model, actor: User | None, action: str, from_state: str = "", to_state: str = "", note: str = ""
+    *,
+    target: models.Model,
+    actor: User | None,
+    action: Message | str,
+    from_state: str = "",
+    to_state: str = "",
+    note: Message | str = "",
 ) -> AuditEntry:
+    """`action` and `note` as Messages are shown in each reader's language; plain text (a note typed by a
+    user) stays as typed. The columns keep the Vietnamese text."""
     # The record's agency; a child record without its own (a unit's report) is its actor's agency's.
     organisation_id = getattr(target, "organisation_id", None) or (
         actor.organisation_id if actor is not None and actor.is_authenticated else None
     )
+    message = {key: value.to_json() for key, value in (("action", action), ("note", note)) if isinstance(value, Message)}
     return AuditEntry.objects.create(
+        at=clock.now(),
         organisation_id=organisation_id,
         content_type=ContentType.objects.get_for_model(target, for_concrete_model=False),
         object_id=target.pk,
         actor=actor if actor is not None and actor.is_authenticated else None,
-        action=action,
+        action=render(action, settings.LANGUAGE_CODE)[:100],
         from_state=from_state,
         to_state=to_state,
-        note=note,
+        note=render(note, settings.LANGUAGE_CODE),
+        message=message,
     )
 
 
@@ -42,8 +56,8 @@ def state_transition(
     instance: models.Model,
     to_state: str,
     actor: User | None,
-    action: str,
-    note: str = "",
+    action: Message | str,
+    note: Message | str = "",
     field: str = "status",
     extra: Mapping[str, Any] | None = None,
 ) -> None:
@@ -62,7 +76,8 @@ def state_transition(
 
 def audit_trail(target: models.Model, *, field: str = "status") -> list[AuditEntry]:
     """The target's audit rows, oldest first, each with `from_label`/`to_label`: the state names the
-    user reads (the rows keep the stable codes)."""
+    user reads (the rows keep the stable codes), and `action_text`/`note_text` in the reader's (active)
+    language."""
     try:
         labels = {str(k): str(v) for k, v in getattr(target._meta.get_field(field), "flatchoices", [])}
     except Exception:  # noqa: BLE001 — a target without that field shows its codes
@@ -75,21 +90,30 @@ def audit_trail(target: models.Model, *, field: str = "status") -> list[AuditEnt
     for entry in entries:
         entry.from_label = labels.get(entry.from_state, entry.from_state)  # type: ignore[attr-defined]
         entry.to_label = labels.get(entry.to_state, entry.to_state)  # type: ignore[attr-defined]
+        entry.action_text = entry.action_in()  # type: ignore[attr-defined]
+        entry.note_text = entry.note_in()  # type: ignore[attr-defined]
     return entries
 
 
 @transaction.atomic
-def notification_send(*, recipients: Iterable[User], subject: str, body: str = "", url: str = "", email: bool = True) -> list[Notification]:
-    """Put a message in each recipient's inbox now and e-mail it after the transaction commits."""
+def notification_send(
+    *, recipients: Iterable[User], subject: Message | str, body: Message | str = "", url: str = "", email: bool = True
+) -> list[Notification]:
+    """Put a message in each recipient's inbox now and e-mail it after the transaction commits. Messages
+    are rendered in the reader's language when read and in the recipient's language when e-mailed; the
+    `subject`/`body` columns keep the Vietnamese text."""
     from .tasks import send_notification_email
 
+    message = {key: value.to_json() for key, value in (("subject", subject), ("body", body)) if isinstance(value, Message)}
+    subject_text = render(subject, settings.LANGUAGE_CODE)[:255]
+    body_text = render(body, settings.LANGUAGE_CODE)
     seen: set[int] = set()
     created = []
     for user in recipients:
         if user is None or user.pk in seen or not user.is_active:
             continue
         seen.add(user.pk)
-        created.append(Notification(recipient=user, subject=subject[:255], body=body, url=url))
+        created.append(Notification(recipient=user, subject=subject_text, body=body_text, url=url, message=message))
     Notification.objects.bulk_create(created)  # sets pk on PostgreSQL and SQLite (RETURNING)
     if email and created:
         ids = [n.pk for n in created]

@@ -12,11 +12,13 @@ def send_notification_email(self, notification_id: int) -> None:
     notification = Notification.objects.select_related("recipient").filter(pk=notification_id).first()
     if notification is None or not notification.recipient.email:
         return
-    body = notification.body
+    # In the recipient's language, not the language of the person who acted.
+    language = notification.recipient.language
+    body = notification.body_in(language)
     if notification.url:
         body = f"{body}\n\n{settings.SITE_URL}{notification.url}"
     try:
-        EmailMessage(notification.subject, body, to=[notification.recipient.email]).send()
+        EmailMessage(notification.subject_in(language), body, to=[notification.recipient.email]).send()
     except OSError as exc:  # SMTP down: try again later rather than lose the message
         raise self.retry(exc=exc) from exc
 

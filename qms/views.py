@@ -28,7 +28,11 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = Paginator(Notification.objects.filter(recipient=request.user), 25).get_page(request.GET.get("page"))
-    return render(request, "qms/inbox.html", {"page": page})
+    notifications = list(page)
+    for notification in notifications:  # in the reader's language, whoever acted
+        notification.subject_text = notification.subject_in()  # type: ignore[attr-defined]
+        notification.body_text = notification.body_in()  # type: ignore[attr-defined]
+    return render(request, "qms/inbox.html", {"page": page, "notifications": notifications})
 
 
 @login_required

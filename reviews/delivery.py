@@ -9,10 +9,11 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from qms.dates import format_date
+from qms.messages import N_
 from qms.models import User
 from qms.services import notification_send, reminder_claim
 
@@ -37,12 +38,15 @@ def review_notice_send(*, review_id: int) -> int:
         "site_url": settings.SITE_URL,
         "url": review_url(review),
     }
-    subject = _("Thông báo số %(number)02d/%(symbol)s: %(title)s") % {
-        "number": review.notice_number,
-        "symbol": org.notice_symbol,
-        "title": review.title,
-    }
-    body = render_to_string("emails/review_notice.txt", context)
+    # Notice BM.HT.06.01 is an official form: its e-mail is Vietnamese for every recipient, whatever
+    # their language or the language of the person who issued it (official forms stay Vietnamese).
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("Thông báo số %(number)02d/%(symbol)s: %(title)s") % {
+            "number": review.notice_number,
+            "symbol": org.notice_symbol,
+            "title": review.title,
+        }
+        body = render_to_string("emails/review_notice.txt", context)
     ics = review_invitation_ics(review=review, attendees=attendees, organiser_name=org.committee_name)
     sent = 0
     for user in attendees:
@@ -73,8 +77,9 @@ def minutes_distribute(*, minutes_id: int) -> int:
         return 0
     org = minutes.organisation
     url = reverse("reviews:minutes_detail", args=[minutes.pk])
-    subject = _("Biên bản họp xem xét của lãnh đạo: %(title)s") % {"title": minutes.review.title}
-    body = _("Biên bản số %(number)s đã được %(signer)s ký ngày %(date)s. Biên bản được gửi kèm thư này.") % {
+    # The covering message in each recipient's language; the attached minutes (an official form) are Vietnamese.
+    subject = N_("Biên bản họp xem xét của lãnh đạo: %(title)s") % {"title": minutes.review.title}
+    body = N_("Biên bản số %(number)s đã được %(signer)s ký ngày %(date)s. Biên bản được gửi kèm thư này.") % {
         "number": f"{minutes.number:02d}/{org.minutes_symbol}" if minutes.number else "—",
         "signer": minutes.signed_by.display_name if minutes.signed_by else "",
         "date": format_date(timezone.localtime(minutes.signed_at)) if minutes.signed_at else "",
@@ -95,7 +100,8 @@ def minutes_distribute(*, minutes_id: int) -> int:
             try:
                 if pdf is None:
                     pdf = minutes_pdf(minutes)
-                message = EmailMessage(subject, f"{body}\n\n{settings.SITE_URL}{url}", to=[user.email])
+                text = f"{body.render(user.language)}\n\n{settings.SITE_URL}{url}"
+                message = EmailMessage(subject.render(user.language), text, to=[user.email])
                 message.attach(f"bien-ban-{minutes.pk}-v{minutes.revision}.pdf", pdf, "application/pdf")
                 message.send()
             except Exception as exc:  # noqa: BLE001 — recorded on the delivery; the next run retries it

@@ -9,6 +9,7 @@ import datetime as dt
 from django.db import transaction
 from django.utils import timezone
 
+from qms.clock import recorded_at
 from qms.demo import DEMO_PASSWORD
 from qms.models import MinutesForm, Organisation, Unit, User
 from qms.workdays import add_working_days, add_years
@@ -103,26 +104,40 @@ def advance(review: Review, users: dict[str, User], to: str, *, notice_today: dt
         ReviewStatus.PREPARING,
     ]
     secretary, head = users["thuky"], users["truongban"]
+    # A back-dated story (notice_today given) is told at its own dates: submitted two working days before the
+    # notice, approved the day before, collection closed the working day after the report deadline.
+    moments: dict[str, int] = {
+        ReviewStatus.DRAFT: -2,
+        ReviewStatus.PENDING_APPROVAL: -1,
+        ReviewStatus.APPROVED: 0,
+    }
     while order.index(review.status) < order.index(to):
-        if review.status == ReviewStatus.DRAFT:
-            services.review_plan_submit(review=review, actor=secretary)
-        elif review.status == ReviewStatus.PENDING_APPROVAL:
-            services.review_plan_approve(review=review, actor=head, comment="Đồng ý với kế hoạch.")
-            if notice_today is not None:
-                # Demo history: the head approved the plan the working day before the back-dated notice.
-                Review.objects.filter(pk=review.pk).update(approved_at=local_at(add_working_days(notice_today, -1), 9))
-                review.refresh_from_db()
-        elif review.status == ReviewStatus.APPROVED:
-            services.review_notice_issue(review=review, actor=secretary, today=notice_today)
-        elif review.status == ReviewStatus.COLLECTING:
-            services.review_collection_close(review=review, actor=secretary)
+        if notice_today is None:
+            moment = timezone.now()
+        elif review.status in moments:
+            moment = local_at(add_working_days(notice_today, moments[review.status]), 9)
+        else:
+            moment = min(local_at(add_working_days(review.report_deadline, 1), 9), timezone.now())
+        with recorded_at(moment):
+            if review.status == ReviewStatus.DRAFT:
+                services.review_plan_submit(review=review, actor=secretary)
+            elif review.status == ReviewStatus.PENDING_APPROVAL:
+                services.review_plan_approve(review=review, actor=head, comment="Đồng ý với kế hoạch.")
+                if notice_today is not None:
+                    Review.objects.filter(pk=review.pk).update(approved_at=moment)
+                    review.refresh_from_db()
+            elif review.status == ReviewStatus.APPROVED:
+                services.review_notice_issue(review=review, actor=secretary, today=notice_today)
+            elif review.status == ReviewStatus.COLLECTING:
+                services.review_collection_close(review=review, actor=secretary)
     return review
 
 
 def report_fill(report: UnitReport, users: dict[str, User], *, submit: bool, at: dt.datetime | None = None) -> UnitReport:
     """The unit's head (`<code>.truong`) writes the sample report; submitted at `at` if given."""
     head = users[f"{report.unit.code.lower()}.truong"]
-    return services.unit_report_save(report=report, actor=head, data=SAMPLE_REPORT, version=report.version, submit=submit, now=at)
+    with recorded_at(at or timezone.now()):
+        return services.unit_report_save(report=report, actor=head, data=SAMPLE_REPORT, version=report.version, submit=submit, now=at)
 
 
 @transaction.atomic
@@ -256,10 +271,13 @@ def _minutes_recorded(
 ) -> Minutes:
     """Consolidated report finalised and minutes recorded (not signed) through the services."""
     secretary = users["thuky"]
+    # The consolidated report the working day before the meeting; the minutes on the meeting's day.
     if not ConsolidatedReport.objects.filter(review=review).exists():
-        report = services.consolidated_report_generate(review=review, actor=secretary)
-        services.consolidated_report_finalise(report=report, actor=secretary)
-    minutes = review.minutes.first() or services.minutes_create(review=review, actor=secretary, form_code=form_code)
+        with recorded_at(min(local_at(add_working_days(meeting_day, -1), 15), timezone.now())):
+            report = services.consolidated_report_generate(review=review, actor=secretary)
+            services.consolidated_report_finalise(report=report, actor=secretary)
+    with recorded_at(min(local_at(meeting_day, 11, 30), timezone.now())):
+        minutes = review.minutes.first() or services.minutes_create(review=review, actor=secretary, form_code=form_code)
     attendance = [
         {
             "id": a.pk,
@@ -286,18 +304,19 @@ def _minutes_recorded(
         "3. Bố trí nguồn lực cho số hóa hồ sơ.",
         recommendations="Các đơn vị rà soát lại các tài liệu bên ngoài và tập hợp đầy đủ theo yêu cầu công việc.",
     )
-    services.minutes_save(
-        minutes=minutes, actor=secretary, version=minutes.version, data=content, attendance=attendance, actions=rows, today=meeting_day
-    )
+    with recorded_at(min(local_at(meeting_day, 11, 30), timezone.now())):
+        services.minutes_save(
+            minutes=minutes, actor=secretary, version=minutes.version, data=content, attendance=attendance, actions=rows, today=meeting_day
+        )
     minutes.refresh_from_db()
     return minutes
 
 
 def _signed(review: Review, users: dict[str, User], actions, meeting_day: dt.date, form_code: str | None = None) -> Minutes:
     minutes = _minutes_recorded(review, users, actions, meeting_day, form_code)
-    services.minutes_sign(
-        minutes=minutes, actor=users["truongban"], password=DEMO_PASSWORD, now=local_at(add_working_days(meeting_day, 1), 15)
-    )
+    signed_at = local_at(add_working_days(meeting_day, 1), 15)
+    with recorded_at(signed_at):
+        services.minutes_sign(minutes=minutes, actor=users["truongban"], password=DEMO_PASSWORD, now=signed_at)
     minutes.refresh_from_db()
     return minutes
 
@@ -329,8 +348,10 @@ def load_followup(users: dict[str, User]) -> dict[str, Review]:
             form_code=MinutesForm.CTCL_02,
         )  # last year's meeting was minuted on QT.CTCL's form
         for action in minutes.actions.all():
-            services.action_complete(action=action, actor=_head_of(action, users), evidence="Đã thực hiện; hồ sơ lưu tại đơn vị.")
-        services.review_close(review=review, actor=users["thuky"])
+            with recorded_at(local_at(action.deadline - dt.timedelta(days=5), 10)):
+                services.action_complete(action=action, actor=_head_of(action, users), evidence="Đã thực hiện; hồ sơ lưu tại đơn vị.")
+        with recorded_at(local_at(day + dt.timedelta(days=100), 10)):
+            services.review_close(review=review, actor=users["thuky"])
     reviews["closed"] = review
 
     day = add_working_days(today, -45)

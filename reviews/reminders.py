@@ -8,9 +8,9 @@ from collections.abc import Iterable
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from qms.dates import format_date, format_datetime
+from qms.messages import N_, Message
 from qms.models import User
 from qms.roles import Role
 from qms.services import notification_send, reminder_claim
@@ -20,7 +20,7 @@ from .models import Review, ReviewAction, ReviewStatus, UnitReportStatus
 from .selectors import action_url, report_edit_url, review_url
 
 
-def _remind(key: str, *, recipients: Iterable[User], subject: str, body: str, url: str) -> int:
+def _remind(key: str, *, recipients: Iterable[User], subject: Message, body: Message, url: str) -> int:
     # The claim and the inbox rows commit together: a failed send frees the key for the next sweep.
     with transaction.atomic():
         if not reminder_claim(key):
@@ -52,16 +52,16 @@ def review_reminders_sweep(*, today: dt.date | None = None) -> int:
                     f"review:{review.pk}:report-due:{report.unit_id}",
                     recipients=heads,
                     url=url,
-                    subject=_("Nhắc nộp báo cáo HTQLCL trước ngày %(date)s") % {"date": deadline},
-                    body=_("Cuộc họp: %(title)s.") % {"title": review.title},
+                    subject=N_("Nhắc nộp báo cáo HTQLCL trước ngày %(date)s") % {"date": deadline},
+                    body=N_("Cuộc họp: %(title)s.") % {"title": review.title},
                 )
             elif today > review.report_deadline and report.first_submitted_at is None:
                 sent += _remind(
                     f"review:{review.pk}:report-overdue:{report.unit_id}",
                     recipients=heads,
                     url=url,
-                    subject=_("Báo cáo HTQLCL đã quá hạn nộp (%(date)s)") % {"date": deadline},
-                    body=_("Cuộc họp: %(title)s. Hãy nộp báo cáo ngay.") % {"title": review.title},
+                    subject=N_("Báo cáo HTQLCL đã quá hạn nộp (%(date)s)") % {"date": deadline},
+                    body=N_("Cuộc họp: %(title)s. Hãy nộp báo cáo ngay.") % {"title": review.title},
                 )
         secretaries = User.objects.with_role(Role.SECRETARY, organisation=org)
         if reports and not waiting:
@@ -69,16 +69,16 @@ def review_reminders_sweep(*, today: dt.date | None = None) -> int:
                 f"review:{review.pk}:secretary:all-in",
                 recipients=secretaries,
                 url=review_url(review),
-                subject=_("Các đơn vị đã nộp đủ báo cáo: %(title)s") % {"title": review.title},
-                body=_("Có thể đóng thu báo cáo và tổng hợp (BM.HT.06.03)."),
+                subject=N_("Các đơn vị đã nộp đủ báo cáo: %(title)s") % {"title": review.title},
+                body=N_("Có thể đóng thu báo cáo và tổng hợp (BM.HT.06.03)."),
             )
         elif never_submitted and today > review.report_deadline:
             sent += _remind(
                 f"review:{review.pk}:secretary:deadline-passed",
                 recipients=secretaries,
                 url=review_url(review),
-                subject=_("Đã quá hạn nộp báo cáo: %(title)s") % {"title": review.title},
-                body=_("Chưa nộp: %(units)s") % {"units": ", ".join(r.unit.name for r in never_submitted)},
+                subject=N_("Đã quá hạn nộp báo cáo: %(title)s") % {"title": review.title},
+                body=N_("Chưa nộp: %(units)s") % {"units": ", ".join(r.unit.name for r in never_submitted)},
             )
     upcoming = Review.objects.filter(
         status__in=[ReviewStatus.COLLECTING, ReviewStatus.PREPARING],
@@ -95,8 +95,8 @@ def review_reminders_sweep(*, today: dt.date | None = None) -> int:
                 f"review:{review.pk}:meeting-eve:{user.pk}",
                 recipients=[user],
                 url=review_url(review),
-                subject=_("Nhắc lịch họp xem xét của lãnh đạo: %(when)s") % {"when": format_datetime(review.meeting_start)},
-                body=_("%(title)s, tại %(where)s.") % {"title": review.title, "where": review.location},
+                subject=N_("Nhắc lịch họp xem xét của lãnh đạo: %(when)s") % {"when": format_datetime(review.meeting_start)},
+                body=N_("%(title)s, tại %(where)s.") % {"title": review.title, "where": review.location},
             )
     return sent
 
@@ -119,7 +119,7 @@ def action_reminders_sweep(*, today: dt.date | None = None) -> int:
                 notification_send(
                     recipients=heads + secretaries[org.pk],
                     url=url,
-                    subject=_("Hành động quá hạn (hạn %(d)s): %(a)s") % {"d": deadline, "a": str(action)},
+                    subject=N_("Hành động quá hạn (hạn %(d)s): %(a)s") % {"d": deadline, "a": str(action)},
                     body=action.description,
                 )
                 sent += 1
@@ -128,7 +128,7 @@ def action_reminders_sweep(*, today: dt.date | None = None) -> int:
                 notification_send(
                     recipients=heads,
                     url=url,
-                    subject=_("Hành động sắp đến hạn (%(d)s): %(a)s") % {"d": deadline, "a": str(action)},
+                    subject=N_("Hành động sắp đến hạn (%(d)s): %(a)s") % {"d": deadline, "a": str(action)},
                     body=action.description,
                 )
                 sent += 1

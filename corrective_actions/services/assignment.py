@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from qms.dates import format_date
 from qms.errors import ServiceError
+from qms.messages import N_
 from qms.models import Unit, User
 from qms.roles import Role
 from qms.services import local_today
@@ -26,7 +27,7 @@ def ticket_present(*, actor: User, ticket: Ticket, note: str = "") -> None:
     ticket_notify(
         recipients=User.objects.with_role(Role.COMMITTEE_HEAD, organisation=ticket.organisation_id),
         ticket=ticket,
-        subject=_("Phiếu %(n)s trình Lãnh đạo Ban ISO phân công") % {"n": ticket.number_display},
+        subject=N_("Phiếu %(n)s trình Lãnh đạo Ban ISO phân công") % {"n": ticket.number_display},
         body=note,
     )
 
@@ -71,7 +72,7 @@ def ticket_assign(
     ticket_notify(
         recipients=[assignee],
         ticket=ticket,
-        subject=_("Bạn được phân công thực hiện phiếu %(n)s") % {"n": ticket.number_display},
+        subject=N_("Bạn được phân công thực hiện phiếu %(n)s") % {"n": ticket.number_display},
         body=note,
     )
 
@@ -92,7 +93,7 @@ def ticket_propose(*, actor: User, ticket: Ticket, cause: str, measure: str) -> 
     ticket_notify(
         recipients=User.objects.with_role(Role.COMMITTEE_HEAD, organisation=ticket.organisation_id),
         ticket=ticket,
-        subject=_("Phiếu %(n)s: biện pháp chờ phê duyệt") % {"n": ticket.number_display},
+        subject=N_("Phiếu %(n)s: biện pháp chờ phê duyệt") % {"n": ticket.number_display},
         body=measure,
     )
 
@@ -111,7 +112,7 @@ def ticket_approve(
         ticket=ticket,
         to=TicketStatus.IN_PROGRESS,
         actor=actor,
-        note=note or _("Ngày hoàn thành: %(d)s") % {"d": format_date(completion_date)},
+        note=note or N_("Ngày hoàn thành: %(d)s") % {"d": format_date(completion_date)},
         extra={
             "completion_date": completion_date,
             "approved_by": actor,
@@ -123,7 +124,7 @@ def ticket_approve(
     ticket_notify(
         recipients=[ticket.assignee, ticket.implementing_unit_head],
         ticket=ticket,
-        subject=_("Phiếu %(n)s: biện pháp đã được phê duyệt, hoàn thành trước %(d)s")
+        subject=N_("Phiếu %(n)s: biện pháp đã được phê duyệt, hoàn thành trước %(d)s")
         % {"n": ticket.number_display, "d": format_date(completion_date)},
         body=ticket.measure,
     )
@@ -139,6 +140,6 @@ def ticket_return(*, actor: User, ticket: Ticket, comment: str) -> None:
     ticket_notify(
         recipients=[ticket.assignee],
         ticket=ticket,
-        subject=_("Phiếu %(n)s: đề xuất biện pháp bị trả lại") % {"n": ticket.number_display},
+        subject=N_("Phiếu %(n)s: đề xuất biện pháp bị trả lại") % {"n": ticket.number_display},
         body=comment,
     )

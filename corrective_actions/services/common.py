@@ -14,6 +14,7 @@ from django.utils.translation import gettext_noop
 
 from qms.dates import format_date
 from qms.errors import NotAllowed, ServiceError
+from qms.messages import Message
 from qms.models import Organisation, Unit, User
 from qms.services import document_number_next, notification_send, state_transition
 from qms.transitions import check_transition
@@ -45,7 +46,9 @@ def _not_allowed(ticket: Ticket) -> NotAllowed:
     return NotAllowed(_("Bạn không có quyền thực hiện thao tác này trên phiếu %(n)s.") % {"n": ticket.number_display})
 
 
-def ticket_move(*, ticket: Ticket, action: str, to: str, actor: User, note: str = "", extra: Mapping[str, Any] | None = None) -> None:
+def ticket_move(
+    *, ticket: Ticket, action: str, to: str, actor: User, note: Message | str = "", extra: Mapping[str, Any] | None = None
+) -> None:
     """Check the move and its "who" in TICKET_TRANSITIONS, then make the conditional UPDATE (one wins
     under concurrency) and the audit row."""
     row = TICKET_TRANSITIONS.get(ticket.status, to)
@@ -59,7 +62,7 @@ def ticket_move(*, ticket: Ticket, action: str, to: str, actor: User, note: str 
         check_transition(TICKET_TRANSITIONS, ticket.status, to, actor=actor, may_act=lambda user, row: may_move(user, ticket, row))
     except NotAllowed as exc:
         raise _not_allowed(ticket) from exc
-    state_transition(instance=ticket, to_state=to, actor=actor, action=str(ACTION_LABELS[action]), note=note, extra=extra)
+    state_transition(instance=ticket, to_state=to, actor=actor, action=Message(ACTION_LABELS[action]), note=note, extra=extra)
 
 
 def action_require(*, actor: User, ticket: Ticket, action: str) -> None:
@@ -68,7 +71,7 @@ def action_require(*, actor: User, ticket: Ticket, action: str) -> None:
         raise _not_allowed(ticket)
 
 
-def ticket_notify(*, recipients: Iterable[User | None], ticket: Ticket, subject: str, body: str = "") -> None:
+def ticket_notify(*, recipients: Iterable[User | None], ticket: Ticket, subject: Message, body: Message | str = "") -> None:
     """Only people of the ticket's agency are told: a message never crosses to another agency."""
     notification_send(
         recipients=[user for user in recipients if user is not None and user.organisation_id == ticket.organisation_id],

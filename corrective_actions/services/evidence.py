@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from qms.errors import ServiceError
+from qms.messages import N_
 from qms.models import User
 from qms.services import audit_record
 
@@ -24,5 +25,5 @@ def attachment_add(*, actor: User, ticket: Ticket, box: str, upload: UploadedFil
     if box not in Box.values:
         raise ServiceError(_("Vui lòng chọn ô của phiếu."), field="box")
     [attachment] = attachments_store(ticket=ticket, actor=actor, box=box, uploads=[upload], description=description)
-    audit_record(target=ticket, actor=actor, action=_("Đính kèm bằng chứng (ô %(b)s)") % {"b": box}, note=attachment.original_name)
+    audit_record(target=ticket, actor=actor, action=N_("Đính kèm bằng chứng (ô %(b)s)") % {"b": box}, note=attachment.original_name)
     return attachment

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_noop
 
 from qms.dates import format_date
 from qms.errors import ServiceError, StaleEditError
+from qms.messages import N_, Message
 from qms.models import User
 from qms.roles import Role
 from qms.services import audit_record, local_today
@@ -45,11 +46,11 @@ def progress_report_add(*, actor: User, ticket: Ticket, text: str, attachments: 
         raise ServiceError(_("Vui lòng ghi tình hình thực hiện."), field="text")
     report = ProgressReport.objects.create(ticket=ticket, author=actor, text=text.strip())
     attachments_store(ticket=ticket, actor=actor, box=Box.BOX2, uploads=attachments)
-    audit_record(target=ticket, actor=actor, action=_("Báo cáo tiến độ"), note=text.strip())
+    audit_record(target=ticket, actor=actor, action=N_("Báo cáo tiến độ"), note=text.strip())
     ticket_notify(
         recipients=User.objects.with_role(Role.SECRETARY, organisation=ticket.organisation_id),
         ticket=ticket,
-        subject=_("Phiếu %(n)s: báo cáo tiến độ") % {"n": ticket.number_display},
+        subject=N_("Phiếu %(n)s: báo cáo tiến độ") % {"n": ticket.number_display},
         body=text,
     )
     return report
@@ -91,11 +92,13 @@ def change_request_open(
         if not ChangeRequest.objects.filter(ticket=ticket, status=ChangeRequestStatus.PENDING).exists():
             raise
         raise ServiceError(_("Phiếu đã có một đề nghị thay đổi đang chờ quyết định.")) from None
-    audit_record(target=ticket, actor=actor, action=_("Đề nghị thay đổi: %(k)s") % {"k": change.get_kind_display()}, note=reason.strip())
+    audit_record(
+        target=ticket, actor=actor, action=N_("Đề nghị thay đổi: %(k)s") % {"k": ChangeRequestKind(change.kind).label}, note=reason.strip()
+    )
     ticket_notify(
         recipients=User.objects.with_role(Role.COMMITTEE_HEAD, organisation=ticket.organisation_id),
         ticket=ticket,
-        subject=_("Phiếu %(n)s: đề nghị thay đổi chờ quyết định") % {"n": ticket.number_display},
+        subject=N_("Phiếu %(n)s: đề nghị thay đổi chờ quyết định") % {"n": ticket.number_display},
         body=reason,
     )
     return change
@@ -133,15 +136,15 @@ def change_request_decide(
     )
     if done != 1:
         raise StaleEditError(_("Đề nghị này vừa được người khác quyết định. Vui lòng tải lại trang."))
-    history = ""
+    history: list[Message | str] = []
     if approve:
         updates: dict[str, Any] = {}
         if new_measure and new_measure != ticket.measure:
             updates["measure"] = new_measure
-            history += _("Biện pháp trước: %(m)s\n") % {"m": ticket.measure}
+            history.append(N_("Biện pháp trước: %(m)s\n") % {"m": ticket.measure})
         if new_date and new_date != ticket.completion_date:
             updates["completion_date"] = new_date
-            history += _("Ngày hoàn thành trước: %(d)s\n") % {"d": format_date(ticket.completion_date) or "—"}
+            history.append(N_("Ngày hoàn thành trước: %(d)s\n") % {"d": format_date(ticket.completion_date) or "—"})
         if updates:
             changed = Ticket.objects.filter(pk=ticket.pk, version=ticket.version, status=TicketStatus.IN_PROGRESS).update(
                 version=F("version") + 1, **updates
@@ -149,12 +152,13 @@ def change_request_decide(
             if changed != 1:
                 raise StaleEditError(_("Phiếu vừa được người khác thay đổi. Vui lòng tải lại trang và thử lại."))
             ticket.refresh_from_db()
-    label = _("Chấp thuận đề nghị thay đổi") if approve else _("Không chấp thuận đề nghị thay đổi")
-    audit_record(target=ticket, actor=actor, action=label, note=(history + note).strip())
+    label = N_("Chấp thuận đề nghị thay đổi") if approve else N_("Không chấp thuận đề nghị thay đổi")
+    # The lines of history (each ends with a newline) in the reader's language, then the note as typed.
+    audit_record(target=ticket, actor=actor, action=label, note=Message.join([*history, note.strip()], "") if history else note.strip())
     ticket_notify(
         recipients=[change.requested_by],
         ticket=ticket,
-        subject=_("Phiếu %(n)s: %(l)s") % {"n": ticket.number_display, "l": label},
+        subject=N_("Phiếu %(n)s: %(l)s") % {"n": ticket.number_display, "l": label},
         body=note,
     )
 
@@ -181,7 +185,7 @@ def ticket_report(*, actor: User, ticket: Ticket, result: str, attachments: Iter
     ticket_notify(
         recipients=leaders_of(ticket),
         ticket=ticket,
-        subject=_("Phiếu %(n)s: đã báo cáo kết quả, chờ kiểm tra") % {"n": ticket.number_display},
+        subject=N_("Phiếu %(n)s: đã báo cáo kết quả, chờ kiểm tra") % {"n": ticket.number_display},
         body=result,
     )
     return lapsed
@@ -200,12 +204,12 @@ def _pending_changes_lapse(*, actor: User, ticket: Ticket) -> list[ChangeRequest
             change.status = ChangeRequestStatus.LAPSED
             closed.append(change)
     for change in closed:
-        audit_record(target=ticket, actor=actor, action=LAPSE_LABEL, note=change.reason)
+        audit_record(target=ticket, actor=actor, action=Message(LAPSE_LABEL), note=change.reason)
         ticket_notify(
             recipients=[change.requested_by, *User.objects.with_role(Role.COMMITTEE_HEAD, organisation=ticket.organisation_id)],
             ticket=ticket,
-            subject=_("Phiếu %(n)s: đề nghị thay đổi không còn cần thiết, đã đóng") % {"n": ticket.number_display},
-            body=_("Đề nghị “%(k)s” gửi ngày %(d)s được đóng mà không cần quyết định vì kết quả thực hiện đã được báo cáo.")
-            % {"k": change.get_kind_display(), "d": format_date(timezone.localtime(change.requested_at).date())},
+            subject=N_("Phiếu %(n)s: đề nghị thay đổi không còn cần thiết, đã đóng") % {"n": ticket.number_display},
+            body=N_("Đề nghị “%(k)s” gửi ngày %(d)s được đóng mà không cần quyết định vì kết quả thực hiện đã được báo cáo.")
+            % {"k": ChangeRequestKind(change.kind).label, "d": format_date(timezone.localtime(change.requested_at).date())},
         )
     return closed

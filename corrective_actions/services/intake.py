@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qms.errors import ServiceError
+from qms.messages import N_, Message
 from qms.models import Unit, User
 from qms.roles import Role
 from qms.services import audit_record, local_today
@@ -82,21 +83,21 @@ def ticket_open(
         origin_url=origin_url,
     )
     attachments_store(ticket=ticket, actor=actor, box=Box.BOX1, uploads=attachments)
-    note = _("Mở tự động từ phiếu %(n)s") % {"n": predecessor.number_display} if predecessor else origin_label
-    audit_record(target=ticket, actor=actor, action=ACTION_LABELS["open"], to_state=status, note=note)
+    note: Message | str = N_("Mở tự động từ phiếu %(n)s") % {"n": predecessor.number_display} if predecessor else origin_label
+    audit_record(target=ticket, actor=actor, action=Message(ACTION_LABELS["open"]), to_state=status, note=note)
     _repeats_check(ticket)
     if status == TicketStatus.OPEN:
         ticket_notify(
             recipients=User.objects.with_role(Role.UNIT_HEAD, organisation=organisation, unit=unit),
             ticket=ticket,
-            subject=_("Phiếu HĐKP/cải tiến %(n)s chờ đơn vị xem xét") % {"n": ticket.number_display},
+            subject=N_("Phiếu HĐKP/cải tiến %(n)s chờ đơn vị xem xét") % {"n": ticket.number_display},
             body=ticket.description,
         )
     elif status == TicketStatus.SUBMITTED:
         ticket_notify(
             recipients=User.objects.with_role(Role.SECRETARY, organisation=organisation),
             ticket=ticket,
-            subject=_("Phiếu HĐKP/cải tiến %(n)s chờ tổng hợp") % {"n": ticket.number_display},
+            subject=N_("Phiếu HĐKP/cải tiến %(n)s chờ tổng hợp") % {"n": ticket.number_display},
             body=ticket.description,
         )
     return ticket
@@ -111,11 +112,11 @@ def _repeats_check(ticket: Ticket) -> None:
     Ticket.objects.filter(pk=ticket.pk).update(repeat_count=streak, repeat_required=required)
     ticket.repeat_count, ticket.repeat_required = streak, required
     if required:
-        subject = _("Phiếu %(n)s: sự KPH lặp lại %(c)d lần liên tiếp — bắt buộc thực hiện HĐKP") % {
+        subject = N_("Phiếu %(n)s: sự KPH lặp lại %(c)d lần liên tiếp — bắt buộc thực hiện HĐKP") % {
             "n": ticket.number_display,
             "c": streak,
         }
-        body = _("Quy trình “%(p)s”, điều khoản %(cl)s tại %(u)s.") % {"p": ticket.process, "cl": ticket.clause, "u": ticket.unit}
+        body = N_("Quy trình “%(p)s”, điều khoản %(cl)s tại %(u)s.") % {"p": ticket.process, "cl": ticket.clause, "u": ticket.unit}
         org = ticket.organisation_id
         recipients = [
             *User.objects.with_role(Role.UNIT_HEAD, organisation=org, unit=ticket.unit_id),
@@ -190,7 +191,7 @@ def ticket_correct(*, actor: User, ticket: Ticket, correction_kind: str, correct
     ticket_notify(
         recipients=[ticket.requester],
         ticket=ticket,
-        subject=_("Phiếu %(n)s đã được xử lý trực tiếp") % {"n": ticket.number_display},
+        subject=N_("Phiếu %(n)s đã được xử lý trực tiếp") % {"n": ticket.number_display},
         body=correction_result,
     )
 
@@ -209,6 +210,6 @@ def ticket_submit(*, actor: User, ticket: Ticket, note: str = "") -> None:
     ticket_notify(
         recipients=User.objects.with_role(Role.SECRETARY, organisation=ticket.organisation_id),
         ticket=ticket,
-        subject=_("Phiếu HĐKP/cải tiến %(n)s chờ tổng hợp") % {"n": ticket.number_display},
+        subject=N_("Phiếu HĐKP/cải tiến %(n)s chờ tổng hợp") % {"n": ticket.number_display},
         body=note,
     )

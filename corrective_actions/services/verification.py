@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from qms.errors import ServiceError
+from qms.messages import N_, Message
 from qms.models import User
 from qms.roles import Role
 from qms.services import audit_record, local_today
@@ -57,14 +58,18 @@ def ticket_verify(
         ticket=ticket,
         to=TicketStatus.VERIFIED if passed else TicketStatus.INEFFECTIVE,
         actor=actor,
-        note=f"{Verification(verification).label}. {note}".strip(),
+        note=(
+            Message("%(v)s. %(note)s", {"v": Verification(verification).label, "note": note.strip()})
+            if note.strip()
+            else Message("%(v)s.", {"v": Verification(verification).label})
+        ),
         extra=extra,
     )
     if passed:
         ticket_notify(
             recipients=User.objects.with_role(Role.SECRETARY, organisation=ticket.organisation_id),
             ticket=ticket,
-            subject=_("Phiếu %(n)s: kiểm tra Đạt, chờ đóng phiếu") % {"n": ticket.number_display},
+            subject=N_("Phiếu %(n)s: kiểm tra Đạt, chờ đóng phiếu") % {"n": ticket.number_display},
             body=note,
         )
         return None
@@ -72,7 +77,7 @@ def ticket_verify(
     ticket_notify(
         recipients=[ticket.assignee, ticket.requester, *User.objects.with_role(Role.SECRETARY, organisation=ticket.organisation_id)],
         ticket=ticket,
-        subject=_("Phiếu %(n)s không hiệu lực — đã mở phiếu mới %(m)s") % {"n": ticket.number_display, "m": successor.number_display},
+        subject=N_("Phiếu %(n)s không hiệu lực — đã mở phiếu mới %(m)s") % {"n": ticket.number_display, "m": successor.number_display},
         body=note,
     )
     return successor
@@ -112,14 +117,14 @@ def _successor_open(*, actor: User, ticket: Ticket, verification: str, note: str
     audit_record(
         target=successor,
         actor=actor,
-        action=ACTION_LABELS["open"],
+        action=Message(ACTION_LABELS["open"]),
         to_state=TicketStatus.PRESENTED,
-        note=_("Mở tự động từ phiếu %(n)s (%(v)s)") % {"n": ticket.number_display, "v": Verification(verification).label},
+        note=N_("Mở tự động từ phiếu %(n)s (%(v)s)") % {"n": ticket.number_display, "v": Verification(verification).label},
     )
     ticket_notify(
         recipients=User.objects.with_role(Role.COMMITTEE_HEAD, organisation=ticket.organisation_id),
         ticket=successor,
-        subject=_("Phiếu mới %(m)s (từ phiếu %(n)s không đạt) chờ Lãnh đạo xem xét, cho ý kiến giải quyết")
+        subject=N_("Phiếu mới %(m)s (từ phiếu %(n)s không đạt) chờ Lãnh đạo xem xét, cho ý kiến giải quyết")
         % {"m": successor.number_display, "n": ticket.number_display},
     )
     return successor
@@ -142,7 +147,7 @@ def ticket_close(*, actor: User, ticket: Ticket, evidence: str, attachments: Ite
     ticket_notify(
         recipients=[ticket.assignee, ticket.requester],
         ticket=ticket,
-        subject=_("Phiếu %(n)s đã được đóng") % {"n": ticket.number_display},
+        subject=N_("Phiếu %(n)s đã được đóng") % {"n": ticket.number_display},
         body=evidence,
     )
 
@@ -159,11 +164,11 @@ def ticket_delegate_set(*, actor: User, ticket: Ticket, delegate: User | None) -
     Ticket.objects.filter(pk=ticket.pk).update(delegate=delegate)
     ticket.delegate = delegate
     audit_record(
-        target=ticket, actor=actor, action=_("Ủy quyền kiểm tra xác nhận"), note=delegate.display_name if delegate else _("Bỏ ủy quyền")
+        target=ticket, actor=actor, action=N_("Ủy quyền kiểm tra xác nhận"), note=delegate.display_name if delegate else N_("Bỏ ủy quyền")
     )
     if delegate:
         ticket_notify(
             recipients=[delegate],
             ticket=ticket,
-            subject=_("Bạn được ủy quyền kiểm tra xác nhận phiếu %(n)s") % {"n": ticket.number_display},
+            subject=N_("Bạn được ủy quyền kiểm tra xác nhận phiếu %(n)s") % {"n": ticket.number_display},
         )

@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext as _
 
 from qms.errors import NotAllowed, ServiceError, StaleEditError
+from qms.messages import Message
 from qms.models import Organisation, Unit, User
 from qms.roles import Role
 from qms.transitions import check_transition
@@ -65,12 +66,12 @@ def save_versioned(instance: models.Model, *, version: int, values: Mapping[str,
     instance.refresh_from_db()
 
 
-def check_review_move(review: Review, target: ReviewStatus, *, actor: User, action: str) -> None:
+def check_review_move(review: Review, target: ReviewStatus, *, actor: User, action: Message | str) -> None:
     """A move of the review by `actor`, refused with a message that names the step the user tried."""
     require_agency(actor, review)
     if REVIEW_TRANSITIONS.get(review.status, target) is None:
         raise ServiceError(
             _("Không thể %(action)s khi cuộc họp đang ở trạng thái “%(state)s”.")
-            % {"action": action.lower(), "state": review.get_status_display()}
+            % {"action": str(action).lower(), "state": review.get_status_display()}
         )
     check_transition(REVIEW_TRANSITIONS, review.status, target, actor=actor)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from objectives.rollup import review_inputs as objectives_review_inputs
 from qms.errors import ServiceError
+from qms.messages import N_, Message
 from qms.models import User
 from qms.roles import Role
 from qms.services import audit_record, state_transition
@@ -86,11 +87,11 @@ def consolidated_report_generate(*, review: Review, actor: User, regenerate: boo
     values: dict[str, Any] = _built(review)
     if report is None:
         report = ConsolidatedReport.objects.create(review=review, updated_by=actor, **values)
-        audit_record(target=report, actor=actor, action=_("Tạo báo cáo tổng hợp"), to_state=report.status)
+        audit_record(target=report, actor=actor, action=N_("Tạo báo cáo tổng hợp"), to_state=report.status)
     else:
         values.update(updated_by=actor, updated_at=timezone.now())
         save_versioned(report, version=report.version, values=values, stale_message=_stale_message())
-        audit_record(target=report, actor=actor, action=_("Tạo lại báo cáo tổng hợp từ báo cáo đơn vị"))
+        audit_record(target=report, actor=actor, action=N_("Tạo lại báo cáo tổng hợp từ báo cáo đơn vị"))
     return report
 
 
@@ -105,7 +106,7 @@ def consolidated_report_save(*, report: ConsolidatedReport, actor: User, version
     values: dict[str, Any] = {f: data.get(f, "") for f in SECTION_FIELDS}
     values.update(updated_by=actor, updated_at=timezone.now())
     save_versioned(report, version=version, values=values, stale_message=_stale_message())
-    audit_record(target=report, actor=actor, action=_("Sửa báo cáo tổng hợp"))
+    audit_record(target=report, actor=actor, action=N_("Sửa báo cáo tổng hợp"))
     return report
 
 
@@ -121,7 +122,7 @@ def consolidated_report_finalise(*, report: ConsolidatedReport, actor: User) -> 
         instance=report,
         to_state=ConsolidatedReportStatus.FINAL,
         actor=actor,
-        action=_("Hoàn thiện báo cáo tổng hợp"),
+        action=N_("Hoàn thiện báo cáo tổng hợp"),
         extra={"finalised_at": timezone.now()},
     )
     return report
@@ -185,7 +186,7 @@ def consolidated_report_rebuild(*, report: ConsolidatedReport, actor: User, on_c
     audit_record(
         target=report,
         actor=actor,
-        action=_("Lập lại báo cáo tổng hợp khi đóng thu báo cáo") if on_closing else _("Lập lại báo cáo tổng hợp từ các báo cáo đã nộp"),
+        action=N_("Lập lại báo cáo tổng hợp khi đóng thu báo cáo") if on_closing else N_("Lập lại báo cáo tổng hợp từ các báo cáo đã nộp"),
         note=_rebuild_note(len(fresh["sources"]), refreshed, kept, discarded),
     )
     return ConsolidatedRebuild(report=report, refreshed=sorted(refreshed + overwritten), kept_edits=kept, overwritten_edits=overwritten)
@@ -195,14 +196,14 @@ def _section_numbers(numbers: list[int]) -> str:
     return ", ".join(str(n) for n in numbers)
 
 
-def _rebuild_note(count: int, refreshed: list[int], kept: list[int], discarded: list[tuple[int, str]]) -> str:
-    lines = [_("Lập từ %(n)s báo cáo đơn vị đã nộp.") % {"n": count}]
+def _rebuild_note(count: int, refreshed: list[int], kept: list[int], discarded: list[tuple[int, str]]) -> Message:
+    lines: list[Message | str] = [N_("Lập từ %(n)s báo cáo đơn vị đã nộp.") % {"n": count}]
     if refreshed:
-        lines.append(_("Mục cập nhật theo báo cáo mới: %(list)s.") % {"list": _section_numbers(refreshed)})
+        lines.append(N_("Mục cập nhật theo báo cáo mới: %(list)s.") % {"list": _section_numbers(refreshed)})
     if kept:
-        lines.append(_("Mục giữ nội dung đã biên tập: %(list)s.") % {"list": _section_numbers(kept)})
+        lines.append(N_("Mục giữ nội dung đã biên tập: %(list)s.") % {"list": _section_numbers(kept)})
     for number, text in discarded:
-        label = str(REPORT_SECTIONS[number - 1][1])
-        lines.append(_("Mục %(n)s đã biên tập nhưng nguồn thay đổi nên được thay; nội dung đã biên tập:") % {"n": number})
-        lines.append(f"[{label}]\n{text}")
-    return "\n".join(lines)
+        lines.append(N_("Mục %(n)s đã biên tập nhưng nguồn thay đổi nên được thay; nội dung đã biên tập:") % {"n": number})
+        # The section's title in the reader's language; the edited text as typed.
+        lines.append(Message("[%(label)s]\n%(text)s", {"label": REPORT_SECTIONS[number - 1][1], "text": text}))
+    return Message.join(lines)

@@ -16,6 +16,7 @@ from corrective_actions.models import Ticket
 from corrective_actions.services import ticket_open_from_source
 from qms.dates import format_date
 from qms.errors import NotAllowed, ServiceError
+from qms.messages import N_
 from qms.models import User
 from qms.roles import Role
 from qms.services import audit_record, notification_send, state_transition
@@ -90,7 +91,7 @@ def action_progress_record(
             instance=action,
             to_state=ActionStatus.IN_PROGRESS,
             actor=actor,
-            action=_("Bắt đầu thực hiện"),
+            action=N_("Bắt đầu thực hiện"),
             note=note.strip(),
             extra={"progress": progress},
         )
@@ -113,13 +114,13 @@ def action_complete(*, action: ReviewAction, actor: User, evidence: str, evidenc
         instance=action,
         to_state=ActionStatus.DONE,
         actor=actor,
-        action=_("Báo hoàn thành"),
+        action=N_("Báo hoàn thành"),
         note=evidence.strip(),
         extra={"progress": 100, "evidence": evidence.strip(), "completed_at": timezone.now()},
     )
     notification_send(
         recipients=User.objects.with_role(Role.SECRETARY, organisation=action.review.organisation_id),
-        subject=_("Hành động đã hoàn thành: %(a)s") % {"a": str(action)},
+        subject=N_("Hành động đã hoàn thành: %(a)s") % {"a": str(action)},
         body=evidence.strip(),
         url=action_url(action),
     )
@@ -139,13 +140,13 @@ def action_reopen(*, action: ReviewAction, actor: User, note: str) -> ReviewActi
         instance=action,
         to_state=ActionStatus.IN_PROGRESS,
         actor=actor,
-        action=_("Mở lại hành động"),
+        action=N_("Mở lại hành động"),
         note=note.strip(),
         extra={"completed_at": None},
     )
     notification_send(
         recipients=User.objects.with_role(Role.UNIT_HEAD, organisation=action.review.organisation_id, unit=action.responsible_unit_id),
-        subject=_("Hành động được mở lại: %(a)s") % {"a": str(action)},
+        subject=N_("Hành động được mở lại: %(a)s") % {"a": str(action)},
         body=note.strip(),
         url=action_url(action),
     )
@@ -159,7 +160,7 @@ def action_cancel(*, action: ReviewAction, actor: User, note: str) -> ReviewActi
     check_transition(ACTION_TRANSITIONS, action.status, ActionStatus.CANCELLED, actor=actor)
     if not (note or "").strip():
         raise ServiceError(_("Hãy ghi lý do hủy."), field="note")
-    state_transition(instance=action, to_state=ActionStatus.CANCELLED, actor=actor, action=_("Hủy hành động"), note=note.strip())
+    state_transition(instance=action, to_state=ActionStatus.CANCELLED, actor=actor, action=N_("Hủy hành động"), note=note.strip())
     return action
 
 
@@ -174,7 +175,7 @@ def review_close(*, review: Review, actor: User) -> Review:
     pending = ReviewAction.objects.followed().filter(review=review).open().count()
     if pending:
         raise ServiceError(_("Còn %(n)d hành động chưa hoàn thành hoặc chưa hủy.") % {"n": pending})
-    state_transition(instance=review, to_state=ReviewStatus.CLOSED, actor=actor, action=_("Kết thúc cuộc họp xem xét"))
+    state_transition(instance=review, to_state=ReviewStatus.CLOSED, actor=actor, action=N_("Kết thúc cuộc họp xem xét"))
     return review
 
 
@@ -235,6 +236,6 @@ def review_action_ticket_open(*, action: ReviewAction, actor: User) -> Ticket:
     # The lock above already serialises clicks; the condition also holds where the lock is a no-op.
     if ReviewAction.objects.filter(pk=locked.pk, ticket__isnull=True).update(ticket=ticket, version=models.F("version") + 1) != 1:
         raise ServiceError(_("Hành động này vừa được mở phiếu HĐKP; không mở thêm phiếu khác."))
-    audit_record(target=locked, actor=actor, action=_("Mở phiếu HĐKP/cải tiến"), note=_("Phiếu số %(n)s") % {"n": ticket.number_display})
+    audit_record(target=locked, actor=actor, action=N_("Mở phiếu HĐKP/cải tiến"), note=N_("Phiếu số %(n)s") % {"n": ticket.number_display})
     action.ticket, action.version = ticket, locked.version + 1
     return ticket

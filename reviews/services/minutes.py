@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from qms.dates import format_datetime
 from qms.errors import ServiceError
+from qms.messages import N_
 from qms.models import MinutesForm, User
 from qms.roles import Role
 from qms.services import audit_record, document_number_next, state_transition
@@ -95,7 +96,7 @@ def minutes_create(*, review: Review, actor: User, form_code: str | None = None)
         MinutesAttendee(minutes=minutes, user=u, name=u.display_name, title=u.job_title)
         for u in review.attendees.filter(organisation=review.organisation_id).order_by("pk")
     )
-    audit_record(target=minutes, actor=actor, action=_("Lập biên bản"), to_state=minutes.status)
+    audit_record(target=minutes, actor=actor, action=N_("Lập biên bản"), to_state=minutes.status)
     return minutes
 
 
@@ -169,7 +170,7 @@ def minutes_save(
         {"minutes": minutes, "review": minutes.review},
         ["description", "responsible_unit", "deadline"],
     )
-    audit_record(target=minutes, actor=actor, action=_("Sửa biên bản"))
+    audit_record(target=minutes, actor=actor, action=N_("Sửa biên bản"))
     return minutes
 
 
@@ -232,7 +233,7 @@ def minutes_sign(*, minutes: Minutes, actor: User, password: str, now: dt.dateti
         instance=minutes,
         to_state=MinutesStatus.SIGNED,
         actor=actor,
-        action=_("Ký biên bản"),
+        action=N_("Ký biên bản"),
         note=f"SHA-256: {digest}",
         extra={"signed_by": actor, "signed_at": now, "signed_sha256": digest, "signed_content": content},
     )
@@ -242,12 +243,12 @@ def minutes_sign(*, minutes: Minutes, actor: User, password: str, now: dt.dateti
             instance=old,
             to_state=MinutesStatus.SUPERSEDED,
             actor=actor,
-            action=_("Thay thế bởi bản sửa đổi %(n)s") % {"n": minutes.revision},
+            action=N_("Thay thế bởi bản sửa đổi %(n)s") % {"n": minutes.revision},
         )
         _actions_carry_over(minutes)
     else:
         check_transition(REVIEW_TRANSITIONS, review.status, ReviewStatus.SIGNED, actor=actor)
-        state_transition(instance=review, to_state=ReviewStatus.SIGNED, actor=actor, action=_("Ký biên bản họp"))
+        state_transition(instance=review, to_state=ReviewStatus.SIGNED, actor=actor, action=N_("Ký biên bản họp"))
     minutes_id = minutes.pk
     transaction.on_commit(lambda: tasks.minutes_distribute.delay(minutes_id))
     return minutes
@@ -305,5 +306,5 @@ def minutes_revise(*, minutes: Minutes, actor: User, reason: str) -> Minutes:
             responsible_unit_id=a.responsible_unit_id,
             deadline=a.deadline,
         )
-    audit_record(target=copy, actor=actor, action=_("Tạo bản sửa đổi biên bản"), to_state=copy.status, note=reason.strip())
+    audit_record(target=copy, actor=actor, action=N_("Tạo bản sửa đổi biên bản"), to_state=copy.status, note=reason.strip())
     return copy

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from qms.dates import format_date, format_datetime
 from qms.errors import ServiceError
+from qms.messages import N_
 from qms.models import Organisation, User
 from qms.roles import Role
 from qms.services import audit_record, document_number_next, notification_send, state_transition
@@ -71,7 +72,7 @@ def review_plan_create(*, actor: User, data: Mapping[str, Any]) -> Review:
     review = Review.objects.create(organisation=organisation, created_by=actor, **{f: data[f] for f in PLAN_FIELDS if f in data})
     review.units.set(data["units"])
     review.attendees.set(data.get("attendees") or [])
-    audit_record(target=review, actor=actor, action=_("Lập kế hoạch họp xem xét"), to_state=review.status)
+    audit_record(target=review, actor=actor, action=N_("Lập kế hoạch họp xem xét"), to_state=review.status)
     return review
 
 
@@ -96,21 +97,21 @@ def review_plan_update(*, review: Review, actor: User, data: Mapping[str, Any], 
     )
     review.units.set(data["units"])
     review.attendees.set(data.get("attendees") or [])
-    audit_record(target=review, actor=actor, action=_("Sửa kế hoạch"))
+    audit_record(target=review, actor=actor, action=N_("Sửa kế hoạch"))
     return review
 
 
 @transaction.atomic
 def review_plan_submit(*, review: Review, actor: User) -> Review:
-    action = _("Trình phê duyệt kế hoạch")
+    action = N_("Trình phê duyệt kế hoạch")
     check_review_move(review, ReviewStatus.PENDING_APPROVAL, actor=actor, action=action)
     if not review.units.exists():
         raise ServiceError(_("Kế hoạch chưa có đơn vị báo cáo nào."))
     state_transition(instance=review, to_state=ReviewStatus.PENDING_APPROVAL, actor=actor, action=action)
     notification_send(
         recipients=User.objects.with_role(Role.COMMITTEE_HEAD, organisation=review.organisation_id),
-        subject=_("Kế hoạch họp xem xét chờ phê duyệt: %(title)s") % {"title": review.title},
-        body=_("Thư ký ISO %(name)s đã trình kế hoạch; thời gian họp dự kiến %(when)s.")
+        subject=N_("Kế hoạch họp xem xét chờ phê duyệt: %(title)s") % {"title": review.title},
+        body=N_("Thư ký ISO %(name)s đã trình kế hoạch; thời gian họp dự kiến %(when)s.")
         % {"name": actor.display_name, "when": format_datetime(review.meeting_start)},
         url=review_url(review),
     )
@@ -119,7 +120,7 @@ def review_plan_submit(*, review: Review, actor: User) -> Review:
 
 @transaction.atomic
 def review_plan_approve(*, review: Review, actor: User, comment: str = "") -> Review:
-    action = _("Phê duyệt kế hoạch")
+    action = N_("Phê duyệt kế hoạch")
     check_review_move(review, ReviewStatus.APPROVED, actor=actor, action=action)
     state_transition(
         instance=review,
@@ -131,8 +132,8 @@ def review_plan_approve(*, review: Review, actor: User, comment: str = "") -> Re
     )
     notification_send(
         recipients=User.objects.with_role(Role.SECRETARY, organisation=review.organisation_id),
-        subject=_("Kế hoạch đã được phê duyệt: %(title)s") % {"title": review.title},
-        body=_("Hãy phát hành thông báo họp (BM.HT.06.01) đến thành phần tham dự."),
+        subject=N_("Kế hoạch đã được phê duyệt: %(title)s") % {"title": review.title},
+        body=N_("Hãy phát hành thông báo họp (BM.HT.06.01) đến thành phần tham dự."),
         url=review_url(review),
     )
     return review
@@ -140,7 +141,7 @@ def review_plan_approve(*, review: Review, actor: User, comment: str = "") -> Re
 
 @transaction.atomic
 def review_plan_return(*, review: Review, actor: User, comment: str) -> Review:
-    action = _("Trả lại kế hoạch")
+    action = N_("Trả lại kế hoạch")
     check_review_move(review, ReviewStatus.RETURNED, actor=actor, action=action)
     if not (comment or "").strip():
         raise ServiceError(_("Hãy ghi rõ lý do trả lại kế hoạch."), field="comment")
@@ -154,7 +155,7 @@ def review_plan_return(*, review: Review, actor: User, comment: str) -> Review:
     )
     notification_send(
         recipients=User.objects.with_role(Role.SECRETARY, organisation=review.organisation_id),
-        subject=_("Kế hoạch bị trả lại để sửa: %(title)s") % {"title": review.title},
+        subject=N_("Kế hoạch bị trả lại để sửa: %(title)s") % {"title": review.title},
         body=comment,
         url=review_url(review),
     )
@@ -165,7 +166,7 @@ def review_plan_return(*, review: Review, actor: User, comment: str) -> Review:
 def review_plan_reopen(*, review: Review, actor: User) -> Review:
     """An approved plan whose date must change (e.g. too close for the notice) goes back to draft and
     needs approval again."""
-    action = _("Điều chỉnh kế hoạch đã duyệt")
+    action = N_("Điều chỉnh kế hoạch đã duyệt")
     check_review_move(review, ReviewStatus.DRAFT, actor=actor, action=action)
     state_transition(
         instance=review, to_state=ReviewStatus.DRAFT, actor=actor, action=action, extra={"approved_by": None, "approved_at": None}
@@ -177,7 +178,7 @@ def review_plan_reopen(*, review: Review, actor: User) -> Review:
 def review_notice_issue(*, review: Review, actor: User, today: dt.date | None = None) -> Review:
     """Step 2: notice BM.HT.06.01, at least N working days before the meeting (QT.HT.06 §5.1). Opens the
     collection of the units' reports BM.HT.06.02; the e-mail with the calendar invitation goes after commit."""
-    action = _("Phát hành thông báo họp")
+    action = N_("Phát hành thông báo họp")
     check_review_move(review, ReviewStatus.COLLECTING, actor=actor, action=action)
     today = today or timezone.localdate()
     org = review.organisation
@@ -201,7 +202,7 @@ def review_notice_issue(*, review: Review, actor: User, today: dt.date | None = 
         to_state=ReviewStatus.COLLECTING,
         actor=actor,
         action=action,
-        note=_("Số %(number)02d/%(symbol)s") % {"number": number, "symbol": org.notice_symbol},
+        note=N_("Số %(number)02d/%(symbol)s") % {"number": number, "symbol": org.notice_symbol},
         extra={"notice_number": number, "notice_year": today.year, "notice_issued_at": issued_at, "notice_issued_by": actor},
     )
     units = list(review.units.all())
@@ -211,9 +212,9 @@ def review_notice_issue(*, review: Review, actor: User, today: dt.date | None = 
     for unit in units:
         notification_send(
             recipients=[h for h in heads if h.unit_id == unit.pk],
-            subject=_("Đề nghị nộp báo cáo thực hiện HTQLCL (BM.HT.06.02) trước ngày %(date)s")
+            subject=N_("Đề nghị nộp báo cáo thực hiện HTQLCL (BM.HT.06.02) trước ngày %(date)s")
             % {"date": format_date(review.report_deadline)},
-            body=_("Cuộc họp: %(title)s, %(when)s tại %(where)s. Báo cáo nộp về: %(to)s.")
+            body=N_("Cuộc họp: %(title)s, %(when)s tại %(where)s. Báo cáo nộp về: %(to)s.")
             % {
                 "title": review.title,
                 "when": format_datetime(review.meeting_start),
@@ -224,8 +225,8 @@ def review_notice_issue(*, review: Review, actor: User, today: dt.date | None = 
         )
     notification_send(
         recipients=review.attendees.filter(organisation=org),
-        subject=_("Thông báo họp xem xét của lãnh đạo: %(title)s") % {"title": review.title},
-        body=_("Thời gian: %(when)s. Địa điểm: %(where)s.") % {"when": format_datetime(review.meeting_start), "where": review.location},
+        subject=N_("Thông báo họp xem xét của lãnh đạo: %(title)s") % {"title": review.title},
+        body=N_("Thời gian: %(when)s. Địa điểm: %(where)s.") % {"when": format_datetime(review.meeting_start), "where": review.location},
         url=review_url(review),
         email=False,  # the e-mail is the notice itself, with its calendar invitation
     )

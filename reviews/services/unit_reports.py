@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from qms.dates import format_datetime
 from qms.errors import NotAllowed, ServiceError
+from qms.messages import N_, Message
 from qms.models import User
 from qms.roles import Role
 from qms.services import audit_record, notification_send, state_transition
@@ -118,9 +119,9 @@ def unit_report_save(
             raise ServiceError(_("Báo cáo không ở trạng thái có thể nộp."))
         check_transition(UNIT_REPORT_TRANSITIONS, report.status, UnitReportStatus.SUBMITTED, actor=actor, may_act=editor)
         if resubmission:
-            action = _("Nộp lại báo cáo sau khi bổ sung")
+            action = N_("Nộp lại báo cáo sau khi bổ sung")
         else:
-            action = _("Nộp báo cáo (muộn)") if late else _("Nộp báo cáo")
+            action = N_("Nộp báo cáo (muộn)") if late else N_("Nộp báo cáo")
         state_transition(
             instance=report,
             to_state=UnitReportStatus.SUBMITTED,
@@ -130,14 +131,14 @@ def unit_report_save(
         )
         notification_send(
             recipients=User.objects.with_role(Role.SECRETARY, organisation=review.organisation_id),
-            subject=_("%(unit)s đã nộp báo cáo%(late)s: %(title)s")
-            % {"unit": report.unit.name, "late": _(" (muộn)") if late and not resubmission else "", "title": review.title},
+            subject=N_("%(unit)s đã nộp báo cáo%(late)s: %(title)s")
+            % {"unit": report.unit.name, "late": N_(" (muộn)") if late and not resubmission else "", "title": review.title},
             url=report_url(report),
             email=False,
         )
     elif report.status == UnitReportStatus.NOT_STARTED:
         check_transition(UNIT_REPORT_TRANSITIONS, report.status, UnitReportStatus.DRAFT, actor=actor, may_act=editor)
-        state_transition(instance=report, to_state=UnitReportStatus.DRAFT, actor=actor, action=_("Bắt đầu soạn báo cáo"))
+        state_transition(instance=report, to_state=UnitReportStatus.DRAFT, actor=actor, action=N_("Bắt đầu soạn báo cáo"))
     return report
 
 
@@ -152,13 +153,13 @@ def unit_report_attachment_delete(*, attachment: ReportAttachment, actor: User) 
     stored = attachment.file.name or ""
     storage = attachment.file.storage
     attachment.delete()
-    audit_record(target=report, actor=actor, action=_("Xóa tệp đính kèm"), note=name)
+    audit_record(target=report, actor=actor, action=N_("Xóa tệp đính kèm"), note=name)
     transaction.on_commit(lambda: storage.delete(stored))
 
 
 @transaction.atomic
 def unit_report_return(*, report: UnitReport, actor: User, comment: str) -> UnitReport:
-    action = _("Trả lại báo cáo để bổ sung")
+    action = N_("Trả lại báo cáo để bổ sung")
     if not (comment or "").strip():
         raise ServiceError(_("Hãy ghi rõ nội dung cần bổ sung khi trả lại báo cáo."), field="comment")
     require_agency(actor, report.review)
@@ -171,7 +172,7 @@ def unit_report_return(*, report: UnitReport, actor: User, comment: str) -> Unit
     )
     notification_send(
         recipients=User.objects.with_role(Role.UNIT_HEAD, organisation=report.review.organisation_id, unit=report.unit_id),
-        subject=_("Báo cáo của đơn vị được trả lại để bổ sung: %(title)s") % {"title": report.review.title},
+        subject=N_("Báo cáo của đơn vị được trả lại để bổ sung: %(title)s") % {"title": report.review.title},
         body=comment,
         url=report_edit_url(report),
     )
@@ -186,10 +187,10 @@ def review_collection_close(*, review: Review, actor: User) -> Review:
     consolidated_report_rebuild), unless that would replace an edited section: then, as for a draft built
     before its sources were recorded, the report is left as it is and its pages say it is stale, for the
     secretary to rebuild."""
-    action = _("Đóng thu báo cáo")
+    action = N_("Đóng thu báo cáo")
     check_review_move(review, ReviewStatus.PREPARING, actor=actor, action=action)
     missing = list(review.unit_reports.exclude(status=UnitReportStatus.SUBMITTED).select_related("unit"))
-    note = _("Chưa nộp: %(units)s") % {"units": ", ".join(r.unit.name for r in missing)} if missing else ""
+    note: Message | str = N_("Chưa nộp: %(units)s") % {"units": ", ".join(r.unit.name for r in missing)} if missing else ""
     state_transition(
         instance=review,
         to_state=ReviewStatus.PREPARING,
@@ -208,13 +209,13 @@ def review_collection_close(*, review: Review, actor: User) -> Review:
             recipients=User.objects.with_role(Role.UNIT_HEAD, organisation=review.organisation_id).filter(
                 unit_id__in=[r.unit_id for r in missing]
             ),
-            subject=_("Đã đóng thu báo cáo: %(title)s") % {"title": review.title},
-            body=_("Đơn vị chưa nộp báo cáo trước khi Thư ký ISO đóng thu báo cáo; hãy trình bày trực tiếp tại cuộc họp."),
+            subject=N_("Đã đóng thu báo cáo: %(title)s") % {"title": review.title},
+            body=N_("Đơn vị chưa nộp báo cáo trước khi Thư ký ISO đóng thu báo cáo; hãy trình bày trực tiếp tại cuộc họp."),
             url=review_url(review),
         )
     notification_send(
         recipients=User.objects.with_role(Role.COMMITTEE_HEAD, organisation=review.organisation_id),
-        subject=_("Đã đóng thu báo cáo, chuẩn bị họp: %(title)s") % {"title": review.title},
+        subject=N_("Đã đóng thu báo cáo, chuẩn bị họp: %(title)s") % {"title": review.title},
         body=note,
         url=review_url(review),
         email=False,

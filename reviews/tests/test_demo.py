@@ -99,3 +99,42 @@ def test_the_demo_holds_two_agencies_with_their_own_reviews_and_the_overseer_rea
     assert client.get(f"/reviews/minutes/{minutes.pk}/").status_code == 200
     draft = Review.objects.filter(organisation=cuc, status=ReviewStatus.DRAFT).first()
     assert draft is not None and client.get(f"/reviews/{draft.pk}/").status_code == 404
+
+
+def _audit_day(target, to_state: str):
+    from django.contrib.contenttypes.models import ContentType
+    from django.utils import timezone
+
+    from qms.models import AuditEntry
+
+    entry = (
+        AuditEntry.objects.filter(content_type=ContentType.objects.get_for_model(type(target)), object_id=target.pk, to_state=to_state)
+        .order_by("pk")
+        .last()
+    )
+    assert entry is not None, (target, to_state)
+    return timezone.localtime(entry.at).date()
+
+
+def test_the_demos_audit_trail_carries_the_dates_of_the_events_it_tells(today):
+    from django.utils import timezone
+
+    from qms.models import AuditEntry
+
+    call_command("load_demo", stdout=io.StringIO())
+    assert not AuditEntry.objects.filter(at__gt=timezone.now()).exists()
+    noticed = Review.objects.filter(notice_issued_at__isnull=False).exclude(notice_issued_at__date=today)
+    assert noticed.exists()
+    for review in noticed:
+        assert _audit_day(review, ReviewStatus.COLLECTING) == timezone.localtime(review.notice_issued_at).date(), review.title
+    signed = Minutes.objects.filter(status__in=[MinutesStatus.SIGNED, MinutesStatus.SUPERSEDED]).exclude(signed_at=None)
+    assert signed.exists()
+    for minutes in signed:
+        assert _audit_day(minutes, MinutesStatus.SIGNED) == timezone.localtime(minutes.signed_at).date()
+    for report in UnitReport.objects.filter(status=UnitReportStatus.SUBMITTED).exclude(submitted_at__date=today):
+        assert _audit_day(report, UnitReportStatus.SUBMITTED) == timezone.localtime(report.submitted_at).date()
+    for plan in Plan.objects.exclude(approved_at=None):
+        assert _audit_day(plan, PlanStatus.APPROVED) == timezone.localtime(plan.approved_at).date()
+    overdue = Ticket.objects.filter(approved_at__date__lt=today).first()
+    assert overdue is not None
+    assert _audit_day(overdue, "in_progress") == timezone.localtime(overdue.approved_at).date()
