@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from qms.excel import safe_row
+
 
 def tickets_xlsx(tickets: QuerySet) -> bytes:
     today = timezone.localdate()
@@ -35,31 +37,33 @@ def tickets_xlsx(tickets: QuerySet) -> bytes:
         _("Kết quả kiểm tra"),
         _("Phiếu trước"),
     ]
-    ws.append(headers)
+    ws.append(safe_row(headers))
     for cell in ws[1]:
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     for t in tickets:
         ws.append(
-            [
-                t.number_display,
-                t.description_date,
-                str(t.requesting_unit),
-                str(t.unit),
-                t.get_kind_display(),
-                t.get_source_display(),
-                t.process,
-                t.clause,
-                t.description,
-                t.requester.display_name,
-                t.get_status_display(),
-                str(t.implementing_unit or ""),
-                t.assignee.display_name if t.assignee else "",
-                t.completion_date,
-                _("Có") if t.is_overdue(today) else "",
-                t.get_verification_display(),
-                t.predecessor.number_display if t.predecessor else "",
-            ]
+            safe_row(
+                [
+                    t.number_display,
+                    t.description_date,
+                    str(t.requesting_unit),
+                    str(t.unit),
+                    t.get_kind_display(),
+                    t.get_source_display(),
+                    t.process,
+                    t.clause,
+                    t.description,
+                    t.requester.display_name,
+                    t.get_status_display(),
+                    str(t.implementing_unit or ""),
+                    t.assignee.display_name if t.assignee else "",
+                    t.completion_date,
+                    _("Có") if t.is_overdue(today) else "",
+                    t.get_verification_display(),
+                    t.predecessor.number_display if t.predecessor else "",
+                ]
+            )
         )
     for row in ws.iter_rows(min_row=2):
         for idx in (1, 13):

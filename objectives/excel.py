@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from io import BytesIO
+from typing import Any
 
 from django.http import Http404
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from qms.dates import format_date
+from qms.excel import safe_row
 
 from .models import Plan, PlanAction
 from .pdf import KINDS, plan_title
@@ -44,6 +47,11 @@ BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 WRAP = Alignment(wrap_text=True, vertical="top")
 
 
+def append(ws: Worksheet, values: list[Any]) -> None:
+    """Typed text such as "=HYPERLINK(...)" is written as text, never as a formula that runs."""
+    ws.append(safe_row(values))
+
+
 def plan_xlsx(plan_id: int, kind: str) -> bytes:
     if kind not in KINDS:
         raise Http404
@@ -55,18 +63,19 @@ def plan_xlsx(plan_id: int, kind: str) -> bytes:
     ws = wb.active
     ws.title = "Kế hoạch" if kind == "plan" else "Báo cáo"
     columns = PLAN_COLUMNS if kind == "plan" else REPORT_COLUMNS
-    ws.append([org.name.upper()])
-    ws.append([plan.scope_name if not plan.is_agency else ""])
-    ws.append([plan_title(plan, kind).upper() + (f" — {plan.scope_name}" if not plan.is_agency else "")])
+    append(ws, [org.name.upper()])
+    append(ws, [plan.scope_name if not plan.is_agency else ""])
+    append(ws, [plan_title(plan, kind).upper() + (f" — {plan.scope_name}" if not plan.is_agency else "")])
     ws["A3"].font = Font(bold=True, size=13)
-    ws.append(
+    append(
+        ws,
         [
             f"Mã biểu mẫu: {KINDS[kind][0]}; trạng thái: {plan.get_status_display()}"
             + (f"; sửa đổi lần {plan.revision}" if plan.revision else "")
-        ]
+        ],
     )
-    ws.append([])
-    ws.append([name for name, _w in columns])
+    append(ws, [])
+    append(ws, [name for name, _w in columns])
     header_row = ws.max_row
     for col, (_name, width) in enumerate(columns, start=1):
         ws.column_dimensions[get_column_letter(col)].width = width
@@ -81,7 +90,8 @@ def plan_xlsx(plan_id: int, kind: str) -> bytes:
                     if i == 0
                     else ["", "", "", "", ""]
                 )
-                ws.append(
+                append(
+                    ws,
                     head
                     + [
                         action.description if action else "",
@@ -89,11 +99,12 @@ def plan_xlsx(plan_id: int, kind: str) -> bytes:
                         action.responsible if action else "",
                         format_date(action.deadline) if action else "",
                         obj.evaluation_method if i == 0 else "",
-                    ]
+                    ],
                 )
         else:
             progress = objective_progress(obj)
-            ws.append(
+            append(
+                ws,
                 [
                     obj.order,
                     obj.statement,
@@ -104,13 +115,11 @@ def plan_xlsx(plan_id: int, kind: str) -> bytes:
                     progress.label,
                     obj.reasons,
                     obj.next_steps,
-                ]
+                ],
             )
     for row in ws.iter_rows(min_row=header_row + 1, max_row=ws.max_row, max_col=len(columns)):
         for cell in row:
             cell.border, cell.alignment = BORDER, WRAP
-            if cell.data_type == "f":  # typed text such as "=HYPERLINK(...)" is text, never a formula that runs
-                cell.data_type = "s"
     ws.freeze_panes = ws.cell(row=header_row + 1, column=1)
     ws.page_setup.orientation = "landscape"
     out = BytesIO()

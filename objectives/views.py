@@ -8,14 +8,15 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qms.errors import ServiceError
-from qms.http import AuthenticatedHttpRequest
+from qms.http import AuthenticatedHttpRequest, file_download
 from qms.models import Organisation, Unit, User
 from qms.services import audit_trail
 from qms.tenancy import is_overseer
@@ -372,12 +373,12 @@ def objective_ticket(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
 
 @login_required
 @permission_required(VIEW_PLAN, raise_exception=True)
-def measurement_evidence(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
+def measurement_evidence(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     visible = Plan.objects.visible_to(request.user).values("pk")
     measurement = get_object_or_404(Measurement.objects.filter(objective__plan__in=visible), pk=pk)
     if not measurement.evidence:
         raise Http404
-    return FileResponse(measurement.evidence.open("rb"), as_attachment=True)
+    return file_download(request, measurement.evidence)
 
 
 @login_required

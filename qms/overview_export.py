@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from .excel import safe_row
 from .overview import Figure, Row
 
 
@@ -17,13 +18,12 @@ def overview_workbook(rows: Sequence[Row], figures: Sequence[Figure], year: int)
     sheet = workbook.active
     assert sheet is not None
     sheet.title = str(year)
-    sheet.append([_("Cơ quan"), _("Mã"), *[str(figure.label) for figure in figures]])
+    sheet.append(safe_row([_("Cơ quan"), _("Mã"), *[str(figure.label) for figure in figures]]))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
         # Agency names are the admin's text: a leading "=" must stay text, never become a formula.
-        name = row.organisation.name
-        sheet.append([f"'{name}" if name[:1] in "=+-@" else name, row.organisation.code, *[count for _figure, count, _url in row.cells]])
+        sheet.append(safe_row([row.organisation.name, row.organisation.code, *[count for _figure, count, _url in row.cells]]))
     sheet.column_dimensions["A"].width = 48
     sheet.freeze_panes = "C2"
     buffer = io.BytesIO()

@@ -171,3 +171,39 @@ def test_a_staff_member_opens_tickets_only_for_their_own_unit_but_an_auditor_for
     assert info.value.field == "requesting_unit"
     ticket = services.ticket_open(actor=committee_member, requesting_unit=other_unit, description="Phát hiện khi đánh giá nội bộ.")
     assert ticket.requesting_unit == other_unit
+
+
+# --- Issue 13: formula injection in the export, an attachment missing on disk ---
+
+
+def test_a_description_typed_as_a_formula_is_exported_to_excel_as_text(client, secretary, unit):
+    import io
+
+    from openpyxl import load_workbook
+
+    from corrective_actions.tests.factories import TicketFactory
+
+    formula = '=HYPERLINK("http://x","y")'
+    TicketFactory(requesting_unit=unit, description=formula, process="@SUM(1)")
+    client.force_login(secretary)
+    response = client.get(reverse("corrective_actions:export"))
+    ws = load_workbook(io.BytesIO(response.content)).active
+    description, process = ws.cell(row=2, column=9), ws.cell(row=2, column=7)
+    assert description.data_type == "s" and description.value == "'" + formula
+    assert process.data_type == "s" and process.value == "'@SUM(1)"
+    assert not [c for row in ws.iter_rows() for c in row if c.data_type == "f"]
+
+
+def test_an_attachment_missing_on_disk_is_a_404_with_a_message_not_a_500(client, secretary, unit):
+    from corrective_actions.models import TicketAttachment
+    from corrective_actions.tests.factories import TicketFactory
+
+    ticket = TicketFactory(requesting_unit=unit)
+    attachment = TicketAttachment.objects.create(
+        ticket=ticket, box="1", file="tickets/khong-con.pdf", original_name="khong-con.pdf", size=8, uploaded_by=secretary
+    )
+    client.raise_request_exception = False
+    client.force_login(secretary)
+    response = client.get(reverse("corrective_actions:attachment_download", args=[attachment.pk]))
+    assert response.status_code == 404
+    assert "Tệp này không còn trên máy chủ" in response.content.decode()

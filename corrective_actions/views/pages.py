@@ -7,13 +7,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpResponse
+from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from qms.errors import ServiceError
-from qms.http import AuthenticatedHttpRequest
+from qms.http import AuthenticatedHttpRequest, file_download
 from qms.services import audit_trail, local_today
 from qms.tenancy import is_overseer
 
@@ -197,9 +198,9 @@ def attachment_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
 
 @login_required
 @require_GET
-def attachment_download(request: AuthenticatedHttpRequest, pk: int) -> FileResponse:
+def attachment_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     attachment = get_object_or_404(TicketAttachment.objects.filter(ticket__in=Ticket.objects.visible_to(request.user)), pk=pk)
-    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=attachment.original_name)
+    return file_download(request, attachment.file, filename=attachment.original_name)
 
 
 @login_required

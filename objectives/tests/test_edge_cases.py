@@ -84,9 +84,10 @@ def test_an_objective_typed_as_a_formula_is_exported_to_excel_as_text(client, un
         response = client.get(reverse("objectives:plan_excel", args=[plan.pk, kind]))
         assert response.status_code == 200
         ws = load_workbook(BytesIO(response.content)).active
-        cells = [c for row in ws.iter_rows() for c in row if c.value and str(c.value).startswith("=HYPERLINK")]
+        cells = [c for row in ws.iter_rows() for c in row if c.value and str(c.value).startswith("'=HYPERLINK")]
         assert cells
         assert all(c.data_type == "s" for c in cells)
+        assert not [c for row in ws.iter_rows() for c in row if c.data_type == "f"]
 
 
 @pytest.mark.django_db
@@ -103,3 +104,13 @@ def test_a_lower_is_better_count_already_over_its_yearly_ceiling_is_off_track_ev
     objective = plan.objectives.get()
     MeasurementFactory(objective=objective, period=1, value=Decimal(1), recorded_by=staff_user)
     assert objective_progress(objective).status == Track.OFF_TRACK
+
+
+def test_a_measurement_whose_evidence_is_missing_on_disk_is_a_404_with_a_message_not_a_500(client, unit, staff_user):
+    plan = plan_with_objective(unit=unit, created_by=staff_user, status=PlanStatus.APPROVED)
+    measurement = MeasurementFactory(objective=plan.objectives.get(), recorded_by=staff_user, evidence="objectives/khong-con.pdf")
+    client.raise_request_exception = False
+    client.force_login(staff_user)
+    response = client.get(reverse("objectives:measurement_evidence", args=[measurement.pk]))
+    assert response.status_code == 404
+    assert "Tệp này không còn trên máy chủ" in response.content.decode()

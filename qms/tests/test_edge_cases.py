@@ -54,3 +54,54 @@ def test_a_file_with_a_double_or_missing_extension_is_refused(name):
 
 def test_an_upper_case_extension_is_accepted():
     validate_upload(SimpleUploadedFile("BAO-CAO.PDF", b"%PDF-1.4 noi dung"))
+
+
+# --- Issue 13: one helper for export cells, one for `next` ---
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ('=HYPERLINK("http://x","y")', '\'=HYPERLINK("http://x","y")'),
+        ("+1+cmd|' /C calc'!A0", "'+1+cmd|' /C calc'!A0"),
+        ("-2+3", "'-2+3"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\t=1", "'\t=1"),
+        ("\r=1", "'\r=1"),
+        ("Bình thường", "Bình thường"),
+        ("-5", "-5"),
+        ("+2,5%", "+2,5%"),
+        ("", ""),
+        (None, None),
+        (-3, -3),
+    ],
+)
+def test_safe_cell_neutralises_text_that_starts_like_a_formula_and_leaves_the_rest(value, expected):
+    from qms.excel import safe_cell
+
+    assert safe_cell(value) == expected
+
+
+def test_safe_cell_leaves_dates_and_decimals_untouched():
+    import datetime as dt
+    from decimal import Decimal
+
+    from qms.excel import safe_cell
+
+    day, amount = dt.date(2026, 4, 2), Decimal("-1.5")
+    assert safe_cell(day) is day and safe_cell(amount) is amount
+
+
+@pytest.mark.parametrize("target", ["-1", "//evil.example", "https://evil.example/x", "javascript:alert(1)", "", "///evil.example"])
+def test_safe_next_falls_back_to_the_default_for_anything_that_is_not_a_local_path(rf, target):
+    from qms.http import safe_next
+
+    response = safe_next(rf.post("/x/", {"next": target}), "/mac-dinh/")
+    assert response.status_code == 302 and response["Location"] == "/mac-dinh/"
+
+
+def test_safe_next_follows_a_local_path(rf):
+    from qms.http import safe_next
+
+    assert safe_next(rf.post("/x/", {"next": "/reviews/actions/?page=2"}), "/mac-dinh/")["Location"] == "/reviews/actions/?page=2"
+    assert safe_next(rf.get("/x/", {"next": "/inbox/"}), "/mac-dinh/")["Location"] == "/inbox/"

@@ -148,3 +148,40 @@ def test_the_action_filter_offers_a_unit_head_only_the_meetings_of_their_units_a
     page = client.get("/reviews/actions/").content.decode()
     assert mine.title in page
     assert theirs.title not in page
+
+
+# --- Issue 13: a file missing on disk is a 404 with a message, never a 500 ---
+
+
+def test_a_report_attachment_missing_on_disk_is_a_404_with_a_message(client, unit, unit_head):
+    from reviews.models import ReportAttachment
+
+    report = collecting_review(units=[unit]).unit_reports.get()
+    attachment = ReportAttachment.objects.create(
+        report=report, file="reviews/khong-con.pdf", original_name="khong-con.pdf", size=8, uploaded_by=unit_head
+    )
+    client.raise_request_exception = False
+    client.force_login(unit_head)
+    response = client.get(reverse("reviews:attachment_download", args=[attachment.pk]))
+    assert response.status_code == 404
+    assert "Tệp này không còn trên máy chủ" in response.content.decode()
+
+
+def test_an_action_evidence_missing_on_disk_is_a_404_with_a_message(client, unit, secretary, committee_head, unit_head):
+    from reviews.models import ActionUpdate
+
+    _review, minutes = signed_review(
+        units=[unit],
+        secretary=secretary,
+        committee_head=committee_head,
+        attendees=[secretary, committee_head, unit_head],
+        actions=[("Rà soát quy trình", unit, in_days(20))],
+    )
+    update = ActionUpdate.objects.create(
+        action=minutes.actions.get(), author=unit_head, note="Bằng chứng", progress=10, evidence_file="reviews/khong-con.pdf"
+    )
+    client.raise_request_exception = False
+    client.force_login(secretary)
+    response = client.get(reverse("reviews:action_evidence", args=[update.pk]))
+    assert response.status_code == 404
+    assert "Tệp này không còn trên máy chủ" in response.content.decode()

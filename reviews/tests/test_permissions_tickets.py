@@ -67,3 +67,21 @@ def test_a_refused_role_gets_403_whether_or_not_the_action_exists(client, other_
 def test_an_unknown_action_is_404_for_the_secretary(client, secretary, action):
     client.force_login(secretary)
     assert client.post(reverse("reviews:action_ticket_open", args=[action.pk + 1000])).status_code == 404
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("target", ["-1", "//evil.example", "https://evil.example/x", "javascript:alert(1)", "reviews:list"])
+def test_opening_a_ticket_with_a_next_that_is_not_a_local_path_goes_back_to_the_action(client, secretary, action, target):
+    client.raise_request_exception = False
+    client.force_login(secretary)
+    response = client.post(reverse("reviews:action_ticket_open", args=[action.pk]), {"next": target})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("reviews:action_detail", args=[action.pk])
+
+
+@pytest.mark.django_db
+def test_opening_a_ticket_goes_back_to_the_local_page_it_came_from(client, secretary, action):
+    client.force_login(secretary)
+    back = reverse("reviews:action_list") + "?page=1"
+    response = client.post(reverse("reviews:action_ticket_open", args=[action.pk]), {"next": back})
+    assert response.status_code == 302 and response["Location"] == back

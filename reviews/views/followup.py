@@ -10,15 +10,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qms.errors import ServiceError
-from qms.http import AuthenticatedHttpRequest
+from qms.http import AuthenticatedHttpRequest, file_download, safe_next
 from qms.services import audit_trail
 
 from .. import rules, services
@@ -170,11 +170,7 @@ def action_evidence(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseB
     update = get_object_or_404(ActionUpdate, pk=pk, action__in=actions)
     if not update.evidence_file:
         raise Http404
-    try:
-        handle = update.evidence_file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    return FileResponse(handle, as_attachment=True, filename=(update.evidence_file.name or "").rsplit("/", 1)[-1])
+    return file_download(request, update.evidence_file)
 
 
 @login_required
@@ -191,7 +187,4 @@ def action_ticket_open(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
         messages.error(request, exc.message)
     else:
         messages.success(request, _("Đã mở phiếu HĐKP/cải tiến số %(n)s; phiếu chờ Thư ký ISO tổng hợp.") % {"n": ticket.number_display})
-    back = request.POST.get("next", "")
-    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return redirect(back)
-    return redirect("reviews:action_detail", pk=pk)
+    return safe_next(request, reverse("reviews:action_detail", args=[pk]))

@@ -6,14 +6,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from qms.errors import ServiceError
-from qms.http import AuthenticatedHttpRequest
+from qms.http import AuthenticatedHttpRequest, file_download
 from qms.services import audit_trail
 
 from .. import rules, services
@@ -94,11 +94,7 @@ def _visible_attachment(request: AuthenticatedHttpRequest, pk: int) -> ReportAtt
 @login_required
 def attachment_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     attachment = _visible_attachment(request, pk)
-    try:
-        handle = attachment.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    return FileResponse(handle, as_attachment=True, filename=attachment.original_name)
+    return file_download(request, attachment.file, filename=attachment.original_name)
 
 
 @login_required
