@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from qms.forms import DateInput
 from qms.uploads import validate_upload
 
-from .models import NUMERIC_UNITS, Objective, Plan, PlanAction, Result
+from .models import NUMERIC_UNITS, OBJECTIVE_FIELDS, Objective, Plan, PlanAction, Result
 
 
 def parse_number(raw: str | None) -> Decimal | None:
@@ -62,21 +62,7 @@ class ObjectiveForm(forms.ModelForm):
 
     class Meta:
         model = Objective
-        fields = [
-            "order",
-            "statement",
-            "indicator",
-            "unit_of_measure",
-            "direction",
-            "aggregation",
-            "baseline",
-            "target",
-            "target_text",
-            "frequency",
-            "policy_consistency",
-            "evaluation_method",
-            "supports",
-        ]
+        fields = [*OBJECTIVE_FIELDS, "supports"]
         widgets = {
             "statement": forms.Textarea(attrs={"rows": 2}),
             "policy_consistency": forms.Textarea(attrs={"rows": 2}),

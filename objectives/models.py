@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from qms.messages import N_, Message
 from qms.models import Organisation, Unit, User
 from qms.roles import Role
 from qms.tenancy import is_overseer
@@ -277,14 +278,36 @@ class Frequency(models.TextChoices):
 PERIODS_PER_YEAR: dict[str, int] = {Frequency.MONTHLY: 12, Frequency.QUARTERLY: 4, Frequency.HALF_YEARLY: 2, Frequency.YEARLY: 1}
 
 
-def period_label(frequency: str, period: int) -> str:
+# What a drafter fills in for an objective (its form and its copy into next year's plan use the same list).
+OBJECTIVE_FIELDS = [
+    "order",
+    "statement",
+    "indicator",
+    "unit_of_measure",
+    "direction",
+    "aggregation",
+    "baseline",
+    "target",
+    "target_text",
+    "frequency",
+    "policy_consistency",
+    "evaluation_method",
+]
+
+
+def period_message(frequency: str, period: int) -> Message:
+    """The period's name as a Message: an audit note or a reminder names it in its reader's language."""
     if frequency == Frequency.MONTHLY:
-        return _("Tháng %(n)d") % {"n": period}
+        return N_("Tháng %(n)d") % {"n": period}
     if frequency == Frequency.QUARTERLY:
-        return _("Quý %(n)s") % {"n": ["I", "II", "III", "IV"][period - 1] if 1 <= period <= 4 else period}
+        return N_("Quý %(n)s") % {"n": ["I", "II", "III", "IV"][period - 1] if 1 <= period <= 4 else period}
     if frequency == Frequency.HALF_YEARLY:
-        return str(_("6 tháng đầu năm") if period == 1 else _("6 tháng cuối năm"))
-    return str(_("Cả năm"))
+        return N_("6 tháng đầu năm") if period == 1 else N_("6 tháng cuối năm")
+    return N_("Cả năm")
+
+
+def period_label(frequency: str, period: int) -> str:
+    return period_message(frequency, period).render()
 
 
 def period_end(year: int, frequency: str, period: int) -> dt.date:

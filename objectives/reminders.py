@@ -13,9 +13,8 @@ from qms.models import Organisation, Unit
 from qms.services import notification_send, reminder_claim
 from qms.workdays import add_working_days, working_days_between
 
-from .models import IN_FORCE_STATES, ObjectivesSettings, Plan, PlanStatus, period_end
+from .models import IN_FORCE_STATES, ObjectivesSettings, Plan, PlanStatus, period_end, period_message
 from .rules import approvers_of, drafters_of
-from .services import period_message
 
 
 def reminders_send(*, today: dt.date) -> int:

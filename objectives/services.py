@@ -23,19 +23,19 @@ from qms.tenancy import same_organisation
 from qms.transitions import check_transition
 from qms.workdays import add_years
 
-from .models import IN_FORCE_STATES, PLAN_TRANSITIONS, Frequency, Measurement, Objective, Plan, PlanAction, PlanStatus, Result
+from .models import (
+    IN_FORCE_STATES,
+    OBJECTIVE_FIELDS,
+    PLAN_TRANSITIONS,
+    Measurement,
+    Objective,
+    Plan,
+    PlanAction,
+    PlanStatus,
+    Result,
+    period_message,
+)
 from .rules import approvers_of, can_draft, can_evaluate, can_measure, drafters_of, may_move
-
-
-def period_message(frequency: str, period: int) -> Message:
-    """`period_label` as a Message, so that an audit note names the period in the reader's language."""
-    if frequency == Frequency.MONTHLY:
-        return N_("Tháng %(n)d") % {"n": period}
-    if frequency == Frequency.QUARTERLY:
-        return N_("Quý %(n)s") % {"n": ["I", "II", "III", "IV"][period - 1] if 1 <= period <= 4 else period}
-    if frequency == Frequency.HALF_YEARLY:
-        return N_("6 tháng đầu năm") if period == 1 else N_("6 tháng cuối năm")
-    return N_("Cả năm")
 
 
 def _move(*, plan: Plan, to_state: PlanStatus, actor: User, action: Message, note: str = "", extra: dict[str, Any] | None = None) -> None:
@@ -115,25 +115,11 @@ def plan_copy_from_previous(*, actor: User, year: int, unit: Unit | None) -> Pla
     return plan
 
 
-_OBJECTIVE_FIELDS = [
-    "order",
-    "statement",
-    "indicator",
-    "unit_of_measure",
-    "direction",
-    "aggregation",
-    "baseline",
-    "target",
-    "target_text",
-    "frequency",
-    "policy_consistency",
-    "evaluation_method",
-]
 _ACTION_FIELDS = ["order", "description", "resources", "responsible", "deadline"]
 
 
 def _copy_objective(obj: Objective, plan: Plan, **overrides: Any) -> Objective:
-    values = {f: getattr(obj, f) for f in _OBJECTIVE_FIELDS}
+    values = {f: getattr(obj, f) for f in OBJECTIVE_FIELDS}
     supports = obj.supports
     if supports is not None and supports.plan.year != plan.year:
         # Last year's agency objective: support the one carried over from it this year.
@@ -180,7 +166,7 @@ def objective_save(
         or plan.is_agency
     ):
         raise ServiceError(_("Mục tiêu của đơn vị chỉ hỗ trợ được mục tiêu của cơ quan cùng năm."), field="supports")
-    fields = {f: data.get(f) for f in _OBJECTIVE_FIELDS if f in data}
+    fields = {f: data.get(f) for f in OBJECTIVE_FIELDS if f in data}
     fields["supports"] = supports
     if objective is None:
         if "order" not in data or not data.get("order"):

@@ -25,6 +25,10 @@ class Transition:
     who: str
     permission: str = ""
 
+    def permits(self, actor: User) -> bool:
+        """The default "who": the actor holds the role the row names, and its permission if it has one."""
+        return bool(actor.is_authenticated and self.who in actor.role_names and (not self.permission or actor.has_perm(self.permission)))
+
 
 class Transitions:
     """An app's transition table, readable as a list and indexed by (source, target)."""
@@ -73,7 +77,10 @@ def check_transition(
         source_label = _label(choices(source)) if choices and source in choices.values else str(source)
         raise ServiceError(_("Không thể chuyển trạng thái từ “%(from)s” sang “%(to)s”.") % {"from": source_label, "to": _label(target)})
     if actor is not None:
-        allowed = actor.is_authenticated and (may_act(actor, row) if may_act else row.who in actor.role_names)
-        if not allowed or (row.permission and not actor.has_perm(row.permission)):
+        if may_act is None:
+            allowed = row.permits(actor)
+        else:
+            allowed = actor.is_authenticated and may_act(actor, row) and (not row.permission or actor.has_perm(row.permission))
+        if not allowed:
             raise NotAllowed(_("Bạn không có quyền thực hiện thao tác này."))
     return row

@@ -60,7 +60,7 @@ def can_open_action_tickets(user: User) -> bool:
 
 def may_move(user: User, row: Transition) -> bool:
     """What check_transition enforces by default: the role in `who` and the row's permission."""
-    return bool(user.is_authenticated and row.who in user.role_names and (not row.permission or user.has_perm(row.permission)))
+    return row.permits(user)
 
 
 def moves_for(table: Transitions, source: str, user: User, may_act: Callable[[User, Transition], bool] | None = None) -> set[str]:
