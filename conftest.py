@@ -128,6 +128,17 @@ def other_unit_head(db, other_unit):
 
 
 @pytest.fixture
+def top_leader(db, unit):
+    return UserFactory(username="lanhdao", full_name="Trịnh Văn Cao", unit=unit, job_title="Cục trưởng", roles=[Role.TOP_LEADER])
+
+
+@pytest.fixture
+def focal_point(db, unit):
+    """The ISO focal point of `unit` (Đầu mối ISO): not named by the head to submit."""
+    return UserFactory(username="daumoi", full_name="Lý Thị Nga", unit=unit, job_title="Chuyên viên, Đầu mối ISO", roles=[Role.FOCAL_POINT])
+
+
+@pytest.fixture
 def staff_user(db, unit):
     return UserFactory(username="chuyenvien", full_name="Vũ Minh Anh", unit=unit, roles=[Role.STAFF])
 

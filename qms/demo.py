@@ -32,6 +32,9 @@ ORGANISATIONS: list[tuple[str, OrganisationKind, dict[str, Any]]] = [
             "report_symbol": "BC-SCT",
             "minutes_form": "BM.CTCL.02",
             "ticket_record_retention_years": 3,
+            # QT.CTCL: the top leader (Giám đốc Sở) chairs the review and approves the objectives.
+            "review_chair_role": Role.TOP_LEADER.value,
+            "objectives_approver_role": Role.TOP_LEADER.value,
         },
     ),
     (
@@ -58,9 +61,11 @@ UNITS = [
 USERS = [
     ("admin", "Quản trị hệ thống", "Quản trị viên", "VP", [], True),
     ("cuc.quantri", "Ngô Văn Quản", "Chuyên viên Văn phòng, quản trị hệ thống", "VP", [Role.AGENCY_ADMIN], False),
+    ("lanhdao", "Nguyễn Hữu Quang", "Cục trưởng", "VP", [Role.TOP_LEADER], False),
     ("thuky", "Đặng Thị Khánh Hòa", "Phó Chánh Văn phòng, Thư ký ISO", "VP", [Role.SECRETARY], False),
-    ("truongban", "Phạm Anh Tuấn", "Cục trưởng, Trưởng ban chỉ đạo ISO", "VP", [Role.COMMITTEE_HEAD], False),
+    ("truongban", "Phạm Anh Tuấn", "Phó Cục trưởng, Trưởng ban chỉ đạo ISO", "VP", [Role.COMMITTEE_HEAD], False),
     ("thanhvien", "Đỗ Văn Khởi", "Phó Chánh Văn phòng phụ trách", "VP", [Role.COMMITTEE_MEMBER], False),
+    ("thanhvien2", "Lương Thị Hạnh", "Phó Trưởng phòng Nghiệp vụ", "NV", [Role.COMMITTEE_MEMBER], False),
     ("vp.truong", "Lê Thị Hương", "Chánh Văn phòng", "VP", [Role.UNIT_HEAD], False),
     ("cshtqt.truong", "Trần Quốc Bảo", "Trưởng phòng", "CSHTQT", [Role.UNIT_HEAD], False),
     ("dp.truong", "Nguyễn Thị Mai", "Trưởng phòng", "DP", [Role.UNIT_HEAD], False),
@@ -68,15 +73,26 @@ USERS = [
     ("ttbcxb.truong", "Bùi Thị Lan", "Trưởng phòng", "TTBCXB", [Role.UNIT_HEAD], False),
     ("nv.chuyenvien", "Vũ Minh Anh", "Chuyên viên", "NV", [Role.STAFF], False),
     ("vp.chuyenvien", "Phan Thu Trang", "Chuyên viên", "VP", [Role.STAFF], False),
+    # An ISO focal point per unit (Đầu mối ISO); nv.daumoi is the one NV's head named to submit (UNIT_SUBMITTERS).
+    ("vp.daumoi", "Đinh Thị Thảo", "Chuyên viên, Đầu mối ISO", "VP", [Role.FOCAL_POINT], False),
+    ("cshtqt.daumoi", "Mai Văn Hùng", "Chuyên viên, Đầu mối ISO", "CSHTQT", [Role.FOCAL_POINT], False),
+    ("dp.daumoi", "Tạ Thị Yến", "Chuyên viên, Đầu mối ISO", "DP", [Role.FOCAL_POINT], False),
+    ("nv.daumoi", "Kiều Văn Long", "Chuyên viên chính, Đầu mối ISO", "NV", [Role.FOCAL_POINT], False),
+    ("ttbcxb.daumoi", "Hà Thị Phương", "Chuyên viên, Đầu mối ISO", "TTBCXB", [Role.FOCAL_POINT], False),
 ]
+# unit code -> the focal point the unit's head named to submit its report and declare its actions done.
+UNIT_SUBMITTERS = {"NV": "nv.daumoi"}
 
 
 SMALL_AGENCY_USERS = [
     ("sct.quantri", "Lê Văn Trị", "Chuyên viên Văn phòng Sở", "VP", [Role.AGENCY_ADMIN], False),
     ("sct.thuky", "Trần Thị Ngọc Hà", "Chuyên viên Văn phòng Sở, Thư ký ISO", "VP", [Role.SECRETARY], False),
-    ("sct.truongban", "Nguyễn Văn Thành", "Giám đốc Sở, Trưởng Ban ISO", "VP", [Role.COMMITTEE_HEAD], False),
+    # The Giám đốc Sở is the top leader (chair under QT.CTCL) and heads the Ban ISO: one person, two roles.
+    ("sct.truongban", "Nguyễn Văn Thành", "Giám đốc Sở, Trưởng Ban ISO", "VP", [Role.TOP_LEADER, Role.COMMITTEE_HEAD], False),
     ("sct.vp.truong", "Phạm Thị Thu", "Chánh Văn phòng Sở", "VP", [Role.UNIT_HEAD], False),
+    ("sct.vp.daumoi", "Lê Thị Kim Chi", "Chuyên viên Văn phòng Sở, Đầu mối ISO", "VP", [Role.FOCAL_POINT], False),
     ("sct.qltm.truong", "Võ Minh Quang", "Trưởng phòng Quản lý thương mại", "QLTM", [Role.UNIT_HEAD], False),
+    ("sct.qltm.daumoi", "Phan Văn Đức", "Chuyên viên, Đầu mối ISO", "QLTM", [Role.FOCAL_POINT], False),
     ("sct.qltm.chuyenvien", "Huỳnh Thị Lan", "Chuyên viên", "QLTM", [Role.STAFF], False),
 ]
 OVERSEERS = [("tinh.theodoi", "Đoàn Minh Tâm", "Chuyên viên Chi cục Tiêu chuẩn Đo lường Chất lượng", [Role.OVERSEER])]
@@ -126,7 +142,12 @@ def load_organisations() -> dict[str, Organisation]:
 def load_core() -> dict[str, User]:
     """The first agency's users (the full demo runs in it), keyed by username."""
     organisations = load_organisations()
-    return _agency_users(organisations["cuc-ttdn"], UNITS, USERS)
+    users = _agency_users(organisations["cuc-ttdn"], UNITS, USERS)
+    for code, username in UNIT_SUBMITTERS.items():
+        Unit.objects.filter(organisation=organisations["cuc-ttdn"], code=code, report_submitter__isnull=True).update(
+            report_submitter=users[username]
+        )
+    return users
 
 
 @transaction.atomic

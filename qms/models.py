@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone, translation
 from django.utils.functional import cached_property
@@ -30,6 +31,20 @@ class OrganisationKind(models.TextChoices):
     # The provincial department in charge of ISO application in the province's agencies: reads their
     # finished records, never writes them.
     OVERSIGHT = "oversight", _("Cơ quan theo dõi áp dụng ISO cấp tỉnh")
+
+
+class ReviewChairRole(models.TextChoices):
+    """Who chairs the management review: QT.HT.06 names the steering-committee head, QT.CTCL the top leader."""
+
+    COMMITTEE_HEAD = Role.COMMITTEE_HEAD.value, _("Trưởng ban chỉ đạo ISO (QT.HT.06)")
+    TOP_LEADER = Role.TOP_LEADER.value, _("Lãnh đạo cao nhất (QT.CTCL)")
+
+
+class ObjectivesApproverRole(models.TextChoices):
+    """Who approves the agency's quality objectives (QT.CTCL 5.9: the top leader)."""
+
+    TOP_LEADER = Role.TOP_LEADER.value, _("Lãnh đạo cao nhất")
+    COMMITTEE_HEAD = Role.COMMITTEE_HEAD.value, _("Trưởng ban chỉ đạo ISO")
 
 
 class OrganisationQuerySet(models.QuerySet):
@@ -60,6 +75,28 @@ class Organisation(models.Model):
     report_reminder_working_days = models.PositiveSmallIntegerField(_("nhắc nộp báo cáo trước hạn (ngày làm việc)"), default=2)
     action_reminder_working_days = models.PositiveSmallIntegerField(_("nhắc hạn hành động trước (ngày làm việc)"), default=3)
     repeat_nonconformity_threshold = models.PositiveSmallIntegerField(_("số lần KPH lặp lại phải mở HĐKP"), default=3)
+    # The people of the procedure this agency applies (read through qms.people, never here directly).
+    review_chair_role = models.CharField(
+        _("người chủ trì họp xem xét"),
+        max_length=50,
+        choices=ReviewChairRole.choices,
+        default=ReviewChairRole.COMMITTEE_HEAD,
+        help_text=_("QT.HT.06: Trưởng ban chỉ đạo ISO chủ trì; QT.CTCL: Lãnh đạo cao nhất chủ trì."),
+    )
+    ticket_verifiers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người kiểm tra xác nhận phiếu HĐKP"),
+        blank=True,
+        related_name="+",
+        help_text=_("Lãnh đạo Sở và người được ủy quyền. Để trống: những người giữ vai trò Lãnh đạo cao nhất của cơ quan."),
+    )
+    objectives_approver_role = models.CharField(
+        _("người phê duyệt mục tiêu chất lượng của cơ quan"),
+        max_length=50,
+        choices=ObjectivesApproverRole.choices,
+        default=ObjectivesApproverRole.TOP_LEADER,
+        help_text=_("QT.CTCL 5.9: Lãnh đạo cao nhất phê duyệt mục tiêu chất lượng của cơ quan."),
+    )
 
     objects = OrganisationQuerySet.as_manager()
 
@@ -92,6 +129,19 @@ class Unit(models.Model):
     code = models.CharField(_("mã"), max_length=20)
     is_active = models.BooleanField(_("đang hoạt động"), default=True)
     order = models.PositiveSmallIntegerField(_("thứ tự"), default=0)
+    # The unit's ISO focal point whom the head named to submit the unit's report BM.HT.06.02 and declare
+    # the unit's review actions done in the head's stead; empty: only the head does.
+    report_submitter = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("đầu mối ISO được lãnh đạo đơn vị giao nộp báo cáo"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_(
+            "Đầu mối ISO của đơn vị được thay lãnh đạo đơn vị nộp báo cáo và báo hoàn thành hành động. Để trống: chỉ lãnh đạo đơn vị."
+        ),
+    )
 
     objects = UnitQuerySet.as_manager()
 
@@ -106,6 +156,11 @@ class Unit(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        submitter = self.report_submitter
+        if submitter is not None and (submitter.unit_id != self.pk or not submitter.has_role(Role.FOCAL_POINT)):
+            raise ValidationError({"report_submitter": _("Hãy chọn một Đầu mối ISO của chính đơn vị này.")})
 
 
 class UserQuerySet(models.QuerySet):

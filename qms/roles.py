@@ -6,15 +6,31 @@ from django.utils.translation import gettext_lazy as _
 
 
 class Role(models.TextChoices):
+    """The people as QT.HT.06 and QT.CTCL name them. One person may hold several roles. Who chairs the
+    review, verifies tickets and approves the agency's objectives is an organisation setting: see
+    qms.people."""
+
+    # Lãnh đạo cao nhất (QT.CTCL): the agency's head — chairs the review where the procedure says so,
+    # approves the agency's objectives, verifies tickets unless the organisation names verifiers.
+    TOP_LEADER = "Lãnh đạo cao nhất", _("Lãnh đạo cao nhất")
     SECRETARY = "Thư ký ISO", _("Thư ký ISO")
-    COMMITTEE_HEAD = "Trưởng ban chỉ đạo ISO", _("Trưởng ban chỉ đạo ISO")
+    # The value is the group's name in existing databases: kept; the label says who it is in QT.CTCL too.
+    COMMITTEE_HEAD = "Trưởng ban chỉ đạo ISO", _("Trưởng ban chỉ đạo ISO (Lãnh đạo Ban ISO)")
     COMMITTEE_MEMBER = "Thành viên Ban chỉ đạo ISO", _("Thành viên Ban chỉ đạo ISO")
-    UNIT_HEAD = "Lãnh đạo đơn vị / Đầu mối ISO", _("Lãnh đạo đơn vị / Đầu mối ISO")
+    # Until 2026 this group was "Lãnh đạo đơn vị / Đầu mối ISO": qms migration 0009 renames it.
+    UNIT_HEAD = "Lãnh đạo đơn vị", _("Lãnh đạo đơn vị")
+    # Đầu mối ISO of a unit: prepares and follows up for the unit; none of the head's decisions unless
+    # the head names them the unit's report submitter (Unit.report_submitter).
+    FOCAL_POINT = "Đầu mối ISO", _("Đầu mối ISO")
     STAFF = "Cán bộ, công chức", _("Cán bộ, công chức")
     # The provincial department in charge of ISO application: reads every agency's finished records.
     OVERSEER = "Cán bộ theo dõi ISO cấp tỉnh", _("Cán bộ theo dõi ISO cấp tỉnh")
     # An agency's own administrator in Django admin: its units, users, days off and settings only.
     AGENCY_ADMIN = "Quản trị hệ thống của cơ quan", _("Quản trị hệ thống của cơ quan")
+
+
+# The group name UNIT_HEAD had when head and focal point were one role (renamed by qms migration 0009).
+OLD_UNIT_HEAD_NAME = "Lãnh đạo đơn vị / Đầu mối ISO"
 
 
 def grant_permissions(apps, app_label: str, grants: dict[Role, list[str]]) -> None:

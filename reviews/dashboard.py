@@ -54,7 +54,7 @@ def review_panels(request: HttpRequest) -> list[Panel]:
                 ],
             )
         )
-    if user.has_role(Role.UNIT_HEAD) and user.unit_id:
+    if user.has_role(Role.UNIT_HEAD, Role.FOCAL_POINT, Role.STAFF) and user.unit_id:
         reports = (
             UnitReport.objects.filter(
                 unit_id=user.unit_id, review__organisation=user.organisation_id, review__status=ReviewStatus.COLLECTING
@@ -98,7 +98,7 @@ def followup_panels(request: HttpRequest) -> list[Panel]:
                 empty_text=_("Không có biên bản nào chờ ký."),
             )
         )
-    if user.has_role(Role.UNIT_HEAD) and user.unit_id:
+    if user.has_role(Role.UNIT_HEAD, Role.FOCAL_POINT, Role.STAFF) and user.unit_id:
         today = timezone.localdate()
         horizon: dt.date = add_working_days(today, user.organisation.action_reminder_working_days, user.organisation)
         actions = ReviewAction.objects.visible_to(user).followed().open().filter(deadline__lte=horizon).select_related("review")[:20]

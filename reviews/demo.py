@@ -47,9 +47,11 @@ def local_at(day: dt.date, hour: int = 8, minute: int = 0) -> dt.datetime:
 
 
 def attendees_of(users: dict[str, User]) -> list[User]:
-    """The committee, the secretary and the units' heads of the demo agency whose `users` these are."""
+    """The chair, the committee, the secretary, the units' heads and ISO focal points of the demo agency whose
+    `users` these are (QT.HT.06: the plan is refused without them)."""
     others = sorted(n for n in users if n.endswith(".truong") and n not in UNIT_HEADS)
-    names = ["truongban", "thanhvien", "thuky", *UNIT_HEADS, *others]
+    focal_points = sorted(n for n in users if n.endswith(".daumoi"))
+    names = ["lanhdao", "truongban", "thanhvien", "thanhvien2", "thuky", *UNIT_HEADS, *others, *focal_points]
     return [users[n] for n in names if n in users]
 
 
@@ -134,10 +136,16 @@ def advance(review: Review, users: dict[str, User], to: str, *, notice_today: dt
 
 
 def report_fill(report: UnitReport, users: dict[str, User], *, submit: bool, at: dt.datetime | None = None) -> UnitReport:
-    """The unit's head (`<code>.truong`) writes the sample report; submitted at `at` if given."""
-    head = users[f"{report.unit.code.lower()}.truong"]
+    """The sample report: a draft written by the unit's ISO focal point (`<code>.daumoi`, else its head),
+    submitted at `at` if given by the unit's head (`<code>.truong`) or the focal point the head named."""
+    code = report.unit.code.lower()
+    author = users[f"{code}.truong"]
+    if report.unit.report_submitter is not None:
+        author = report.unit.report_submitter
+    elif not submit:
+        author = users.get(f"{code}.daumoi", author)
     with recorded_at(at or timezone.now()):
-        return services.unit_report_save(report=report, actor=head, data=SAMPLE_REPORT, version=report.version, submit=submit, now=at)
+        return services.unit_report_save(report=report, actor=author, data=SAMPLE_REPORT, version=report.version, submit=submit, now=at)
 
 
 @transaction.atomic

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from qms.forms import DateInput, DateTimeInput, MultipleFileField
 from qms.models import Organisation, Unit, User
+from qms.people import review_chair_role
 from qms.roles import Role
 from qms.uploads import validate_upload
 
@@ -78,9 +79,17 @@ class ReviewPlanForm(forms.ModelForm):
             self.fields["version"].initial = self.instance.version
         else:
             self.fields["year"].initial = timezone.localdate().year
+            # The procedure's attendees: the chair (per the agency's procedure), the committee, the secretary,
+            # the units' heads and ISO focal points (the plan is refused on submission without them).
             self.fields["attendees"].initial = list(
                 User.objects.with_role(
-                    Role.COMMITTEE_HEAD, Role.COMMITTEE_MEMBER, Role.SECRETARY, Role.UNIT_HEAD, organisation=organisation
+                    review_chair_role(organisation),
+                    Role.COMMITTEE_HEAD,
+                    Role.COMMITTEE_MEMBER,
+                    Role.SECRETARY,
+                    Role.UNIT_HEAD,
+                    Role.FOCAL_POINT,
+                    organisation=organisation,
                 ).values_list("pk", flat=True)
             )
             self.fields["units"].initial = list(Unit.objects.of(organisation).active().values_list("pk", flat=True))

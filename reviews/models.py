@@ -102,7 +102,7 @@ NOTICE_ISSUED_STATES = {ReviewStatus.COLLECTING, ReviewStatus.PREPARING, ReviewS
 CONSOLIDATE_STATES = {ReviewStatus.COLLECTING, ReviewStatus.PREPARING}
 # The minutes are drafted before the meeting is signed off and corrected by revision after.
 MINUTES_STATES = {ReviewStatus.PREPARING, ReviewStatus.SIGNED}
-OVERSIGHT_ROLES = (Role.SECRETARY, Role.COMMITTEE_HEAD, Role.COMMITTEE_MEMBER)
+OVERSIGHT_ROLES = (Role.SECRETARY, Role.TOP_LEADER, Role.COMMITTEE_HEAD, Role.COMMITTEE_MEMBER)
 # What the provincial overseer reads of every agency: reviews whose minutes are signed, nothing in the making.
 FINISHED_STATES = (ReviewStatus.SIGNED, ReviewStatus.CLOSED)
 
@@ -121,7 +121,7 @@ class ReviewQuerySet(models.QuerySet):
         own = self.of(user.organisation_id)
         if user.has_role(Role.SECRETARY):
             return own
-        if user.has_role(Role.COMMITTEE_HEAD):
+        if user.has_role(Role.COMMITTEE_HEAD, Role.TOP_LEADER):
             return own.exclude(status=ReviewStatus.DRAFT)
         issued = Q(status__in=NOTICE_ISSUED_STATES)
         if user.has_role(Role.COMMITTEE_MEMBER):
@@ -249,7 +249,9 @@ class UnitReportStatus(models.TextChoices):
 # Submitting is the unit head's; only the secretary returns a report.
 UNIT_REPORT_TRANSITIONS = Transitions(
     [
-        Transition(UnitReportStatus.NOT_STARTED, UnitReportStatus.DRAFT, "start", Role.UNIT_HEAD, "reviews.submit_unit_report"),
+        # Drafting is the unit's people's (reviews.rules.can_edit_report), submitting its head's or the
+        # focal point the head named (can_submit_report): the services pass those as `may_act`.
+        Transition(UnitReportStatus.NOT_STARTED, UnitReportStatus.DRAFT, "start", Role.UNIT_HEAD, "reviews.change_unitreport"),
         Transition(UnitReportStatus.NOT_STARTED, UnitReportStatus.SUBMITTED, "submit", Role.UNIT_HEAD, "reviews.submit_unit_report"),
         Transition(UnitReportStatus.DRAFT, UnitReportStatus.SUBMITTED, "submit", Role.UNIT_HEAD, "reviews.submit_unit_report"),
         Transition(UnitReportStatus.RETURNED, UnitReportStatus.SUBMITTED, "submit", Role.UNIT_HEAD, "reviews.submit_unit_report"),
@@ -653,7 +655,7 @@ class ReviewActionQuerySet(models.QuerySet):
         agency = self.filter(review__organisation=user.organisation_id)
         if user.has_role(*OVERSIGHT_ROLES):
             return agency
-        if not user.has_role(Role.UNIT_HEAD) or not user.unit_id:
+        if not user.has_role(Role.UNIT_HEAD, Role.FOCAL_POINT, Role.STAFF) or not user.unit_id:
             return self.none()
         # Decisions of unsigned minutes (a draft or a draft revision) are not yet the unit's to read.
         return agency.filter(responsible_unit_id=user.unit_id).exclude(minutes__status=MinutesStatus.DRAFT)

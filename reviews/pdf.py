@@ -33,6 +33,7 @@ from .models import (
     UnitReport,
     UnitReportStatus,
 )
+from .rules import can_read_consolidated
 
 NOTICE = "BM.HT.06.01"
 UNIT_REPORT = "BM.HT.06.02"
@@ -378,7 +379,7 @@ def available_pdfs(review: Review, user: User) -> list[PdfLink]:
             )
         )
     consolidated = consolidated_visible_to(user).filter(review=review).first()
-    if consolidated and user.has_perm("reviews.view_consolidatedreport"):
+    if consolidated and can_read_consolidated(user):
         suffix = "" if consolidated.is_final else draft
         links.append(PdfLink(CONSOLIDATED, _("Báo cáo tổng hợp") + suffix, reverse("reviews:consolidated_pdf", args=[consolidated.pk])))
     for minutes in Minutes.objects.visible_to(user).filter(review=review).order_by("revision"):

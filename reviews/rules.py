@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from qms.models import User
+from qms.people import may_decide_for_unit
 from qms.roles import Role
 from qms.transitions import Transition, Transitions
 
@@ -35,14 +36,58 @@ def can_plan(user: User) -> bool:
     return has_role_and_perm(user, Role.SECRETARY, "reviews.plan_review")
 
 
+# "Lãnh đạo, chuyên viên đơn vị chuẩn bị báo cáo" / "… triển khai thực hiện" (QT.HT.06 5.2, 5.3).
+UNIT_PEOPLE = (Role.UNIT_HEAD, Role.FOCAL_POINT, Role.STAFF)
+
+
 def can_edit_report(user: User, report: UnitReport) -> bool:
-    """Only a head of the report's own unit drafts and submits it."""
-    return has_role_and_perm(user, Role.UNIT_HEAD, "reviews.submit_unit_report") and user.unit_id == report.unit_id
+    """The head, the ISO focal points and the staff of the report's own unit draft it."""
+    return bool(
+        user.is_authenticated
+        and user.has_role(*UNIT_PEOPLE)
+        and user.has_perm("reviews.change_unitreport")
+        and user.unit_id is not None
+        and user.unit_id == report.unit_id
+    )
+
+
+def can_submit_report(user: User, report: UnitReport) -> bool:
+    """The unit's head submits its report, or the focal point the head named (Unit.report_submitter)."""
+    return can_edit_report(user, report) and user.has_perm("reviews.submit_unit_report") and may_decide_for_unit(user, report.unit_id)
 
 
 def can_report_action(user: User, action: ReviewAction) -> bool:
-    """Only a head of the responsible unit records progress and completion of a decided action."""
-    return bool(user.is_authenticated and user.has_role(Role.UNIT_HEAD) and user.unit_id == action.responsible_unit_id)
+    """The head, the focal points and the staff of the responsible unit record progress of a decided action."""
+    return bool(
+        user.is_authenticated
+        and user.has_role(*UNIT_PEOPLE)
+        and user.has_perm("reviews.view_reviewaction")
+        and user.unit_id is not None
+        and user.unit_id == action.responsible_unit_id
+    )
+
+
+def can_complete_action(user: User, action: ReviewAction) -> bool:
+    """Declaring a decided action done is the responsible unit's head's (or the focal point the head named)."""
+    return can_report_action(user, action) and may_decide_for_unit(user, action.responsible_unit_id)
+
+
+def can_manage(user: User) -> bool:
+    """The secretary's work on a review (notice, collection, consolidated report, minutes, follow-up)."""
+    return has_role_and_perm(user, Role.SECRETARY, "reviews.manage_review")
+
+
+def can_sign(user: User) -> bool:
+    """Who may be offered the signing of minutes (the transition tables decide the move itself)."""
+    return has_role_and_perm(user, Role.COMMITTEE_HEAD, "reviews.sign_minutes")
+
+
+def can_read_consolidated(user: User) -> bool:
+    return bool(
+        user.is_authenticated
+        and user.has_role(Role.SECRETARY, Role.COMMITTEE_HEAD, Role.COMMITTEE_MEMBER, Role.TOP_LEADER, Role.OVERSEER)
+        and user.has_perm("reviews.view_consolidatedreport")
+    )
 
 
 TICKET_ROLES = (Role.SECRETARY, Role.COMMITTEE_HEAD)
@@ -86,6 +131,8 @@ def report_actions(report: UnitReport, user: User) -> set[str]:
     actions = set()
     if report.is_editable and can_edit_report(user, report):
         actions.add("edit")
+        if can_submit_report(user, report):
+            actions.add("submit")
     if report.review.is_collecting:
         actions |= moves_for(UNIT_REPORT_TRANSITIONS, report.status, user) & {"return"}
     return actions
@@ -95,7 +142,7 @@ def consolidated_actions(report: ConsolidatedReport, user: User) -> set[str]:
     """Edit while a draft; finalise once the collection of unit reports is closed; rebuild from the reports
     submitted now while reports are collected or the meeting prepared (the page shows the button only when
     the report is stale). A finalised report is never rebuilt."""
-    if report.is_final or not user.has_perm("reviews.manage_review"):
+    if report.is_final or not can_manage(user):
         return set()
     actions = {"edit", "finalise"} if report.review.status == ReviewStatus.PREPARING else {"edit"}
     if report.review.status in CONSOLIDATE_STATES and user.has_role(Role.SECRETARY):
@@ -109,24 +156,26 @@ def consolidated_regenerable(review: Review) -> bool:
 
 def minutes_actions(minutes: Minutes, user: User, *, successor: Minutes | None) -> set[str]:
     actions = set()
-    if minutes.is_draft and user.has_perm("reviews.manage_review"):
+    if minutes.is_draft and can_manage(user):
         actions.add("edit")
-    if minutes.is_draft and user.has_perm("reviews.sign_minutes"):
+    if minutes.is_draft and can_sign(user):
         actions.add("sign")
     signed_in_force = minutes.status == MinutesStatus.SIGNED and minutes.review.status == ReviewStatus.SIGNED
-    if signed_in_force and successor is None and user.has_perm("reviews.manage_review"):
+    if signed_in_force and successor is None and can_manage(user):
         actions.add("revise")
     return actions
 
 
 def action_actions(action: ReviewAction, user: User) -> set[str]:
-    """Progress and completion for the responsible unit's head, reopening and cancelling for the
-    secretary, while the decision is in force."""
+    """Progress for the responsible unit's people, completion for its head (or the focal point the head
+    named), reopening and cancelling for the secretary, while the decision is in force."""
     if not action.is_in_force:
         return set()
     actions = set()
     if action.is_open and can_report_action(user, action):
-        actions |= {"progress", "complete"}
-    if user.has_perm("reviews.manage_review"):
+        actions.add("progress")
+    if action.is_open and can_complete_action(user, action):
+        actions.add("complete")
+    if can_manage(user):
         actions |= {row.action for row in ACTION_TRANSITIONS.moves_from(action.status) if row.action in ("reopen", "cancel")}
     return actions

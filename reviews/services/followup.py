@@ -34,7 +34,7 @@ from ..models import (
     ReviewAction,
     ReviewStatus,
 )
-from ..rules import can_open_action_tickets, can_report_action
+from ..rules import can_complete_action, can_open_action_tickets, can_report_action
 from ..selectors import action_url
 from .common import require_agency
 
@@ -51,12 +51,19 @@ def _check_in_force(action: ReviewAction) -> None:
 def _require_reporter(action: ReviewAction, actor: User) -> None:
     require_agency(actor, action.review)
     if not can_report_action(actor, action):
-        raise NotAllowed(_("Chỉ lãnh đạo đơn vị chủ trì được cập nhật tiến độ hành động này."))
+        raise NotAllowed(_("Chỉ lãnh đạo, đầu mối ISO và chuyên viên của đơn vị chủ trì được cập nhật tiến độ hành động này."))
 
 
 def _reporter(action: ReviewAction) -> Callable[[User, Transition], bool]:
     def may_act(user: User, row: Transition) -> bool:
         return can_report_action(user, action)
+
+    return may_act
+
+
+def _completer(action: ReviewAction) -> Callable[[User, Transition], bool]:
+    def may_act(user: User, row: Transition) -> bool:
+        return can_complete_action(user, action)
 
     return may_act
 
@@ -104,8 +111,10 @@ def action_progress_record(
 @transaction.atomic
 def action_complete(*, action: ReviewAction, actor: User, evidence: str, evidence_file: UploadedFile | None = None) -> ReviewAction:
     _require_reporter(action, actor)
+    if not can_complete_action(actor, action):
+        raise NotAllowed(_("Chỉ lãnh đạo đơn vị chủ trì (hoặc đầu mối ISO được lãnh đạo đơn vị giao) được báo hoàn thành hành động."))
     _check_in_force(action)
-    check_transition(ACTION_TRANSITIONS, action.status, ActionStatus.DONE, actor=actor, may_act=_reporter(action))
+    check_transition(ACTION_TRANSITIONS, action.status, ActionStatus.DONE, actor=actor, may_act=_completer(action))
     if not (evidence or "").strip():
         raise ServiceError(_("Hãy ghi bằng chứng / kết quả thực hiện trước khi báo hoàn thành."), field="evidence")
     _check_evidence(evidence_file)

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from qms import people
 from qms.dates import format_date, format_datetime
 from qms.errors import ServiceError
 from qms.messages import N_
@@ -62,6 +63,28 @@ def _check_plan_people(organisation: Organisation | int, data: Mapping[str, Any]
     check_same_agency_users(organisation, data.get("attendees") or [], field="attendees")
 
 
+def _missing_people(review: Review) -> list[str]:
+    """Who the procedure wants at the meeting and the plan's attendees lack: the chair (of the role the
+    organisation's procedure names), the ISO secretary, and the ISO focal point of each reporting unit."""
+    org = review.organisation
+    attendees = list(review.attendees.filter(organisation=org, is_active=True))
+    chair_role = people.review_chair_role(org)
+    missing: list[str] = []
+    if not any(a.has_role(chair_role) for a in attendees):
+        missing.append(_("người chủ trì (%(role)s)") % {"role": chair_role.label})
+    if not any(a.has_role(Role.SECRETARY) for a in attendees):
+        missing.append(str(Role.SECRETARY.label))
+    for unit in review.units.order_by("order", "name"):
+        focal_points = list(people.unit_focal_points(unit))
+        if not focal_points:
+            missing.append(_("%(unit)s chưa có Đầu mối ISO (hãy giao vai trò này cho một người của đơn vị)") % {"unit": unit.name})
+        elif not any(a in focal_points for a in attendees):
+            missing.append(
+                _("Đầu mối ISO của %(unit)s (%(names)s)") % {"unit": unit.name, "names": ", ".join(u.display_name for u in focal_points)}
+            )
+    return missing
+
+
 @transaction.atomic
 def review_plan_create(*, actor: User, data: Mapping[str, Any]) -> Review:
     """Step 1: the secretary drafts the plan (periodic or extraordinary)."""
@@ -107,6 +130,9 @@ def review_plan_submit(*, review: Review, actor: User) -> Review:
     check_review_move(review, ReviewStatus.PENDING_APPROVAL, actor=actor, action=action)
     if not review.units.exists():
         raise ServiceError(_("Kế hoạch chưa có đơn vị báo cáo nào."))
+    missing = _missing_people(review)
+    if missing:
+        raise ServiceError(_("Thành phần tham dự còn thiếu: %(list)s.") % {"list": "; ".join(missing)}, field="attendees")
     state_transition(instance=review, to_state=ReviewStatus.PENDING_APPROVAL, actor=actor, action=action)
     notification_send(
         recipients=User.objects.with_role(Role.COMMITTEE_HEAD, organisation=review.organisation_id),
@@ -208,7 +234,7 @@ def review_notice_issue(*, review: Review, actor: User, today: dt.date | None = 
     units = list(review.units.all())
     UnitReport.objects.bulk_create([UnitReport(review=review, unit=unit) for unit in units], ignore_conflicts=True)
     reports = {r.unit_id: r for r in review.unit_reports.all()}
-    heads = User.objects.with_role(Role.UNIT_HEAD, organisation=org).filter(unit__in=units)
+    heads = User.objects.with_role(Role.UNIT_HEAD, Role.FOCAL_POINT, organisation=org).filter(unit__in=units)
     for unit in units:
         notification_send(
             recipients=[h for h in heads if h.unit_id == unit.pk],

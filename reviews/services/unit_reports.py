@@ -32,22 +32,28 @@ from ..models import (
     UnitReport,
     UnitReportStatus,
 )
-from ..rules import can_edit_report
+from ..rules import can_edit_report, can_submit_report
 from ..selectors import consolidated_staleness, report_edit_url, report_url, review_url
-from .common import check_review_move, require, require_agency, save_versioned
+from .common import check_review_move, require_agency, save_versioned
 from .consolidated import consolidated_report_rebuild
 
 
 def _require_report_editor(actor: User, report: UnitReport) -> None:
-    require(actor, Role.UNIT_HEAD, "reviews.submit_unit_report")
     require_agency(actor, report.review)
     if not can_edit_report(actor, report):
-        raise NotAllowed(_("Chỉ lãnh đạo của đơn vị này mới được soạn và nộp báo cáo."))
+        raise NotAllowed(_("Chỉ lãnh đạo, đầu mối ISO và chuyên viên của đơn vị này mới được soạn báo cáo."))
 
 
 def _report_editor(report: UnitReport) -> Callable[[User, Transition], bool]:
     def may_act(user: User, row: Transition) -> bool:
         return can_edit_report(user, report)
+
+    return may_act
+
+
+def _report_submitter(report: UnitReport) -> Callable[[User, Transition], bool]:
+    def may_act(user: User, row: Transition) -> bool:
+        return can_submit_report(user, report)
 
     return may_act
 
@@ -78,10 +84,13 @@ def unit_report_save(
     submit: bool = False,
     now: dt.datetime | None = None,
 ) -> UnitReport:
-    """Step 3: the unit head saves BM.HT.06.02 as a draft or submits it. Lateness is judged on the first
+    """Step 3: the unit's head, focal points or staff save BM.HT.06.02 as a draft; the head (or the focal
+    point the head named) submits it. Lateness is judged on the first
     submission only: a report returned for revision and submitted again keeps its first submission time and
     its verdict, so a unit that reported in time is never made late by the secretary's return."""
     _require_report_editor(actor, report)
+    if submit and not can_submit_report(actor, report):
+        raise NotAllowed(_("Chỉ lãnh đạo đơn vị (hoặc đầu mối ISO được lãnh đạo đơn vị giao) mới được nộp báo cáo."))
     review = _lock_open_review(report)
     if report.status not in REPORT_EDITABLE_STATES:
         raise ServiceError(_("Báo cáo đã nộp. Chỉ sửa được khi Thư ký ISO trả lại để bổ sung."))
@@ -117,7 +126,7 @@ def unit_report_save(
         late = timezone.localtime(first).date() > review.report_deadline
         if UNIT_REPORT_TRANSITIONS.get(report.status, UnitReportStatus.SUBMITTED) is None:
             raise ServiceError(_("Báo cáo không ở trạng thái có thể nộp."))
-        check_transition(UNIT_REPORT_TRANSITIONS, report.status, UnitReportStatus.SUBMITTED, actor=actor, may_act=editor)
+        check_transition(UNIT_REPORT_TRANSITIONS, report.status, UnitReportStatus.SUBMITTED, actor=actor, may_act=_report_submitter(report))
         if resubmission:
             action = N_("Nộp lại báo cáo sau khi bổ sung")
         else:

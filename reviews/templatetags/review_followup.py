@@ -6,7 +6,7 @@ from typing import Any
 from django import template
 
 from reviews.models import CONSOLIDATE_STATES, ConsolidatedReport, Minutes, ReviewAction, ReviewStatus
-from reviews.rules import consolidated_actions
+from reviews.rules import can_manage, can_read_consolidated, can_sign, consolidated_actions
 from reviews.selectors import consolidated_staleness
 
 register = template.Library()
@@ -15,13 +15,13 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def review_followup(context: template.Context, review: Any) -> dict[str, Any]:
     user = context["request"].user
-    manage = user.has_perm("reviews.manage_review")
-    report = ConsolidatedReport.objects.filter(review=review).first() if user.has_perm("reviews.view_consolidatedreport") else None
+    manage = can_manage(user)
+    report = ConsolidatedReport.objects.filter(review=review).first() if can_read_consolidated(user) else None
     minutes = list(Minutes.objects.visible_to(user).filter(review=review).select_related("signed_by"))
     actions = list(ReviewAction.objects.visible_to(user).followed().filter(review=review).select_related("responsible_unit", "ticket"))
     return {
         "manage": manage,
-        "sign": user.has_perm("reviews.sign_minutes"),
+        "sign": can_sign(user),
         "report": report,
         "can_edit_report": manage and report is not None and not report.is_final,
         # Built from another set of submitted reports than the current one: the notice and its rebuild button.

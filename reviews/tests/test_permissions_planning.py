@@ -36,13 +36,13 @@ MATRIX = {
     ("collection_close", "get", "collecting"): (302, 405, 403, 403, 403, 403, 403),
     ("report_detail", "get", "submitted_report"): (302, 200, 200, 200, 200, 404, 200),
     ("report_detail", "get", "other_units_open_report"): (302, 404, 404, 404, 404, 200, 404),
-    ("report_edit", "get", "draft_report"): (302, 403, 403, 403, 200, 404, 403),
-    ("report_edit", "post", "draft_report"): (302, 403, 403, 403, 302, 404, 403),
+    ("report_edit", "get", "draft_report"): (302, 403, 403, 403, 200, 404, 200),
+    ("report_edit", "post", "draft_report"): (302, 403, 403, 403, 302, 404, 302),
     ("report_return", "post", "submitted_report"): (302, 302, 403, 403, 403, 403, 403),
     ("report_return", "get", "submitted_report"): (302, 405, 403, 403, 403, 403, 403),
     ("attachment_download", "get", "submitted_attachment"): (302, 200, 200, 200, 200, 404, 200),
-    ("attachment_delete", "post", "draft_attachment"): (302, 403, 403, 403, 302, 404, 403),
-    ("attachment_delete", "get", "draft_attachment"): (302, 403, 403, 403, 405, 405, 403),
+    ("attachment_delete", "post", "draft_attachment"): (302, 403, 403, 403, 302, 404, 302),
+    ("attachment_delete", "get", "draft_attachment"): (302, 403, 403, 403, 405, 405, 405),
 }
 COVERED_URL_NAMES = sorted({name for name, _method, _target in MATRIX})
 

@@ -90,8 +90,8 @@ def test_only_the_secretary_may_draft_a_plan(client, role_users, role, unit):
     assert not Review.objects.exists()
 
 
-def test_submitting_the_plan_notifies_the_committee_head_and_is_audited(client, secretary, committee_head, unit):
-    review = ReviewFactory(created_by=secretary, units=[unit])
+def test_submitting_the_plan_notifies_the_committee_head_and_is_audited(client, secretary, committee_head, focal_point, unit):
+    review = ReviewFactory(created_by=secretary, units=[unit], attendees=[committee_head, secretary, focal_point])
     client.force_login(secretary)
     client.post(reverse("reviews:plan_submit", args=[review.pk]))
     review.refresh_from_db()
@@ -121,14 +121,14 @@ def test_returning_a_plan_needs_a_comment(client, secretary, committee_head, uni
         services.review_plan_return(review=review, actor=committee_head, comment="")
 
 
-def test_a_returned_plan_is_corrected_and_resubmitted(client, secretary, committee_head, unit):
+def test_a_returned_plan_is_corrected_and_resubmitted(client, secretary, committee_head, focal_point, unit):
     review = ReviewFactory(created_by=secretary, units=[unit], status=ReviewStatus.PENDING_APPROVAL)
     services.review_plan_return(review=review, actor=committee_head, comment="Bổ sung Phòng Tài chính")
     assert Notification.objects.filter(recipient=secretary, body="Bổ sung Phòng Tài chính").exists()
     client.force_login(secretary)
     detail = client.get(reverse("reviews:detail", args=[review.pk])).content.decode()
     assert "Bổ sung Phòng Tài chính" in detail
-    data = plan_post([unit], [secretary], related_parties="Phòng Tài chính", version=review.version)
+    data = plan_post([unit], [secretary, committee_head, focal_point], related_parties="Phòng Tài chính", version=review.version)
     assert client.post(reverse("reviews:plan_edit", args=[review.pk]), data).status_code == 302
     client.post(reverse("reviews:plan_submit", args=[review.pk]))
     review.refresh_from_db()
@@ -230,7 +230,7 @@ def test_the_review_page_says_who_must_act_next(client, secretary, committee_hea
     review = ReviewFactory(units=[unit], status=ReviewStatus.PENDING_APPROVAL)
     client.force_login(committee_head)
     page = client.get(reverse("reviews:detail", args=[review.pk])).content.decode()
-    assert "Bước tiếp theo" in page and "Trưởng ban chỉ đạo ISO</span> — Phê duyệt hoặc trả lại" in page
+    assert "Bước tiếp theo" in page and "Trưởng ban chỉ đạo ISO (Lãnh đạo Ban ISO)</span> — Phê duyệt hoặc trả lại" in page
     assert 'data-testid="plan-approve"' in page
 
 

@@ -78,7 +78,7 @@ def action_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 def _reported_action(request: AuthenticatedHttpRequest, pk: int) -> ReviewAction:
-    """The action, if the user is a head of its responsible unit: others get 403, not a form error."""
+    """The action, if the user is one of its responsible unit's people: others get 403, not a form error."""
     action = _visible_action(request, pk)
     if not rules.can_report_action(request.user, action):
         raise PermissionDenied
@@ -114,6 +114,8 @@ def action_progress(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def action_complete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     action = _reported_action(request, pk)
+    if not rules.can_complete_action(request.user, action):  # staff and a focal point not named by the head
+        raise PermissionDenied
     form = ActionCompleteForm(request.POST, request.FILES)
     if form.is_valid():
         data = form.cleaned_data

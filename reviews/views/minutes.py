@@ -174,7 +174,7 @@ def minutes_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "actions": minutes.actions.select_related("responsible_unit"),
         "minutes_actions": rules.minutes_actions(minutes, user, successor=successor),
         "signature_valid": selectors.minutes_signature_valid(minutes),
-        "deliveries": minutes.deliveries.select_related("recipient") if user.has_perm("reviews.manage_review") else None,
+        "deliveries": minutes.deliveries.select_related("recipient") if rules.can_manage(user) else None,
         "successor": successor,
         "audit_entries": audit_trail(minutes),
     }

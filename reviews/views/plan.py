@@ -18,7 +18,6 @@ from django_htmx.middleware import HtmxDetails
 
 from qms.errors import ServiceError
 from qms.http import AuthenticatedHttpRequest
-from qms.roles import Role
 from qms.services import audit_trail
 from qms.tenancy import is_overseer
 
@@ -63,7 +62,7 @@ def review_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "reports": reports,
         "readable_reports": set(UnitReport.objects.visible_to(user).filter(review=review).values_list("pk", flat=True)),
         "notice_symbol": review.organisation.notice_symbol,
-        "my_report": next((r for r in reports if r.unit_id == user.unit_id), None) if user.has_role(Role.UNIT_HEAD) else None,
+        "my_report": next((r for r in reports if r.unit_id == user.unit_id), None) if user.has_role(*rules.UNIT_PEOPLE) else None,
         "attendees": review.attendees.select_related("unit"),
         "units": review.units.all(),
         "who_next": review.next_step(),

@@ -40,7 +40,7 @@ def report_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@permission_required("reviews.submit_unit_report", raise_exception=True)
+@permission_required("reviews.change_unitreport", raise_exception=True)
 def report_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = _visible_report(request, pk)
     if report.unit_id != request.user.unit_id:  # another unit's report: not found, as in the list
@@ -65,7 +65,8 @@ def report_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Đã nộp báo cáo.") if submit else _("Đã lưu nháp báo cáo."))
             return redirect("reviews:report_detail" if submit else "reviews:report_edit", pk=pk)
-    return render(request, "reviews/report_form.html", {"form": form, "report": report, "review": report.review})
+    context = {"form": form, "report": report, "review": report.review, "can_submit": rules.can_submit_report(request.user, report)}
+    return render(request, "reviews/report_form.html", context)
 
 
 @login_required
@@ -98,7 +99,7 @@ def attachment_download(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
 
 
 @login_required
-@permission_required("reviews.submit_unit_report", raise_exception=True)
+@permission_required("reviews.change_unitreport", raise_exception=True)
 @require_POST
 def attachment_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     attachment = _visible_attachment(request, pk)
