@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser, Permission, UserManager
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -212,6 +212,18 @@ class User(AbstractUser):
 
     def has_role(self, *roles: Role) -> bool:
         return any(role.value in self.role_names for role in roles)
+
+    @cached_property
+    def role_permissions(self) -> frozenset[str]:
+        """The "app_label.codename" permissions the user's role groups grant. Unlike has_perm, being a
+        superuser adds nothing: the app's own pages and services follow the roles (Django admin does not)."""
+        if not self.is_authenticated or not self.is_active:
+            return frozenset()
+        rows = Permission.objects.filter(group__user=self).values_list("content_type__app_label", "codename")
+        return frozenset(f"{app_label}.{codename}" for app_label, codename in rows)
+
+    def has_role_perm(self, perm: str) -> bool:
+        return perm in self.role_permissions
 
 
 class CalendarException(models.Model):

@@ -1,8 +1,14 @@
 """The product's roles. Each role is a django.contrib.auth Group of this name; the data migrations of
 each app grant the group its model permissions, and admins put users in groups in Django admin."""
 
+from collections.abc import Callable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+ViewFunc = Callable[..., Any]
 
 
 class Role(models.TextChoices):
@@ -31,6 +37,19 @@ class Role(models.TextChoices):
 
 # The group name UNIT_HEAD had when head and focal point were one role (renamed by qms migration 0009).
 OLD_UNIT_HEAD_NAME = "Lãnh đạo đơn vị / Đầu mối ISO"
+
+
+def role_permission_required(perm: str) -> Callable[[ViewFunc], ViewFunc]:
+    """permission_required for the app's own pages: the permission must come from the user's role groups,
+    so a superuser without the role gets 403 like anyone (Django admin keeps the superuser's rights)."""
+    from django.contrib.auth.decorators import user_passes_test
+
+    def check(user: Any) -> bool:
+        if user.is_authenticated and not user.has_role_perm(perm):
+            raise PermissionDenied
+        return bool(user.is_authenticated)
+
+    return user_passes_test(check)
 
 
 def grant_permissions(apps, app_label: str, grants: dict[Role, list[str]]) -> None:

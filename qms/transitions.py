@@ -27,7 +27,9 @@ class Transition:
 
     def permits(self, actor: User) -> bool:
         """The default "who": the actor holds the role the row names, and its permission if it has one."""
-        return bool(actor.is_authenticated and self.who in actor.role_names and (not self.permission or actor.has_perm(self.permission)))
+        return bool(
+            actor.is_authenticated and self.who in actor.role_names and (not self.permission or actor.has_role_perm(self.permission))
+        )
 
 
 class Transitions:
@@ -80,7 +82,7 @@ def check_transition(
         if may_act is None:
             allowed = row.permits(actor)
         else:
-            allowed = actor.is_authenticated and may_act(actor, row) and (not row.permission or actor.has_perm(row.permission))
+            allowed = actor.is_authenticated and may_act(actor, row) and (not row.permission or actor.has_role_perm(row.permission))
         if not allowed:
             raise NotAllowed(_("Bạn không có quyền thực hiện thao tác này."))
     return row

@@ -89,7 +89,7 @@ def followup_panels(request: HttpRequest) -> list[Panel]:
     panels: list[Panel] = []
     if user.organisation is None:
         return panels
-    if user.has_role(Role.COMMITTEE_HEAD) and user.has_perm("reviews.sign_minutes"):
+    if user.has_role(Role.COMMITTEE_HEAD) and user.has_role_perm("reviews.sign_minutes"):
         drafts = Minutes.objects.filter(organisation=user.organisation_id, status=MinutesStatus.DRAFT).select_related("review")[:20]
         panels.append(
             Panel(

@@ -29,7 +29,7 @@ from .models import (
 
 def has_role_and_perm(user: User, role: Role, perm: str) -> bool:
     """The role the procedure names and the model permission granted to that role's group."""
-    return bool(user.is_authenticated and user.has_role(role) and user.has_perm(perm))
+    return bool(user.is_authenticated and user.has_role(role) and user.has_role_perm(perm))
 
 
 def can_plan(user: User) -> bool:
@@ -45,7 +45,7 @@ def can_edit_report(user: User, report: UnitReport) -> bool:
     return bool(
         user.is_authenticated
         and user.has_role(*UNIT_PEOPLE)
-        and user.has_perm("reviews.change_unitreport")
+        and user.has_role_perm("reviews.change_unitreport")
         and user.unit_id is not None
         and user.unit_id == report.unit_id
     )
@@ -53,7 +53,7 @@ def can_edit_report(user: User, report: UnitReport) -> bool:
 
 def can_submit_report(user: User, report: UnitReport) -> bool:
     """The unit's head submits its report, or the focal point the head named (Unit.report_submitter)."""
-    return can_edit_report(user, report) and user.has_perm("reviews.submit_unit_report") and may_decide_for_unit(user, report.unit_id)
+    return can_edit_report(user, report) and user.has_role_perm("reviews.submit_unit_report") and may_decide_for_unit(user, report.unit_id)
 
 
 def can_report_action(user: User, action: ReviewAction) -> bool:
@@ -61,7 +61,7 @@ def can_report_action(user: User, action: ReviewAction) -> bool:
     return bool(
         user.is_authenticated
         and user.has_role(*UNIT_PEOPLE)
-        and user.has_perm("reviews.view_reviewaction")
+        and user.has_role_perm("reviews.view_reviewaction")
         and user.unit_id is not None
         and user.unit_id == action.responsible_unit_id
     )
@@ -86,7 +86,7 @@ def can_read_consolidated(user: User) -> bool:
     return bool(
         user.is_authenticated
         and user.has_role(Role.SECRETARY, Role.COMMITTEE_HEAD, Role.COMMITTEE_MEMBER, Role.TOP_LEADER, Role.OVERSEER)
-        and user.has_perm("reviews.view_consolidatedreport")
+        and user.has_role_perm("reviews.view_consolidatedreport")
     )
 
 
@@ -98,8 +98,8 @@ def can_open_action_tickets(user: User) -> bool:
     return bool(
         user.is_authenticated
         and user.has_role(*TICKET_ROLES)
-        and user.has_perm("reviews.follow_up_actions")
-        and user.has_perm("corrective_actions.open_ticket")
+        and user.has_role_perm("reviews.follow_up_actions")
+        and user.has_role_perm("corrective_actions.open_ticket")
     )
 
 

@@ -230,12 +230,20 @@ def test_a_transition_is_refused_to_anyone_but_the_role_its_table_names(committe
         check_transition(_TABLE, _Status.DRAFT, _Status.SIGNED, actor=secretary)
     with pytest.raises(NotAllowed):  # the right role without the row's permission
         check_transition(_TABLE, _Status.DRAFT, _Status.SIGNED, actor=committee_head)
-    committee_head.user_permissions.add(Permission.objects.get(codename="view_unit"))
+    committee_head.groups.get(name=Role.COMMITTEE_HEAD.value).permissions.add(Permission.objects.get(codename="view_unit"))
     committee_head = User.objects.get(pk=committee_head.pk)  # permissions are cached per instance
     assert check_transition(_TABLE, _Status.DRAFT, _Status.SIGNED, actor=committee_head).action == "sign"
     # An app's own rule about the record replaces the role test.
     with pytest.raises(NotAllowed):
         check_transition(_TABLE, _Status.DRAFT, _Status.SIGNED, actor=committee_head, may_act=lambda user, row: False)
+
+
+@pytest.mark.django_db
+def test_a_superuser_without_the_role_is_refused_a_transition(unit):
+    boss = UserFactory(username="sieu", unit=unit, is_superuser=True)
+    assert boss.has_perm("qms.view_unit") and not boss.has_role_perm("qms.view_unit")
+    with pytest.raises(NotAllowed):
+        check_transition(_TABLE, _Status.DRAFT, _Status.SIGNED, actor=boss)
 
 
 def test_a_transition_table_refuses_a_move_listed_twice():

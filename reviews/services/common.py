@@ -21,7 +21,7 @@ from ..models import REVIEW_TRANSITIONS, Review, ReviewStatus
 def require(actor: User, role: Role, perm: str) -> None:
     """A write that is not a move (editing a draft, recording progress): the role the procedure names and
     the permission granted to its group. Moves are checked by qms.transitions.check_transition."""
-    if not (actor.is_authenticated and actor.has_role(role) and actor.has_perm(perm)):
+    if not (actor.is_authenticated and actor.has_role(role) and actor.has_role_perm(perm)):
         raise NotAllowed(_("Bạn không có quyền thực hiện thao tác này."))
 
 

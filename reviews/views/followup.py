@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from qms.errors import ServiceError
 from qms.http import AuthenticatedHttpRequest, file_download, safe_next
+from qms.roles import role_permission_required
 from qms.services import audit_trail
 
 from .. import rules, services
@@ -28,7 +29,7 @@ from ..models import ActionUpdate, Review, ReviewAction
 
 
 @login_required
-@permission_required("reviews.manage_review", raise_exception=True)
+@role_permission_required("reviews.manage_review")
 @require_POST
 def review_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     review = get_object_or_404(Review.objects.visible_to(request.user), pk=pk)
@@ -42,7 +43,7 @@ def review_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@permission_required("reviews.view_reviewaction", raise_exception=True)
+@role_permission_required("reviews.view_reviewaction")
 def action_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     actions = ReviewAction.objects.visible_to(request.user).followed().select_related("review", "responsible_unit", "minutes", "ticket")
     filterset = ReviewActionFilter(request.GET, queryset=actions, request=request)
@@ -72,7 +73,7 @@ def _action_page(request: AuthenticatedHttpRequest, action: ReviewAction, *, sta
 
 
 @login_required
-@permission_required("reviews.view_reviewaction", raise_exception=True)
+@role_permission_required("reviews.view_reviewaction")
 def action_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _action_page(request, _visible_action(request, pk))
 
@@ -90,7 +91,7 @@ def _evidence_file(data: dict[str, Any]) -> Any:
 
 
 @login_required
-@permission_required("reviews.view_reviewaction", raise_exception=True)
+@role_permission_required("reviews.view_reviewaction")
 @require_POST
 def action_progress(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     action = _reported_action(request, pk)
@@ -110,7 +111,7 @@ def action_progress(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@permission_required("reviews.view_reviewaction", raise_exception=True)
+@role_permission_required("reviews.view_reviewaction")
 @require_POST
 def action_complete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     action = _reported_action(request, pk)
@@ -130,7 +131,7 @@ def action_complete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@permission_required("reviews.manage_review", raise_exception=True)
+@role_permission_required("reviews.manage_review")
 @require_POST
 def action_reopen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     action = _visible_action(request, pk)
@@ -148,7 +149,7 @@ def action_reopen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@permission_required("reviews.manage_review", raise_exception=True)
+@role_permission_required("reviews.manage_review")
 @require_POST
 def action_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     action = _visible_action(request, pk)
@@ -166,7 +167,7 @@ def action_cancel(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@permission_required("reviews.view_reviewaction", raise_exception=True)
+@role_permission_required("reviews.view_reviewaction")
 def action_evidence(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     actions = ReviewAction.objects.visible_to(request.user).values("pk")
     update = get_object_or_404(ActionUpdate, pk=pk, action__in=actions)
@@ -176,7 +177,7 @@ def action_evidence(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseB
 
 
 @login_required
-@permission_required("reviews.follow_up_actions", raise_exception=True)
+@role_permission_required("reviews.follow_up_actions")
 @require_POST
 def action_ticket_open(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """One click: the decided action gets its ticket BM.CTCL.01; back to the page the click came from."""

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from qms.errors import ServiceError
 from qms.http import AuthenticatedHttpRequest
+from qms.roles import role_permission_required
 from qms.services import audit_trail
 
 from .. import pdf, rules, selectors, services
@@ -42,7 +43,7 @@ def _consolidated(request: AuthenticatedHttpRequest, pk: int) -> ConsolidatedRep
 
 
 @login_required
-@permission_required("reviews.view_consolidatedreport", raise_exception=True)
+@role_permission_required("reviews.view_consolidatedreport")
 def consolidated_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = _consolidated(request, pk)
     actions = rules.consolidated_actions(report, request.user)
@@ -58,7 +59,7 @@ def consolidated_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
 
 
 @login_required
-@permission_required("reviews.manage_review", raise_exception=True)
+@role_permission_required("reviews.manage_review")
 def consolidated_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = _consolidated(request, pk)
     initial = {"version": report.version, **{f: getattr(report, f) for f in SECTION_FIELDS}}
@@ -77,7 +78,7 @@ def consolidated_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
 
 
 @login_required
-@permission_required("reviews.manage_review", raise_exception=True)
+@role_permission_required("reviews.manage_review")
 @require_POST
 def consolidated_generate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     review = _visible_review(request, pk)
@@ -91,7 +92,7 @@ def consolidated_generate(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
 
 
 @login_required
-@permission_required("reviews.manage_review", raise_exception=True)
+@role_permission_required("reviews.manage_review")
 @require_POST
 def consolidated_rebuild(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The stale notice's button: build again from the reports submitted now, keeping the secretary's edits
@@ -124,7 +125,7 @@ def consolidated_rebuild(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
 
 
 @login_required
-@permission_required("reviews.manage_review", raise_exception=True)
+@role_permission_required("reviews.manage_review")
 @require_POST
 def consolidated_finalise(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = _consolidated(request, pk)
@@ -141,7 +142,7 @@ def consolidated_finalise(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
 
 
 @login_required
-@permission_required("reviews.manage_review", raise_exception=True)
+@role_permission_required("reviews.manage_review")
 @require_POST
 def minutes_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     review = _visible_review(request, pk)
@@ -161,7 +162,7 @@ def _visible_minutes(request: AuthenticatedHttpRequest, pk: int) -> Minutes:
 
 
 @login_required
-@permission_required("reviews.view_minutes", raise_exception=True)
+@role_permission_required("reviews.view_minutes")
 def minutes_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     minutes = _visible_minutes(request, pk)
     user = request.user
@@ -220,7 +221,7 @@ def _formset_rows(formset: forms.BaseFormSet) -> list[dict[str, Any]]:
 
 
 @login_required
-@permission_required("reviews.manage_review", raise_exception=True)
+@role_permission_required("reviews.manage_review")
 def minutes_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     minutes = _visible_minutes(request, pk)
     if minutes.is_locked:
@@ -247,7 +248,7 @@ def minutes_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@permission_required("reviews.sign_minutes", raise_exception=True)
+@role_permission_required("reviews.sign_minutes")
 def minutes_sign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     minutes = _visible_minutes(request, pk)
     form = MinutesSignForm(request.POST or None)
@@ -271,7 +272,7 @@ def minutes_sign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@permission_required("reviews.manage_review", raise_exception=True)
+@role_permission_required("reviews.manage_review")
 def minutes_revise(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     minutes = _visible_minutes(request, pk)
     form = MinutesRevisionForm(request.POST or None)

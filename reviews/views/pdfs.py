@@ -3,13 +3,14 @@ view permission (else 403), then the object through visible_to (else 404)."""
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
 from qms.http import AuthenticatedHttpRequest
+from qms.roles import role_permission_required
 
 from .. import pdf
 from ..models import Minutes, Review, UnitReport
@@ -24,7 +25,7 @@ def _pdf_response(data: bytes, code: str, pk: int) -> HttpResponse:
 
 @require_safe
 @login_required
-@permission_required("reviews.view_review", raise_exception=True)
+@role_permission_required("reviews.view_review")
 def notice_pdf_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     review = get_object_or_404(Review.objects.visible_to(request.user).select_related("approved_by"), pk=pk)
     return _pdf_response(pdf.notice_pdf(review), pdf.NOTICE, review.pk)
@@ -32,7 +33,7 @@ def notice_pdf_download(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
 
 @require_safe
 @login_required
-@permission_required("reviews.view_unitreport", raise_exception=True)
+@role_permission_required("reviews.view_unitreport")
 def unit_report_pdf_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     reports = UnitReport.objects.visible_to(request.user).select_related("review", "unit", "submitted_by")
     report = get_object_or_404(reports, pk=pk)
@@ -41,7 +42,7 @@ def unit_report_pdf_download(request: AuthenticatedHttpRequest, pk: int) -> Http
 
 @require_safe
 @login_required
-@permission_required("reviews.view_consolidatedreport", raise_exception=True)
+@role_permission_required("reviews.view_consolidatedreport")
 def consolidated_pdf_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     consolidated = get_object_or_404(pdf.consolidated_visible_to(request.user).select_related("review"), pk=pk)
     return _pdf_response(pdf.consolidated_pdf(consolidated), pdf.CONSOLIDATED, consolidated.pk)
@@ -49,7 +50,7 @@ def consolidated_pdf_download(request: AuthenticatedHttpRequest, pk: int) -> Htt
 
 @require_safe
 @login_required
-@permission_required("reviews.view_minutes", raise_exception=True)
+@role_permission_required("reviews.view_minutes")
 def minutes_pdf_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     visible = Minutes.objects.visible_to(request.user).select_related("review", "chair", "secretary", "signed_by")
     minutes = get_object_or_404(visible, pk=pk)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpResponse
@@ -18,6 +18,7 @@ from django_htmx.middleware import HtmxDetails
 
 from qms.errors import ServiceError
 from qms.http import AuthenticatedHttpRequest
+from qms.roles import role_permission_required
 from qms.services import audit_trail
 from qms.tenancy import is_overseer
 
@@ -76,7 +77,7 @@ def review_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@permission_required("reviews.plan_review", raise_exception=True)
+@role_permission_required("reviews.plan_review")
 def plan_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ReviewPlanForm(request.POST or None, organisation=request.user.organisation_id)
     if request.method == "POST" and form.is_valid():
@@ -91,7 +92,7 @@ def plan_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @login_required
-@permission_required("reviews.plan_review", raise_exception=True)
+@role_permission_required("reviews.plan_review")
 def plan_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     review = _visible_review(request, pk)
     if not review.is_plan_editable:
@@ -112,7 +113,7 @@ def plan_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@permission_required("reviews.plan_review", raise_exception=True)
+@role_permission_required("reviews.plan_review")
 @require_POST
 def plan_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     review = _visible_review(request, pk)
@@ -126,7 +127,7 @@ def plan_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@permission_required("reviews.plan_review", raise_exception=True)
+@role_permission_required("reviews.plan_review")
 @require_POST
 def plan_reopen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     review = _visible_review(request, pk)
@@ -140,7 +141,7 @@ def plan_reopen(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@permission_required("reviews.approve_review", raise_exception=True)
+@role_permission_required("reviews.approve_review")
 @require_POST
 def plan_approve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     review = _visible_review(request, pk)
@@ -158,7 +159,7 @@ def plan_approve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@permission_required("reviews.approve_review", raise_exception=True)
+@role_permission_required("reviews.approve_review")
 @require_POST
 def plan_return(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     review = _visible_review(request, pk)
@@ -176,7 +177,7 @@ def plan_return(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@permission_required("reviews.manage_review", raise_exception=True)
+@role_permission_required("reviews.manage_review")
 @require_POST
 def notice_issue(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     review = _visible_review(request, pk)
@@ -190,7 +191,7 @@ def notice_issue(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@permission_required("reviews.manage_review", raise_exception=True)
+@role_permission_required("reviews.manage_review")
 def review_board(request: HtmxRequest, pk: int) -> HttpResponse:
     review = _visible_review(request, pk)
     reports = review.unit_reports.select_related("unit", "submitted_by")
@@ -219,7 +220,7 @@ def _board_counts(reports: Iterable[UnitReport]) -> dict[str, int]:
 
 
 @login_required
-@permission_required("reviews.manage_review", raise_exception=True)
+@role_permission_required("reviews.manage_review")
 @require_POST
 def collection_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     review = _visible_review(request, pk)

@@ -4,7 +4,7 @@ secretary, and its attachments."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.decorators import login_required
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from qms.errors import ServiceError
 from qms.http import AuthenticatedHttpRequest, file_download
+from qms.roles import role_permission_required
 from qms.services import audit_trail
 
 from .. import rules, services
@@ -40,7 +41,7 @@ def report_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@permission_required("reviews.change_unitreport", raise_exception=True)
+@role_permission_required("reviews.change_unitreport")
 def report_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = _visible_report(request, pk)
     if report.unit_id != request.user.unit_id:  # another unit's report: not found, as in the list
@@ -70,7 +71,7 @@ def report_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@permission_required("reviews.manage_review", raise_exception=True)
+@role_permission_required("reviews.manage_review")
 @require_POST
 def report_return(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = _visible_report(request, pk)
@@ -99,7 +100,7 @@ def attachment_download(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
 
 
 @login_required
-@permission_required("reviews.change_unitreport", raise_exception=True)
+@role_permission_required("reviews.change_unitreport")
 @require_POST
 def attachment_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     attachment = _visible_attachment(request, pk)
