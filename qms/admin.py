@@ -45,6 +45,12 @@ class AgencyScopedAdmin(admin.ModelAdmin):
             kwargs["queryset"] = db_field.related_model._default_manager.filter(**{path: request.user.organisation_id})
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        path = self.choice_scopes.get(db_field.related_model)
+        if path is not None and not request.user.is_superuser:
+            kwargs["queryset"] = db_field.related_model._default_manager.filter(**{path: request.user.organisation_id})
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
     def save_model(self, request, obj, form, change):
         if not request.user.is_superuser and self.organisation_path == "organisation" and not change:
             obj.organisation_id = request.user.organisation_id
@@ -54,7 +60,8 @@ class AgencyScopedAdmin(admin.ModelAdmin):
 @admin.register(Organisation)
 class OrganisationAdmin(AgencyScopedAdmin):
     organisation_path = "pk"
-    list_display = ["name", "code", "kind", "parent_name", "place_name", "minutes_form", "is_active"]
+    list_display = ["name", "code", "kind", "parent_name", "place_name", "minutes_form", "review_chair_role", "is_active"]
+    filter_horizontal = ["ticket_verifiers"]
     list_filter = ["kind", "is_active"]
     search_fields = ["name", "code"]
 
@@ -70,7 +77,7 @@ class OrganisationAdmin(AgencyScopedAdmin):
 
 @admin.register(Unit)
 class UnitAdmin(AgencyScopedAdmin):
-    list_display = ["name", "code", "organisation", "order", "is_active"]
+    list_display = ["name", "code", "organisation", "order", "report_submitter", "is_active"]
     list_editable = ["order", "is_active"]
     list_filter = ["organisation"]
     search_fields = ["name", "code"]

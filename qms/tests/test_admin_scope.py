@@ -100,9 +100,11 @@ def test_only_the_provincial_admin_creates_agencies(client, admin_client, agency
             "report_reminder_working_days": 2,
             "action_reminder_working_days": 3,
             "repeat_nonconformity_threshold": 3,
+            "review_chair_role": Role.TOP_LEADER.value,
+            "objectives_approver_role": Role.TOP_LEADER.value,
         },
     )
-    assert Organisation.objects.filter(code="so-tu-phap").exists()
+    assert Organisation.objects.get(code="so-tu-phap").review_chair_role == Role.TOP_LEADER
 
 
 def test_an_agency_admin_reads_only_their_agencys_audit_trail(client, agency_admin, unit, their_unit, their_user):
@@ -112,3 +114,14 @@ def test_an_agency_admin_reads_only_their_agencys_audit_trail(client, agency_adm
     client.force_login(agency_admin)
     page = client.get(reverse("admin:qms_auditentry_changelist")).content.decode()
     assert "Thêm đơn vị" in page and "Đổi tên" not in page
+
+
+def test_an_agency_admin_names_ticket_verifiers_and_a_report_submitter_among_their_own_people_only(
+    client, agency_admin, organisation, unit, their_user
+):
+    client.force_login(agency_admin)
+    page = client.get(reverse("admin:qms_organisation_change", args=[organisation.pk]))
+    verifiers = page.context["adminform"].form.fields["ticket_verifiers"].queryset
+    assert agency_admin in verifiers and their_user not in verifiers
+    submitters = client.get(reverse("admin:qms_unit_change", args=[unit.pk])).context["adminform"].form.fields["report_submitter"].queryset
+    assert agency_admin in submitters and their_user not in submitters
