@@ -47,26 +47,27 @@ MATRIX = {
     ("minutes_sign", "post", "draft_minutes"): only({"committee_head": 200}),  # wrong password: form re-rendered
     ("minutes_revise", "get", "signed_minutes"): only({"secretary": 200}),
     ("minutes_revise", "post", "signed_minutes"): only({"secretary": 200}),  # no reason given
+    # Staff of the responsible unit see its actions and report progress (QT.HT.06 5.3); completing is the head's.
     ("action_list", "get", None): only(
-        {"secretary": 200, "committee_head": 200, "committee_member": 200, "unit_head": 200, "other_unit_head": 200}
+        {"secretary": 200, "committee_head": 200, "committee_member": 200, "unit_head": 200, "other_unit_head": 200, "staff": 200}
     ),
     ("action_detail", "get", "action"): only(
-        {"secretary": 200, "committee_head": 200, "committee_member": 200, "unit_head": 200, "other_unit_head": 404}
+        {"secretary": 200, "committee_head": 200, "committee_member": 200, "unit_head": 200, "other_unit_head": 404, "staff": 200}
     ),
-    ("action_progress", "post", "action"): only({"unit_head": 302, "other_unit_head": 404}),
+    ("action_progress", "post", "action"): only({"unit_head": 302, "other_unit_head": 404, "staff": 302}),
     ("action_progress", "get", "action"): only(
-        {"unit_head": 405, "secretary": 405, "committee_head": 405, "committee_member": 405, "other_unit_head": 405}
+        {"unit_head": 405, "secretary": 405, "committee_head": 405, "committee_member": 405, "other_unit_head": 405, "staff": 405}
     ),
     ("action_complete", "post", "action"): only({"unit_head": 302, "other_unit_head": 404}),
     ("action_complete", "get", "action"): only(
-        {"unit_head": 405, "secretary": 405, "committee_head": 405, "committee_member": 405, "other_unit_head": 405}
+        {"unit_head": 405, "secretary": 405, "committee_head": 405, "committee_member": 405, "other_unit_head": 405, "staff": 405}
     ),
     ("action_reopen", "post", "action"): only({"secretary": 302}),
     ("action_reopen", "get", "action"): only({"secretary": 405}),
     ("action_cancel", "post", "action"): only({"secretary": 302}),
     ("action_cancel", "get", "action"): only({"secretary": 405}),
     ("action_evidence", "get", "update"): only(
-        {"secretary": 200, "committee_head": 200, "committee_member": 200, "unit_head": 200, "other_unit_head": 404}
+        {"secretary": 200, "committee_head": 200, "committee_member": 200, "unit_head": 200, "other_unit_head": 404, "staff": 200}
     ),
 }
 COVERED_URL_NAMES = {name for name, _method, _target in MATRIX}
