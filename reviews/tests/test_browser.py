@@ -11,6 +11,8 @@ from django.utils import timezone  # noqa: E402
 from playwright.sync_api import expect  # noqa: E402
 
 from conftest import PASSWORD  # noqa: E402
+from qms.roles import Role  # noqa: E402
+from qms.tests.factories import UserFactory  # noqa: E402
 from qms.workdays import add_working_days  # noqa: E402
 from reviews import (
     selectors,  # noqa: E402
@@ -71,8 +73,9 @@ def ddmmyyyy(day: dt.date) -> str:
 
 
 def test_the_secretary_plans_the_head_approves_and_the_notice_opens_the_status_board(
-    page, live_server, secretary, committee_head, unit, other_unit, unit_head, other_unit_head
+    page, live_server, secretary, committee_head, unit, other_unit, unit_head, other_unit_head, focal_point
 ):
+    other_focal_point = UserFactory(username="daumoi2", full_name="Châu Văn Mốc", unit=other_unit, roles=[Role.FOCAL_POINT])
     today = timezone.localdate()
     meeting_day = add_working_days(today, 3)
     deadline = add_working_days(today, 1)
@@ -89,7 +92,7 @@ def test_the_secretary_plans_the_head_approves_and_the_notice_opens_the_status_b
     units.get_by_label(unit.name, exact=True).check()
     units.get_by_label(other_unit.name, exact=True).check()
     attendees = page.locator("#div_id_attendees")
-    for person in (committee_head, secretary, unit_head):
+    for person in (committee_head, secretary, unit_head, focal_point, other_focal_point):
         attendees.get_by_label(person.display_name).check()
     attendees.get_by_label(other_unit_head.display_name).uncheck()  # sends a deputy: not invited by name
     shot(page, "1-plan-form")
@@ -100,7 +103,7 @@ def test_the_secretary_plans_the_head_approves_and_the_notice_opens_the_status_b
     review = Review.objects.get(title=title)
     assert review.meeting_date == meeting_day and review.report_deadline == deadline
     assert set(review.units.all()) == {unit, other_unit}
-    assert set(review.attendees.all()) == {committee_head, secretary, unit_head}
+    assert set(review.attendees.all()) == {committee_head, secretary, unit_head, focal_point, other_focal_point}
     page.get_by_test_id("plan-submit").click()
     expect(message(page)).to_have_text("Đã trình kế hoạch để phê duyệt.")
     expect(page.get_by_test_id("review-status")).to_have_text("Chờ phê duyệt")
