@@ -14,7 +14,7 @@ from qms.models import Unit, User
 from qms.roles import Role
 from qms.services import local_today
 
-from .models import ChangeRequestKind, CorrectionKind, Kind, Source, Ticket, Verification
+from .models import ChangeRequestKind, CorrectionKind, Kind, Sign, Source, Ticket, Verification
 from .services import (
     change_request_open,
     progress_report_add,
@@ -97,7 +97,7 @@ SCENARIOS = [
         "NV",
         "nv.truong",
         Kind.CORRECTIVE,
-        Source.QUALITY_OBJECTIVES,
+        Source.PROCESS_RESULTS,
         "Mục tiêu chất lượng năm {year}",
         "6.2",
         "in_progress",
@@ -246,7 +246,12 @@ def _scenarios_load(users: dict[str, User], scenarios, *, head: User, secretary:
             reach = "in_progress" if target in {"overdue", "failed"} else target
             steps = ORDER[: ORDER.index(reach) + 1]
             if "submitted" in steps:
-                ticket_submit(actor=unit_head, ticket=ticket, note="Cần thực hiện hành động khắc phục.")
+                ticket_submit(
+                    actor=unit_head,
+                    ticket=ticket,
+                    signs=[Sign.RECURRING if kind == Kind.CORRECTIVE else Sign.OPPORTUNITY],
+                    note="Cần thực hiện hành động khắc phục.",
+                )
             if "presented" in steps:
                 ticket_present(actor=secretary, ticket=ticket, note="Trình Trưởng ban xem xét, phân công.")
             assignee = users[assignees.get(unit_code, unit_head.username)]

@@ -30,6 +30,17 @@ ACTION_ORDER = (
 )
 
 
+def can_verify(user: User, ticket: Ticket) -> bool:
+    """5.6: who checks and confirms the result of this ticket — the ONE home of that rule. Today: the
+    committee head (verify_ticket) or the person delegated on the ticket. The integrator switches this to
+    qms.people.is_ticket_verifier (Lãnh đạo Sở and delegates, configured per organisation) after merging."""
+    if not user.is_authenticated or not user.is_active or not same_organisation(user, ticket.organisation_id):
+        return False
+    if ticket.delegate_id is not None and ticket.delegate_id == user.pk:
+        return True
+    return user.has_perm(ACTOR_PERMISSIONS[Actor.LEADER])
+
+
 def is_actor(user: User, ticket: Ticket, who: str) -> bool:
     """Whether `user` is `who` (an Actor) on this ticket. Only a person of the ticket's agency is ever one:
     a role is held within one agency, and the provincial overseer writes nothing."""
@@ -37,8 +48,8 @@ def is_actor(user: User, ticket: Ticket, who: str) -> bool:
         return False
     if who == Actor.ASSIGNEE:
         return ticket.assignee_id is not None and ticket.assignee_id == user.pk
-    if who == Actor.LEADER and ticket.delegate_id == user.pk:
-        return True
+    if who == Actor.LEADER:
+        return can_verify(user, ticket)
     if who == Actor.UNIT_HEAD:
         return user.has_perm(ACTOR_PERMISSIONS[who]) and user.unit_id is not None and user.unit_id == ticket.unit_id
     return user.has_perm(ACTOR_PERMISSIONS[who])
@@ -58,6 +69,8 @@ def ticket_actions(user: User, ticket: Ticket) -> list[str]:
     """What `user` may do on `ticket` in its current state, in ACTION_ORDER: the moves of
     TICKET_TRANSITIONS and the steps that are not moves."""
     in_state = {row.action for row in TICKET_TRANSITIONS.moves_from(ticket.status)}
+    if not ticket.is_due_for_verification():
+        in_state.discard("verify")
     if ticket.status == TicketStatus.IN_PROGRESS:
         in_state |= {"progress", "change_request"}
         if any(change.status == ChangeRequestStatus.PENDING for change in ticket.change_requests.all()):

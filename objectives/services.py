@@ -469,7 +469,7 @@ def objective_ticket_open(*, actor: User, objective: Objective) -> int:
         actor=actor,
         requesting_unit=requesting_unit,
         unit=plan.unit,
-        source="quality_objectives",
+        source="process_results",  # QT.CTCL 5.1.2 "Kết quả thực hiện các quá trình hoạt động chức năng"
         kind="corrective",
         description=_("Mục tiêu chất lượng năm %(y)s của %(s)s không đạt: %(o)s. Chỉ tiêu: %(t)s; kết quả: %(a)s. Nguyên nhân: %(r)s")
         % {

@@ -3,7 +3,7 @@ Each move checks TICKET_TRANSITIONS and its "who" (common.ticket_move), updates 
 (qms.services.state_transition) and notifies the next person after commit. Reads live in selectors.py,
 who may act in rules.py, the daily reminder sweep in reminders.py."""
 
-from .assignment import ticket_approve, ticket_assign, ticket_present, ticket_propose, ticket_return
+from .assignment import ticket_approve, ticket_assign, ticket_present, ticket_propose, ticket_return, tickets_present
 from .evidence import attachment_add
 from .implementation import change_request_decide, change_request_open, progress_report_add, ticket_report
 from .intake import ticket_correct, ticket_open, ticket_open_from_source, ticket_submit
@@ -27,4 +27,5 @@ __all__ = [
     "ticket_return",
     "ticket_submit",
     "ticket_verify",
+    "tickets_present",
 ]

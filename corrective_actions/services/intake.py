@@ -17,7 +17,7 @@ from qms.models import Unit, User
 from qms.roles import Role
 from qms.services import audit_record, local_today
 
-from ..models import OVERSIGHT_ROLES, Box, CorrectionKind, Kind, Source, Ticket, TicketStatus
+from ..models import OVERSIGHT_ROLES, Box, CorrectionKind, Kind, Sign, Source, Ticket, TicketStatus
 from ..selectors import repeat_streak
 from .common import ACTION_LABELS, attachments_store, ticket_move, ticket_notify, ticket_number_next
 
@@ -30,6 +30,7 @@ def ticket_open(
     description: str,
     kind: str = Kind.CORRECTIVE,
     source: str = Source.NONCONFORMITY,
+    source_other: str = "",
     unit: Unit | None = None,
     related_documents: str = "",
     process: str = "",
@@ -41,13 +42,21 @@ def ticket_open(
     attachments: Iterable[UploadedFile] = (),
     status: str = TicketStatus.OPEN,
     today: dt.date | None = None,
+    any_unit: bool = False,
 ) -> Ticket:
     """5.2.1: box 1 filled; the ticket goes to the head of the unit concerned."""
     if not actor.has_perm("corrective_actions.open_ticket"):
         raise ServiceError(_("Bạn không có quyền mở phiếu yêu cầu HĐKP/cải tiến."))
     if not description.strip():
         raise ServiceError(_("Vui lòng mô tả sự không phù hợp hoặc đề xuất cải tiến."), field="description")
-    if status == TicketStatus.OPEN and not actor.has_role(*OVERSIGHT_ROLES) and requesting_unit.pk != actor.unit_id:
+    if source not in Source.values:
+        raise ServiceError(_("Nguồn thông tin không hợp lệ."), field="source")
+    source_other = source_other.strip() if source == Source.OTHER else ""
+    if source == Source.OTHER and not source_other:
+        raise ServiceError(_("Nguồn thông tin “Khác”: vui lòng ghi rõ nguồn."), field="source_other")
+    if len(source_other) > 255:
+        raise ServiceError(_("Nguồn thông tin khác: tối đa 255 ký tự."), field="source_other")
+    if not any_unit and not actor.has_role(*OVERSIGHT_ROLES) and requesting_unit.pk != actor.unit_id:
         # 5.2.1: a person reports to the head of their own unit; auditors (committee) may open for any unit.
         raise ServiceError(_("Bạn chỉ có thể mở phiếu với đơn vị đề nghị là đơn vị của mình."), field="requesting_unit")
     organisation = actor.organisation
@@ -72,6 +81,7 @@ def ticket_open(
         unit=unit,
         kind=kind,
         source=source,
+        source_other=source_other,
         related_documents=related_documents.strip(),
         process=process.strip(),
         clause=clause.strip(),
@@ -125,6 +135,18 @@ def _repeats_check(ticket: Ticket) -> None:
         ticket_notify(recipients=recipients, ticket=ticket, subject=subject, body=body)
 
 
+# Which path a ticket opened by another app takes (docs/ticket-paths.md): the management review's conclusions
+# are the ISO committee's decision that an action is needed (QT.CTCL 5.8.1.2), so they go to the secretary's
+# consolidation; every other source still needs the unit head's decision of 5.2.2 (a not-achieved objective
+# is a sign to weigh, not a decision taken: 5.2.2 gives that decision to the unit head).
+DECIDED_SOURCES = {Source.MANAGEMENT_REVIEW}
+
+
+def path_of_source(source: str) -> str:
+    """The state a ticket opened from `source` by another app starts in."""
+    return TicketStatus.SUBMITTED if source in DECIDED_SOURCES else TicketStatus.OPEN
+
+
 @transaction.atomic
 def ticket_open_from_source(
     *,
@@ -139,24 +161,28 @@ def ticket_open_from_source(
     related_documents: str = "",
     origin_label: str = "",
     origin_url: str = "",
+    source_other: str = "",
 ) -> Ticket:
-    """Called by other apps (a management review's decision, an objective not achieved): the ISO committee
-    has already decided that an action is needed (QT.CTCL 5.8.1.2), so the ticket goes straight to the
-    secretary's consolidation instead of a unit head's decision. The ticket is the actor's agency's; a unit
-    of another agency is refused."""
+    """Called by other apps (a management review's decision, an objective not achieved). The ticket starts
+    where its source's procedure puts it (path_of_source): a review's conclusion at the secretary's
+    consolidation, anything else at the head of the unit concerned. The ticket is the actor's agency's; a
+    unit of another agency is refused."""
     return ticket_open(
         actor=actor,
         requesting_unit=requesting_unit,
         unit=unit,
         kind=kind,
         source=source,
+        source_other=source_other,
         description=description,
         process=process,
         clause=clause,
         related_documents=related_documents,
         origin_label=origin_label,
         origin_url=origin_url,
-        status=TicketStatus.SUBMITTED,
+        status=path_of_source(source),
+        # The requester of a ticket from another app's record acts for that record's unit (5.2.1 does not apply).
+        any_unit=True,
     )
 
 
@@ -196,16 +222,36 @@ def ticket_correct(*, actor: User, ticket: Ticket, correction_kind: str, correct
     )
 
 
+def signs_of(ticket: Ticket, signs: Iterable[str]) -> list[str]:
+    """The signs recorded, in Sign's order; the repeat detected at opening is always among them."""
+    chosen = set(signs)
+    unknown = chosen - set(Sign.values)
+    if unknown:
+        raise ServiceError(_("Dấu hiệu không hợp lệ: %(s)s.") % {"s": ", ".join(sorted(unknown))}, field="signs")
+    if ticket.repeat_required:
+        chosen.add(Sign.REPEATED_RECORDS)
+    return [value for value in Sign.values if value in chosen]
+
+
+def signs_initial(ticket: Ticket) -> list[str]:
+    """What the decision form ticks before the head looks: the repeat detected at opening (5.2.2)."""
+    return [Sign.REPEATED_RECORDS] if ticket.repeat_required else []
+
+
 @transaction.atomic
-def ticket_submit(*, actor: User, ticket: Ticket, note: str = "") -> None:
-    """5.2.2: a corrective or improvement action is needed; the ticket goes to the ISO secretary."""
+def ticket_submit(*, actor: User, ticket: Ticket, signs: Iterable[str] = (), note: str = "") -> None:
+    """5.2.2: a corrective or improvement action is needed, for the signs the unit head records (at least
+    one); the ticket goes to the ISO secretary."""
+    chosen = signs_of(ticket, signs)
+    if not chosen:
+        raise ServiceError(_("Dấu hiệu cần thực hiện HĐKP/cải tiến: vui lòng chọn ít nhất một dấu hiệu (QT.CTCL 5.2.2)."), field="signs")
     ticket_move(
         action="submit",
         ticket=ticket,
         to=TicketStatus.SUBMITTED,
         actor=actor,
         note=note,
-        extra={"decided_by": actor, "decided_at": timezone.now(), "decision_note": note.strip()},
+        extra={"decided_by": actor, "decided_at": timezone.now(), "decision_note": note.strip(), "signs": chosen},
     )
     ticket_notify(
         recipients=User.objects.with_role(Role.SECRETARY, organisation=ticket.organisation_id),

@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from corrective_actions import services
-from corrective_actions.models import Ticket, Verification
+from corrective_actions.models import Sign, Ticket, Verification
 from qms.roles import Role
 from qms.tests.factories import UserFactory
 
@@ -33,7 +33,7 @@ def drive(secretary, committee_head, unit_head, other_unit_head, assignee, staff
             return Ticket.objects.get(pk=ticket.pk)
         steps = PATH[: PATH.index("reported" if to == "ineffective" else to) + 1]
         if "submitted" in steps:
-            services.ticket_submit(actor=unit_head, ticket=ticket, note="Cần HĐKP")
+            services.ticket_submit(actor=unit_head, ticket=ticket, signs=[Sign.RECURRING], note="Cần HĐKP")
         if "presented" in steps:
             services.ticket_present(actor=secretary, ticket=ticket)
         if "assigned" in steps:

@@ -31,7 +31,7 @@ def _audit(ticket):
 def test_two_unit_decisions_at_once_leave_one_result_and_one_audit_row(drive, unit_head):
     ticket = drive("open")
     outcomes = _race(
-        lambda: services.ticket_submit(actor=unit_head, ticket=Ticket.objects.get(pk=ticket.pk)),
+        lambda: services.ticket_submit(actor=unit_head, ticket=Ticket.objects.get(pk=ticket.pk), signs=["recurring"]),
         lambda: services.ticket_correct(
             actor=unit_head, ticket=Ticket.objects.get(pk=ticket.pk), correction_kind="redo", correction_result="Đã làm lại."
         ),

@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 
 CALLS = {
     "correct": lambda u, t: services.ticket_correct(actor=u, ticket=t, correction_kind="redo", correction_result="Đã làm lại hồ sơ."),
-    "submit": lambda u, t: services.ticket_submit(actor=u, ticket=t),
+    "submit": lambda u, t: services.ticket_submit(actor=u, ticket=t, signs=["recurring"]),
     "present": lambda u, t: services.ticket_present(actor=u, ticket=t),
     "assign": lambda u, t: services.ticket_assign(actor=u, ticket=t, implementing_unit=u.unit, assignee=u),
     "propose": lambda u, t: services.ticket_propose(actor=u, ticket=t, cause="Nguyên nhân", measure="Biện pháp"),
@@ -41,7 +41,7 @@ RULES = {
     "correct": ({"open"}, TicketStatus.CORRECTED, {"unit_head"}),
     "submit": ({"open"}, TicketStatus.SUBMITTED, {"unit_head"}),
     "present": ({"submitted"}, TicketStatus.PRESENTED, {"secretary"}),
-    "assign": ({"submitted", "presented"}, TicketStatus.ASSIGNED, {"committee_head"}),
+    "assign": ({"presented"}, TicketStatus.ASSIGNED, {"committee_head"}),
     "propose": ({"assigned"}, TicketStatus.PROPOSED, {"assignee"}),
     "approve": ({"proposed"}, TicketStatus.IN_PROGRESS, {"committee_head"}),
     "return": ({"proposed"}, TicketStatus.ASSIGNED, {"committee_head"}),

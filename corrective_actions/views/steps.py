@@ -95,10 +95,10 @@ def correct(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     ticket = _acting_on(request, pk, "submit")
-    form = forms.NoteForm(request.POST, request.FILES, organisation=ticket.organisation_id)
+    form = forms.SubmitForm(request.POST, request.FILES, organisation=ticket.organisation_id)
     if (data := _step_data(form, ticket)) is not None:
         try:
-            ticket_submit(actor=request.user, ticket=ticket, note=data["note"])
+            ticket_submit(actor=request.user, ticket=ticket, signs=data["signs"], note=data["note"])
         except ServiceError as exc:
             refusal_show(form, exc)
         else:
@@ -165,7 +165,14 @@ def approve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = forms.ApproveForm(request.POST, request.FILES, organisation=ticket.organisation_id)
     if (data := _step_data(form, ticket)) is not None:
         try:
-            ticket_approve(actor=request.user, ticket=ticket, completion_date=data["completion_date"], note=data["note"])
+            ticket_approve(
+                actor=request.user,
+                ticket=ticket,
+                completion_date=data["completion_date"],
+                implementing_unit=data["implementing_unit"],
+                assignee=data["assignee"],
+                note=data["note"],
+            )
         except ServiceError as exc:
             refusal_show(form, exc)
         else:
