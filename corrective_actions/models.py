@@ -149,21 +149,29 @@ class Source(models.TextChoices):
 class Sign(models.TextChoices):
     """5.2.2: the signs that make a corrective or improvement action necessary, in the seed's words."""
 
-    OBJECTIVES_AT_RISK = "objectives_at_risk", _(
-        "Có dấu hiệu, hiện tượng các sự KPH hoặc tiềm ẩn, dẫn đến hoặc có nguy cơ không thực hiện được MTCL, không đáp ứng CSCL của cơ quan"
+    OBJECTIVES_AT_RISK = (
+        "objectives_at_risk",
+        _(
+            "Có dấu hiệu, hiện tượng các sự KPH hoặc tiềm ẩn, dẫn đến hoặc có nguy cơ không thực hiện được MTCL, không đáp ứng CSCL của cơ quan"
+        ),
     )
     RECURRING = "recurring", _("Các dấu hiệu, hiện tượng KPH hoặc tiềm ẩn, có tính chất lặp lại")
     SERIOUS = "serious", _("Các dấu hiệu, hiện tượng KPH hoặc tiềm ẩn, gây hậu quả nặng, mức độ lớn")
-    REPEATED_RECORDS = "repeated_records", _(
-        "Khi các hồ sơ sự KPH được lập quá 03 lần liên tiếp cho cùng một nội dung KPH tại cùng đơn vị được đánh giá"
+    REPEATED_RECORDS = (
+        "repeated_records",
+        _("Khi các hồ sơ sự KPH được lập quá 03 lần liên tiếp cho cùng một nội dung KPH tại cùng đơn vị được đánh giá"),
     )
     QMS_EFFECTIVENESS = "qms_effectiveness", _("Các yêu cầu cần thực hiện để cải tiến nâng cao hiệu quả, hiệu lực của HTQLCL")
-    CUSTOMER_SATISFACTION = "customer_satisfaction", _(
-        "Các yêu cầu cần thực hiện để cải tiến chất lượng hoạt động chức năng nhằm nâng cao sự thoả mãn của khách hàng"
+    CUSTOMER_SATISFACTION = (
+        "customer_satisfaction",
+        _("Các yêu cầu cần thực hiện để cải tiến chất lượng hoạt động chức năng nhằm nâng cao sự thoả mãn của khách hàng"),
     )
-    CHANGE = "change", _(
-        "Các yêu cầu cần thực hiện khi có sự thay đổi cơ cấu tổ chức, thay đổi phạm vi HTQLCL, thay đổi hoạt động chức năng, "
-        "định hướng thực hiện hoạt động chức năng"
+    CHANGE = (
+        "change",
+        _(
+            "Các yêu cầu cần thực hiện khi có sự thay đổi cơ cấu tổ chức, thay đổi phạm vi HTQLCL, thay đổi hoạt động chức năng, "
+            "định hướng thực hiện hoạt động chức năng"
+        ),
     )
     OPPORTUNITY = "opportunity", _("Cơ hội cải tiến nhằm nâng cao hiệu lực và hiệu quả của HTQLCL")
 

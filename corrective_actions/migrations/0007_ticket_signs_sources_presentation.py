@@ -7,52 +7,101 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('corrective_actions', '0006_one_pending_change_request'),
-        ('qms', '0007_user_language_and_messages'),
+        ("corrective_actions", "0006_one_pending_change_request"),
+        ("qms", "0007_user_language_and_messages"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='ticket',
-            name='signs',
-            field=models.JSONField(blank=True, default=list, verbose_name='dấu hiệu cần thực hiện HĐKP/cải tiến'),
+            model_name="ticket",
+            name="signs",
+            field=models.JSONField(blank=True, default=list, verbose_name="dấu hiệu cần thực hiện HĐKP/cải tiến"),
         ),
         migrations.AddField(
-            model_name='ticket',
-            name='source_other',
-            field=models.CharField(blank=True, max_length=255, verbose_name='nguồn thông tin khác'),
+            model_name="ticket",
+            name="source_other",
+            field=models.CharField(blank=True, max_length=255, verbose_name="nguồn thông tin khác"),
         ),
         migrations.AlterField(
-            model_name='ticket',
-            name='source',
-            field=models.CharField(choices=[('nonconformity', 'Các hoạt động chức năng KPH'), ('feedback', 'Thông tin phản hồi từ các tổ chức/cá nhân/đơn vị khác; xử lý các ý kiến phản hồi của khách hàng'), ('internal_audit', 'Kết quả đánh giá chất lượng nội bộ, thể hiện qua hồ sơ sự KPH, báo cáo đánh giá'), ('earlier_actions', 'Kết quả thực hiện các biện pháp khắc phục, phòng ngừa trước đó'), ('management_review', 'Các quyết định sau khi họp xem xét của Lãnh đạo đề ra'), ('data_analysis', 'Kết quả phân tích dữ liệu, giám sát các quá trình hoạt động chức năng'), ('process_results', 'Kết quả thực hiện các quá trình hoạt động chức năng'), ('conformity_results', 'Kết quả xác định sự phù hợp của hoạt động chức năng'), ('qms_records', 'Các hồ sơ có liên quan của HTQLCL'), ('risk_analysis', 'Kết quả phân tích rủi ro'), ('interested_parties', 'Các thông tin các bên có liên quan khác nhằm để cải tiến'), ('lessons_learned', 'Các bài học kinh nghiệm nhằm để cải tiến'), ('other', 'Khác')], default='nonconformity', max_length=30, verbose_name='nguồn thông tin'),
+            model_name="ticket",
+            name="source",
+            field=models.CharField(
+                choices=[
+                    ("nonconformity", "Các hoạt động chức năng KPH"),
+                    ("feedback", "Thông tin phản hồi từ các tổ chức/cá nhân/đơn vị khác; xử lý các ý kiến phản hồi của khách hàng"),
+                    ("internal_audit", "Kết quả đánh giá chất lượng nội bộ, thể hiện qua hồ sơ sự KPH, báo cáo đánh giá"),
+                    ("earlier_actions", "Kết quả thực hiện các biện pháp khắc phục, phòng ngừa trước đó"),
+                    ("management_review", "Các quyết định sau khi họp xem xét của Lãnh đạo đề ra"),
+                    ("data_analysis", "Kết quả phân tích dữ liệu, giám sát các quá trình hoạt động chức năng"),
+                    ("process_results", "Kết quả thực hiện các quá trình hoạt động chức năng"),
+                    ("conformity_results", "Kết quả xác định sự phù hợp của hoạt động chức năng"),
+                    ("qms_records", "Các hồ sơ có liên quan của HTQLCL"),
+                    ("risk_analysis", "Kết quả phân tích rủi ro"),
+                    ("interested_parties", "Các thông tin các bên có liên quan khác nhằm để cải tiến"),
+                    ("lessons_learned", "Các bài học kinh nghiệm nhằm để cải tiến"),
+                    ("other", "Khác"),
+                ],
+                default="nonconformity",
+                max_length=30,
+                verbose_name="nguồn thông tin",
+            ),
         ),
         migrations.AlterField(
-            model_name='ticket',
-            name='verification',
-            field=models.CharField(blank=True, choices=[('passed', 'Đạt'), ('failed', 'Không đạt'), ('new_measure', 'Biện pháp KP/PN mới'), ('not_done', 'Không đạt — chưa thực hiện'), ('incomplete', 'Không đạt — không đầy đủ')], max_length=20, verbose_name='kết quả kiểm tra'),
+            model_name="ticket",
+            name="verification",
+            field=models.CharField(
+                blank=True,
+                choices=[
+                    ("passed", "Đạt"),
+                    ("failed", "Không đạt"),
+                    ("new_measure", "Biện pháp KP/PN mới"),
+                    ("not_done", "Không đạt — chưa thực hiện"),
+                    ("incomplete", "Không đạt — không đầy đủ"),
+                ],
+                max_length=20,
+                verbose_name="kết quả kiểm tra",
+            ),
         ),
         migrations.CreateModel(
-            name='Presentation',
+            name="Presentation",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('note', models.TextField(blank=True, max_length=4000, verbose_name='nội dung trình')),
-                ('presented_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='thời điểm trình')),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='qms.organisation', verbose_name='cơ quan')),
-                ('presented_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người trình')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("note", models.TextField(blank=True, max_length=4000, verbose_name="nội dung trình")),
+                ("presented_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="thời điểm trình")),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="qms.organisation", verbose_name="cơ quan"
+                    ),
+                ),
+                (
+                    "presented_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="người trình",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'lần trình phiếu',
-                'verbose_name_plural': 'lần trình phiếu',
-                'ordering': ['-presented_at', '-pk'],
+                "verbose_name": "lần trình phiếu",
+                "verbose_name_plural": "lần trình phiếu",
+                "ordering": ["-presented_at", "-pk"],
             },
         ),
         migrations.AddField(
-            model_name='ticket',
-            name='presentation',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='tickets', to='corrective_actions.presentation', verbose_name='lần trình'),
+            model_name="ticket",
+            name="presentation",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="tickets",
+                to="corrective_actions.presentation",
+                verbose_name="lần trình",
+            ),
         ),
     ]

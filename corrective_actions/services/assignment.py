@@ -35,7 +35,9 @@ def tickets_present(*, actor: User, tickets: Sequence[Ticket], note: str = "") -
     if len(organisation_ids) != 1:
         raise ServiceError(_("Chỉ trình cùng lúc các phiếu của một cơ quan."), field="tickets")
     now = timezone.now()
-    presentation = Presentation.objects.create(organisation_id=tickets[0].organisation_id, note=note.strip(), presented_by=actor, presented_at=now)
+    presentation = Presentation.objects.create(
+        organisation_id=tickets[0].organisation_id, note=note.strip(), presented_by=actor, presented_at=now
+    )
     for ticket in tickets:
         ticket_move(
             action="present",

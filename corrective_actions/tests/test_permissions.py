@@ -36,7 +36,10 @@ CASES = {
     ("my_work", None): {"GET": ALL_200, "POST": {r: 405 for r in ROLES[1:]}},
     ("create", None): {"GET": ALL_200, "POST": ALL_200},
     # 5.3: only the ISO secretary consolidates and presents (the empty post is a form asking for tickets)
-    ("present_batch", None): {"GET": {**{r: 403 for r in ROLES[1:]}, "secretary": 200}, "POST": {**{r: 403 for r in ROLES[1:]}, "secretary": 200}},
+    ("present_batch", None): {
+        "GET": {**{r: 403 for r in ROLES[1:]}, "secretary": 200},
+        "POST": {**{r: 403 for r in ROLES[1:]}, "secretary": 200},
+    },
     ("detail", None): {"GET": SEEN, "POST": {r: 405 for r in ROLES[1:]}},
     ("pdf", None): {"GET": SEEN, "POST": {r: 405 for r in ROLES[1:]}},
     ("attachment_download", None): {"GET": SEEN, "POST": {r: 405 for r in ROLES[1:]}},

@@ -148,7 +148,18 @@ def _write_posts(ticket: Ticket) -> list[tuple[str, dict]]:
 
 
 def test_the_matrix_below_covers_every_url_of_the_app():
-    covered = {"list", "export", "my_work", "create", "present_batch", "detail", "pdf", "attachment_upload", "action", "attachment_download"}
+    covered = {
+        "list",
+        "export",
+        "my_work",
+        "create",
+        "present_batch",
+        "detail",
+        "pdf",
+        "attachment_upload",
+        "action",
+        "attachment_download",
+    }
     assert {pattern.name for pattern in urlpatterns} == covered
 
 

@@ -21,7 +21,17 @@ from qms.tenancy import is_overseer
 from .. import forms
 from ..exports import tickets_xlsx
 from ..filters import TicketFilter
-from ..models import FINAL_STATES, UNREPORTED_VERIFICATIONS, Box, ChangeRequest, ChangeRequestStatus, Kind, Ticket, TicketAttachment, TicketStatus
+from ..models import (
+    FINAL_STATES,
+    UNREPORTED_VERIFICATIONS,
+    Box,
+    ChangeRequest,
+    ChangeRequestStatus,
+    Kind,
+    Ticket,
+    TicketAttachment,
+    TicketStatus,
+)
 from ..pdf import ticket_pdf_bytes
 from ..rules import may_attach, ticket_actions
 from ..selectors import missed_progress_dates, next_step, ticket_chain
@@ -52,7 +62,13 @@ def ticket_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = Paginator(filterset.qs, 25).get_page(request.GET.get("page"))
     can_export = request.user.has_perm("corrective_actions.export_tickets")
     can_present = request.user.has_perm("corrective_actions.consolidate_ticket") and request.user.organisation_id is not None
-    context = {"filter": filterset, "page": page, "can_export": can_export, "can_present": can_present, "overseer": is_overseer(request.user)}
+    context = {
+        "filter": filterset,
+        "page": page,
+        "can_export": can_export,
+        "can_present": can_present,
+        "overseer": is_overseer(request.user),
+    }
     return render(request, "corrective_actions/list.html", context)
 
 
@@ -126,9 +142,9 @@ def _blank_form(action: str, ticket: Ticket, pending: ChangeRequest | None) -> f
         return forms.ApproveForm(initial=initial, organisation=org)
     if action == "verify" and ticket.status != TicketStatus.REPORTED:
         # 5.6/5.7 checked at the completion date with no result reported: never carried out, or not fully.
-        form = forms.VerifyForm(initial={"version": ticket.version}, organisation=org)
-        form.fields["verification"].choices = [(v.value, v.label) for v in UNREPORTED_VERIFICATIONS]
-        return form
+        verify_form = forms.VerifyForm(initial={"version": ticket.version}, organisation=org)
+        verify_form.fields["verification"].choices = [(v.value, v.label) for v in UNREPORTED_VERIFICATIONS]  # type: ignore[attr-defined]
+        return verify_form
     if action == "change_decide" and pending is not None:
         return forms.ChangeDecideForm(initial={"change": pending.pk, "version": ticket.version, "approve": "1"}, organisation=org)
     form = forms.ACTION_FORMS[action](initial={"version": ticket.version}, organisation=org)
