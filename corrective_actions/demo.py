@@ -22,6 +22,8 @@ from .services import (
     ticket_assign,
     ticket_close,
     ticket_correct,
+    ticket_handling_check,
+    ticket_handling_record,
     ticket_open,
     ticket_present,
     ticket_propose,
@@ -152,6 +154,26 @@ SCENARIOS = [
         "5.3",
         "failed",
     ),
+    (
+        "Bản sao kết quả thẩm định hồ sơ của Công ty XYZ ghi sai số điện thoại liên hệ (không ảnh hưởng nội dung giải quyết).",
+        "NV",
+        "nv.chuyenvien",
+        Kind.CORRECTIVE,
+        Source.CONFORMITY_RESULTS,
+        "Quy trình thẩm định hồ sơ",
+        "5.4",
+        "handling",
+    ),
+    (
+        "Phiếu kiểm soát quá trình giải quyết hồ sơ số 45 thiếu chữ ký của người tiếp nhận.",
+        "VP",
+        "vp.chuyenvien",
+        Kind.CORRECTIVE,
+        Source.QMS_RECORDS,
+        "Quy trình tiếp nhận và trả kết quả",
+        "5.1",
+        "handled",
+    ),
 ]
 # The second agency (Sở Công Thương): a few tickets of its own, numbered from 01 in its own series.
 SMALL_SCENARIOS = [
@@ -236,11 +258,35 @@ def _scenarios_load(users: dict[str, User], scenarios, *, head: User, secretary:
             )
             unit_head = next(iter(User.objects.with_role(Role.UNIT_HEAD, organisation=organisation, unit=unit)))
             if target == "corrected":
+                # 5.1.1: the head chooses the handling, the person who found it repairs, the head checks.
+                handler = actor if actor.pk != unit_head.pk else users[assignees.get(unit_code, requester)]
+                ticket_correct(actor=unit_head, ticket=ticket, correction_kind=CorrectionKind.REPAIR, handler=handler, checker=unit_head)
+                ticket_handling_record(
+                    actor=handler,
+                    ticket=Ticket.objects.get(pk=ticket.pk),
+                    correction_result="Đã vào sổ bổ sung 03 văn bản, kiểm tra lại toàn bộ sổ tháng 9.",
+                    repair_scope="Bổ sung vào sổ đăng ký văn bản đến 03 văn bản còn thiếu.",
+                )
+                ticket_handling_check(actor=unit_head, ticket=Ticket.objects.get(pk=ticket.pk), confirmed=True, note="Đã kiểm tra sổ.")
+                continue
+            if target == "handling":  # 5.1.1 accepted by the leader: waits for the person assigned to record it
                 ticket_correct(
                     actor=unit_head,
                     ticket=ticket,
-                    correction_kind=CorrectionKind.REPAIR,
-                    correction_result="Đã vào sổ bổ sung 03 văn bản, kiểm tra lại toàn bộ sổ tháng 9.",
+                    correction_kind=CorrectionKind.ACCEPT,
+                    handler=actor,
+                    checker=unit_head,
+                    accepted_by="Phó Cục trưởng phụ trách (đồng ý bằng văn bản)",
+                    acceptance_ground="Sai sót không ảnh hưởng nội dung, thời hạn giải quyết; doanh nghiệp đã được thông báo số đúng.",
+                )
+                continue
+            if target == "handled":  # 5.1.1 redone: waits for the checker
+                ticket_correct(actor=unit_head, ticket=ticket, correction_kind=CorrectionKind.REDO, handler=actor, checker=unit_head)
+                ticket_handling_record(
+                    actor=actor,
+                    ticket=Ticket.objects.get(pk=ticket.pk),
+                    correction_result="Đã lập lại phiếu kiểm soát, đủ chữ ký.",
+                    redo_reference="Phiếu kiểm soát số 45 lập lại ngày hôm nay",
                 )
                 continue
             reach = "in_progress" if target in {"overdue", "failed"} else target

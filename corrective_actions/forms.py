@@ -84,9 +84,43 @@ class TicketOpenForm(_CrispyForm):
 
 
 class CorrectForm(StepForm):
+    """5.1.1: the unit head's handling, who carries it out and who checks it; "Chấp nhận" says who accepted
+    and on what ground (the service requires each handling's own fields)."""
+
     correction_kind = forms.ChoiceField(choices=CorrectionKind.choices, label=_("Hình thức xử lý"), widget=forms.RadioSelect)
-    correction_result = forms.CharField(label=_("Kết quả xử lý"), widget=forms.Textarea(attrs={"rows": 3}))
-    note = forms.CharField(label=_("Ý kiến"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    handler = forms.ModelChoiceField(queryset=User.objects.none(), label=_("Người thực hiện xử lý"))
+    checker = forms.ModelChoiceField(queryset=User.objects.none(), label=_("Người kiểm tra kết quả xử lý"))
+    accepted_by = forms.CharField(label=_("Chấp nhận: người/cơ quan chấp nhận"), required=False, max_length=255)
+    acceptance_ground = forms.CharField(
+        label=_("Chấp nhận: căn cứ chấp nhận"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    note = forms.CharField(label=_("Chỉ đạo xử lý"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        people = agency_people(self.organisation).select_related("unit").order_by("unit__order", "full_name")
+        for name in ("handler", "checker"):
+            self.fields[name].queryset = people
+            self.fields[name].label_from_instance = lambda u: f"{u.display_name} — {u.unit or ''}"
+
+
+class HandleForm(StepForm):
+    """5.1.1: what the person assigned did; the fields of the other handlings are removed by the page."""
+
+    correction_result = forms.CharField(label=_("Kết quả xử lý"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+    redo_reference = forms.CharField(label=_("Làm lại: hồ sơ/kết quả đã làm lại (số, ngày)"), required=False, max_length=255)
+    repair_scope = forms.CharField(
+        label=_("Sửa chữa: nội dung đã sửa chữa, khắc phục"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    discard_method = forms.CharField(label=_("Loại bỏ: cách thức loại bỏ (hủy, thu hồi…)"), required=False, max_length=500)
+
+
+class HandlingCheckForm(StepForm):
+    note = forms.CharField(label=_("Ý kiến kiểm tra"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class HandlingReturnForm(StepForm):
+    note = forms.CharField(label=_("Nội dung chưa đạt, cần xử lý tiếp"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class NoteForm(StepForm):
@@ -248,6 +282,9 @@ class AttachmentForm(_CrispyForm):
 # The form and the title of each button of the ticket page; who may press it is rules.can_act.
 ACTION_FORMS: dict[str, type[StepForm]] = {
     "correct": CorrectForm,
+    "handle": HandleForm,
+    "confirm_handling": HandlingCheckForm,
+    "return_handling": HandlingReturnForm,
     "submit": SubmitForm,
     "present": NoteForm,
     "assign": AssignForm,
@@ -263,7 +300,10 @@ ACTION_FORMS: dict[str, type[StepForm]] = {
     "delegate": DelegateForm,
 }
 ACTION_TITLES = {
-    "correct": _("Xử lý trực tiếp (làm lại, sửa chữa, chấp nhận, loại bỏ)"),
+    "correct": _("Xử lý trực tiếp: hình thức xử lý, người thực hiện, người kiểm tra"),
+    "handle": _("Ghi kết quả xử lý trực tiếp"),
+    "confirm_handling": _("Xác nhận kết quả xử lý"),
+    "return_handling": _("Trả lại kết quả xử lý"),
     "submit": _("Cần HĐKP/cải tiến: gửi Thư ký ISO"),
     "present": _("Tổng hợp, trình Lãnh đạo Ban ISO"),
     "assign": _("Phân công thực hiện"),

@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 
 class TicketStatus(models.TextChoices):
     OPEN = "open", _("Chờ lãnh đạo đơn vị xem xét")
+    HANDLING = "handling", _("Đang xử lý trực tiếp – chờ người được phân công thực hiện")
+    HANDLED = "handled", _("Đã xử lý trực tiếp – chờ kiểm tra kết quả")
     CORRECTED = "corrected", _("Đã xử lý trực tiếp (khắc phục)")
     SUBMITTED = "submitted", _("Chờ Thư ký ISO tổng hợp")
     PRESENTED = "presented", _("Chờ Lãnh đạo Ban ISO phân công")
@@ -45,6 +47,8 @@ class Actor(models.TextChoices):
     """Who may make a move. Most are roles held on this very ticket, not global groups."""
 
     UNIT_HEAD = "unit_head", _("Lãnh đạo đơn vị liên quan")
+    HANDLER = "handler", _("Người được phân công xử lý trực tiếp")
+    HANDLING_CHECKER = "handling_checker", _("Người kiểm tra kết quả xử lý trực tiếp")
     SECRETARY = "secretary", _("Thư ký ISO")
     COMMITTEE_HEAD = "committee_head", _("Lãnh đạo Ban ISO")
     ASSIGNEE = "assignee", _("Người được phân công thực hiện")
@@ -58,7 +62,11 @@ class Actor(models.TextChoices):
 # fmt: off
 TICKET_TRANSITIONS = Transitions(
     [
-        Transition(TicketStatus.OPEN, TicketStatus.CORRECTED, "correct", Actor.UNIT_HEAD),  # 5.1.1 handled directly as a correction
+        # 5.1.1 handled directly: the head chooses the handling and assigns who carries it out and who checks it
+        Transition(TicketStatus.OPEN, TicketStatus.HANDLING, "correct", Actor.UNIT_HEAD),
+        Transition(TicketStatus.HANDLING, TicketStatus.HANDLED, "handle", Actor.HANDLER),  # 5.1.1 what was done
+        Transition(TicketStatus.HANDLED, TicketStatus.CORRECTED, "confirm_handling", Actor.HANDLING_CHECKER),  # 5.1.1 checked
+        Transition(TicketStatus.HANDLED, TicketStatus.HANDLING, "return_handling", Actor.HANDLING_CHECKER),  # 5.1.1 not yet
         Transition(TicketStatus.OPEN, TicketStatus.SUBMITTED, "submit", Actor.UNIT_HEAD),  # 5.2.2 HĐKP/cải tiến needed: to the ISO secretary
         Transition(TicketStatus.SUBMITTED, TicketStatus.PRESENTED, "present", Actor.SECRETARY),  # 5.3 consolidated and presented
         Transition(TicketStatus.PRESENTED, TicketStatus.ASSIGNED, "assign", Actor.COMMITTEE_HEAD),  # 5.3
@@ -103,6 +111,8 @@ def action_actors(action: str) -> set[str]:
 # What the ticket waits for in each state (the "my work" column and the ticket page).
 NEXT_ACTION: dict[str, StrOrPromise] = {
     TicketStatus.OPEN: _("Xem xét: xử lý trực tiếp hoặc gửi Thư ký ISO"),
+    TicketStatus.HANDLING: _("Thực hiện hình thức xử lý đã được xác định, ghi kết quả"),
+    TicketStatus.HANDLED: _("Kiểm tra kết quả xử lý: xác nhận hoặc trả lại"),
     TicketStatus.SUBMITTED: _("Tổng hợp, trình Lãnh đạo Ban ISO"),
     TicketStatus.PRESENTED: _("Phân công đơn vị, cá nhân thực hiện"),
     TicketStatus.ASSIGNED: _("Phân tích nguyên nhân, đề xuất biện pháp"),
@@ -136,7 +146,7 @@ class Source(models.TextChoices):
     EARLIER_ACTIONS = "earlier_actions", _("Kết quả thực hiện các biện pháp khắc phục, phòng ngừa trước đó")
     MANAGEMENT_REVIEW = "management_review", _("Các quyết định sau khi họp xem xét của Lãnh đạo đề ra")
     DATA_ANALYSIS = "data_analysis", _("Kết quả phân tích dữ liệu, giám sát các quá trình hoạt động chức năng")
-    # Until 2026-12 this key meant both this and CONFORMITY_RESULTS (migration 0009 keeps it as this one).
+    # Until 2026-12 this key meant both this and CONFORMITY_RESULTS (migration 0008 keeps it as this one).
     PROCESS_RESULTS = "process_results", _("Kết quả thực hiện các quá trình hoạt động chức năng")
     CONFORMITY_RESULTS = "conformity_results", _("Kết quả xác định sự phù hợp của hoạt động chức năng")
     QMS_RECORDS = "qms_records", _("Các hồ sơ có liên quan của HTQLCL")
@@ -183,6 +193,22 @@ class CorrectionKind(models.TextChoices):
     REPAIR = "repair", _("Sửa chữa/khắc phục")
     ACCEPT = "accept", _("Chấp nhận")
     DISCARD = "discard", _("Loại bỏ")
+
+
+# 5.1.1: each handling's own fields, beyond the result every handler records. Those the unit head gives with
+# the decision, and those the person carrying it out records. The services require each of them.
+HANDLING_DECISION_FIELDS: dict[str, tuple[str, ...]] = {
+    CorrectionKind.REDO: (),
+    CorrectionKind.REPAIR: (),
+    CorrectionKind.ACCEPT: ("accepted_by", "acceptance_ground"),
+    CorrectionKind.DISCARD: (),
+}
+HANDLING_RECORD_FIELDS: dict[str, tuple[str, ...]] = {
+    CorrectionKind.REDO: ("redo_reference",),
+    CorrectionKind.REPAIR: ("repair_scope",),
+    CorrectionKind.ACCEPT: (),
+    CorrectionKind.DISCARD: ("discard_method",),
+}
 
 
 class Verification(models.TextChoices):
@@ -236,7 +262,7 @@ class TicketQuerySet(models.QuerySet):
         own = self.of(user.organisation_id)
         if user.is_superuser or user.has_role(*OVERSIGHT_ROLES):
             return own
-        scope = Q(requester=user) | Q(assignee=user) | Q(delegate=user) | Q(implementing_unit_head=user)
+        scope = Q(requester=user) | Q(assignee=user) | Q(delegate=user) | Q(implementing_unit_head=user) | Q(handler=user) | Q(checker=user)
         if user.has_role(Role.UNIT_HEAD) and user.unit_id:
             scope |= Q(unit_id=user.unit_id) | Q(requesting_unit_id=user.unit_id) | Q(implementing_unit_id=user.unit_id)
         return own.filter(scope)
@@ -254,6 +280,7 @@ class TicketQuerySet(models.QuerySet):
         if not isinstance(user, User) or not user.is_authenticated or user.organisation_id is None:
             return self.none()
         cond = Q(assignee=user, status__in=[TicketStatus.ASSIGNED, TicketStatus.IN_PROGRESS])
+        cond |= Q(handler=user, status=TicketStatus.HANDLING) | Q(checker=user, status=TicketStatus.HANDLED)
         today = timezone.localdate()
         # 5.6: reported, or at its completion date whatever was reported
         due_check = Q(status=TicketStatus.REPORTED) | Q(status=TicketStatus.IN_PROGRESS, completion_date__lte=today)
@@ -308,6 +335,31 @@ class Ticket(models.Model):
     decision_note = models.TextField(_("ý kiến của lãnh đạo đơn vị"), blank=True)
     correction_kind = models.CharField(_("hình thức xử lý"), max_length=20, choices=CorrectionKind.choices, blank=True)
     correction_result = models.TextField(_("kết quả xử lý"), blank=True)
+    # 5.1.1: who carries the handling out, who checks it, and each handling's own fields
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người thực hiện xử lý"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="handled_tickets",
+    )
+    checker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người kiểm tra kết quả xử lý"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="checked_tickets",
+    )
+    accepted_by = models.CharField(_("người/cơ quan chấp nhận"), max_length=255, blank=True)
+    acceptance_ground = models.TextField(_("căn cứ chấp nhận"), max_length=2000, blank=True)
+    redo_reference = models.CharField(_("hồ sơ/kết quả đã làm lại (số, ngày)"), max_length=255, blank=True)
+    repair_scope = models.TextField(_("nội dung đã sửa chữa, khắc phục"), max_length=2000, blank=True)
+    discard_method = models.CharField(_("cách thức loại bỏ (hủy, thu hồi…)"), max_length=500, blank=True)
+    handled_at = models.DateTimeField(null=True, blank=True)
+    handling_checked_at = models.DateTimeField(null=True, blank=True)
+    handling_check_note = models.TextField(_("ý kiến kiểm tra kết quả xử lý"), max_length=2000, blank=True)
     # 5.2.2 the signs that made the action necessary (Sign values)
     signs = models.JSONField(_("dấu hiệu cần thực hiện HĐKP/cải tiến"), default=list, blank=True)
     presented_at = models.DateTimeField(null=True, blank=True)

@@ -14,6 +14,9 @@ from .models import ACTOR_PERMISSIONS, TICKET_TRANSITIONS, Actor, ChangeRequestS
 # The order of the buttons on the ticket page: the order in which the procedure reaches them.
 ACTION_ORDER = (
     "correct",
+    "handle",
+    "confirm_handling",
+    "return_handling",
     "submit",
     "present",
     "assign",
@@ -48,6 +51,10 @@ def is_actor(user: User, ticket: Ticket, who: str) -> bool:
         return False
     if who == Actor.ASSIGNEE:
         return ticket.assignee_id is not None and ticket.assignee_id == user.pk
+    if who == Actor.HANDLER:
+        return ticket.handler_id is not None and ticket.handler_id == user.pk
+    if who == Actor.HANDLING_CHECKER:
+        return ticket.checker_id is not None and ticket.checker_id == user.pk
     if who == Actor.LEADER:
         return can_verify(user, ticket)
     if who == Actor.UNIT_HEAD:
@@ -86,7 +93,15 @@ def may_attach(user: User, ticket: Ticket) -> bool:
     if not user.is_authenticated or not same_organisation(user, ticket.organisation_id):
         return False
     return (
-        user.pk in {ticket.requester_id, ticket.assignee_id, ticket.delegate_id, ticket.implementing_unit_head_id}
+        user.pk
+        in {
+            ticket.requester_id,
+            ticket.assignee_id,
+            ticket.delegate_id,
+            ticket.implementing_unit_head_id,
+            ticket.handler_id,
+            ticket.checker_id,
+        }
         or is_actor(user, ticket, Actor.UNIT_HEAD)
         or user.has_perm("corrective_actions.consolidate_ticket")
         or user.has_perm("corrective_actions.assign_ticket")

@@ -28,7 +28,10 @@ SERIES = "ca-ticket"
 # Stored untranslated in the audit row; gettext_noop puts them in the catalogue so the trail can show them in English.
 ACTION_LABELS = {
     "open": gettext_noop("Mở phiếu"),
-    "correct": gettext_noop("Xử lý trực tiếp (khắc phục)"),
+    "correct": gettext_noop("Xác định hình thức xử lý trực tiếp, phân công thực hiện và kiểm tra"),
+    "handle": gettext_noop("Ghi kết quả xử lý trực tiếp"),
+    "confirm_handling": gettext_noop("Xác nhận kết quả xử lý trực tiếp"),
+    "return_handling": gettext_noop("Trả lại kết quả xử lý trực tiếp"),
     "submit": gettext_noop("Xác định cần HĐKP/cải tiến, gửi Thư ký ISO"),
     "present": gettext_noop("Tổng hợp, trình Lãnh đạo Ban ISO"),
     "assign": gettext_noop("Phân công đơn vị, cá nhân thực hiện"),

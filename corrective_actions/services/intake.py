@@ -4,7 +4,7 @@ directly as a correction, or send it to the ISO secretary for a corrective actio
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -17,9 +17,20 @@ from qms.models import Unit, User
 from qms.roles import Role
 from qms.services import audit_record, local_today
 
-from ..models import OVERSIGHT_ROLES, Box, CorrectionKind, Kind, Sign, Source, Ticket, TicketStatus
+from ..models import (
+    HANDLING_DECISION_FIELDS,
+    HANDLING_RECORD_FIELDS,
+    OVERSIGHT_ROLES,
+    Box,
+    CorrectionKind,
+    Kind,
+    Sign,
+    Source,
+    Ticket,
+    TicketStatus,
+)
 from ..selectors import repeat_streak
-from .common import ACTION_LABELS, attachments_store, ticket_move, ticket_notify, ticket_number_next
+from .common import ACTION_LABELS, attachments_store, same_agency_check, ticket_move, ticket_notify, ticket_number_next
 
 
 @transaction.atomic
@@ -186,9 +197,41 @@ def ticket_open_from_source(
     )
 
 
+def _field_label(name: str) -> str:
+    """The field's name as the user reads it (its verbose name), to say which field a refusal is about."""
+    return str(getattr(Ticket._meta.get_field(name), "verbose_name", name))
+
+
+def _required_text(values: Mapping[str, str], fields: Iterable[str]) -> dict[str, str]:
+    """The handling's own fields, stripped; the first one missing or too long is refused by name."""
+    cleaned: dict[str, str] = {}
+    for field in fields:
+        value = (values.get(field) or "").strip()
+        label = _field_label(field)
+        if not value:
+            raise ServiceError(_("Vui lòng ghi “%(f)s”.") % {"f": label}, field=field)
+        limit = getattr(Ticket._meta.get_field(field), "max_length", None)
+        if limit and len(value) > limit:
+            raise ServiceError(_("“%(f)s”: tối đa %(n)d ký tự.") % {"f": label, "n": limit}, field=field)
+        cleaned[field] = value
+    return cleaned
+
+
 @transaction.atomic
-def ticket_correct(*, actor: User, ticket: Ticket, correction_kind: str, correction_result: str, note: str = "") -> None:
-    """5.1.1: the unit head handles the nonconformity directly (redo, repair, accept, discard)."""
+def ticket_correct(
+    *,
+    actor: User,
+    ticket: Ticket,
+    correction_kind: str,
+    handler: User,
+    checker: User,
+    note: str = "",
+    accepted_by: str = "",
+    acceptance_ground: str = "",
+) -> None:
+    """5.1.1: the unit head handles the nonconformity directly — chooses the handling (redo, repair, accept,
+    discard), assigns who carries it out and who checks the result. "Chấp nhận" names who accepted the
+    nonconformity and on what ground."""
     if ticket.repeat_required:
         raise ServiceError(
             _("Sự không phù hợp này đã lặp lại %(c)d lần liên tiếp: bắt buộc thực hiện hành động khắc phục, không xử lý trực tiếp được.")
@@ -196,30 +239,111 @@ def ticket_correct(*, actor: User, ticket: Ticket, correction_kind: str, correct
         )
     if correction_kind not in CorrectionKind.values:
         raise ServiceError(_("Vui lòng chọn hình thức xử lý."), field="correction_kind")
-    if not correction_result.strip():
-        raise ServiceError(_("Vui lòng ghi kết quả xử lý."), field="correction_result")
-    now = timezone.now()
+    same_agency_check(ticket, handler=handler, checker=checker)
+    for field, person in (("handler", handler), ("checker", checker)):
+        if person is None or not person.is_active:
+            raise ServiceError(_("%(f)s: vui lòng chọn một người đang hoạt động.") % {"f": _field_label(field)}, field=field)
+    if handler.pk == checker.pk:
+        raise ServiceError(_("Người kiểm tra kết quả xử lý không được là người thực hiện xử lý."), field="checker")
+    own = _required_text({"accepted_by": accepted_by, "acceptance_ground": acceptance_ground}, HANDLING_DECISION_FIELDS[correction_kind])
     ticket_move(
         action="correct",
         ticket=ticket,
-        to=TicketStatus.CORRECTED,
+        to=TicketStatus.HANDLING,
         actor=actor,
-        note=f"{CorrectionKind(correction_kind).label}: {correction_result}",
+        note=N_("%(k)s — thực hiện: %(h)s, kiểm tra: %(c)s")
+        % {"k": CorrectionKind(correction_kind).label, "h": handler.display_name, "c": checker.display_name},
         extra={
             "decided_by": actor,
-            "decided_at": now,
+            "decided_at": timezone.now(),
             "correction_kind": correction_kind,
-            "correction_result": correction_result.strip(),
             "decision_note": note.strip(),
-            "closed_at": now,
+            "handler": handler,
+            "checker": checker,
+            "accepted_by": "",
+            "acceptance_ground": "",
+            **own,
         },
     )
     ticket_notify(
-        recipients=[ticket.requester],
+        recipients=[handler],
         ticket=ticket,
-        subject=N_("Phiếu %(n)s đã được xử lý trực tiếp") % {"n": ticket.number_display},
+        subject=N_("Phiếu %(n)s: bạn được phân công xử lý trực tiếp (%(k)s)")
+        % {"n": ticket.number_display, "k": CorrectionKind(correction_kind).label},
+        body=note,
+    )
+
+
+@transaction.atomic
+def ticket_handling_record(
+    *,
+    actor: User,
+    ticket: Ticket,
+    correction_result: str,
+    redo_reference: str = "",
+    repair_scope: str = "",
+    discard_method: str = "",
+) -> None:
+    """5.1.1: the person assigned records what was done, with the fields of the handling chosen."""
+    if not correction_result.strip():
+        raise ServiceError(_("Vui lòng ghi kết quả xử lý."), field="correction_result")
+    if len(correction_result) > 4000:
+        raise ServiceError(_("Kết quả xử lý: tối đa 4000 ký tự."), field="correction_result")
+    own = _required_text(
+        {"redo_reference": redo_reference, "repair_scope": repair_scope, "discard_method": discard_method},
+        HANDLING_RECORD_FIELDS.get(ticket.correction_kind, ()),
+    )
+    ticket_move(
+        action="handle",
+        ticket=ticket,
+        to=TicketStatus.HANDLED,
+        actor=actor,
+        note=correction_result,
+        extra={"correction_result": correction_result.strip(), "handled_at": timezone.now(), **own},
+    )
+    ticket_notify(
+        recipients=[ticket.checker],
+        ticket=ticket,
+        subject=N_("Phiếu %(n)s: kết quả xử lý trực tiếp chờ bạn kiểm tra") % {"n": ticket.number_display},
         body=correction_result,
     )
+
+
+@transaction.atomic
+def ticket_handling_check(*, actor: User, ticket: Ticket, confirmed: bool, note: str = "") -> None:
+    """5.1.1: the checker confirms the result (the ticket is closed as handled directly) or returns it to
+    the person carrying it out, saying what is missing."""
+    if not confirmed and not note.strip():
+        raise ServiceError(_("Vui lòng ghi ý kiến khi trả lại kết quả xử lý."), field="note")
+    if len(note) > 2000:
+        raise ServiceError(_("Ý kiến kiểm tra: tối đa 2000 ký tự."), field="note")
+    now = timezone.now()
+    extra: dict[str, object] = {"handling_checked_at": now, "handling_check_note": note.strip()}
+    if confirmed:
+        extra["closed_at"] = now
+        extra["closed_by"] = actor
+    ticket_move(
+        action="confirm_handling" if confirmed else "return_handling",
+        ticket=ticket,
+        to=TicketStatus.CORRECTED if confirmed else TicketStatus.HANDLING,
+        actor=actor,
+        note=note,
+        extra=extra,
+    )
+    if confirmed:
+        ticket_notify(
+            recipients=[ticket.requester, ticket.decided_by, ticket.handler],
+            ticket=ticket,
+            subject=N_("Phiếu %(n)s đã được xử lý trực tiếp") % {"n": ticket.number_display},
+            body=ticket.correction_result,
+        )
+    else:
+        ticket_notify(
+            recipients=[ticket.handler],
+            ticket=ticket,
+            subject=N_("Phiếu %(n)s: kết quả xử lý trực tiếp bị trả lại") % {"n": ticket.number_display},
+            body=note,
+        )
 
 
 def signs_of(ticket: Ticket, signs: Iterable[str]) -> list[str]:

@@ -350,3 +350,103 @@ def test_a_unit_opens_the_linked_tickets_it_can_see_and_reads_the_others_as_plai
     client.force_login(staff_user)  # the requester: the same
     page = client.get(ticket.get_absolute_url()).content.decode()
     assert successor_link not in page and f"phiếu số {successor.number_display}" in page
+
+
+# --- 5.1.1 handled directly: the head chooses, assigns a doer and a checker ----------------------------------
+
+HANDLINGS = {
+    # handling -> (the head's own fields, the doer's own fields)
+    "redo": ({}, {"redo_reference": "Hồ sơ 12/TN lập lại ngày 05/01"}),
+    "repair": ({}, {"repair_scope": "Sửa lại số điện thoại trên bản sao."}),
+    "accept": ({"accepted_by": "Phó Giám đốc Nguyễn Văn A", "acceptance_ground": "Không ảnh hưởng nội dung giải quyết."}, {}),
+    "discard": ({}, {"discard_method": "Hủy 20 phôi in lỗi, có biên bản."}),
+}
+
+
+@pytest.fixture
+def handler(unit):
+    return UserFactory(username="xuly", full_name="Lê Văn Xử Lý", unit=unit, roles=[Role.STAFF])
+
+
+@pytest.mark.parametrize("kind", list(HANDLINGS))
+def test_each_handling_needs_its_own_fields_then_the_doer_records_and_the_checker_confirms(drive, unit_head, handler, kind):
+    decision_fields, record_fields = HANDLINGS[kind]
+    ticket = drive("open")
+    for field in decision_fields:  # each of the head's own fields is required, named in the refusal
+        partial = {**decision_fields, field: ""}
+        with pytest.raises(ServiceError) as refused:
+            services.ticket_correct(actor=unit_head, ticket=ticket, correction_kind=kind, handler=handler, checker=unit_head, **partial)
+        assert refused.value.field == field
+    services.ticket_correct(actor=unit_head, ticket=ticket, correction_kind=kind, handler=handler, checker=unit_head, **decision_fields)
+    ticket = Ticket.objects.get(pk=ticket.pk)
+    assert (ticket.status, ticket.handler, ticket.checker, ticket.correction_kind) == (TicketStatus.HANDLING, handler, unit_head, kind)
+    assert ticket in Ticket.objects.awaiting(handler) and rules.ticket_actions(unit_head, ticket) == []
+    for field in record_fields:
+        with pytest.raises(ServiceError) as refused:
+            services.ticket_handling_record(actor=handler, ticket=ticket, correction_result="Đã xử lý.", **{**record_fields, field: ""})
+        assert refused.value.field == field
+    with pytest.raises(NotAllowed):
+        services.ticket_handling_record(actor=unit_head, ticket=ticket, correction_result="Đã xử lý.", **record_fields)
+    services.ticket_handling_record(actor=handler, ticket=ticket, correction_result="Đã xử lý.", **record_fields)
+    ticket = Ticket.objects.get(pk=ticket.pk)
+    assert ticket.status == TicketStatus.HANDLED and all(getattr(ticket, f) == v for f, v in {**decision_fields, **record_fields}.items())
+    assert rules.ticket_actions(unit_head, ticket) == ["confirm_handling", "return_handling"]
+    with pytest.raises(NotAllowed):
+        services.ticket_handling_check(actor=handler, ticket=ticket, confirmed=True)
+    services.ticket_handling_check(actor=unit_head, ticket=ticket, confirmed=True, note="Đã kiểm tra.")
+    ticket = Ticket.objects.get(pk=ticket.pk)
+    assert ticket.status == TicketStatus.CORRECTED and ticket.is_final and ticket.handling_check_note == "Đã kiểm tra."
+
+
+def test_the_checker_returns_a_result_with_a_reason_and_the_doer_records_again(drive, unit_head, handler, secretary):
+    ticket = drive("open")
+    services.ticket_correct(actor=unit_head, ticket=ticket, correction_kind="redo", handler=handler, checker=secretary)
+    services.ticket_handling_record(actor=handler, ticket=Ticket.objects.get(pk=ticket.pk), correction_result="x", redo_reference="y")
+    with pytest.raises(ServiceError, match="ghi ý kiến") as refused:
+        services.ticket_handling_check(actor=secretary, ticket=Ticket.objects.get(pk=ticket.pk), confirmed=False)
+    assert refused.value.field == "note"
+    services.ticket_handling_check(actor=secretary, ticket=Ticket.objects.get(pk=ticket.pk), confirmed=False, note="Thiếu chữ ký.")
+    ticket = Ticket.objects.get(pk=ticket.pk)
+    assert ticket.status == TicketStatus.HANDLING and "handle" in rules.ticket_actions(handler, ticket)
+
+
+def test_the_doer_and_the_checker_are_two_people_of_the_agency(drive, unit_head, handler, other_organisation):
+    ticket = drive("open")
+    with pytest.raises(ServiceError) as refused:
+        services.ticket_correct(actor=unit_head, ticket=ticket, correction_kind="redo", handler=handler, checker=handler)
+    assert refused.value.field == "checker"
+    stranger = UserFactory(username="nguoingoai", unit=UnitFactory(organisation=other_organisation), roles=[Role.STAFF])
+    with pytest.raises(ServiceError, match="không thuộc cơ quan"):
+        services.ticket_correct(actor=unit_head, ticket=ticket, correction_kind="redo", handler=stranger, checker=unit_head)
+    assert Ticket.objects.get(pk=ticket.pk).status == TicketStatus.OPEN
+
+
+def test_the_doers_form_offers_only_the_chosen_handlings_fields(client, drive, unit_head, handler):
+    ticket = drive("open")
+    services.ticket_correct(actor=unit_head, ticket=ticket, correction_kind="discard", handler=handler, checker=unit_head)
+    client.force_login(handler)
+    page = client.get(ticket.get_absolute_url()).content.decode()
+    section = page[page.index('data-testid="action-handle"') :]
+    assert 'name="discard_method"' in section and 'name="redo_reference"' not in section and 'name="repair_scope"' not in section
+
+
+def test_the_printed_form_shows_the_handling_the_doer_and_the_checker(drive, unit_head, handler):
+    from corrective_actions.pdf import ticket_pdf_context
+
+    ticket = drive("open")
+    services.ticket_correct(
+        actor=unit_head,
+        ticket=ticket,
+        correction_kind="accept",
+        handler=handler,
+        checker=unit_head,
+        accepted_by="Phó Giám đốc",
+        acceptance_ground="Không ảnh hưởng kết quả.",
+    )
+    services.ticket_handling_record(actor=handler, ticket=Ticket.objects.get(pk=ticket.pk), correction_result="Đã báo công dân.")
+    services.ticket_handling_check(actor=unit_head, ticket=Ticket.objects.get(pk=ticket.pk), confirmed=True)
+    from django.template.loader import render_to_string
+
+    html = render_to_string("pdf/corrective_actions/bm_ctcl_01.html", ticket_pdf_context(Ticket.objects.get(pk=ticket.pk)))
+    for text in ["Chấp nhận", handler.display_name, unit_head.display_name, "Phó Giám đốc", "Không ảnh hưởng kết quả.", "đã xác nhận"]:
+        assert text in html, text

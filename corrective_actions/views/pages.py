@@ -23,6 +23,7 @@ from ..exports import tickets_xlsx
 from ..filters import TicketFilter
 from ..models import (
     FINAL_STATES,
+    HANDLING_RECORD_FIELDS,
     UNREPORTED_VERIFICATIONS,
     Box,
     ChangeRequest,
@@ -130,11 +131,20 @@ def ticket_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "corrective_actions/form.html", {"form": form})
 
 
-def _blank_form(action: str, ticket: Ticket, pending: ChangeRequest | None) -> forms.StepForm:
+def _blank_form(action: str, ticket: Ticket, pending: ChangeRequest | None, user_pk: int | None = None) -> forms.StepForm:
     org = ticket.organisation_id
     if action == "assign":
         initial = {"version": ticket.version, "implementing_unit": ticket.unit_id, "delegate": ticket.delegate_id}
         return forms.AssignForm(initial=initial, organisation=org)
+    if action == "correct":
+        # the head checks the result unless they name another person
+        return forms.CorrectForm(initial={"version": ticket.version, "checker": user_pk}, organisation=org)
+    if action == "handle":
+        handle_form = forms.HandleForm(initial={"version": ticket.version}, organisation=org)
+        for name in ("redo_reference", "repair_scope", "discard_method"):
+            if name not in HANDLING_RECORD_FIELDS.get(ticket.correction_kind, ()):
+                del handle_form.fields[name]  # only the handling chosen's own fields
+        return handle_form
     if action == "submit":
         return forms.SubmitForm(initial={"version": ticket.version, "signs": signs_initial(ticket)}, organisation=org)
     if action == "approve":
@@ -167,7 +177,7 @@ def ticket_page(
     keeps its form, with the reason and the user's text, even when the ticket has moved on meanwhile."""
     user = request.user
     pending = next((change for change in ticket.change_requests.all() if change.status == ChangeRequestStatus.PENDING), None)
-    action_forms = {action: _blank_form(action, ticket, pending) for action in ticket_actions(user, ticket)}
+    action_forms = {action: _blank_form(action, ticket, pending, user.pk) for action in ticket_actions(user, ticket)}
     if refused is not None:
         action, form = refused
         action_forms[action] = form
