@@ -9,10 +9,12 @@ from django.urls import reverse
 
 from qms.dates import format_date
 from qms.messages import N_, Message
-from qms.models import Organisation, Unit
+from qms.models import Organisation, Unit, User
+from qms.roles import Role
 from qms.services import notification_send, reminder_claim
 from qms.workdays import add_working_days, working_days_between
 
+from .lateness import late_items
 from .models import IN_FORCE_STATES, ObjectivesSettings, Plan, PlanStatus, period_end, period_message
 from .rules import approvers_of, drafters_of
 
@@ -98,4 +100,23 @@ def _agency_reminders(organisation: Organisation, *, today: dt.date) -> int:
                 url=plan.get_absolute_url(),
             )
             sent += 1
+    # 4. Once after a 5.9 date passed: the plan not approved (or not drafted), the evaluation not done.
+    for item in late_items(organisation, today):
+        if not reminder_claim(f"objectives:{item.kind}-late:{item.year}:{item.scope_key}"):
+            continue
+        probe = item.plan or Plan(
+            organisation=organisation,
+            year=item.year,
+            unit=None if item.scope_key.startswith("agency-") else Unit.objects.get(pk=int(item.scope_key)),
+        )
+        secretaries = list(User.objects.with_role(Role.SECRETARY, organisation=organisation))
+        notification_send(
+            recipients=list({user.pk: user for user in [*drafters_of(probe), *approvers_of(probe), *secretaries]}.values()),
+            subject=N_("Trễ hạn: %(l)s") % {"l": item.label},
+            body=N_(
+                "Theo QT.CTCL 5.9, MTCL và kế hoạch được phê duyệt trước ngày 30/01, việc đánh giá thực hiện MTCL hoàn thành trước ngày 31/12."
+            ),
+            url=item.url,
+        )
+        sent += 1
     return sent

@@ -30,7 +30,15 @@ from ..models import (
     TicketStatus,
 )
 from ..selectors import repeat_streak
-from .common import ACTION_LABELS, attachments_store, same_agency_check, ticket_move, ticket_notify, ticket_number_next
+from .common import (
+    ACTION_LABELS,
+    attachments_store,
+    plausible_date_check,
+    same_agency_check,
+    ticket_move,
+    ticket_notify,
+    ticket_number_next,
+)
 
 
 @transaction.atomic
@@ -83,6 +91,7 @@ def ticket_open(
     description_date = description_date or today
     if description_date > today:
         raise ServiceError(_("Ngày mô tả không được sau ngày hôm nay."), field="description_date")
+    plausible_date_check(value=description_date, field="description_date", label=_("Ngày mô tả"))
     ticket = Ticket.objects.create(
         organisation_id=organisation.pk,  # its settings read afresh from the ticket, not from the actor's cached copy
         number=ticket_number_next(organisation=organisation, year=today.year),

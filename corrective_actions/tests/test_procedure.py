@@ -450,3 +450,45 @@ def test_the_printed_form_shows_the_handling_the_doer_and_the_checker(drive, uni
     html = render_to_string("pdf/corrective_actions/bm_ctcl_01.html", ticket_pdf_context(Ticket.objects.get(pk=ticket.pk)))
     for text in ["Chấp nhận", handler.display_name, unit_head.display_name, "Phó Giám đốc", "Không ảnh hưởng kết quả.", "đã xác nhận"]:
         assert text in html, text
+
+
+# --- plausible values ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("day", [dt.date(1, 1, 1), dt.date(1999, 12, 31)])
+def test_a_description_dated_before_2000_is_refused_naming_the_field(staff_user, unit, day):
+    with pytest.raises(ServiceError, match="Ngày mô tả .* không hợp lệ: năm phải từ 2000 đến 2100") as refused:
+        services.ticket_open(actor=staff_user, requesting_unit=unit, description="x", description_date=day)
+    assert refused.value.field == "description_date" and not Ticket.objects.exists()
+
+
+@pytest.mark.parametrize("years_ahead, refused", [(5, False), (6, True), (7974, True)])
+def test_a_completion_date_more_than_five_years_ahead_is_refused(drive, committee_head, today, years_ahead, refused):
+    from qms.workdays import add_years
+
+    ticket = drive("proposed")
+    due = add_years(today, years_ahead) if today.year + years_ahead <= 9999 else dt.date(9999, 12, 31)
+    if refused:
+        with pytest.raises(ServiceError, match="Ngày hoàn thành") as refusal:
+            services.ticket_approve(actor=committee_head, ticket=ticket, completion_date=due)
+        assert refusal.value.field == "completion_date"
+    else:
+        services.ticket_approve(actor=committee_head, ticket=ticket, completion_date=due)
+        assert Ticket.objects.get(pk=ticket.pk).completion_date == due
+
+
+def test_the_opening_form_refuses_01_01_0001_with_the_reason(client, staff_user, unit):
+    client.force_login(staff_user)
+    response = client.post(
+        reverse("corrective_actions:create"),
+        {
+            "requesting_unit": unit.pk,
+            "unit": unit.pk,
+            "kind": "corrective",
+            "source": "nonconformity",
+            "description": "x",
+            "description_date": "0001-01-01",
+        },
+    )
+    assert response.status_code == 200 and not Ticket.objects.exists()
+    assert "không hợp lệ" in response.content.decode()
