@@ -492,3 +492,23 @@ def test_the_opening_form_refuses_01_01_0001_with_the_reason(client, staff_user,
     )
     assert response.status_code == 200 and not Ticket.objects.exists()
     assert "không hợp lệ" in response.content.decode()
+
+
+def test_the_batch_page_costs_the_same_queries_for_two_tickets_as_for_eight(client, drive, secretary):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(secretary)
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("corrective_actions:present_batch")).status_code == 200
+        return len(queries)
+
+    for _ in range(2):
+        drive("submitted")
+    client.get(reverse("corrective_actions:present_batch"))  # sessions and permissions cached
+    few = count()
+    for _ in range(6):
+        drive("submitted")
+    assert count() == few
