@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from qms.dates import format_date
 from qms.models import Organisation, Unit
 
-from .models import MEASURABLE_STATES, ObjectivesSettings, Plan, PlanStatus
+from .models import IN_FORCE_STATES, MEASURABLE_STATES, ObjectivesSettings, Plan, PlanStatus
 
 
 @dataclass(frozen=True)
@@ -67,7 +67,7 @@ def late_items(organisation: Organisation | int, today: dt.date, *, unit: Unit |
         scopes: list[tuple[int | None, str]] = ([(None, str(_("Cơ quan")))] if agency else []) + [(u.pk, u.name) for u in units]
         for scope_id, name in scopes:
             plan = year_plans.get(scope_id)
-            if plan is None or (plan.approved_at is None and plan.approval_late(conf, today)):
+            if plan is None or (plan.status not in IN_FORCE_STATES and plan.approval_late(conf, today)):
                 key = str(scope_id) if scope_id else f"agency-{org_id}"
                 items.append(LateItem("approval", today.year, due, key, name, plan))
     # 2. Plans in force whose year-end evaluation date has passed.

@@ -261,7 +261,7 @@ class Plan(models.Model):
         due = conf.plan_due(self.year)
         if self.approved_at is not None:
             return timezone.localtime(self.approved_at).date() > due
-        return self.status != PlanStatus.SUPERSEDED and today > due
+        return self.status not in IN_FORCE_STATES | {PlanStatus.SUPERSEDED} and today > due
 
     def evaluation_late(self, conf: ObjectivesSettings, today: dt.date) -> bool:
         """Not evaluated by the year-end date: evaluated after it, or in force and not evaluated once it passed."""

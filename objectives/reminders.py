@@ -100,23 +100,31 @@ def _agency_reminders(organisation: Organisation, *, today: dt.date) -> int:
                 url=plan.get_absolute_url(),
             )
             sent += 1
-    # 4. Once after a 5.9 date passed: the plan not approved (or not drafted), the evaluation not done.
-    for item in late_items(organisation, today):
-        if not reminder_claim(f"objectives:{item.kind}-late:{item.year}:{item.scope_key}"):
-            continue
-        probe = item.plan or Plan(
-            organisation=organisation,
-            year=item.year,
-            unit=None if item.scope_key.startswith("agency-") else Unit.objects.get(pk=int(item.scope_key)),
-        )
-        secretaries = list(User.objects.with_role(Role.SECRETARY, organisation=organisation))
-        notification_send(
-            recipients=list({user.pk: user for user in [*drafters_of(probe), *approvers_of(probe), *secretaries]}.values()),
-            subject=N_("Trễ hạn: %(l)s") % {"l": item.label},
-            body=N_(
-                "Theo QT.CTCL 5.9, MTCL và kế hoạch được phê duyệt trước ngày 30/01, việc đánh giá thực hiện MTCL hoàn thành trước ngày 31/12."
-            ),
-            url=item.url,
-        )
-        sent += 1
+    return sent
+
+
+def late_reminders_send(*, today: dt.date) -> int:
+    """Once after a QT.CTCL 5.9 date has passed (objectives.lateness): the plan not approved by 30/01 (or
+    never drafted), the evaluation not done by 31/12 — to the drafters, the approvers and the secretary."""
+    sent = 0
+    for organisation in Organisation.objects.agencies():
+        secretaries: list[User] | None = None
+        for item in late_items(organisation, today):
+            if not reminder_claim(f"objectives:{item.kind}-late:{item.year}:{item.scope_key}"):
+                continue
+            if secretaries is None:
+                secretaries = list(User.objects.with_role(Role.SECRETARY, organisation=organisation))
+            unit = None if item.scope_key.startswith("agency-") else Unit.objects.get(pk=int(item.scope_key))
+            probe = item.plan or Plan(organisation=organisation, year=item.year, unit=unit)
+            recipients = {user.pk: user for user in [*drafters_of(probe), *approvers_of(probe), *secretaries]}
+            notification_send(
+                recipients=list(recipients.values()),
+                subject=N_("Trễ hạn: %(l)s") % {"l": item.label},
+                body=N_(
+                    "Theo QT.CTCL 5.9, MTCL và kế hoạch thực hiện được phê duyệt trước ngày 30/01; "
+                    "việc đánh giá thực hiện MTCL của năm hoàn thành trước ngày 31/12."
+                ),
+                url=item.url,
+            )
+            sent += 1
     return sent

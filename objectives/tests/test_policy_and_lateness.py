@@ -17,7 +17,7 @@ from objectives.dashboard import objectives_late_panel
 from objectives.lateness import late_items
 from objectives.models import ObjectivesSettings, Plan, PlanStatus, Result, RetainedPlanError
 from objectives.pdf import plan_context
-from objectives.reminders import reminders_send
+from objectives.reminders import late_reminders_send
 from objectives.tests.conftest import plan_with_objective
 from qms.errors import ServiceError
 from qms.models import Notification
@@ -84,11 +84,11 @@ def test_a_plan_not_approved_by_30_01_is_late_marked_reminded_once_and_listed(
     client.force_login(unit_head)
     assert 'data-testid="late-mark"' in client.get(plan.get_absolute_url()).content.decode()
     Notification.objects.all().delete()
-    reminders_send(today=dt.date(2027, 2, 1))
+    late_reminders_send(today=dt.date(2027, 2, 1))
     assert unit_head.notifications.filter(subject__startswith="Trễ hạn").count() == 1
     assert other_unit_head.notifications.filter(subject__startswith="Trễ hạn").count() == 1
     assert secretary.notifications.filter(subject__startswith="Trễ hạn").count() == 2
-    reminders_send(today=dt.date(2027, 2, 2))
+    late_reminders_send(today=dt.date(2027, 2, 2))
     assert unit_head.notifications.filter(subject__startswith="Trễ hạn").count() == 1  # once
     home = client.get("/").content.decode()
     assert "chưa được phê duyệt (hạn 30/01/2027)" in home and other_unit.name not in home  # a unit head: their unit only
@@ -108,8 +108,8 @@ def test_an_evaluation_not_done_by_31_12_is_late_and_reminded_once(unit, unit_he
     items = [i for i in late_items(default_organisation(), dt.date(2027, 1, 1)) if i.kind == "evaluation"]
     assert [(i.plan, i.due) for i in items] == [(Plan.objects.get(pk=plan.pk), dt.date(2026, 12, 31))]
     Notification.objects.all().delete()
-    reminders_send(today=dt.date(2027, 1, 4))
-    reminders_send(today=dt.date(2027, 1, 5))
+    late_reminders_send(today=dt.date(2027, 1, 4))
+    late_reminders_send(today=dt.date(2027, 1, 5))
     assert unit_head.notifications.filter(subject__contains="Chưa đánh giá thực hiện MTCL năm 2026").count() == 1
 
 
