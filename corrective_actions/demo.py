@@ -14,7 +14,7 @@ from qms.models import Unit, User
 from qms.roles import Role
 from qms.services import local_today
 
-from .models import ChangeRequestKind, CorrectionKind, Kind, Source, Ticket, Verification
+from .models import ChangeRequestKind, CorrectionKind, Kind, Sign, Source, Ticket, Verification
 from .services import (
     change_request_open,
     progress_report_add,
@@ -22,6 +22,8 @@ from .services import (
     ticket_assign,
     ticket_close,
     ticket_correct,
+    ticket_handling_check,
+    ticket_handling_record,
     ticket_open,
     ticket_present,
     ticket_propose,
@@ -97,7 +99,7 @@ SCENARIOS = [
         "NV",
         "nv.truong",
         Kind.CORRECTIVE,
-        Source.QUALITY_OBJECTIVES,
+        Source.PROCESS_RESULTS,
         "Mục tiêu chất lượng năm {year}",
         "6.2",
         "in_progress",
@@ -151,6 +153,26 @@ SCENARIOS = [
         "Quy trình soạn thảo, ban hành văn bản",
         "5.3",
         "failed",
+    ),
+    (
+        "Bản sao kết quả thẩm định hồ sơ của Công ty XYZ ghi sai số điện thoại liên hệ (không ảnh hưởng nội dung giải quyết).",
+        "NV",
+        "nv.chuyenvien",
+        Kind.CORRECTIVE,
+        Source.CONFORMITY_RESULTS,
+        "Quy trình thẩm định hồ sơ",
+        "5.4",
+        "handling",
+    ),
+    (
+        "Phiếu kiểm soát quá trình giải quyết hồ sơ số 45 thiếu chữ ký của người tiếp nhận.",
+        "VP",
+        "vp.chuyenvien",
+        Kind.CORRECTIVE,
+        Source.QMS_RECORDS,
+        "Quy trình tiếp nhận và trả kết quả",
+        "5.1",
+        "handled",
     ),
 ]
 # The second agency (Sở Công Thương): a few tickets of its own, numbered from 01 in its own series.
@@ -236,17 +258,46 @@ def _scenarios_load(users: dict[str, User], scenarios, *, head: User, secretary:
             )
             unit_head = next(iter(User.objects.with_role(Role.UNIT_HEAD, organisation=organisation, unit=unit)))
             if target == "corrected":
+                # 5.1.1: the head chooses the handling, the person who found it repairs, the head checks.
+                handler = actor if actor.pk != unit_head.pk else users[assignees.get(unit_code, requester)]
+                ticket_correct(actor=unit_head, ticket=ticket, correction_kind=CorrectionKind.REPAIR, handler=handler, checker=unit_head)
+                ticket_handling_record(
+                    actor=handler,
+                    ticket=Ticket.objects.get(pk=ticket.pk),
+                    correction_result="Đã vào sổ bổ sung 03 văn bản, kiểm tra lại toàn bộ sổ tháng 9.",
+                    repair_scope="Bổ sung vào sổ đăng ký văn bản đến 03 văn bản còn thiếu.",
+                )
+                ticket_handling_check(actor=unit_head, ticket=Ticket.objects.get(pk=ticket.pk), confirmed=True, note="Đã kiểm tra sổ.")
+                continue
+            if target == "handling":  # 5.1.1 accepted by the leader: waits for the person assigned to record it
                 ticket_correct(
                     actor=unit_head,
                     ticket=ticket,
-                    correction_kind=CorrectionKind.REPAIR,
-                    correction_result="Đã vào sổ bổ sung 03 văn bản, kiểm tra lại toàn bộ sổ tháng 9.",
+                    correction_kind=CorrectionKind.ACCEPT,
+                    handler=actor,
+                    checker=unit_head,
+                    accepted_by="Phó Cục trưởng phụ trách (đồng ý bằng văn bản)",
+                    acceptance_ground="Sai sót không ảnh hưởng nội dung, thời hạn giải quyết; doanh nghiệp đã được thông báo số đúng.",
+                )
+                continue
+            if target == "handled":  # 5.1.1 redone: waits for the checker
+                ticket_correct(actor=unit_head, ticket=ticket, correction_kind=CorrectionKind.REDO, handler=actor, checker=unit_head)
+                ticket_handling_record(
+                    actor=actor,
+                    ticket=Ticket.objects.get(pk=ticket.pk),
+                    correction_result="Đã lập lại phiếu kiểm soát, đủ chữ ký.",
+                    redo_reference="Phiếu kiểm soát số 45 lập lại ngày hôm nay",
                 )
                 continue
             reach = "in_progress" if target in {"overdue", "failed"} else target
             steps = ORDER[: ORDER.index(reach) + 1]
             if "submitted" in steps:
-                ticket_submit(actor=unit_head, ticket=ticket, note="Cần thực hiện hành động khắc phục.")
+                ticket_submit(
+                    actor=unit_head,
+                    ticket=ticket,
+                    signs=[Sign.RECURRING if kind == Kind.CORRECTIVE else Sign.OPPORTUNITY],
+                    note="Cần thực hiện hành động khắc phục.",
+                )
             if "presented" in steps:
                 ticket_present(actor=secretary, ticket=ticket, note="Trình Trưởng ban xem xét, phân công.")
             assignee = users[assignees.get(unit_code, unit_head.username)]

@@ -50,7 +50,7 @@ def tickets_xlsx(tickets: QuerySet) -> bytes:
                     str(t.requesting_unit),
                     str(t.unit),
                     t.get_kind_display(),
-                    t.get_source_display(),
+                    t.source_display,
                     t.process,
                     t.clause,
                     t.description,

@@ -11,7 +11,7 @@ from qms.forms import DateInput, MultipleFileField
 from qms.models import Organisation, Unit, User
 from qms.uploads import validate_upload
 
-from .models import Box, ChangeRequestKind, CorrectionKind, Kind, Source, Verification
+from .models import Box, ChangeRequestKind, CorrectionKind, Kind, Sign, Source, Ticket, Verification
 
 
 class _CrispyForm(forms.Form):
@@ -57,11 +57,14 @@ class TicketOpenForm(_CrispyForm):
         help_text=_("Phiếu được chuyển cho lãnh đạo đơn vị này xem xét."),
     )
     kind = forms.ChoiceField(choices=Kind.choices, label=_("Loại hành động"), widget=forms.RadioSelect)
-    source = forms.ChoiceField(choices=Source.choices, label=_("Nguồn thông tin"))
+    source = forms.ChoiceField(choices=Source.choices, label=_("Nguồn thông tin (QT.CTCL 5.1.2)"))
+    source_other = forms.CharField(label=_("Nguồn thông tin khác (ghi rõ)"), required=False, max_length=255)
     related_documents = forms.CharField(label=_("Tài liệu liên quan (nếu có)"), required=False, max_length=500)
     process = forms.CharField(label=_("Quy trình/thủ tục liên quan"), required=False, max_length=255)
     clause = forms.CharField(label=_("Điều khoản/bước"), required=False, max_length=100)
-    description = forms.CharField(label=_("1. Mô tả sự không phù hợp / đề xuất cải tiến"), widget=forms.Textarea(attrs={"rows": 5}))
+    description = forms.CharField(
+        label=_("1. Mô tả sự không phù hợp / đề xuất cải tiến"), max_length=4000, widget=forms.Textarea(attrs={"rows": 5})
+    )
     description_date = forms.DateField(label=_("Ngày"), widget=DATE)
     # Django's form metaclass moves declared fields to base_fields, so this does not shadow BaseForm.files.
     files = MultipleFileField(label=_("Bằng chứng đính kèm"))  # type: ignore[assignment]
@@ -73,15 +76,87 @@ class TicketOpenForm(_CrispyForm):
         self.fields["requesting_unit"].queryset = units  # type: ignore[attr-defined]
         self.fields["unit"].queryset = units  # type: ignore[attr-defined]
 
+    def clean(self):
+        data = super().clean()
+        if data.get("source") == Source.OTHER and not (data.get("source_other") or "").strip():
+            self.add_error("source_other", _("Nguồn thông tin “Khác”: vui lòng ghi rõ nguồn."))
+        return data
+
 
 class CorrectForm(StepForm):
+    """5.1.1: the unit head's handling, who carries it out and who checks it; "Chấp nhận" says who accepted
+    and on what ground (the service requires each handling's own fields)."""
+
     correction_kind = forms.ChoiceField(choices=CorrectionKind.choices, label=_("Hình thức xử lý"), widget=forms.RadioSelect)
-    correction_result = forms.CharField(label=_("Kết quả xử lý"), widget=forms.Textarea(attrs={"rows": 3}))
-    note = forms.CharField(label=_("Ý kiến"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    handler = forms.ModelChoiceField(queryset=User.objects.none(), label=_("Người thực hiện xử lý"))
+    checker = forms.ModelChoiceField(queryset=User.objects.none(), label=_("Người kiểm tra kết quả xử lý"))
+    accepted_by = forms.CharField(label=_("Chấp nhận: người/cơ quan chấp nhận"), required=False, max_length=255)
+    acceptance_ground = forms.CharField(
+        label=_("Chấp nhận: căn cứ chấp nhận"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    note = forms.CharField(label=_("Chỉ đạo xử lý"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        people = agency_people(self.organisation).select_related("unit").order_by("unit__order", "full_name")
+        for name in ("handler", "checker"):
+            self.fields[name].queryset = people
+            self.fields[name].label_from_instance = lambda u: f"{u.display_name} — {u.unit or ''}"
+
+
+class HandleForm(StepForm):
+    """5.1.1: what the person assigned did; the fields of the other handlings are removed by the page."""
+
+    correction_result = forms.CharField(label=_("Kết quả xử lý"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+    redo_reference = forms.CharField(label=_("Làm lại: hồ sơ/kết quả đã làm lại (số, ngày)"), required=False, max_length=255)
+    repair_scope = forms.CharField(
+        label=_("Sửa chữa: nội dung đã sửa chữa, khắc phục"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    discard_method = forms.CharField(label=_("Loại bỏ: cách thức loại bỏ (hủy, thu hồi…)"), required=False, max_length=500)
+
+
+class HandlingCheckForm(StepForm):
+    note = forms.CharField(label=_("Ý kiến kiểm tra"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class HandlingReturnForm(StepForm):
+    note = forms.CharField(label=_("Nội dung chưa đạt, cần xử lý tiếp"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class NoteForm(StepForm):
-    note = forms.CharField(label=_("Ý kiến"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(label=_("Ý kiến"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class SubmitForm(NoteForm):
+    """5.2.2: the signs that make the action necessary (at least one; the service checks it too)."""
+
+    signs = forms.MultipleChoiceField(
+        choices=Sign.choices,
+        label=_("Dấu hiệu cần thực hiện HĐKP/cải tiến (QT.CTCL 5.2.2)"),
+        widget=forms.CheckboxSelectMultiple,
+        # At least one: the service refuses none, and says so on this field (a stale page is told first).
+        required=False,
+    )
+
+    field_order = ["signs", "note"]
+
+
+class PresentBatchForm(_CrispyForm):
+    """5.3: several submitted tickets presented at once, with one presentation note."""
+
+    tickets = forms.ModelMultipleChoiceField(
+        queryset=Ticket.objects.none(),
+        label=_("Phiếu trình Lãnh đạo Ban ISO"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Chưa chọn phiếu nào để trình.")},
+    )
+    note = forms.CharField(label=_("Nội dung trình"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, queryset, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["tickets"]
+        field.queryset = queryset  # type: ignore[attr-defined]
+        field.label_from_instance = lambda t: f"{t.number_display} — {t.unit} — {t.description[:80]}"  # type: ignore[attr-defined]
 
 
 class AssignForm(StepForm):
@@ -114,8 +189,26 @@ class ProposeForm(StepForm):
 
 
 class ApproveForm(StepForm):
+    """5.4: the approver may change the implementing unit and person, and sets the completion date."""
+
+    # Left empty: the unit and person assigned keep the work.
+    implementing_unit = forms.ModelChoiceField(queryset=Unit.objects.none(), label=_("Đơn vị triển khai giải pháp"), required=False)
+    assignee = forms.ModelChoiceField(queryset=User.objects.none(), label=_("Cá nhân triển khai giải pháp"), required=False)
     completion_date = forms.DateField(label=_("Ngày hoàn thành"), widget=DATE)
-    note = forms.CharField(label=_("Ý kiến"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(label=_("Ý kiến"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["implementing_unit"].queryset = agency_units(self.organisation)
+        self.fields["assignee"].queryset = agency_people(self.organisation).select_related("unit").order_by("unit__order", "full_name")
+        self.fields["assignee"].label_from_instance = lambda u: f"{u.display_name} — {u.unit or ''}"
+
+    def clean(self):
+        data = super().clean()
+        unit, assignee = data.get("implementing_unit"), data.get("assignee")
+        if unit and assignee and assignee.unit_id != unit.pk:
+            self.add_error("assignee", _("Người thực hiện phải thuộc đơn vị thực hiện đã chọn."))
+        return data
 
 
 class ReturnForm(StepForm):
@@ -189,7 +282,10 @@ class AttachmentForm(_CrispyForm):
 # The form and the title of each button of the ticket page; who may press it is rules.can_act.
 ACTION_FORMS: dict[str, type[StepForm]] = {
     "correct": CorrectForm,
-    "submit": NoteForm,
+    "handle": HandleForm,
+    "confirm_handling": HandlingCheckForm,
+    "return_handling": HandlingReturnForm,
+    "submit": SubmitForm,
     "present": NoteForm,
     "assign": AssignForm,
     "propose": ProposeForm,
@@ -204,7 +300,10 @@ ACTION_FORMS: dict[str, type[StepForm]] = {
     "delegate": DelegateForm,
 }
 ACTION_TITLES = {
-    "correct": _("Xử lý trực tiếp (làm lại, sửa chữa, chấp nhận, loại bỏ)"),
+    "correct": _("Xử lý trực tiếp: hình thức xử lý, người thực hiện, người kiểm tra"),
+    "handle": _("Ghi kết quả xử lý trực tiếp"),
+    "confirm_handling": _("Xác nhận kết quả xử lý"),
+    "return_handling": _("Trả lại kết quả xử lý"),
     "submit": _("Cần HĐKP/cải tiến: gửi Thư ký ISO"),
     "present": _("Tổng hợp, trình Lãnh đạo Ban ISO"),
     "assign": _("Phân công thực hiện"),

@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 
 class TicketStatus(models.TextChoices):
     OPEN = "open", _("Chờ lãnh đạo đơn vị xem xét")
+    HANDLING = "handling", _("Đang xử lý trực tiếp – chờ người được phân công thực hiện")
+    HANDLED = "handled", _("Đã xử lý trực tiếp – chờ kiểm tra kết quả")
     CORRECTED = "corrected", _("Đã xử lý trực tiếp (khắc phục)")
     SUBMITTED = "submitted", _("Chờ Thư ký ISO tổng hợp")
     PRESENTED = "presented", _("Chờ Lãnh đạo Ban ISO phân công")
@@ -45,6 +47,8 @@ class Actor(models.TextChoices):
     """Who may make a move. Most are roles held on this very ticket, not global groups."""
 
     UNIT_HEAD = "unit_head", _("Lãnh đạo đơn vị liên quan")
+    HANDLER = "handler", _("Người được phân công xử lý trực tiếp")
+    HANDLING_CHECKER = "handling_checker", _("Người kiểm tra kết quả xử lý trực tiếp")
     SECRETARY = "secretary", _("Thư ký ISO")
     COMMITTEE_HEAD = "committee_head", _("Lãnh đạo Ban ISO")
     ASSIGNEE = "assignee", _("Người được phân công thực hiện")
@@ -58,10 +62,13 @@ class Actor(models.TextChoices):
 # fmt: off
 TICKET_TRANSITIONS = Transitions(
     [
-        Transition(TicketStatus.OPEN, TicketStatus.CORRECTED, "correct", Actor.UNIT_HEAD),  # 5.1.1 handled directly as a correction
+        # 5.1.1 handled directly: the head chooses the handling and assigns who carries it out and who checks it
+        Transition(TicketStatus.OPEN, TicketStatus.HANDLING, "correct", Actor.UNIT_HEAD),
+        Transition(TicketStatus.HANDLING, TicketStatus.HANDLED, "handle", Actor.HANDLER),  # 5.1.1 what was done
+        Transition(TicketStatus.HANDLED, TicketStatus.CORRECTED, "confirm_handling", Actor.HANDLING_CHECKER),  # 5.1.1 checked
+        Transition(TicketStatus.HANDLED, TicketStatus.HANDLING, "return_handling", Actor.HANDLING_CHECKER),  # 5.1.1 not yet
         Transition(TicketStatus.OPEN, TicketStatus.SUBMITTED, "submit", Actor.UNIT_HEAD),  # 5.2.2 HĐKP/cải tiến needed: to the ISO secretary
         Transition(TicketStatus.SUBMITTED, TicketStatus.PRESENTED, "present", Actor.SECRETARY),  # 5.3 consolidated and presented
-        Transition(TicketStatus.SUBMITTED, TicketStatus.ASSIGNED, "assign", Actor.COMMITTEE_HEAD),  # 5.3 the head may assign what he already sees
         Transition(TicketStatus.PRESENTED, TicketStatus.ASSIGNED, "assign", Actor.COMMITTEE_HEAD),  # 5.3
         Transition(TicketStatus.ASSIGNED, TicketStatus.PROPOSED, "propose", Actor.ASSIGNEE),  # 5.4 cause and measure
         Transition(TicketStatus.PROPOSED, TicketStatus.IN_PROGRESS, "approve", Actor.COMMITTEE_HEAD),  # 5.4 approved, completion date set
@@ -69,6 +76,8 @@ TICKET_TRANSITIONS = Transitions(
         Transition(TicketStatus.IN_PROGRESS, TicketStatus.REPORTED, "report", Actor.ASSIGNEE),  # 5.5 result reported
         Transition(TicketStatus.REPORTED, TicketStatus.VERIFIED, "verify", Actor.LEADER),  # 5.6 Đạt
         Transition(TicketStatus.REPORTED, TicketStatus.INEFFECTIVE, "verify", Actor.LEADER),  # 5.6/5.7 Không đạt or new measure: new ticket
+        # 5.6/5.7 at the completion date a ticket is checked whatever its state: never carried out, or not fully
+        Transition(TicketStatus.IN_PROGRESS, TicketStatus.INEFFECTIVE, "verify", Actor.LEADER),
         Transition(TicketStatus.VERIFIED, TicketStatus.CLOSED, "close", Actor.COMMITTEE),  # 5.7 closed with the evidence in box 3
     ]
 )
@@ -102,6 +111,8 @@ def action_actors(action: str) -> set[str]:
 # What the ticket waits for in each state (the "my work" column and the ticket page).
 NEXT_ACTION: dict[str, StrOrPromise] = {
     TicketStatus.OPEN: _("Xem xét: xử lý trực tiếp hoặc gửi Thư ký ISO"),
+    TicketStatus.HANDLING: _("Thực hiện hình thức xử lý đã được xác định, ghi kết quả"),
+    TicketStatus.HANDLED: _("Kiểm tra kết quả xử lý: xác nhận hoặc trả lại"),
     TicketStatus.SUBMITTED: _("Tổng hợp, trình Lãnh đạo Ban ISO"),
     TicketStatus.PRESENTED: _("Phân công đơn vị, cá nhân thực hiện"),
     TicketStatus.ASSIGNED: _("Phân tích nguyên nhân, đề xuất biện pháp"),
@@ -126,21 +137,53 @@ class Kind(models.TextChoices):
 
 
 class Source(models.TextChoices):
-    """The inputs of QT.CTCL 5.1.2 (plus objectives that end not achieved)."""
+    """The inputs of QT.CTCL 5.1.2, the twelve in the seed's order and words, then "Khác" (with a text:
+    the list is "không hạn chế"). corrective_actions/tests/test_sources.py compares them with the seed."""
 
-    NONCONFORMITY = "nonconformity", _("Hoạt động chức năng không phù hợp")
-    FEEDBACK = "feedback", _("Phản hồi, khiếu nại của công dân, tổ chức, đơn vị khác")
-    INTERNAL_AUDIT = "internal_audit", _("Kết quả đánh giá chất lượng nội bộ")
-    EARLIER_ACTIONS = "earlier_actions", _("Kết quả thực hiện biện pháp khắc phục, phòng ngừa trước đó")
-    MANAGEMENT_REVIEW = "management_review", _("Quyết định sau họp xem xét của lãnh đạo")
-    DATA_ANALYSIS = "data_analysis", _("Phân tích dữ liệu, giám sát các quá trình")
-    PROCESS_RESULTS = "process_results", _("Kết quả thực hiện, sự phù hợp của các quá trình")
-    QMS_RECORDS = "qms_records", _("Hồ sơ có liên quan của HTQLCL")
+    NONCONFORMITY = "nonconformity", _("Các hoạt động chức năng KPH")
+    FEEDBACK = "feedback", _("Thông tin phản hồi từ các tổ chức/cá nhân/đơn vị khác; xử lý các ý kiến phản hồi của khách hàng")
+    INTERNAL_AUDIT = "internal_audit", _("Kết quả đánh giá chất lượng nội bộ, thể hiện qua hồ sơ sự KPH, báo cáo đánh giá")
+    EARLIER_ACTIONS = "earlier_actions", _("Kết quả thực hiện các biện pháp khắc phục, phòng ngừa trước đó")
+    MANAGEMENT_REVIEW = "management_review", _("Các quyết định sau khi họp xem xét của Lãnh đạo đề ra")
+    DATA_ANALYSIS = "data_analysis", _("Kết quả phân tích dữ liệu, giám sát các quá trình hoạt động chức năng")
+    # Until 2026-12 this key meant both this and CONFORMITY_RESULTS (migration 0008 keeps it as this one).
+    PROCESS_RESULTS = "process_results", _("Kết quả thực hiện các quá trình hoạt động chức năng")
+    CONFORMITY_RESULTS = "conformity_results", _("Kết quả xác định sự phù hợp của hoạt động chức năng")
+    QMS_RECORDS = "qms_records", _("Các hồ sơ có liên quan của HTQLCL")
     RISK_ANALYSIS = "risk_analysis", _("Kết quả phân tích rủi ro")
-    INTERESTED_PARTIES = "interested_parties", _("Thông tin của các bên liên quan khác")
-    LESSONS_LEARNED = "lessons_learned", _("Bài học kinh nghiệm")
-    QUALITY_OBJECTIVES = "quality_objectives", _("Mục tiêu chất lượng không đạt")
+    INTERESTED_PARTIES = "interested_parties", _("Các thông tin các bên có liên quan khác nhằm để cải tiến")
+    LESSONS_LEARNED = "lessons_learned", _("Các bài học kinh nghiệm nhằm để cải tiến")
     OTHER = "other", _("Khác")
+
+
+class Sign(models.TextChoices):
+    """5.2.2: the signs that make a corrective or improvement action necessary, in the seed's words."""
+
+    OBJECTIVES_AT_RISK = (
+        "objectives_at_risk",
+        _(
+            "Có dấu hiệu, hiện tượng các sự KPH hoặc tiềm ẩn, dẫn đến hoặc có nguy cơ không thực hiện được MTCL, không đáp ứng CSCL của cơ quan"
+        ),
+    )
+    RECURRING = "recurring", _("Các dấu hiệu, hiện tượng KPH hoặc tiềm ẩn, có tính chất lặp lại")
+    SERIOUS = "serious", _("Các dấu hiệu, hiện tượng KPH hoặc tiềm ẩn, gây hậu quả nặng, mức độ lớn")
+    REPEATED_RECORDS = (
+        "repeated_records",
+        _("Khi các hồ sơ sự KPH được lập quá 03 lần liên tiếp cho cùng một nội dung KPH tại cùng đơn vị được đánh giá"),
+    )
+    QMS_EFFECTIVENESS = "qms_effectiveness", _("Các yêu cầu cần thực hiện để cải tiến nâng cao hiệu quả, hiệu lực của HTQLCL")
+    CUSTOMER_SATISFACTION = (
+        "customer_satisfaction",
+        _("Các yêu cầu cần thực hiện để cải tiến chất lượng hoạt động chức năng nhằm nâng cao sự thoả mãn của khách hàng"),
+    )
+    CHANGE = (
+        "change",
+        _(
+            "Các yêu cầu cần thực hiện khi có sự thay đổi cơ cấu tổ chức, thay đổi phạm vi HTQLCL, thay đổi hoạt động chức năng, "
+            "định hướng thực hiện hoạt động chức năng"
+        ),
+    )
+    OPPORTUNITY = "opportunity", _("Cơ hội cải tiến nhằm nâng cao hiệu lực và hiệu quả của HTQLCL")
 
 
 class CorrectionKind(models.TextChoices):
@@ -152,11 +195,34 @@ class CorrectionKind(models.TextChoices):
     DISCARD = "discard", _("Loại bỏ")
 
 
+# 5.1.1: each handling's own fields, beyond the result every handler records. Those the unit head gives with
+# the decision, and those the person carrying it out records. The services require each of them.
+HANDLING_DECISION_FIELDS: dict[str, tuple[str, ...]] = {
+    CorrectionKind.REDO: (),
+    CorrectionKind.REPAIR: (),
+    CorrectionKind.ACCEPT: ("accepted_by", "acceptance_ground"),
+    CorrectionKind.DISCARD: (),
+}
+HANDLING_RECORD_FIELDS: dict[str, tuple[str, ...]] = {
+    CorrectionKind.REDO: ("redo_reference",),
+    CorrectionKind.REPAIR: ("repair_scope",),
+    CorrectionKind.ACCEPT: (),
+    CorrectionKind.DISCARD: ("discard_method",),
+}
+
+
 class Verification(models.TextChoices):
     # Context keeps the English apart from objectives' "Đạt" (Achieved): here it means the action was effective.
     PASSED = "passed", pgettext_lazy("verification", "Đạt")
     FAILED = "failed", pgettext_lazy("verification", "Không đạt")
     NEW_MEASURE = "new_measure", _("Biện pháp KP/PN mới")
+    # 5.7: checked at the completion date, the action was never carried out, or not fully.
+    NOT_DONE = "not_done", _("Không đạt — chưa thực hiện")
+    INCOMPLETE = "incomplete", _("Không đạt — không đầy đủ")
+
+
+# 5.6: what the verifier may record on a ticket whose result was never reported, once its completion date came.
+UNREPORTED_VERIFICATIONS = (Verification.NOT_DONE, Verification.INCOMPLETE)
 
 
 class ChangeRequestStatus(models.TextChoices):
@@ -196,7 +262,7 @@ class TicketQuerySet(models.QuerySet):
         own = self.of(user.organisation_id)
         if user.is_superuser or user.has_role(*OVERSIGHT_ROLES):
             return own
-        scope = Q(requester=user) | Q(assignee=user) | Q(delegate=user) | Q(implementing_unit_head=user)
+        scope = Q(requester=user) | Q(assignee=user) | Q(delegate=user) | Q(implementing_unit_head=user) | Q(handler=user) | Q(checker=user)
         if user.has_role(Role.UNIT_HEAD) and user.unit_id:
             scope |= Q(unit_id=user.unit_id) | Q(requesting_unit_id=user.unit_id) | Q(implementing_unit_id=user.unit_id)
         return own.filter(scope)
@@ -214,14 +280,19 @@ class TicketQuerySet(models.QuerySet):
         if not isinstance(user, User) or not user.is_authenticated or user.organisation_id is None:
             return self.none()
         cond = Q(assignee=user, status__in=[TicketStatus.ASSIGNED, TicketStatus.IN_PROGRESS])
-        cond |= Q(delegate=user, status=TicketStatus.REPORTED)
+        cond |= Q(handler=user, status=TicketStatus.HANDLING) | Q(checker=user, status=TicketStatus.HANDLED)
+        today = timezone.localdate()
+        # 5.6: reported, or at its completion date whatever was reported
+        due_check = Q(status=TicketStatus.REPORTED) | Q(status=TicketStatus.IN_PROGRESS, completion_date__lte=today)
+        cond |= Q(delegate=user) & due_check
         if user.has_role(Role.UNIT_HEAD) and user.unit_id:
             cond |= Q(unit_id=user.unit_id, status=TicketStatus.OPEN)
         if user.has_role(Role.SECRETARY):
             cond |= Q(status__in=[TicketStatus.SUBMITTED, TicketStatus.VERIFIED])
         if user.has_role(Role.COMMITTEE_HEAD):
-            cond |= Q(status__in=[TicketStatus.SUBMITTED, TicketStatus.PRESENTED, TicketStatus.PROPOSED, TicketStatus.VERIFIED])
-            cond |= Q(status=TicketStatus.REPORTED, delegate__isnull=True)
+            # 5.3: a submitted ticket waits for the secretary's presentation, not for the head
+            cond |= Q(status__in=[TicketStatus.PRESENTED, TicketStatus.PROPOSED, TicketStatus.VERIFIED])
+            cond |= Q(delegate__isnull=True) & due_check
             cond |= Q(status=TicketStatus.IN_PROGRESS, change_requests__status=ChangeRequestStatus.PENDING)
         return self.of(user.organisation_id).filter(cond).distinct()
 
@@ -247,6 +318,7 @@ class Ticket(models.Model):
     unit = models.ForeignKey(Unit, verbose_name=_("đơn vị có sự không phù hợp"), on_delete=models.PROTECT, related_name="tickets")
     kind = models.CharField(_("loại hành động"), max_length=20, choices=Kind.choices, default=Kind.CORRECTIVE)
     source = models.CharField(_("nguồn thông tin"), max_length=30, choices=Source.choices, default=Source.NONCONFORMITY)
+    source_other = models.CharField(_("nguồn thông tin khác"), max_length=255, blank=True)
     related_documents = models.CharField(_("tài liệu liên quan"), max_length=500, blank=True)
     process = models.CharField(_("quy trình/thủ tục liên quan"), max_length=255, blank=True)
     clause = models.CharField(_("điều khoản/bước"), max_length=100, blank=True)
@@ -263,7 +335,37 @@ class Ticket(models.Model):
     decision_note = models.TextField(_("ý kiến của lãnh đạo đơn vị"), blank=True)
     correction_kind = models.CharField(_("hình thức xử lý"), max_length=20, choices=CorrectionKind.choices, blank=True)
     correction_result = models.TextField(_("kết quả xử lý"), blank=True)
+    # 5.1.1: who carries the handling out, who checks it, and each handling's own fields
+    handler = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người thực hiện xử lý"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="handled_tickets",
+    )
+    checker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người kiểm tra kết quả xử lý"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="checked_tickets",
+    )
+    accepted_by = models.CharField(_("người/cơ quan chấp nhận"), max_length=255, blank=True)
+    acceptance_ground = models.TextField(_("căn cứ chấp nhận"), max_length=2000, blank=True)
+    redo_reference = models.CharField(_("hồ sơ/kết quả đã làm lại (số, ngày)"), max_length=255, blank=True)
+    repair_scope = models.TextField(_("nội dung đã sửa chữa, khắc phục"), max_length=2000, blank=True)
+    discard_method = models.CharField(_("cách thức loại bỏ (hủy, thu hồi…)"), max_length=500, blank=True)
+    handled_at = models.DateTimeField(null=True, blank=True)
+    handling_checked_at = models.DateTimeField(null=True, blank=True)
+    handling_check_note = models.TextField(_("ý kiến kiểm tra kết quả xử lý"), max_length=2000, blank=True)
+    # 5.2.2 the signs that made the action necessary (Sign values)
+    signs = models.JSONField(_("dấu hiệu cần thực hiện HĐKP/cải tiến"), default=list, blank=True)
     presented_at = models.DateTimeField(null=True, blank=True)
+    presentation = models.ForeignKey(
+        "Presentation", verbose_name=_("lần trình"), null=True, blank=True, on_delete=models.PROTECT, related_name="tickets"
+    )
     # Box 2
     implementing_unit = models.ForeignKey(
         Unit, verbose_name=_("đơn vị thực hiện"), null=True, blank=True, on_delete=models.PROTECT, related_name="implemented_tickets"
@@ -358,6 +460,24 @@ class Ticket(models.Model):
     def number_display(self) -> str:
         return f"{self.number:02d}/{self.year}"
 
+    @property
+    def source_display(self) -> str:
+        if self.source == Source.OTHER and self.source_other:
+            return f"{self.get_source_display()}: {self.source_other}"
+        return str(self.get_source_display())
+
+    @property
+    def sign_labels(self) -> list[StrOrPromise]:
+        return [Sign(value).label for value in Sign.values if value in (self.signs or [])]
+
+    def is_due_for_verification(self, today: dt.date | None = None) -> bool:
+        """5.6: a reported result may be checked at once; at its completion date a ticket is checked
+        whatever its state after approval, reported or not."""
+        if self.status == TicketStatus.REPORTED:
+            return True
+        today = today or timezone.localdate()
+        return self.status == TicketStatus.IN_PROGRESS and self.completion_date is not None and today >= self.completion_date
+
     def is_overdue(self, today: dt.date | None = None) -> bool:
         today = today or timezone.localdate()
         return self.status in ACTIVE_ACTION_STATES and self.completion_date is not None and self.completion_date < today
@@ -414,6 +534,24 @@ def _add_months(day: dt.date, months: int) -> dt.date:
         except ValueError:
             continue
     raise ValueError(day)
+
+
+class Presentation(models.Model):
+    """5.3: the ISO secretary presents one or several submitted tickets to the committee head at once, with
+    one presentation note."""
+
+    organisation = models.ForeignKey(Organisation, verbose_name=_("cơ quan"), on_delete=models.PROTECT, related_name="+")
+    note = models.TextField(_("nội dung trình"), max_length=4000, blank=True)
+    presented_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người trình"), on_delete=models.PROTECT, related_name="+")
+    presented_at = models.DateTimeField(_("thời điểm trình"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-presented_at", "-pk"]
+        verbose_name = _("lần trình phiếu")
+        verbose_name_plural = _("lần trình phiếu")
+
+    def __str__(self) -> str:
+        return f"{format_date(timezone.localtime(self.presented_at).date())} — {self.note[:60]}"
 
 
 class Box(models.TextChoices):

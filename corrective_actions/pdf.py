@@ -9,9 +9,11 @@ from django.utils import timezone
 
 from qms.pdf import render_pdf, vn_date_line
 
-from .models import Kind, Ticket, Verification
+from .models import UNREPORTED_VERIFICATIONS, Kind, Ticket, Verification
 
 ON, OFF = "☑", "☐"
+# "Không đạt" on the form: failed as checked, and, at the completion date, never carried out or not fully (5.7).
+FAILED_VERIFICATIONS = {Verification.FAILED, *UNREPORTED_VERIFICATIONS}
 
 
 def _date_words(day: dt.date | None) -> str:
@@ -34,7 +36,7 @@ def ticket_pdf_context(ticket: Ticket) -> dict:
         "box_corrective": ON if ticket.kind == Kind.CORRECTIVE else OFF,
         "box_preventive": ON if ticket.kind == Kind.PREVENTIVE else OFF,
         "box_passed": ON if ticket.verification == Verification.PASSED else OFF,
-        "box_failed": ON if ticket.verification == Verification.FAILED else OFF,
+        "box_failed": ON if ticket.verification in FAILED_VERIFICATIONS else OFF,
         "box_new": ON if ticket.verification == Verification.NEW_MEASURE else OFF,
         "approved_line": _date_words(timezone.localtime(ticket.approved_at).date() if ticket.approved_at else None),
         "verified_line": _date_words(ticket.verified_on),
@@ -56,5 +58,8 @@ def ticket_pdf_bytes(pk: int) -> bytes:
         "verified_by",
         "predecessor",
         "delegate",
+        "decided_by",
+        "handler",
+        "checker",
     ).get(pk=pk)
     return render_pdf("pdf/corrective_actions/bm_ctcl_01.html", ticket_pdf_context(ticket))

@@ -7,7 +7,9 @@ qms.services.reminder_claim, so concurrent or repeated sweeps send it once.
   of the implementing unit, then to the ISO secretary and the committee head;
 - monthly progress report due (5.5, actions longer than a month): the same lead before each monthly date, to
   the assignee; a missed one goes to the secretary the day after;
-- verification due (5.6): on the completion date once the result is reported, to the leader or delegate.
+- verification due (5.6): on the completion date, whatever was reported, to the verifier (rules.leaders_of);
+- verification late: VERIFY_ESCALATION_DAYS working days after the completion date with a reported ticket still
+  not checked, to the ISO secretary and the committee head (an unreported one is escalated above).
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ from .services.common import ticket_notify
 _LEAD_SCAN_DAYS = 120
 # Working days after the completion date -> who is told that the action is still not reported.
 ESCALATION_STEPS: list[tuple[int, str]] = [(3, "unit_head"), (5, "committee")]
+# Working days after the completion date -> the check (5.6) is still not made: the committee is told.
+VERIFY_ESCALATION_DAYS = 5
 
 
 def _calendars(tickets: list[Ticket], today: dt.date) -> dict[int, Calendar]:
@@ -118,6 +122,25 @@ def ticket_reminders_send(*, today: dt.date | None = None) -> int:
                         ticket,
                         N_("Phiếu %(n)s: chưa báo cáo tiến độ tháng hạn %(d)s") % {"n": number, "d": format_date(monthly)},
                     )
-        if ticket.status == TicketStatus.REPORTED and today >= due:
-            once("verify", leaders_of(ticket), ticket, N_("Phiếu %(n)s đến hạn kiểm tra xác nhận kết quả") % {"n": number})
+        if ticket.is_due_for_verification(today) and today >= due:
+            # 5.6: the verifier's due date is the completion date, whether the result was reported or not.
+            once(
+                "verify",
+                leaders_of(ticket),
+                ticket,
+                N_("Phiếu %(n)s đến hạn kiểm tra xác nhận kết quả") % {"n": number}
+                if ticket.status == TicketStatus.REPORTED
+                else N_("Phiếu %(n)s đến hạn kiểm tra xác nhận (chưa báo cáo kết quả)") % {"n": number},
+            )
+            late = calendar.working_days_between(due, today)
+            # Unreported, the overdue escalation above already tells the committee on the same day.
+            if late >= VERIFY_ESCALATION_DAYS and ticket.status == TicketStatus.REPORTED:
+                once(
+                    "verify-late",
+                    committee,
+                    ticket,
+                    N_("Phiếu %(n)s quá hạn kiểm tra xác nhận %(k)d ngày làm việc") % {"n": number, "k": late},
+                    N_("Người kiểm tra: %(v)s. Ngày hoàn thành: %(d)s.")
+                    % {"v": ", ".join(user.display_name for user in leaders_of(ticket)) or "—", "d": due_text},
+                )
     return sent

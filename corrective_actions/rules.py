@@ -14,6 +14,9 @@ from .models import ACTOR_PERMISSIONS, TICKET_TRANSITIONS, Actor, ChangeRequestS
 # The order of the buttons on the ticket page: the order in which the procedure reaches them.
 ACTION_ORDER = (
     "correct",
+    "handle",
+    "confirm_handling",
+    "return_handling",
     "submit",
     "present",
     "assign",
@@ -30,6 +33,17 @@ ACTION_ORDER = (
 )
 
 
+def can_verify(user: User, ticket: Ticket) -> bool:
+    """5.6: who checks and confirms the result of this ticket — the ONE home of that rule. Today: the
+    committee head (verify_ticket) or the person delegated on the ticket. The integrator switches this to
+    qms.people.is_ticket_verifier (Lãnh đạo Sở and delegates, configured per organisation) after merging."""
+    if not user.is_authenticated or not user.is_active or not same_organisation(user, ticket.organisation_id):
+        return False
+    if ticket.delegate_id is not None and ticket.delegate_id == user.pk:
+        return True
+    return user.has_perm(ACTOR_PERMISSIONS[Actor.LEADER])
+
+
 def is_actor(user: User, ticket: Ticket, who: str) -> bool:
     """Whether `user` is `who` (an Actor) on this ticket. Only a person of the ticket's agency is ever one:
     a role is held within one agency, and the provincial overseer writes nothing."""
@@ -37,8 +51,12 @@ def is_actor(user: User, ticket: Ticket, who: str) -> bool:
         return False
     if who == Actor.ASSIGNEE:
         return ticket.assignee_id is not None and ticket.assignee_id == user.pk
-    if who == Actor.LEADER and ticket.delegate_id == user.pk:
-        return True
+    if who == Actor.HANDLER:
+        return ticket.handler_id is not None and ticket.handler_id == user.pk
+    if who == Actor.HANDLING_CHECKER:
+        return ticket.checker_id is not None and ticket.checker_id == user.pk
+    if who == Actor.LEADER:
+        return can_verify(user, ticket)
     if who == Actor.UNIT_HEAD:
         return user.has_perm(ACTOR_PERMISSIONS[who]) and user.unit_id is not None and user.unit_id == ticket.unit_id
     return user.has_perm(ACTOR_PERMISSIONS[who])
@@ -58,6 +76,8 @@ def ticket_actions(user: User, ticket: Ticket) -> list[str]:
     """What `user` may do on `ticket` in its current state, in ACTION_ORDER: the moves of
     TICKET_TRANSITIONS and the steps that are not moves."""
     in_state = {row.action for row in TICKET_TRANSITIONS.moves_from(ticket.status)}
+    if not ticket.is_due_for_verification():
+        in_state.discard("verify")
     if ticket.status == TicketStatus.IN_PROGRESS:
         in_state |= {"progress", "change_request"}
         if any(change.status == ChangeRequestStatus.PENDING for change in ticket.change_requests.all()):
@@ -73,7 +93,15 @@ def may_attach(user: User, ticket: Ticket) -> bool:
     if not user.is_authenticated or not same_organisation(user, ticket.organisation_id):
         return False
     return (
-        user.pk in {ticket.requester_id, ticket.assignee_id, ticket.delegate_id, ticket.implementing_unit_head_id}
+        user.pk
+        in {
+            ticket.requester_id,
+            ticket.assignee_id,
+            ticket.delegate_id,
+            ticket.implementing_unit_head_id,
+            ticket.handler_id,
+            ticket.checker_id,
+        }
         or is_actor(user, ticket, Actor.UNIT_HEAD)
         or user.has_perm("corrective_actions.consolidate_ticket")
         or user.has_perm("corrective_actions.assign_ticket")

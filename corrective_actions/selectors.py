@@ -71,10 +71,17 @@ def next_step(ticket: Ticket) -> tuple[str, str, dt.date | None]:
             _("Lãnh đạo %(u)s") % {"u": ticket.unit}
             + f" ({_names(User.objects.with_role(Role.UNIT_HEAD, organisation=org, unit=ticket.unit_id))})"
         )
+    elif status == TicketStatus.HANDLING:
+        who = _names([ticket.handler])
+    elif status == TicketStatus.HANDLED:
+        who = _names([ticket.checker])
     elif status == TicketStatus.SUBMITTED:
         who = _("Thư ký ISO") + f" ({_names(User.objects.with_role(Role.SECRETARY, organisation=org))})"
     elif status in (TicketStatus.PRESENTED, TicketStatus.PROPOSED):
         who = _("Lãnh đạo Ban ISO") + f" ({_names(User.objects.with_role(Role.COMMITTEE_HEAD, organisation=org))})"
+    elif status == TicketStatus.IN_PROGRESS and ticket.is_due_for_verification():
+        # 5.6: at the completion date the verifier checks, whatever the assignee reported
+        who = _names([ticket.assignee]) + " · " + _("Kiểm tra xác nhận") + f": {_names(leaders_of(ticket))}"
     elif status in (TicketStatus.ASSIGNED, TicketStatus.IN_PROGRESS):
         who = _names([ticket.assignee])
     elif status == TicketStatus.REPORTED:

@@ -8,6 +8,7 @@ urlpatterns = [
     path("export.xlsx", pages.ticket_export, name="export"),
     path("my-work/", pages.my_work, name="my_work"),
     path("new/", pages.ticket_create, name="create"),
+    path("present/", pages.present_batch, name="present_batch"),
     path("<int:pk>/", pages.ticket_detail, name="detail"),
     path("<int:pk>/pdf/", pages.ticket_pdf, name="pdf"),
     path("<int:pk>/attachments/", pages.attachment_upload, name="attachment_upload"),

@@ -1,11 +1,12 @@
 """Admin of the objectives app: an agency's admin sees and edits only its agency's settings and plans."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.db import models
+from django.utils.translation import gettext as _
 
 from qms.admin import AgencyScopedAdmin
 
-from .models import Measurement, Objective, ObjectivesSettings, Plan, PlanAction
+from .models import Measurement, Objective, ObjectivesSettings, Plan, PlanAction, RetainedPlanError
 
 
 class ObjectivesScopedAdmin(AgencyScopedAdmin):
@@ -27,6 +28,7 @@ class ObjectivesSettingsAdmin(ObjectivesScopedAdmin):
         "evaluation_due_day",
         "evaluation_due_month",
         "reminder_lead_working_days",
+        "record_retention_years",
     ]
 
     def has_add_permission(self, request) -> bool:
@@ -49,6 +51,24 @@ class PlanAdmin(ObjectivesScopedAdmin):
     list_display = ["year", "organisation", "unit", "revision", "status", "approved_at"]
     list_filter = ["year", "status"]
     readonly_fields = ["status", "version", "supersedes"]
+
+    # QT.CTCL §7: the Phụ lục 3 plan and report are kept for the retention period (3 years).
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_retained():
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        if any(plan.is_retained() for plan in queryset):
+            messages.error(request, _("Không thể xóa: kế hoạch, báo cáo MTCL phải được lưu đủ thời hạn quy định."))
+            return
+        super().delete_queryset(request, queryset)
+
+    def delete_model(self, request, obj):
+        try:
+            super().delete_model(request, obj)
+        except RetainedPlanError:
+            messages.error(request, _("Không thể xóa: kế hoạch, báo cáo MTCL phải được lưu đủ thời hạn quy định."))
 
 
 @admin.register(Objective)

@@ -16,13 +16,14 @@ class ObjectivesConfig(AppConfig):
         # app's config is loaded.
         from qms.overview import register_figures
 
-        from .dashboard import objectives_panels
+        from .dashboard import objectives_late_panel, objectives_panels
         from .overview import FIGURES, objectives_figures
         from .pdf import render_plan, render_report
 
         register_form("PL3.KH", "Kế hoạch thực hiện MTCL (Phụ lục 3 STCL)", render_plan)
         register_form("PL3.BC", "Báo cáo thực hiện MTCL (Phụ lục 3 STCL)", render_report)
         register_panel(objectives_panels)
+        register_panel(objectives_late_panel)
         register_figures(FIGURES, objectives_figures)
         settings.CELERY_BEAT_SCHEDULE["objectives-reminders"] = {
             "task": "objectives.tasks.send_reminders",

@@ -19,6 +19,7 @@ from qms.models import Organisation, Unit, User
 from qms.roles import Role
 from qms.tenancy import is_overseer
 from qms.transitions import Transition, Transitions
+from qms.workdays import add_years
 
 
 class ObjectivesSettings(models.Model):
@@ -33,6 +34,10 @@ class ObjectivesSettings(models.Model):
     evaluation_due_month = models.PositiveSmallIntegerField(_("hạn đánh giá cuối năm: tháng"), default=12)
     measurement_due_working_days = models.PositiveSmallIntegerField(_("hạn nhập số liệu sau khi hết kỳ (ngày làm việc)"), default=5)
     reminder_lead_working_days = models.PositiveSmallIntegerField(_("nhắc trước hạn (ngày làm việc)"), default=3)
+    # QT.CTCL 5.9: the objectives are "nhất quán với CSCL"; the policy is shown on the objectives pages and PL3.KH.
+    quality_policy = models.TextField(_("chính sách chất lượng (CSCL)"), max_length=4000, blank=True)
+    # QT.CTCL §7: the Phụ lục 3 plans and reports are kept this many years.
+    record_retention_years = models.PositiveSmallIntegerField(_("thời gian lưu kế hoạch, báo cáo MTCL (năm)"), default=3)
 
     class Meta:
         verbose_name = _("cấu hình mục tiêu chất lượng")
@@ -130,6 +135,11 @@ class PlanQuerySet(models.QuerySet):
 
     def current(self) -> PlanQuerySet:
         return self.exclude(status=PlanStatus.SUPERSEDED)
+
+    def delete(self):
+        for plan in self:
+            plan.check_deletable()
+        return super().delete()
 
     def awaiting_approval_by(self, user: User) -> PlanQuerySet:
         """Submitted plans of the user's agency that this user approves (the home page panel)."""
@@ -244,6 +254,43 @@ class Plan(models.Model):
     @property
     def can_be_measured(self) -> bool:
         return self.status in MEASURABLE_STATES
+
+    # Lateness (QT.CTCL 5.9: approved before 30/01, evaluated before 31/12; the dates are the agency's settings)
+    def approval_late(self, conf: ObjectivesSettings, today: dt.date) -> bool:
+        """Not approved by the plan date: approved after it, or still not approved once it has passed."""
+        due = conf.plan_due(self.year)
+        if self.approved_at is not None:
+            return timezone.localtime(self.approved_at).date() > due
+        return self.status not in IN_FORCE_STATES | {PlanStatus.SUPERSEDED} and today > due
+
+    def evaluation_late(self, conf: ObjectivesSettings, today: dt.date) -> bool:
+        """Not evaluated by the year-end date: evaluated after it, or in force and not evaluated once it passed."""
+        due = conf.evaluation_due(self.year)
+        if self.evaluated_at is not None:
+            return timezone.localtime(self.evaluated_at).date() > due
+        return self.status in MEASURABLE_STATES and today > due
+
+    # Retention (QT.CTCL §7: the Phụ lục 3 plan and report are kept 3 years)
+    def retained_until(self) -> dt.date:
+        """3 years (the agency's setting) from the end of the plan's year, or from its evaluation if later."""
+        end = self.evaluated_at or self.approved_at or self.created_at
+        start = max(timezone.localtime(end).date(), dt.date(self.year, 12, 31))
+        return add_years(start, ObjectivesSettings.of(self.organisation_id).record_retention_years)
+
+    def is_retained(self) -> bool:
+        return timezone.localdate() < self.retained_until()
+
+    def check_deletable(self) -> None:
+        if self.is_retained():
+            raise RetainedPlanError(self.retained_until())
+
+    def delete(self, *args, **kwargs):
+        self.check_deletable()
+        return super().delete(*args, **kwargs)
+
+
+class RetainedPlanError(Exception):
+    """A Phụ lục 3 plan or report is deleted before the retention period of QT.CTCL §7 ends."""
 
 
 class UnitOfMeasure(models.TextChoices):

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from qms.pdf import render_pdf, vn_date_line
 
-from .models import Plan
+from .models import ObjectivesSettings, Plan
 from .progress import current_display, objective_progress, plan_summary
 from .rollup import chart_by_unit, chart_over_year, with_progress, year_rollup
 
@@ -37,6 +37,8 @@ def plan_context(plan: Plan, kind: str) -> dict:
         # Not yet approved (plan) or not yet closed (report): marked as a draft on every page.
         "is_draft": not plan.is_locked if kind == "plan" else not plan.is_evaluated,
         "approver_title": "TRƯỞNG BAN CHỈ ĐẠO ISO" if plan.is_agency else "TRƯỞNG ĐƠN VỊ",
+        # 5.9: the objectives are "nhất quán với CSCL": the plan prints the policy they serve.
+        "quality_policy": ObjectivesSettings.of(plan.organisation_id).quality_policy,
     }
     if kind == "report":
         context["chart_year"] = chart_over_year(plan.year, None if plan.is_agency else [plan], organisation=plan.organisation_id)

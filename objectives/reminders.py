@@ -9,10 +9,12 @@ from django.urls import reverse
 
 from qms.dates import format_date
 from qms.messages import N_, Message
-from qms.models import Organisation, Unit
+from qms.models import Organisation, Unit, User
+from qms.roles import Role
 from qms.services import notification_send, reminder_claim
 from qms.workdays import add_working_days, working_days_between
 
+from .lateness import late_items
 from .models import IN_FORCE_STATES, ObjectivesSettings, Plan, PlanStatus, period_end, period_message
 from .rules import approvers_of, drafters_of
 
@@ -96,6 +98,33 @@ def _agency_reminders(organisation: Organisation, *, today: dt.date) -> int:
                 % {"y": plan.year, "s": plan.scope_name, "d": format_date(due)},
                 body=N_("Theo QT.CTCL 5.9, trước ngày %(d)s đánh giá thực hiện MTCL của năm.") % {"d": format_date(due)},
                 url=plan.get_absolute_url(),
+            )
+            sent += 1
+    return sent
+
+
+def late_reminders_send(*, today: dt.date) -> int:
+    """Once after a QT.CTCL 5.9 date has passed (objectives.lateness): the plan not approved by 30/01 (or
+    never drafted), the evaluation not done by 31/12 — to the drafters, the approvers and the secretary."""
+    sent = 0
+    for organisation in Organisation.objects.agencies():
+        secretaries: list[User] | None = None
+        for item in late_items(organisation, today):
+            if not reminder_claim(f"objectives:{item.kind}-late:{item.year}:{item.scope_key}"):
+                continue
+            if secretaries is None:
+                secretaries = list(User.objects.with_role(Role.SECRETARY, organisation=organisation))
+            unit = None if item.scope_key.startswith("agency-") else Unit.objects.get(pk=int(item.scope_key))
+            probe = item.plan or Plan(organisation=organisation, year=item.year, unit=unit)
+            recipients = {user.pk: user for user in [*drafters_of(probe), *approvers_of(probe), *secretaries]}
+            notification_send(
+                recipients=list(recipients.values()),
+                subject=N_("Trễ hạn: %(l)s") % {"l": item.label},
+                body=N_(
+                    "Theo QT.CTCL 5.9, MTCL và kế hoạch thực hiện được phê duyệt trước ngày 30/01; "
+                    "việc đánh giá thực hiện MTCL của năm hoàn thành trước ngày 31/12."
+                ),
+                url=item.url,
             )
             sent += 1
     return sent

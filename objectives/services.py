@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from corrective_actions.services import ticket_open_from_source
+from qms.dates import format_date
 from qms.errors import NotAllowed, ServiceError, StaleEditError
 from qms.messages import N_, Message
 from qms.models import Unit, User
@@ -29,6 +30,7 @@ from .models import (
     PLAN_TRANSITIONS,
     Measurement,
     Objective,
+    ObjectivesSettings,
     Plan,
     PlanAction,
     PlanStatus,
@@ -68,6 +70,36 @@ def _require_editable(plan: Plan) -> None:
 # ---------------------------------------------------------------- plans
 
 
+# Plausible values (issue 11): the years of a plan; an objective's and an action's sequence numbers from 1.
+YEAR_MIN, YEAR_MAX = 2000, 2100
+
+
+def year_check(year: int) -> None:
+    if not isinstance(year, int) or not YEAR_MIN <= year <= YEAR_MAX:
+        raise ServiceError(
+            _("Năm %(y)s không hợp lệ: năm phải từ %(a)d đến %(b)d.") % {"y": year, "a": YEAR_MIN, "b": YEAR_MAX}, field="year"
+        )
+
+
+def _plausible_objective(plan: Plan, data: dict[str, Any], actions: list[dict[str, Any]]) -> None:
+    """Sequence numbers from 1; action deadlines within the plan's year, give or take one year."""
+    order = data.get("order")
+    if order is not None and order != "" and int(order) < 1:
+        raise ServiceError(_("Thứ tự mục tiêu phải từ 1 trở lên."), field="order")
+    earliest, latest = dt.date(plan.year - 1, 1, 1), dt.date(plan.year + 1, 12, 31)
+    for number, action in enumerate(actions, start=1):
+        action_order = action.get("order")
+        if action_order is not None and action_order != "" and int(action_order) < 1:
+            raise ServiceError(_("Hành động %(n)d: thứ tự phải từ 1 trở lên.") % {"n": number}, field="order")
+        deadline = action.get("deadline")
+        if isinstance(deadline, dt.date) and not earliest <= deadline <= latest:
+            raise ServiceError(
+                _("Hành động %(n)d: thời hạn %(d)s không hợp lệ, phải trong khoảng %(a)s – %(b)s.")
+                % {"n": number, "d": format_date(deadline), "a": format_date(earliest), "b": format_date(latest)},
+                field="deadline",
+            )
+
+
 def _require_own_unit(actor: User, unit: Unit | None) -> None:
     if unit is not None and not same_organisation(actor, unit.organisation_id):
         raise ServiceError(_("Đơn vị này không thuộc cơ quan của bạn."), field="scope")
@@ -77,6 +109,7 @@ def _require_own_unit(actor: User, unit: Unit | None) -> None:
 def plan_create(*, actor: User, year: int, unit: Unit | None) -> Plan:
     """A draft plan of `unit` (None: the agency's), in the actor's agency."""
     _require_own_unit(actor, unit)
+    year_check(year)
     organisation_id = unit.organisation_id if unit is not None else actor.organisation_id
     if organisation_id is None or not can_draft(actor, unit=unit, agency=unit is None):
         raise ServiceError(_("Bạn không có quyền lập kế hoạch MTCL cho phạm vi này."))
@@ -158,6 +191,12 @@ def objective_save(
     _require_editable(plan)
     if not actions:
         raise ServiceError(_("Mỗi mục tiêu cần ít nhất một hành động thực hiện (việc gì, nguồn lực, ai, khi nào)."))
+    _plausible_objective(plan, data, actions)
+    if ObjectivesSettings.of(plan.organisation_id).quality_policy.strip() and not (data.get("policy_consistency") or "").strip():
+        # 5.9: "Nhất quán với CSCL": with the agency's policy recorded, each objective says which part it serves.
+        raise ServiceError(
+            _("Nhất quán với CSCL: vui lòng ghi mục tiêu này phục vụ nội dung nào của chính sách chất lượng."), field="policy_consistency"
+        )
     supports = data.get("supports")
     if supports is not None and (
         not supports.plan.is_agency
@@ -352,6 +391,13 @@ def measurement_record(
         raise ServiceError(_("Vui lòng nhập giá trị đo."), field="value")
     if measured_on.year < plan.year:
         raise ServiceError(_("Ngày đo phải thuộc năm %(y)s trở về sau.") % {"y": plan.year}, field="measured_on")
+    if measured_on.year > plan.year + 1:
+        # a measurement of year Y is taken in Y, or early in Y+1 for its last period
+        raise ServiceError(
+            _("Ngày đo %(d)s không hợp lệ: phải thuộc năm %(y)s hoặc năm %(n)s.")
+            % {"d": format_date(measured_on), "y": plan.year, "n": plan.year + 1},
+            field="measured_on",
+        )
     existing = Measurement.objects.filter(objective=objective, period=period).first()
     if existing is None:
         measurement = Measurement(objective=objective, period=period, recorded_by=actor)
@@ -469,7 +515,7 @@ def objective_ticket_open(*, actor: User, objective: Objective) -> int:
         actor=actor,
         requesting_unit=requesting_unit,
         unit=plan.unit,
-        source="quality_objectives",
+        source="process_results",  # QT.CTCL 5.1.2 "Kết quả thực hiện các quá trình hoạt động chức năng"
         kind="corrective",
         description=_("Mục tiêu chất lượng năm %(y)s của %(s)s không đạt: %(o)s. Chỉ tiêu: %(t)s; kết quả: %(a)s. Nguyên nhân: %(r)s")
         % {

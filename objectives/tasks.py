@@ -5,9 +5,10 @@ from celery import shared_task
 
 from qms.services import local_today
 
-from .reminders import reminders_send
+from .reminders import late_reminders_send, reminders_send
 
 
 @shared_task
 def send_reminders() -> int:
-    return reminders_send(today=local_today())
+    today = local_today()
+    return reminders_send(today=today) + late_reminders_send(today=today)

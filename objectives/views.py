@@ -33,7 +33,8 @@ from .forms import (
     PlanCreateForm,
     ReasonForm,
 )
-from .models import Measurement, Objective, Plan, PlanStatus
+from .lateness import late_marks
+from .models import IN_FORCE_STATES, Measurement, Objective, ObjectivesSettings, Plan, PlanStatus
 from .pdf import plan_pdf_bytes
 from .progress import current_display, objective_progress, plan_summary
 from .rollup import chart_by_unit, chart_over_year, plans_in_force, with_progress, year_rollup
@@ -82,7 +83,11 @@ def plan_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         rollup = year_rollup(year, in_force, organisation=organisation)
         chart_units = chart_by_unit(year, rollup, organisation=organisation, font=WEB_FONT)
         chart_year = chart_over_year(year, in_force, today, font=WEB_FONT)
+    conf = ObjectivesSettings.of(organisation) if organisation is not None else None
+    for plan in plans:  # 5.9: approved after 30/01 or evaluated after 31/12 (or not yet) is marked late
+        plan.late_list = late_marks(plan, today, conf) if conf is not None else []  # type: ignore[attr-defined]
     context = {
+        "quality_policy": conf.quality_policy if conf is not None else "",
         "year": year,
         "years": sorted({today.year - 1, today.year, today.year + 1, year}, reverse=True),
         "rows": [(plan, plan_summary(plan)) for plan in plans],
@@ -135,7 +140,21 @@ def plan_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             last = objective_progress(obj.carried_from)
             shown = current_display(obj.carried_from, last)
         objectives.append((obj, objective_progress(obj), last, shown))
+    conf = ObjectivesSettings.of(plan.organisation_id)
+    previous = None
+    if plan.is_editable:
+        # 5.9: a plan is drafted "căn cứ … kết quả đánh giá thực hiện MTCL năm trước" of the same unit.
+        previous = (
+            Plan.objects.visible_to(request.user)
+            .filter(organisation_id=plan.organisation_id, unit_id=plan.unit_id, year=plan.year - 1, status__in=IN_FORCE_STATES)
+            .prefetch_related("objectives")
+            .order_by("-revision")
+            .first()
+        )
     context = {
+        "quality_policy": conf.quality_policy,
+        "late_marks": late_marks(plan, timezone.localdate(), conf),
+        "previous_plan": previous,
         "plan": plan,
         "objectives": objectives,
         "summary": plan_summary(plan),

@@ -5,6 +5,7 @@ head approves it with a completion date or returns it."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 
 from django.db import transaction
 from django.utils import timezone
@@ -17,19 +18,53 @@ from qms.models import Unit, User
 from qms.roles import Role
 from qms.services import local_today
 
-from ..models import Ticket, TicketStatus
+from ..models import Presentation, Ticket, TicketStatus
 from .common import completion_date_check, same_agency_check, ticket_move, ticket_notify
 
 
 @transaction.atomic
-def ticket_present(*, actor: User, ticket: Ticket, note: str = "") -> None:
-    ticket_move(action="present", ticket=ticket, to=TicketStatus.PRESENTED, actor=actor, note=note, extra={"presented_at": timezone.now()})
+def tickets_present(*, actor: User, tickets: Sequence[Ticket], note: str = "") -> Presentation:
+    """5.3: the secretary presents one or several submitted tickets to the committee head at once, with one
+    presentation note; the head assigns only a presented ticket. One ticket refused refuses the batch."""
+    tickets = list(tickets)
+    if not tickets:
+        raise ServiceError(_("Chưa chọn phiếu nào để trình."), field="tickets")
+    if len(note) > 4000:
+        raise ServiceError(_("Nội dung trình: tối đa 4000 ký tự."), field="note")
+    organisation_ids = {ticket.organisation_id for ticket in tickets}
+    if len(organisation_ids) != 1:
+        raise ServiceError(_("Chỉ trình cùng lúc các phiếu của một cơ quan."), field="tickets")
+    now = timezone.now()
+    presentation = Presentation.objects.create(
+        organisation_id=tickets[0].organisation_id, note=note.strip(), presented_by=actor, presented_at=now
+    )
+    for ticket in tickets:
+        ticket_move(
+            action="present",
+            ticket=ticket,
+            to=TicketStatus.PRESENTED,
+            actor=actor,
+            note=note,
+            extra={"presented_at": now, "presentation": presentation},
+        )
+    numbers = ", ".join(ticket.number_display for ticket in tickets)
     ticket_notify(
-        recipients=User.objects.with_role(Role.COMMITTEE_HEAD, organisation=ticket.organisation_id),
-        ticket=ticket,
-        subject=N_("Phiếu %(n)s trình Lãnh đạo Ban ISO phân công") % {"n": ticket.number_display},
+        recipients=User.objects.with_role(Role.COMMITTEE_HEAD, organisation=tickets[0].organisation_id),
+        ticket=tickets[0],
+        subject=(
+            N_("Phiếu %(n)s trình Lãnh đạo Ban ISO phân công") % {"n": numbers}
+            if len(tickets) == 1
+            else N_("%(k)d phiếu trình Lãnh đạo Ban ISO phân công: %(n)s") % {"k": len(tickets), "n": numbers}
+        ),
         body=note,
     )
+    return presentation
+
+
+@transaction.atomic
+def ticket_present(*, actor: User, ticket: Ticket, note: str = "") -> Presentation:
+    """5.3: one ticket presented alone (a batch of one)."""
+    return tickets_present(actor=actor, tickets=[ticket], note=note)
 
 
 @transaction.atomic
@@ -100,20 +135,58 @@ def ticket_propose(*, actor: User, ticket: Ticket, cause: str, measure: str) -> 
 
 @transaction.atomic
 def ticket_approve(
-    *, actor: User, ticket: Ticket, completion_date: dt.date, note: str = "", delegate: User | None = None, today: dt.date | None = None
+    *,
+    actor: User,
+    ticket: Ticket,
+    completion_date: dt.date,
+    note: str = "",
+    delegate: User | None = None,
+    implementing_unit: Unit | None = None,
+    assignee: User | None = None,
+    today: dt.date | None = None,
 ) -> None:
-    same_agency_check(ticket, delegate=delegate)
+    """5.4: the committee head approves the measure and sets who implements it — the person and unit may
+    be changed here — and the completion date."""
+    same_agency_check(ticket, delegate=delegate, implementing_unit=implementing_unit, assignee=assignee)
     today = today or local_today()
     completion_date_check(completion_date=completion_date, today=today)
+    unit = implementing_unit or ticket.implementing_unit
+    person = assignee or ticket.assignee
+    if person is None or unit is None:
+        raise ServiceError(_("Vui lòng chọn đơn vị và người triển khai giải pháp."), field="assignee")
+    if not person.is_active:
+        raise ServiceError(_("Người thực hiện không còn hoạt động."), field="assignee")
+    if person.unit_id != unit.pk:
+        raise ServiceError(_("Người thực hiện phải thuộc đơn vị thực hiện đã chọn."), field="assignee")
+    if (delegate or ticket.delegate) is not None and (delegate or ticket.delegate).pk == person.pk:  # type: ignore[union-attr]
+        raise ServiceError(_("Người được ủy quyền kiểm tra không được là người thực hiện."), field="assignee")
+    extra: dict[str, object] = {}
+    changed = person.pk != ticket.assignee_id or unit.pk != ticket.implementing_unit_id
+    if changed:
+        head = (
+            ticket.implementing_unit_head
+            if unit.pk == ticket.implementing_unit_id
+            else next(iter(User.objects.with_role(Role.UNIT_HEAD, organisation=ticket.organisation_id, unit=unit)), None)
+        )
+        extra.update({"implementing_unit": unit, "assignee": person, "implementing_unit_head": head})
+    previous_assignee = ticket.assignee
     # A demo approval back-dated to `today` keeps the time of day, so monthly progress dates fall as they would have.
     approved_at = timezone.make_aware(dt.datetime.combine(today, timezone.localtime().time())) if today != local_today() else timezone.now()
+    default_note = N_("Ngày hoàn thành: %(d)s") % {"d": format_date(completion_date)}
+    if changed:
+        default_note = N_("Ngày hoàn thành: %(d)s. Triển khai: %(u)s — %(a)s") % {
+            "d": format_date(completion_date),
+            "u": str(unit),
+            "a": person.display_name,
+        }
     ticket_move(
         action="approve",
         ticket=ticket,
         to=TicketStatus.IN_PROGRESS,
         actor=actor,
-        note=note or N_("Ngày hoàn thành: %(d)s") % {"d": format_date(completion_date)},
+        note=note or default_note,
         extra={
+            **extra,
             "completion_date": completion_date,
             "approved_by": actor,
             "approved_at": approved_at,
@@ -128,6 +201,12 @@ def ticket_approve(
         % {"n": ticket.number_display, "d": format_date(completion_date)},
         body=ticket.measure,
     )
+    if changed and previous_assignee is not None and previous_assignee.pk != person.pk:
+        ticket_notify(
+            recipients=[previous_assignee],
+            ticket=ticket,
+            subject=N_("Phiếu %(n)s: việc triển khai giải pháp đã được giao cho người khác") % {"n": ticket.number_display},
+        )
 
 
 @transaction.atomic

@@ -19,6 +19,7 @@ from qms.models import Organisation, Unit, User
 from qms.services import document_number_next, notification_send, state_transition
 from qms.transitions import check_transition
 from qms.uploads import validate_uploads
+from qms.workdays import add_years
 
 from ..models import TICKET_TRANSITIONS, Ticket, TicketAttachment
 from ..rules import can_act, may_move
@@ -28,7 +29,10 @@ SERIES = "ca-ticket"
 # Stored untranslated in the audit row; gettext_noop puts them in the catalogue so the trail can show them in English.
 ACTION_LABELS = {
     "open": gettext_noop("Mở phiếu"),
-    "correct": gettext_noop("Xử lý trực tiếp (khắc phục)"),
+    "correct": gettext_noop("Xác định hình thức xử lý trực tiếp, phân công thực hiện và kiểm tra"),
+    "handle": gettext_noop("Ghi kết quả xử lý trực tiếp"),
+    "confirm_handling": gettext_noop("Xác nhận kết quả xử lý trực tiếp"),
+    "return_handling": gettext_noop("Trả lại kết quả xử lý trực tiếp"),
     "submit": gettext_noop("Xác định cần HĐKP/cải tiến, gửi Thư ký ISO"),
     "present": gettext_noop("Tổng hợp, trình Lãnh đạo Ban ISO"),
     "assign": gettext_noop("Phân công đơn vị, cá nhân thực hiện"),
@@ -117,9 +121,32 @@ def attachments_store(
     ]
 
 
+# Plausible values (issue 11): a year of the records, and how far ahead a completion date may be set.
+YEAR_MIN, YEAR_MAX = 2000, 2100
+COMPLETION_MAX_YEARS_AHEAD = 5
+
+
+def plausible_date_check(*, value: dt.date, field: str, label: str) -> None:
+    """A date of the records lies within the years 2000–2100; else a refusal naming the field."""
+    if not YEAR_MIN <= value.year <= YEAR_MAX:
+        raise ServiceError(
+            _("%(f)s %(d)s không hợp lệ: năm phải từ %(a)d đến %(b)d.")
+            % {"f": label, "d": format_date(value), "a": YEAR_MIN, "b": YEAR_MAX},
+            field=field,
+        )
+
+
 def completion_date_check(*, completion_date: dt.date | None, today: dt.date) -> None:
     if completion_date is None:
         raise ServiceError(_("Vui lòng ấn định ngày hoàn thành."), field="completion_date")
+    plausible_date_check(value=completion_date, field="completion_date", label=_("Ngày hoàn thành"))
+    latest = add_years(today, COMPLETION_MAX_YEARS_AHEAD)
+    if completion_date > latest:
+        raise ServiceError(
+            _("Ngày hoàn thành %(d)s quá xa: chọn một ngày không muộn hơn %(t)s.")
+            % {"d": format_date(completion_date), "t": format_date(latest)},
+            field="completion_date",
+        )
     if completion_date < today:
         raise ServiceError(
             _("Ngày hoàn thành %(d)s đã qua. Vui lòng chọn một ngày từ hôm nay (%(t)s) trở đi.")

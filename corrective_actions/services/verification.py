@@ -13,13 +13,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from qms.dates import format_date
 from qms.errors import ServiceError
 from qms.messages import N_, Message
 from qms.models import User
 from qms.roles import Role
 from qms.services import audit_record, local_today
 
-from ..models import Box, Source, Ticket, TicketStatus, Verification
+from ..models import UNREPORTED_VERIFICATIONS, Box, Source, Ticket, TicketStatus, Verification
 from .common import ACTION_LABELS, action_require, attachments_store, same_agency_check, ticket_move, ticket_notify, ticket_number_next
 
 
@@ -29,16 +30,28 @@ def ticket_verify(
 ) -> Ticket | None:
     """Đạt: waits for the committee to close it. Không đạt / new measure: closed as not effective and a new
     linked ticket opens for the leader's decision. Returns that new ticket."""
-    if ticket.status != TicketStatus.REPORTED:
+    today = today or local_today()
+    if not ticket.is_due_for_verification(today):
+        if ticket.status == TicketStatus.IN_PROGRESS and ticket.completion_date is not None:
+            raise ServiceError(
+                _("Chưa thể kiểm tra xác nhận: người thực hiện chưa báo cáo kết quả và chưa đến ngày hoàn thành (%(d)s).")
+                % {"d": format_date(ticket.completion_date)}
+            )
         raise ServiceError(
             _("Chưa thể kiểm tra xác nhận: người thực hiện chưa báo cáo kết quả (phiếu đang ở trạng thái “%(s)s”).")
             % {"s": ticket.get_status_display()}
+        )
+    if ticket.status != TicketStatus.REPORTED and verification not in UNREPORTED_VERIFICATIONS:
+        # 5.7: at the deadline with no result reported, the action was never carried out or not fully.
+        raise ServiceError(
+            _("Kết quả kiểm tra: phiếu chưa báo cáo kết quả, chỉ ghi được “Không đạt — chưa thực hiện” hoặc “Không đạt — không đầy đủ”."),
+            field="verification",
         )
     if ticket.assignee_id == actor.pk:
         # 5.6: the result is checked by the leader or a delegate, never by the person who did the work.
         raise ServiceError(_("Người thực hiện không thể tự kiểm tra xác nhận kết quả của mình."))
     if verification not in Verification.values:
-        raise ServiceError(_("Vui lòng chọn kết quả kiểm tra: Đạt, Không đạt hoặc Biện pháp KP/PN mới."), field="verification")
+        raise ServiceError(_("Kết quả kiểm tra: vui lòng chọn một kết quả."), field="verification")
     if verification != Verification.PASSED and not note.strip():
         raise ServiceError(_("Vui lòng ghi nhận xét: nội dung chưa đạt hoặc biện pháp mới."), field="note")
     passed = verification == Verification.PASSED
@@ -46,7 +59,7 @@ def ticket_verify(
         "verification": verification,
         "verification_note": note.strip(),
         "verified_by": actor,
-        "verified_on": today or local_today(),
+        "verified_on": today,
     }
     if evidence.strip():
         extra["evidence"] = evidence.strip()
@@ -90,7 +103,7 @@ def _successor_open(*, actor: User, ticket: Ticket, verification: str, note: str
         "v": Verification(verification).label,
         "note": note.strip(),
         "d": ticket.description,
-        "m": ticket.measure,
+        "m": ticket.measure or "—",
     }
     requesting_unit = (
         actor.unit if actor.unit is not None and actor.unit.organisation_id == ticket.organisation_id else ticket.requesting_unit

@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from corrective_actions import services
-from corrective_actions.models import Ticket, Verification
+from corrective_actions.models import Sign, Ticket, Verification
 from qms.roles import Role
 from qms.tests.factories import UserFactory
 
@@ -29,11 +29,19 @@ def drive(secretary, committee_head, unit_head, other_unit_head, assignee, staff
         }
         ticket = services.ticket_open(actor=staff_user, requesting_unit=unit, **kwargs)
         if to == "corrected":
-            services.ticket_correct(actor=unit_head, ticket=ticket, correction_kind="redo", correction_result="Đã làm lại hồ sơ.")
+            # 5.1.1: the head chooses the handling and assigns a doer and a checker; the doer records, the checker confirms.
+            services.ticket_correct(actor=unit_head, ticket=ticket, correction_kind="redo", handler=staff_user, checker=unit_head)
+            services.ticket_handling_record(
+                actor=staff_user,
+                ticket=Ticket.objects.get(pk=ticket.pk),
+                correction_result="Đã làm lại hồ sơ.",
+                redo_reference="Hồ sơ 12/TN",
+            )
+            services.ticket_handling_check(actor=unit_head, ticket=Ticket.objects.get(pk=ticket.pk), confirmed=True)
             return Ticket.objects.get(pk=ticket.pk)
         steps = PATH[: PATH.index("reported" if to == "ineffective" else to) + 1]
         if "submitted" in steps:
-            services.ticket_submit(actor=unit_head, ticket=ticket, note="Cần HĐKP")
+            services.ticket_submit(actor=unit_head, ticket=ticket, signs=[Sign.RECURRING], note="Cần HĐKP")
         if "presented" in steps:
             services.ticket_present(actor=secretary, ticket=ticket)
         if "assigned" in steps:

@@ -9,7 +9,10 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 import pytest  # noqa: E402
 
 from conftest import PASSWORD  # noqa: E402
-from corrective_actions.models import Ticket, TicketStatus  # noqa: E402
+from corrective_actions import services  # noqa: E402
+from corrective_actions.models import Ticket, TicketStatus, Verification  # noqa: E402
+from qms.roles import Role  # noqa: E402
+from qms.tests.factories import UserFactory  # noqa: E402
 
 SHOTS = os.environ.get("CA_SHOTS_DIR")  # set to save screenshots (e.g. /tmp/shots)
 
@@ -90,8 +93,20 @@ def test_a_ticket_goes_from_staff_to_a_failed_verification_and_a_linked_new_tick
 
     login(page, live_server, unit_head)
     page.goto(url)
-    act(page, "submit", {"textarea[name=note]": "Cần hành động khắc phục."})
+    act(page, "submit", {"input[name=signs][value=recurring]": True, "textarea[name=note]": "Cần hành động khắc phục."})
     assert Ticket.objects.get().status == TicketStatus.SUBMITTED
+
+    login(page, live_server, committee_head)  # 5.3: nothing to assign before the secretary presents
+    page.goto(url)
+    assert page.locator("[data-testid=action-assign]").count() == 0
+
+    login(page, live_server, secretary)
+    page.goto(f"{live_server.url}/corrective-actions/present/")
+    page.check(f"input[name=tickets][value='{ticket.pk}']")
+    page.fill("textarea[name=note]", "Trình Trưởng ban phân công.")
+    page.click("[data-testid=present-form] button[type=submit]")
+    page.wait_for_load_state()
+    assert Ticket.objects.get().status == TicketStatus.PRESENTED
 
     login(page, live_server, committee_head)
     page.goto(url)
@@ -134,3 +149,66 @@ def test_a_ticket_goes_from_staff_to_a_failed_verification_and_a_linked_new_tick
     assert page.locator("[data-testid=status]").inner_text() == "Chờ Lãnh đạo Ban ISO phân công"
     assert page.locator("[data-testid=action-assign]").is_visible()
     shot(page, "successor")
+
+
+def test_the_unit_head_assigns_a_direct_handling_the_doer_records_it_and_the_checker_confirms(
+    page, live_server, staff_user, unit_head, unit
+):
+    """5.1.1 in the browser: the head chooses "Sửa chữa/khắc phục", names who does it and who checks it."""
+    doer = UserFactory(username="xuly", full_name="Lê Văn Xử Lý", unit=unit, roles=[Role.STAFF])
+    ticket = services.ticket_open(actor=staff_user, requesting_unit=unit, description="Bản sao kết quả ghi sai số điện thoại.")
+    url = f"{live_server.url}{ticket.get_absolute_url()}"
+
+    login(page, live_server, unit_head)
+    page.goto(url)
+    act(
+        page,
+        "correct",
+        {
+            "input[name=correction_kind][value=repair]": True,
+            "select[name=handler]": f"{doer.display_name} — {unit.name}",
+            "select[name=checker]": f"{unit_head.display_name} — {unit.name}",
+            "textarea[name=note]": "Sửa ngay trong ngày.",
+        },
+    )
+    assert page.locator("[data-testid=handler]").inner_text() == doer.display_name
+    assert Ticket.objects.get().status == TicketStatus.HANDLING
+
+    login(page, live_server, doer)
+    page.goto(url)
+    assert page.locator("[data-testid=action-handle] [name=repair_scope]").count() == 1
+    assert page.locator("[data-testid=action-handle] [name=discard_method]").count() == 0
+    act(
+        page,
+        "handle",
+        {"textarea[name=correction_result]": "Đã cấp lại bản sao đúng.", "textarea[name=repair_scope]": "Sửa số điện thoại."},
+    )
+    assert Ticket.objects.get().status == TicketStatus.HANDLED
+    shot(page, "handled")
+
+    login(page, live_server, unit_head)
+    page.goto(url)
+    act(page, "confirm_handling", {"textarea[name=note]": "Đã kiểm tra bản sao."})
+    assert page.locator("[data-testid=status]").inner_text() == "Đã xử lý trực tiếp (khắc phục)"
+    assert "Đã cấp lại bản sao đúng." in page.locator("[data-testid=correction-result]").inner_text()
+    shot(page, "confirmed")
+
+
+def test_a_verifier_fails_an_unreported_ticket_at_its_deadline(page, live_server, drive, committee_head, today):
+    """5.6–5.7: the completion date came and nothing was reported: the verifier records "Không đạt — chưa
+    thực hiện", the ticket closes as not effective and the linked new ticket opens."""
+    ticket = drive("in_progress", completion_date=today)
+    url = f"{live_server.url}{ticket.get_absolute_url()}"
+    login(page, live_server, committee_head)
+    page.goto(url)
+    section = page.locator("[data-testid=action-verify]")
+    assert section.locator("input[name=verification][value=passed]").count() == 0
+    act(page, "verify", {"input[name=verification][value=not_done]": True, "textarea[name=note]": "Không có bằng chứng thực hiện."})
+    assert page.locator("[data-testid=status]").inner_text() == "Đã đóng – không hiệu lực (mở phiếu mới)"
+    ticket = Ticket.objects.get(pk=ticket.pk)
+    assert ticket.verification == Verification.NOT_DONE
+    successor = Ticket.objects.get(predecessor=ticket)
+    page.locator("[data-testid=chain]").get_by_role("link", name=successor.number_display).click()
+    page.wait_for_selector("[data-testid=predecessor]")
+    assert "Không đạt — chưa thực hiện" in page.locator("[data-testid=description]").inner_text()
+    shot(page, "unreported-failed")

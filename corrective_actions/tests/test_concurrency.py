@@ -28,17 +28,17 @@ def _audit(ticket):
     return AuditEntry.objects.filter(content_type=ContentType.objects.get_for_model(Ticket), object_id=ticket.pk)
 
 
-def test_two_unit_decisions_at_once_leave_one_result_and_one_audit_row(drive, unit_head):
+def test_two_unit_decisions_at_once_leave_one_result_and_one_audit_row(drive, unit_head, staff_user):
     ticket = drive("open")
     outcomes = _race(
-        lambda: services.ticket_submit(actor=unit_head, ticket=Ticket.objects.get(pk=ticket.pk)),
+        lambda: services.ticket_submit(actor=unit_head, ticket=Ticket.objects.get(pk=ticket.pk), signs=["recurring"]),
         lambda: services.ticket_correct(
-            actor=unit_head, ticket=Ticket.objects.get(pk=ticket.pk), correction_kind="redo", correction_result="Đã làm lại."
+            actor=unit_head, ticket=Ticket.objects.get(pk=ticket.pk), correction_kind="redo", handler=staff_user, checker=unit_head
         ),
     )
     assert outcomes.count("ok") == 1
     status = Ticket.objects.get(pk=ticket.pk).status
-    assert status in {TicketStatus.SUBMITTED, TicketStatus.CORRECTED}
+    assert status in {TicketStatus.SUBMITTED, TicketStatus.HANDLING}
     assert _audit(ticket).exclude(to_state="open").count() == 1
 
 
@@ -65,7 +65,8 @@ def test_reminders_go_out_once_under_concurrent_sweeps(drive, today):
     outcomes = _race(*[(lambda: reminders.ticket_reminders_send(today=today)) for _ in range(3)])
     assert outcomes.count("ok") == 3
     keys = list(SentReminder.objects.filter(key__startswith=f"ca:{ticket.pk}:").values_list("key", flat=True))
-    assert sorted(k.split(":")[2] for k in keys) == ["escalate-1", "escalate-2", "passed"]
+    # and the verifier's due date (5.6: the completion date, whatever was reported)
+    assert sorted(k.split(":")[2] for k in keys) == ["escalate-1", "escalate-2", "passed", "verify"]
     assert Notification.objects.filter(subject__contains="đã quá hạn").count() == 1
 
 

@@ -42,7 +42,11 @@ def test_an_overdue_action_escalates_one_level_per_step(drive, assignee, other_u
     reminders.ticket_reminders_send(today=add_working_days(due, 3))  # 3 working days late: head of the implementing unit
     assert len(subjects(other_unit_head)) == 1 and subjects(secretary) == []
     reminders.ticket_reminders_send(today=add_working_days(due, 5))  # 5 working days late: secretary and committee head
-    assert len(subjects(secretary)) == 1 and len(subjects(committee_head)) == 1
+    assert len(subjects(secretary)) == 1 and len([x for x in subjects(committee_head) if "quá hạn" in x]) == 1
+    # 5.6: the verifier was told on the completion date, though nothing was reported
+    assert [x for x in subjects(committee_head) if "kiểm tra xác nhận" in x] == [
+        f"Phiếu {Ticket.objects.get().number_display} đến hạn kiểm tra xác nhận (chưa báo cáo kết quả)"
+    ]
     before = Notification.objects.count()
     reminders.ticket_reminders_send(today=add_working_days(due, 6))
     assert Notification.objects.count() == before

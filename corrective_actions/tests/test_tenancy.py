@@ -57,7 +57,7 @@ def agency_b(other_organisation):
         )
         if to == "open":
             return ticket
-        services.ticket_submit(actor=people["unit_head"], ticket=ticket)
+        services.ticket_submit(actor=people["unit_head"], ticket=ticket, signs=["recurring"])
         services.ticket_present(actor=people["secretary"], ticket=ticket)
         services.ticket_assign(actor=people["head"], ticket=ticket, implementing_unit=qltm, assignee=people["staff"])
         services.ticket_propose(actor=people["staff"], ticket=ticket, cause="Thiếu kiểm tra.", measure="Bổ sung kiểm tra.")
@@ -148,7 +148,18 @@ def _write_posts(ticket: Ticket) -> list[tuple[str, dict]]:
 
 
 def test_the_matrix_below_covers_every_url_of_the_app():
-    covered = {"list", "export", "my_work", "create", "detail", "pdf", "attachment_upload", "action", "attachment_download"}
+    covered = {
+        "list",
+        "export",
+        "my_work",
+        "create",
+        "present_batch",
+        "detail",
+        "pdf",
+        "attachment_upload",
+        "action",
+        "attachment_download",
+    }
     assert {pattern.name for pattern in urlpatterns} == covered
 
 

@@ -24,8 +24,10 @@ from qms.tests.factories import UserFactory, default_organisation
 pytestmark = pytest.mark.django_db
 
 CALLS = {
-    "correct": lambda u, t: services.ticket_correct(actor=u, ticket=t, correction_kind="redo", correction_result="Đã làm lại hồ sơ."),
-    "submit": lambda u, t: services.ticket_submit(actor=u, ticket=t),
+    "correct": lambda u, t: services.ticket_correct(
+        actor=u, ticket=t, correction_kind="redo", handler=UserFactory(unit=t.unit, roles=[Role.STAFF]), checker=u
+    ),
+    "submit": lambda u, t: services.ticket_submit(actor=u, ticket=t, signs=["recurring"]),
     "present": lambda u, t: services.ticket_present(actor=u, ticket=t),
     "assign": lambda u, t: services.ticket_assign(actor=u, ticket=t, implementing_unit=u.unit, assignee=u),
     "propose": lambda u, t: services.ticket_propose(actor=u, ticket=t, cause="Nguyên nhân", measure="Biện pháp"),
@@ -38,10 +40,10 @@ CALLS = {
 }
 # action -> (the states it starts from, the state it reaches, who may do it)
 RULES = {
-    "correct": ({"open"}, TicketStatus.CORRECTED, {"unit_head"}),
+    "correct": ({"open"}, TicketStatus.HANDLING, {"unit_head"}),
     "submit": ({"open"}, TicketStatus.SUBMITTED, {"unit_head"}),
     "present": ({"submitted"}, TicketStatus.PRESENTED, {"secretary"}),
-    "assign": ({"submitted", "presented"}, TicketStatus.ASSIGNED, {"committee_head"}),
+    "assign": ({"presented"}, TicketStatus.ASSIGNED, {"committee_head"}),
     "propose": ({"assigned"}, TicketStatus.PROPOSED, {"assignee"}),
     "approve": ({"proposed"}, TicketStatus.IN_PROGRESS, {"committee_head"}),
     "return": ({"proposed"}, TicketStatus.ASSIGNED, {"committee_head"}),
@@ -227,7 +229,7 @@ def test_repeated_nonconformities_require_a_corrective_action(drive, unit_head, 
     assert told == (2 if required else 0)
     if required:
         with pytest.raises(ServiceError):
-            services.ticket_correct(actor=unit_head, ticket=last, correction_kind="redo", correction_result="x")
+            services.ticket_correct(actor=unit_head, ticket=last, correction_kind="redo", handler=unit_head, checker=secretary)
 
 
 def test_an_effective_corrective_action_restarts_the_repeat_count(drive):

@@ -21,18 +21,30 @@ from qms.tenancy import is_overseer
 from .. import forms
 from ..exports import tickets_xlsx
 from ..filters import TicketFilter
-from ..models import FINAL_STATES, Box, ChangeRequest, ChangeRequestStatus, Kind, Ticket, TicketAttachment
+from ..models import (
+    FINAL_STATES,
+    HANDLING_RECORD_FIELDS,
+    UNREPORTED_VERIFICATIONS,
+    Box,
+    ChangeRequest,
+    ChangeRequestStatus,
+    Kind,
+    Ticket,
+    TicketAttachment,
+    TicketStatus,
+)
 from ..pdf import ticket_pdf_bytes
 from ..rules import may_attach, ticket_actions
 from ..selectors import missed_progress_dates, next_step, ticket_chain
-from ..services import attachment_add, ticket_open
+from ..services import attachment_add, ticket_open, tickets_present
+from ..services.intake import signs_initial
 
 
 def visible_ticket(request: AuthenticatedHttpRequest, pk: int) -> Ticket:
     return get_object_or_404(Ticket.objects.visible_to(request.user), pk=pk)
 
 
-def refusal_show(form: forms.StepForm | forms.TicketOpenForm | forms.AttachmentForm, exc: ServiceError) -> None:
+def refusal_show(form: forms.StepForm | forms.TicketOpenForm | forms.AttachmentForm | forms.PresentBatchForm, exc: ServiceError) -> None:
     """Show a service's refusal on the form: on its field when the form has one, else above the form."""
     form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
@@ -50,7 +62,14 @@ def ticket_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     filterset = _list_filter(request)
     page = Paginator(filterset.qs, 25).get_page(request.GET.get("page"))
     can_export = request.user.has_perm("corrective_actions.export_tickets")
-    context = {"filter": filterset, "page": page, "can_export": can_export, "overseer": is_overseer(request.user)}
+    can_present = request.user.has_perm("corrective_actions.consolidate_ticket") and request.user.organisation_id is not None
+    context = {
+        "filter": filterset,
+        "page": page,
+        "can_export": can_export,
+        "can_present": can_present,
+        "overseer": is_overseer(request.user),
+    }
     return render(request, "corrective_actions/list.html", context)
 
 
@@ -96,6 +115,7 @@ def ticket_create(request: AuthenticatedHttpRequest) -> HttpResponse:
                 unit=data["unit"],
                 kind=data["kind"],
                 source=data["source"],
+                source_other=data["source_other"],
                 related_documents=data["related_documents"],
                 process=data["process"],
                 clause=data["clause"],
@@ -111,11 +131,30 @@ def ticket_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(request, "corrective_actions/form.html", {"form": form})
 
 
-def _blank_form(action: str, ticket: Ticket, pending: ChangeRequest | None) -> forms.StepForm:
+def _blank_form(action: str, ticket: Ticket, pending: ChangeRequest | None, user_pk: int | None = None) -> forms.StepForm:
     org = ticket.organisation_id
     if action == "assign":
         initial = {"version": ticket.version, "implementing_unit": ticket.unit_id, "delegate": ticket.delegate_id}
         return forms.AssignForm(initial=initial, organisation=org)
+    if action == "correct":
+        # the head checks the result unless they name another person
+        return forms.CorrectForm(initial={"version": ticket.version, "checker": user_pk}, organisation=org)
+    if action == "handle":
+        handle_form = forms.HandleForm(initial={"version": ticket.version}, organisation=org)
+        for name in ("redo_reference", "repair_scope", "discard_method"):
+            if name not in HANDLING_RECORD_FIELDS.get(ticket.correction_kind, ()):
+                del handle_form.fields[name]  # only the handling chosen's own fields
+        return handle_form
+    if action == "submit":
+        return forms.SubmitForm(initial={"version": ticket.version, "signs": signs_initial(ticket)}, organisation=org)
+    if action == "approve":
+        initial = {"version": ticket.version, "implementing_unit": ticket.implementing_unit_id, "assignee": ticket.assignee_id}
+        return forms.ApproveForm(initial=initial, organisation=org)
+    if action == "verify" and ticket.status != TicketStatus.REPORTED:
+        # 5.6/5.7 checked at the completion date with no result reported: never carried out, or not fully.
+        verify_form = forms.VerifyForm(initial={"version": ticket.version}, organisation=org)
+        verify_form.fields["verification"].choices = [(v.value, v.label) for v in UNREPORTED_VERIFICATIONS]  # type: ignore[attr-defined]
+        return verify_form
     if action == "change_decide" and pending is not None:
         return forms.ChangeDecideForm(initial={"change": pending.pk, "version": ticket.version, "approve": "1"}, organisation=org)
     form = forms.ACTION_FORMS[action](initial={"version": ticket.version}, organisation=org)
@@ -138,11 +177,15 @@ def ticket_page(
     keeps its form, with the reason and the user's text, even when the ticket has moved on meanwhile."""
     user = request.user
     pending = next((change for change in ticket.change_requests.all() if change.status == ChangeRequestStatus.PENDING), None)
-    action_forms = {action: _blank_form(action, ticket, pending) for action in ticket_actions(user, ticket)}
+    action_forms = {action: _blank_form(action, ticket, pending, user.pk) for action in ticket_actions(user, ticket)}
     if refused is not None:
         action, form = refused
         action_forms[action] = form
     what, who, by = next_step(ticket)
+    chain = ticket_chain(ticket)
+    # A linked ticket the user may open is a link; any other is named, "phiếu số …", without a dead link.
+    linked_ids = {t.pk for t in chain} | ({ticket.predecessor_id} if ticket.predecessor_id else set())
+    linked_visible = set(Ticket.objects.visible_to(user).filter(pk__in=linked_ids).values_list("pk", flat=True)) if linked_ids else set()
     attachments = list(ticket.attachments.select_related("uploaded_by"))
     context = {
         "ticket": ticket,
@@ -156,10 +199,37 @@ def ticket_page(
         "missed_progress": missed_progress_dates(ticket),
         "change_requests": ticket.change_requests.select_related("requested_by", "decided_by"),
         "pending_change": pending,
-        "chain": ticket_chain(ticket),
+        "chain": chain,
+        "linked_visible": linked_visible,
         "audit_entries": audit_trail(ticket),
     }
     return render(request, "corrective_actions/detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def present_batch(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """5.3: the secretary presents several submitted tickets at once, with one presentation note."""
+    if not request.user.has_perm("corrective_actions.consolidate_ticket") or request.user.organisation_id is None:
+        raise PermissionDenied
+    waiting = (
+        Ticket.objects.visible_to(request.user)
+        .of(request.user.organisation_id)
+        .filter(status=TicketStatus.SUBMITTED)
+        .select_related("unit")
+        .order_by("year", "number")
+    )
+    form = forms.PresentBatchForm(request.POST or None, queryset=waiting)
+    if request.method == "POST" and form.is_valid():
+        tickets = list(form.cleaned_data["tickets"])
+        try:
+            tickets_present(actor=request.user, tickets=tickets, note=form.cleaned_data["note"])
+        except ServiceError as exc:
+            refusal_show(form, exc)
+        else:
+            messages.success(request, _("Đã trình %(k)d phiếu cho Lãnh đạo Ban ISO.") % {"k": len(tickets)})
+            return redirect("corrective_actions:list")
+    return render(request, "corrective_actions/present.html", {"form": form, "waiting": waiting})
 
 
 @login_required

@@ -29,6 +29,8 @@ from ..services import (
     ticket_close,
     ticket_correct,
     ticket_delegate_set,
+    ticket_handling_check,
+    ticket_handling_record,
     ticket_present,
     ticket_propose,
     ticket_report,
@@ -81,7 +83,10 @@ def correct(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 actor=request.user,
                 ticket=ticket,
                 correction_kind=data["correction_kind"],
-                correction_result=data["correction_result"],
+                handler=data["handler"],
+                checker=data["checker"],
+                accepted_by=data["accepted_by"],
+                acceptance_ground=data["acceptance_ground"],
                 note=data["note"],
             )
         except ServiceError as exc:
@@ -93,12 +98,60 @@ def correct(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    ticket = _acting_on(request, pk, "submit")
-    form = forms.NoteForm(request.POST, request.FILES, organisation=ticket.organisation_id)
+def handle(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    ticket = _acting_on(request, pk, "handle")
+    form = forms.HandleForm(request.POST, request.FILES, organisation=ticket.organisation_id)
     if (data := _step_data(form, ticket)) is not None:
         try:
-            ticket_submit(actor=request.user, ticket=ticket, note=data["note"])
+            ticket_handling_record(
+                actor=request.user,
+                ticket=ticket,
+                correction_result=data["correction_result"],
+                redo_reference=data["redo_reference"],
+                repair_scope=data["repair_scope"],
+                discard_method=data["discard_method"],
+            )
+        except ServiceError as exc:
+            refusal_show(form, exc)
+        else:
+            return _saved(request, ticket)
+    return _not_saved(request, ticket, "handle", form)
+
+
+def _handling_check(request: AuthenticatedHttpRequest, pk: int, action: str) -> HttpResponse:
+    ticket = _acting_on(request, pk, action)
+    form_class = forms.HandlingCheckForm if action == "confirm_handling" else forms.HandlingReturnForm
+    form = form_class(request.POST, request.FILES, organisation=ticket.organisation_id)
+    if (data := _step_data(form, ticket)) is not None:
+        try:
+            ticket_handling_check(actor=request.user, ticket=ticket, confirmed=action == "confirm_handling", note=data["note"])
+        except ServiceError as exc:
+            refusal_show(form, exc)
+        else:
+            return _saved(request, ticket)
+    return _not_saved(request, ticket, action, form)
+
+
+@login_required
+@require_POST
+def confirm_handling(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    return _handling_check(request, pk, "confirm_handling")
+
+
+@login_required
+@require_POST
+def return_handling(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    return _handling_check(request, pk, "return_handling")
+
+
+@login_required
+@require_POST
+def submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    ticket = _acting_on(request, pk, "submit")
+    form = forms.SubmitForm(request.POST, request.FILES, organisation=ticket.organisation_id)
+    if (data := _step_data(form, ticket)) is not None:
+        try:
+            ticket_submit(actor=request.user, ticket=ticket, signs=data["signs"], note=data["note"])
         except ServiceError as exc:
             refusal_show(form, exc)
         else:
@@ -165,7 +218,14 @@ def approve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     form = forms.ApproveForm(request.POST, request.FILES, organisation=ticket.organisation_id)
     if (data := _step_data(form, ticket)) is not None:
         try:
-            ticket_approve(actor=request.user, ticket=ticket, completion_date=data["completion_date"], note=data["note"])
+            ticket_approve(
+                actor=request.user,
+                ticket=ticket,
+                completion_date=data["completion_date"],
+                implementing_unit=data["implementing_unit"],
+                assignee=data["assignee"],
+                note=data["note"],
+            )
         except ServiceError as exc:
             refusal_show(form, exc)
         else:
@@ -317,6 +377,9 @@ def delegate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 # The button (the <action> of corrective_actions:action) -> its view.
 ACTION_VIEWS: dict[str, Callable[[AuthenticatedHttpRequest, int], HttpResponse]] = {
     "correct": correct,
+    "handle": handle,
+    "confirm_handling": confirm_handling,
+    "return_handling": return_handling,
     "submit": submit,
     "present": present,
     "assign": assign,

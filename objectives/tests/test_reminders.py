@@ -54,7 +54,8 @@ def test_the_year_end_evaluation_is_reminded_before_31_december(unit, unit_head,
 def test_the_task_runs_the_sweep(unit, unit_head, staff_user, monkeypatch):
     plan_with_objective(unit=unit, created_by=staff_user, status=PlanStatus.MONITORING)
     monkeypatch.setattr("objectives.tasks.local_today", lambda: dt.date(2026, 12, 28))
-    assert send_reminders.delay().get() == 1
+    # the year-end evaluation due, and (QT.CTCL 5.9) the agency's 2026 plan never drafted, late since 30/01
+    assert send_reminders.delay().get() == 2
 
 
 @pytest.mark.django_db(transaction=True)

@@ -21,7 +21,8 @@ def test_an_objective_not_achieved_opens_a_corrective_action_ticket_in_one_click
     assert 'data-testid="open-ticket"' in page
     response = client.post(reverse("objectives:objective_ticket", args=[objective.pk]), follow=True)
     ticket = corrective_actions.Ticket.objects.get()
-    assert ticket.source == "quality_objectives" and ticket.unit == unit
+    assert ticket.source == "process_results" and ticket.unit == unit
+    assert ticket.status == corrective_actions.TicketStatus.OPEN  # waits for the unit head (5.2.2)
     assert "Giải quyết đúng hạn 98% hồ sơ" in ticket.description and "Thiếu nhân sự" in ticket.description
     assert Objective.objects.get(pk=objective.pk).ticket_id == ticket.pk
     assert "Đã mở phiếu HĐKP" in response.content.decode()

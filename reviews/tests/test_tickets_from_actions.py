@@ -186,7 +186,7 @@ def test_the_ticket_page_links_back_to_the_action(client, action, secretary):
     client.force_login(secretary)
     page = client.get(reverse("corrective_actions:detail", args=[ticket.pk])).content.decode()
     assert f'<a href="{reverse("reviews:action_detail", args=[action.pk])}">' in page
-    assert "Quyết định sau họp xem xét của lãnh đạo" in page
+    assert "Các quyết định sau khi họp xem xét của Lãnh đạo đề ra" in page  # QT.CTCL 5.1.2
 
 
 @pytest.mark.django_db
