@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 from qms.models import User
+from qms.people import is_ticket_verifier, ticket_verifiers
 from qms.roles import Role
 from qms.tenancy import same_organisation
 from qms.transitions import Transition
@@ -34,14 +35,14 @@ ACTION_ORDER = (
 
 
 def can_verify(user: User, ticket: Ticket) -> bool:
-    """5.6: who checks and confirms the result of this ticket — the ONE home of that rule. Today: the
-    committee head (verify_ticket) or the person delegated on the ticket. The integrator switches this to
-    qms.people.is_ticket_verifier (Lãnh đạo Sở and delegates, configured per organisation) after merging."""
+    """5.6: who checks and confirms the result of this ticket — the ONE home of that rule: the Lãnh đạo Sở
+    or a delegate as the organisation's settings name them (qms.people), or the person delegated on this
+    ticket."""
     if not user.is_authenticated or not user.is_active or not same_organisation(user, ticket.organisation_id):
         return False
     if ticket.delegate_id is not None and ticket.delegate_id == user.pk:
         return True
-    return user.has_perm(ACTOR_PERMISSIONS[Actor.LEADER])
+    return is_ticket_verifier(user)
 
 
 def is_actor(user: User, ticket: Ticket, who: str) -> bool:
@@ -58,8 +59,8 @@ def is_actor(user: User, ticket: Ticket, who: str) -> bool:
     if who == Actor.LEADER:
         return can_verify(user, ticket)
     if who == Actor.UNIT_HEAD:
-        return user.has_perm(ACTOR_PERMISSIONS[who]) and user.unit_id is not None and user.unit_id == ticket.unit_id
-    return user.has_perm(ACTOR_PERMISSIONS[who])
+        return user.has_role_perm(ACTOR_PERMISSIONS[who]) and user.unit_id is not None and user.unit_id == ticket.unit_id
+    return user.has_role_perm(ACTOR_PERMISSIONS[who])
 
 
 def may_move(user: User, ticket: Ticket, row: Transition) -> bool:
@@ -103,16 +104,17 @@ def may_attach(user: User, ticket: Ticket) -> bool:
             ticket.checker_id,
         }
         or is_actor(user, ticket, Actor.UNIT_HEAD)
-        or user.has_perm("corrective_actions.consolidate_ticket")
-        or user.has_perm("corrective_actions.assign_ticket")
+        or user.has_role_perm("corrective_actions.consolidate_ticket")
+        or user.has_role_perm("corrective_actions.assign_ticket")
     )
 
 
 def leaders_of(ticket: Ticket) -> list[User]:
-    """5.6: the agency's leader — the committee head — or the person delegated on this ticket."""
+    """5.6: the agency's verifiers (Lãnh đạo Sở and delegates, qms.people) or the person delegated on this
+    ticket."""
     if ticket.delegate is not None:
         return [ticket.delegate]
-    return list(User.objects.with_role(Role.COMMITTEE_HEAD, organisation=ticket.organisation_id))
+    return list(ticket_verifiers(ticket.organisation_id))
 
 
 def escalation_heads_of(ticket: Ticket) -> list[User]:

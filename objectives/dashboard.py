@@ -16,7 +16,7 @@ from .rules import can_draft
 
 def objectives_panels(request: HttpRequest) -> list[Panel]:
     user = request.user
-    if not user.is_authenticated or not user.has_perm("objectives.view_plan"):
+    if not user.is_authenticated or not user.has_role_perm("objectives.view_plan"):
         return []
     items = [
         (
@@ -52,9 +52,9 @@ def objectives_late_panel(request: HttpRequest) -> list[Panel]:
     user = request.user
     if not user.is_authenticated or user.organisation_id is None:
         return []
-    if user.has_perm("objectives.view_all_plans") or user.has_perm("objectives.approve_agency_plan"):
+    if user.has_role_perm("objectives.view_all_plans") or user.has_role_perm("objectives.approve_agency_plan"):
         items = late_items(user.organisation_id, timezone.localdate())
-    elif user.has_perm("objectives.approve_unit_plan") and user.unit_id:
+    elif user.has_role_perm("objectives.approve_unit_plan") and user.unit_id:
         items = late_items(user.organisation_id, timezone.localdate(), unit=user.unit_id, agency=False)
     else:
         return []

@@ -120,10 +120,10 @@ class PlanQuerySet(models.QuerySet):
             return self.none()
         if is_overseer(user):
             return self.filter(status__in=FINISHED_STATES)
-        if user.organisation_id is None or not user.has_perm("objectives.view_plan"):
+        if user.organisation_id is None or not user.has_role_perm("objectives.view_plan"):
             return self.none()
         own = self.filter(organisation_id=user.organisation_id)
-        if user.has_perm("objectives.view_all_plans"):
+        if user.has_role_perm("objectives.view_all_plans"):
             return own
         scope = Q(unit__isnull=True, status__in=IN_FORCE_STATES | {PlanStatus.SUPERSEDED})
         if user.unit_id:
@@ -146,9 +146,9 @@ class PlanQuerySet(models.QuerySet):
         if not user.is_authenticated or user.organisation_id is None:
             return self.none()
         scope = Q(pk__in=[])
-        if user.has_perm("objectives.approve_agency_plan"):
+        if user.has_role_perm("objectives.approve_agency_plan"):
             scope |= Q(unit__isnull=True)
-        if user.has_perm("objectives.approve_unit_plan") and user.unit_id:
+        if user.has_role_perm("objectives.approve_unit_plan") and user.unit_id:
             scope |= Q(unit_id=user.unit_id)
         return self.filter(scope, organisation_id=user.organisation_id, status=PlanStatus.SUBMITTED).select_related("unit")
 

@@ -22,9 +22,9 @@ def can_draft(user: User, plan: Plan | None = None, *, unit: Unit | None = None,
         return False
     is_agency = plan.is_agency if plan is not None else agency
     if is_agency:
-        return user.has_perm("objectives.draft_agency_plan")
+        return user.has_role_perm("objectives.draft_agency_plan")
     unit_id = plan.unit_id if plan is not None else (unit.pk if unit else None)
-    return user.has_perm("objectives.draft_unit_plan") and unit_id is not None and user.unit_id == unit_id
+    return user.has_role_perm("objectives.draft_unit_plan") and unit_id is not None and user.unit_id == unit_id
 
 
 def can_approve(user: User, plan: Plan) -> bool:
@@ -32,12 +32,12 @@ def can_approve(user: User, plan: Plan) -> bool:
     if not user.is_authenticated or not same_organisation(user, plan.organisation_id):
         return False
     if plan.is_agency:
-        return user.has_perm("objectives.approve_agency_plan")
-    return user.has_perm("objectives.approve_unit_plan") and user.unit_id == plan.unit_id
+        return user.has_role_perm("objectives.approve_agency_plan")
+    return user.has_role_perm("objectives.approve_unit_plan") and user.unit_id == plan.unit_id
 
 
 def can_measure(user: User, plan: Plan) -> bool:
-    return user.is_authenticated and user.has_perm("objectives.record_measurement") and can_draft(user, plan)
+    return user.is_authenticated and user.has_role_perm("objectives.record_measurement") and can_draft(user, plan)
 
 
 def can_evaluate(user: User, plan: Plan) -> bool:

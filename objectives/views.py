@@ -6,7 +6,7 @@ provincial overseer reads every agency's approved plans (visible_to) and no rule
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from qms.errors import ServiceError
 from qms.http import AuthenticatedHttpRequest, file_download
 from qms.models import Organisation, Unit, User
+from qms.roles import role_permission_required
 from qms.services import audit_trail
 from qms.tenancy import is_overseer
 
@@ -68,7 +69,7 @@ def _list_organisation(request: AuthenticatedHttpRequest) -> Organisation | None
 
 
 @login_required
-@permission_required(VIEW_PLAN, raise_exception=True)
+@role_permission_required(VIEW_PLAN)
 def plan_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     today = timezone.localdate()
     year = int(request.GET["year"]) if request.GET.get("year", "").isdigit() else today.year
@@ -103,7 +104,7 @@ def plan_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @login_required
-@permission_required(VIEW_PLAN, raise_exception=True)
+@role_permission_required(VIEW_PLAN)
 def plan_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     scopes = _scopes(request.user)
     if not scopes:
@@ -130,7 +131,7 @@ def plan_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @login_required
-@permission_required(VIEW_PLAN, raise_exception=True)
+@role_permission_required(VIEW_PLAN)
 def plan_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = with_progress(Plan.objects.filter(pk=_plan(request, pk).pk)).get()
     objectives = []
@@ -201,20 +202,20 @@ def _objective_form(request: AuthenticatedHttpRequest, plan: Plan, objective: Ob
 
 
 @login_required
-@permission_required(VIEW_PLAN, raise_exception=True)
+@role_permission_required(VIEW_PLAN)
 def objective_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return _objective_form(request, _plan(request, pk), None)
 
 
 @login_required
-@permission_required(VIEW_PLAN, raise_exception=True)
+@role_permission_required(VIEW_PLAN)
 def objective_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     objective = _objective(request, pk)
     return _objective_form(request, objective.plan, objective)
 
 
 @login_required
-@permission_required(VIEW_PLAN, raise_exception=True)
+@role_permission_required(VIEW_PLAN)
 @require_POST
 def objective_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     objective = _objective(request, pk)
@@ -230,7 +231,7 @@ def objective_delete(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
 
 
 @login_required
-@permission_required(VIEW_PLAN, raise_exception=True)
+@role_permission_required(VIEW_PLAN)
 @require_POST
 def plan_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk)
@@ -246,7 +247,7 @@ def plan_submit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@permission_required(VIEW_PLAN, raise_exception=True)
+@role_permission_required(VIEW_PLAN)
 @require_POST
 def plan_approve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk)
@@ -262,7 +263,7 @@ def plan_approve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@permission_required(VIEW_PLAN, raise_exception=True)
+@role_permission_required(VIEW_PLAN)
 @require_POST
 def plan_return(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk)
@@ -278,7 +279,7 @@ def plan_return(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@permission_required(VIEW_PLAN, raise_exception=True)
+@role_permission_required(VIEW_PLAN)
 @require_POST
 def plan_revise(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk)
@@ -296,7 +297,7 @@ def plan_revise(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@permission_required(VIEW_PLAN, raise_exception=True)
+@role_permission_required(VIEW_PLAN)
 @require_POST
 def plan_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk)
@@ -312,7 +313,7 @@ def plan_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@permission_required(VIEW_PLAN, raise_exception=True)
+@role_permission_required(VIEW_PLAN)
 def measurement_create(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     objective = _objective(request, pk)
     if not rules.can_measure(request.user, objective.plan):
@@ -341,7 +342,7 @@ def measurement_create(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
 
 
 @login_required
-@permission_required(VIEW_PLAN, raise_exception=True)
+@role_permission_required(VIEW_PLAN)
 def objective_evaluate(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     objective = _objective(request, pk)
     if not rules.can_evaluate(request.user, objective.plan):
@@ -375,7 +376,7 @@ def objective_evaluate(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
 
 
 @login_required
-@permission_required(VIEW_PLAN, raise_exception=True)
+@role_permission_required(VIEW_PLAN)
 @require_POST
 def objective_ticket(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     objective = _objective(request, pk)
@@ -391,7 +392,7 @@ def objective_ticket(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
 
 
 @login_required
-@permission_required(VIEW_PLAN, raise_exception=True)
+@role_permission_required(VIEW_PLAN)
 def measurement_evidence(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     visible = Plan.objects.visible_to(request.user).values("pk")
     measurement = get_object_or_404(Measurement.objects.filter(objective__plan__in=visible), pk=pk)
@@ -401,7 +402,7 @@ def measurement_evidence(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
 
 
 @login_required
-@permission_required(VIEW_PLAN, raise_exception=True)
+@role_permission_required(VIEW_PLAN)
 def plan_pdf(request: AuthenticatedHttpRequest, pk: int, kind: str) -> HttpResponse:
     plan = _plan(request, pk)
     response = HttpResponse(plan_pdf_bytes(plan.pk, kind), content_type="application/pdf")
@@ -410,7 +411,7 @@ def plan_pdf(request: AuthenticatedHttpRequest, pk: int, kind: str) -> HttpRespo
 
 
 @login_required
-@permission_required(VIEW_PLAN, raise_exception=True)
+@role_permission_required(VIEW_PLAN)
 def plan_excel(request: AuthenticatedHttpRequest, pk: int, kind: str) -> HttpResponse:
     plan = _plan(request, pk)
     response = HttpResponse(plan_xlsx(plan.pk, kind), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")

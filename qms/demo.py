@@ -147,6 +147,9 @@ def load_core() -> dict[str, User]:
         Unit.objects.filter(organisation=organisations["cuc-ttdn"], code=code, report_submitter__isnull=True).update(
             report_submitter=users[username]
         )
+    # QT.CTCL 5.6: the Cục trưởng verifies tickets and has delegated it to the deputy who heads the ISO
+    # committee; both are named in the agency's settings.
+    organisations["cuc-ttdn"].ticket_verifiers.add(users["lanhdao"], users["truongban"])
     return users
 
 

@@ -64,7 +64,7 @@ def ticket_open(
     any_unit: bool = False,
 ) -> Ticket:
     """5.2.1: box 1 filled; the ticket goes to the head of the unit concerned."""
-    if not actor.has_perm("corrective_actions.open_ticket"):
+    if not actor.has_role_perm("corrective_actions.open_ticket"):
         raise ServiceError(_("Bạn không có quyền mở phiếu yêu cầu HĐKP/cải tiến."))
     if not description.strip():
         raise ServiceError(_("Vui lòng mô tả sự không phù hợp hoặc đề xuất cải tiến."), field="description")

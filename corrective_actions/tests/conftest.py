@@ -8,6 +8,17 @@ from corrective_actions.models import Sign, Ticket, Verification
 from qms.roles import Role
 from qms.tests.factories import UserFactory
 
+
+@pytest.fixture(autouse=True)
+def committee_head_verifies(request):
+    """QT.CTCL 5.6: the Lãnh đạo Sở verifies, or the person they delegate. As in the demo, these tests'
+    agency names its committee head as that delegate (Organisation.ticket_verifiers); the rule itself is
+    tested without it in test_verifiers.py."""
+    if "committee_head" in request.fixturenames and "no_named_verifier" not in request.keywords:
+        head = request.getfixturevalue("committee_head")
+        head.organisation.ticket_verifiers.add(head)
+
+
 PATH = ["open", "submitted", "presented", "assigned", "proposed", "in_progress", "reported", "verified", "closed"]
 
 

@@ -110,7 +110,7 @@ def test_the_migration_keeps_merged_tickets_and_moves_objective_tickets(unit):
     merged = TicketFactory(requesting_unit=unit, source="process_results")
     objective = TicketFactory(requesting_unit=unit)
     Ticket.objects.filter(pk=objective.pk).update(source="quality_objectives")
-    migration = __import__("corrective_actions.migrations.0008_ca11_sources", fromlist=["forwards"])
+    migration = __import__("corrective_actions.migrations.0009_ca11_sources", fromlist=["forwards"])
     migration.forwards(django_apps, None)
     assert Ticket.objects.get(pk=merged.pk).source == Source.PROCESS_RESULTS
     assert Ticket.objects.get(pk=objective.pk).source == Source.PROCESS_RESULTS

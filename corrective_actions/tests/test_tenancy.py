@@ -41,7 +41,8 @@ def agency_b(other_organisation):
     qltm = UnitFactory(organisation=other_organisation, code="QLTM", name="Phòng Quản lý thương mại")
     people = {
         "secretary": UserFactory(username="sct.thuky", unit=vp, roles=[Role.SECRETARY]),
-        "head": UserFactory(username="sct.truongban", unit=vp, roles=[Role.COMMITTEE_HEAD]),
+        # Agency B's director chairs its committee and verifies its tickets (QT.CTCL: the top leader).
+        "head": UserFactory(username="sct.truongban", unit=vp, roles=[Role.COMMITTEE_HEAD, Role.TOP_LEADER]),
         "unit_head": UserFactory(username="sct.qltm.truong", unit=qltm, roles=[Role.UNIT_HEAD]),
         "staff": UserFactory(username="sct.qltm.chuyenvien", unit=qltm, roles=[Role.STAFF]),
     }

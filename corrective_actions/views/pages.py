@@ -61,8 +61,8 @@ def _list_filter(request: AuthenticatedHttpRequest) -> TicketFilter:
 def ticket_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     filterset = _list_filter(request)
     page = Paginator(filterset.qs, 25).get_page(request.GET.get("page"))
-    can_export = request.user.has_perm("corrective_actions.export_tickets")
-    can_present = request.user.has_perm("corrective_actions.consolidate_ticket") and request.user.organisation_id is not None
+    can_export = request.user.has_role_perm("corrective_actions.export_tickets")
+    can_present = request.user.has_role_perm("corrective_actions.consolidate_ticket") and request.user.organisation_id is not None
     context = {
         "filter": filterset,
         "page": page,
@@ -76,7 +76,7 @@ def ticket_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def ticket_export(request: AuthenticatedHttpRequest) -> HttpResponse:
-    if not request.user.has_perm("corrective_actions.export_tickets"):
+    if not request.user.has_role_perm("corrective_actions.export_tickets"):
         raise PermissionDenied
     response = HttpResponse(
         tickets_xlsx(_list_filter(request).qs),
@@ -102,7 +102,7 @@ def my_work(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def ticket_create(request: AuthenticatedHttpRequest) -> HttpResponse:
-    if not request.user.has_perm("corrective_actions.open_ticket"):
+    if not request.user.has_role_perm("corrective_actions.open_ticket"):
         raise PermissionDenied
     initial = {"requesting_unit": request.user.unit, "unit": request.user.unit, "description_date": local_today(), "kind": Kind.CORRECTIVE}
     form = forms.TicketOpenForm(request.POST or None, request.FILES or None, initial=initial, organisation=request.user.organisation_id)
@@ -210,7 +210,7 @@ def ticket_page(
 @require_http_methods(["GET", "POST"])
 def present_batch(request: AuthenticatedHttpRequest) -> HttpResponse:
     """5.3: the secretary presents several submitted tickets at once, with one presentation note."""
-    if not request.user.has_perm("corrective_actions.consolidate_ticket") or request.user.organisation_id is None:
+    if not request.user.has_role_perm("corrective_actions.consolidate_ticket") or request.user.organisation_id is None:
         raise PermissionDenied
     waiting = (
         Ticket.objects.visible_to(request.user)

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("corrective_actions", "0008_ca11_sources"),
+        ("corrective_actions", "0009_ca11_sources"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

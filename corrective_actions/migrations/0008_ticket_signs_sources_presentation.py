@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("corrective_actions", "0006_one_pending_change_request"),
+        ("corrective_actions", "0007_roles_people_permissions"),
         ("qms", "0007_user_language_and_messages"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

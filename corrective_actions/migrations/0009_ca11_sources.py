@@ -13,6 +13,6 @@ def forwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("corrective_actions", "0007_ticket_signs_sources_presentation")]
+    dependencies = [("corrective_actions", "0008_ticket_signs_sources_presentation")]
 
     operations = [migrations.RunPython(forwards, migrations.RunPython.noop)]

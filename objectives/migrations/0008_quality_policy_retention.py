@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("objectives", "0006_overseer_role_permissions"),
+        ("objectives", "0007_roles_people_permissions"),
     ]
 
     operations = [
