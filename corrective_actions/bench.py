@@ -40,13 +40,15 @@ def ticket_pdf_long_description(bench) -> None:
     from corrective_actions.pdf import ticket_pdf_bytes
 
     for length in (500, 5_000, 20_000):
-        ticket = TicketFactory(number=90_000 + length, description=_description(length))
+        ticket = TicketFactory.create(number=90_000 + length, description=_description(length))
         with tempfile.NamedTemporaryFile(suffix=".pdf") as out:
             out.write(ticket_pdf_bytes(ticket.pk))
             out.flush()
             info = subprocess.run(["pdfinfo", out.name], capture_output=True, text=True, check=False).stdout
         pages = next((int(line.split()[-1]) for line in info.splitlines() if line.startswith("Pages:")), 0)
-        median = bench.measure(f"ticket_pdf_bytes (BM.CTCL.01), description of {length:,} chars", lambda: ticket_pdf_bytes(ticket.pk), repeat=3)
+        median = bench.measure(
+            f"ticket_pdf_bytes (BM.CTCL.01), description of {length:,} chars", lambda pk=ticket.pk: ticket_pdf_bytes(pk), repeat=3
+        )
         if pages:
             print(f"  {'':<58} {median / pages:9.2f} ms per page ({pages} pages)", flush=True)
 
