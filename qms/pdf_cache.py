@@ -106,7 +106,11 @@ def pdf_request(code: str, pk: int, key: str, *, retry: bool = False) -> PdfStat
         return state
     _drop(_name(code, pk, key, "failed"))
     _put(_name(code, pk, key, "pending"), repr(time.time()))
-    render_form_pdf.delay(code, pk, key)
+    try:
+        render_form_pdf.delay(code, pk, key)
+    except Exception:  # noqa: BLE001 — the broker is down: say so on the page rather than wait or fail with a 500
+        logger.exception("PDF %s #%s could not be queued", code, pk)
+        _fail(code, pk, key, LOST)
     return pdf_state(code, pk, key) or PdfState(PENDING)  # eager (tests, `make bench`): already there
 
 
@@ -172,7 +176,7 @@ def pdf_download(request: HttpRequest, *, code: str, pk: int, filename: str, as_
     if state.status == READY:
         with default_storage.open(state.name, "rb") as handle:
             response = HttpResponse(handle.read(), content_type="application/pdf")
-        response["Content-Disposition"] = content_disposition_header(as_attachment, filename)
+        response["Content-Disposition"] = content_disposition_header(as_attachment, filename) or "attachment"
     else:
         context = {
             "code": code,

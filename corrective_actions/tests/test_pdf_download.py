@@ -66,7 +66,9 @@ def test_a_changed_record_is_laid_out_again_never_served_stale(client, drive, st
         (RuntimeError("cairo"), "Không tạo được tệp PDF do lỗi hệ thống."),
     ],
 )
-def test_a_render_that_runs_out_of_time_or_fails_shows_a_message_and_can_be_retried(client, drive, staff_user, monkeypatch, settings, failure, message):
+def test_a_render_that_runs_out_of_time_or_fails_shows_a_message_and_can_be_retried(
+    client, drive, staff_user, monkeypatch, settings, failure, message
+):
     settings.QMS_PDF_TIME_LIMIT = 60
 
     def fail(html):
@@ -119,3 +121,14 @@ def test_a_real_worker_lays_out_the_pdf_the_page_waited_for(real_worker, restore
         response = client.get(url)
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response.content[:4] == b"%PDF"
+
+
+def test_a_broker_that_is_down_is_a_message_not_a_500(client, drive, staff_user, monkeypatch):
+    def down(*args):
+        raise OSError("Connection refused")
+
+    monkeypatch.setattr(render_form_pdf, "delay", down)
+    ticket = drive("open")
+    client.force_login(staff_user)
+    response = client.get(reverse("corrective_actions:pdf", args=[ticket.pk]))
+    assert response.status_code == 200 and "bị gián đoạn" in response.content.decode()
