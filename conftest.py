@@ -207,6 +207,7 @@ def real_worker(tmp_path, settings):
         "DATABASE_URL": _database_url(),
         "DJANGO_DEBUG": "1",
         "QMS_MAIL_DIR": str(mail_dir),
+        "QMS_MEDIA_ROOT": str(settings.MEDIA_ROOT),  # the test's media: the PDFs the worker lays out (qms.pdf_cache)
         "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "CELERY_TASK_ALWAYS_EAGER": "0",
         # The worker lives in the test's time: it starts its clock where the test's clock is now.

@@ -17,12 +17,12 @@ class CorrectiveActionsConfig(AppConfig):
 
         from .dashboard import my_work_panel
         from .overview import FIGURES, ticket_counts
-        from .pdf import ticket_pdf_bytes
+        from .pdf import ticket_pdf_bytes, ticket_pdf_html
 
         settings.CELERY_BEAT_SCHEDULE["corrective-actions-reminders"] = {
             "task": "corrective_actions.tasks.send_ticket_reminders",
             "schedule": crontab(hour=7, minute=15),
         }
-        register_form("BM.CTCL.01", "Phiếu yêu cầu hành động khắc phục/cải tiến", ticket_pdf_bytes)
+        register_form("BM.CTCL.01", "Phiếu yêu cầu hành động khắc phục/cải tiến", ticket_pdf_bytes, html=ticket_pdf_html)
         register_panel(my_work_panel)
         register_figures(FIGURES, ticket_counts)

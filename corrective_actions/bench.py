@@ -25,7 +25,35 @@ def ticket_list_growth(bench) -> None:
         bench.page(client, "/corrective-actions/export.xlsx", f"GET export.xlsx with {target} tickets", repeat=3)
 
 
-SCENARIOS = [ticket_list_growth]
+def _description(length: int) -> str:
+    """Vietnamese prose of `length` characters, in paragraphs, as a long complaint is typed."""
+    sentence = "Hồ sơ tiếp nhận ngày 05/01 trả kết quả chậm hai ngày so với phiếu hẹn, chưa có văn bản xin lỗi. "
+    text = (sentence * (length // len(sentence) + 1))[:length]
+    return "\n\n".join(text[i : i + 900] for i in range(0, length, 900))[:length]
+
+
+def ticket_pdf_long_description(bench) -> None:
+    """BM.CTCL.01 as its description grows: the layout must stay linear in the text's length (issue 13)."""
+    import subprocess
+    import tempfile
+
+    from corrective_actions.pdf import ticket_pdf_bytes
+
+    for length in (500, 5_000, 20_000):
+        ticket = TicketFactory.create(number=90_000 + length, description=_description(length))
+        with tempfile.NamedTemporaryFile(suffix=".pdf") as out:
+            out.write(ticket_pdf_bytes(ticket.pk))
+            out.flush()
+            info = subprocess.run(["pdfinfo", out.name], capture_output=True, text=True, check=False).stdout
+        pages = next((int(line.split()[-1]) for line in info.splitlines() if line.startswith("Pages:")), 0)
+        median = bench.measure(
+            f"ticket_pdf_bytes (BM.CTCL.01), description of {length:,} chars", lambda pk=ticket.pk: ticket_pdf_bytes(pk), repeat=3
+        )
+        if pages:
+            print(f"  {'':<58} {median / pages:9.2f} ms per page ({pages} pages)", flush=True)
+
+
+SCENARIOS = [ticket_pdf_long_description, ticket_list_growth]
 
 
 def fill_province(organisations: list[Any], years: range, units: dict[int, Any], users: dict[int, Any]) -> int:

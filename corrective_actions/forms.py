@@ -7,14 +7,15 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from qms.forms import DateInput, MultipleFileField
+from qms import limits
+from qms.forms import BoundedTextMixin, DateInput, MultipleFileField
 from qms.models import Organisation, Unit, User
 from qms.uploads import validate_upload
 
 from .models import Box, ChangeRequestKind, CorrectionKind, Kind, Sign, Source, Ticket, Verification
 
 
-class _CrispyForm(forms.Form):
+class _CrispyForm(BoundedTextMixin, forms.Form):
     """Rendered inside the template's own <form> tag, which carries the CSRF token."""
 
     def __init__(self, *args, **kwargs) -> None:
@@ -63,7 +64,7 @@ class TicketOpenForm(_CrispyForm):
     process = forms.CharField(label=_("Quy trình/thủ tục liên quan"), required=False, max_length=255)
     clause = forms.CharField(label=_("Điều khoản/bước"), required=False, max_length=100)
     description = forms.CharField(
-        label=_("1. Mô tả sự không phù hợp / đề xuất cải tiến"), max_length=4000, widget=forms.Textarea(attrs={"rows": 5})
+        max_length=limits.TEXT, label=_("1. Mô tả sự không phù hợp / đề xuất cải tiến"), widget=forms.Textarea(attrs={"rows": 5})
     )
     description_date = forms.DateField(label=_("Ngày"), widget=DATE)
     # Django's form metaclass moves declared fields to base_fields, so this does not shadow BaseForm.files.
@@ -163,7 +164,7 @@ class AssignForm(StepForm):
     implementing_unit = forms.ModelChoiceField(queryset=Unit.objects.none(), label=_("Đơn vị thực hiện"))
     assignee = forms.ModelChoiceField(queryset=User.objects.none(), label=_("Người thực hiện"))
     delegate = forms.ModelChoiceField(queryset=User.objects.none(), required=False, label=_("Người được ủy quyền kiểm tra (nếu có)"))
-    note = forms.CharField(label=_("Chỉ đạo"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(max_length=limits.NOTE, label=_("Chỉ đạo"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -184,8 +185,8 @@ class AssignForm(StepForm):
 
 
 class ProposeForm(StepForm):
-    cause = forms.CharField(label=_("Nguyên nhân"), widget=forms.Textarea(attrs={"rows": 3}))
-    measure = forms.CharField(label=_("Đề xuất biện pháp"), widget=forms.Textarea(attrs={"rows": 3}))
+    cause = forms.CharField(max_length=limits.TEXT, label=_("Nguyên nhân"), widget=forms.Textarea(attrs={"rows": 3}))
+    measure = forms.CharField(max_length=limits.TEXT, label=_("Đề xuất biện pháp"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class ApproveForm(StepForm):
@@ -212,18 +213,20 @@ class ApproveForm(StepForm):
 
 
 class ReturnForm(StepForm):
-    comment = forms.CharField(label=_("Ý kiến trả lại"), widget=forms.Textarea(attrs={"rows": 2}))
+    comment = forms.CharField(max_length=limits.NOTE, label=_("Ý kiến trả lại"), widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class ProgressForm(StepForm):
-    text = forms.CharField(label=_("Tình hình thực hiện trong tháng"), widget=forms.Textarea(attrs={"rows": 3}))
+    text = forms.CharField(max_length=limits.TEXT, label=_("Tình hình thực hiện trong tháng"), widget=forms.Textarea(attrs={"rows": 3}))
     files = MultipleFileField(label=_("Bằng chứng đính kèm"))  # type: ignore[assignment]  # as TicketOpenForm.files
 
 
 class ChangeRequestForm(StepForm):
     kind = forms.ChoiceField(choices=ChangeRequestKind.choices, label=_("Đề nghị"), widget=forms.RadioSelect)
-    reason = forms.CharField(label=_("Lý do, khó khăn"), widget=forms.Textarea(attrs={"rows": 2}))
-    proposed_measure = forms.CharField(label=_("Biện pháp đề nghị thay đổi"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    reason = forms.CharField(max_length=limits.NOTE, label=_("Lý do, khó khăn"), widget=forms.Textarea(attrs={"rows": 2}))
+    proposed_measure = forms.CharField(
+        max_length=limits.TEXT, label=_("Biện pháp đề nghị thay đổi"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
     proposed_completion_date = forms.DateField(label=_("Ngày hoàn thành đề nghị"), required=False, widget=DATE)
 
 
@@ -236,27 +239,37 @@ class ChangeDecideForm(StepForm):
         choices=[("1", _("Chấp thuận")), ("0", _("Không chấp thuận"))],
     )
     measure = forms.CharField(
-        label=_("Biện pháp sau thay đổi (để trống: theo đề nghị)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        max_length=limits.TEXT,
+        label=_("Biện pháp sau thay đổi (để trống: theo đề nghị)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     completion_date = forms.DateField(label=_("Ngày hoàn thành mới (nếu thay đổi)"), required=False, widget=DATE)
-    note = forms.CharField(label=_("Ý kiến"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    note = forms.CharField(max_length=limits.NOTE, label=_("Ý kiến"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class ReportForm(StepForm):
-    result = forms.CharField(label=_("Kết quả thực hiện"), widget=forms.Textarea(attrs={"rows": 3}))
+    result = forms.CharField(max_length=limits.TEXT, label=_("Kết quả thực hiện"), widget=forms.Textarea(attrs={"rows": 3}))
     files = MultipleFileField(label=_("Bằng chứng đính kèm"))  # type: ignore[assignment]  # as TicketOpenForm.files
 
 
 class VerifyForm(StepForm):
     verification = forms.ChoiceField(choices=Verification.choices, label=_("Kết quả kiểm tra"), widget=forms.RadioSelect)
     note = forms.CharField(
-        label=_("Nhận xét (bắt buộc khi Không đạt / Biện pháp mới)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        max_length=limits.NOTE,
+        label=_("Nhận xét (bắt buộc khi Không đạt / Biện pháp mới)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
-    evidence = forms.CharField(label=_("Bằng chứng đã kiểm tra"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    evidence = forms.CharField(
+        max_length=limits.TEXT, label=_("Bằng chứng đã kiểm tra"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class CloseForm(StepForm):
-    evidence = forms.CharField(label=_("Bằng chứng kết quả thực hiện (ô 3)"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    evidence = forms.CharField(
+        max_length=limits.TEXT, label=_("Bằng chứng kết quả thực hiện (ô 3)"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
     files = MultipleFileField(label=_("Bằng chứng đính kèm"))  # type: ignore[assignment]  # as TicketOpenForm.files
 
 

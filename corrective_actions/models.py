@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from qms import limits
 from qms.dates import format_date
 from qms.models import Organisation, OrganisationKind, Unit, User
 from qms.roles import Role
@@ -323,7 +324,7 @@ class Ticket(models.Model):
     process = models.CharField(_("quy trình/thủ tục liên quan"), max_length=255, blank=True)
     clause = models.CharField(_("điều khoản/bước"), max_length=100, blank=True)
     # Box 1
-    description = models.TextField(_("mô tả sự không phù hợp / đề xuất cải tiến"))
+    description = models.TextField(_("mô tả sự không phù hợp / đề xuất cải tiến"), max_length=limits.TEXT)
     description_date = models.DateField(_("ngày"))
     requester = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("người đề nghị"), on_delete=models.PROTECT, related_name="requested_tickets"
@@ -332,9 +333,9 @@ class Ticket(models.Model):
     # 5.1.1 / 5.2.2 the unit head's decision
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)
-    decision_note = models.TextField(_("ý kiến của lãnh đạo đơn vị"), blank=True)
+    decision_note = models.TextField(_("ý kiến của lãnh đạo đơn vị"), max_length=limits.NOTE, blank=True)
     correction_kind = models.CharField(_("hình thức xử lý"), max_length=20, choices=CorrectionKind.choices, blank=True)
-    correction_result = models.TextField(_("kết quả xử lý"), blank=True)
+    correction_result = models.TextField(_("kết quả xử lý"), max_length=limits.TEXT, blank=True)
     # 5.1.1: who carries the handling out, who checks it, and each handling's own fields
     handler = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -388,15 +389,15 @@ class Ticket(models.Model):
     )
     assigned_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     assigned_at = models.DateTimeField(null=True, blank=True)
-    assignment_note = models.TextField(_("chỉ đạo của Lãnh đạo Ban ISO"), blank=True)
-    cause = models.TextField(_("nguyên nhân"), blank=True)
-    measure = models.TextField(_("biện pháp khắc phục/cải tiến"), blank=True)
+    assignment_note = models.TextField(_("chỉ đạo của Lãnh đạo Ban ISO"), max_length=limits.NOTE, blank=True)
+    cause = models.TextField(_("nguyên nhân"), max_length=limits.TEXT, blank=True)
+    measure = models.TextField(_("biện pháp khắc phục/cải tiến"), max_length=limits.TEXT, blank=True)
     proposed_at = models.DateTimeField(null=True, blank=True)
-    return_comment = models.TextField(_("ý kiến trả lại"), blank=True)
+    return_comment = models.TextField(_("ý kiến trả lại"), max_length=limits.NOTE, blank=True)
     completion_date = models.DateField(_("ngày hoàn thành"), null=True, blank=True)
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     approved_at = models.DateTimeField(null=True, blank=True)
-    result_report = models.TextField(_("kết quả thực hiện"), blank=True)
+    result_report = models.TextField(_("kết quả thực hiện"), max_length=limits.TEXT, blank=True)
     reported_at = models.DateTimeField(null=True, blank=True)
     # Box 3
     delegate = models.ForeignKey(
@@ -408,10 +409,10 @@ class Ticket(models.Model):
         related_name="delegated_tickets",
     )
     verification = models.CharField(_("kết quả kiểm tra"), max_length=20, choices=Verification.choices, blank=True)
-    verification_note = models.TextField(_("nhận xét kiểm tra"), blank=True)
+    verification_note = models.TextField(_("nhận xét kiểm tra"), max_length=limits.NOTE, blank=True)
     verified_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     verified_on = models.DateField(_("ngày kiểm tra"), null=True, blank=True)
-    evidence = models.TextField(_("bằng chứng kết quả thực hiện"), blank=True)
+    evidence = models.TextField(_("bằng chứng kết quả thực hiện"), max_length=limits.TEXT, blank=True)
     closed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     closed_at = models.DateTimeField(null=True, blank=True)
     # Links
@@ -595,7 +596,7 @@ class ProgressReport(models.Model):
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="progress_reports")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     reported_at = models.DateTimeField(default=timezone.now)
-    text = models.TextField(_("tình hình thực hiện"))
+    text = models.TextField(_("tình hình thực hiện"), max_length=limits.TEXT)
 
     class Meta:
         ordering = ["reported_at", "pk"]
@@ -613,16 +614,16 @@ class ChangeRequest(models.Model):
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="change_requests")
     kind = models.CharField(_("nội dung đề nghị"), max_length=20, choices=ChangeRequestKind.choices)
-    reason = models.TextField(_("lý do, khó khăn"))
-    proposed_measure = models.TextField(_("biện pháp đề nghị (nếu thay đổi)"), blank=True)
+    reason = models.TextField(_("lý do, khó khăn"), max_length=limits.NOTE)
+    proposed_measure = models.TextField(_("biện pháp đề nghị (nếu thay đổi)"), max_length=limits.TEXT, blank=True)
     proposed_completion_date = models.DateField(_("ngày hoàn thành đề nghị"), null=True, blank=True)
     requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     requested_at = models.DateTimeField(default=timezone.now)
     status = models.CharField(_("trạng thái"), max_length=20, choices=ChangeRequestStatus.choices, default=ChangeRequestStatus.PENDING)
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     decided_at = models.DateTimeField(null=True, blank=True)
-    decision_note = models.TextField(_("ý kiến quyết định"), blank=True)
-    previous_measure = models.TextField(_("biện pháp trước khi thay đổi"), blank=True)
+    decision_note = models.TextField(_("ý kiến quyết định"), max_length=limits.NOTE, blank=True)
+    previous_measure = models.TextField(_("biện pháp trước khi thay đổi"), max_length=limits.TEXT, blank=True)
     previous_completion_date = models.DateField(_("ngày hoàn thành trước khi thay đổi"), null=True, blank=True)
 
     class Meta:

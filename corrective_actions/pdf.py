@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 from django.utils import timezone
 
-from qms.pdf import render_pdf, vn_date_line
+from qms.pdf import html_to_pdf, render_html, vn_date_line
 
 from .models import UNREPORTED_VERIFICATIONS, Kind, Ticket, Verification
 
@@ -46,6 +46,10 @@ def ticket_pdf_context(ticket: Ticket) -> dict:
 
 
 def ticket_pdf_bytes(pk: int) -> bytes:
+    return html_to_pdf(ticket_pdf_html(pk))
+
+
+def ticket_pdf_html(pk: int) -> str:
     ticket = Ticket.objects.select_related(
         "organisation",
         "requesting_unit",
@@ -62,4 +66,4 @@ def ticket_pdf_bytes(pk: int) -> bytes:
         "handler",
         "checker",
     ).get(pk=pk)
-    return render_pdf("pdf/corrective_actions/bm_ctcl_01.html", ticket_pdf_context(ticket))
+    return render_html("pdf/corrective_actions/bm_ctcl_01.html", ticket_pdf_context(ticket))

@@ -18,10 +18,10 @@ class ObjectivesConfig(AppConfig):
 
         from .dashboard import objectives_late_panel, objectives_panels
         from .overview import FIGURES, objectives_figures
-        from .pdf import render_plan, render_report
+        from .pdf import plan_html, render_plan, render_report, report_html
 
-        register_form("PL3.KH", "Kế hoạch thực hiện MTCL (Phụ lục 3 STCL)", render_plan)
-        register_form("PL3.BC", "Báo cáo thực hiện MTCL (Phụ lục 3 STCL)", render_report)
+        register_form("PL3.KH", "Kế hoạch thực hiện MTCL (Phụ lục 3 STCL)", render_plan, html=plan_html)
+        register_form("PL3.BC", "Báo cáo thực hiện MTCL (Phụ lục 3 STCL)", render_report, html=report_html)
         register_panel(objectives_panels)
         register_panel(objectives_late_panel)
         register_figures(FIGURES, objectives_figures)

@@ -10,7 +10,8 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from qms.forms import DateInput
+from qms import limits
+from qms.forms import BoundedTextMixin, DateInput
 from qms.uploads import validate_upload
 
 from .models import NUMERIC_UNITS, OBJECTIVE_FIELDS, Objective, Plan, PlanAction, Result
@@ -35,7 +36,7 @@ def parse_number(raw: str | None) -> Decimal | None:
     return value.quantize(Decimal("0.01"))
 
 
-class _Helper(forms.Form):
+class _Helper(BoundedTextMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
@@ -55,7 +56,7 @@ class PlanCreateForm(_Helper):
         cast(forms.ChoiceField, self.fields["scope"]).choices = scopes
 
 
-class ObjectiveForm(forms.ModelForm):
+class ObjectiveForm(BoundedTextMixin, forms.ModelForm):
     baseline = forms.CharField(label=_("Giá trị nền (kết quả năm trước)"), required=False)
     target = forms.CharField(label=_("Chỉ tiêu"), required=False, help_text=_("Bằng số khi đơn vị đo là %, số lượng, ngày, giờ, điểm."))
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -121,7 +122,7 @@ class ObjectiveForm(forms.ModelForm):
         return {f: self.cleaned_data[f] for f in fields}
 
 
-class PlanActionForm(forms.ModelForm):
+class PlanActionForm(BoundedTextMixin, forms.ModelForm):
     class Meta:
         model = PlanAction
         fields = ["description", "resources", "responsible", "deadline"]
@@ -146,7 +147,7 @@ class MeasurementForm(_Helper):
     period = forms.TypedChoiceField(label=_("Kỳ theo dõi"), coerce=int)
     value = forms.CharField(label=_("Giá trị đo"))
     measured_on = forms.DateField(label=_("Ngày đo"), widget=DateInput())
-    comment = forms.CharField(label=_("Nhận xét"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    comment = forms.CharField(max_length=limits.NOTE, label=_("Nhận xét"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
     evidence = forms.FileField(label=_("Minh chứng (PDF, Word, Excel, ảnh; tối đa 10 MB)"), required=False)
 
     def __init__(self, *args, objective: Objective, **kwargs):
@@ -175,8 +176,12 @@ class MeasurementForm(_Helper):
 class EvaluationForm(_Helper):
     result = forms.ChoiceField(label=_("Đánh giá"), choices=Result.choices, widget=forms.RadioSelect)
     actual = forms.CharField(label=_("Kết quả đạt được"), required=False)
-    reasons = forms.CharField(label=_("Nguyên nhân (bắt buộc khi không đạt)"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
-    next_steps = forms.CharField(label=_("Hướng khắc phục / cải tiến"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+    reasons = forms.CharField(
+        max_length=limits.TEXT, label=_("Nguyên nhân (bắt buộc khi không đạt)"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    next_steps = forms.CharField(
+        max_length=limits.TEXT, label=_("Hướng khắc phục / cải tiến"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
 
     def __init__(self, *args, objective: Objective, **kwargs):
         super().__init__(*args, **kwargs)
@@ -202,8 +207,8 @@ class EvaluationForm(_Helper):
 
 
 class ReasonForm(_Helper):
-    reason = forms.CharField(label=_("Lý do sửa đổi"), widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(max_length=limits.NOTE, label=_("Lý do sửa đổi"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class CommentForm(_Helper):
-    comment = forms.CharField(label=_("Ý kiến"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+    comment = forms.CharField(max_length=limits.NOTE, label=_("Ý kiến"), widget=forms.Textarea(attrs={"rows": 3}), required=False)

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from qms import limits
 from qms.messages import N_, Message
 from qms.models import Organisation, Unit, User
 from qms.roles import Role
@@ -172,7 +173,7 @@ class Plan(models.Model):
         on_delete=models.PROTECT,
         related_name="superseded_by",
     )
-    revision_reason = models.TextField(_("lý do sửa đổi"), blank=True)
+    revision_reason = models.TextField(_("lý do sửa đổi"), max_length=limits.NOTE, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
@@ -181,8 +182,8 @@ class Plan(models.Model):
     approved_at = models.DateTimeField(_("ngày phê duyệt"), null=True, blank=True)
     evaluated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     evaluated_at = models.DateTimeField(_("ngày đánh giá"), null=True, blank=True)
-    return_comment = models.TextField(_("ý kiến khi trả lại"), blank=True)
-    evaluation_summary = models.TextField(_("nhận xét chung khi đánh giá"), blank=True)
+    return_comment = models.TextField(_("ý kiến khi trả lại"), max_length=limits.NOTE, blank=True)
+    evaluation_summary = models.TextField(_("nhận xét chung khi đánh giá"), max_length=limits.TEXT, blank=True)
     version = models.PositiveIntegerField(default=1)
 
     objects = PlanQuerySet.as_manager()
@@ -372,7 +373,7 @@ class Result(models.TextChoices):
 class Objective(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="objectives")
     order = models.PositiveSmallIntegerField(_("thứ tự"), default=1)
-    statement = models.TextField(_("mục tiêu chất lượng"))
+    statement = models.TextField(_("mục tiêu chất lượng"), max_length=limits.NOTE)
     indicator = models.CharField(_("chỉ số đo lường"), max_length=300)
     unit_of_measure = models.CharField(_("đơn vị đo"), max_length=20, choices=UnitOfMeasure.choices, default=UnitOfMeasure.PERCENT)
     direction = models.CharField(_("chiều đánh giá"), max_length=10, choices=Direction.choices, default=Direction.HIGHER)
@@ -381,8 +382,8 @@ class Objective(models.Model):
     target = models.DecimalField(_("chỉ tiêu"), max_digits=12, decimal_places=2, null=True, blank=True)
     target_text = models.CharField(_("chỉ tiêu (định tính)"), max_length=300, blank=True)
     frequency = models.CharField(_("tần suất theo dõi"), max_length=10, choices=Frequency.choices, default=Frequency.QUARTERLY)
-    policy_consistency = models.TextField(_("sự nhất quán với chính sách chất lượng"), blank=True)
-    evaluation_method = models.TextField(_("cách thức đánh giá kết quả"))
+    policy_consistency = models.TextField(_("sự nhất quán với chính sách chất lượng"), max_length=limits.NOTE, blank=True)
+    evaluation_method = models.TextField(_("cách thức đánh giá kết quả"), max_length=limits.NOTE)
     supports = models.ForeignKey(
         "self",
         verbose_name=_("hỗ trợ mục tiêu của cơ quan"),
@@ -404,8 +405,8 @@ class Objective(models.Model):
     result = models.CharField(_("kết quả đánh giá"), max_length=15, choices=Result.choices, blank=True)
     actual_value = models.DecimalField(_("kết quả đạt được"), max_digits=12, decimal_places=2, null=True, blank=True)
     actual_text = models.CharField(_("kết quả đạt được (định tính)"), max_length=300, blank=True)
-    reasons = models.TextField(_("nguyên nhân"), blank=True)
-    next_steps = models.TextField(_("hướng khắc phục / cải tiến năm sau"), blank=True)
+    reasons = models.TextField(_("nguyên nhân"), max_length=limits.TEXT, blank=True)
+    next_steps = models.TextField(_("hướng khắc phục / cải tiến năm sau"), max_length=limits.TEXT, blank=True)
     evaluated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     evaluated_at = models.DateTimeField(null=True, blank=True)
     ticket_id = models.PositiveBigIntegerField(_("phiếu HĐKP"), null=True, blank=True)
@@ -467,7 +468,7 @@ class PlanAction(models.Model):
 
     objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="actions")
     order = models.PositiveSmallIntegerField(_("thứ tự"), default=1)
-    description = models.TextField(_("nội dung công việc"))
+    description = models.TextField(_("nội dung công việc"), max_length=limits.TEXT)
     resources = models.CharField(_("nguồn lực"), max_length=300, blank=True)
     responsible = models.CharField(_("người / đơn vị thực hiện"), max_length=200)
     deadline = models.DateField(_("thời hạn"))
@@ -491,7 +492,7 @@ class Measurement(models.Model):
     value = models.DecimalField(_("giá trị đo"), max_digits=12, decimal_places=2, null=True, blank=True)
     value_text = models.CharField(_("kết quả (định tính)"), max_length=300, blank=True)
     measured_on = models.DateField(_("ngày đo"))
-    comment = models.TextField(_("nhận xét"), blank=True)
+    comment = models.TextField(_("nhận xét"), max_length=limits.NOTE, blank=True)
     evidence = models.FileField(_("minh chứng"), upload_to=evidence_path, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(default=timezone.now)

@@ -8,7 +8,7 @@ import copy
 from django.http import Http404
 from django.utils import timezone
 
-from qms.pdf import render_pdf, vn_date_line
+from qms.pdf import html_to_pdf, render_html, vn_date_line
 
 from .models import ObjectivesSettings, Plan
 from .progress import current_display, objective_progress, plan_summary
@@ -55,6 +55,10 @@ def plan_title(plan: Plan, kind: str) -> str:
 
 
 def plan_pdf_bytes(plan_id: int, kind: str) -> bytes:
+    return html_to_pdf(plan_pdf_html(plan_id, kind))
+
+
+def plan_pdf_html(plan_id: int, kind: str) -> str:
     if kind not in KINDS:
         raise Http404
     plan = (
@@ -62,7 +66,7 @@ def plan_pdf_bytes(plan_id: int, kind: str) -> bytes:
     )
     if plan is None:
         raise Http404
-    return render_pdf(f"pdf/{KINDS[kind][1]}", plan_context(plan, kind))
+    return render_html(f"pdf/{KINDS[kind][1]}", plan_context(plan, kind))
 
 
 def render_plan(pk: int) -> bytes:
@@ -71,3 +75,11 @@ def render_plan(pk: int) -> bytes:
 
 def render_report(pk: int) -> bytes:
     return plan_pdf_bytes(pk, "report")
+
+
+def plan_html(pk: int) -> str:
+    return plan_pdf_html(pk, "plan")
+
+
+def report_html(pk: int) -> str:
+    return plan_pdf_html(pk, "report")

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from qms.errors import ServiceError
 from qms.http import AuthenticatedHttpRequest, file_download
 from qms.models import Organisation, Unit, User
+from qms.pdf_cache import pdf_download
 from qms.roles import role_permission_required
 from qms.services import audit_trail
 from qms.tenancy import is_overseer
@@ -36,7 +37,7 @@ from .forms import (
 )
 from .lateness import late_marks
 from .models import IN_FORCE_STATES, Measurement, Objective, ObjectivesSettings, Plan, PlanStatus
-from .pdf import plan_pdf_bytes
+from .pdf import KINDS
 from .progress import current_display, objective_progress, plan_summary
 from .rollup import chart_by_unit, chart_over_year, plans_in_force, with_progress, year_rollup
 
@@ -403,11 +404,13 @@ def measurement_evidence(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
 
 @login_required
 @role_permission_required(VIEW_PLAN)
-def plan_pdf(request: AuthenticatedHttpRequest, pk: int, kind: str) -> HttpResponse:
+def plan_pdf(request: AuthenticatedHttpRequest, pk: int, kind: str) -> HttpResponseBase:
     plan = _plan(request, pk)
-    response = HttpResponse(plan_pdf_bytes(plan.pk, kind), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="MTCL-{kind}-{plan.year}-{plan.scope_key}.pdf"'
-    return response
+    if kind not in KINDS:
+        raise Http404
+    # Laid out by the worker (qms.pdf_cache): the PDF when it is ready, else a page that waits for it.
+    filename = f"MTCL-{kind}-{plan.year}-{plan.scope_key}.pdf"
+    return pdf_download(request, code=KINDS[kind][0], pk=plan.pk, filename=filename, as_attachment=False)
 
 
 @login_required

@@ -1,8 +1,43 @@
 """Form widgets shared by the apps."""
 
+from typing import Any
+
 from django import forms
+from django.core.validators import MaxLengthValidator
+from django.utils.translation import gettext as _
 
 from .uploads import validate_uploads
+
+
+def bound_text_fields(form: forms.BaseForm) -> None:
+    """Every text field of the form with a length limit: a live counter (data-maxlength, read by
+    static/js/counter.js) and a refusal that names the field. A text field without a limit gets one:
+    a text area qms.limits.TEXT, a line 255."""
+    from . import limits
+
+    for field in form.fields.values():
+        if not isinstance(field, forms.CharField) or isinstance(field.widget, forms.PasswordInput | forms.HiddenInput):
+            continue
+        if field.max_length is None:
+            field.max_length = limits.TEXT if isinstance(field.widget, forms.Textarea) else 255
+            field.validators.append(MaxLengthValidator(field.max_length))
+            field.widget.attrs["maxlength"] = str(field.max_length)
+        field.widget.attrs["data-maxlength"] = str(field.max_length)
+        label = str(field.label or "").rstrip(" :").replace("%", "%%")
+        limit = f"{field.max_length:,}".replace(",", ".")
+        # Formatted twice: here with the label (a % in it doubled), then by Django with the length typed.
+        message = _("«%(field)s» dài tối đa %(limit)s ký tự (đã nhập %%(show_value)d ký tự).")
+        field.error_messages["max_length"] = message % {"field": label, "limit": limit}
+
+
+class BoundedTextMixin:
+    """Put first among a form's bases: its text fields get a counter and a refusal naming them."""
+
+    fields: dict[str, forms.Field]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        bound_text_fields(self)  # type: ignore[arg-type]
 
 
 class DateInput(forms.DateInput):

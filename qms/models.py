@@ -17,6 +17,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from . import limits
 from .messages import render_stored
 from .roles import Role
 
@@ -268,7 +269,7 @@ class AuditEntry(models.Model):
     action = models.CharField(_("thao tác"), max_length=100)
     from_state = models.CharField(_("từ"), max_length=40, blank=True)
     to_state = models.CharField(_("đến"), max_length=40, blank=True)
-    note = models.TextField(_("ghi chú"), blank=True)
+    note = models.TextField(_("ghi chú"), max_length=limits.LONG_TEXT, blank=True)
     # {"action": Message JSON, "note": Message JSON}: rendered in the reader's language. `action`/`note`
     # above keep the Vietnamese text (admin, search); a row without it shows that text.
     message = models.JSONField(_("thông điệp"), default=dict, blank=True)
@@ -307,7 +308,7 @@ class Notification(models.Model):
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     subject = models.CharField(_("tiêu đề"), max_length=255)
-    body = models.TextField(_("nội dung"), blank=True)
+    body = models.TextField(_("nội dung"), max_length=limits.LONG_TEXT, blank=True)
     url = models.CharField(_("liên kết"), max_length=500, blank=True)
     read_at = models.DateTimeField(_("đã đọc lúc"), null=True, blank=True)
     # {"subject": Message JSON, "body": Message JSON}: rendered in the reader's language when read or

@@ -191,6 +191,9 @@ else:
     for _folder in ("queue", "processed", "control", "results"):
         (CELERY_BROKER_DIR / _folder).mkdir(parents=True, exist_ok=True)
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER")
+# Official forms are laid out by a Celery task (qms.pdf_cache), never in a web request: its soft limit in
+# seconds (the task stops with a message), and the hard one a little later (the worker process is killed).
+QMS_PDF_TIME_LIMIT = int(os.environ.get("QMS_PDF_TIME_LIMIT", "60"))
 
 # Several web processes share one cache and the sessions: Redis when there is one (sessions are also kept in
 # the database, so a Redis restart signs nobody out); a single development process keeps them in memory.

@@ -27,3 +27,16 @@ def send_notification_email(self, notification_id: int) -> None:
 def ping() -> str:
     """Used by the health check and by the test that a real worker consumes from the broker."""
     return "pong"
+
+
+@shared_task(
+    soft_time_limit=settings.QMS_PDF_TIME_LIMIT,
+    time_limit=settings.QMS_PDF_TIME_LIMIT + 15,
+    acks_late=False,  # a render that kills its worker is not handed to the next one
+    ignore_result=True,
+)
+def render_form_pdf(code: str, pk: int, key: str) -> str:
+    """Lay out one official form (qms.pdf_cache): `key` is the digest of the HTML the page asked for."""
+    from .pdf_cache import pdf_render_to_cache
+
+    return pdf_render_to_cache(code=code, pk=pk, key=key)

@@ -3,7 +3,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from qms.forms import DateInput, DateTimeInput, MultipleFileField
+from qms import limits
+from qms.forms import BoundedTextMixin, DateInput, DateTimeInput, MultipleFileField, bound_text_fields
 from qms.models import Organisation, Unit, User
 from qms.people import review_chair_role
 from qms.roles import Role
@@ -29,7 +30,7 @@ class UserChoiceField(forms.ModelMultipleChoiceField):
         return " — ".join(p for p in parts if p)
 
 
-class ReviewPlanForm(forms.ModelForm):
+class ReviewPlanForm(BoundedTextMixin, forms.ModelForm):
     """Step 1 of QT.HT.06: the plan the secretary proposes and the committee head approves."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -104,19 +105,20 @@ class ReviewPlanForm(forms.ModelForm):
         return data
 
 
-class CommentForm(forms.Form):
-    comment = forms.CharField(label=_("Ý kiến"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
+class CommentForm(BoundedTextMixin, forms.Form):
+    comment = forms.CharField(max_length=limits.NOTE, label=_("Ý kiến"), widget=forms.Textarea(attrs={"rows": 3}), required=False)
 
 
-class RequiredCommentForm(forms.Form):
+class RequiredCommentForm(BoundedTextMixin, forms.Form):
     comment = forms.CharField(
+        max_length=limits.NOTE,
         label=_("Lý do / nội dung cần sửa"),
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Hãy ghi rõ lý do trả lại.")},
     )
 
 
-class UnitReportForm(forms.Form):
+class UnitReportForm(BoundedTextMixin, forms.Form):
     """BM.HT.06.02: the seven sections of BM.HT.06.03 and supporting files."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
@@ -130,16 +132,19 @@ class UnitReportForm(forms.Form):
         kwargs.setdefault("initial", {"version": report.version, **{name: getattr(report, name) for name, _l in REPORT_SECTIONS}})
         super().__init__(*args, **kwargs)
         for name, label in REPORT_SECTIONS:
-            self.fields[name] = forms.CharField(label=label, required=False, widget=forms.Textarea(attrs={"rows": 4}))
+            self.fields[name] = forms.CharField(
+                max_length=limits.LONG_TEXT, label=label, required=False, widget=forms.Textarea(attrs={"rows": 4})
+            )
         self.order_fields([name for name, _l in REPORT_SECTIONS] + ["attachments", "version"])
         self.helper = _NoTagHelper()
+        bound_text_fields(self)  # the sections were added after the mixin ran
         self.helper.form_tag = False
 
 
 # --- Consolidated report, minutes, signature, distribution, follow-up ---
 
 
-class ConsolidatedReportForm(forms.Form):
+class ConsolidatedReportForm(BoundedTextMixin, forms.Form):
     """BM.HT.06.03. `version` is the row version the user loaded: a save from a stale page is refused."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
@@ -147,11 +152,14 @@ class ConsolidatedReportForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name, label in REPORT_SECTIONS:
-            self.fields[name] = forms.CharField(label=label, required=False, widget=forms.Textarea(attrs={"rows": 8}))
+            self.fields[name] = forms.CharField(
+                max_length=limits.COMPILED_TEXT, label=label, required=False, widget=forms.Textarea(attrs={"rows": 8})
+            )
+        bound_text_fields(self)  # the sections were added after the mixin ran
         self.helper = _NoTagHelper()
 
 
-class MinutesContentForm(forms.Form):
+class MinutesContentForm(BoundedTextMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
     started_at = forms.DateTimeField(label=_("Bắt đầu lúc"), widget=DateTimeInput())
     ended_at = forms.DateTimeField(label=_("Kết thúc lúc"), widget=DateTimeInput())
@@ -159,17 +167,23 @@ class MinutesContentForm(forms.Form):
     chair = forms.ModelChoiceField(label=_("Chủ trì"), queryset=User.objects.none())
     secretary = forms.ModelChoiceField(label=_("Thư ký cuộc họp"), queryset=User.objects.none())
     reports_summary = forms.CharField(
+        max_length=limits.LONG_TEXT,
         label=_("Các báo cáo trình bày tại cuộc họp (người báo cáo, tóm tắt nội dung)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 8}),
     )
-    unit_reports_summary = forms.CharField(label=_("Báo cáo của các đơn vị"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    unit_reports_summary = forms.CharField(
+        max_length=limits.LONG_TEXT, label=_("Báo cáo của các đơn vị"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
     conclusions = forms.CharField(
+        max_length=limits.LONG_TEXT,
         label=_("Kết luận chung (các yêu cầu cải tiến, nhu cầu thay đổi HTQLCL, nhu cầu nguồn lực)"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 6}),
     )
-    recommendations = forms.CharField(label=_("Khuyến nghị đối với HTQLCL"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    recommendations = forms.CharField(
+        max_length=limits.LONG_TEXT, label=_("Khuyến nghị đối với HTQLCL"), required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
 
     def __init__(self, *args, organisation: Organisation | int | None, **kwargs):
         """`organisation`: the review's agency, whose active people are the only chairs and secretaries."""
@@ -177,10 +191,16 @@ class MinutesContentForm(forms.Form):
         people = User.objects.filter(is_active=True, organisation=organisation) if organisation is not None else User.objects.none()
         for i, topic in enumerate(MINUTES_TOPICS, start=1):
             self.fields[f"topic_{i}"] = forms.CharField(
-                label=f"{i}. {topic}", required=False, widget=forms.Textarea(attrs={"rows": 4, "class": "form-control"})
+                max_length=limits.LONG_TEXT,
+                label=f"{i}. {topic}",
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 4, "class": "form-control"}),
             )
             self.fields[f"conclusion_{i}"] = forms.CharField(
-                label=_("Kết luận của chủ trì"), required=False, widget=forms.Textarea(attrs={"rows": 4, "class": "form-control"})
+                max_length=limits.LONG_TEXT,
+                label=_("Kết luận của chủ trì"),
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 4, "class": "form-control"}),
             )
         label = lambda u: " — ".join(p for p in [u.display_name, u.job_title] if p)  # noqa: E731
         for name in ("chair", "secretary"):
@@ -188,6 +208,7 @@ class MinutesContentForm(forms.Form):
             assert isinstance(field, forms.ModelChoiceField)
             field.queryset = people
             field.label_from_instance = label  # type: ignore[method-assign]
+        bound_text_fields(self)  # the topics were added after the mixin ran
         self.helper = _NoTagHelper()
 
     def topic_rows(self) -> list[tuple[int, str, forms.BoundField, forms.BoundField]]:
@@ -202,7 +223,7 @@ class MinutesContentForm(forms.Form):
         return data
 
 
-class _CompactRowForm(forms.Form):
+class _CompactRowForm(BoundedTextMixin, forms.Form):
     """A formset row is a table row: Bootstrap classes on the bare widgets, labels in the table head."""
 
     def __init__(self, *args, **kwargs):
@@ -237,7 +258,9 @@ class MinutesAttendeeForm(_CompactRowForm):
 
 class ReviewActionForm(_CompactRowForm):
     id = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    description = forms.CharField(label=_("Hành động / kết luận cần thực hiện"), widget=forms.Textarea(attrs={"rows": 2}))
+    description = forms.CharField(
+        max_length=limits.TEXT, label=_("Hành động / kết luận cần thực hiện"), widget=forms.Textarea(attrs={"rows": 2})
+    )
     responsible_unit = forms.ModelChoiceField(label=_("Đơn vị chủ trì"), queryset=Unit.objects.none())
     deadline = forms.DateField(label=_("Thời hạn"), widget=DateInput())
 
@@ -265,9 +288,12 @@ class MinutesSignForm(forms.Form):
     )
 
 
-class MinutesRevisionForm(forms.Form):
+class MinutesRevisionForm(BoundedTextMixin, forms.Form):
     reason = forms.CharField(
-        label=_("Lý do sửa đổi"), widget=forms.Textarea(attrs={"rows": 3}), error_messages={"required": _("Hãy ghi lý do sửa đổi.")}
+        max_length=limits.NOTE,
+        label=_("Lý do sửa đổi"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Hãy ghi lý do sửa đổi.")},
     )
 
 
@@ -277,8 +303,8 @@ def _validated_evidence(upload):
     return upload
 
 
-class ActionProgressForm(forms.Form):
-    note = forms.CharField(label=_("Nội dung tiến độ"), widget=forms.Textarea(attrs={"rows": 3}))
+class ActionProgressForm(BoundedTextMixin, forms.Form):
+    note = forms.CharField(max_length=limits.NOTE, label=_("Nội dung tiến độ"), widget=forms.Textarea(attrs={"rows": 3}))
     progress = forms.IntegerField(label=_("Tiến độ (%)"), min_value=0, max_value=99)
     evidence_file = forms.FileField(label=_("Tệp bằng chứng (không bắt buộc)"), required=False)
 
@@ -286,8 +312,9 @@ class ActionProgressForm(forms.Form):
         return _validated_evidence(self.cleaned_data.get("evidence_file"))
 
 
-class ActionCompleteForm(forms.Form):
+class ActionCompleteForm(BoundedTextMixin, forms.Form):
     evidence = forms.CharField(
+        max_length=limits.TEXT,
         label=_("Bằng chứng / kết quả thực hiện"),
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Hãy ghi bằng chứng / kết quả thực hiện.")},
@@ -298,5 +325,7 @@ class ActionCompleteForm(forms.Form):
         return _validated_evidence(self.cleaned_data.get("evidence_file"))
 
 
-class ActionDecisionForm(forms.Form):
-    note = forms.CharField(label=_("Lý do"), widget=forms.Textarea(attrs={"rows": 2}), error_messages={"required": _("Hãy ghi lý do.")})
+class ActionDecisionForm(BoundedTextMixin, forms.Form):
+    note = forms.CharField(
+        max_length=limits.NOTE, label=_("Lý do"), widget=forms.Textarea(attrs={"rows": 2}), error_messages={"required": _("Hãy ghi lý do.")}
+    )

@@ -13,6 +13,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from qms import limits
 from qms.models import MinutesForm, Organisation, Unit, User
 from qms.roles import Role
 from qms.tenancy import is_overseer
@@ -147,18 +148,18 @@ class Review(models.Model):
     meeting_start = models.DateTimeField(_("thời gian bắt đầu họp"))
     meeting_end = models.DateTimeField(_("thời gian dự kiến kết thúc"), null=True, blank=True)
     location = models.CharField(_("địa điểm"), max_length=255)
-    agenda = models.TextField(_("nội dung họp"), default=DEFAULT_AGENDA)
+    agenda = models.TextField(_("nội dung họp"), max_length=limits.TEXT, default=DEFAULT_AGENDA)
     report_deadline = models.DateField(_("hạn nộp báo cáo đơn vị"))
     report_recipient = models.CharField(_("nộp báo cáo về"), max_length=255, default="Thư ký ISO")
     units = models.ManyToManyField(Unit, verbose_name=_("đơn vị báo cáo"), related_name="reviews")
     attendees = models.ManyToManyField(
         settings.AUTH_USER_MODEL, verbose_name=_("thành phần tham dự"), related_name="invited_reviews", blank=True
     )
-    related_parties = models.TextField(_("các bộ phận có liên quan"), blank=True)
+    related_parties = models.TextField(_("các bộ phận có liên quan"), max_length=limits.NOTE, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
-    head_comment = models.TextField(_("ý kiến của Trưởng ban"), blank=True)
+    head_comment = models.TextField(_("ý kiến của Trưởng ban"), max_length=limits.NOTE, blank=True)
     approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     approved_at = models.DateTimeField(null=True, blank=True)
     notice_number = models.PositiveIntegerField(_("số thông báo"), null=True, blank=True)
@@ -283,13 +284,13 @@ class UnitReport(models.Model):
     review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="unit_reports")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="review_reports")
     status = models.CharField(_("trạng thái"), max_length=20, choices=UnitReportStatus.choices, default=UnitReportStatus.NOT_STARTED)
-    s1_general = models.TextField(REPORT_SECTIONS[0][1], blank=True)
-    s2_policy_objectives = models.TextField(REPORT_SECTIONS[1][1], blank=True)
-    s3_audit_actions = models.TextField(REPORT_SECTIONS[2][1], blank=True)
-    s4_feedback = models.TextField(REPORT_SECTIONS[3][1], blank=True)
-    s5_objectives_implementation = models.TextField(REPORT_SECTIONS[4][1], blank=True)
-    s6_resources = models.TextField(REPORT_SECTIONS[5][1], blank=True)
-    s7_changes = models.TextField(REPORT_SECTIONS[6][1], blank=True)
+    s1_general = models.TextField(REPORT_SECTIONS[0][1], blank=True, max_length=limits.LONG_TEXT)
+    s2_policy_objectives = models.TextField(REPORT_SECTIONS[1][1], blank=True, max_length=limits.LONG_TEXT)
+    s3_audit_actions = models.TextField(REPORT_SECTIONS[2][1], blank=True, max_length=limits.LONG_TEXT)
+    s4_feedback = models.TextField(REPORT_SECTIONS[3][1], blank=True, max_length=limits.LONG_TEXT)
+    s5_objectives_implementation = models.TextField(REPORT_SECTIONS[4][1], blank=True, max_length=limits.LONG_TEXT)
+    s6_resources = models.TextField(REPORT_SECTIONS[5][1], blank=True, max_length=limits.LONG_TEXT)
+    s7_changes = models.TextField(REPORT_SECTIONS[6][1], blank=True, max_length=limits.LONG_TEXT)
     submitted_at = models.DateTimeField(_("nộp lúc"), null=True, blank=True)
     # The unit's first submission: set once, kept when the report is returned and submitted again. Lateness
     # is judged on it, so a return for revision never makes a unit that reported in time late.
@@ -297,7 +298,7 @@ class UnitReport(models.Model):
     submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     # Whether the first submission came after the deadline (set with first_submitted_at, never changed after).
     is_late = models.BooleanField(_("nộp muộn"), default=False)
-    return_comment = models.TextField(_("ý kiến trả lại"), blank=True)
+    return_comment = models.TextField(_("ý kiến trả lại"), max_length=limits.NOTE, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     version = models.PositiveIntegerField(default=1)
@@ -413,16 +414,16 @@ class ConsolidatedReport(RetainedRecord):
     status = models.CharField(
         _("trạng thái"), max_length=10, choices=ConsolidatedReportStatus.choices, default=ConsolidatedReportStatus.DRAFT
     )
-    s1_general = models.TextField(REPORT_SECTIONS[0][1], blank=True)
-    s2_policy_objectives = models.TextField(REPORT_SECTIONS[1][1], blank=True)
-    s3_audit_actions = models.TextField(REPORT_SECTIONS[2][1], blank=True)
-    s4_feedback = models.TextField(REPORT_SECTIONS[3][1], blank=True)
-    s5_objectives_implementation = models.TextField(REPORT_SECTIONS[4][1], blank=True)
-    s6_resources = models.TextField(REPORT_SECTIONS[5][1], blank=True)
-    s7_changes = models.TextField(REPORT_SECTIONS[6][1], blank=True)
+    s1_general = models.TextField(REPORT_SECTIONS[0][1], blank=True, max_length=limits.COMPILED_TEXT)
+    s2_policy_objectives = models.TextField(REPORT_SECTIONS[1][1], blank=True, max_length=limits.COMPILED_TEXT)
+    s3_audit_actions = models.TextField(REPORT_SECTIONS[2][1], blank=True, max_length=limits.COMPILED_TEXT)
+    s4_feedback = models.TextField(REPORT_SECTIONS[3][1], blank=True, max_length=limits.COMPILED_TEXT)
+    s5_objectives_implementation = models.TextField(REPORT_SECTIONS[4][1], blank=True, max_length=limits.COMPILED_TEXT)
+    s6_resources = models.TextField(REPORT_SECTIONS[5][1], blank=True, max_length=limits.COMPILED_TEXT)
+    s7_changes = models.TextField(REPORT_SECTIONS[6][1], blank=True, max_length=limits.COMPILED_TEXT)
     # The objectives roll-up chart (objectives.charts, server-drawn SVG) frozen when the report is
     # generated, so the page and the PDF show the picture the committee reviewed.
-    objectives_chart_svg = models.TextField(_("biểu đồ thực hiện MTCL (SVG)"), blank=True)
+    objectives_chart_svg = models.TextField(_("biểu đồ thực hiện MTCL (SVG)"), max_length=limits.COMPILED_TEXT, blank=True)
     # What the report was last built from: {unit report id: its version} of the reports submitted then, so a
     # page can tell that units have submitted, resubmitted or been returned since (reviews.selectors).
     sources = models.JSONField(_("các báo cáo đơn vị đã tổng hợp"), default=dict, blank=True)
@@ -507,7 +508,7 @@ class Minutes(RetainedRecord):
     organisation = models.ForeignKey(Organisation, verbose_name=_("cơ quan"), on_delete=models.PROTECT, related_name="+")
     revision = models.PositiveSmallIntegerField(_("lần sửa đổi"), default=1)
     supersedes = models.OneToOneField("self", null=True, blank=True, on_delete=models.PROTECT, related_name="superseded_by")
-    correction_reason = models.TextField(_("lý do sửa đổi"), blank=True)
+    correction_reason = models.TextField(_("lý do sửa đổi"), max_length=limits.NOTE, blank=True)
     form_code = models.CharField(_("mẫu biên bản"), max_length=20, choices=MinutesForm.choices)
     status = models.CharField(_("trạng thái"), max_length=12, choices=MinutesStatus.choices, default=MinutesStatus.DRAFT)
     number = models.PositiveIntegerField(_("số biên bản"), null=True, blank=True)
@@ -521,31 +522,31 @@ class Minutes(RetainedRecord):
     secretary = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("thư ký cuộc họp"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    reports_summary = models.TextField(_("các báo cáo trình bày tại cuộc họp"), blank=True)
-    unit_reports_summary = models.TextField(_("báo cáo của các đơn vị"), blank=True)
-    topic_1 = models.TextField(_("thảo luận 1"), blank=True)
-    topic_2 = models.TextField(_("thảo luận 2"), blank=True)
-    topic_3 = models.TextField(_("thảo luận 3"), blank=True)
-    topic_4 = models.TextField(_("thảo luận 4"), blank=True)
-    topic_5 = models.TextField(_("thảo luận 5"), blank=True)
-    topic_6 = models.TextField(_("thảo luận 6"), blank=True)
-    topic_7 = models.TextField(_("thảo luận 7"), blank=True)
-    conclusion_1 = models.TextField(_("kết luận 1"), blank=True)
-    conclusion_2 = models.TextField(_("kết luận 2"), blank=True)
-    conclusion_3 = models.TextField(_("kết luận 3"), blank=True)
-    conclusion_4 = models.TextField(_("kết luận 4"), blank=True)
-    conclusion_5 = models.TextField(_("kết luận 5"), blank=True)
-    conclusion_6 = models.TextField(_("kết luận 6"), blank=True)
-    conclusion_7 = models.TextField(_("kết luận 7"), blank=True)
-    conclusions = models.TextField(_("kết luận của chủ trì"), blank=True)
-    recommendations = models.TextField(_("khuyến nghị đối với HTQLCL"), blank=True)
+    reports_summary = models.TextField(_("các báo cáo trình bày tại cuộc họp"), max_length=limits.LONG_TEXT, blank=True)
+    unit_reports_summary = models.TextField(_("báo cáo của các đơn vị"), max_length=limits.LONG_TEXT, blank=True)
+    topic_1 = models.TextField(_("thảo luận 1"), max_length=limits.LONG_TEXT, blank=True)
+    topic_2 = models.TextField(_("thảo luận 2"), max_length=limits.LONG_TEXT, blank=True)
+    topic_3 = models.TextField(_("thảo luận 3"), max_length=limits.LONG_TEXT, blank=True)
+    topic_4 = models.TextField(_("thảo luận 4"), max_length=limits.LONG_TEXT, blank=True)
+    topic_5 = models.TextField(_("thảo luận 5"), max_length=limits.LONG_TEXT, blank=True)
+    topic_6 = models.TextField(_("thảo luận 6"), max_length=limits.LONG_TEXT, blank=True)
+    topic_7 = models.TextField(_("thảo luận 7"), max_length=limits.LONG_TEXT, blank=True)
+    conclusion_1 = models.TextField(_("kết luận 1"), max_length=limits.LONG_TEXT, blank=True)
+    conclusion_2 = models.TextField(_("kết luận 2"), max_length=limits.LONG_TEXT, blank=True)
+    conclusion_3 = models.TextField(_("kết luận 3"), max_length=limits.LONG_TEXT, blank=True)
+    conclusion_4 = models.TextField(_("kết luận 4"), max_length=limits.LONG_TEXT, blank=True)
+    conclusion_5 = models.TextField(_("kết luận 5"), max_length=limits.LONG_TEXT, blank=True)
+    conclusion_6 = models.TextField(_("kết luận 6"), max_length=limits.LONG_TEXT, blank=True)
+    conclusion_7 = models.TextField(_("kết luận 7"), max_length=limits.LONG_TEXT, blank=True)
+    conclusions = models.TextField(_("kết luận của chủ trì"), max_length=limits.LONG_TEXT, blank=True)
+    recommendations = models.TextField(_("khuyến nghị đối với HTQLCL"), max_length=limits.LONG_TEXT, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     signed_at = models.DateTimeField(_("ký lúc"), null=True, blank=True)
     signed_sha256 = models.CharField(_("SHA-256 của nội dung đã ký"), max_length=64, blank=True)
-    signed_content = models.TextField(_("nội dung đã ký"), blank=True)
+    signed_content = models.TextField(_("nội dung đã ký"), max_length=limits.SNAPSHOT, blank=True)
     version = models.PositiveIntegerField(default=1)
 
     objects = MinutesQuerySet.as_manager()
@@ -676,12 +677,12 @@ class ReviewAction(models.Model):
 
     review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="actions")
     minutes = models.ForeignKey(Minutes, null=True, blank=True, on_delete=models.SET_NULL, related_name="actions")
-    description = models.TextField(_("nội dung hành động"))
+    description = models.TextField(_("nội dung hành động"), max_length=limits.TEXT)
     responsible_unit = models.ForeignKey(Unit, verbose_name=_("đơn vị chủ trì"), on_delete=models.PROTECT, related_name="review_actions")
     deadline = models.DateField(_("thời hạn hoàn thành"))
     status = models.CharField(_("trạng thái"), max_length=12, choices=ActionStatus.choices, default=ActionStatus.OPEN)
     progress = models.PositiveSmallIntegerField(_("tiến độ (%)"), default=0)
-    evidence = models.TextField(_("bằng chứng / kết quả"), blank=True)
+    evidence = models.TextField(_("bằng chứng / kết quả"), max_length=limits.TEXT, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
     # The same action in the revision this one's minutes correct: its follow-up carries over on signing.
     origin = models.OneToOneField("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="successor")
@@ -734,7 +735,7 @@ class ActionUpdate(models.Model):
     action = models.ForeignKey(ReviewAction, on_delete=models.CASCADE, related_name="updates")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(default=timezone.now)
-    note = models.TextField(_("ghi nhận tiến độ"))
+    note = models.TextField(_("ghi nhận tiến độ"), max_length=limits.NOTE)
     progress = models.PositiveSmallIntegerField(_("tiến độ (%)"), default=0)
     evidence_file = models.FileField(_("tệp bằng chứng"), upload_to=evidence_path, blank=True)
 

@@ -6,6 +6,7 @@ of them, so that the download views and the review page's links apply one rule."
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from typing import overload
@@ -19,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from qms.dates import format_date, format_datetime
 from qms.errors import ServiceError
 from qms.models import MinutesForm, Organisation, User
-from qms.pdf import document_number, register_form, render_pdf, vn_date_line
+from qms.pdf import document_number, html_to_pdf, register_form, render_html, vn_date_line
 from qms.roles import Role
 from qms.tenancy import is_overseer
 
@@ -140,6 +141,10 @@ def _attendee_groups(review: Review, org: Organisation) -> list[dict]:
 
 
 def notice_pdf(review: Review) -> bytes:
+    return html_to_pdf(notice_html(review))
+
+
+def notice_html(review: Review) -> str:
     """BM.HT.06.01 — Thông báo họp xem xét của lãnh đạo về HTQLCL."""
     org = review.organisation
     issued = _local(review.notice_issued_at)
@@ -158,7 +163,7 @@ def notice_pdf(review: Review) -> bytes:
         agenda_lines=[line.strip().lstrip("-+•").strip() for line in review.agenda.splitlines() if line.strip(" -+•")],
         signature=_signature("Trưởng ban chỉ đạo ISO", review.approved_by or _committee_head(org)),
     )
-    return render_pdf("pdf/reviews/notice.html", context)
+    return render_html("pdf/reviews/notice.html", context)
 
 
 # --- BM.HT.06.02 --------------------------------------------------------------------------------------
@@ -172,6 +177,10 @@ def _unit_signer(report: UnitReport) -> User | None:
 
 
 def unit_report_pdf(report: UnitReport) -> bytes:
+    return html_to_pdf(unit_report_html(report))
+
+
+def unit_report_html(report: UnitReport) -> str:
     """BM.HT.06.02 — Báo cáo thực hiện HTQLCL of one unit; its sections mirror BM.HT.06.03."""
     review = report.review
     submitted = _local(report.submitted_at)
@@ -190,7 +199,7 @@ def unit_report_pdf(report: UnitReport) -> bytes:
         attachments=list(report.attachments.all()),
         signature=_signature((signer.job_title if signer and signer.job_title else "Trưởng đơn vị"), signer),
     )
-    return render_pdf("pdf/reviews/unit_report.html", context)
+    return render_html("pdf/reviews/unit_report.html", context)
 
 
 # --- BM.HT.06.03 --------------------------------------------------------------------------------------
@@ -206,6 +215,10 @@ def _unit_lines(review: Review) -> list[str]:
 
 
 def consolidated_pdf(consolidated: ConsolidatedReport) -> bytes:
+    return html_to_pdf(consolidated_html(consolidated))
+
+
+def consolidated_html(consolidated: ConsolidatedReport) -> str:
     """BM.HT.06.03 — Báo cáo họp xem xét của lãnh đạo về HTQLCL lần N - năm Y."""
     review = consolidated.review
     day = _local(consolidated.finalised_at or consolidated.updated_at or consolidated.created_at)
@@ -223,7 +236,7 @@ def consolidated_pdf(consolidated: ConsolidatedReport) -> bytes:
         unit_lines=_unit_lines(review),
         signature=_signature("Trưởng ban chỉ đạo ISO", review.approved_by or _committee_head(review.organisation)),
     )
-    return render_pdf("pdf/reviews/consolidated.html", context)
+    return render_html("pdf/reviews/consolidated.html", context)
 
 
 # --- BM.HT.06.04 / BM.CTCL.02 -------------------------------------------------------------------------
@@ -299,6 +312,10 @@ def _minutes_context(minutes: Minutes, org: Organisation) -> dict:
 
 
 def minutes_pdf(minutes: Minutes) -> bytes:
+    return html_to_pdf(minutes_html(minutes))
+
+
+def minutes_html(minutes: Minutes) -> str:
     """The minutes in the form they were drawn up in (minutes.form_code), under their agency's names."""
     org = minutes.organisation
     context = _minutes_context(minutes, org)
@@ -310,37 +327,46 @@ def minutes_pdf(minutes: Minutes) -> bytes:
         left = _signature("Thư ký ISO", minutes.secretary, plain=True)
         right = _signature("Trưởng ban chỉ đạo ISO", minutes.chair, esign=signed)
     context.update(left_signature=left, right_signature=right)
-    return render_pdf(MINUTES_TEMPLATES[MinutesForm(minutes.form_code)], context)
+    return render_html(MINUTES_TEMPLATES[MinutesForm(minutes.form_code)], context)
 
 
 # --- registry (render_form CODE PK) -------------------------------------------------------------------
 
 
-def _render_minutes(code: str, pk: int) -> bytes:
+def _minutes_html(code: str, pk: int) -> str:
     minutes = Minutes.objects.select_related("review", "chair", "secretary", "signed_by").get(pk=pk)
     if minutes.form_code != code:
         raise ServiceError(
             _("Biên bản %(pk)s được lập theo mẫu %(actual)s, không phải %(asked)s.")
             % {"pk": pk, "actual": minutes.form_code, "asked": code}
         )
-    return minutes_pdf(minutes)
+    return minutes_html(minutes)
 
 
 def register() -> None:
-    """Called from ReviewsConfig.ready(): the five forms of the review for `render_form CODE PK`."""
-    register_form(NOTICE, gettext_lazy("Thông báo họp xem xét của lãnh đạo"), lambda pk: notice_pdf(Review.objects.get(pk=pk)))  # type: ignore[arg-type]  # lazy on purpose: listed in the user's language
-    register_form(
-        UNIT_REPORT,
-        gettext_lazy("Báo cáo thực hiện HTQLCL của đơn vị"),  # type: ignore[arg-type]  # lazy on purpose: listed in the user's language
-        lambda pk: unit_report_pdf(UnitReport.objects.select_related("review", "unit").get(pk=pk)),
-    )
-    register_form(
-        CONSOLIDATED,
-        gettext_lazy("Báo cáo họp xem xét của lãnh đạo"),  # type: ignore[arg-type]  # lazy on purpose: listed in the user's language
-        lambda pk: consolidated_pdf(ConsolidatedReport.objects.select_related("review").get(pk=pk)),
-    )
-    for code in (MinutesForm.HT_06_04, MinutesForm.CTCL_02):
-        register_form(str(code), gettext_lazy("Biên bản họp xem xét của lãnh đạo"), partial(_render_minutes, str(code)))  # type: ignore[arg-type]  # lazy on purpose: listed in the user's language
+    """Called from ReviewsConfig.ready(): the five forms of the review for `render_form CODE PK` and the
+    download views (by their HTML; qms.pdf_cache lays them out in a Celery task)."""
+    forms: list[tuple[str, object, Callable[[int], str]]] = [
+        (
+            NOTICE,
+            gettext_lazy("Thông báo họp xem xét của lãnh đạo"),
+            lambda pk: notice_html(Review.objects.select_related("organisation", "approved_by").get(pk=pk)),
+        ),
+        (
+            UNIT_REPORT,
+            gettext_lazy("Báo cáo thực hiện HTQLCL của đơn vị"),
+            lambda pk: unit_report_html(UnitReport.objects.select_related("review", "unit", "submitted_by").get(pk=pk)),
+        ),
+        (
+            CONSOLIDATED,
+            gettext_lazy("Báo cáo họp xem xét của lãnh đạo"),
+            lambda pk: consolidated_html(ConsolidatedReport.objects.select_related("review").get(pk=pk)),
+        ),
+    ]
+    for minutes_form in (MinutesForm.HT_06_04, MinutesForm.CTCL_02):
+        forms.append((str(minutes_form), gettext_lazy("Biên bản họp xem xét của lãnh đạo"), partial(_minutes_html, str(minutes_form))))
+    for code, title, html in forms:
+        register_form(code, title, html=html)  # type: ignore[arg-type]  # lazy title on purpose: listed in the user's language
 
 
 # --- who may download what ----------------------------------------------------------------------------

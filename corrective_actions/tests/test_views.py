@@ -237,3 +237,15 @@ def test_the_report_form_warns_of_and_the_report_says_it_closed_a_pending_change
     assert "Đề nghị thay đổi đang chờ quyết định đã được đóng vì không còn cần thiết" in html
     assert "Đã đóng – không còn cần thiết" in html  # the request's state on the ticket page
     assert ChangeRequest.objects.get(ticket=ticket).status == ChangeRequestStatus.LAPSED
+
+
+def test_a_description_over_its_limit_is_refused_naming_the_field_and_the_form_counts(client, staff_user, unit, today):
+    url = reverse("corrective_actions:create")
+    form_html = login(client, staff_user).get(url).content.decode()
+    assert 'data-maxlength="5000"' in form_html
+    data = {"requesting_unit": unit.pk, "unit": unit.pk, "kind": "corrective", "source": "feedback", "description_date": today.isoformat()}
+    response = client.post(url, {**data, "description": "Chậm trả hồ sơ." * 400})  # 6,000 characters
+    html = response.content.decode()
+    assert response.status_code == 200 and not Ticket.objects.exists()
+    assert "«1. Mô tả sự không phù hợp / đề xuất cải tiến» dài tối đa 5.000 ký tự (đã nhập 6000 ký tự)." in html
+    assert client.post(url, {**data, "description": "x" * 5_000}).status_code == 302  # the limit itself is allowed

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from qms.errors import ServiceError
 from qms.http import AuthenticatedHttpRequest, file_download
+from qms.pdf_cache import pdf_download
 from qms.services import audit_trail, local_today
 from qms.tenancy import is_overseer
 
@@ -33,7 +34,6 @@ from ..models import (
     TicketAttachment,
     TicketStatus,
 )
-from ..pdf import ticket_pdf_bytes
 from ..rules import may_attach, ticket_actions
 from ..selectors import missed_progress_dates, next_step, ticket_chain
 from ..services import attachment_add, ticket_open, tickets_present
@@ -275,8 +275,8 @@ def attachment_download(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
 
 @login_required
 @require_GET
-def ticket_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def ticket_pdf(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     ticket = visible_ticket(request, pk)
-    response = HttpResponse(ticket_pdf_bytes(ticket.pk), content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="BM.CTCL.01-{ticket.number:02d}-{ticket.year}.pdf"'
-    return response
+    # Laid out by the worker (qms.pdf_cache): the PDF when it is ready, else a page that waits for it.
+    filename = f"BM.CTCL.01-{ticket.number:02d}-{ticket.year}.pdf"
+    return pdf_download(request, code="BM.CTCL.01", pk=ticket.pk, filename=filename, as_attachment=False)

@@ -28,7 +28,8 @@ COVERED_URL_NAMES = {name for name, _obj in MATRIX}
 
 @pytest.fixture(autouse=True)
 def _no_rendering(monkeypatch):
-    monkeypatch.setattr("reviews.pdf.render_pdf", lambda template, context: b"%PDF-1.7 stub")
+    # The layout (WeasyPrint, in the task qms.pdf_cache runs) is stubbed: these tests are about who gets what.
+    monkeypatch.setattr("qms.pdf.html_to_pdf", lambda html: b"%PDF-1.7 stub")
 
 
 @pytest.mark.django_db

@@ -304,3 +304,16 @@ def test_a_first_submission_after_the_deadline_is_late_and_stays_late_through_a_
     report.refresh_from_db()
     assert report.is_late and report.first_submitted_at == first and timezone.localtime(report.submitted_at).date() == later
     assert unit.pk in _late_units(review, later)
+
+
+def test_a_report_section_over_its_limit_is_refused_naming_the_section(client, unit_head, report):
+    client.force_login(unit_head)
+    before, version = report.s1_general, report.version
+    url = reverse("reviews:report_edit", args=[report.pk])
+    assert 'data-maxlength="10000"' in client.get(url).content.decode()
+    response = client.post(url, post_data(report, s1_general="Kết quả tốt." * 1_000))  # 12,000 characters
+    html = response.content.decode()
+    message = "«1. Tình hình chung của Hệ thống quản lý chất lượng (HTQLCL)» dài tối đa 10.000 ký tự (đã nhập 12000 ký tự)."
+    assert response.status_code == 200 and message in html
+    report.refresh_from_db()
+    assert report.s1_general == before and report.version == version  # nothing saved

@@ -4,54 +4,52 @@ view permission (else 403), then the object through visible_to (else 404)."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
 from qms.http import AuthenticatedHttpRequest
+from qms.pdf_cache import pdf_download
 from qms.roles import role_permission_required
 
 from .. import pdf
 from ..models import Minutes, Review, UnitReport
 
 
-def _pdf_response(data: bytes, code: str, pk: int) -> HttpResponse:
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=f"{code}-{pk}.pdf")
-    response["Cache-Control"] = "private, no-store"
-    return response
+def _pdf_response(request: AuthenticatedHttpRequest, code: str, pk: int) -> HttpResponseBase:
+    """Laid out by the worker (qms.pdf_cache): the PDF when it is ready, else a page that waits for it."""
+    return pdf_download(request, code=code, pk=pk, filename=f"{code}-{pk}.pdf", as_attachment=True)
 
 
 @require_safe
 @login_required
 @role_permission_required("reviews.view_review")
-def notice_pdf_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def notice_pdf_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     review = get_object_or_404(Review.objects.visible_to(request.user).select_related("approved_by"), pk=pk)
-    return _pdf_response(pdf.notice_pdf(review), pdf.NOTICE, review.pk)
+    return _pdf_response(request, pdf.NOTICE, review.pk)
 
 
 @require_safe
 @login_required
 @role_permission_required("reviews.view_unitreport")
-def unit_report_pdf_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def unit_report_pdf_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     reports = UnitReport.objects.visible_to(request.user).select_related("review", "unit", "submitted_by")
     report = get_object_or_404(reports, pk=pk)
-    return _pdf_response(pdf.unit_report_pdf(report), pdf.UNIT_REPORT, report.pk)
+    return _pdf_response(request, pdf.UNIT_REPORT, report.pk)
 
 
 @require_safe
 @login_required
 @role_permission_required("reviews.view_consolidatedreport")
-def consolidated_pdf_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def consolidated_pdf_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     consolidated = get_object_or_404(pdf.consolidated_visible_to(request.user).select_related("review"), pk=pk)
-    return _pdf_response(pdf.consolidated_pdf(consolidated), pdf.CONSOLIDATED, consolidated.pk)
+    return _pdf_response(request, pdf.CONSOLIDATED, consolidated.pk)
 
 
 @require_safe
 @login_required
 @role_permission_required("reviews.view_minutes")
-def minutes_pdf_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+def minutes_pdf_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     visible = Minutes.objects.visible_to(request.user).select_related("review", "chair", "secretary", "signed_by")
     minutes = get_object_or_404(visible, pk=pk)
-    return _pdf_response(pdf.minutes_pdf(minutes), minutes.form_code, minutes.pk)
+    return _pdf_response(request, minutes.form_code, minutes.pk)
