@@ -15,7 +15,7 @@ from django.utils import timezone
 from qms.models import AuditEntry
 from qms.tests.factories import UserFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.security]
 PASSWORD = "Mật-khẩu-thử-2026"
 
 
