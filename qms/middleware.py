@@ -113,7 +113,7 @@ class NormaliseInputMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         if request.method == "POST" and request.content_type in ("application/x-www-form-urlencoded", "multipart/form-data"):
             post = request.POST
-            if not all(unicodedata.is_normalized("NFC", k + "".join(vs)) for k, vs in post.lists()):
+            if not all(unicodedata.is_normalized("NFC", text) for k, vs in post.lists() for text in (k, *vs)):
                 normalised = QueryDict(mutable=True, encoding=post.encoding)
                 for key, values in post.lists():
                     keep = "password" in key
