@@ -10,7 +10,7 @@ DEV_STAMP := $(VENV)/.installed-dev
 DATED_DAYS ?= 2027-02-08 2027-12-31 2028-02-29
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run setup test test-fast test-dated lint bench messages demo clean check-deploy system-deps-run system-deps-test
+.PHONY: run setup test test-fast test-dated lint bench messages demo clean check-deploy security system-deps-run system-deps-test
 
 # Debian packages: the fonts of the official forms (Times New Roman metrics with Vietnamese), and for the
 # tests the browser, pdftotext and msgfmt. Installed when missing if we are root with apt (as on the
@@ -95,6 +95,14 @@ messages: $(STAMP)
 check-deploy: $(STAMP)
 	DJANGO_DEBUG=0 DJANGO_SECRET_KEY=$$(head -c 48 /dev/urandom | base64) DJANGO_ALLOWED_HOSTS=qms.example.gov.vn \
 	  $(PY) manage.py check --deploy --fail-level WARNING
+
+# Issue 13: the header and authentication tests and the hostile-input sweep over every form (pytest marker
+# `security`; `make test` runs them too), the deployment checks with production settings, and pip-audit when
+# its vulnerability database is reachable (skipped with the reason printed otherwise).
+security: $(DEV_STAMP)
+	$(PY) -m pytest -q -p no:cacheprovider -m security $(PYTEST_ARGS)
+	$(MAKE) --no-print-directory check-deploy
+	$(PY) .ci/pip_audit.py
 
 clean:
 	rm -rf var/broker var/mail var/celery.log var/test-db.sqlite3

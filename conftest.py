@@ -287,3 +287,22 @@ def _default_language():
     from django.utils import translation
 
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def _no_content_security_policy_error(request):
+    """Every browser journey runs under the real Content-Security-Policy: a console error about it (an
+    inline script or handler, a style element, a resource from elsewhere) fails the test."""
+    if "page" not in request.fixturenames:
+        yield
+        return
+    page = request.getfixturevalue("page")
+    violations: list[str] = []
+
+    def _on_console(message):
+        if message.type == "error" and "Content Security Policy" in message.text:
+            violations.append(f"{page.url}: {message.text}")
+
+    page.on("console", _on_console)
+    yield
+    assert not violations, "Content-Security-Policy errors in the browser console:\n" + "\n".join(violations)

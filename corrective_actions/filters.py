@@ -6,6 +6,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from qms.models import Organisation, Unit
+from qms.search import text_search
 from qms.tenancy import is_overseer
 
 from .models import Kind, Source, Ticket, TicketStatus
@@ -74,15 +75,18 @@ class TicketFilter(django_filters.FilterSet):
         value = value.strip()
         if not value:
             return queryset
-        cond = (
-            Q(description__icontains=value)
-            | Q(process__icontains=value)
-            | Q(clause__icontains=value)
-            | Q(cause__icontains=value)
-            | Q(measure__icontains=value)
-            | Q(related_documents__icontains=value)
-            | Q(requester__full_name__icontains=value)
-            | Q(assignee__full_name__icontains=value)
+        cond = text_search(
+            (
+                "description",
+                "process",
+                "clause",
+                "cause",
+                "measure",
+                "related_documents",
+                "requester__full_name",
+                "assignee__full_name",
+            ),
+            value,
         )
         number, _sep, year = value.partition("/")
         if number.isdigit():

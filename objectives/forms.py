@@ -95,6 +95,9 @@ class ObjectiveForm(BoundedTextMixin, forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        if self.instance.pk and data.get("version") is None and "version" not in self.errors:
+            # Without it the service could not tell a stale edit from a fresh one.
+            self.add_error(None, _("Biểu mẫu thiếu số phiên bản của mục tiêu. Vui lòng tải lại trang và nhập lại thay đổi."))
         unit = data.get("unit_of_measure")
         raw = data.get("target", "")
         if unit in NUMERIC_UNITS:

@@ -215,7 +215,8 @@ def objective_save(
     else:
         if objective.plan_id != plan.pk:
             raise ServiceError(_("Mục tiêu không thuộc kế hoạch này."))
-        changed = Objective.objects.filter(pk=objective.pk, version=version if version is not None else objective.version)
+        # The version the editor loaded is required: leaving it out must not skip the stale-edit check.
+        changed = Objective.objects.filter(pk=objective.pk, version=version) if version is not None else Objective.objects.none()
         if changed.update(**fields, version=F("version") + 1) != 1:
             raise StaleEditError(_("Mục tiêu vừa được người khác sửa. Vui lòng tải lại trang và nhập lại thay đổi."))
         objective.refresh_from_db()

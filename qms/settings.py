@@ -1,6 +1,7 @@
 """The one settings module. Everything that differs between machines comes from the environment;
 docs/deploy.md lists the variables."""
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -42,6 +43,8 @@ INSTALLED_APPS = [
     "django_filters",
     "django_htmx",
     "bootstrap",
+    "axes",
+    "csp",
     "qms",
     "objectives",
     "corrective_actions",
@@ -57,8 +60,14 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "qms.middleware.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "qms.middleware.SecurityHeadersMiddleware",
+    "qms.middleware.NormaliseInputMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last: it turns a lockout flagged during authentication into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "qms.urls"
@@ -106,6 +115,25 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Brute force (django-axes): after AXES_FAILURE_LIMIT wrong passwords for one user name, or from one address,
+# that user name / address is locked for AXES_COOLOFF_TIME — on the login page, the admin login and the
+# re-entry of the password to sign minutes. Every failure is also written to the audit trail (qms.security).
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = int(os.environ.get("QMS_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = dt.timedelta(minutes=int(os.environ.get("QMS_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "qms.security.lockout_response"
+AXES_VERBOSE = False
+# Password-reset e-mails: at most this many per address and per client address in PASSWORD_RESET_WINDOW seconds.
+PASSWORD_RESET_LIMIT_PER_EMAIL = int(os.environ.get("QMS_PASSWORD_RESET_LIMIT_PER_EMAIL", "3"))
+PASSWORD_RESET_LIMIT_PER_IP = int(os.environ.get("QMS_PASSWORD_RESET_LIMIT_PER_IP", "10"))
+PASSWORD_RESET_WINDOW = int(os.environ.get("QMS_PASSWORD_RESET_WINDOW_SECONDS", "3600"))
+# Sessions end after SESSION_IDLE_TIMEOUT seconds without a request, and SESSION_ABSOLUTE_TIMEOUT seconds after
+# signing in whatever happens (qms.middleware.SessionTimeoutMiddleware).
+SESSION_IDLE_TIMEOUT = int(os.environ.get("QMS_SESSION_IDLE_MINUTES", "30")) * 60
+SESSION_ABSOLUTE_TIMEOUT = int(os.environ.get("QMS_SESSION_ABSOLUTE_HOURS", "10")) * 3600
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -150,6 +178,11 @@ STORAGES = {
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("QMS_MEDIA_ROOT", VAR_DIR / "media"))
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+# Quotas: files in one request, and bytes of files kept on one record (qms.uploads).
+MAX_UPLOAD_FILES_PER_REQUEST = int(os.environ.get("QMS_MAX_UPLOAD_FILES_PER_REQUEST", "10"))
+MAX_UPLOAD_BYTES_PER_RECORD = int(os.environ.get("QMS_MAX_UPLOAD_MB_PER_RECORD", "50")) * 1024 * 1024
+# Beyond this Django refuses the request outright (400); below it the quota above gives a message.
+DATA_UPLOAD_MAX_NUMBER_FILES = 2 * MAX_UPLOAD_FILES_PER_REQUEST
 DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
@@ -207,6 +240,41 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE: dict = {}  # each app adds its own entries in its AppConfig.ready()
+
+# Headers. Content-Security-Policy (django-csp): scripts and styles only from this site (Bootstrap and htmx are
+# served locally), no inline script; style attributes stay allowed (layout only, no script can run from them).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+# Browser features the app never uses are switched off for it and anything it embeds.
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+    )
+}
 
 LOGGING = {
     "version": 1,

@@ -23,6 +23,35 @@ def send_notification_email(self, notification_id: int) -> None:
         raise self.retry(exc=exc) from exc
 
 
+@shared_task(bind=True, max_retries=5, default_retry_delay=60)
+def send_password_reset_email(
+    self,
+    *,
+    email: str,
+    domain: str,
+    use_https: bool,
+    subject_template_name: str,
+    email_template_name: str,
+    from_email: str | None = None,
+) -> None:
+    """The password-reset mail, looked up and sent here rather than in the request (qms.security)."""
+    from django.contrib.auth.forms import PasswordResetForm  # noqa: PLC0415
+
+    form = PasswordResetForm({"email": email})
+    if not form.is_valid():
+        return
+    try:
+        form.save(
+            domain_override=domain,
+            use_https=use_https,
+            subject_template_name=subject_template_name,
+            email_template_name=email_template_name,
+            from_email=from_email,
+        )
+    except OSError as exc:  # SMTP down: try again later
+        raise self.retry(exc=exc) from exc
+
+
 @shared_task
 def ping() -> str:
     """Used by the health check and by the test that a real worker consumes from the broker."""

@@ -1,5 +1,6 @@
 """Validation of uploaded evidence and attachments: a known type, checked by extension and content,
-and at most settings.MAX_UPLOAD_BYTES."""
+and at most settings.MAX_UPLOAD_BYTES; quotas of settings.MAX_UPLOAD_FILES_PER_REQUEST files at once and
+settings.MAX_UPLOAD_BYTES_PER_RECORD bytes kept on one record."""
 
 from __future__ import annotations
 
@@ -58,9 +59,28 @@ def validate_upload(upload: UploadedFile) -> None:
         )
 
 
-def validate_uploads(uploads: list[UploadedFile]) -> list[UploadedFile]:
-    """Check every file and report all refusals at once, so the user fixes them in one go."""
+def validate_uploads(uploads: list[UploadedFile], *, stored_bytes: int = 0) -> list[UploadedFile]:
+    """Check every file and report all refusals at once, so the user fixes them in one go. `stored_bytes`:
+    what the record already keeps, counted against the record's quota."""
     errors: list[str] = []
+    limit = settings.MAX_UPLOAD_FILES_PER_REQUEST
+    if len(uploads) > limit:
+        raise ValidationError(
+            _("Mỗi lần chỉ gửi được tối đa %(max)d tệp (bạn đã chọn %(n)d tệp). Hãy gửi làm nhiều lần.")
+            % {"max": limit, "n": len(uploads)},
+            code="file_count",
+        )
+    quota = settings.MAX_UPLOAD_BYTES_PER_RECORD
+    total = stored_bytes + sum(upload.size or 0 for upload in uploads)
+    if uploads and total > quota:
+        raise ValidationError(
+            _(
+                "Tổng dung lượng tệp của hồ sơ này sẽ là %(total)s, vượt hạn mức %(max)s cho một hồ sơ "
+                "(đã lưu %(stored)s). Hãy bớt tệp hoặc nén tệp trước khi gửi."
+            )
+            % {"total": filesizeformat(total), "max": filesizeformat(quota), "stored": filesizeformat(stored_bytes)},
+            code="record_quota",
+        )
     for upload in uploads:
         try:
             validate_upload(upload)

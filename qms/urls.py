@@ -1,7 +1,9 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from . import views
+from .security import ThrottledPasswordResetForm
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -10,6 +12,12 @@ urlpatterns = [
     path("inbox/read/", views.inbox_mark_read, name="inbox_mark_read"),
     path("overview/", views.overview, name="overview"),
     path("overview/export.xlsx", views.overview_export, name="overview_export"),
+    # Rate-limited, and the mail goes through Celery (qms.security); the other account pages are Django's.
+    path(
+        "accounts/password_reset/",
+        auth_views.PasswordResetView.as_view(form_class=ThrottledPasswordResetForm),
+        name="password_reset",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

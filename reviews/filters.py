@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from qms.models import Unit
+from qms.search import text_search
 from qms.tenancy import is_overseer
 
 from .models import ActionStatus, Review, ReviewAction, ReviewStatus, UnitReport, UnitReportStatus
@@ -52,7 +53,7 @@ class ReviewFilter(django_filters.FilterSet):
         fields = ["q", "year", "kind", "status", "organisation", "late"]
 
     def search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        return queryset.filter(Q(title__icontains=value) | Q(location__icontains=value) | Q(agenda__icontains=value))
+        return queryset.filter(text_search(("title", "location", "agenda"), value)) if value.strip() else queryset
 
     def filter_late(self, queryset: QuerySet, name: str, value: bool | None) -> QuerySet:
         if value is None:

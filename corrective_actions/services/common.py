@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.db.models import Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -104,7 +105,7 @@ def attachments_store(
     """Check every file, then keep them all in `box`. A refused file refuses the whole write."""
     uploads = list(uploads)
     try:
-        validate_uploads(uploads)
+        validate_uploads(uploads, stored_bytes=ticket.attachments.aggregate(total=Sum("size"))["total"] or 0)
     except ValidationError as exc:
         raise ServiceError(" ".join(exc.messages), field="file") from exc
     return [

@@ -9,6 +9,7 @@ from collections.abc import Callable, Mapping, Sequence
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -95,7 +96,7 @@ def unit_report_save(
     if report.status not in REPORT_EDITABLE_STATES:
         raise ServiceError(_("Báo cáo đã nộp. Chỉ sửa được khi Thư ký ISO trả lại để bổ sung."))
     try:
-        validate_uploads(list(files))
+        validate_uploads(list(files), stored_bytes=report.attachments.aggregate(total=Sum("size"))["total"] or 0)
     except ValidationError as exc:
         raise ServiceError(" ".join(exc.messages), field="attachments") from exc
     sections = {f: (data.get(f) or "").strip() for f in SECTION_FIELDS}

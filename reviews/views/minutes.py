@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from qms.errors import ServiceError
 from qms.http import AuthenticatedHttpRequest
 from qms.roles import role_permission_required
+from qms.security import password_reverify
 from qms.services import audit_trail
 
 from .. import pdf, rules, selectors, services
@@ -252,7 +253,10 @@ def minutes_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def minutes_sign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     minutes = _visible_minutes(request, pk)
     form = MinutesSignForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and not password_reverify(request, form.cleaned_data["password"]):
+        # Counted by django-axes like a failed login (it shows the lockout page instead) and audited.
+        form.add_error("password", _("Mật khẩu không đúng. Biên bản chưa được ký."))
+    elif request.method == "POST" and form.is_valid():
         try:
             services.minutes_sign(minutes=minutes, actor=request.user, password=form.cleaned_data["password"])
         except ServiceError as exc:

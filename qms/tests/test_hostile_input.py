@@ -1,0 +1,371 @@
+"""Issue 13, `make security`: a hostile-input sweep over every form of the app. On a fresh demo, each demo user
+walks the pages open to them (links only, GET); every form found (POST and GET, keyed by its URL's name) is
+then sent hostile values — scripts, 1 MB of text, NUL, NFD, right-to-left and zero-width characters,
+spreadsheet formulas, huge and negative numbers, impossible dates — as the first user who was shown it.
+No answer may be a 5xx, and no answer (nor the page a POST redirects to) may echo a script unescaped.
+
+Django's admin is left out (its forms are Django's own); downloads and the logout are not followed."""
+
+from __future__ import annotations
+
+import io
+import itertools
+import random
+import re
+import time
+import unicodedata
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
+from django.urls import Resolver404, resolve
+
+from qms.models import User
+
+pytestmark = [pytest.mark.django_db, pytest.mark.security]
+
+SCRIPT = "<script>qms_xss()</script>"
+IMG = "<img src=x onerror=qms_xss()>"
+ATTR = '" onmouseover="qms_xss()" x="'
+# What must never appear as is in an answer: each is the unescaped form of a payload above.
+UNESCAPED = ("<script>qms_xss", "<img src=x onerror=qms_xss", '" onmouseover="qms_xss()"')
+
+_BASE_TEXT = [
+    SCRIPT,
+    IMG,
+    ATTR,
+    "'><svg onload=qms_xss()>",
+    "javascript:qms_xss()",
+    "</textarea>" + SCRIPT,
+    "</title>" + SCRIPT,
+    "{{ 7*7 }}{% debug %}",
+    "%(n)s %s %d {0} {}",
+    "\x00",
+    "abc\x00def",
+    "\x00" * 64,
+    "a" * 1024 * 1024,  # 1 MB
+    "Ư" * 300_000,  # about 600 kB in UTF-8
+    unicodedata.normalize("NFD", "Nguyễn Thị Tuyết – Đặng Hữu Ước"),
+    unicodedata.normalize("NFD", "Kết luận: hồ sơ chưa đạt yêu cầu"),
+    "\u202eexe.txt",
+    "\u202bمرحبا\u202c",
+    "שלום עולם",
+    "\u200b\u200c\u200d\u2060\ufeff",
+    "a\u200bb\u200cc",
+    "\ufeff" + SCRIPT,
+    '=HYPERLINK("http://evil.example","bấm vào")',
+    "=1+2",
+    "+cmd|' /C calc'!A0",
+    "-2+3",
+    "@SUM(A1:A9)",
+    "\t=1+1",
+    "\r\n\r\n",
+    " ",
+    "",
+    "\\",
+    "'; DROP TABLE qms_user; --",
+    "' OR '1'='1",
+    "%",
+    "_",
+    "%%__%%",
+    "../../../../etc/passwd",
+    "..\\..\\windows\\win.ini",
+    "http://evil.example/",
+    "//evil.example",
+    "-1",
+    "0",
+    "00000000000000000000000000001",
+    "9" * 400,
+    "-" + "9" * 400,
+    "1e308",
+    "-1e308",
+    "NaN",
+    "Infinity",
+    "-0",
+    "3,5",
+    "1.000.000,5",
+    "0x41",
+    "99999999999999999999",
+    "-99999999999999999999",
+    "2147483648",
+    "-2147483649",
+    "9223372036854775808",
+    "31/02/2026",
+    "30/02/2027",
+    "29/02/2027",
+    "00/00/0000",
+    "32/13/2026",
+    "2026-02-30",
+    "2026-13-01",
+    "0000-00-00",
+    "9999-12-31",
+    "0001-01-01",
+    "31/12/9999 25:61",
+    "2026-06-31T24:00",
+    "-2026-01-01",
+    "10000-01-01",
+    "😀🇻🇳👨‍👩‍👧",
+    "\ud7ff\ue000\uffff",
+    "Ǆ ǅ ǆ ﬁ ß ẞ",
+    "ＡＢＣ１２３",
+    "\u0301\u0303\u0323",
+    "<b>đậm</b>",
+    "&lt;script&gt;",
+    "&#60;script&#62;",
+    "<!--",
+    "]]>",
+    "${7*7}",
+    "#{7*7}",
+    "*",
+    "?",
+    "true",
+    "null",
+    "None",
+    "[]",
+    "{}",
+    '{"a": 1}',
+    "\x1b[31mred",
+    "\x07\x08\x0b\x0c",
+    "line1\nline2\rline3",
+    "x" * 255,
+    "x" * 256,
+    "y" * 10_001,
+    "Thư ký ISO " * 50,
+]
+HOSTILE: list[str] = _BASE_TEXT
+NUMBERS = [v for v in HOSTILE if re.fullmatch(r"[-+0-9.,eExNaIfinty]+", v)]
+DATES = [v for v in HOSTILE if re.search(r"\d{2}/\d{2}/\d{4}|\d{4}-\d{2}-\d{2}", v)]
+ROUNDS = 3  # per form: each field gets a value of its kind, then any value, then a script
+PAGES_PER_NAME = 4  # pages of one URL name visited per user
+MAX_PAGES_PER_USER = 80
+
+SKIPPED_PREFIXES = ("/admin/", "/static/", "/media/", "/i18n/", "/accounts/logout")
+DOWNLOAD = re.compile(r"\.(pdf|xlsx|ics|docx|zip|csv|txt|png|jpe?g)$|/(download|file|files|pdf|export)\b", re.IGNORECASE)
+
+
+@dataclass
+class Form:
+    action: str
+    method: str
+    fields: list[tuple[str, str, str]] = field(default_factory=list)  # (name, kind, value)
+    selects: dict[str, list[str]] = field(default_factory=dict)
+    submitters: list[tuple[str, str, str]] = field(default_factory=list)  # (name, value, formaction)
+    multipart: bool = False
+
+
+class _PageParser(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.links: list[str] = []
+        self.forms: list[Form] = []
+        self._form: Form | None = None
+        self._select: str | None = None
+        self._textarea: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: (v or "") for k, v in attrs}
+        if tag == "a" and a.get("href"):
+            self.links.append(a["href"])
+        if a.get("hx-get"):  # a part of the page loaded by htmx (the status board)
+            self.links.append(a["hx-get"])
+        elif tag == "form":
+            self._form = Form(
+                action=a.get("action", ""),
+                method=(a.get("method") or "get").lower(),
+                multipart="multipart" in a.get("enctype", ""),
+            )
+            self.forms.append(self._form)
+        elif self._form is None:
+            return
+        elif tag == "input" and a.get("name"):
+            kind = a.get("type", "text").lower()
+            if kind in ("submit", "image"):
+                self._form.submitters.append((a["name"], a.get("value", ""), a.get("formaction", "")))
+            elif kind in ("checkbox", "radio"):
+                self._form.fields.append((a["name"], kind, a.get("value", "on")))
+            else:
+                self._form.fields.append((a["name"], kind, a.get("value", "")))
+        elif tag == "button" and a.get("formaction"):
+            self._form.submitters.append((a.get("name", ""), a.get("value", ""), a["formaction"]))
+        elif tag == "textarea" and a.get("name"):
+            self._textarea = a["name"]
+            self._form.fields.append((a["name"], "textarea", ""))
+        elif tag == "select" and a.get("name"):
+            self._select = a["name"]
+            self._form.selects[a["name"]] = []
+            self._form.fields.append((a["name"], "select", ""))
+        elif tag == "option" and self._select is not None:
+            self._form.selects[self._select].append(a.get("value", ""))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self._form = None
+        elif tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+
+def _local(url: str, base: str) -> str | None:
+    absolute = urljoin(f"http://testserver{base}", url)
+    parts = urlsplit(absolute)
+    if parts.netloc != "testserver" or parts.scheme != "http":
+        return None
+    path = parts.path + (f"?{parts.query}" if parts.query else "")
+    if path.startswith(SKIPPED_PREFIXES) or DOWNLOAD.search(parts.path):
+        return None
+    return path
+
+
+def _url_name(path: str) -> str | None:
+    """The URL's name, with its non-numeric arguments (a ticket's action slug names a different form)."""
+    try:
+        match = resolve(urlsplit(path).path)
+    except Resolver404:
+        return None
+    extra = [f"{k}={v}" for k, v in sorted(match.kwargs.items()) if not str(v).isdigit()]
+    return match.view_name + (f"[{','.join(extra)}]" if extra else "")
+
+
+def _seeds(user) -> list[str]:
+    """The secretary's pages of every review of the agency, whatever their state (the consolidated report and
+    the unit reports sit deep below the lists)."""
+    from django.urls import reverse  # noqa: PLC0415
+
+    from reviews.models import Review, UnitReport  # noqa: PLC0415
+
+    if user is None or not user.has_perm("reviews.manage_review"):
+        return []
+    reviews = Review.objects.filter(organisation_id=user.organisation_id).order_by("pk")
+    pages = [reverse("reviews:detail", args=[r.pk]) for r in reviews]
+    pages += [reverse("reviews:consolidated_detail", args=[r.pk]) for r in reviews]
+    pages += [reverse("reviews:report_detail", args=[r.pk]) for r in UnitReport.objects.filter(review__in=reviews)[:6]]
+    return pages
+
+
+def _crawl(client, user, start: str = "/") -> list[tuple[str, Form]]:
+    """(page, form) for every form shown on the pages this user reaches by links from `start`. Pages of a
+    URL name not seen yet come first, then up to PAGES_PER_NAME of each (records in other states)."""
+    if user is not None:
+        client.force_login(user)
+    else:
+        client.logout()
+    seeds = _seeds(user)
+    queue, seen, per_name, found = [start, *seeds], set(), {}, []
+    while queue and len(seen) < MAX_PAGES_PER_USER + len(seeds):
+        queue.sort(key=lambda p: (p not in seeds, per_name.get(_url_name(p), 0)))
+        path = queue.pop(0)
+        name = _url_name(path)
+        if path in seen or name is None or (per_name.get(name, 0) >= PAGES_PER_NAME and path not in seeds):
+            continue
+        seen.add(path)
+        per_name[name] = per_name.get(name, 0) + 1
+        response = client.get(path)
+        who = user.username if user is not None else "anonymous"
+        assert response.status_code < 500, f"{who} GET {path}: {response.status_code}"
+        if "text/html" not in response.get("Content-Type", "") or response.status_code != 200:
+            continue
+        parser = _PageParser()
+        parser.feed(response.content.decode())
+        for form in parser.forms:
+            found.append((path, form))
+        for href in parser.links:
+            target = _local(href, path)
+            if target and target not in seen and target not in queue:
+                queue.append(target)
+    return found
+
+
+def _value_for(kind: str, name: str, original: str, round_: int, pick) -> str:
+    if kind in ("checkbox", "radio"):
+        return original
+    if name == "csrfmiddlewaretoken":
+        return original
+    if kind == "hidden" and round_ == 0:
+        return original  # the version, ids and formset counts as the page gave them: reach the deep checks
+    if round_ == 2:
+        return random.choice([SCRIPT, IMG, ATTR])
+    if round_ == 0 and (kind == "number" or "progress" in name or "value" in name):
+        return pick(NUMBERS)
+    if round_ == 0 and (kind == "date" or "date" in name or "deadline" in name or "_on" in name or "_at" in name):
+        return pick(DATES)
+    return pick(HOSTILE)
+
+
+def _assert_safe(response, where: str) -> None:
+    assert response.status_code < 500, f"{where}: HTTP {response.status_code}"
+    if "text/html" in response.get("Content-Type", "") or "json" in response.get("Content-Type", ""):
+        body = response.content.decode(errors="replace")
+        for raw in UNESCAPED:
+            assert raw not in body, f"{where}: echoed unescaped {raw!r}"
+
+
+def test_every_form_survives_hostile_input_without_a_5xx_or_an_unescaped_echo(client):
+    call_command("load_demo", stdout=io.StringIO())
+    rnd = random.Random(13)
+    random.seed(13)
+    forms: dict[str, tuple[User | None, str, Form]] = {}
+    started = time.monotonic()
+    # One user per kind of account (agency, unit, groups, admin flag): users of the same kind see the same forms.
+    users: dict[tuple, User] = {}
+    for user in User.objects.filter(is_active=True, is_superuser=False).order_by("username").prefetch_related("groups"):
+        kind = (user.organisation_id, user.unit_id, user.is_staff, tuple(sorted(g.name for g in user.groups.all())))
+        users.setdefault(kind, user)
+    assert len(users) >= 8
+    for user in [None, *users.values()]:  # None: the pages before signing in (login, password reset)
+        for page, form in _crawl(client, user, "/accounts/login/" if user is None else "/"):
+            action = _local(form.action or page, page) if form.action else page
+            if action is None:
+                continue
+            targets = [(action, "")] + [(_local(fa, page) or action, n) for n, _v, fa in form.submitters if fa]
+            for target, submitter in targets:
+                name = _url_name(target)
+                key = f"{form.method} {name} {submitter}"
+                if name and key not in forms and not name.startswith(("logout", "set_language")):
+                    forms[key] = (user, target, form)
+    assert len(forms) >= 25, sorted(forms)
+    print(f"sweep: {len(users)} users, {len(forms)} forms found in {time.monotonic() - started:.0f} s: {sorted(forms)}")
+
+    cursor = itertools.cycle(HOSTILE)
+    used: set[str] = set()
+
+    def pick(pool: list[str]) -> str:
+        # HOSTILE in turn, so that every value is sent at least once; the kind-specific pools at random.
+        value = next(cursor) if pool is HOSTILE else rnd.choice(pool)
+        used.add(value)
+        return value
+
+    for key, (user, target, form) in sorted(forms.items()):
+        if user is None:
+            client.logout()
+        else:
+            client.force_login(user)
+        for round_ in range(ROUNDS):
+            data: dict[str, object] = {}
+            for name, kind, original in form.fields:
+                if kind == "select":
+                    options = form.selects.get(name) or [""]
+                    data[name] = pick(HOSTILE) if round_ == 1 else rnd.choice(options)
+                elif kind == "file":
+                    data[name] = SimpleUploadedFile(pick(HOSTILE)[:80] + ".pdf", b"%PDF-1.4 " + SCRIPT.encode())
+                else:
+                    data[name] = _value_for(kind, name, original, round_, pick)
+            submitter = key.split(" ", 2)[2]
+            if submitter:
+                data[submitter] = ""
+            where = f"{key} as {user.username if user else 'anonymous'} (round {round_})"
+            if form.method == "post":
+                response = client.post(target, data)
+            else:
+                response = client.get(target, {k: v for k, v in data.items() if isinstance(v, str)})
+            _assert_safe(response, where)
+            location = response.get("Location", "") if response.status_code in (301, 302, 303) else ""
+            follow = _local(location, target) if location else None
+            if follow:
+                _assert_safe(client.get(follow), f"{where} → {follow}")
+    print(f"sweep: {len(HOSTILE)} hostile values sent to {len(forms)} forms in {time.monotonic() - started:.0f} s")
+    assert len(HOSTILE) >= 100
+    assert set(HOSTILE) <= used, f"{len(set(HOSTILE) - used)} hostile values were never sent"
