@@ -5,7 +5,7 @@ from django.db import models
 
 from qms.admin import AgencyScopedAdmin
 
-from .models import Measurement, Objective, ObjectivesSettings, Plan, PlanAction
+from .models import MEASURABLE_STATES, Measurement, Objective, ObjectivesSettings, Plan, PlanAction
 
 
 class ObjectivesScopedAdmin(AgencyScopedAdmin):
@@ -50,6 +50,9 @@ class PlanAdmin(ObjectivesScopedAdmin):
     list_filter = ["year", "status"]
     readonly_fields = ["status", "version", "supersedes"]
 
+    def locked(self, obj) -> bool:
+        return obj.is_locked  # approved: changed only by a revision
+
 
 @admin.register(Objective)
 class ObjectiveAdmin(ObjectivesScopedAdmin):
@@ -58,8 +61,14 @@ class ObjectiveAdmin(ObjectivesScopedAdmin):
     list_filter = ["plan__year", "result"]
     inlines = [PlanActionInline]
 
+    def locked(self, obj) -> bool:
+        return obj.plan.is_locked
+
 
 @admin.register(Measurement)
 class MeasurementAdmin(ObjectivesScopedAdmin):
     organisation_path = "objective__plan__organisation"
     list_display = ["objective", "period", "value", "measured_on", "recorded_by"]
+
+    def locked(self, obj) -> bool:
+        return obj.objective.plan.status not in MEASURABLE_STATES  # evaluated or superseded: the record is final
