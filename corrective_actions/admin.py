@@ -22,6 +22,9 @@ class RetainedAdminMixin:
         """A closed ticket and everything attached to it are read-only (AuditedAdmin)."""
         return self._ticket(obj).status in CLOSED_STATES
 
+    def delete_locked(self, obj) -> bool:
+        return False  # a closed ticket may be deleted once its retention period has run out (below)
+
     def has_delete_permission(self, request, obj=None):
         if obj is not None and self._ticket(obj).is_retained():
             return False

@@ -24,12 +24,18 @@ class AuditedAdmin(admin.ModelAdmin):
     """Admin closes what the app locks, and leaves the same trace as the app.
 
     - A record for which `locked(obj)` is true (signed minutes, a final report, a closed ticket…) is
-      read-only here: it can be viewed, never changed nor deleted (nor through the bulk delete).
+      read-only here: it can be viewed, never changed, nor deleted (the bulk delete included) unless
+      `delete_locked(obj)` says otherwise (records kept for a retention period may go once it ends).
     - Every add, change and delete made here, its inline rows included, writes the audit row the app
       writes (qms.services.audit_record), with the fields changed."""
 
     def locked(self, obj) -> bool:
         return False
+
+    def delete_locked(self, obj) -> bool:
+        """Whether a locked record also may not be deleted; a retained record's admin says False, its
+        deletion being ruled by the retention period instead."""
+        return self.locked(obj)
 
     def has_change_permission(self, request, obj=None):
         if obj is not None and self.locked(obj):
@@ -37,7 +43,7 @@ class AuditedAdmin(admin.ModelAdmin):
         return super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None):
-        if obj is not None and self.locked(obj):
+        if obj is not None and self.delete_locked(obj):
             return False
         return super().has_delete_permission(request, obj)
 
@@ -71,7 +77,7 @@ class AuditedAdmin(admin.ModelAdmin):
             )
 
     def delete_model(self, request, obj):
-        if self.locked(obj):
+        if self.delete_locked(obj):
             self.message_user(request, gettext("“%(obj)s” đã bị khóa, không thể xóa.") % {"obj": obj}, messages.ERROR)
             return
         pk, label = obj.pk, str(obj)

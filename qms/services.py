@@ -132,7 +132,8 @@ def outbox_enqueue(
         return None
     test_pause()
     if send_after_commit:
-        transaction.on_commit(lambda: outbox_send.delay([row.pk]))
+        # robust: a broker that is down does not fail the request; the periodic flush sends the row.
+        transaction.on_commit(lambda: outbox_send.delay([row.pk]), robust=True)
     return row
 
 

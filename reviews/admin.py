@@ -125,6 +125,9 @@ class ConsolidatedReportAdmin(AgencyScopedAdmin, RetainedRecordAdmin):
     def locked(self, obj) -> bool:
         return obj.status == ConsolidatedReportStatus.FINAL
 
+    def delete_locked(self, obj) -> bool:
+        return False  # deleted only once its retention period has run out (RetainedRecordAdmin)
+
 
 class MinutesAttendeeInline(admin.TabularInline):
     model = MinutesAttendee
@@ -149,6 +152,9 @@ class MinutesAdmin(AgencyScopedAdmin, RetainedRecordAdmin):
 
     def locked(self, obj) -> bool:
         return obj.is_locked  # signed or superseded
+
+    def delete_locked(self, obj) -> bool:
+        return False  # deleted only once its retention period has run out (RetainedRecordAdmin)
 
     def get_readonly_fields(self, request, obj=None):
         # The content is signed: it is never changed here, only through the app (drafts) or a revision.

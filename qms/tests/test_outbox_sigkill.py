@@ -117,16 +117,16 @@ def test_workers_killed_mid_sweep_and_mid_send_lose_no_reminder_and_send_none_tw
         # 3. A third worker, at full speed, runs the sweep again and the outbox until everything is sent.
         third = start_worker(settings.BASE_DIR, queue=queue, mail_dir=mail_dir)
         procs.append(third)
-        swept = send_ticket_reminders.apply_async(queue=queue, ignore_result=False).get(timeout=90, disable_sync_subtasks=False)
+        swept = send_ticket_reminders.apply_async(queue=queue, ignore_result=False).get(timeout=180, disable_sync_subtasks=False)
         assert swept == TICKETS - claimed
 
         def all_sent() -> bool:
             if OutboxMessage.objects.filter(sent_at__isnull=True).exists():
-                outbox_flush.apply_async(queue=queue, ignore_result=False).get(timeout=60, disable_sync_subtasks=False)
+                outbox_flush.apply_async(queue=queue, ignore_result=False).get(timeout=180, disable_sync_subtasks=False)
                 return False
             return True
 
-        wait_until(all_sent, timeout=90, what="every outbox row to be sent", every=1.0)
+        wait_until(all_sent, timeout=240, what="every outbox row to be sent", every=1.0)
         time.sleep(2)  # a doubled send would land now
     finally:
         for name, proc in zip(("first", "second", "third"), procs, strict=False):

@@ -106,3 +106,15 @@ def test_a_stored_script_in_the_chart_never_runs_on_the_report_page_nor_in_the_p
         chart = page.split('data-testid="objectives-chart">', 1)[1].split("</figure>", 1)[0]
         assert "<script" not in chart and "onload" not in chart and "<svg" in chart and "Đạt" in chart
     assert b"alert" not in pdf.consolidated_pdf(report)
+
+
+def test_an_approved_objectives_plan_and_its_objectives_are_read_only_in_admin(client, superuser, unit, secretary):
+    from objectives.models import PlanStatus
+    from objectives.tests.factories import ObjectiveFactory, PlanFactory
+
+    plan = PlanFactory(year=2026, unit=unit, created_by=secretary, status=PlanStatus.APPROVED)
+    objective = ObjectiveFactory(plan=plan)
+    client.force_login(superuser)
+    assert client.post(reverse("admin:objectives_plan_change", args=[plan.pk]), {"year": 2027}).status_code == 403
+    assert client.post(reverse("admin:objectives_objective_change", args=[objective.pk]), {"indicator": "x"}).status_code == 403
+    assert client.post(reverse("admin:objectives_objective_delete", args=[objective.pk]), {"post": "yes"}).status_code == 403
