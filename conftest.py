@@ -190,31 +190,27 @@ def _database_url() -> str:
     return f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}"
 
 
-@pytest.fixture
-def real_worker(tmp_path, settings):
-    """A Celery worker in its own process on the configured broker (Redis in CI), reading the test
-    database; tasks are no longer run eagerly. It consumes only its own queue (`.queue`: send the test's
-    tasks there), so messages left on a shared broker by other runs never reach it. `.mail_dir` is
-    where its e-mails are written. Wait with `.get(timeout=…, disable_sync_subtasks=False)`: an eager task
-    run earlier in the same process can leave Celery believing it is inside a task."""
-    settings.CELERY_TASK_ALWAYS_EAGER = False
-    if services_required() and not os.environ.get("REDIS_URL"):
-        pytest.fail("REDIS_URL must be set in CI: the worker test runs on the real Redis broker.")
-    mail_dir = tmp_path / "mail"
-    queue = f"qms-test-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-    env = {
+def start_worker(base_dir, *, queue: str, mail_dir, env: dict[str, str] | None = None) -> subprocess.Popen:
+    """A Celery worker (solo pool, one process) in the test's time, on the configured broker, reading the
+    test database and consuming only `queue`, where the tasks it queues itself also go; its e-mails are
+    files in `mail_dir`. `env` adds settings (e.g. QMS_TEST_OUTBOX_PAUSE)."""
+    full_env = {
         **os.environ,
         "DATABASE_URL": _database_url(),
+        "DB_CONN_MAX_AGE": "0",
         "DJANGO_DEBUG": "1",
         "QMS_MAIL_DIR": str(mail_dir),
         "QMS_MEDIA_ROOT": str(settings.MEDIA_ROOT),  # the test's media: the PDFs the worker lays out (qms.pdf_cache)
         "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
         "CELERY_TASK_ALWAYS_EAGER": "0",
+        "CELERY_TASK_DEFAULT_QUEUE": queue,
         # The worker lives in the test's time: it starts its clock where the test's clock is now.
         "QMS_TEST_NOW": repr(time.time()),
+        **(env or {}),
     }
-    env.pop("PYTEST_VERSION", None)
-    proc = subprocess.Popen(
+    full_env.pop("PYTEST_VERSION", None)
+    full_env.pop("EMAIL_HOST", None)
+    return subprocess.Popen(
         [
             sys.executable,
             "-c",
@@ -229,22 +225,43 @@ def real_worker(tmp_path, settings):
             "-Q",
             queue,
             "-n",
-            f"{queue}@%h",
+            f"{queue}-{uuid.uuid4().hex[:4]}@%h",
         ],
-        cwd=settings.BASE_DIR,
-        env=env,
+        cwd=base_dir,
+        env=full_env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
     )
-    yield types.SimpleNamespace(queue=queue, mail_dir=mail_dir)
-    proc.terminate()
+
+
+def stop_worker(proc: subprocess.Popen) -> str:
+    """Stops the worker if it still runs; its output (the end of it)."""
+    if proc.poll() is None:
+        proc.terminate()
     try:
         output, _ = proc.communicate(timeout=20)
     except subprocess.TimeoutExpired:
         proc.kill()
         output, _ = proc.communicate()
-    print(output[-3000:])
+    return (output or "")[-3000:]
+
+
+@pytest.fixture
+def real_worker(tmp_path, settings):
+    """A Celery worker in its own process on the configured broker (Redis in CI), reading the test
+    database; tasks are no longer run eagerly. It consumes only its own queue (`.queue`: send the test's
+    tasks there), so messages left on a shared broker by other runs never reach it. `.mail_dir` is
+    where its e-mails are written. Wait with `.get(timeout=…, disable_sync_subtasks=False)`: an eager task
+    run earlier in the same process can leave Celery believing it is inside a task."""
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    if services_required() and not os.environ.get("REDIS_URL"):
+        pytest.fail("REDIS_URL must be set in CI: the worker test runs on the real Redis broker.")
+    mail_dir = tmp_path / "mail"
+    queue = f"qms-test-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    proc = start_worker(settings.BASE_DIR, queue=queue, mail_dir=mail_dir)
+    yield types.SimpleNamespace(queue=queue, mail_dir=mail_dir)
+    print(stop_worker(proc))
 
 
 @pytest.fixture(scope="session")

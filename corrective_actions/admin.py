@@ -4,7 +4,9 @@ from django.utils.translation import gettext as _
 
 from qms.admin import AgencyScopedAdmin
 
-from .models import ChangeRequest, ProgressReport, RetainedRecordError, Ticket, TicketAttachment
+from .models import ChangeRequest, ProgressReport, RetainedRecordError, Ticket, TicketAttachment, TicketStatus
+
+CLOSED_STATES = {TicketStatus.CLOSED, TicketStatus.INEFFECTIVE}
 
 # A ticket's evidence, progress reports and change requests can only be attached to the agency's own tickets.
 TICKET_SCOPES: dict[type[models.Model], str] = {**AgencyScopedAdmin.choice_scopes, Ticket: "organisation"}
@@ -15,6 +17,13 @@ class RetainedAdminMixin:
 
     def _ticket(self, obj):
         return obj if isinstance(obj, Ticket) else obj.ticket
+
+    def locked(self, obj) -> bool:
+        """A closed ticket and everything attached to it are read-only (AuditedAdmin)."""
+        return self._ticket(obj).status in CLOSED_STATES
+
+    def delete_locked(self, obj) -> bool:
+        return False  # a closed ticket may be deleted once its retention period has run out (below)
 
     def has_delete_permission(self, request, obj=None):
         if obj is not None and self._ticket(obj).is_retained():

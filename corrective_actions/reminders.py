@@ -18,6 +18,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 
+from django.db import transaction
 from django.utils import timezone
 
 from qms.dates import format_date
@@ -75,9 +76,12 @@ def ticket_reminders_send(*, today: dt.date | None = None) -> int:
 
     def once(key: str, recipients: Iterable[User | None], ticket: Ticket, subject: Message, body: Message | str = "") -> None:
         nonlocal sent
-        if reminder_claim(f"ca:{ticket.pk}:{key}:{ticket.completion_date:%Y%m%d}"):
+        # The claim, the inbox rows and their outbox e-mails commit together (a killed worker loses nothing).
+        with transaction.atomic():
+            if not reminder_claim(f"ca:{ticket.pk}:{key}:{ticket.completion_date:%Y%m%d}"):
+                return
             ticket_notify(recipients=recipients, ticket=ticket, subject=subject, body=body)
-            sent += 1
+        sent += 1
 
     for ticket in tickets:
         number, due = ticket.number_display, ticket.completion_date

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 
 from qms.admin import AgencyScopedAdmin
 
-from .models import Measurement, Objective, ObjectivesSettings, Plan, PlanAction, RetainedPlanError
+from .models import MEASURABLE_STATES, Measurement, Objective, ObjectivesSettings, Plan, PlanAction, RetainedPlanError
 
 
 class ObjectivesScopedAdmin(AgencyScopedAdmin):
@@ -52,6 +52,12 @@ class PlanAdmin(ObjectivesScopedAdmin):
     list_filter = ["year", "status"]
     readonly_fields = ["status", "version", "supersedes"]
 
+    def locked(self, obj) -> bool:
+        return obj.is_locked  # approved: changed only by a revision
+
+    def delete_locked(self, obj) -> bool:
+        return False  # deletion is ruled by the retention period below, not by the lock
+
     # QT.CTCL §7: the Phụ lục 3 plan and report are kept for the retention period (3 years).
     def has_delete_permission(self, request, obj=None):
         if obj is not None and obj.is_retained():
@@ -78,8 +84,14 @@ class ObjectiveAdmin(ObjectivesScopedAdmin):
     list_filter = ["plan__year", "result"]
     inlines = [PlanActionInline]
 
+    def locked(self, obj) -> bool:
+        return obj.plan.is_locked
+
 
 @admin.register(Measurement)
 class MeasurementAdmin(ObjectivesScopedAdmin):
     organisation_path = "objective__plan__organisation"
     list_display = ["objective", "period", "value", "measured_on", "recorded_by"]
+
+    def locked(self, obj) -> bool:
+        return obj.objective.plan.status not in MEASURABLE_STATES  # evaluated or superseded: the record is final

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db import transaction
 from django.urls import reverse
 
 from qms.dates import format_date
@@ -17,6 +18,16 @@ from qms.workdays import add_working_days, working_days_between
 from .lateness import late_items
 from .models import IN_FORCE_STATES, ObjectivesSettings, Plan, PlanStatus, period_end, period_message
 from .rules import approvers_of, drafters_of
+
+
+def _remind(key: str, *, recipients: list, subject: Message, body: Message | str, url: str) -> int:
+    """The claim, the inbox rows and their outbox e-mails commit together: a worker killed in between leaves
+    nothing claimed, and the next sweep sends the reminder."""
+    with transaction.atomic():
+        if not reminder_claim(key):
+            return 0
+        notification_send(recipients=recipients, subject=subject, body=body, url=url)
+    return 1
 
 
 def reminders_send(*, today: dt.date) -> int:
@@ -45,18 +56,18 @@ def _agency_reminders(organisation: Organisation, *, today: dt.date) -> int:
             unit_id = unit.pk if unit else None
             # A unit's key is its pk (unique in the province); the agency's names the agency.
             key = f"objectives:plan-due:{year}:{unit_id or f'agency-{organisation.pk}'}"
-            if unit_id in done or not reminder_claim(key):
+            if unit_id in done:
                 continue
             probe = Plan(organisation=organisation, year=year, unit=unit)
             scope = unit.name if unit else N_("cơ quan")
-            notification_send(
+            sent += _remind(
+                key,
                 recipients=drafters_of(probe) + (approvers_of(probe) if unit is None else []),
                 subject=N_("Nhắc: kế hoạch MTCL năm %(y)s của %(s)s phải được phê duyệt trước ngày %(d)s")
                 % {"y": year, "s": scope, "d": format_date(due)},
                 body=N_("Theo QT.CTCL 5.9, MTCL và kế hoạch thực hiện MTCL được phê duyệt trước ngày %(d)s.") % {"d": format_date(due)},
                 url=reverse("objectives:list") + f"?year={year}",
             )
-            sent += 1
 
     # 2. Measurements due a few working days after each period ends; 3. the year-end evaluation.
     plans = (
@@ -81,25 +92,23 @@ def _agency_reminders(organisation: Organisation, *, today: dt.date) -> int:
                         Message("%(o)s. %(i)s (%(p)s)", {"o": obj.order, "i": obj.indicator, "p": period_message(obj.frequency, period)})
                     )
         for due, items in missing.items():
-            if not reminder_claim(f"objectives:measurement:{plan.pk}:{due.isoformat()}"):
-                continue
-            notification_send(
+            sent += _remind(
+                f"objectives:measurement:{plan.pk}:{due.isoformat()}",
                 recipients=drafters_of(plan),
                 subject=N_("Nhắc: nhập số liệu theo dõi MTCL của %(s)s trước ngày %(d)s") % {"s": plan.scope_name, "d": format_date(due)},
                 body=Message.join(items),
                 url=plan.get_absolute_url(),
             )
-            sent += 1
         due = conf.evaluation_due(plan.year)
-        if due_soon(due) and reminder_claim(f"objectives:evaluation-due:{plan.pk}"):
-            notification_send(
+        if due_soon(due):
+            sent += _remind(
+                f"objectives:evaluation-due:{plan.pk}",
                 recipients=drafters_of(plan) + approvers_of(plan),
                 subject=N_("Nhắc: đánh giá thực hiện MTCL năm %(y)s của %(s)s trước ngày %(d)s")
                 % {"y": plan.year, "s": plan.scope_name, "d": format_date(due)},
                 body=N_("Theo QT.CTCL 5.9, trước ngày %(d)s đánh giá thực hiện MTCL của năm.") % {"d": format_date(due)},
                 url=plan.get_absolute_url(),
             )
-            sent += 1
     return sent
 
 

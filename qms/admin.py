@@ -3,22 +3,98 @@ creates agencies. An agency's admin (role AGENCY_ADMIN, is_staff) sees and edits
 settings, units, users and days off; the forms cannot point at another agency."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from .models import AuditEntry, CalendarException, DocumentCounter, Notification, Organisation, Unit, User
+from .messages import N_
+from .models import AuditEntry, CalendarException, DocumentCounter, Notification, Organisation, OutboxMessage, Unit, User
 from .roles import Role
+from .services import audit_record
 
 # Roles an agency's admin may give: never the provincial overseer's.
 AGENCY_ROLES = [role for role in Role if role != Role.OVERSEER]
 
 
-class AgencyScopedAdmin(admin.ModelAdmin):
-    """Rows of the admin's own agency only; a new row belongs to it; foreign keys offer only its rows."""
+class AuditedAdmin(admin.ModelAdmin):
+    """Admin closes what the app locks, and leaves the same trace as the app.
+
+    - A record for which `locked(obj)` is true (signed minutes, a final report, a closed ticket…) is
+      read-only here: it can be viewed, never changed, nor deleted (the bulk delete included) unless
+      `delete_locked(obj)` says otherwise (records kept for a retention period may go once it ends).
+    - Every add, change and delete made here, its inline rows included, writes the audit row the app
+      writes (qms.services.audit_record), with the fields changed."""
+
+    def locked(self, obj) -> bool:
+        return False
+
+    def delete_locked(self, obj) -> bool:
+        """Whether a locked record also may not be deleted; a retained record's admin says False, its
+        deletion being ruled by the retention period instead."""
+        return self.locked(obj)
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and self.locked(obj):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and self.delete_locked(obj):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        fields = ", ".join(form.changed_data) if change else ""
+        audit_record(
+            target=obj,
+            actor=request.user,
+            action=N_("Sửa trong trang quản trị") if change else N_("Thêm trong trang quản trị"),
+            note=N_("Trường đã sửa: %(fields)s") % {"fields": fields} if fields else "",
+        )
+
+    def save_formset(self, request, form, formset, change):
+        super().save_formset(request, form, formset, change)
+        parent = form.instance
+        for obj in getattr(formset, "new_objects", []):
+            audit_record(
+                target=parent, actor=request.user, action=N_("Thêm trong trang quản trị"), note=N_("Thêm: %(obj)s") % {"obj": str(obj)}
+            )
+        for obj, fields in getattr(formset, "changed_objects", []):
+            audit_record(
+                target=parent,
+                actor=request.user,
+                action=N_("Sửa trong trang quản trị"),
+                note=N_("%(obj)s — trường đã sửa: %(fields)s") % {"obj": str(obj), "fields": ", ".join(fields)},
+            )
+        for obj in getattr(formset, "deleted_objects", []):
+            audit_record(
+                target=parent, actor=request.user, action=N_("Xóa trong trang quản trị"), note=N_("Xóa: %(obj)s") % {"obj": str(obj)}
+            )
+
+    def delete_model(self, request, obj):
+        if self.delete_locked(obj):
+            self.message_user(request, gettext("“%(obj)s” đã bị khóa, không thể xóa.") % {"obj": obj}, messages.ERROR)
+            return
+        pk, label = obj.pk, str(obj)
+        super().delete_model(request, obj)  # a retained record may be refused on the way (no audit row then)
+        if not type(obj)._default_manager.filter(pk=pk).exists():
+            obj.pk = pk  # the audit row names the record that was deleted
+            audit_record(target=obj, actor=request.user, action=N_("Xóa trong trang quản trị"), note=label)
+
+    def delete_queryset(self, request, queryset):
+        # One by one, so that each deletion is checked (locked, retained) and audited.
+        for obj in queryset:
+            self.delete_model(request, obj)
+
+
+class AgencyScopedAdmin(AuditedAdmin):
+    """Rows of the admin's own agency only; a new row belongs to it; foreign keys offer only its rows.
+    Audited, and read-only where the app locks (AuditedAdmin)."""
 
     organisation_path = "organisation"  # how a row reaches its agency
     # A foreign key to one of these models offers only the admin's agency's rows: model -> path to the agency.
@@ -177,6 +253,22 @@ class NotificationAdmin(AgencyScopedAdmin, ReadOnlyAdmin):
 class DocumentCounterAdmin(AgencyScopedAdmin, ReadOnlyAdmin):
     list_display = ["organisation", "series", "year", "last_number"]
     list_filter = ["series", "year"]
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(ReadOnlyAdmin):
+    """The provincial admin reads what was sent, what waits and why a message failed; nobody edits it."""
+
+    list_display = ["created_at", "recipient", "subject", "sent_at", "attempts", "next_attempt_at", "last_error"]
+    list_filter = [("sent_at", admin.EmptyFieldListFilter)]
+    search_fields = ["recipient", "subject", "key"]
+    exclude = ["attachments"]
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
 
 
 admin.site.site_header = _("Quản trị HTQLCL ISO 9001")

@@ -362,3 +362,34 @@ class DocumentCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation_id} {self.series}/{self.year}: {self.last_number}"
+
+
+class OutboxMessage(models.Model):
+    """An e-mail to send, written in the same transaction as what it tells (a reminder's claim, an inbox
+    row), so a message is never lost; the outbox worker (qms.outbox) sends each row once and marks it
+    sent, retrying a failed send with exponential backoff. `key` is unique: a message is queued once."""
+
+    key = models.CharField(_("khóa"), max_length=255, unique=True)
+    recipient = models.EmailField(_("người nhận"), max_length=254)
+    subject = models.CharField(_("tiêu đề"), max_length=255)
+    body = models.TextField(_("nội dung"), blank=True)
+    html = models.TextField(_("nội dung HTML"), blank=True)
+    # [{"filename", "mimetype", "content"} (text stored as is) or {"filename", "mimetype", "builder", "params"}
+    # (rebuilt at send time by a function an app registered with qms.outbox.register_attachment_builder)].
+    attachments = models.JSONField(_("tệp đính kèm"), default=list, blank=True)
+    created_at = models.DateTimeField(_("tạo lúc"), default=timezone.now)
+    sent_at = models.DateTimeField(_("đã gửi lúc"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("số lần thử"), default=0)
+    next_attempt_at = models.DateTimeField(_("thử lại lúc"), default=timezone.now)
+    # While a worker sends the row (the claim on databases without row locks that skip locked rows).
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    last_error = models.CharField(_("lỗi gần nhất"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        indexes = [models.Index(fields=["sent_at", "next_attempt_at"], name="qms_outbox_due")]
+        verbose_name = _("thư đi")
+        verbose_name_plural = _("thư đi")
+
+    def __str__(self) -> str:
+        return f"{self.recipient}: {self.subject}"

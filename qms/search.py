@@ -2,7 +2,7 @@
 
 `text_search(["title", "unit__name"], value)` gives the Q for the list filters. Each field is compared through
 the `fold` transform: `LOWER(UNACCENT(…))` on PostgreSQL (the unaccent extension, migration
-qms/0008_auth13_unaccent) and the Python `fold` below, registered as the SQLite function QMS_FOLD on every
+qms/0010_auth13_unaccent) and the Python `fold` below, registered as the SQLite function QMS_FOLD on every
 connection. Both drop the marks and turn đ into d; stored text is NFC (qms.middleware.NormaliseInputMiddleware)."""
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from . import clock
 from .errors import StaleEditError
 from .messages import Message, render
-from .models import AuditEntry, DocumentCounter, Notification, Organisation, SentReminder, User
+from .models import AuditEntry, DocumentCounter, Notification, Organisation, OutboxMessage, SentReminder, User
 
 
 @transaction.atomic
@@ -96,14 +96,54 @@ def audit_trail(target: models.Model, *, field: str = "status") -> list[AuditEnt
 
 
 @transaction.atomic
+def outbox_enqueue(
+    *,
+    key: str,
+    to: str,
+    subject: str,
+    body: str = "",
+    html: str = "",
+    attachments: Iterable[Mapping[str, Any]] = (),
+    send_after_commit: bool = True,
+) -> OutboxMessage | None:
+    """Queue one e-mail in the outbox, in the caller's transaction: it is sent (qms.outbox) only if that
+    transaction commits, and then surely, once per `key` (a key already queued returns None). An
+    attachment is {"filename", "mimetype", "content"} for text kept as is, or {"filename", "mimetype",
+    "builder", "params"} for a file rebuilt at send time (qms.outbox.register_attachment_builder).
+    `send_after_commit` asks a worker to send it right after the commit; the periodic flush sends it
+    anyway."""
+    from .outbox import test_pause
+    from .tasks import outbox_send
+
+    key = key[:255]
+    if not to or OutboxMessage.objects.filter(key=key).exists():
+        return None
+    try:
+        with transaction.atomic():
+            row = OutboxMessage.objects.create(
+                key=key,
+                recipient=to,
+                subject=" ".join(subject.split())[:255],
+                body=body,
+                html=html,
+                attachments=[dict(a) for a in attachments],
+            )
+    except IntegrityError:  # queued at the same moment by another process
+        return None
+    test_pause()
+    if send_after_commit:
+        # robust: a broker that is down does not fail the request; the periodic flush sends the row.
+        transaction.on_commit(lambda: outbox_send.delay([row.pk]), robust=True)
+    return row
+
+
+@transaction.atomic
 def notification_send(
     *, recipients: Iterable[User], subject: Message | str, body: Message | str = "", url: str = "", email: bool = True
 ) -> list[Notification]:
-    """Put a message in each recipient's inbox now and e-mail it after the transaction commits. Messages
-    are rendered in the reader's language when read and in the recipient's language when e-mailed; the
-    `subject`/`body` columns keep the Vietnamese text."""
-    from .tasks import send_notification_email
-
+    """Put a message in each recipient's inbox and, in the same transaction, its e-mail in the outbox (sent
+    once after the commit). Messages are rendered in the reader's language when read and in the
+    recipient's language when e-mailed; the `subject`/`body` columns keep the Vietnamese text."""
     message = {key: value.to_json() for key, value in (("subject", subject), ("body", body)) if isinstance(value, Message)}
     subject_text = render(subject, settings.LANGUAGE_CODE)[:255]
     body_text = render(body, settings.LANGUAGE_CODE)
@@ -115,10 +155,29 @@ def notification_send(
         seen.add(user.pk)
         created.append(Notification(recipient=user, subject=subject_text, body=body_text, url=url, message=message))
     Notification.objects.bulk_create(created)  # sets pk on PostgreSQL and SQLite (RETURNING)
-    if email and created:
-        ids = [n.pk for n in created]
-        transaction.on_commit(lambda: [send_notification_email.delay(pk) for pk in ids])
+    if email:
+        for notification in created:
+            notification_email_enqueue(notification=notification)
     return created
+
+
+def notification_email_enqueue(*, notification: Notification, send_after_commit: bool = True) -> OutboxMessage | None:
+    """The inbox row's e-mail in the outbox, in the recipient's language (not the language of the person
+    who acted), with the link to the page; none for a recipient without an address."""
+    recipient = notification.recipient
+    if not recipient.email:
+        return None
+    language = recipient.language
+    body = notification.body_in(language)
+    if notification.url:
+        body = f"{body}\n\n{settings.SITE_URL}{notification.url}"
+    return outbox_enqueue(
+        key=f"notification:{notification.pk}",
+        to=recipient.email,
+        subject=notification.subject_in(language),
+        body=body,
+        send_after_commit=send_after_commit,
+    )
 
 
 def notification_mark_read(*, user: User, notification_id: int | None = None) -> int:
@@ -129,7 +188,9 @@ def notification_mark_read(*, user: User, notification_id: int | None = None) ->
 
 
 def reminder_claim(key: str) -> bool:
-    """True the first time `key` is claimed, False ever after, even under concurrent sweeps."""
+    """True the first time `key` is claimed, False ever after, even under concurrent sweeps. Call it in the
+    transaction that also writes the reminder's inbox rows and outbox e-mails (notification_send), so the
+    claim, the inbox and the e-mail commit together or not at all: a worker killed in between loses nothing."""
     try:
         with transaction.atomic():
             SentReminder.objects.create(key=key[:255])

@@ -239,7 +239,18 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
-CELERY_BEAT_SCHEDULE: dict = {}  # each app adds its own entries in its AppConfig.ready()
+# Each app adds its own entries in its AppConfig.ready(); the outbox's sender runs every minute.
+CELERY_BEAT_SCHEDULE: dict = {"qms-outbox": {"task": "qms.tasks.outbox_flush", "schedule": 60.0}}
+# Tasks queued without a queue go here (a test's worker reads its own queue).
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "celery")
+
+# The outbox (qms.outbox): a failed send is retried after 1, 2, 4… minutes, at most 6 hours apart; on a
+# database without SKIP LOCKED a worker leases a row for OUTBOX_LEASE_SECONDS while it sends it.
+OUTBOX_RETRY_BASE_SECONDS = int(os.environ.get("QMS_OUTBOX_RETRY_BASE_SECONDS", "60"))
+OUTBOX_RETRY_MAX_SECONDS = 6 * 3600
+OUTBOX_LEASE_SECONDS = int(os.environ.get("QMS_OUTBOX_LEASE_SECONDS", "600"))
+# Test-only: a pause at each message queued and sent, so a test can kill a worker mid-sweep.
+OUTBOX_TEST_PAUSE_SECONDS = float(os.environ.get("QMS_TEST_OUTBOX_PAUSE", "0"))
 
 # Headers. Content-Security-Policy (django-csp): scripts and styles only from this site (Bootstrap and htmx are
 # served locally), no inline script; style attributes stay allowed (layout only, no script can run from them).

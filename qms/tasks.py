@@ -1,26 +1,34 @@
 """Thin Celery tasks of the shared core: they take ids and call code that does the work."""
 
 from celery import shared_task
-from django.conf import settings
-from django.core.mail import EmailMessage
 
+from . import outbox
 from .models import Notification
 
 
-@shared_task(bind=True, max_retries=5, default_retry_delay=60)
-def send_notification_email(self, notification_id: int) -> None:
+@shared_task
+def outbox_send(ids: list[int]) -> int:
+    """Right after a commit: send these outbox rows (rows already sent or being sent are skipped). Not only
+    when due by this worker's clock: the row's time was set by another machine's."""
+    return outbox.outbox_send(ids=ids, due_only=False).sent
+
+
+@shared_task
+def outbox_flush() -> int:
+    """Every minute (CELERY_BEAT_SCHEDULE): every unsent outbox row that is due, retries included."""
+    return outbox.outbox_send().sent
+
+
+@shared_task
+def send_notification_email(notification_id: int) -> None:
+    """An inbox row's e-mail through the outbox (queued once per notification, then sent)."""
+    from .services import notification_email_enqueue
+
     notification = Notification.objects.select_related("recipient").filter(pk=notification_id).first()
-    if notification is None or not notification.recipient.email:
+    if notification is None:
         return
-    # In the recipient's language, not the language of the person who acted.
-    language = notification.recipient.language
-    body = notification.body_in(language)
-    if notification.url:
-        body = f"{body}\n\n{settings.SITE_URL}{notification.url}"
-    try:
-        EmailMessage(notification.subject_in(language), body, to=[notification.recipient.email]).send()
-    except OSError as exc:  # SMTP down: try again later rather than lose the message
-        raise self.retry(exc=exc) from exc
+    notification_email_enqueue(notification=notification, send_after_commit=False)
+    outbox.outbox_send(keys=[f"notification:{notification_id}"])
 
 
 @shared_task(bind=True, max_retries=5, default_retry_delay=60)

@@ -7,6 +7,7 @@ from qms.dates import format_date
 from .models import (
     ActionUpdate,
     ConsolidatedReport,
+    ConsolidatedReportStatus,
     Delivery,
     Minutes,
     MinutesAttendee,
@@ -49,6 +50,9 @@ class ReviewAdmin(AgencyScopedAdmin):
         "version",
     ]
     inlines = [UnitReportInline]
+
+    def locked(self, obj) -> bool:
+        return obj.notice_number is not None  # the notice went out: what it said stays as sent
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
         # The units and attendees offered are the admin's agency's (a superuser's: every agency's).
@@ -118,6 +122,12 @@ class ConsolidatedReportAdmin(AgencyScopedAdmin, RetainedRecordAdmin):
     list_select_related = ["review"]
     readonly_fields = ["review", "status", "sources", "generated", "created_at", "updated_by", "finalised_at", "version"]
 
+    def locked(self, obj) -> bool:
+        return obj.status == ConsolidatedReportStatus.FINAL
+
+    def delete_locked(self, obj) -> bool:
+        return False  # deleted only once its retention period has run out (RetainedRecordAdmin)
+
 
 class MinutesAttendeeInline(admin.TabularInline):
     model = MinutesAttendee
@@ -140,6 +150,12 @@ class MinutesAdmin(AgencyScopedAdmin, RetainedRecordAdmin):
     list_select_related = ["review", "signed_by"]
     inlines = [MinutesAttendeeInline, DeliveryInline]
 
+    def locked(self, obj) -> bool:
+        return obj.is_locked  # signed or superseded
+
+    def delete_locked(self, obj) -> bool:
+        return False  # deleted only once its retention period has run out (RetainedRecordAdmin)
+
     def get_readonly_fields(self, request, obj=None):
         # The content is signed: it is never changed here, only through the app (drafts) or a revision.
         return [f.name for f in Minutes._meta.concrete_fields]
@@ -161,3 +177,7 @@ class ReviewActionAdmin(AgencyScopedAdmin):
     list_select_related = ["review", "responsible_unit"]
     readonly_fields = ["review", "minutes", "origin", "status", "progress", "completed_at", "ticket", "version"]
     inlines = [ActionUpdateInline]
+
+    def locked(self, obj) -> bool:
+        # A decision of signed minutes: its follow-up goes through the app, its wording never changes.
+        return obj.minutes is not None and obj.minutes.is_locked

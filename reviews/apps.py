@@ -12,9 +12,10 @@ class ReviewsConfig(AppConfig):
         from django.conf import settings
 
         from qms.dashboard import register_panel
+        from qms.outbox import register_attachment_builder
         from qms.overview import register_figures
 
-        from . import pdf
+        from . import delivery, pdf
         from .dashboard import followup_panels, review_panels
         from .overview import FIGURES, review_figures
 
@@ -22,6 +23,7 @@ class ReviewsConfig(AppConfig):
         register_panel(followup_panels)
         register_figures(FIGURES, review_figures)
         pdf.register()  # the review's official forms, for render_form
+        register_attachment_builder(delivery.MINUTES_PDF, delivery.minutes_pdf_attachment)
         settings.CELERY_BEAT_SCHEDULE["reviews-reminders"] = {
             "task": "reviews.tasks.review_reminders_sweep",
             "schedule": crontab(hour=7, minute=0),

@@ -5,7 +5,6 @@ is repeated, so a task retried after an SMTP failure sends only what is missing.
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -14,10 +13,11 @@ from django.utils.translation import gettext as _
 
 from qms.dates import format_date
 from qms.messages import N_
-from qms.models import User
-from qms.services import notification_send, reminder_claim
+from qms.models import OutboxMessage, User
+from qms.outbox import outbox_send
+from qms.services import notification_send, outbox_enqueue, reminder_claim
 
-from .ics import invitation_mime_part, review_invitation_ics
+from .ics import invitation_attachment, review_invitation_ics
 from .models import Delivery, Minutes, Review
 from .pdf import minutes_pdf
 from .selectors import review_url
@@ -48,17 +48,20 @@ def review_notice_send(*, review_id: int) -> int:
         }
         body = render_to_string("emails/review_notice.txt", context)
     ics = review_invitation_ics(review=review, attendees=attendees, organiser_name=org.committee_name)
-    sent = 0
-    for user in attendees:
-        # The claim and the send commit together: a failed send frees the claim for the task's retry.
+    keys = [f"review:{review.pk}:notice-mail:{user.pk}" for user in attendees]
+    for key, user in zip(keys, attendees, strict=True):
+        # The claim and the outbox row commit together; the outbox sends the row once.
         with transaction.atomic():
-            if not reminder_claim(f"review:{review.pk}:notice-mail:{user.pk}"):
-                continue
-            message = EmailMessage(subject, body, to=[user.email])
-            message.attach(invitation_mime_part(ics))
-            message.send()
-        sent += 1
-    return sent
+            if reminder_claim(key):
+                outbox_enqueue(
+                    key=key, to=user.email, subject=subject, body=body, attachments=[invitation_attachment(ics)], send_after_commit=False
+                )
+    # This run sends what is still unsent of this notice (a retry sends what failed before), and fails
+    # while a message could not be sent, so that the task tries again.
+    run = outbox_send(keys=keys, due_only=False)
+    if run.failed:
+        raise OSError(f"{run.failed} notice e-mail(s) could not be sent")
+    return run.sent
 
 
 def minutes_recipients(minutes: Minutes) -> list[User]:
@@ -84,8 +87,7 @@ def minutes_distribute(*, minutes_id: int) -> int:
         "signer": minutes.signed_by.display_name if minutes.signed_by else "",
         "date": format_date(timezone.localtime(minutes.signed_at)) if minutes.signed_at else "",
     }
-    pdf: bytes | None = None
-    sent = 0
+    keys: dict[str, int] = {}  # outbox key -> delivery
     for user in minutes_recipients(minutes):
         with transaction.atomic():
             delivery, created = Delivery.objects.get_or_create(minutes=minutes, recipient=user, defaults={"email": user.email})
@@ -97,19 +99,41 @@ def minutes_distribute(*, minutes_id: int) -> int:
             if not user.email:
                 Delivery.objects.filter(pk=delivery.pk).update(error=_("Không có địa chỉ e-mail; đã gửi vào hộp thư."))
                 continue
-            try:
-                if pdf is None:
-                    pdf = minutes_pdf(minutes)
-                text = f"{body.render(user.language)}\n\n{settings.SITE_URL}{url}"
-                message = EmailMessage(subject.render(user.language), text, to=[user.email])
-                message.attach(f"bien-ban-{minutes.pk}-v{minutes.revision}.pdf", pdf, "application/pdf")
-                message.send()
-            except Exception as exc:  # noqa: BLE001 — recorded on the delivery; the next run retries it
-                Delivery.objects.filter(pk=delivery.pk).update(error=str(exc)[:255] or exc.__class__.__name__)
-                continue
-            Delivery.objects.filter(pk=delivery.pk).update(sent_at=timezone.now(), error="", email=user.email)
-            sent += 1
-    return sent
+            # The e-mail in the outbox, in the same transaction; its PDF is rendered when it is sent.
+            key = f"minutes:{minutes.pk}:delivery:{delivery.pk}"
+            keys[key] = delivery.pk
+            outbox_enqueue(
+                key=key,
+                to=user.email,
+                subject=subject.render(user.language),
+                body=f"{body.render(user.language)}\n\n{settings.SITE_URL}{url}",
+                attachments=[
+                    {
+                        "filename": f"bien-ban-{minutes.pk}-v{minutes.revision}.pdf",
+                        "mimetype": "application/pdf",
+                        "builder": MINUTES_PDF,
+                        "params": {"minutes_id": minutes.pk},
+                    }
+                ],
+                send_after_commit=False,
+            )
+    run = outbox_send(keys=list(keys), due_only=False)
+    # Each delivery tells what its e-mail became: sent, or the error the next run retries.
+    for row in OutboxMessage.objects.filter(key__in=list(keys)):
+        if row.sent_at is not None:
+            Delivery.objects.filter(pk=keys[row.key]).update(sent_at=row.sent_at, error="", email=row.recipient)
+        elif row.last_error:
+            error = row.last_error.split(": ", 1)[-1]
+            Delivery.objects.filter(pk=keys[row.key]).update(error=error[:255])
+    return run.sent
+
+
+MINUTES_PDF = "reviews.minutes_pdf"
+
+
+def minutes_pdf_attachment(params: dict) -> bytes:
+    """Registered with the outbox (ReviewsConfig.ready): the signed minutes' PDF, rebuilt at send time."""
+    return minutes_pdf(Minutes.objects.get(pk=params["minutes_id"]))
 
 
 def minutes_delivery_failed(*, minutes_id: int) -> bool:

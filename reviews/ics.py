@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from email.mime.text import MIMEText
 from urllib.parse import urlparse
 
 from django.conf import settings
@@ -87,8 +86,6 @@ def review_invitation_ics(*, review: Review, attendees: Sequence[User], organise
     return "\r\n".join(fold(line) for line in lines) + "\r\n"
 
 
-def invitation_mime_part(ics: str) -> MIMEText:
-    part = MIMEText(ics, "calendar", "utf-8")
-    part.set_param("method", "REQUEST")
-    part.add_header("Content-Disposition", "attachment", filename="hop-xem-xet.ics")
-    return part
+def invitation_attachment(ics: str) -> dict[str, object]:
+    """The invitation as an outbox attachment (qms.services.outbox_enqueue): a text/calendar part, METHOD REQUEST."""
+    return {"filename": "hop-xem-xet.ics", "mimetype": "text/calendar", "content": ics, "params": {"method": "REQUEST"}}

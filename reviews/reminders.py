@@ -20,8 +20,9 @@ from .models import Review, ReviewAction, ReviewStatus, UnitReportStatus
 from .selectors import action_url, report_edit_url, review_url
 
 
-def _remind(key: str, *, recipients: Iterable[User], subject: Message, body: Message, url: str) -> int:
-    # The claim and the inbox rows commit together: a failed send frees the key for the next sweep.
+def _remind(key: str, *, recipients: Iterable[User], subject: Message, body: Message | str, url: str) -> int:
+    # The claim, the inbox rows and their outbox e-mails commit together: a worker killed in between
+    # leaves nothing claimed, and the next sweep sends the reminder.
     with transaction.atomic():
         if not reminder_claim(key):
             return 0
@@ -115,21 +116,19 @@ def action_reminders_sweep(*, today: dt.date | None = None) -> int:
         url = action_url(action)
         deadline = format_date(action.deadline)
         if action.deadline < today:
-            if reminder_claim(f"review-action-overdue:{action.pk}:{action.deadline.isoformat()}"):
-                notification_send(
-                    recipients=heads + secretaries[org.pk],
-                    url=url,
-                    subject=N_("Hành động quá hạn (hạn %(d)s): %(a)s") % {"d": deadline, "a": str(action)},
-                    body=action.description,
-                )
-                sent += 1
+            sent += _remind(
+                f"review-action-overdue:{action.pk}:{action.deadline.isoformat()}",
+                recipients=heads + secretaries[org.pk],
+                url=url,
+                subject=N_("Hành động quá hạn (hạn %(d)s): %(a)s") % {"d": deadline, "a": str(action)},
+                body=action.description,
+            )
         elif working_days_between(today, action.deadline, org) <= org.action_reminder_working_days:
-            if reminder_claim(f"review-action-due:{action.pk}:{action.deadline.isoformat()}"):
-                notification_send(
-                    recipients=heads,
-                    url=url,
-                    subject=N_("Hành động sắp đến hạn (%(d)s): %(a)s") % {"d": deadline, "a": str(action)},
-                    body=action.description,
-                )
-                sent += 1
+            sent += _remind(
+                f"review-action-due:{action.pk}:{action.deadline.isoformat()}",
+                recipients=heads,
+                url=url,
+                subject=N_("Hành động sắp đến hạn (%(d)s): %(a)s") % {"d": deadline, "a": str(action)},
+                body=action.description,
+            )
     return sent

@@ -10,3 +10,11 @@ def query_replace(context, **kwargs) -> str:
     for key, value in kwargs.items():
         query[key] = value
     return query.urlencode()
+
+
+@register.filter
+def safe_svg(value: str) -> str:
+    """A stored SVG drawing, rebuilt from safe elements and attributes only (qms.svg)."""
+    from qms.svg import safe_svg as clean
+
+    return clean(value)

@@ -386,12 +386,12 @@ def test_two_web_processes_and_two_workers_run_the_review_cycle_once(
     assert set(sent.values()) == {1}, f"an e-mail went out twice: {sent}"
     assert {(to, s) for to in attendees for s in (notice_subject, minutes_subject)} <= set(sent), sent
     # The other e-mails are the steps' inbox messages (plan to approve, plan approved, report requested), each
-    # e-mailed by one send_notification_email task of either worker.
+    # e-mailed from the outbox by one outbox_send task of either worker.
     inbox = Counter((n.recipient.email, " ".join(n.subject.split())) for n in Notification.objects.select_related("recipient"))
     assert set(inbox.values()) == {1}, f"an inbox message was written twice: {inbox}"
     step_mails = {key for key in sent if key[1] not in (notice_subject, minutes_subject)}
     assert step_mails <= set(inbox), step_mails - set(inbox)
-    ran = sum(len(re.findall(r"qms\.tasks\.send_notification_email\[[^]]+\] succeeded", cluster.log(f"worker{i}"))) for i in (1, 2))
+    ran = sum(len(re.findall(r"qms\.tasks\.outbox_send\[[^]]+\] succeeded", cluster.log(f"worker{i}"))) for i in (1, 2))
     assert len(step_mails) == ran == 3, (step_mails, ran)
     assert SentReminder.objects.filter(key__startswith=f"review:{review.pk}:notice-mail:").count() == len(attendees)
     assert Delivery.objects.filter(minutes=minutes, sent_at__isnull=False).count() == len(attendees)
