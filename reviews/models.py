@@ -79,19 +79,29 @@ class ReviewStatus(models.TextChoices):
     CLOSED = "closed", _("Hoàn thành")
 
 
+class ReviewActor(models.TextChoices):
+    """Who acts on a review besides a role: resolved against the record by reviews.rules.is_actor."""
+
+    # The chair of the organisation's procedure (qms.people.may_chair_reviews: the committee head under
+    # QT.HT.06, the top leader under QT.CTCL) or the deputy the plan names.
+    CHAIR = "chair", _("Người chủ trì họp xem xét")
+    # The person recorded as chair of the minutes, who must also be a chair as above.
+    MINUTES_CHAIR = "minutes_chair", _("Người chủ trì ghi trong biên bản")
+
+
 # The allowed moves of a review, who makes each and with which permission.
 REVIEW_TRANSITIONS = Transitions(
     [
         Transition(ReviewStatus.DRAFT, ReviewStatus.PENDING_APPROVAL, "submit", Role.SECRETARY, "reviews.plan_review"),
         Transition(ReviewStatus.RETURNED, ReviewStatus.PENDING_APPROVAL, "resubmit", Role.SECRETARY, "reviews.plan_review"),
-        Transition(ReviewStatus.PENDING_APPROVAL, ReviewStatus.APPROVED, "approve", Role.COMMITTEE_HEAD, "reviews.approve_review"),
-        Transition(ReviewStatus.PENDING_APPROVAL, ReviewStatus.RETURNED, "return", Role.COMMITTEE_HEAD, "reviews.approve_review"),
+        Transition(ReviewStatus.PENDING_APPROVAL, ReviewStatus.APPROVED, "approve", ReviewActor.CHAIR),
+        Transition(ReviewStatus.PENDING_APPROVAL, ReviewStatus.RETURNED, "return", ReviewActor.CHAIR),
         # The notice BM.HT.06.01 opens the collection of the units' reports.
         Transition(ReviewStatus.APPROVED, ReviewStatus.COLLECTING, "issue_notice", Role.SECRETARY, "reviews.manage_review"),
         # An approved plan changed before its notice goes back to draft and is approved again.
         Transition(ReviewStatus.APPROVED, ReviewStatus.DRAFT, "reopen", Role.SECRETARY, "reviews.plan_review"),
         Transition(ReviewStatus.COLLECTING, ReviewStatus.PREPARING, "close_collection", Role.SECRETARY, "reviews.manage_review"),
-        Transition(ReviewStatus.PREPARING, ReviewStatus.SIGNED, "sign_minutes", Role.COMMITTEE_HEAD, "reviews.sign_minutes"),
+        Transition(ReviewStatus.PREPARING, ReviewStatus.SIGNED, "sign_minutes", ReviewActor.MINUTES_CHAIR),
         # Once every action in force is done or cancelled.
         Transition(ReviewStatus.SIGNED, ReviewStatus.CLOSED, "close", Role.SECRETARY, "reviews.manage_review"),
     ]
@@ -155,6 +165,15 @@ class Review(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("thành phần tham dự"), related_name="invited_reviews", blank=True
     )
     related_parties = models.TextField(_("các bộ phận có liên quan"), blank=True)
+    # The person who chairs in the chair's stead when the plan says so (e.g. a deputy head of the committee).
+    deputy_chair = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người được ủy quyền chủ trì"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
@@ -387,8 +406,11 @@ class RetainedRecord(models.Model):
         """The agency whose retention period applies: the review's."""
         return self.review.organisation  # type: ignore[attr-defined]  # both concrete records have a review
 
+    def retention_years(self) -> int:
+        return self.retention_organisation().review_record_retention_years
+
     def retained_until(self) -> dt.date:
-        years = self.retention_organisation().review_record_retention_years
+        years = self.retention_years()
         start = timezone.localtime(self.retention_start()).date()
         return add_years(start, years)
 
@@ -470,7 +492,23 @@ MINUTES_CONTENT_FIELDS = [
     *[f"conclusion_{i}" for i in range(1, 8)],
     "conclusions",
     "recommendations",
+    "time_change_reason",
+    *[f"outputs_{key}" for key in ("improvement", "changes", "resources", "other")],
 ]
+
+
+class OutputHeading(models.TextChoices):
+    """The outputs of the review, QT.CTCL 5.8.1.2: decisions and actions on improvement opportunities, any
+    need for change of the QMS and resource needs; plus "other"."""
+
+    IMPROVEMENT = "improvement", _("Các cơ hội cải tiến")
+    CHANGES = "changes", _("Nhu cầu thay đổi HTQLCL")
+    RESOURCES = "resources", _("Nhu cầu về nguồn lực")
+    OTHER = "other", _("Khác")
+
+
+# The headings the minutes must address (a decision, an action, or a "không có" statement).
+REQUIRED_OUTPUT_HEADINGS = (OutputHeading.IMPROVEMENT, OutputHeading.CHANGES, OutputHeading.RESOURCES)
 
 
 class MinutesStatus(models.TextChoices):
@@ -539,6 +577,13 @@ class Minutes(RetainedRecord):
     conclusion_7 = models.TextField(_("kết luận 7"), blank=True)
     conclusions = models.TextField(_("kết luận của chủ trì"), blank=True)
     recommendations = models.TextField(_("khuyến nghị đối với HTQLCL"), blank=True)
+    # Why the meeting was held at another time than the notice gave (required then).
+    time_change_reason = models.TextField(_("lý do thay đổi thời gian họp"), blank=True)
+    # The outputs grouped as QT.CTCL 5.8.1.2 lists them: the decisions under each heading, or "Không có".
+    outputs_improvement = models.TextField(OutputHeading.IMPROVEMENT.label, blank=True)
+    outputs_changes = models.TextField(OutputHeading.CHANGES.label, blank=True)
+    outputs_resources = models.TextField(OutputHeading.RESOURCES.label, blank=True)
+    outputs_other = models.TextField(OutputHeading.OTHER.label, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
@@ -589,13 +634,42 @@ class Minutes(RetainedRecord):
     def topics(self) -> list[tuple[int, str, str, str]]:
         return [(i, MINUTES_TOPICS[i - 1], getattr(self, f"topic_{i}"), getattr(self, f"conclusion_{i}")) for i in range(1, 8)]
 
+    def outputs(self) -> list[tuple[str, StrOrPromise, str, list[ReviewAction]]]:
+        """(key, heading, the decisions written under it, the actions classified under it), in the order of
+        QT.CTCL 5.8.1.2; "other" only when it holds something."""
+        actions = list(self.actions.select_related("responsible_unit").order_by("deadline", "pk"))
+        rows: list[tuple[str, StrOrPromise, str, list[ReviewAction]]] = []
+        for key, label in OutputHeading.choices:
+            text = getattr(self, f"outputs_{key}")
+            mine = [a for a in actions if a.output_heading == key]
+            if key == OutputHeading.OTHER and not text.strip() and not mine:
+                continue
+            rows.append((key, label, text, mine))
+        return rows
+
+    def missing_outputs(self) -> list[StrOrPromise]:
+        """The required headings with neither a decision, an action nor a "không có" statement."""
+        classified = set(self.actions.values_list("output_heading", flat=True))
+        return [
+            heading.label
+            for heading in REQUIRED_OUTPUT_HEADINGS
+            if not getattr(self, f"outputs_{heading.value}").strip() and heading.value not in classified
+        ]
+
+    def retention_years(self) -> int:
+        """BM.CTCL.02 is kept as QT.CTCL §7 says (3 years by default), BM.HT.06.04 as QT.HT.06 §VII (2)."""
+        org = self.retention_organisation()
+        if self.form_code == MinutesForm.CTCL_02:
+            return org.ctcl_minutes_retention_years
+        return org.review_record_retention_years
+
 
 # Signed minutes are never edited: a correction is a new revision whose signature supersedes the old one.
 MINUTES_TRANSITIONS = Transitions(
     [
-        Transition(MinutesStatus.DRAFT, MinutesStatus.SIGNED, "sign", Role.COMMITTEE_HEAD, "reviews.sign_minutes"),
+        Transition(MinutesStatus.DRAFT, MinutesStatus.SIGNED, "sign", ReviewActor.MINUTES_CHAIR),
         # By signing the revision that corrects them.
-        Transition(MinutesStatus.SIGNED, MinutesStatus.SUPERSEDED, "supersede", Role.COMMITTEE_HEAD, "reviews.sign_minutes"),
+        Transition(MinutesStatus.SIGNED, MinutesStatus.SUPERSEDED, "supersede", ReviewActor.MINUTES_CHAIR),
     ]
 )
 
@@ -679,6 +753,8 @@ class ReviewAction(models.Model):
     description = models.TextField(_("nội dung hành động"))
     responsible_unit = models.ForeignKey(Unit, verbose_name=_("đơn vị chủ trì"), on_delete=models.PROTECT, related_name="review_actions")
     deadline = models.DateField(_("thời hạn hoàn thành"))
+    # Under which output heading of QT.CTCL 5.8.1.2 the decision falls.
+    output_heading = models.CharField(_("nhóm đầu ra"), max_length=12, choices=OutputHeading.choices, default=OutputHeading.OTHER)
     status = models.CharField(_("trạng thái"), max_length=12, choices=ActionStatus.choices, default=ActionStatus.OPEN)
     progress = models.PositiveSmallIntegerField(_("tiến độ (%)"), default=0)
     evidence = models.TextField(_("bằng chứng / kết quả"), blank=True)

@@ -10,8 +10,9 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from qms import people
 from qms.dates import format_datetime
-from qms.errors import ServiceError
+from qms.errors import ServiceError, StaleEditError
 from qms.messages import N_
 from qms.models import MinutesForm, User
 from qms.roles import Role
@@ -30,12 +31,14 @@ from ..models import (
     Minutes,
     MinutesAttendee,
     MinutesStatus,
+    OutputHeading,
     Review,
     ReviewAction,
     ReviewStatus,
     UnitReport,
     UnitReportStatus,
 )
+from ..rules import review_may_act
 from ..selectors import minutes_canonical_content, previous_actions_summary, sha256
 from .common import check_same_agency_units, check_same_agency_users, require, require_agency, save_versioned
 
@@ -50,9 +53,18 @@ def _stale_message() -> str:
 
 
 def _default_chair(review: Review) -> User | None:
+    """Who approved the plan (its chair), else the organisation's first chair."""
     if review.approved_by_id:
         return review.approved_by
-    return User.objects.with_role(Role.COMMITTEE_HEAD, organisation=review.organisation_id).order_by("pk").first()
+    return people.review_chairs(review.organisation).order_by("pk").first()
+
+
+def _meeting_moved(minutes: Minutes) -> bool:
+    """The minutes record a start other than the one the notice gave (to the minute)."""
+    notified = minutes.review.meeting_start
+    if minutes.started_at is None or notified is None:
+        return False
+    return abs((minutes.started_at - notified).total_seconds()) >= 60
 
 
 @transaction.atomic
@@ -152,7 +164,16 @@ def minutes_save(
     check_same_agency_users(organisation, [data.get("chair"), data.get("secretary")])
     check_same_agency_users(organisation, [row.get("user") for row in attendance])
     check_same_agency_units(organisation, [row.get("responsible_unit") for row in actions], field="responsible_unit")
+    chair = data.get("chair")
+    if chair is not None and not _may_chair(chair, minutes.review):
+        raise ServiceError(
+            _("%(name)s không phải người chủ trì theo quy trình của cơ quan (%(role)s) hoặc người được ủy quyền trong kế hoạch.")
+            % {"name": chair.display_name, "role": people.review_chair_role(minutes.review.organisation).label},
+            field="chair",
+        )
     today = today or timezone.localdate()  # `today`: the demo records past meetings
+    for row in actions:
+        row["output_heading"] = row.get("output_heading") or OutputHeading.OTHER
     for row in actions:
         if row["deadline"] < today and not (row.get("id") and _unchanged_deadline(row)):
             raise ServiceError(_("Thời hạn hoàn thành không được ở trong quá khứ."), field="deadline")
@@ -168,10 +189,19 @@ def minutes_save(
         minutes.actions.all(),
         actions,
         {"minutes": minutes, "review": minutes.review},
-        ["description", "responsible_unit", "deadline"],
+        ["description", "responsible_unit", "deadline", "output_heading"],
     )
     audit_record(target=minutes, actor=actor, action=N_("Sửa biên bản"))
     return minutes
+
+
+def _may_chair(user: User, review: Review) -> bool:
+    """A chair of the minutes holds the organisation's chairing role, or is the deputy the plan names."""
+    if review.deputy_chair_id is not None and review.deputy_chair_id == user.pk:
+        return True
+    return (
+        user.is_active and user.organisation_id == review.organisation_id and user.has_role(people.review_chair_role(review.organisation))
+    )
 
 
 def _check_complete(minutes: Minutes) -> None:
@@ -187,17 +217,40 @@ def _check_complete(minutes: Minutes) -> None:
         missing.append(_("thành phần tham dự"))
     if not minutes.conclusions.strip():
         missing.append(_("kết luận"))
+    if _meeting_moved(minutes) and not minutes.time_change_reason.strip():
+        missing.append(
+            _("lý do họp lúc %(held)s thay vì %(notified)s như thông báo")
+            % {"held": format_datetime(minutes.started_at), "notified": format_datetime(minutes.review.meeting_start)}
+        )
+    headings = minutes.missing_outputs()
+    if headings:
+        missing.append(
+            _("đầu ra “%(headings)s” (ghi quyết định, giao hành động hoặc ghi “Không có”)") % {"headings": "”, “".join(map(str, headings))}
+        )
     if missing:
         raise ServiceError(_("Biên bản chưa đủ nội dung để ký: thiếu %(fields)s.") % {"fields": ", ".join(missing)})
 
 
 @transaction.atomic
-def minutes_sign(*, minutes: Minutes, actor: User, password: str, now: dt.datetime | None = None) -> Minutes:
-    """The chair signs in the browser after re-entering their password. The number is given now."""
+def minutes_sign(*, minutes: Minutes, actor: User, password: str, version: int | None = None, now: dt.datetime | None = None) -> Minutes:
+    """The chair recorded in the minutes signs in the browser after re-entering their password: the version
+    they read (`version`, from the sign page; None only for the demo's back-filled records). The number is
+    given now."""
     require_agency(actor, minutes.review)
-    check_transition(MINUTES_TRANSITIONS, minutes.status, MinutesStatus.SIGNED, actor=actor)
+    may_act = review_may_act(minutes.review, minutes)
+    check_transition(MINUTES_TRANSITIONS, minutes.status, MinutesStatus.SIGNED, actor=actor, may_act=may_act)
+    current = Minutes.objects.select_for_update().filter(pk=minutes.pk).values_list("version", flat=True).first()
+    if version is not None and current != version:
+        raise StaleEditError(
+            _(
+                "Biên bản đã được sửa sau khi bạn mở trang ký (bạn đọc phiên bản %(read)s, hiện là %(now)s). Biên bản chưa "
+                "được ký: hãy đọc lại nội dung mới rồi ký."
+            )
+            % {"read": version, "now": current}
+        )
     if not password or not actor.check_password(password):
         raise ServiceError(_("Mật khẩu không đúng. Biên bản chưa được ký."), field="password")
+    minutes.refresh_from_db()
     _check_complete(minutes)
     review = Review.objects.select_for_update().get(pk=minutes.review_id)
     old = minutes.supersedes
@@ -238,7 +291,7 @@ def minutes_sign(*, minutes: Minutes, actor: User, password: str, now: dt.dateti
         extra={"signed_by": actor, "signed_at": now, "signed_sha256": digest, "signed_content": content},
     )
     if old is not None:
-        check_transition(MINUTES_TRANSITIONS, old.status, MinutesStatus.SUPERSEDED, actor=actor)
+        check_transition(MINUTES_TRANSITIONS, old.status, MinutesStatus.SUPERSEDED, actor=actor, may_act=may_act)
         state_transition(
             instance=old,
             to_state=MinutesStatus.SUPERSEDED,
@@ -247,7 +300,7 @@ def minutes_sign(*, minutes: Minutes, actor: User, password: str, now: dt.dateti
         )
         _actions_carry_over(minutes)
     else:
-        check_transition(REVIEW_TRANSITIONS, review.status, ReviewStatus.SIGNED, actor=actor)
+        check_transition(REVIEW_TRANSITIONS, review.status, ReviewStatus.SIGNED, actor=actor, may_act=may_act)
         state_transition(instance=review, to_state=ReviewStatus.SIGNED, actor=actor, action=N_("Ký biên bản họp"))
     minutes_id = minutes.pk
     transaction.on_commit(lambda: tasks.minutes_distribute.delay(minutes_id))
@@ -305,6 +358,7 @@ def minutes_revise(*, minutes: Minutes, actor: User, reason: str) -> Minutes:
             description=a.description,
             responsible_unit_id=a.responsible_unit_id,
             deadline=a.deadline,
+            output_heading=a.output_heading,
         )
     audit_record(target=copy, actor=actor, action=N_("Tạo bản sửa đổi biên bản"), to_state=copy.status, note=reason.strip())
     return copy

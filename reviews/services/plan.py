@@ -46,6 +46,7 @@ PLAN_FIELDS = [
     "report_deadline",
     "report_recipient",
     "related_parties",
+    "deputy_chair",
 ]
 
 
@@ -61,6 +62,7 @@ def _check_plan_people(organisation: Organisation | int, data: Mapping[str, Any]
     """The reporting units and the attendees are the review's agency's own."""
     check_same_agency_units(organisation, data["units"], field="units")
     check_same_agency_users(organisation, data.get("attendees") or [], field="attendees")
+    check_same_agency_users(organisation, [data.get("deputy_chair")], field="deputy_chair")
 
 
 def _missing_people(review: Review) -> list[str]:

@@ -131,6 +131,10 @@ def minutes_content(minutes, **overrides) -> dict:
         chair=minutes.chair,
         secretary=minutes.secretary,
         conclusions=minutes.conclusions or "Thống nhất các kết luận.",
+        # QT.CTCL 5.8.1.2: each output heading addressed (a test of a missing heading blanks one).
+        outputs_improvement=minutes.outputs_improvement or "Không có.",
+        outputs_changes=minutes.outputs_changes or "Không có.",
+        outputs_resources=minutes.outputs_resources or "Không có.",
     )
     data.update(overrides)
     return data

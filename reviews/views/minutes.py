@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -197,14 +198,22 @@ def _minutes_forms(request: AuthenticatedHttpRequest, minutes: Minutes) -> tuple
     }
     data = request.POST if request.method == "POST" else None
     return (
-        MinutesContentForm(data, initial=initial, organisation=minutes.organisation_id),
+        MinutesContentForm(
+            data, initial=initial, organisation=minutes.organisation_id, chairs=selectors.minutes_chair_choices(minutes.review)
+        ),
         MinutesAttendeeFormSet(data, initial=attendance, prefix="att", form_kwargs={"organisation": minutes.organisation_id}),
         ReviewActionFormSet(
             data,
             prefix="act",
             form_kwargs={"kept_deadlines": kept, "organisation": minutes.organisation_id},
             initial=[
-                {"id": a.pk, "description": a.description, "responsible_unit": a.responsible_unit_id, "deadline": a.deadline}
+                {
+                    "id": a.pk,
+                    "description": a.description,
+                    "responsible_unit": a.responsible_unit_id,
+                    "deadline": a.deadline,
+                    "output_heading": a.output_heading,
+                }
                 for a in actions
             ],
         ),
@@ -250,11 +259,17 @@ def minutes_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @role_permission_required("reviews.sign_minutes")
 def minutes_sign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The page shows the text of the minutes it signs and carries their version: the chair signs what they
+    read, or nothing (a version changed since is refused by the service)."""
     minutes = _visible_minutes(request, pk)
-    form = MinutesSignForm(request.POST or None)
+    if minutes.is_draft and not rules.can_sign(request.user, minutes):
+        raise PermissionDenied(_("Chỉ người chủ trì được ghi trong biên bản ký biên bản này."))
+    form = MinutesSignForm(request.POST or None, initial={"version": minutes.version})
     if request.method == "POST" and form.is_valid():
         try:
-            services.minutes_sign(minutes=minutes, actor=request.user, password=form.cleaned_data["password"])
+            services.minutes_sign(
+                minutes=minutes, actor=request.user, password=form.cleaned_data["password"], version=form.cleaned_data["version"]
+            )
         except ServiceError as exc:
             form.add_error("password" if exc.field == "password" else None, exc.message)
         else:
