@@ -19,12 +19,13 @@ from qms.services import notification_send, reminder_claim
 
 from .ics import invitation_mime_part, review_invitation_ics
 from .models import Delivery, Minutes, Review
-from .pdf import minutes_pdf
+from .pdf import minutes_pdf, notice_pdf
 from .selectors import review_url
 
 
 def review_notice_send(*, review_id: int) -> int:
-    """E-mails notice BM.HT.06.01 with an .ics invitation to each attendee once, however often it runs."""
+    """E-mails notice BM.HT.06.01 (its PDF attached) with an .ics invitation to each attendee once, however
+    often it runs."""
     review = Review.objects.select_related("organisation").filter(pk=review_id, notice_number__isnull=False).first()
     if review is None:
         return 0
@@ -48,13 +49,17 @@ def review_notice_send(*, review_id: int) -> int:
         }
         body = render_to_string("emails/review_notice.txt", context)
     ics = review_invitation_ics(review=review, attendees=attendees, organiser_name=org.committee_name)
+    notice: bytes | None = None  # the notice BM.HT.06.01 itself, rendered once when someone is still to be sent it
     sent = 0
     for user in attendees:
         # The claim and the send commit together: a failed send frees the claim for the task's retry.
         with transaction.atomic():
             if not reminder_claim(f"review:{review.pk}:notice-mail:{user.pk}"):
                 continue
+            if notice is None:
+                notice = notice_pdf(review)
             message = EmailMessage(subject, body, to=[user.email])
+            message.attach(f"thong-bao-{review.notice_number:02d}-{review.notice_year}.pdf", notice, "application/pdf")
             message.attach(invitation_mime_part(ics))
             message.send()
         sent += 1
