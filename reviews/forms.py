@@ -10,7 +10,19 @@ from qms.people import review_chair_role
 from qms.roles import Role
 from qms.uploads import validate_upload
 
-from .models import MINUTES_TOPICS, REPORT_SECTIONS, MinutesAttendee, OutputHeading, Review, UnitReport
+from .models import (
+    BRIEFING_TEXT_FIELDS,
+    CONSOLIDATED_S3_PARTS,
+    MINUTES_TOPICS,
+    REPORT_SECTIONS,
+    TOPIC_2_PARTS,
+    ConsolidatedReport,
+    Minutes,
+    MinutesAttendee,
+    OutputHeading,
+    Review,
+    UnitReport,
+)
 
 # --- Plan, approval, notice, unit reports, reminders ---
 
@@ -154,6 +166,14 @@ class ConsolidatedReportForm(forms.Form):
         super().__init__(*args, **kwargs)
         for name, label in REPORT_SECTIONS:
             self.fields[name] = forms.CharField(label=label, required=False, widget=forms.Textarea(attrs={"rows": 8}))
+            if name == "s3_audit_actions":  # BM.HT.06.03 §3: "Kết quả", then "Hồ sơ" and the recommendations
+                self.fields[name].label = f"{label} — {_('Kết quả')}"
+                for extra in CONSOLIDATED_S3_PARTS:
+                    field = ConsolidatedReport._meta.get_field(extra)
+                    assert isinstance(field, models.Field)
+                    self.fields[extra] = forms.CharField(
+                        label=f"{label} — {field.verbose_name}", required=False, max_length=20000, widget=forms.Textarea(attrs={"rows": 4})
+                    )
         self.helper = _NoTagHelper()
 
 
@@ -208,6 +228,19 @@ class MinutesContentForm(forms.Form):
             self.fields[f"conclusion_{i}"] = forms.CharField(
                 label=_("Kết luận của chủ trì"), required=False, widget=forms.Textarea(attrs={"rows": 4, "class": "form-control"})
             )
+        # BM.HT.06.04 §1.1 and BM.CTCL.02 topic 2, labelled as the forms print them.
+        for name in [*BRIEFING_TEXT_FIELDS, *TOPIC_2_PARTS]:
+            model_field = Minutes._meta.get_field(name)
+            assert isinstance(model_field, models.Field)
+            self.fields[name] = forms.CharField(
+                label=model_field.verbose_name, required=False, max_length=20000, widget=forms.Textarea(attrs={"rows": 3})
+            )
+        self.fields["brief_plan_percent"] = forms.IntegerField(
+            label=_("Kết quả đạt khoảng (% kế hoạch năm)"), required=False, min_value=0, max_value=100
+        )
+        self.fields["brief_nonconformities"] = forms.IntegerField(
+            label=_("Số điểm không phù hợp phát hiện qua đánh giá nội bộ"), required=False, min_value=0, max_value=9999
+        )
         label = lambda u: " — ".join(p for p in [u.display_name, u.job_title] if p)  # noqa: E731
         for name in ("chair", "secretary"):
             field = self.fields[name]

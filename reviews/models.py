@@ -442,6 +442,9 @@ class ConsolidatedReport(RetainedRecord):
     s5_objectives_implementation = models.TextField(REPORT_SECTIONS[4][1], blank=True)
     s6_resources = models.TextField(REPORT_SECTIONS[5][1], blank=True)
     s7_changes = models.TextField(REPORT_SECTIONS[6][1], blank=True)
+    # BM.HT.06.03 §3 as the seed draws it: "Kết quả" (s3_audit_actions), "Hồ sơ", "Một số khuyến nghị cải tiến".
+    s3_records = models.TextField(_("Hồ sơ"), blank=True)
+    s3_recommendations = models.TextField(_("Một số khuyến nghị cải tiến chung đối với HTQLCL"), blank=True)
     # The objectives roll-up chart (objectives.charts, server-drawn SVG) frozen when the report is
     # generated, so the page and the PDF show the picture the committee reviewed.
     objectives_chart_svg = models.TextField(_("biểu đồ thực hiện MTCL (SVG)"), blank=True)
@@ -474,6 +477,10 @@ class ConsolidatedReport(RetainedRecord):
         return [(name, label, getattr(self, name)) for name, label in REPORT_SECTIONS]
 
 
+# BM.HT.06.03 §3 besides its "Kết quả" (s3_audit_actions): edited with the sections, printed under §3.
+CONSOLIDATED_S3_PARTS = ["s3_records", "s3_recommendations"]
+
+
 # The secretary finalises BM.HT.06.03 before the meeting.
 CONSOLIDATED_TRANSITIONS = Transitions(
     [
@@ -484,8 +491,26 @@ CONSOLIDATED_TRANSITIONS = Transitions(
 
 # What the secretary writes in the minutes (besides times, chair and secretary): saved, copied into a
 # revision and signed as they are.
+# BM.HT.06.04 §1.1: what the ISO secretary presents, heading by heading (text fields; two figures below).
+BRIEFING_TEXT_FIELDS = [
+    "brief_application",
+    "brief_policy_objectives",
+    "brief_audit",
+    "brief_improvement",
+    "brief_change_legal",
+    "brief_change_organisation",
+    "brief_change_leadership",
+    "brief_change_other",
+    "brief_resources",
+]
+# "đạt khoảng …% kế hoạch năm", "… điểm không phù hợp".
+BRIEFING_NUMBER_FIELDS = ["brief_plan_percent", "brief_nonconformities"]
+# BM.CTCL.02 topic 2: "a) Vấn đề bên ngoài … b) Vấn đề bên trong".
+TOPIC_2_PARTS = ["topic_2_external", "topic_2_internal"]
 MINUTES_CONTENT_FIELDS = [
     "location",
+    *BRIEFING_TEXT_FIELDS,
+    *TOPIC_2_PARTS,
     "reports_summary",
     "unit_reports_summary",
     *[f"topic_{i}" for i in range(1, 8)],
@@ -560,6 +585,22 @@ class Minutes(RetainedRecord):
         settings.AUTH_USER_MODEL, verbose_name=_("thư ký cuộc họp"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     reports_summary = models.TextField(_("các báo cáo trình bày tại cuộc họp"), blank=True)
+    # BM.HT.06.04 §1.1, the six headings of the secretary's briefing and their sub-items.
+    brief_application = models.TextField(_("Tình hình áp dụng Hệ thống quản lý chất lượng (HTQLCL)"), blank=True)
+    brief_policy_objectives = models.TextField(_("Tình hình thực hiện chính sách và mục tiêu chất lượng"), blank=True)
+    brief_plan_percent = models.PositiveSmallIntegerField(_("kết quả đạt khoảng (% kế hoạch năm)"), null=True, blank=True)
+    brief_audit = models.TextField(
+        _("Kết quả đánh giá chất lượng nội bộ gần nhất và tình hình thực hiện các hành động khắc phục và phòng ngừa"), blank=True
+    )
+    brief_nonconformities = models.PositiveSmallIntegerField(_("số điểm không phù hợp phát hiện"), null=True, blank=True)
+    brief_improvement = models.TextField(_("Các cơ hội cải tiến"), blank=True)
+    brief_change_legal = models.TextField(_("Quy định tại văn bản quy phạm pháp luật"), blank=True)
+    brief_change_organisation = models.TextField(_("Thay đổi chức năng nhiệm vụ, cơ cấu tổ chức"), blank=True)
+    brief_change_leadership = models.TextField(_("Thay đổi lãnh đạo, nguồn nhân lực"), blank=True)
+    brief_change_other = models.TextField(_("Thay đổi khác"), blank=True)
+    brief_resources = models.TextField(_("Các nguồn lực cần thiết để phục vụ cho hoạt động của HTQLCL"), blank=True)
+    topic_2_external = models.TextField(_("a) Vấn đề bên ngoài"), blank=True)
+    topic_2_internal = models.TextField(_("b) Vấn đề bên trong"), blank=True)
     unit_reports_summary = models.TextField(_("báo cáo của các đơn vị"), blank=True)
     topic_1 = models.TextField(_("thảo luận 1"), blank=True)
     topic_2 = models.TextField(_("thảo luận 2"), blank=True)

@@ -15,7 +15,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from corrective_actions.models import Kind as TicketKind
+from corrective_actions.models import Ticket
 from corrective_actions.summary import tickets_summary
+from objectives.rollup import year_rollup
 from qms import people
 from qms.dates import format_date
 from qms.models import Organisation, User
@@ -247,3 +250,21 @@ def minutes_chair_choices(review: Review) -> QuerySet[User]:
     if review.deputy_chair_id is not None:
         chosen |= Q(pk=review.deputy_chair_id, is_active=True)
     return User.objects.filter(chosen).order_by("full_name")
+
+
+def objectives_plan_percent(year: int, *, organisation: Organisation | int) -> int | None:
+    """BM.HT.06.04 §1.1 "kết quả đạt khoảng …% kế hoạch năm": the share of the agency's objectives of the
+    year met so far (objectives roll-up), rounded; None without an approved agency plan."""
+    agency = year_rollup(year, organisation=organisation).agency
+    rate = agency.rate if agency is not None else None
+    return int(rate.to_integral_value()) if rate is not None else None
+
+
+def review_nonconformity_count(review: Review) -> int:
+    """BM.HT.06.04 §1.1 "… điểm không phù hợp": the corrective-action tickets (BM.CTCL.01) opened since the
+    previous review's meeting (all of them if none)."""
+    tickets = Ticket.objects.of(review.organisation_id).filter(kind=TicketKind.CORRECTIVE)
+    previous = previous_review(review)
+    if previous is not None:
+        tickets = tickets.filter(created_at__gte=previous.meeting_start)
+    return tickets.count()

@@ -21,6 +21,7 @@ from qms.transitions import check_transition
 
 from .. import tasks
 from ..models import (
+    BRIEFING_NUMBER_FIELDS,
     MINUTES_CONTENT_FIELDS,
     MINUTES_STATES,
     MINUTES_TRANSITIONS,
@@ -39,7 +40,7 @@ from ..models import (
     UnitReportStatus,
 )
 from ..rules import review_may_act
-from ..selectors import minutes_canonical_content, previous_actions_summary, sha256
+from ..selectors import minutes_canonical_content, objectives_plan_percent, previous_actions_summary, review_nonconformity_count, sha256
 from .common import check_same_agency_units, check_same_agency_users, require, require_agency, save_versioned
 
 MINUTES_SERIES = "review-minutes"
@@ -65,6 +66,25 @@ def _meeting_moved(minutes: Minutes) -> bool:
     if minutes.started_at is None or notified is None:
         return False
     return abs((minutes.started_at - notified).total_seconds()) >= 60
+
+
+def _briefing_prefill(review: Review, report: ConsolidatedReport | None) -> dict[str, Any]:
+    """BM.HT.06.04 §1.1 and BM.CTCL.02 topic 2 pre-filled from the consolidated report BM.HT.06.03 (the units'
+    reports, the tickets and the objectives it was built from) and the objectives' roll-up."""
+    values: dict[str, Any] = {}
+    if report is not None:
+        values.update(
+            brief_application=report.s1_general,
+            brief_policy_objectives=report.s2_policy_objectives,
+            brief_audit="\n\n".join(t for t in (report.s3_audit_actions, report.s3_records) if t.strip()),
+            brief_improvement=report.s3_recommendations,
+            brief_change_other=report.s7_changes,
+            brief_resources=report.s6_resources,
+            topic_2_internal=report.s7_changes,
+        )
+    values["brief_plan_percent"] = objectives_plan_percent(review.year, organisation=review.organisation_id)
+    values["brief_nonconformities"] = review_nonconformity_count(review)
+    return values
 
 
 @transaction.atomic
@@ -93,15 +113,17 @@ def minutes_create(*, review: Review, actor: User, form_code: str | None = None)
         chair=_default_chair(review),
         secretary=actor,
         # An outline for the secretary to summarise; the full text stays in BM.HT.06.03.
+        # BM.CTCL.02 4.1 "Các báo cáo": an outline; BM.HT.06.04 has its §1.1 headings (the brief_* fields).
         reports_summary=(
             _("Thư ký ISO trình bày báo cáo tổng hợp (BM.HT.06.03) về:")
             + "\n"
             + "\n".join(f"- {label}: " for _n, label, _t in report.sections())
-            if report
+            if report and (form_code or review.organisation.minutes_form) == MinutesForm.CTCL_02
             else ""
         ),
         unit_reports_summary="\n".join(_("- %(unit)s: đã nộp báo cáo (BM.HT.06.02).") % {"unit": r.unit.name} for r in submitted),
         topic_1=previous_actions_summary(review),
+        **_briefing_prefill(review, report),
         updated_by=actor,
     )
     MinutesAttendee.objects.bulk_create(
@@ -178,7 +200,7 @@ def minutes_save(
         if row["deadline"] < today and not (row.get("id") and _unchanged_deadline(row)):
             raise ServiceError(_("Thời hạn hoàn thành không được ở trong quá khứ."), field="deadline")
     values: dict[str, Any] = {f: data.get(f, "") for f in MINUTES_CONTENT_FIELDS}
-    values.update({k: data.get(k) for k in ("started_at", "ended_at", "chair", "secretary")})
+    values.update({k: data.get(k) for k in ("started_at", "ended_at", "chair", "secretary", *BRIEFING_NUMBER_FIELDS)})
     values.update(updated_by=actor, updated_at=timezone.now())
     save_versioned(minutes, version=version, values=values, stale_message=_stale_message())
     _sync_rows(
@@ -344,7 +366,7 @@ def minutes_revise(*, minutes: Minutes, actor: User, reason: str) -> Minutes:
         chair=minutes.chair,
         secretary=minutes.secretary,
         updated_by=actor,
-        **{f: getattr(minutes, f) for f in MINUTES_CONTENT_FIELDS},
+        **{f: getattr(minutes, f) for f in [*MINUTES_CONTENT_FIELDS, *BRIEFING_NUMBER_FIELDS]},
     )
     MinutesAttendee.objects.bulk_create(
         MinutesAttendee(minutes=copy, user_id=a.user_id, name=a.name, title=a.title, presence=a.presence, replaced_by=a.replaced_by)

@@ -122,9 +122,9 @@ def minutes_rows(minutes) -> tuple[list[dict], list[dict]]:
 
 
 def minutes_content(minutes, **overrides) -> dict:
-    from reviews.models import MINUTES_CONTENT_FIELDS
+    from reviews.models import BRIEFING_NUMBER_FIELDS, MINUTES_CONTENT_FIELDS
 
-    data = {f: getattr(minutes, f) for f in MINUTES_CONTENT_FIELDS}
+    data = {f: getattr(minutes, f) for f in [*MINUTES_CONTENT_FIELDS, *BRIEFING_NUMBER_FIELDS]}
     data.update(
         started_at=minutes.started_at,
         ended_at=minutes.ended_at,

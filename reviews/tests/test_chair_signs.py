@@ -155,3 +155,24 @@ def test_the_minutes_page_and_pdf_group_the_outputs_under_the_three_headings(min
     page = client.get(reverse("reviews:minutes_detail", args=[minutes.pk])).content.decode()
     assert 'data-output="improvement"' in page and "Số hóa hồ sơ lưu trữ." in page and 'data-output="resources"' in page
     assert minutes_pdf(minutes)[:4] == b"%PDF"
+
+
+def test_new_minutes_pre_fill_the_briefing_of_bm_ht_06_04_from_the_consolidated_report(minutes):
+    report = minutes.review.consolidated_report
+    assert minutes.brief_application == report.s1_general and minutes.brief_policy_objectives == report.s2_policy_objectives
+    assert minutes.brief_resources == report.s6_resources and minutes.brief_change_other == report.s7_changes
+    assert minutes.topic_2_internal == report.s7_changes
+    assert minutes.brief_nonconformities == 0  # no corrective-action ticket opened
+
+
+def test_the_consolidated_report_keeps_results_records_and_recommendations_of_section_3_apart(unit, secretary, client):
+    review = preparing_review(units=[unit])
+    report = services.consolidated_report_generate(review=review, actor=secretary)
+    data = {f: getattr(report, f) for f in ("s1_general", "s2_policy_objectives", "s3_audit_actions", "s4_feedback")}
+    data.update(s3_records="Báo cáo đánh giá nội bộ số 05/BC-ĐGNB", s3_recommendations="+ Rà soát biểu mẫu.", version=report.version)
+    client.force_login(secretary)
+    assert client.post(reverse("reviews:consolidated_edit", args=[review.pk]), data).status_code == 302
+    report.refresh_from_db()
+    assert report.s3_records == "Báo cáo đánh giá nội bộ số 05/BC-ĐGNB" and report.s3_recommendations == "+ Rà soát biểu mẫu."
+    page = client.get(reverse("reviews:consolidated_detail", args=[review.pk])).content.decode()
+    assert "Báo cáo đánh giá nội bộ số 05/BC-ĐGNB" in page and "+ Rà soát biểu mẫu." in page

@@ -28,7 +28,15 @@ from ..forms import (
     MinutesSignForm,
     ReviewActionFormSet,
 )
-from ..models import MINUTES_CONTENT_FIELDS, SECTION_FIELDS, ConsolidatedReport, Minutes, Review
+from ..models import (
+    BRIEFING_NUMBER_FIELDS,
+    CONSOLIDATED_S3_PARTS,
+    MINUTES_CONTENT_FIELDS,
+    SECTION_FIELDS,
+    ConsolidatedReport,
+    Minutes,
+    Review,
+)
 
 # --- The consolidated report BM.HT.06.03 ---
 
@@ -63,7 +71,7 @@ def consolidated_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
 @role_permission_required("reviews.manage_review")
 def consolidated_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = _consolidated(request, pk)
-    initial = {"version": report.version, **{f: getattr(report, f) for f in SECTION_FIELDS}}
+    initial = {"version": report.version, **{f: getattr(report, f) for f in [*SECTION_FIELDS, *CONSOLIDATED_S3_PARTS]}}
     form = ConsolidatedReportForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -194,7 +202,7 @@ def _minutes_forms(request: AuthenticatedHttpRequest, minutes: Minutes) -> tuple
         "version": minutes.version,
         "chair": minutes.chair_id,
         "secretary": minutes.secretary_id,
-        **{f: getattr(minutes, f) for f in [*MINUTES_CONTENT_FIELDS, "started_at", "ended_at"]},
+        **{f: getattr(minutes, f) for f in [*MINUTES_CONTENT_FIELDS, *BRIEFING_NUMBER_FIELDS, "started_at", "ended_at"]},
     }
     data = request.POST if request.method == "POST" else None
     return (
