@@ -78,20 +78,34 @@ def can_manage(user: User) -> bool:
     return has_role_and_perm(user, Role.SECRETARY, "reviews.manage_review")
 
 
-def is_review_chair(user: User, review: Review, perm: str) -> bool:
+def is_review_chair(user: User, review: Review, perm: str, *, deputy: bool = False) -> bool:
     """The chair of the review: a holder of the chairing role of the organisation's procedure (the committee
-    head under QT.HT.06, the top leader under QT.CTCL) with `perm`, or the deputy the plan names."""
+    head under QT.HT.06, the top leader under QT.CTCL) with `perm`; with `deputy`, also the deputy the plan
+    names (who chairs the meeting and signs its minutes, but does not approve the plan that names them)."""
     if not (user.is_authenticated and user.is_active and user.organisation_id == review.organisation_id):
         return False
-    if review.deputy_chair_id is not None and review.deputy_chair_id == user.pk:
+    if deputy and review.deputy_chair_id is not None and review.deputy_chair_id == user.pk:
         return True
     return user.has_role(review_chair_role(review.organisation)) and user.has_role_perm(perm)
+
+
+def is_named_deputy(user: User) -> bool:
+    """The user is named deputy chair by a plan of their agency."""
+    return bool(
+        user.is_authenticated
+        and user.organisation_id is not None
+        and Review.objects.filter(organisation=user.organisation_id, deputy_chair=user).exists()
+    )
 
 
 def is_minutes_chair(user: User, minutes: Minutes) -> bool:
     """ "Biên bản … phải có chữ ký của người chủ trì cuộc họp": only the person recorded as chair of these
     minutes signs them, and only while they are a chair of the review."""
-    return minutes.chair_id is not None and minutes.chair_id == user.pk and is_review_chair(user, minutes.review, "reviews.sign_minutes")
+    return (
+        minutes.chair_id is not None
+        and minutes.chair_id == user.pk
+        and is_review_chair(user, minutes.review, "reviews.sign_minutes", deputy=True)
+    )
 
 
 def is_actor(user: User, review: Review, who: str, minutes: Minutes | None = None) -> bool:

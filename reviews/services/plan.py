@@ -137,7 +137,7 @@ def review_plan_submit(*, review: Review, actor: User) -> Review:
         raise ServiceError(_("Thành phần tham dự còn thiếu: %(list)s.") % {"list": "; ".join(missing)}, field="attendees")
     state_transition(instance=review, to_state=ReviewStatus.PENDING_APPROVAL, actor=actor, action=action)
     notification_send(
-        recipients=User.objects.with_role(Role.COMMITTEE_HEAD, organisation=review.organisation_id),
+        recipients=people.review_chairs(review.organisation),
         subject=N_("Kế hoạch họp xem xét chờ phê duyệt: %(title)s") % {"title": review.title},
         body=N_("Thư ký ISO %(name)s đã trình kế hoạch; thời gian họp dự kiến %(when)s.")
         % {"name": actor.display_name, "when": format_datetime(review.meeting_start)},

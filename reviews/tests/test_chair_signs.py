@@ -109,9 +109,13 @@ def test_where_the_top_leader_chairs_the_committee_head_neither_approves_nor_sig
     assert Minutes.objects.get(pk=minutes.pk).signed_by == top_leader
 
 
-def test_the_deputy_the_plan_names_may_chair_and_sign(unit, secretary, committee_head, committee_member):
+def test_the_deputy_the_plan_names_may_chair_and_sign(unit, secretary, committee_head, committee_member, client):
     review = preparing_review(units=[unit], attendees=[secretary, committee_head, committee_member], deputy_chair=committee_member)
     minutes = ready_minutes(review=review, secretary=secretary, chair=committee_member)
+    client.force_login(committee_member)
+    assert client.get(reverse("reviews:minutes_sign", args=[minutes.pk])).status_code == 200
+    with pytest.raises(NotAllowed):  # the chair of the organisation no longer signs minutes recording the deputy
+        services.minutes_sign(minutes=minutes, actor=committee_head, password=PASSWORD, version=minutes.version)
     services.minutes_sign(minutes=minutes, actor=committee_member, password=PASSWORD, version=minutes.version)
     minutes.refresh_from_db()
     assert minutes.signed_by == committee_member
@@ -176,3 +180,10 @@ def test_the_consolidated_report_keeps_results_records_and_recommendations_of_se
     assert report.s3_records == "Báo cáo đánh giá nội bộ số 05/BC-ĐGNB" and report.s3_recommendations == "+ Rà soát biểu mẫu."
     page = client.get(reverse("reviews:consolidated_detail", args=[review.pk])).content.decode()
     assert "Báo cáo đánh giá nội bộ số 05/BC-ĐGNB" in page and "+ Rà soát biểu mẫu." in page
+
+
+def test_a_deputy_chair_does_not_approve_the_plan_that_names_them(unit, secretary, committee_member):
+    pending = ReviewFactory(created_by=secretary, units=[unit], status=ReviewStatus.PENDING_APPROVAL, deputy_chair=committee_member)
+    with pytest.raises(NotAllowed):
+        services.review_plan_approve(review=pending, actor=committee_member)
+    assert "approve" not in rules.review_actions(pending, committee_member)

@@ -265,10 +265,12 @@ def minutes_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@role_permission_required("reviews.sign_minutes")
 def minutes_sign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The page shows the text of the minutes it signs and carries their version: the chair signs what they
-    read, or nothing (a version changed since is refused by the service)."""
+    read, or nothing (a version changed since is refused by the service). Open to who may sign minutes and
+    to the deputies plans name (who need not hold the signing permission)."""
+    if not (request.user.has_role_perm("reviews.sign_minutes") or rules.is_named_deputy(request.user)):
+        raise PermissionDenied
     minutes = _visible_minutes(request, pk)
     if minutes.is_draft and not rules.can_sign(request.user, minutes):
         raise PermissionDenied(_("Chỉ người chủ trì được ghi trong biên bản ký biên bản này."))
