@@ -675,6 +675,14 @@ class Minutes(RetainedRecord):
     def topics(self) -> list[tuple[int, str, str, str]]:
         return [(i, MINUTES_TOPICS[i - 1], getattr(self, f"topic_{i}"), getattr(self, f"conclusion_{i}")) for i in range(1, 8)]
 
+    @property
+    def meeting_moved(self) -> bool:
+        """The minutes record a start other than the one the notice gave (to the minute)."""
+        notified = self.review.meeting_start
+        if self.started_at is None or notified is None:
+            return False
+        return abs((self.started_at - notified).total_seconds()) >= 60
+
     def outputs(self) -> list[tuple[str, StrOrPromise, str, list[ReviewAction]]]:
         """(key, heading, the decisions written under it, the actions classified under it), in the order of
         QT.CTCL 5.8.1.2; "other" only when it holds something."""

@@ -60,14 +60,6 @@ def _default_chair(review: Review) -> User | None:
     return people.review_chairs(review.organisation).order_by("pk").first()
 
 
-def _meeting_moved(minutes: Minutes) -> bool:
-    """The minutes record a start other than the one the notice gave (to the minute)."""
-    notified = minutes.review.meeting_start
-    if minutes.started_at is None or notified is None:
-        return False
-    return abs((minutes.started_at - notified).total_seconds()) >= 60
-
-
 def _briefing_prefill(review: Review, report: ConsolidatedReport | None) -> dict[str, Any]:
     """BM.HT.06.04 §1.1 and BM.CTCL.02 topic 2 pre-filled from the consolidated report BM.HT.06.03 (the units'
     reports, the tickets and the objectives it was built from) and the objectives' roll-up."""
@@ -239,7 +231,7 @@ def _check_complete(minutes: Minutes) -> None:
         missing.append(_("thành phần tham dự"))
     if not minutes.conclusions.strip():
         missing.append(_("kết luận"))
-    if _meeting_moved(minutes) and not minutes.time_change_reason.strip():
+    if minutes.meeting_moved and not minutes.time_change_reason.strip():
         missing.append(
             _("lý do họp lúc %(held)s thay vì %(notified)s như thông báo")
             % {"held": format_datetime(minutes.started_at), "notified": format_datetime(minutes.review.meeting_start)}

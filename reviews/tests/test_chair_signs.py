@@ -140,12 +140,15 @@ def test_an_action_classified_under_a_heading_addresses_it(minutes, secretary, c
     assert Minutes.objects.get(pk=minutes.pk).status == MinutesStatus.SIGNED
 
 
-def test_minutes_of_a_meeting_held_at_another_time_than_notified_need_a_reason(minutes, secretary, committee_head):
+def test_minutes_of_a_meeting_held_at_another_time_than_notified_need_a_reason(minutes, secretary, committee_head, client):
     moved = minutes.review.meeting_start + dt.timedelta(hours=2)
     _save(minutes, secretary, started_at=moved, ended_at=moved + dt.timedelta(hours=1))
     with pytest.raises(ServiceError, match="thay vì"):
         services.minutes_sign(minutes=minutes, actor=committee_head, password=PASSWORD, version=minutes.version)
     assert Minutes.objects.get(pk=minutes.pk).status == MinutesStatus.DRAFT
+    client.force_login(secretary)
+    page = client.get(reverse("reviews:minutes_detail", args=[minutes.pk])).content.decode()
+    assert 'data-testid="time-change-missing"' in page
     _save(minutes, secretary, time_change_reason="Trưởng ban đi công tác đột xuất buổi sáng.")
     services.minutes_sign(minutes=minutes, actor=committee_head, password=PASSWORD, version=minutes.version)
     assert Minutes.objects.get(pk=minutes.pk).status == MinutesStatus.SIGNED
