@@ -71,6 +71,8 @@ class Organisation(models.Model):
     report_symbol = models.CharField(_("ký hiệu báo cáo"), max_length=50, default="BC-BCĐ ISO")
     minutes_form = models.CharField(_("mẫu biên bản"), max_length=20, choices=MinutesForm.choices, default=MinutesForm.HT_06_04)
     review_record_retention_years = models.PositiveSmallIntegerField(_("thời gian lưu hồ sơ xem xét (năm)"), default=2)
+    # QT.CTCL §7 keeps the minutes BM.CTCL.02 three years; BM.HT.06.03/.04 follow the line above (QT.HT.06 §VII).
+    ctcl_minutes_retention_years = models.PositiveSmallIntegerField(_("thời gian lưu biên bản BM.CTCL.02 (năm)"), default=3)
     ticket_record_retention_years = models.PositiveSmallIntegerField(_("thời gian lưu phiếu HĐKP (năm)"), default=3)
     notice_lead_working_days = models.PositiveSmallIntegerField(_("thông báo trước cuộc họp (ngày làm việc)"), default=3)
     report_reminder_working_days = models.PositiveSmallIntegerField(_("nhắc nộp báo cáo trước hạn (ngày làm việc)"), default=2)

@@ -24,6 +24,7 @@ class ReviewsConfig(AppConfig):
         register_figures(FIGURES, review_figures)
         pdf.register()  # the review's official forms, for render_form
         register_attachment_builder(delivery.MINUTES_PDF, delivery.minutes_pdf_attachment)
+        register_attachment_builder(delivery.NOTICE_PDF, delivery.notice_pdf_attachment)
         settings.CELERY_BEAT_SCHEDULE["reviews-reminders"] = {
             "task": "reviews.tasks.review_reminders_sweep",
             "schedule": crontab(hour=7, minute=0),

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from qms.dashboard import Panel
 from qms.dates import format_date
 from qms.models import User
+from qms.people import may_chair_reviews
 from qms.roles import Role
 from qms.workdays import add_working_days
 
@@ -44,7 +45,7 @@ def review_panels(request: HttpRequest) -> list[Panel]:
             url = reverse("reviews:board" if review.status == ReviewStatus.COLLECTING else "reviews:detail", args=[review.pk])
             items.append((f"{review.title} — {format_date(timezone.localtime(review.meeting_start))}", url, badge))
         panels.append(Panel(title=_("Cuộc họp xem xét đang triển khai"), items=items, more_url=reverse("reviews:list")))
-    if user.has_role(Role.COMMITTEE_HEAD):
+    if may_chair_reviews(user):  # the organisation's chair approves the plan (qms.people)
         pending = own.filter(status=ReviewStatus.PENDING_APPROVAL).order_by("meeting_start")[:10]
         panels.append(
             Panel(
@@ -89,8 +90,11 @@ def followup_panels(request: HttpRequest) -> list[Panel]:
     panels: list[Panel] = []
     if user.organisation is None:
         return panels
-    if user.has_role(Role.COMMITTEE_HEAD) and user.has_role_perm("reviews.sign_minutes"):
-        drafts = Minutes.objects.filter(organisation=user.organisation_id, status=MinutesStatus.DRAFT).select_related("review")[:20]
+    # The minutes that record this user as chair (a chair of the organisation, or the plan's deputy).
+    drafts = list(
+        Minutes.objects.filter(organisation=user.organisation_id, status=MinutesStatus.DRAFT, chair=user).select_related("review")[:20]
+    )
+    if drafts or (may_chair_reviews(user) and user.has_role_perm("reviews.sign_minutes")):
         panels.append(
             Panel(
                 title=_("Biên bản chờ ký"),

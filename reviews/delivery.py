@@ -19,12 +19,13 @@ from qms.services import notification_send, outbox_enqueue, reminder_claim
 
 from .ics import invitation_attachment, review_invitation_ics
 from .models import Delivery, Minutes, Review
-from .pdf import minutes_pdf
+from .pdf import minutes_pdf, notice_pdf
 from .selectors import review_url
 
 
 def review_notice_send(*, review_id: int) -> int:
-    """E-mails notice BM.HT.06.01 with an .ics invitation to each attendee once, however often it runs."""
+    """E-mails notice BM.HT.06.01 (its PDF attached) with an .ics invitation to each attendee once, however
+    often it runs."""
     review = Review.objects.select_related("organisation").filter(pk=review_id, notice_number__isnull=False).first()
     if review is None:
         return 0
@@ -54,7 +55,16 @@ def review_notice_send(*, review_id: int) -> int:
         with transaction.atomic():
             if reminder_claim(key):
                 outbox_enqueue(
-                    key=key, to=user.email, subject=subject, body=body, attachments=[invitation_attachment(ics)], send_after_commit=False
+                    key=key, to=user.email, subject=subject, body=body, attachments=[
+                        {
+                            "filename": f"thong-bao-{review.notice_number:02d}-{review.notice_year}.pdf",
+                            "mimetype": "application/pdf",
+                            "builder": NOTICE_PDF,
+                            "params": {"review_id": review.pk},
+                        },
+                        invitation_attachment(ics),
+                    ],
+                    send_after_commit=False,
                 )
     # This run sends what is still unsent of this notice (a retry sends what failed before), and fails
     # while a message could not be sent, so that the task tries again.
@@ -129,6 +139,14 @@ def minutes_distribute(*, minutes_id: int) -> int:
 
 
 MINUTES_PDF = "reviews.minutes_pdf"
+
+
+NOTICE_PDF = "reviews.notice_pdf"
+
+
+def notice_pdf_attachment(params: dict) -> bytes:
+    """Registered with the outbox (ReviewsConfig.ready): the notice BM.HT.06.01, rebuilt at send time."""
+    return notice_pdf(Review.objects.get(pk=params["review_id"]))
 
 
 def minutes_pdf_attachment(params: dict) -> bytes:

@@ -311,6 +311,10 @@ def _minutes_recorded(
         "2. Quán triệt việc tuân thủ các quy định, quy trình, biểu mẫu của HTQLCL.\n"
         "3. Bố trí nguồn lực cho số hóa hồ sơ.",
         recommendations="Các đơn vị rà soát lại các tài liệu bên ngoài và tập hợp đầy đủ theo yêu cầu công việc.",
+        # QT.CTCL 5.8.1.2: the outputs under their three headings.
+        outputs_improvement="Số hóa hồ sơ lưu trữ tại các đơn vị; rà soát, đơn giản hóa biểu mẫu của các quy trình.",
+        outputs_changes="Sửa đổi quy trình nghiệp vụ theo các văn bản quy phạm pháp luật mới ban hành.",
+        outputs_resources="Bố trí kinh phí và 01 máy quét tài liệu cho việc số hóa hồ sơ.",
     )
     with recorded_at(min(local_at(meeting_day, 11, 30), timezone.now())):
         services.minutes_save(

@@ -1,5 +1,6 @@
 from crispy_forms.helper import FormHelper
 from django import forms
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -10,7 +11,19 @@ from qms.people import review_chair_role
 from qms.roles import Role
 from qms.uploads import validate_upload
 
-from .models import MINUTES_TOPICS, REPORT_SECTIONS, MinutesAttendee, Review, UnitReport
+from .models import (
+    BRIEFING_TEXT_FIELDS,
+    CONSOLIDATED_S3_PARTS,
+    MINUTES_TOPICS,
+    REPORT_SECTIONS,
+    TOPIC_2_PARTS,
+    ConsolidatedReport,
+    Minutes,
+    MinutesAttendee,
+    OutputHeading,
+    Review,
+    UnitReport,
+)
 
 # --- Plan, approval, notice, unit reports, reminders ---
 
@@ -53,6 +66,7 @@ class ReviewPlanForm(BoundedTextMixin, forms.ModelForm):
             "meeting_end",
             "location",
             "attendees",
+            "deputy_chair",
             "units",
             "related_parties",
             "agenda",
@@ -74,6 +88,10 @@ class ReviewPlanForm(BoundedTextMixin, forms.ModelForm):
         people = User.objects.filter(is_active=True, organisation=organisation) if organisation is not None else User.objects.none()
         self.fields["attendees"].queryset = people.select_related("unit").order_by("unit__order", "full_name")  # type: ignore[attr-defined]
         self.fields["units"].queryset = Unit.objects.of(organisation).active()  # type: ignore[attr-defined]
+        deputy = self.fields["deputy_chair"]
+        assert isinstance(deputy, forms.ModelChoiceField)
+        deputy.queryset = people.order_by("full_name")
+        deputy.help_text = _("Chỉ chọn khi kế hoạch giao người khác chủ trì thay; người này được ký biên bản nếu được ghi là chủ trì.")
         self.fields["meeting_end"].required = True
         self.helper = _NoTagHelper()
         if self.instance.pk:
@@ -155,6 +173,14 @@ class ConsolidatedReportForm(BoundedTextMixin, forms.Form):
             self.fields[name] = forms.CharField(
                 max_length=limits.COMPILED_TEXT, label=label, required=False, widget=forms.Textarea(attrs={"rows": 8})
             )
+            if name == "s3_audit_actions":  # BM.HT.06.03 §3: "Kết quả", then "Hồ sơ" and the recommendations
+                self.fields[name].label = f"{label} — {_('Kết quả')}"
+                for extra in CONSOLIDATED_S3_PARTS:
+                    field = ConsolidatedReport._meta.get_field(extra)
+                    assert isinstance(field, models.Field)
+                    self.fields[extra] = forms.CharField(
+                        label=f"{label} — {field.verbose_name}", required=False, max_length=limits.LONG_TEXT, widget=forms.Textarea(attrs={"rows": 4})
+                    )
         bound_text_fields(self)  # the sections were added after the mixin ran
         self.helper = _NoTagHelper()
 
@@ -184,9 +210,29 @@ class MinutesContentForm(BoundedTextMixin, forms.Form):
     recommendations = forms.CharField(
         max_length=limits.LONG_TEXT, label=_("Khuyến nghị đối với HTQLCL"), required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
+    time_change_reason = forms.CharField(
+        label=_("Lý do thay đổi thời gian họp so với thông báo"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Bắt buộc khi thời gian bắt đầu khác thời gian đã thông báo."),
+    )
+    outputs_improvement = forms.CharField(
+        label=OutputHeading.IMPROVEMENT.label, required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    outputs_changes = forms.CharField(
+        label=OutputHeading.CHANGES.label, required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    outputs_resources = forms.CharField(
+        label=OutputHeading.RESOURCES.label, required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    outputs_other = forms.CharField(
+        label=OutputHeading.OTHER.label, required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
-    def __init__(self, *args, organisation: Organisation | int | None, **kwargs):
-        """`organisation`: the review's agency, whose active people are the only chairs and secretaries."""
+    def __init__(self, *args, organisation: Organisation | int | None, chairs: models.QuerySet[User] | None = None, **kwargs):
+        """`organisation`: the review's agency, whose active people are the only secretaries; `chairs`: who may be
+        recorded as chair (the organisation's chairs and the plan's deputy)."""
         super().__init__(*args, **kwargs)
         people = User.objects.filter(is_active=True, organisation=organisation) if organisation is not None else User.objects.none()
         for i, topic in enumerate(MINUTES_TOPICS, start=1):
@@ -202,11 +248,24 @@ class MinutesContentForm(BoundedTextMixin, forms.Form):
                 required=False,
                 widget=forms.Textarea(attrs={"rows": 4, "class": "form-control"}),
             )
+        # BM.HT.06.04 §1.1 and BM.CTCL.02 topic 2, labelled as the forms print them.
+        for name in [*BRIEFING_TEXT_FIELDS, *TOPIC_2_PARTS]:
+            model_field = Minutes._meta.get_field(name)
+            assert isinstance(model_field, models.Field)
+            self.fields[name] = forms.CharField(
+                label=model_field.verbose_name, required=False, max_length=20000, widget=forms.Textarea(attrs={"rows": 3})
+            )
+        self.fields["brief_plan_percent"] = forms.IntegerField(
+            label=_("Kết quả đạt khoảng (% kế hoạch năm)"), required=False, min_value=0, max_value=100
+        )
+        self.fields["brief_nonconformities"] = forms.IntegerField(
+            label=_("Số điểm không phù hợp phát hiện qua đánh giá nội bộ"), required=False, min_value=0, max_value=9999
+        )
         label = lambda u: " — ".join(p for p in [u.display_name, u.job_title] if p)  # noqa: E731
         for name in ("chair", "secretary"):
             field = self.fields[name]
             assert isinstance(field, forms.ModelChoiceField)
-            field.queryset = people
+            field.queryset = chairs if name == "chair" and chairs is not None else people
             field.label_from_instance = label  # type: ignore[method-assign]
         bound_text_fields(self)  # the topics were added after the mixin ran
         self.helper = _NoTagHelper()
@@ -263,14 +322,28 @@ class ReviewActionForm(_CompactRowForm):
     )
     responsible_unit = forms.ModelChoiceField(label=_("Đơn vị chủ trì"), queryset=Unit.objects.none())
     deadline = forms.DateField(label=_("Thời hạn"), widget=DateInput())
+    # "Other" first, the default of a row; the heading alone never makes a blank extra row count as filled.
+    output_heading = forms.ChoiceField(
+        label=_("Nhóm đầu ra"),
+        choices=[
+            (OutputHeading.OTHER.value, OutputHeading.OTHER.label),
+            *[c for c in OutputHeading.choices if c[0] != OutputHeading.OTHER],
+        ],
+        required=False,
+    )
 
     def __init__(self, *args, kept_deadlines: dict | None = None, organisation: Organisation | int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["responsible_unit"].queryset = Unit.objects.of(organisation).active()  # type: ignore[attr-defined]
         self.kept_deadlines = kept_deadlines or {}
 
+    def has_changed(self) -> bool:
+        """A blank extra row stays blank whatever heading its select shows."""
+        return any(name != "output_heading" for name in self.changed_data)
+
     def clean(self):
         data = super().clean()
+        data["output_heading"] = data.get("output_heading") or OutputHeading.OTHER
         deadline = data.get("deadline")
         # A revision copies actions whose deadline may have passed since; keeping it unchanged is allowed.
         if deadline and deadline < timezone.localdate() and self.kept_deadlines.get(data.get("id")) != deadline:
@@ -283,6 +356,8 @@ ReviewActionFormSet = forms.formset_factory(ReviewActionForm, extra=2, can_delet
 
 
 class MinutesSignForm(forms.Form):
+    # The version of the minutes the sign page showed: another version is refused, nothing signed.
+    version = forms.IntegerField(widget=forms.HiddenInput)
     password = forms.CharField(
         label=_("Nhập lại mật khẩu để ký"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
     )

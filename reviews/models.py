@@ -80,19 +80,29 @@ class ReviewStatus(models.TextChoices):
     CLOSED = "closed", _("Hoàn thành")
 
 
+class ReviewActor(models.TextChoices):
+    """Who acts on a review besides a role: resolved against the record by reviews.rules.is_actor."""
+
+    # The chair of the organisation's procedure (qms.people.may_chair_reviews: the committee head under
+    # QT.HT.06, the top leader under QT.CTCL) or the deputy the plan names.
+    CHAIR = "chair", _("Người chủ trì họp xem xét")
+    # The person recorded as chair of the minutes, who must also be a chair as above.
+    MINUTES_CHAIR = "minutes_chair", _("Người chủ trì ghi trong biên bản")
+
+
 # The allowed moves of a review, who makes each and with which permission.
 REVIEW_TRANSITIONS = Transitions(
     [
         Transition(ReviewStatus.DRAFT, ReviewStatus.PENDING_APPROVAL, "submit", Role.SECRETARY, "reviews.plan_review"),
         Transition(ReviewStatus.RETURNED, ReviewStatus.PENDING_APPROVAL, "resubmit", Role.SECRETARY, "reviews.plan_review"),
-        Transition(ReviewStatus.PENDING_APPROVAL, ReviewStatus.APPROVED, "approve", Role.COMMITTEE_HEAD, "reviews.approve_review"),
-        Transition(ReviewStatus.PENDING_APPROVAL, ReviewStatus.RETURNED, "return", Role.COMMITTEE_HEAD, "reviews.approve_review"),
+        Transition(ReviewStatus.PENDING_APPROVAL, ReviewStatus.APPROVED, "approve", ReviewActor.CHAIR),
+        Transition(ReviewStatus.PENDING_APPROVAL, ReviewStatus.RETURNED, "return", ReviewActor.CHAIR),
         # The notice BM.HT.06.01 opens the collection of the units' reports.
         Transition(ReviewStatus.APPROVED, ReviewStatus.COLLECTING, "issue_notice", Role.SECRETARY, "reviews.manage_review"),
         # An approved plan changed before its notice goes back to draft and is approved again.
         Transition(ReviewStatus.APPROVED, ReviewStatus.DRAFT, "reopen", Role.SECRETARY, "reviews.plan_review"),
         Transition(ReviewStatus.COLLECTING, ReviewStatus.PREPARING, "close_collection", Role.SECRETARY, "reviews.manage_review"),
-        Transition(ReviewStatus.PREPARING, ReviewStatus.SIGNED, "sign_minutes", Role.COMMITTEE_HEAD, "reviews.sign_minutes"),
+        Transition(ReviewStatus.PREPARING, ReviewStatus.SIGNED, "sign_minutes", ReviewActor.MINUTES_CHAIR),
         # Once every action in force is done or cancelled.
         Transition(ReviewStatus.SIGNED, ReviewStatus.CLOSED, "close", Role.SECRETARY, "reviews.manage_review"),
     ]
@@ -156,6 +166,15 @@ class Review(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("thành phần tham dự"), related_name="invited_reviews", blank=True
     )
     related_parties = models.TextField(_("các bộ phận có liên quan"), max_length=limits.NOTE, blank=True)
+    # The person who chairs in the chair's stead when the plan says so (e.g. a deputy head of the committee).
+    deputy_chair = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người được ủy quyền chủ trì"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
@@ -388,8 +407,11 @@ class RetainedRecord(models.Model):
         """The agency whose retention period applies: the review's."""
         return self.review.organisation  # type: ignore[attr-defined]  # both concrete records have a review
 
+    def retention_years(self) -> int:
+        return self.retention_organisation().review_record_retention_years
+
     def retained_until(self) -> dt.date:
-        years = self.retention_organisation().review_record_retention_years
+        years = self.retention_years()
         start = timezone.localtime(self.retention_start()).date()
         return add_years(start, years)
 
@@ -414,13 +436,16 @@ class ConsolidatedReport(RetainedRecord):
     status = models.CharField(
         _("trạng thái"), max_length=10, choices=ConsolidatedReportStatus.choices, default=ConsolidatedReportStatus.DRAFT
     )
-    s1_general = models.TextField(REPORT_SECTIONS[0][1], blank=True, max_length=limits.COMPILED_TEXT)
-    s2_policy_objectives = models.TextField(REPORT_SECTIONS[1][1], blank=True, max_length=limits.COMPILED_TEXT)
-    s3_audit_actions = models.TextField(REPORT_SECTIONS[2][1], blank=True, max_length=limits.COMPILED_TEXT)
-    s4_feedback = models.TextField(REPORT_SECTIONS[3][1], blank=True, max_length=limits.COMPILED_TEXT)
-    s5_objectives_implementation = models.TextField(REPORT_SECTIONS[4][1], blank=True, max_length=limits.COMPILED_TEXT)
-    s6_resources = models.TextField(REPORT_SECTIONS[5][1], blank=True, max_length=limits.COMPILED_TEXT)
-    s7_changes = models.TextField(REPORT_SECTIONS[6][1], blank=True, max_length=limits.COMPILED_TEXT)
+    s1_general = models.TextField(REPORT_SECTIONS[0][1], max_length=limits.COMPILED_TEXT, blank=True)
+    s2_policy_objectives = models.TextField(REPORT_SECTIONS[1][1], max_length=limits.COMPILED_TEXT, blank=True)
+    s3_audit_actions = models.TextField(REPORT_SECTIONS[2][1], max_length=limits.COMPILED_TEXT, blank=True)
+    s4_feedback = models.TextField(REPORT_SECTIONS[3][1], max_length=limits.COMPILED_TEXT, blank=True)
+    s5_objectives_implementation = models.TextField(REPORT_SECTIONS[4][1], max_length=limits.COMPILED_TEXT, blank=True)
+    s6_resources = models.TextField(REPORT_SECTIONS[5][1], max_length=limits.COMPILED_TEXT, blank=True)
+    s7_changes = models.TextField(REPORT_SECTIONS[6][1], max_length=limits.COMPILED_TEXT, blank=True)
+    # BM.HT.06.03 §3 as the seed draws it: "Kết quả" (s3_audit_actions), "Hồ sơ", "Một số khuyến nghị cải tiến".
+    s3_records = models.TextField(_("Hồ sơ"), max_length=limits.COMPILED_TEXT, blank=True)
+    s3_recommendations = models.TextField(_("Một số khuyến nghị cải tiến chung đối với HTQLCL"), max_length=limits.COMPILED_TEXT, blank=True)
     # The objectives roll-up chart (objectives.charts, server-drawn SVG) frozen when the report is
     # generated, so the page and the PDF show the picture the committee reviewed.
     objectives_chart_svg = models.TextField(_("biểu đồ thực hiện MTCL (SVG)"), max_length=limits.COMPILED_TEXT, blank=True)
@@ -453,6 +478,10 @@ class ConsolidatedReport(RetainedRecord):
         return [(name, label, getattr(self, name)) for name, label in REPORT_SECTIONS]
 
 
+# BM.HT.06.03 §3 besides its "Kết quả" (s3_audit_actions): edited with the sections, printed under §3.
+CONSOLIDATED_S3_PARTS = ["s3_records", "s3_recommendations"]
+
+
 # The secretary finalises BM.HT.06.03 before the meeting.
 CONSOLIDATED_TRANSITIONS = Transitions(
     [
@@ -463,15 +492,49 @@ CONSOLIDATED_TRANSITIONS = Transitions(
 
 # What the secretary writes in the minutes (besides times, chair and secretary): saved, copied into a
 # revision and signed as they are.
+# BM.HT.06.04 §1.1: what the ISO secretary presents, heading by heading (text fields; two figures below).
+BRIEFING_TEXT_FIELDS = [
+    "brief_application",
+    "brief_policy_objectives",
+    "brief_audit",
+    "brief_improvement",
+    "brief_change_legal",
+    "brief_change_organisation",
+    "brief_change_leadership",
+    "brief_change_other",
+    "brief_resources",
+]
+# "đạt khoảng …% kế hoạch năm", "… điểm không phù hợp".
+BRIEFING_NUMBER_FIELDS = ["brief_plan_percent", "brief_nonconformities"]
+# BM.CTCL.02 topic 2: "a) Vấn đề bên ngoài … b) Vấn đề bên trong".
+TOPIC_2_PARTS = ["topic_2_external", "topic_2_internal"]
 MINUTES_CONTENT_FIELDS = [
     "location",
+    *BRIEFING_TEXT_FIELDS,
+    *TOPIC_2_PARTS,
     "reports_summary",
     "unit_reports_summary",
     *[f"topic_{i}" for i in range(1, 8)],
     *[f"conclusion_{i}" for i in range(1, 8)],
     "conclusions",
     "recommendations",
+    "time_change_reason",
+    *[f"outputs_{key}" for key in ("improvement", "changes", "resources", "other")],
 ]
+
+
+class OutputHeading(models.TextChoices):
+    """The outputs of the review, QT.CTCL 5.8.1.2: decisions and actions on improvement opportunities, any
+    need for change of the QMS and resource needs; plus "other"."""
+
+    IMPROVEMENT = "improvement", _("Các cơ hội cải tiến")
+    CHANGES = "changes", _("Nhu cầu thay đổi HTQLCL")
+    RESOURCES = "resources", _("Nhu cầu về nguồn lực")
+    OTHER = "other", _("Khác")
+
+
+# The headings the minutes must address (a decision, an action, or a "không có" statement).
+REQUIRED_OUTPUT_HEADINGS = (OutputHeading.IMPROVEMENT, OutputHeading.CHANGES, OutputHeading.RESOURCES)
 
 
 class MinutesStatus(models.TextChoices):
@@ -523,6 +586,24 @@ class Minutes(RetainedRecord):
         settings.AUTH_USER_MODEL, verbose_name=_("thư ký cuộc họp"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     reports_summary = models.TextField(_("các báo cáo trình bày tại cuộc họp"), max_length=limits.LONG_TEXT, blank=True)
+    # BM.HT.06.04 §1.1, the six headings of the secretary's briefing and their sub-items.
+    brief_application = models.TextField(_("Tình hình áp dụng Hệ thống quản lý chất lượng (HTQLCL)"), max_length=limits.LONG_TEXT, blank=True)
+    brief_policy_objectives = models.TextField(_("Tình hình thực hiện chính sách và mục tiêu chất lượng"), max_length=limits.LONG_TEXT, blank=True)
+    brief_plan_percent = models.PositiveSmallIntegerField(_("kết quả đạt khoảng (% kế hoạch năm)"), null=True, blank=True)
+    brief_audit = models.TextField(
+        _("Kết quả đánh giá chất lượng nội bộ gần nhất và tình hình thực hiện các hành động khắc phục và phòng ngừa"),
+        max_length=limits.LONG_TEXT,
+        blank=True,
+    )
+    brief_nonconformities = models.PositiveSmallIntegerField(_("số điểm không phù hợp phát hiện"), null=True, blank=True)
+    brief_improvement = models.TextField(_("Các cơ hội cải tiến"), max_length=limits.LONG_TEXT, blank=True)
+    brief_change_legal = models.TextField(_("Quy định tại văn bản quy phạm pháp luật"), max_length=limits.LONG_TEXT, blank=True)
+    brief_change_organisation = models.TextField(_("Thay đổi chức năng nhiệm vụ, cơ cấu tổ chức"), max_length=limits.LONG_TEXT, blank=True)
+    brief_change_leadership = models.TextField(_("Thay đổi lãnh đạo, nguồn nhân lực"), max_length=limits.LONG_TEXT, blank=True)
+    brief_change_other = models.TextField(_("Thay đổi khác"), max_length=limits.LONG_TEXT, blank=True)
+    brief_resources = models.TextField(_("Các nguồn lực cần thiết để phục vụ cho hoạt động của HTQLCL"), max_length=limits.LONG_TEXT, blank=True)
+    topic_2_external = models.TextField(_("a) Vấn đề bên ngoài"), max_length=limits.LONG_TEXT, blank=True)
+    topic_2_internal = models.TextField(_("b) Vấn đề bên trong"), max_length=limits.LONG_TEXT, blank=True)
     unit_reports_summary = models.TextField(_("báo cáo của các đơn vị"), max_length=limits.LONG_TEXT, blank=True)
     topic_1 = models.TextField(_("thảo luận 1"), max_length=limits.LONG_TEXT, blank=True)
     topic_2 = models.TextField(_("thảo luận 2"), max_length=limits.LONG_TEXT, blank=True)
@@ -540,6 +621,13 @@ class Minutes(RetainedRecord):
     conclusion_7 = models.TextField(_("kết luận 7"), max_length=limits.LONG_TEXT, blank=True)
     conclusions = models.TextField(_("kết luận của chủ trì"), max_length=limits.LONG_TEXT, blank=True)
     recommendations = models.TextField(_("khuyến nghị đối với HTQLCL"), max_length=limits.LONG_TEXT, blank=True)
+    # Why the meeting was held at another time than the notice gave (required then).
+    time_change_reason = models.TextField(_("lý do thay đổi thời gian họp"), max_length=limits.LONG_TEXT, blank=True)
+    # The outputs grouped as QT.CTCL 5.8.1.2 lists them: the decisions under each heading, or "Không có".
+    outputs_improvement = models.TextField(OutputHeading.IMPROVEMENT.label, max_length=limits.LONG_TEXT, blank=True)
+    outputs_changes = models.TextField(OutputHeading.CHANGES.label, max_length=limits.LONG_TEXT, blank=True)
+    outputs_resources = models.TextField(OutputHeading.RESOURCES.label, max_length=limits.LONG_TEXT, blank=True)
+    outputs_other = models.TextField(OutputHeading.OTHER.label, max_length=limits.LONG_TEXT, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
@@ -590,13 +678,50 @@ class Minutes(RetainedRecord):
     def topics(self) -> list[tuple[int, str, str, str]]:
         return [(i, MINUTES_TOPICS[i - 1], getattr(self, f"topic_{i}"), getattr(self, f"conclusion_{i}")) for i in range(1, 8)]
 
+    @property
+    def meeting_moved(self) -> bool:
+        """The minutes record a start other than the one the notice gave (to the minute)."""
+        notified = self.review.meeting_start
+        if self.started_at is None or notified is None:
+            return False
+        return abs((self.started_at - notified).total_seconds()) >= 60
+
+    def outputs(self) -> list[tuple[str, StrOrPromise, str, list[ReviewAction]]]:
+        """(key, heading, the decisions written under it, the actions classified under it), in the order of
+        QT.CTCL 5.8.1.2; "other" only when it holds something."""
+        actions = list(self.actions.select_related("responsible_unit").order_by("deadline", "pk"))
+        rows: list[tuple[str, StrOrPromise, str, list[ReviewAction]]] = []
+        for key, label in OutputHeading.choices:
+            text = getattr(self, f"outputs_{key}")
+            mine = [a for a in actions if a.output_heading == key]
+            if key == OutputHeading.OTHER and not text.strip() and not mine:
+                continue
+            rows.append((key, label, text, mine))
+        return rows
+
+    def missing_outputs(self) -> list[StrOrPromise]:
+        """The required headings with neither a decision, an action nor a "không có" statement."""
+        classified = set(self.actions.values_list("output_heading", flat=True))
+        return [
+            heading.label
+            for heading in REQUIRED_OUTPUT_HEADINGS
+            if not getattr(self, f"outputs_{heading.value}").strip() and heading.value not in classified
+        ]
+
+    def retention_years(self) -> int:
+        """BM.CTCL.02 is kept as QT.CTCL §7 says (3 years by default), BM.HT.06.04 as QT.HT.06 §VII (2)."""
+        org = self.retention_organisation()
+        if self.form_code == MinutesForm.CTCL_02:
+            return org.ctcl_minutes_retention_years
+        return org.review_record_retention_years
+
 
 # Signed minutes are never edited: a correction is a new revision whose signature supersedes the old one.
 MINUTES_TRANSITIONS = Transitions(
     [
-        Transition(MinutesStatus.DRAFT, MinutesStatus.SIGNED, "sign", Role.COMMITTEE_HEAD, "reviews.sign_minutes"),
+        Transition(MinutesStatus.DRAFT, MinutesStatus.SIGNED, "sign", ReviewActor.MINUTES_CHAIR),
         # By signing the revision that corrects them.
-        Transition(MinutesStatus.SIGNED, MinutesStatus.SUPERSEDED, "supersede", Role.COMMITTEE_HEAD, "reviews.sign_minutes"),
+        Transition(MinutesStatus.SIGNED, MinutesStatus.SUPERSEDED, "supersede", ReviewActor.MINUTES_CHAIR),
     ]
 )
 
@@ -680,6 +805,8 @@ class ReviewAction(models.Model):
     description = models.TextField(_("nội dung hành động"), max_length=limits.TEXT)
     responsible_unit = models.ForeignKey(Unit, verbose_name=_("đơn vị chủ trì"), on_delete=models.PROTECT, related_name="review_actions")
     deadline = models.DateField(_("thời hạn hoàn thành"))
+    # Under which output heading of QT.CTCL 5.8.1.2 the decision falls.
+    output_heading = models.CharField(_("nhóm đầu ra"), max_length=12, choices=OutputHeading.choices, default=OutputHeading.OTHER)
     status = models.CharField(_("trạng thái"), max_length=12, choices=ActionStatus.choices, default=ActionStatus.OPEN)
     progress = models.PositiveSmallIntegerField(_("tiến độ (%)"), default=0)
     evidence = models.TextField(_("bằng chứng / kết quả"), max_length=limits.TEXT, blank=True)

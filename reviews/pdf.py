@@ -305,6 +305,7 @@ def _minutes_context(minutes: Minutes, org: Organisation) -> dict:
         chair_line=_person(chair.display_name, chair.job_title) if chair else "……",
         secretary_line=_person(secretary.display_name, secretary.job_title) if secretary else "……",
         topics=minutes.topics(),
+        outputs=minutes.outputs(),
         actions=list(minutes.actions.select_related("responsible_unit").order_by("deadline", "pk")),
         revision_note=_revision_note(minutes),
     )

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from qms.models import User
-from qms.people import may_decide_for_unit
+from qms.people import may_chair_reviews, may_decide_for_unit, review_chair_role
 from qms.roles import Role
 from qms.transitions import Transition, Transitions
 
@@ -20,6 +20,7 @@ from .models import (
     MinutesStatus,
     Review,
     ReviewAction,
+    ReviewActor,
     ReviewStatus,
     UnitReport,
 )
@@ -77,9 +78,56 @@ def can_manage(user: User) -> bool:
     return has_role_and_perm(user, Role.SECRETARY, "reviews.manage_review")
 
 
-def can_sign(user: User) -> bool:
-    """Who may be offered the signing of minutes (the transition tables decide the move itself)."""
-    return has_role_and_perm(user, Role.COMMITTEE_HEAD, "reviews.sign_minutes")
+def is_review_chair(user: User, review: Review, perm: str, *, deputy: bool = False) -> bool:
+    """The chair of the review: a holder of the chairing role of the organisation's procedure (the committee
+    head under QT.HT.06, the top leader under QT.CTCL) with `perm`; with `deputy`, also the deputy the plan
+    names (who chairs the meeting and signs its minutes, but does not approve the plan that names them)."""
+    if not (user.is_authenticated and user.is_active and user.organisation_id == review.organisation_id):
+        return False
+    if deputy and review.deputy_chair_id is not None and review.deputy_chair_id == user.pk:
+        return True
+    return user.has_role(review_chair_role(review.organisation)) and user.has_role_perm(perm)
+
+
+def is_named_deputy(user: User) -> bool:
+    """The user is named deputy chair by a plan of their agency."""
+    return bool(
+        user.is_authenticated
+        and user.organisation_id is not None
+        and Review.objects.filter(organisation=user.organisation_id, deputy_chair=user).exists()
+    )
+
+
+def is_minutes_chair(user: User, minutes: Minutes) -> bool:
+    """ "Biên bản … phải có chữ ký của người chủ trì cuộc họp": only the person recorded as chair of these
+    minutes signs them, and only while they are a chair of the review."""
+    return (
+        minutes.chair_id is not None
+        and minutes.chair_id == user.pk
+        and is_review_chair(user, minutes.review, "reviews.sign_minutes", deputy=True)
+    )
+
+
+def is_actor(user: User, review: Review, who: str, minutes: Minutes | None = None) -> bool:
+    """Whether `user` is `who` (a ReviewActor or a role) on this review (and these minutes)."""
+    if who == ReviewActor.CHAIR:
+        return is_review_chair(user, review, "reviews.approve_review")
+    if who == ReviewActor.MINUTES_CHAIR:
+        return minutes is not None and is_minutes_chair(user, minutes)
+    return user.has_role(Role(who))
+
+
+def review_may_act(review: Review, minutes: Minutes | None = None) -> Callable[[User, Transition], bool]:
+    """The `may_act` of qms.transitions.check_transition for a move of this review (or of these minutes)."""
+    return lambda user, row: is_actor(user, review, row.who, minutes)
+
+
+def can_sign(user: User, minutes: Minutes | None = None) -> bool:
+    """Whether `user` is offered the signing: of these minutes, the chair they record; without minutes, anyone
+    who may chair the organisation's reviews (the review page's hint)."""
+    if minutes is not None:
+        return is_minutes_chair(user, minutes)
+    return bool(user.is_authenticated and may_chair_reviews(user) and user.has_role_perm("reviews.sign_minutes"))
 
 
 def can_read_consolidated(user: User) -> bool:
@@ -109,8 +157,13 @@ def may_move(user: User, row: Transition) -> bool:
 
 
 def moves_for(table: Transitions, source: str, user: User, may_act: Callable[[User, Transition], bool] | None = None) -> set[str]:
-    """The actions of `table` the user may take from `source`: the buttons a page shows."""
-    return {row.action for row in table.moves_from(source) if may_move(user, row) and (may_act is None or may_act(user, row))}
+    """The actions of `table` the user may take from `source`: the buttons a page shows. With `may_act`, it
+    replaces the default role check (as in check_transition); the row's permission is required still."""
+    return {
+        row.action
+        for row in table.moves_from(source)
+        if (may_move(user, row) if may_act is None else may_act(user, row) and (not row.permission or user.has_role_perm(row.permission)))
+    }
 
 
 # --- The buttons of each page ---
@@ -119,7 +172,7 @@ def moves_for(table: Transitions, source: str, user: User, may_act: Callable[[Us
 def review_actions(review: Review, user: User) -> set[str]:
     """The review page's buttons for this user: the moves of REVIEW_TRANSITIONS they may make now (except
     signing, which is on the minutes) and the plan's edit and board links that go with them."""
-    actions = moves_for(REVIEW_TRANSITIONS, review.status, user) - {"sign_minutes", "close"}
+    actions = moves_for(REVIEW_TRANSITIONS, review.status, user, review_may_act(review)) - {"sign_minutes", "close"}
     if review.is_plan_editable and can_plan(user):
         actions.add("edit_plan")
     if "close_collection" in actions:
@@ -158,7 +211,7 @@ def minutes_actions(minutes: Minutes, user: User, *, successor: Minutes | None) 
     actions = set()
     if minutes.is_draft and can_manage(user):
         actions.add("edit")
-    if minutes.is_draft and can_sign(user):
+    if minutes.is_draft and can_sign(user, minutes):
         actions.add("sign")
     signed_in_force = minutes.status == MinutesStatus.SIGNED and minutes.review.status == ReviewStatus.SIGNED
     if signed_in_force and successor is None and can_manage(user):

@@ -10,11 +10,16 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from corrective_actions.models import Kind as TicketKind
+from corrective_actions.models import Ticket
 from corrective_actions.summary import tickets_summary
+from objectives.rollup import year_rollup
+from qms import people
 from qms.dates import format_date
 from qms.models import Organisation, User
 from qms.workdays import add_working_days
@@ -201,6 +206,7 @@ def minutes_canonical_content(minutes: Minutes) -> str:
                 "unit": a.responsible_unit_id,
                 "unit_name": a.responsible_unit.name,
                 "deadline": a.deadline.isoformat(),
+                "output_heading": a.output_heading,
             }
             for a in minutes.actions.select_related("responsible_unit").order_by("pk")
         ],
@@ -235,3 +241,30 @@ def minutes_signature_valid(minutes: Minutes) -> bool | None:
         if action["unit"] == signed_action.get("unit"):
             action["unit_name"] = signed_action.get("unit_name")
     return bool(now == signed)
+
+
+def minutes_chair_choices(review: Review) -> QuerySet[User]:
+    """Who may be recorded as chair of the review's minutes: the organisation's chairs (qms.people) and the
+    deputy its plan names."""
+    chosen = Q(pk__in=people.review_chairs(review.organisation).values("pk"))
+    if review.deputy_chair_id is not None:
+        chosen |= Q(pk=review.deputy_chair_id, is_active=True)
+    return User.objects.filter(chosen).order_by("full_name")
+
+
+def objectives_plan_percent(year: int, *, organisation: Organisation | int) -> int | None:
+    """BM.HT.06.04 §1.1 "kết quả đạt khoảng …% kế hoạch năm": the share of the agency's objectives of the
+    year met so far (objectives roll-up), rounded; None without an approved agency plan."""
+    agency = year_rollup(year, organisation=organisation).agency
+    rate = agency.rate if agency is not None else None
+    return int(rate.to_integral_value()) if rate is not None else None
+
+
+def review_nonconformity_count(review: Review) -> int:
+    """BM.HT.06.04 §1.1 "… điểm không phù hợp": the corrective-action tickets (BM.CTCL.01) opened since the
+    previous review's meeting (all of them if none)."""
+    tickets = Ticket.objects.of(review.organisation_id).filter(kind=TicketKind.CORRECTIVE)
+    previous = previous_review(review)
+    if previous is not None:
+        tickets = tickets.filter(created_at__gte=previous.meeting_start)
+    return tickets.count()

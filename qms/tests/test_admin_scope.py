@@ -95,6 +95,7 @@ def test_only_the_provincial_admin_creates_agencies(client, admin_client, agency
             "report_symbol": "BC-STP",
             "minutes_form": "BM.CTCL.02",
             "review_record_retention_years": 2,
+            "ctcl_minutes_retention_years": 3,
             "ticket_record_retention_years": 3,
             "notice_lead_working_days": 3,
             "report_reminder_working_days": 2,

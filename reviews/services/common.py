@@ -16,6 +16,7 @@ from qms.roles import Role
 from qms.transitions import check_transition
 
 from ..models import REVIEW_TRANSITIONS, Review, ReviewStatus
+from ..rules import review_may_act
 
 
 def require(actor: User, role: Role, perm: str) -> None:
@@ -74,4 +75,4 @@ def check_review_move(review: Review, target: ReviewStatus, *, actor: User, acti
             _("Không thể %(action)s khi cuộc họp đang ở trạng thái “%(state)s”.")
             % {"action": str(action).lower(), "state": review.get_status_display()}
         )
-    check_transition(REVIEW_TRANSITIONS, review.status, target, actor=actor)
+    check_transition(REVIEW_TRANSITIONS, review.status, target, actor=actor, may_act=review_may_act(review))

@@ -20,6 +20,7 @@ from qms.transitions import check_transition
 
 from ..models import (
     CONSOLIDATE_STATES,
+    CONSOLIDATED_S3_PARTS,
     CONSOLIDATED_TRANSITIONS,
     REPORT_SECTIONS,
     SECTION_FIELDS,
@@ -44,6 +45,7 @@ def _consolidated_sections(review: Review) -> dict[str, str]:
     reports = list(
         UnitReport.objects.filter(review=review, status=UnitReportStatus.SUBMITTED)
         .select_related("unit")
+        .prefetch_related("attachments")
         .order_by("unit__order", "unit__name")
     )
     values = {}
@@ -59,7 +61,18 @@ def _consolidated_sections(review: Review) -> dict[str, str]:
     for name in ("s2_policy_objectives", "s5_objectives_implementation"):
         values[name] = objectives[name] + ("\n\n" + values[name] if values[name] else "")
     values["objectives_chart_svg"] = objectives["chart_svg"]
+    values["s3_records"] = _records_line(reports)
     return values
+
+
+def _records_line(reports: list[UnitReport]) -> str:
+    """BM.HT.06.03 §3 "Hồ sơ": the evidence the units attached to their reports, by unit."""
+    lines = []
+    for report in reports:
+        names = [a.original_name for a in report.attachments.all()]
+        if names:
+            lines.append(f"- {report.unit.name}: {', '.join(names)}")
+    return "\n".join(lines)
 
 
 def _built(review: Review) -> dict[str, Any]:
@@ -103,7 +116,7 @@ def consolidated_report_save(*, report: ConsolidatedReport, actor: User, version
         raise ServiceError(_("Báo cáo tổng hợp đã hoàn thiện, không thể sửa."))
     if report.review.status not in CONSOLIDATE_STATES:  # the meeting has reviewed it: the record is kept as is
         raise ServiceError(_("Cuộc họp không còn ở giai đoạn chuẩn bị."))
-    values: dict[str, Any] = {f: data.get(f, "") for f in SECTION_FIELDS}
+    values: dict[str, Any] = {f: data.get(f, "") for f in [*SECTION_FIELDS, *CONSOLIDATED_S3_PARTS]}
     values.update(updated_by=actor, updated_at=timezone.now())
     save_versioned(report, version=version, values=values, stale_message=_stale_message())
     audit_record(target=report, actor=actor, action=N_("Sửa báo cáo tổng hợp"))

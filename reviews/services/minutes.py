@@ -10,8 +10,9 @@ from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from qms import people
 from qms.dates import format_datetime
-from qms.errors import ServiceError
+from qms.errors import ServiceError, StaleEditError
 from qms.messages import N_
 from qms.models import MinutesForm, User
 from qms.roles import Role
@@ -20,6 +21,7 @@ from qms.transitions import check_transition
 
 from .. import tasks
 from ..models import (
+    BRIEFING_NUMBER_FIELDS,
     MINUTES_CONTENT_FIELDS,
     MINUTES_STATES,
     MINUTES_TRANSITIONS,
@@ -30,13 +32,15 @@ from ..models import (
     Minutes,
     MinutesAttendee,
     MinutesStatus,
+    OutputHeading,
     Review,
     ReviewAction,
     ReviewStatus,
     UnitReport,
     UnitReportStatus,
 )
-from ..selectors import minutes_canonical_content, previous_actions_summary, sha256
+from ..rules import review_may_act
+from ..selectors import minutes_canonical_content, objectives_plan_percent, previous_actions_summary, review_nonconformity_count, sha256
 from .common import check_same_agency_units, check_same_agency_users, require, require_agency, save_versioned
 
 MINUTES_SERIES = "review-minutes"
@@ -50,9 +54,29 @@ def _stale_message() -> str:
 
 
 def _default_chair(review: Review) -> User | None:
+    """Who approved the plan (its chair), else the organisation's first chair."""
     if review.approved_by_id:
         return review.approved_by
-    return User.objects.with_role(Role.COMMITTEE_HEAD, organisation=review.organisation_id).order_by("pk").first()
+    return people.review_chairs(review.organisation).order_by("pk").first()
+
+
+def _briefing_prefill(review: Review, report: ConsolidatedReport | None) -> dict[str, Any]:
+    """BM.HT.06.04 §1.1 and BM.CTCL.02 topic 2 pre-filled from the consolidated report BM.HT.06.03 (the units'
+    reports, the tickets and the objectives it was built from) and the objectives' roll-up."""
+    values: dict[str, Any] = {}
+    if report is not None:
+        values.update(
+            brief_application=report.s1_general,
+            brief_policy_objectives=report.s2_policy_objectives,
+            brief_audit="\n\n".join(t for t in (report.s3_audit_actions, report.s3_records) if t.strip()),
+            brief_improvement=report.s3_recommendations,
+            brief_change_other=report.s7_changes,
+            brief_resources=report.s6_resources,
+            topic_2_internal=report.s7_changes,
+        )
+    values["brief_plan_percent"] = objectives_plan_percent(review.year, organisation=review.organisation_id)
+    values["brief_nonconformities"] = review_nonconformity_count(review)
+    return values
 
 
 @transaction.atomic
@@ -81,15 +105,17 @@ def minutes_create(*, review: Review, actor: User, form_code: str | None = None)
         chair=_default_chair(review),
         secretary=actor,
         # An outline for the secretary to summarise; the full text stays in BM.HT.06.03.
+        # BM.CTCL.02 4.1 "Các báo cáo": an outline; BM.HT.06.04 has its §1.1 headings (the brief_* fields).
         reports_summary=(
             _("Thư ký ISO trình bày báo cáo tổng hợp (BM.HT.06.03) về:")
             + "\n"
             + "\n".join(f"- {label}: " for _n, label, _t in report.sections())
-            if report
+            if report and (form_code or review.organisation.minutes_form) == MinutesForm.CTCL_02
             else ""
         ),
         unit_reports_summary="\n".join(_("- %(unit)s: đã nộp báo cáo (BM.HT.06.02).") % {"unit": r.unit.name} for r in submitted),
         topic_1=previous_actions_summary(review),
+        **_briefing_prefill(review, report),
         updated_by=actor,
     )
     MinutesAttendee.objects.bulk_create(
@@ -152,12 +178,21 @@ def minutes_save(
     check_same_agency_users(organisation, [data.get("chair"), data.get("secretary")])
     check_same_agency_users(organisation, [row.get("user") for row in attendance])
     check_same_agency_units(organisation, [row.get("responsible_unit") for row in actions], field="responsible_unit")
+    chair = data.get("chair")
+    if chair is not None and not _may_chair(chair, minutes.review):
+        raise ServiceError(
+            _("%(name)s không phải người chủ trì theo quy trình của cơ quan (%(role)s) hoặc người được ủy quyền trong kế hoạch.")
+            % {"name": chair.display_name, "role": people.review_chair_role(minutes.review.organisation).label},
+            field="chair",
+        )
     today = today or timezone.localdate()  # `today`: the demo records past meetings
+    for row in actions:
+        row["output_heading"] = row.get("output_heading") or OutputHeading.OTHER
     for row in actions:
         if row["deadline"] < today and not (row.get("id") and _unchanged_deadline(row)):
             raise ServiceError(_("Thời hạn hoàn thành không được ở trong quá khứ."), field="deadline")
     values: dict[str, Any] = {f: data.get(f, "") for f in MINUTES_CONTENT_FIELDS}
-    values.update({k: data.get(k) for k in ("started_at", "ended_at", "chair", "secretary")})
+    values.update({k: data.get(k) for k in ("started_at", "ended_at", "chair", "secretary", *BRIEFING_NUMBER_FIELDS)})
     values.update(updated_by=actor, updated_at=timezone.now())
     save_versioned(minutes, version=version, values=values, stale_message=_stale_message())
     _sync_rows(
@@ -168,10 +203,19 @@ def minutes_save(
         minutes.actions.all(),
         actions,
         {"minutes": minutes, "review": minutes.review},
-        ["description", "responsible_unit", "deadline"],
+        ["description", "responsible_unit", "deadline", "output_heading"],
     )
     audit_record(target=minutes, actor=actor, action=N_("Sửa biên bản"))
     return minutes
+
+
+def _may_chair(user: User, review: Review) -> bool:
+    """A chair of the minutes holds the organisation's chairing role, or is the deputy the plan names."""
+    if review.deputy_chair_id is not None and review.deputy_chair_id == user.pk:
+        return True
+    return (
+        user.is_active and user.organisation_id == review.organisation_id and user.has_role(people.review_chair_role(review.organisation))
+    )
 
 
 def _check_complete(minutes: Minutes) -> None:
@@ -187,17 +231,40 @@ def _check_complete(minutes: Minutes) -> None:
         missing.append(_("thành phần tham dự"))
     if not minutes.conclusions.strip():
         missing.append(_("kết luận"))
+    if minutes.meeting_moved and not minutes.time_change_reason.strip():
+        missing.append(
+            _("lý do họp lúc %(held)s thay vì %(notified)s như thông báo")
+            % {"held": format_datetime(minutes.started_at), "notified": format_datetime(minutes.review.meeting_start)}
+        )
+    headings = minutes.missing_outputs()
+    if headings:
+        missing.append(
+            _("đầu ra “%(headings)s” (ghi quyết định, giao hành động hoặc ghi “Không có”)") % {"headings": "”, “".join(map(str, headings))}
+        )
     if missing:
         raise ServiceError(_("Biên bản chưa đủ nội dung để ký: thiếu %(fields)s.") % {"fields": ", ".join(missing)})
 
 
 @transaction.atomic
-def minutes_sign(*, minutes: Minutes, actor: User, password: str, now: dt.datetime | None = None) -> Minutes:
-    """The chair signs in the browser after re-entering their password. The number is given now."""
+def minutes_sign(*, minutes: Minutes, actor: User, password: str, version: int | None = None, now: dt.datetime | None = None) -> Minutes:
+    """The chair recorded in the minutes signs in the browser after re-entering their password: the version
+    they read (`version`, from the sign page; None only for the demo's back-filled records). The number is
+    given now."""
     require_agency(actor, minutes.review)
-    check_transition(MINUTES_TRANSITIONS, minutes.status, MinutesStatus.SIGNED, actor=actor)
+    may_act = review_may_act(minutes.review, minutes)
+    check_transition(MINUTES_TRANSITIONS, minutes.status, MinutesStatus.SIGNED, actor=actor, may_act=may_act)
+    current = Minutes.objects.select_for_update().filter(pk=minutes.pk).values_list("version", flat=True).first()
+    if version is not None and current != version:
+        raise StaleEditError(
+            _(
+                "Biên bản đã được sửa sau khi bạn mở trang ký (bạn đọc phiên bản %(read)s, hiện là %(now)s). Biên bản chưa "
+                "được ký: hãy đọc lại nội dung mới rồi ký."
+            )
+            % {"read": version, "now": current}
+        )
     if not password or not actor.check_password(password):
         raise ServiceError(_("Mật khẩu không đúng. Biên bản chưa được ký."), field="password")
+    minutes.refresh_from_db()
     _check_complete(minutes)
     review = Review.objects.select_for_update().get(pk=minutes.review_id)
     old = minutes.supersedes
@@ -238,7 +305,7 @@ def minutes_sign(*, minutes: Minutes, actor: User, password: str, now: dt.dateti
         extra={"signed_by": actor, "signed_at": now, "signed_sha256": digest, "signed_content": content},
     )
     if old is not None:
-        check_transition(MINUTES_TRANSITIONS, old.status, MinutesStatus.SUPERSEDED, actor=actor)
+        check_transition(MINUTES_TRANSITIONS, old.status, MinutesStatus.SUPERSEDED, actor=actor, may_act=may_act)
         state_transition(
             instance=old,
             to_state=MinutesStatus.SUPERSEDED,
@@ -247,7 +314,7 @@ def minutes_sign(*, minutes: Minutes, actor: User, password: str, now: dt.dateti
         )
         _actions_carry_over(minutes)
     else:
-        check_transition(REVIEW_TRANSITIONS, review.status, ReviewStatus.SIGNED, actor=actor)
+        check_transition(REVIEW_TRANSITIONS, review.status, ReviewStatus.SIGNED, actor=actor, may_act=may_act)
         state_transition(instance=review, to_state=ReviewStatus.SIGNED, actor=actor, action=N_("Ký biên bản họp"))
     minutes_id = minutes.pk
     transaction.on_commit(lambda: tasks.minutes_distribute.delay(minutes_id))
@@ -291,7 +358,7 @@ def minutes_revise(*, minutes: Minutes, actor: User, reason: str) -> Minutes:
         chair=minutes.chair,
         secretary=minutes.secretary,
         updated_by=actor,
-        **{f: getattr(minutes, f) for f in MINUTES_CONTENT_FIELDS},
+        **{f: getattr(minutes, f) for f in [*MINUTES_CONTENT_FIELDS, *BRIEFING_NUMBER_FIELDS]},
     )
     MinutesAttendee.objects.bulk_create(
         MinutesAttendee(minutes=copy, user_id=a.user_id, name=a.name, title=a.title, presence=a.presence, replaced_by=a.replaced_by)
@@ -305,6 +372,7 @@ def minutes_revise(*, minutes: Minutes, actor: User, reason: str) -> Minutes:
             description=a.description,
             responsible_unit_id=a.responsible_unit_id,
             deadline=a.deadline,
+            output_heading=a.output_heading,
         )
     audit_record(target=copy, actor=actor, action=N_("Tạo bản sửa đổi biên bản"), to_state=copy.status, note=reason.strip())
     return copy

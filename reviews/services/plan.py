@@ -46,6 +46,7 @@ PLAN_FIELDS = [
     "report_deadline",
     "report_recipient",
     "related_parties",
+    "deputy_chair",
 ]
 
 
@@ -61,6 +62,7 @@ def _check_plan_people(organisation: Organisation | int, data: Mapping[str, Any]
     """The reporting units and the attendees are the review's agency's own."""
     check_same_agency_units(organisation, data["units"], field="units")
     check_same_agency_users(organisation, data.get("attendees") or [], field="attendees")
+    check_same_agency_users(organisation, [data.get("deputy_chair")], field="deputy_chair")
 
 
 def _missing_people(review: Review) -> list[str]:
@@ -135,7 +137,7 @@ def review_plan_submit(*, review: Review, actor: User) -> Review:
         raise ServiceError(_("Thành phần tham dự còn thiếu: %(list)s.") % {"list": "; ".join(missing)}, field="attendees")
     state_transition(instance=review, to_state=ReviewStatus.PENDING_APPROVAL, actor=actor, action=action)
     notification_send(
-        recipients=User.objects.with_role(Role.COMMITTEE_HEAD, organisation=review.organisation_id),
+        recipients=people.review_chairs(review.organisation),
         subject=N_("Kế hoạch họp xem xét chờ phê duyệt: %(title)s") % {"title": review.title},
         body=N_("Thư ký ISO %(name)s đã trình kế hoạch; thời gian họp dự kiến %(when)s.")
         % {"name": actor.display_name, "when": format_datetime(review.meeting_start)},

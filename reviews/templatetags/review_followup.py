@@ -17,11 +17,12 @@ def review_followup(context: template.Context, review: Any) -> dict[str, Any]:
     user = context["request"].user
     manage = can_manage(user)
     report = ConsolidatedReport.objects.filter(review=review).first() if can_read_consolidated(user) else None
-    minutes = list(Minutes.objects.visible_to(user).filter(review=review).select_related("signed_by"))
+    minutes = list(Minutes.objects.visible_to(user).filter(review=review).select_related("signed_by", "review"))
     actions = list(ReviewAction.objects.visible_to(user).followed().filter(review=review).select_related("responsible_unit", "ticket"))
     return {
         "manage": manage,
-        "sign": can_sign(user),
+        # The draft minutes this user may sign: those that record them as chair.
+        "sign": {m.pk for m in minutes if m.is_draft and can_sign(user, m)},
         "report": report,
         "can_edit_report": manage and report is not None and not report.is_final,
         # Built from another set of submitted reports than the current one: the notice and its rebuild button.

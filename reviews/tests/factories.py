@@ -122,15 +122,19 @@ def minutes_rows(minutes) -> tuple[list[dict], list[dict]]:
 
 
 def minutes_content(minutes, **overrides) -> dict:
-    from reviews.models import MINUTES_CONTENT_FIELDS
+    from reviews.models import BRIEFING_NUMBER_FIELDS, MINUTES_CONTENT_FIELDS
 
-    data = {f: getattr(minutes, f) for f in MINUTES_CONTENT_FIELDS}
+    data = {f: getattr(minutes, f) for f in [*MINUTES_CONTENT_FIELDS, *BRIEFING_NUMBER_FIELDS]}
     data.update(
         started_at=minutes.started_at,
         ended_at=minutes.ended_at,
         chair=minutes.chair,
         secretary=minutes.secretary,
         conclusions=minutes.conclusions or "Thống nhất các kết luận.",
+        # QT.CTCL 5.8.1.2: each output heading addressed (a test of a missing heading blanks one).
+        outputs_improvement=minutes.outputs_improvement or "Không có.",
+        outputs_changes=minutes.outputs_changes or "Không có.",
+        outputs_resources=minutes.outputs_resources or "Không có.",
     )
     data.update(overrides)
     return data

@@ -302,3 +302,53 @@ def test_the_committee_head_signs_the_minutes_with_the_password_and_then_they_ar
     expect(message(page)).to_have_text("Biên bản đã ký, không thể sửa; hãy tạo bản sửa đổi.")
     minutes.refresh_from_db()
     assert minutes.status == MinutesStatus.SIGNED and selectors.minutes_signature_valid(minutes) is True
+
+
+def test_the_chair_not_another_head_signs_the_last_version_the_secretary_saved(page, browser, live_server, secretary, committee_head, unit):
+    """Issue 10 item 2: the chair recorded in the minutes signs what they read; another committee head is
+    offered nothing; a sign request from a page opened before the secretary's last edit signs nothing."""
+    other_head = UserFactory(username="truongban2", full_name="Hồ Văn Nam", unit=unit, roles=[Role.COMMITTEE_HEAD])
+    review = preparing_review(units=[unit], attendees=[secretary, committee_head, other_head], number=1, approved_by=committee_head)
+    minutes = ready_minutes(review=review, secretary=secretary, chair=committee_head, conclusions="Duy trì HTQLCL.")
+    edit_url = f"/reviews/minutes/{minutes.pk}/edit/"
+    desk = browser.new_page()  # the secretary's own browser, open at the same time as the chair's
+
+    sign_in(desk, live_server, secretary, edit_url)
+    desk.get_by_label("Nhu cầu về nguồn lực", exact=True).fill("Bổ sung 01 máy quét tài liệu cho Văn phòng.")
+    desk.get_by_role("button", name="Lưu biên bản").click()
+    expect(message(desk)).to_have_text("Đã lưu biên bản.")
+    expect(desk.get_by_test_id("minutes-outputs")).to_contain_text("Bổ sung 01 máy quét tài liệu cho Văn phòng.")
+
+    sign_in(page, live_server, other_head, f"/reviews/minutes/{minutes.pk}/")
+    expect(page.get_by_test_id("minutes-sign-link")).to_have_count(0)
+    assert page.goto(f"{live_server.url}/reviews/minutes/{minutes.pk}/sign/").status == 403
+
+    sign_in(page, live_server, committee_head, f"/reviews/minutes/{minutes.pk}/")
+    page.get_by_test_id("minutes-sign-link").click()
+    expect(page.get_by_test_id("minutes-body")).to_contain_text("Duy trì HTQLCL.")
+
+    # The secretary changes the conclusions while the chair reads.
+    desk.goto(f"{live_server.url}{edit_url}")
+    desk.get_by_label("Kết luận chung (các yêu cầu cải tiến, nhu cầu thay đổi HTQLCL, nhu cầu nguồn lực)").fill(
+        "Duy trì HTQLCL; số hóa toàn bộ hồ sơ lưu trữ trong năm."
+    )
+    desk.get_by_role("button", name="Lưu biên bản").click()
+    expect(message(desk)).to_have_text("Đã lưu biên bản.")
+
+    page.get_by_label("Nhập lại mật khẩu để ký").fill(PASSWORD)
+    page.get_by_role("button", name="Ký biên bản").click()
+    expect(page.get_by_test_id("sign-error")).to_contain_text("Biên bản đã được sửa sau khi bạn mở trang ký")
+    minutes.refresh_from_db()
+    assert minutes.status == MinutesStatus.DRAFT and minutes.signed_by is None and minutes.number is None
+    shot(page, "3-stale-sign-refused")
+
+    page.goto(f"{live_server.url}/reviews/minutes/{minutes.pk}/sign/")
+    expect(page.get_by_test_id("minutes-body")).to_contain_text("Duy trì HTQLCL; số hóa toàn bộ hồ sơ lưu trữ trong năm.")
+    page.get_by_label("Nhập lại mật khẩu để ký").fill(PASSWORD)
+    page.get_by_role("button", name="Ký biên bản").click()
+    expect(message(page)).to_have_text("Đã ký biên bản. Biên bản đang được gửi đến các thành phần tham dự.")
+    minutes.refresh_from_db()
+    assert minutes.status == MinutesStatus.SIGNED and minutes.signed_by == committee_head
+    assert "số hóa toàn bộ hồ sơ lưu trữ trong năm" in minutes.signed_content
+    assert "Bổ sung 01 máy quét tài liệu cho Văn phòng." in minutes.signed_content
+    desk.close()

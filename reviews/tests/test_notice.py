@@ -179,3 +179,13 @@ def test_the_review_page_shows_the_refusal_of_a_too_early_notice(client, secreta
     client.force_login(secretary)
     page = client.post(reverse("reviews:notice_issue", args=[review.pk]), follow=True).content.decode()
     assert "Cuộc họp phải được thông báo trước ít nhất 3 ngày làm việc" in page
+
+
+def test_the_notice_mail_carries_the_notice_pdf(secretary, committee_head, mailoutbox, django_capture_on_commit_callbacks):
+    review = approved(dt.date(2026, 12, 10), attendees=[secretary, committee_head])
+    with django_capture_on_commit_callbacks(execute=True):
+        services.review_notice_issue(review=review, actor=secretary, today=dt.date(2026, 11, 26))
+    parsed = email.message_from_bytes(mailoutbox[0].message().as_bytes())
+    pdfs = [p for p in parsed.walk() if p.get_content_type() == "application/pdf"]
+    assert len(pdfs) == 1 and pdfs[0].get_filename() == "thong-bao-01-2026.pdf"
+    assert pdfs[0].get_payload(decode=True)[:4] == b"%PDF"

@@ -158,7 +158,11 @@ def test_the_consolidated_report_names_the_review_its_units_and_the_seven_sectio
     assert "Hà Nội, ngày 05 tháng 12 năm 2026" in text
     assert "Văn phòng (nộp ngày 02/12/2026); Phòng Thông tin báo chí xuất bản (chưa nộp)" in text
     for heading, value in zip(SEVEN_HEADINGS, SECTION_TEXT.values(), strict=True):
-        assert f"{heading} {value}" in text
+        if heading.startswith("3."):  # §3 as the seed draws it: Kết quả / Hồ sơ / khuyến nghị
+            assert f"{heading} - Kết quả {value} - Hồ sơ" in text
+            assert "- Một số khuyến nghị cải tiến chung đối với HTQLCL:" in text
+        else:
+            assert f"{heading} {value}" in text
     assert_signed_by(text, "TRƯỞNG BAN CHỈ ĐẠO ISO", "Phạm Anh Tuấn")
 
 
@@ -333,3 +337,42 @@ def test_the_review_page_shows_the_pdf_links(client, pdf_review, unit_head):
     assert reverse("reviews:notice_pdf", args=[pdf_review.review.pk]) in html
     assert reverse("reviews:minutes_pdf", args=[pdf_review.signed_04.pk]) in html
     assert reverse("reviews:minutes_pdf", args=[pdf_review.draft_ctcl.pk]) not in html
+
+
+def test_bm_ht_06_04_prints_every_heading_and_sub_item_of_its_section_1_1_and_the_outputs_grouped(pdf_review, tmp_path):
+    from reviews.models import Minutes
+
+    minutes = pdf_review.signed_04
+    Minutes.objects.filter(pk=minutes.pk).update(
+        brief_plan_percent=85,
+        brief_nonconformities=3,
+        brief_change_legal="Nghị định 30/2020/NĐ-CP.",
+        outputs_resources="Bổ sung 01 máy scan.",
+    )
+    minutes.refresh_from_db()
+    text = flat(pdf.minutes_pdf(minutes), tmp_path)
+    for line in [
+        "- Tình hình áp dụng Hệ thống quản lý chất lượng (HTQLCL):",
+        "kết quả đạt khoảng 85% kế hoạch năm.",
+        "phát hiện 03 điểm không phù hợp.",
+        "- Các cơ hội cải tiến:",
+        "- Những sự thay đổi ảnh hưởng đến HTQLCL: + Quy định tại văn bản quy phạm pháp luật: Nghị định 30/2020/NĐ-CP.",
+        "+ Thay đổi chức năng nhiệm vụ, cơ cấu tổ chức:",
+        "+ Thay đổi lãnh đạo, nguồn nhân lực:",
+        "+ Thay đổi khác:",
+        "- Các nguồn lực cần thiết để phục vụ cho hoạt động của HTQLCL:",
+        "a) Vấn đề bên ngoài:",
+        "b) Vấn đề bên trong:",
+        "- Nhu cầu về nguồn lực: Bổ sung 01 máy scan.",
+    ]:
+        assert line in text
+
+
+def test_bm_ctcl_02_prints_the_two_prompts_of_topic_2(pdf_review, tmp_path):
+    from reviews.models import Minutes
+
+    minutes = pdf_review.draft_ctcl
+    Minutes.objects.filter(pk=minutes.pk).update(topic_2_external="Luật mới về dịch vụ công.", topic_2_internal="Sáp nhập 2 phòng.")
+    minutes.refresh_from_db()
+    text = flat(pdf.minutes_pdf(minutes), tmp_path)
+    assert "a) Vấn đề bên ngoài: Luật mới về dịch vụ công. b) Vấn đề bên trong: Sáp nhập 2 phòng." in text

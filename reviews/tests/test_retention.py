@@ -90,3 +90,27 @@ def test_admin_bulk_deletion_skips_retained_records(admin_user, report):
     request._messages = type("M", (), {"add": lambda *a, **k: None})()
     model_admin.delete_queryset(request, ConsolidatedReport.objects.all())
     assert ConsolidatedReport.objects.filter(pk=report.pk).exists()
+
+
+def test_bm_ctcl_02_minutes_are_kept_three_years_and_bm_ht_06_04_two(minutes):
+    """QT.CTCL §7 keeps BM.CTCL.02 three years; QT.HT.06 §VII keeps BM.HT.06.03/.04 two."""
+    signed = timezone.localtime(minutes.signed_at).date()
+    assert minutes.form_code == "BM.HT.06.04" and minutes.retained_until() == add_years(signed, 2)
+    Minutes.objects.filter(pk=minutes.pk).update(form_code="BM.CTCL.02")
+    minutes.refresh_from_db()
+    assert minutes.retained_until() == add_years(signed, 3)
+    # Two and a half years on, BM.CTCL.02 is still kept where BM.HT.06.04 would not be.
+    Minutes.objects.filter(pk=minutes.pk).update(signed_at=minutes.signed_at - dt.timedelta(days=915))
+    minutes.refresh_from_db()
+    with pytest.raises(RetainedRecordError):
+        minutes.delete()
+    Minutes.objects.filter(pk=minutes.pk).update(form_code="BM.HT.06.04")
+    minutes.refresh_from_db()
+    assert not minutes.is_retained()
+
+
+def test_the_bm_ctcl_02_retention_follows_its_own_setting(minutes):
+    Minutes.objects.filter(pk=minutes.pk).update(form_code="BM.CTCL.02")
+    Organisation.objects.filter(pk=minutes.organisation_id).update(ctcl_minutes_retention_years=5, review_record_retention_years=1)
+    minutes = Minutes.objects.select_related("review__organisation").get(pk=minutes.pk)
+    assert minutes.retained_until().year == timezone.localtime(minutes.signed_at).year + 5

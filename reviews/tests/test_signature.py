@@ -49,7 +49,7 @@ def test_a_wrong_password_signs_nothing(minutes, committee_head, client):
     with pytest.raises(ServiceError, match="Mật khẩu không đúng"):
         services.minutes_sign(minutes=minutes, actor=committee_head, password="sai-mat-khau")
     client.force_login(committee_head)
-    response = client.post(reverse("reviews:minutes_sign", args=[minutes.pk]), {"password": "sai-mat-khau"})
+    response = client.post(reverse("reviews:minutes_sign", args=[minutes.pk]), {"password": "sai-mat-khau", "version": minutes.version})
     assert response.status_code == 200 and "Mật khẩu không đúng. Biên bản chưa được ký." in response.content.decode()
     minutes.refresh_from_db()
     assert minutes.status == MinutesStatus.DRAFT and not minutes.signed_sha256 and minutes.number is None
@@ -180,7 +180,9 @@ def test_it_refuses_to_sign_minutes_of_a_meeting_that_has_not_ended_yet(secretar
     review = preparing_review(units=[unit], attendees=[secretary, committee_head])
     later = timezone.now() + dt.timedelta(days=3)
     minutes = ready_minutes(review=review, secretary=secretary, chair=committee_head)
-    Minutes.objects.filter(pk=minutes.pk).update(started_at=later, ended_at=later + dt.timedelta(hours=2))
+    Minutes.objects.filter(pk=minutes.pk).update(
+        started_at=later, ended_at=later + dt.timedelta(hours=2), time_change_reason="Lùi lịch họp"
+    )
     minutes.refresh_from_db()
     with pytest.raises(ServiceError) as info:
         services.minutes_sign(minutes=minutes, actor=committee_head, password="Mật-khẩu-thử-2026")

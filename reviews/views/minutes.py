@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -28,7 +29,15 @@ from ..forms import (
     MinutesSignForm,
     ReviewActionFormSet,
 )
-from ..models import MINUTES_CONTENT_FIELDS, SECTION_FIELDS, ConsolidatedReport, Minutes, Review
+from ..models import (
+    BRIEFING_NUMBER_FIELDS,
+    CONSOLIDATED_S3_PARTS,
+    MINUTES_CONTENT_FIELDS,
+    SECTION_FIELDS,
+    ConsolidatedReport,
+    Minutes,
+    Review,
+)
 
 # --- The consolidated report BM.HT.06.03 ---
 
@@ -63,7 +72,7 @@ def consolidated_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
 @role_permission_required("reviews.manage_review")
 def consolidated_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = _consolidated(request, pk)
-    initial = {"version": report.version, **{f: getattr(report, f) for f in SECTION_FIELDS}}
+    initial = {"version": report.version, **{f: getattr(report, f) for f in [*SECTION_FIELDS, *CONSOLIDATED_S3_PARTS]}}
     form = ConsolidatedReportForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -194,18 +203,26 @@ def _minutes_forms(request: AuthenticatedHttpRequest, minutes: Minutes) -> tuple
         "version": minutes.version,
         "chair": minutes.chair_id,
         "secretary": minutes.secretary_id,
-        **{f: getattr(minutes, f) for f in [*MINUTES_CONTENT_FIELDS, "started_at", "ended_at"]},
+        **{f: getattr(minutes, f) for f in [*MINUTES_CONTENT_FIELDS, *BRIEFING_NUMBER_FIELDS, "started_at", "ended_at"]},
     }
     data = request.POST if request.method == "POST" else None
     return (
-        MinutesContentForm(data, initial=initial, organisation=minutes.organisation_id),
+        MinutesContentForm(
+            data, initial=initial, organisation=minutes.organisation_id, chairs=selectors.minutes_chair_choices(minutes.review)
+        ),
         MinutesAttendeeFormSet(data, initial=attendance, prefix="att", form_kwargs={"organisation": minutes.organisation_id}),
         ReviewActionFormSet(
             data,
             prefix="act",
             form_kwargs={"kept_deadlines": kept, "organisation": minutes.organisation_id},
             initial=[
-                {"id": a.pk, "description": a.description, "responsible_unit": a.responsible_unit_id, "deadline": a.deadline}
+                {
+                    "id": a.pk,
+                    "description": a.description,
+                    "responsible_unit": a.responsible_unit_id,
+                    "deadline": a.deadline,
+                    "output_heading": a.output_heading,
+                }
                 for a in actions
             ],
         ),
@@ -249,16 +266,24 @@ def minutes_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@role_permission_required("reviews.sign_minutes")
 def minutes_sign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """The page shows the text of the minutes it signs and carries their version: the chair signs what they
+    read, or nothing (a version changed since is refused by the service). Open to who may sign minutes and
+    to the deputies plans name (who need not hold the signing permission)."""
+    if not (request.user.has_role_perm("reviews.sign_minutes") or rules.is_named_deputy(request.user)):
+        raise PermissionDenied
     minutes = _visible_minutes(request, pk)
-    form = MinutesSignForm(request.POST or None)
+    if minutes.is_draft and not rules.can_sign(request.user, minutes):
+        raise PermissionDenied(_("Chỉ người chủ trì được ghi trong biên bản ký biên bản này."))
+    form = MinutesSignForm(request.POST or None, initial={"version": minutes.version})
     if request.method == "POST" and form.is_valid() and not password_reverify(request, form.cleaned_data["password"]):
         # Counted by django-axes like a failed login (it shows the lockout page instead) and audited.
         form.add_error("password", _("Mật khẩu không đúng. Biên bản chưa được ký."))
     elif request.method == "POST" and form.is_valid():
         try:
-            services.minutes_sign(minutes=minutes, actor=request.user, password=form.cleaned_data["password"])
+            services.minutes_sign(
+                minutes=minutes, actor=request.user, password=form.cleaned_data["password"], version=form.cleaned_data["version"]
+            )
         except ServiceError as exc:
             form.add_error("password" if exc.field == "password" else None, exc.message)
         else:
