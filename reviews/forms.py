@@ -9,7 +9,8 @@ from qms.people import review_chair_role
 from qms.roles import Role
 from qms.uploads import validate_upload
 
-from .models import MINUTES_TOPICS, REPORT_SECTIONS, MinutesAttendee, Review, UnitReport
+from .models import MINUTES_TOPICS, REPORT_SECTIONS, MinutesAttendee, ResourceRequestStatus, Review, UnitReport
+from .yearly import next_free_sequence
 
 # --- Plan, approval, notice, unit reports, reminders ---
 
@@ -78,7 +79,11 @@ class ReviewPlanForm(forms.ModelForm):
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
         else:
-            self.fields["year"].initial = timezone.localdate().year
+            year = timezone.localdate().year
+            self.fields["year"].initial = year
+            # "Lần trong năm": the next number no periodic review of this year has (the service refuses a taken one).
+            if organisation is not None:
+                self.fields["sequence"].initial = next_free_sequence(organisation=organisation, year=year, kind=Review.Kind.PERIODIC)
             # The procedure's attendees: the chair (per the agency's procedure), the committee, the secretary,
             # the units' heads and ISO focal points (the plan is refused on submission without them).
             self.fields["attendees"].initial = list(
@@ -299,4 +304,30 @@ class ActionCompleteForm(forms.Form):
 
 
 class ActionDecisionForm(forms.Form):
-    note = forms.CharField(label=_("Lý do"), widget=forms.Textarea(attrs={"rows": 2}), error_messages={"required": _("Hãy ghi lý do.")})
+    note = forms.CharField(
+        label=_("Lý do"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}), error_messages={"required": _("Hãy ghi lý do.")}
+    )
+
+
+class ResourceRequestForm(forms.Form):
+    description = forms.CharField(
+        label=_("Nguồn lực cần có (nhân lực, kinh phí, thiết bị, thời gian…)"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Hãy ghi rõ nguồn lực cần có.")},
+    )
+
+
+class ResourceAnswerForm(forms.Form):
+    answer = forms.ChoiceField(
+        label=_("Trả lời"),
+        choices=[(s.value, s.label) for s in ResourceRequestStatus if s != ResourceRequestStatus.PENDING],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Hãy chọn đồng ý, đồng ý một phần hoặc không đồng ý.")},
+    )
+    note = forms.CharField(
+        label=_("Ý kiến"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Hãy ghi ý kiến trả lời.")},
+    )
