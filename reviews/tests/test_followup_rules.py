@@ -184,9 +184,7 @@ def test_two_digest_sweeps_running_at_the_same_moment_send_the_digest_once(mailo
 # --- Once a year, watched ---
 
 
-def test_the_yearly_watch_reminds_the_secretary_and_tells_the_head_once_from_the_first_of_october(
-    travel, today, secretary, committee_head
-):
+def test_the_yearly_watch_reminds_the_secretary_and_tells_the_head_once_from_the_first_of_october(travel, today, secretary, committee_head):
     travel(dt.date(today.year, 9, 30))
     assert reminders.yearly_review_watch() == 0
     travel(dt.date(today.year, 10, 1))
@@ -215,9 +213,7 @@ def test_the_yearly_watch_day_is_the_organisations_setting(travel, today, organi
     assert reminders.yearly_review_watch() == 1
 
 
-def test_the_register_of_reviews_per_year_is_on_the_secretarys_and_the_heads_home_page(
-    client, secretary, committee_head, unit_head, today
-):
+def test_the_register_of_reviews_per_year_is_on_the_secretarys_and_the_heads_home_page(client, secretary, committee_head, unit_head, today):
     ReviewFactory(created_by=secretary, year=today.year, kind=Review.Kind.EXTRAORDINARY, status=ReviewStatus.CLOSED)
     for user in (secretary, committee_head):
         client.force_login(user)

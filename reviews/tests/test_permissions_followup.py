@@ -11,7 +11,7 @@ from reviews.models import ActionStatus, ResourceRequest, ResourceRequestStatus
 from reviews.tests.factories import signed_review
 
 ROLES = ["anonymous", "secretary", "committee_head", "committee_member", "unit_head", "other_unit_head", "staff", "top_leader"]
-S, H, M, U, O, ST, T = ROLES[1:]
+S, H, M, U, OU, ST, T = ROLES[1:]
 
 
 def only(allowed: dict[str, int], default: int = 403) -> dict[str, int]:
@@ -26,8 +26,8 @@ MATRIX = {
     ("action_confirm", "get", "action"): only({S: 405}),
     ("action_return_evidence", "post", "action"): only({S: 302}),
     ("action_return_evidence", "get", "action"): only({S: 405}),
-    ("resource_request_create", "post", "open_action"): only({U: 302, ST: 302, O: 404}),
-    ("resource_request_create", "get", "open_action"): only({U: 405, ST: 405, O: 405}),
+    ("resource_request_create", "post", "open_action"): only({U: 302, ST: 302, OU: 404}),
+    ("resource_request_create", "get", "open_action"): only({U: 405, ST: 405, OU: 405}),
     ("resource_request_answer", "post", "request"): only({H: 302}),
     ("resource_request_answer", "get", "request"): only({H: 405}),
     ("followup", "get", None): only(READERS),
