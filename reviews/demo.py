@@ -26,6 +26,7 @@ from .models import (
     ReviewStatus,
     UnitReport,
 )
+from .yearly import next_free_sequence, sequence_taken
 
 # --- Plan, approval, notice, unit reports, reminders ---
 
@@ -81,7 +82,11 @@ def plan_ensure(
         "kind": kind,
         "title": title,
         "year": meeting_day.year,
-        "sequence": sequence,
+        # The demo's numbers are wishes: a number another demo review of that year and kind holds (on a
+        # day such as 29/02 two plans fall in one year) becomes the next free one.
+        "sequence": sequence
+        if not sequence_taken(organisation=organisation, year=meeting_day.year, kind=kind, sequence=sequence)
+        else next_free_sequence(organisation=organisation, year=meeting_day.year, kind=kind),
         "meeting_start": local_at(meeting_day, 8),
         "meeting_end": local_at(meeting_day, 11, 30),
         "location": location,
