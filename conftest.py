@@ -11,6 +11,7 @@ import zoneinfo
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 

@@ -4,6 +4,8 @@ inbox and once-only reminder keys."""
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 from typing import ClassVar
 
 from django.conf import settings
@@ -11,6 +13,7 @@ from django.contrib.auth.models import AbstractUser, Permission, UserManager
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone, translation
 from django.utils.functional import cached_property
@@ -100,6 +103,17 @@ class Organisation(models.Model):
         default=ObjectivesApproverRole.TOP_LEADER,
         help_text=_("QT.CTCL 5.9: Lãnh đạo cao nhất phê duyệt mục tiêu chất lượng của cơ quan."),
     )
+    # QT.HT.06 H1 "ít nhất 1 năm 1 lần" and §VI risk 1: from this day of the year, a year without a held
+    # review raises a reminder to the secretary and a notice to the steering-committee head (once a year).
+    review_watch_day = models.PositiveSmallIntegerField(
+        _("nhắc họp xem xét hằng năm từ ngày"), default=1, validators=[MinValueValidator(1), MaxValueValidator(31)]
+    )
+    review_watch_month = models.PositiveSmallIntegerField(
+        _("nhắc họp xem xét hằng năm từ tháng"),
+        default=10,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text=_("Từ ngày/tháng này, nếu trong năm chưa họp xem xét, Thư ký ISO và Trưởng ban chỉ đạo ISO được nhắc."),
+    )
 
     objects = OrganisationQuerySet.as_manager()
 
@@ -114,6 +128,18 @@ class Organisation(models.Model):
     @property
     def is_agency(self) -> bool:
         return self.kind == OrganisationKind.AGENCY
+
+    def review_watch_date(self, year: int) -> dt.date:
+        """The day of `year` from which a year without a held review is reminded (31/02 -> 28/02 or 29/02)."""
+        month = min(max(self.review_watch_month, 1), 12)
+        day = min(max(self.review_watch_day, 1), calendar.monthrange(year, month)[1])
+        return dt.date(year, month, day)
+
+    def clean(self) -> None:
+        super().clean()
+        if self.review_watch_month and self.review_watch_day:
+            if self.review_watch_day > calendar.monthrange(2024, min(max(self.review_watch_month, 1), 12))[1]:
+                raise ValidationError({"review_watch_day": _("Ngày không có trong tháng đã chọn.")})
 
 
 class UnitQuerySet(models.QuerySet):

@@ -1,6 +1,7 @@
 """Thin Celery tasks of the shared core: they take ids and call code that does the work."""
 
 from celery import shared_task
+from django.conf import settings
 
 from . import outbox
 from .models import Notification

@@ -175,7 +175,18 @@ class ReviewActionAdmin(AgencyScopedAdmin):
     list_display = ["description", "review", "responsible_unit", "deadline", "status", "progress"]
     list_filter = ["status", "responsible_unit"]
     list_select_related = ["review", "responsible_unit"]
-    readonly_fields = ["review", "minutes", "origin", "status", "progress", "completed_at", "ticket", "version"]
+    readonly_fields = [
+        "review",
+        "minutes",
+        "origin",
+        "status",
+        "progress",
+        "completed_at",
+        "confirmed_at",
+        "confirmed_by",
+        "ticket",
+        "version",
+    ]
     inlines = [ActionUpdateInline]
 
     def locked(self, obj) -> bool:

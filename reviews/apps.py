@@ -15,16 +15,18 @@ class ReviewsConfig(AppConfig):
         from qms.outbox import register_attachment_builder
         from qms.overview import register_figures
 
-        from . import delivery, pdf
-        from .dashboard import followup_panels, review_panels
+        from . import delivery, followup_report, pdf
+        from .dashboard import followup_panels, register_panels, review_panels
         from .overview import FIGURES, review_figures
 
         register_panel(review_panels)
         register_panel(followup_panels)
+        register_panel(register_panels)
         register_figures(FIGURES, review_figures)
         pdf.register()  # the review's official forms, for render_form
         register_attachment_builder(delivery.MINUTES_PDF, delivery.minutes_pdf_attachment)
         register_attachment_builder(delivery.NOTICE_PDF, delivery.notice_pdf_attachment)
+        followup_report.register()  # the follow-up report to the head, for render_form
         settings.CELERY_BEAT_SCHEDULE["reviews-reminders"] = {
             "task": "reviews.tasks.review_reminders_sweep",
             "schedule": crontab(hour=7, minute=0),
@@ -32,4 +34,12 @@ class ReviewsConfig(AppConfig):
         settings.CELERY_BEAT_SCHEDULE["reviews-actions"] = {
             "task": "reviews.tasks.action_reminders_sweep",
             "schedule": crontab(hour=7, minute=10),
+        }
+        settings.CELERY_BEAT_SCHEDULE["reviews-followup-digest"] = {
+            "task": "reviews.tasks.followup_digest_sweep",
+            "schedule": crontab(day_of_month=1, hour=7, minute=20),
+        }
+        settings.CELERY_BEAT_SCHEDULE["reviews-yearly-watch"] = {
+            "task": "reviews.tasks.yearly_review_watch",
+            "schedule": crontab(hour=7, minute=30),
         }

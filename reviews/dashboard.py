@@ -18,7 +18,9 @@ from qms.people import may_chair_reviews
 from qms.roles import Role
 from qms.workdays import add_working_days
 
-from .models import Minutes, MinutesStatus, Review, ReviewAction, ReviewStatus, UnitReport, UnitReportStatus
+from .models import ActionStatus, Minutes, MinutesStatus, Review, ReviewAction, ReviewStatus, UnitReport, UnitReportStatus
+from .rules import can_read_followup_report
+from .yearly import review_register
 
 UNDER_WAY = [ReviewStatus.DRAFT, ReviewStatus.RETURNED, ReviewStatus.APPROVED, ReviewStatus.COLLECTING, ReviewStatus.PREPARING]
 
@@ -121,6 +123,48 @@ def followup_panels(request: HttpRequest) -> list[Panel]:
                 ],
                 empty_text=_("Không có hành động nào sắp đến hạn."),
                 more_url=reverse("reviews:action_list"),
+            )
+        )
+    return panels
+
+
+# The register of reviews per year ("ít nhất 1 năm 1 lần"), and the follow-up report, for the secretary and
+# the steering-committee head.
+
+
+def register_panels(request: HttpRequest) -> list[Panel]:
+    user = request.user
+    if not isinstance(user, User) or not user.is_authenticated or user.organisation_id is None:
+        return []
+    if not user.has_role(Role.SECRETARY, Role.COMMITTEE_HEAD):
+        return []
+    today = timezone.localdate()
+    items = []
+    for entry in review_register(user.organisation_id, this_year=today.year):
+        parts = []
+        for label, reviews in ((_("định kỳ"), entry.periodic), (_("đột xuất"), entry.extraordinary)):
+            if reviews:
+                numbers = ", ".join(f"{r.sequence} ({r.get_status_display().lower()})" for r in reviews)
+                parts.append(_("%(kind)s lần %(numbers)s") % {"kind": label, "numbers": numbers})
+        text = _("Năm %(y)d: %(what)s") % {"y": entry.year, "what": "; ".join(parts) if parts else _("không có cuộc họp")}
+        badge = _("Đã họp") if entry.held else _("Chưa họp")
+        items.append((text, f"{reverse('reviews:list')}?year={entry.year}", badge))
+    panels = [Panel(title=_("Sổ theo dõi họp xem xét hằng năm"), items=items, more_url=reverse("reviews:list"))]
+    if can_read_followup_report(user):
+        overdue = ReviewAction.objects.followed().filter(review__organisation=user.organisation_id).overdue(today).count()
+        reported = ReviewAction.objects.followed().filter(review__organisation=user.organisation_id, status=ActionStatus.REPORTED).count()
+        panels.append(
+            Panel(
+                title=_("Báo cáo theo dõi thực hiện kết luận họp xem xét"),
+                items=[
+                    (_("Hành động quá hạn"), f"{reverse('reviews:action_list')}?overdue=true", str(overdue)),
+                    (
+                        _("Đơn vị báo hoàn thành, chờ Thư ký ISO xác nhận"),
+                        f"{reverse('reviews:action_list')}?status=reported",
+                        str(reported),
+                    ),
+                    (_("Mở báo cáo theo dõi (trang và PDF)"), reverse("reviews:followup"), ""),
+                ],
             )
         )
     return panels

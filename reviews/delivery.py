@@ -55,7 +55,11 @@ def review_notice_send(*, review_id: int) -> int:
         with transaction.atomic():
             if reminder_claim(key):
                 outbox_enqueue(
-                    key=key, to=user.email, subject=subject, body=body, attachments=[
+                    key=key,
+                    to=user.email,
+                    subject=subject,
+                    body=body,
+                    attachments=[
                         {
                             "filename": f"thong-bao-{review.notice_number:02d}-{review.notice_year}.pdf",
                             "mimetype": "application/pdf",

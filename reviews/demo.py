@@ -26,6 +26,7 @@ from .models import (
     ReviewStatus,
     UnitReport,
 )
+from .yearly import next_free_sequence, sequence_taken
 
 # --- Plan, approval, notice, unit reports, reminders ---
 
@@ -81,7 +82,11 @@ def plan_ensure(
         "kind": kind,
         "title": title,
         "year": meeting_day.year,
-        "sequence": sequence,
+        # The demo's numbers are wishes: a number another demo review of that year and kind holds (on a
+        # day such as 29/02 two plans fall in one year) becomes the next free one.
+        "sequence": sequence
+        if not sequence_taken(organisation=organisation, year=meeting_day.year, kind=kind, sequence=sequence)
+        else next_free_sequence(organisation=organisation, year=meeting_day.year, kind=kind),
         "meeting_start": local_at(meeting_day, 8),
         "meeting_end": local_at(meeting_day, 11, 30),
         "location": location,
@@ -131,7 +136,9 @@ def advance(review: Review, users: dict[str, User], to: str, *, notice_today: dt
             elif review.status == ReviewStatus.APPROVED:
                 services.review_notice_issue(review=review, actor=secretary, today=notice_today)
             elif review.status == ReviewStatus.COLLECTING:
-                services.review_collection_close(review=review, actor=secretary)
+                services.review_collection_close(
+                    review=review, actor=secretary, reason="Các đơn vị còn lại báo cáo trực tiếp tại cuộc họp theo chỉ đạo của Trưởng ban."
+                )
     return review
 
 
@@ -362,12 +369,17 @@ def load_followup(users: dict[str, User]) -> dict[str, Review]:
         for action in minutes.actions.all():
             with recorded_at(local_at(action.deadline - dt.timedelta(days=5), 10)):
                 services.action_complete(action=action, actor=_head_of(action, users), evidence="Đã thực hiện; hồ sơ lưu tại đơn vị.")
+            with recorded_at(local_at(action.deadline - dt.timedelta(days=3), 10)):
+                services.action_evidence_confirm(action=action, actor=users["thuky"], note="Đã kiểm tra hồ sơ tại đơn vị.")
         with recorded_at(local_at(day + dt.timedelta(days=100), 10)):
             services.review_close(review=review, actor=users["thuky"])
     reviews["closed"] = review
 
     day = add_working_days(today, -45)
-    review, created = _past_review(users, title=f"Họp xem xét giữa kỳ về HTQLCL năm {today.year}", meeting_day=day, sequence=2)
+    # Extraordinary: "lần trong năm" is unique per year and kind, and this year's periodic 1 and 2 are planned below.
+    review, created = _past_review(
+        users, title=f"Họp xem xét giữa kỳ về HTQLCL năm {today.year}", meeting_day=day, sequence=1, kind=Review.Kind.EXTRAORDINARY
+    )
     if created:
         minutes = _signed(
             review,

@@ -21,9 +21,11 @@ from .models import (
     Minutes,
     MinutesAttendee,
     OutputHeading,
+    ResourceRequestStatus,
     Review,
     UnitReport,
 )
+from .yearly import next_free_sequence
 
 # --- Plan, approval, notice, unit reports, reminders ---
 
@@ -97,7 +99,11 @@ class ReviewPlanForm(BoundedTextMixin, forms.ModelForm):
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
         else:
-            self.fields["year"].initial = timezone.localdate().year
+            year = timezone.localdate().year
+            self.fields["year"].initial = year
+            # "Lần trong năm": the next number no periodic review of this year has (the service refuses a taken one).
+            if organisation is not None:
+                self.fields["sequence"].initial = next_free_sequence(organisation=organisation, year=year, kind=Review.Kind.PERIODIC)
             # The procedure's attendees: the chair (per the agency's procedure), the committee, the secretary,
             # the units' heads and ISO focal points (the plan is refused on submission without them).
             self.fields["attendees"].initial = list(
@@ -179,7 +185,10 @@ class ConsolidatedReportForm(BoundedTextMixin, forms.Form):
                     field = ConsolidatedReport._meta.get_field(extra)
                     assert isinstance(field, models.Field)
                     self.fields[extra] = forms.CharField(
-                        label=f"{label} — {field.verbose_name}", required=False, max_length=limits.LONG_TEXT, widget=forms.Textarea(attrs={"rows": 4})
+                        label=f"{label} — {field.verbose_name}",
+                        required=False,
+                        max_length=limits.LONG_TEXT,
+                        widget=forms.Textarea(attrs={"rows": 4}),
                     )
         bound_text_fields(self)  # the sections were added after the mixin ran
         self.helper = _NoTagHelper()
@@ -402,5 +411,29 @@ class ActionCompleteForm(BoundedTextMixin, forms.Form):
 
 class ActionDecisionForm(BoundedTextMixin, forms.Form):
     note = forms.CharField(
-        max_length=limits.NOTE, label=_("Lý do"), widget=forms.Textarea(attrs={"rows": 2}), error_messages={"required": _("Hãy ghi lý do.")}
+        label=_("Lý do"), max_length=limits.NOTE, widget=forms.Textarea(attrs={"rows": 2}), error_messages={"required": _("Hãy ghi lý do.")}
+    )
+
+
+class ResourceRequestForm(BoundedTextMixin, forms.Form):
+    description = forms.CharField(
+        label=_("Nguồn lực cần có (nhân lực, kinh phí, thiết bị, thời gian…)"),
+        max_length=limits.NOTE,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Hãy ghi rõ nguồn lực cần có.")},
+    )
+
+
+class ResourceAnswerForm(BoundedTextMixin, forms.Form):
+    answer = forms.ChoiceField(
+        label=_("Trả lời"),
+        choices=[(s.value, s.label) for s in ResourceRequestStatus if s != ResourceRequestStatus.PENDING],
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Hãy chọn đồng ý, đồng ý một phần hoặc không đồng ý.")},
+    )
+    note = forms.CharField(
+        label=_("Ý kiến"),
+        max_length=limits.NOTE,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Hãy ghi ý kiến trả lời.")},
     )

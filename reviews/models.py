@@ -186,6 +186,8 @@ class Review(models.Model):
     notice_issued_at = models.DateTimeField(_("ngày thông báo"), null=True, blank=True)
     notice_issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     collection_closed_at = models.DateTimeField(_("đóng thu báo cáo lúc"), null=True, blank=True)
+    # Why the secretary closed the collection before the deadline while units had not submitted.
+    collection_close_reason = models.CharField(_("lý do đóng thu báo cáo trước hạn"), max_length=500, blank=True)
     version = models.PositiveIntegerField(default=1)
 
     objects = ReviewQuerySet.as_manager()
@@ -200,7 +202,9 @@ class Review(models.Model):
                 fields=["organisation", "notice_year", "notice_number"],
                 condition=Q(notice_number__isnull=False),
                 name="uniq_review_notice_number_per_organisation_year",
-            )
+            ),
+            # "Lần trong năm": one review numbered N of a kind in a year, per agency.
+            models.UniqueConstraint(fields=["organisation", "year", "kind", "sequence"], name="uniq_review_sequence_per_year_kind"),
         ]
         permissions = [
             ("plan_review", _("Lập và trình kế hoạch họp xem xét")),
@@ -445,7 +449,9 @@ class ConsolidatedReport(RetainedRecord):
     s7_changes = models.TextField(REPORT_SECTIONS[6][1], max_length=limits.COMPILED_TEXT, blank=True)
     # BM.HT.06.03 §3 as the seed draws it: "Kết quả" (s3_audit_actions), "Hồ sơ", "Một số khuyến nghị cải tiến".
     s3_records = models.TextField(_("Hồ sơ"), max_length=limits.COMPILED_TEXT, blank=True)
-    s3_recommendations = models.TextField(_("Một số khuyến nghị cải tiến chung đối với HTQLCL"), max_length=limits.COMPILED_TEXT, blank=True)
+    s3_recommendations = models.TextField(
+        _("Một số khuyến nghị cải tiến chung đối với HTQLCL"), max_length=limits.COMPILED_TEXT, blank=True
+    )
     # The objectives roll-up chart (objectives.charts, server-drawn SVG) frozen when the report is
     # generated, so the page and the PDF show the picture the committee reviewed.
     objectives_chart_svg = models.TextField(_("biểu đồ thực hiện MTCL (SVG)"), max_length=limits.COMPILED_TEXT, blank=True)
@@ -587,8 +593,12 @@ class Minutes(RetainedRecord):
     )
     reports_summary = models.TextField(_("các báo cáo trình bày tại cuộc họp"), max_length=limits.LONG_TEXT, blank=True)
     # BM.HT.06.04 §1.1, the six headings of the secretary's briefing and their sub-items.
-    brief_application = models.TextField(_("Tình hình áp dụng Hệ thống quản lý chất lượng (HTQLCL)"), max_length=limits.LONG_TEXT, blank=True)
-    brief_policy_objectives = models.TextField(_("Tình hình thực hiện chính sách và mục tiêu chất lượng"), max_length=limits.LONG_TEXT, blank=True)
+    brief_application = models.TextField(
+        _("Tình hình áp dụng Hệ thống quản lý chất lượng (HTQLCL)"), max_length=limits.LONG_TEXT, blank=True
+    )
+    brief_policy_objectives = models.TextField(
+        _("Tình hình thực hiện chính sách và mục tiêu chất lượng"), max_length=limits.LONG_TEXT, blank=True
+    )
     brief_plan_percent = models.PositiveSmallIntegerField(_("kết quả đạt khoảng (% kế hoạch năm)"), null=True, blank=True)
     brief_audit = models.TextField(
         _("Kết quả đánh giá chất lượng nội bộ gần nhất và tình hình thực hiện các hành động khắc phục và phòng ngừa"),
@@ -601,7 +611,9 @@ class Minutes(RetainedRecord):
     brief_change_organisation = models.TextField(_("Thay đổi chức năng nhiệm vụ, cơ cấu tổ chức"), max_length=limits.LONG_TEXT, blank=True)
     brief_change_leadership = models.TextField(_("Thay đổi lãnh đạo, nguồn nhân lực"), max_length=limits.LONG_TEXT, blank=True)
     brief_change_other = models.TextField(_("Thay đổi khác"), max_length=limits.LONG_TEXT, blank=True)
-    brief_resources = models.TextField(_("Các nguồn lực cần thiết để phục vụ cho hoạt động của HTQLCL"), max_length=limits.LONG_TEXT, blank=True)
+    brief_resources = models.TextField(
+        _("Các nguồn lực cần thiết để phục vụ cho hoạt động của HTQLCL"), max_length=limits.LONG_TEXT, blank=True
+    )
     topic_2_external = models.TextField(_("a) Vấn đề bên ngoài"), max_length=limits.LONG_TEXT, blank=True)
     topic_2_internal = models.TextField(_("b) Vấn đề bên trong"), max_length=limits.LONG_TEXT, blank=True)
     unit_reports_summary = models.TextField(_("báo cáo của các đơn vị"), max_length=limits.LONG_TEXT, blank=True)
@@ -751,23 +763,32 @@ class MinutesAttendee(models.Model):
 class ActionStatus(models.TextChoices):
     OPEN = "open", _("Chưa thực hiện")
     IN_PROGRESS = "in_progress", _("Đang thực hiện")
+    # The unit declared it done; the secretary has not yet confirmed the evidence (QT.HT.06 5.3).
+    REPORTED = "reported", _("Đã báo hoàn thành – chờ xác nhận")
     DONE = "done", _("Hoàn thành")
     CANCELLED = "cancelled", _("Hủy bỏ")
 
 
-# The responsible unit's head reports progress and completion; the secretary reopens and cancels.
+# The responsible unit's head reports progress and completion; only the secretary, having checked the
+# evidence, makes an action done (or returns the evidence with a note); the secretary reopens and cancels.
 ACTION_TRANSITIONS = Transitions(
     [
         Transition(ActionStatus.OPEN, ActionStatus.IN_PROGRESS, "progress", Role.UNIT_HEAD),
-        Transition(ActionStatus.OPEN, ActionStatus.DONE, "complete", Role.UNIT_HEAD),
-        Transition(ActionStatus.IN_PROGRESS, ActionStatus.DONE, "complete", Role.UNIT_HEAD),
-        # The evidence was not accepted.
+        Transition(ActionStatus.OPEN, ActionStatus.REPORTED, "complete", Role.UNIT_HEAD),
+        Transition(ActionStatus.IN_PROGRESS, ActionStatus.REPORTED, "complete", Role.UNIT_HEAD),
+        Transition(ActionStatus.REPORTED, ActionStatus.DONE, "confirm", Role.SECRETARY, "reviews.manage_review"),
+        # The evidence was not accepted: back to the unit with the secretary's note.
+        Transition(ActionStatus.REPORTED, ActionStatus.IN_PROGRESS, "return_evidence", Role.SECRETARY, "reviews.manage_review"),
+        # A confirmed action found not done after all.
         Transition(ActionStatus.DONE, ActionStatus.IN_PROGRESS, "reopen", Role.SECRETARY, "reviews.manage_review"),
         Transition(ActionStatus.OPEN, ActionStatus.CANCELLED, "cancel", Role.SECRETARY, "reviews.manage_review"),
         Transition(ActionStatus.IN_PROGRESS, ActionStatus.CANCELLED, "cancel", Role.SECRETARY, "reviews.manage_review"),
+        Transition(ActionStatus.REPORTED, ActionStatus.CANCELLED, "cancel", Role.SECRETARY, "reviews.manage_review"),
     ]
 )
 OPEN_ACTION_STATES = (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
+# Not settled yet: a review is not closed while any of its actions is in one of these.
+UNSETTLED_ACTION_STATES = (ActionStatus.OPEN, ActionStatus.IN_PROGRESS, ActionStatus.REPORTED)
 
 
 class ReviewActionQuerySet(models.QuerySet):
@@ -793,6 +814,9 @@ class ReviewActionQuerySet(models.QuerySet):
     def open(self) -> ReviewActionQuerySet:
         return self.filter(status__in=OPEN_ACTION_STATES)
 
+    def unsettled(self) -> ReviewActionQuerySet:
+        return self.filter(status__in=UNSETTLED_ACTION_STATES)
+
     def overdue(self, today: dt.date | None = None) -> ReviewActionQuerySet:
         return self.open().filter(deadline__lt=today or timezone.localdate())
 
@@ -810,7 +834,12 @@ class ReviewAction(models.Model):
     status = models.CharField(_("trạng thái"), max_length=12, choices=ActionStatus.choices, default=ActionStatus.OPEN)
     progress = models.PositiveSmallIntegerField(_("tiến độ (%)"), default=0)
     evidence = models.TextField(_("bằng chứng / kết quả"), max_length=limits.TEXT, blank=True)
+    # When the unit reported it done (kept when the secretary confirms; cleared when the evidence is returned).
     completed_at = models.DateTimeField(null=True, blank=True)
+    confirmed_at = models.DateTimeField(_("xác nhận hoàn thành lúc"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("người xác nhận"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     # The same action in the revision this one's minutes correct: its follow-up carries over on signing.
     origin = models.OneToOneField("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="successor")
     # The corrective-action ticket (BM.CTCL.01) opened from this decision: one per action. SET_NULL, not
@@ -847,6 +876,20 @@ class ReviewAction(models.Model):
         return self.is_open and self.deadline < timezone.localdate()
 
     @property
+    def is_reported(self) -> bool:
+        return self.status == ActionStatus.REPORTED
+
+    def days_late(self, today: dt.date | None = None) -> int:
+        """Days past the deadline: until today while open, until the unit reported it done otherwise."""
+        if self.status == ActionStatus.CANCELLED:
+            return 0
+        if self.status in OPEN_ACTION_STATES or self.completed_at is None:
+            end = today or timezone.localdate()
+        else:
+            end = timezone.localdate(self.completed_at)
+        return max((end - self.deadline).days, 0)
+
+    @property
     def is_in_force(self) -> bool:
         """A decision of the signed (current) minutes of a review still followed up. Reads action.minutes and
         action.review: select_related them on lists."""
@@ -871,6 +914,59 @@ class ActionUpdate(models.Model):
 
     def __str__(self) -> str:
         return self.note[:80]
+
+
+class ResourceRequestStatus(models.TextChoices):
+    PENDING = "pending", _("Chờ Trưởng ban trả lời")
+    GRANTED = "granted", _("Đồng ý")
+    PARTLY = "partly", _("Đồng ý một phần")
+    REFUSED = "refused", _("Không đồng ý")
+
+
+ANSWERED_RESOURCE_STATES = (ResourceRequestStatus.GRANTED, ResourceRequestStatus.PARTLY, ResourceRequestStatus.REFUSED)
+# "Trưởng ban chỉ đạo ISO tạo điều kiện về nguồn lực" (QT.HT.06 5.3): the unit asks, the head answers.
+RESOURCE_REQUEST_TRANSITIONS = Transitions(
+    [
+        Transition(ResourceRequestStatus.PENDING, answer, "answer", Role.COMMITTEE_HEAD, "reviews.answer_resource_request")
+        for answer in ANSWERED_RESOURCE_STATES
+    ]
+)
+
+
+class ResourceRequestQuerySet(models.QuerySet):
+    def visible_to(self, user: User) -> ResourceRequestQuerySet:
+        """Whoever sees the action sees the resource requests made on it."""
+        return self.filter(action__in=ReviewAction.objects.visible_to(user).values("pk"))
+
+
+class ResourceRequest(models.Model):
+    """A resource the responsible unit needs to carry out a decided action, answered by the head."""
+
+    action = models.ForeignKey(ReviewAction, on_delete=models.PROTECT, related_name="resource_requests")
+    unit = models.ForeignKey(Unit, verbose_name=_("đơn vị đề nghị"), on_delete=models.PROTECT, related_name="+")
+    description = models.TextField(_("nguồn lực cần có"), max_length=2000)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    status = models.CharField(_("trạng thái"), max_length=10, choices=ResourceRequestStatus.choices, default=ResourceRequestStatus.PENDING)
+    answer_note = models.TextField(_("ý kiến của Trưởng ban"), max_length=2000, blank=True)
+    answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    answered_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    objects = ResourceRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["requested_at", "pk"]
+        verbose_name = _("đề nghị nguồn lực")
+        verbose_name_plural = _("đề nghị nguồn lực")
+        permissions = [("answer_resource_request", _("Trả lời đề nghị nguồn lực"))]
+
+    def __str__(self) -> str:
+        return self.description[:80]
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == ResourceRequestStatus.PENDING
 
 
 class Delivery(models.Model):

@@ -7,17 +7,20 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from qms.dates import format_date, format_datetime
 from qms.messages import N_, Message
-from qms.models import User
+from qms.models import Organisation, User
 from qms.roles import Role
 from qms.services import notification_send, reminder_claim
 from qms.workdays import add_working_days, previous_working_day, working_days_between
 
+from .followup_report import late_reports, overdue_actions
 from .models import Review, ReviewAction, ReviewStatus, UnitReportStatus
 from .selectors import action_url, report_edit_url, review_url
+from .yearly import year_has_held_review
 
 
 def _remind(key: str, *, recipients: Iterable[User], subject: Message, body: Message | str, url: str) -> int:
@@ -131,4 +134,62 @@ def action_reminders_sweep(*, today: dt.date | None = None) -> int:
                 subject=N_("Hành động sắp đến hạn (%(d)s): %(a)s") % {"d": deadline, "a": str(action)},
                 body=action.description,
             )
+    return sent
+
+
+def followup_digest_sweep(*, today: dt.date | None = None) -> int:
+    """Monthly (the 1st, 07:20): the follow-up report's digest to each agency's steering-committee head(s)
+    ("báo cáo Trưởng ban chỉ đạo ISO", QT.HT.06 5.3 and §VI risk 3): the units' reports still missing past
+    their deadline and the actions past theirs. Once per agency and month (a second or concurrent run
+    sends nothing); nothing is sent when nothing is late."""
+    today = today or timezone.localdate()
+    sent = 0
+    for org in Organisation.objects.agencies():
+        overdue = overdue_actions(org, today)
+        late = late_reports(org, today)
+        if not overdue and not late:
+            continue
+        lines = [
+            f"- {r.unit.name}: {r.review.title} (hạn {format_date(r.review.report_deadline)}, trễ {(today - r.review.report_deadline).days} ngày)"
+            for r in late
+        ] + [f"- {a.responsible_unit.name}: {a} (hạn {format_date(a.deadline)}, trễ {(today - a.deadline).days} ngày)" for a in overdue]
+        sent += _remind(
+            f"review-followup-digest:{org.pk}:{today:%Y-%m}",
+            recipients=User.objects.with_role(Role.COMMITTEE_HEAD, organisation=org),
+            url=reverse("reviews:followup"),
+            subject=N_("Báo cáo theo dõi tháng %(m)s: %(a)d hành động quá hạn, %(r)d báo cáo đơn vị nộp muộn")
+            % {"m": f"{today:%m/%Y}", "a": len(overdue), "r": len(late)},
+            body=N_("Tính đến ngày %(d)s:\n%(lines)s") % {"d": format_date(today), "lines": "\n".join(lines)},
+        )
+    return sent
+
+
+def yearly_review_watch(*, today: dt.date | None = None) -> int:
+    """Daily (07:30): from each agency's watch day (Organisation.review_watch_day/month, default 01/10), a
+    year without a held review ("ít nhất 1 năm 1 lần", QT.HT.06 H1; §VI risk 1) raises a reminder to the ISO
+    secretary and a notice to the steering-committee head, once per agency and year."""
+    today = today or timezone.localdate()
+    sent = 0
+    for org in Organisation.objects.agencies():
+        if today < org.review_watch_date(today.year) or year_has_held_review(org, today.year):
+            continue
+        with transaction.atomic():
+            if not reminder_claim(f"review-yearly-watch:{org.pk}:{today.year}"):
+                continue
+            url = reverse("reviews:list")
+            notification_send(
+                recipients=User.objects.with_role(Role.SECRETARY, organisation=org),
+                url=url,
+                subject=N_("Năm %(y)d chưa tổ chức họp xem xét của lãnh đạo") % {"y": today.year},
+                body=N_(
+                    "Quy trình yêu cầu họp xem xét ít nhất 1 năm 1 lần: hãy lập kế hoạch và báo cáo Trưởng ban chỉ đạo ISO bố trí thời gian."
+                ),
+            )
+            notification_send(
+                recipients=User.objects.with_role(Role.COMMITTEE_HEAD, organisation=org),
+                url=url,
+                subject=N_("Năm %(y)d chưa tổ chức họp xem xét của lãnh đạo") % {"y": today.year},
+                body=N_("Thư ký ISO đã được nhắc lập kế hoạch; đề nghị Trưởng ban chỉ đạo ISO bố trí thời gian họp trong năm."),
+            )
+        sent += 1
     return sent

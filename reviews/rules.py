@@ -73,6 +73,25 @@ def can_complete_action(user: User, action: ReviewAction) -> bool:
     return can_report_action(user, action) and may_decide_for_unit(user, action.responsible_unit_id)
 
 
+def can_request_resources(user: User, action: ReviewAction) -> bool:
+    """The responsible unit's people ask the head for the resources an action needs."""
+    return can_report_action(user, action) and user.has_role_perm("reviews.add_resourcerequest")
+
+
+def can_answer_resource_requests(user: User) -> bool:
+    """ "Trưởng ban chỉ đạo ISO tạo điều kiện về nguồn lực": the steering-committee head answers."""
+    return has_role_and_perm(user, Role.COMMITTEE_HEAD, "reviews.answer_resource_request")
+
+
+# Who receives the follow-up report (QT.HT.06 5.3 "báo cáo Trưởng ban chỉ đạo ISO"): the head, and the
+# secretary who writes it; the top leader reads it where they chair.
+FOLLOWUP_REPORT_ROLES = (Role.COMMITTEE_HEAD, Role.SECRETARY, Role.TOP_LEADER)
+
+
+def can_read_followup_report(user: User) -> bool:
+    return bool(user.is_authenticated and user.has_role(*FOLLOWUP_REPORT_ROLES) and user.has_role_perm("reviews.follow_up_actions"))
+
+
 def can_manage(user: User) -> bool:
     """The secretary's work on a review (notice, collection, consolidated report, minutes, follow-up)."""
     return has_role_and_perm(user, Role.SECRETARY, "reviews.manage_review")
@@ -220,8 +239,9 @@ def minutes_actions(minutes: Minutes, user: User, *, successor: Minutes | None) 
 
 
 def action_actions(action: ReviewAction, user: User) -> set[str]:
-    """Progress for the responsible unit's people, completion for its head (or the focal point the head
-    named), reopening and cancelling for the secretary, while the decision is in force."""
+    """Progress and resource requests for the responsible unit's people, the report of completion for its
+    head (or the focal point the head named), confirming or returning the evidence, reopening and cancelling
+    for the secretary, while the decision is in force."""
     if not action.is_in_force:
         return set()
     actions = set()
@@ -229,6 +249,9 @@ def action_actions(action: ReviewAction, user: User) -> set[str]:
         actions.add("progress")
     if action.is_open and can_complete_action(user, action):
         actions.add("complete")
+    if action.is_open and can_request_resources(user, action):
+        actions.add("request_resources")
     if can_manage(user):
-        actions |= {row.action for row in ACTION_TRANSITIONS.moves_from(action.status) if row.action in ("reopen", "cancel")}
+        secretary_moves = ("reopen", "cancel", "confirm", "return_evidence")
+        actions |= {row.action for row in ACTION_TRANSITIONS.moves_from(action.status) if row.action in secretary_moves}
     return actions

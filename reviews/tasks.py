@@ -35,3 +35,15 @@ def review_reminders_sweep() -> int:
 def action_reminders_sweep() -> int:
     """Daily at 07:10 (ReviewsConfig.ready): actions coming due and overdue."""
     return reminders.action_reminders_sweep()
+
+
+@shared_task
+def followup_digest_sweep() -> int:
+    """Monthly on the 1st at 07:20 (ReviewsConfig.ready): the follow-up digest to the committee head(s)."""
+    return reminders.followup_digest_sweep()
+
+
+@shared_task
+def yearly_review_watch() -> int:
+    """Daily at 07:30 (ReviewsConfig.ready): a year without a held review, from the agency's watch day."""
+    return reminders.yearly_review_watch()

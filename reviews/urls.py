@@ -40,6 +40,15 @@ urlpatterns = [
     path("actions/<int:pk>/reopen/", followup.action_reopen, name="action_reopen"),
     path("actions/<int:pk>/cancel/", followup.action_cancel, name="action_cancel"),
     path("actions/evidence/<int:pk>/", followup.action_evidence, name="action_evidence"),
+    path("actions/<int:pk>/confirm/", followup.action_confirm, name="action_confirm"),
+    path("actions/<int:pk>/return-evidence/", followup.action_return_evidence, name="action_return_evidence"),
+    path("actions/<int:pk>/resources/", followup.resource_request_create, name="resource_request_create"),
+    path("resources/<int:pk>/answer/", followup.resource_request_answer, name="resource_request_answer"),
+    # --- The follow-up report to the steering-committee head ---
+    path("followup/", followup.followup_report_page, name="followup"),
+    path("followup/pdf/", followup.followup_report_pdf, name="followup_pdf"),
+    path("<int:pk>/followup/", followup.followup_report_page, name="followup_review"),
+    path("<int:pk>/followup/pdf/", followup.followup_report_pdf, name="followup_review_pdf"),
     # --- PDF downloads ---
     path("<int:pk>/pdf/notice/", pdfs.notice_pdf_download, name="notice_pdf"),
     path("reports/<int:pk>/pdf/", pdfs.unit_report_pdf_download, name="unit_report_pdf"),

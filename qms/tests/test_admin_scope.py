@@ -103,6 +103,8 @@ def test_only_the_provincial_admin_creates_agencies(client, admin_client, agency
             "repeat_nonconformity_threshold": 3,
             "review_chair_role": Role.TOP_LEADER.value,
             "objectives_approver_role": Role.TOP_LEADER.value,
+            "review_watch_day": 1,
+            "review_watch_month": 10,
         },
     )
     assert Organisation.objects.get(code="so-tu-phap").review_chair_role == Role.TOP_LEADER

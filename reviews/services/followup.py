@@ -25,11 +25,14 @@ from qms.uploads import validate_upload
 
 from ..models import (
     ACTION_TRANSITIONS,
+    ANSWERED_RESOURCE_STATES,
+    RESOURCE_REQUEST_TRANSITIONS,
     REVIEW_TRANSITIONS,
     ActionStatus,
     ActionUpdate,
     Minutes,
     MinutesStatus,
+    ResourceRequest,
     Review,
     ReviewAction,
     ReviewStatus,
@@ -110,18 +113,20 @@ def action_progress_record(
 
 @transaction.atomic
 def action_complete(*, action: ReviewAction, actor: User, evidence: str, evidence_file: UploadedFile | None = None) -> ReviewAction:
+    """The unit reports the action done, with its evidence: it is "reported done", awaiting the secretary's
+    confirmation (action_evidence_confirm) or the return of the evidence (action_evidence_return)."""
     _require_reporter(action, actor)
     if not can_complete_action(actor, action):
         raise NotAllowed(_("Chỉ lãnh đạo đơn vị chủ trì (hoặc đầu mối ISO được lãnh đạo đơn vị giao) được báo hoàn thành hành động."))
     _check_in_force(action)
-    check_transition(ACTION_TRANSITIONS, action.status, ActionStatus.DONE, actor=actor, may_act=_completer(action))
+    check_transition(ACTION_TRANSITIONS, action.status, ActionStatus.REPORTED, actor=actor, may_act=_completer(action))
     if not (evidence or "").strip():
         raise ServiceError(_("Hãy ghi bằng chứng / kết quả thực hiện trước khi báo hoàn thành."), field="evidence")
     _check_evidence(evidence_file)
     ActionUpdate.objects.create(action=action, author=actor, note=evidence.strip(), progress=100, evidence_file=evidence_file or "")
     state_transition(
         instance=action,
-        to_state=ActionStatus.DONE,
+        to_state=ActionStatus.REPORTED,
         actor=actor,
         action=N_("Báo hoàn thành"),
         note=evidence.strip(),
@@ -129,8 +134,66 @@ def action_complete(*, action: ReviewAction, actor: User, evidence: str, evidenc
     )
     notification_send(
         recipients=User.objects.with_role(Role.SECRETARY, organisation=action.review.organisation_id),
-        subject=N_("Hành động đã hoàn thành: %(a)s") % {"a": str(action)},
+        subject=N_("Đơn vị báo hoàn thành, chờ xác nhận bằng chứng: %(a)s") % {"a": str(action)},
         body=evidence.strip(),
+        url=action_url(action),
+    )
+    return action
+
+
+def _unit_people(action: ReviewAction) -> list[User]:
+    org = action.review.organisation_id
+    unit = action.responsible_unit_id
+    return list(User.objects.with_role(Role.UNIT_HEAD, Role.FOCAL_POINT, organisation=org, unit=unit))
+
+
+@transaction.atomic
+def action_evidence_confirm(*, action: ReviewAction, actor: User, note: str = "") -> ReviewAction:
+    """The secretary has checked the evidence: the action is done."""
+    require_agency(actor, action.review)
+    _check_in_force(action)
+    if action.status != ActionStatus.REPORTED:
+        raise ServiceError(_("Chỉ xác nhận được hành động đơn vị đã báo hoàn thành."))
+    check_transition(ACTION_TRANSITIONS, action.status, ActionStatus.DONE, actor=actor)
+    state_transition(
+        instance=action,
+        to_state=ActionStatus.DONE,
+        actor=actor,
+        action=N_("Xác nhận hoàn thành"),
+        note=(note or "").strip(),
+        extra={"confirmed_at": timezone.now(), "confirmed_by": actor},
+    )
+    notification_send(
+        recipients=_unit_people(action),
+        subject=N_("Thư ký ISO đã xác nhận hoàn thành: %(a)s") % {"a": str(action)},
+        body=(note or "").strip(),
+        url=action_url(action),
+    )
+    return action
+
+
+@transaction.atomic
+def action_evidence_return(*, action: ReviewAction, actor: User, note: str) -> ReviewAction:
+    """The secretary does not accept the evidence: back in progress, with the note saying what is missing."""
+    require_agency(actor, action.review)
+    _check_in_force(action)
+    if action.status != ActionStatus.REPORTED:
+        raise ServiceError(_("Chỉ trả lại được bằng chứng của hành động đơn vị đã báo hoàn thành."))
+    check_transition(ACTION_TRANSITIONS, action.status, ActionStatus.IN_PROGRESS, actor=actor)
+    if not (note or "").strip():
+        raise ServiceError(_("Hãy ghi rõ bằng chứng còn thiếu khi trả lại."), field="note")
+    state_transition(
+        instance=action,
+        to_state=ActionStatus.IN_PROGRESS,
+        actor=actor,
+        action=N_("Trả lại bằng chứng"),
+        note=note.strip(),
+        extra={"completed_at": None, "progress": 90},
+    )
+    notification_send(
+        recipients=_unit_people(action),
+        subject=N_("Bằng chứng hoàn thành bị trả lại: %(a)s") % {"a": str(action)},
+        body=note.strip(),
         url=action_url(action),
     )
     return action
@@ -140,8 +203,8 @@ def action_complete(*, action: ReviewAction, actor: User, evidence: str, evidenc
 def action_reopen(*, action: ReviewAction, actor: User, note: str) -> ReviewAction:
     require_agency(actor, action.review)
     _check_in_force(action)
-    if action.status == ActionStatus.OPEN:  # open -> in progress is the unit's progress, not a reopening
-        raise ServiceError(_("Chỉ mở lại hành động đã báo hoàn thành."))
+    if action.status != ActionStatus.DONE:  # open -> in progress is the unit's progress; reported is returned, not reopened
+        raise ServiceError(_("Chỉ mở lại hành động đã xác nhận hoàn thành."))
     check_transition(ACTION_TRANSITIONS, action.status, ActionStatus.IN_PROGRESS, actor=actor)
     if not (note or "").strip():
         raise ServiceError(_("Hãy ghi lý do mở lại."), field="note")
@@ -151,7 +214,7 @@ def action_reopen(*, action: ReviewAction, actor: User, note: str) -> ReviewActi
         actor=actor,
         action=N_("Mở lại hành động"),
         note=note.strip(),
-        extra={"completed_at": None},
+        extra={"completed_at": None, "confirmed_at": None, "confirmed_by": None},
     )
     notification_send(
         recipients=User.objects.with_role(Role.UNIT_HEAD, organisation=action.review.organisation_id, unit=action.responsible_unit_id),
@@ -181,9 +244,9 @@ def review_close(*, review: Review, actor: User) -> Review:
     check_transition(REVIEW_TRANSITIONS, review.status, ReviewStatus.CLOSED, actor=actor)
     if Minutes.objects.filter(review=review, status=MinutesStatus.DRAFT).exists():
         raise ServiceError(_("Còn bản sửa đổi biên bản chưa ký."))
-    pending = ReviewAction.objects.followed().filter(review=review).open().count()
+    pending = ReviewAction.objects.followed().filter(review=review).unsettled().count()
     if pending:
-        raise ServiceError(_("Còn %(n)d hành động chưa hoàn thành hoặc chưa hủy.") % {"n": pending})
+        raise ServiceError(_("Còn %(n)d hành động chưa được xác nhận hoàn thành hoặc chưa hủy.") % {"n": pending})
     state_transition(instance=review, to_state=ReviewStatus.CLOSED, actor=actor, action=N_("Kết thúc cuộc họp xem xét"))
     return review
 
@@ -248,3 +311,70 @@ def review_action_ticket_open(*, action: ReviewAction, actor: User) -> Ticket:
     audit_record(target=locked, actor=actor, action=N_("Mở phiếu HĐKP/cải tiến"), note=N_("Phiếu số %(n)s") % {"n": ticket.number_display})
     action.ticket, action.version = ticket, locked.version + 1
     return ticket
+
+
+# --- Resource requests: "Trưởng ban chỉ đạo ISO tạo điều kiện về nguồn lực" (QT.HT.06 5.3) ---
+
+RESOURCE_TEXT_MAX = 2000
+
+
+@transaction.atomic
+def resource_request_create(*, action: ReviewAction, actor: User, description: str) -> ResourceRequest:
+    """The responsible unit asks the steering-committee head for a resource it needs for the action."""
+    _require_reporter(action, actor)
+    _check_in_force(action)
+    if not action.is_open:
+        raise ServiceError(_("Hành động đã báo hoàn thành hoặc đã kết thúc, không đề nghị thêm nguồn lực."))
+    text = (description or "").strip()
+    if not text:
+        raise ServiceError(_("Hãy ghi rõ nguồn lực cần có."), field="description")
+    if len(text) > RESOURCE_TEXT_MAX:
+        raise ServiceError(_("Nội dung tối đa %(n)d ký tự.") % {"n": RESOURCE_TEXT_MAX}, field="description")
+    request = ResourceRequest.objects.create(action=action, unit=action.responsible_unit, description=text, requested_by=actor)
+    audit_record(target=request, actor=actor, action=N_("Đề nghị nguồn lực"), to_state=request.status, note=text)
+    audit_record(target=action, actor=actor, action=N_("Đề nghị nguồn lực"), note=text)
+    notification_send(
+        recipients=User.objects.with_role(Role.COMMITTEE_HEAD, organisation=action.review.organisation_id),
+        subject=N_("Đơn vị %(u)s đề nghị nguồn lực: %(a)s") % {"u": action.responsible_unit.name, "a": str(action)},
+        body=text,
+        url=action_url(action),
+    )
+    return request
+
+
+@transaction.atomic
+def resource_request_answer(*, request: ResourceRequest, actor: User, answer: str, note: str) -> ResourceRequest:
+    """The steering-committee head grants, refuses or partly grants the request, with a note."""
+    action = request.action
+    require_agency(actor, action.review)
+    if answer not in ANSWERED_RESOURCE_STATES:
+        raise ServiceError(_("Hãy chọn đồng ý, đồng ý một phần hoặc không đồng ý."), field="answer")
+    if not request.is_pending:
+        raise ServiceError(_("Đề nghị này đã được trả lời."))
+    check_transition(RESOURCE_REQUEST_TRANSITIONS, request.status, answer, actor=actor)
+    text = (note or "").strip()
+    if not text:
+        raise ServiceError(_("Hãy ghi ý kiến trả lời."), field="note")
+    if len(text) > RESOURCE_TEXT_MAX:
+        raise ServiceError(_("Nội dung tối đa %(n)d ký tự.") % {"n": RESOURCE_TEXT_MAX}, field="note")
+    state_transition(
+        instance=request,
+        to_state=answer,
+        actor=actor,
+        action=N_("Trả lời đề nghị nguồn lực"),
+        note=text,
+        extra={"answer_note": text, "answered_by": actor, "answered_at": timezone.now()},
+    )
+    audit_record(
+        target=action,
+        actor=actor,
+        action=N_("Trả lời đề nghị nguồn lực"),
+        note=N_("%(answer)s: %(note)s") % {"answer": str(request.get_status_display()), "note": text},
+    )
+    notification_send(
+        recipients=[request.requested_by, *_unit_people(action)],
+        subject=N_("Trưởng ban chỉ đạo ISO đã trả lời đề nghị nguồn lực: %(a)s") % {"a": str(action)},
+        body=N_("%(answer)s: %(note)s") % {"answer": str(request.get_status_display()), "note": text},
+        url=action_url(action),
+    )
+    return request

@@ -24,6 +24,7 @@ from qms.workdays import add_working_days
 from .. import tasks
 from ..models import EDITABLE_PLAN_STATES, Review, ReviewStatus, UnitReport
 from ..selectors import review_url
+from ..yearly import next_free_sequence, sequence_taken
 from .common import (
     actor_agency,
     check_review_move,
@@ -65,6 +66,20 @@ def _check_plan_people(organisation: Organisation | int, data: Mapping[str, Any]
     check_same_agency_users(organisation, [data.get("deputy_chair")], field="deputy_chair")
 
 
+def _check_sequence(organisation: Organisation | int, data: Mapping[str, Any], *, exclude_pk: int | None = None) -> None:
+    """ "Lần trong năm" is unique per agency, year and kind (a DB constraint backs this message)."""
+    year, kind, sequence = data.get("year"), data.get("kind") or Review.Kind.PERIODIC, data.get("sequence")
+    if year is None or sequence is None:
+        return
+    if sequence_taken(organisation=organisation, year=year, kind=kind, sequence=sequence, exclude_pk=exclude_pk):
+        free = next_free_sequence(organisation=organisation, year=year, kind=kind, exclude_pk=exclude_pk)
+        raise ServiceError(
+            _("Đã có cuộc họp %(kind)s lần %(n)d năm %(y)d; lần còn trống tiếp theo là %(free)d.")
+            % {"kind": str(Review.Kind(kind).label).lower(), "n": sequence, "y": year, "free": free},
+            field="sequence",
+        )
+
+
 def _missing_people(review: Review) -> list[str]:
     """Who the procedure wants at the meeting and the plan's attendees lack: the chair (of the role the
     organisation's procedure names), the ISO secretary, and the ISO focal point of each reporting unit."""
@@ -94,6 +109,7 @@ def review_plan_create(*, actor: User, data: Mapping[str, Any]) -> Review:
     organisation = actor_agency(actor)
     _check_plan_dates(data)
     _check_plan_people(organisation, data)
+    _check_sequence(organisation, data)
     review = Review.objects.create(organisation=organisation, created_by=actor, **{f: data[f] for f in PLAN_FIELDS if f in data})
     review.units.set(data["units"])
     review.attendees.set(data.get("attendees") or [])
@@ -110,6 +126,7 @@ def review_plan_update(*, review: Review, actor: User, data: Mapping[str, Any], 
         raise ServiceError(_("Kế hoạch đã trình hoặc đã được phê duyệt nên không sửa được."))
     _check_plan_dates(data)
     _check_plan_people(review.organisation_id, data)
+    _check_sequence(review.organisation_id, data, exclude_pk=review.pk)
     save_versioned(
         review,
         version=version,

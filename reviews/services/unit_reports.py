@@ -13,7 +13,7 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from qms.dates import format_datetime
+from qms.dates import format_date, format_datetime
 from qms.errors import NotAllowed, ServiceError
 from qms.messages import N_, Message
 from qms.models import User
@@ -189,10 +189,18 @@ def unit_report_return(*, report: UnitReport, actor: User, comment: str) -> Unit
     return report
 
 
+CLOSE_REASON_MAX = 500
+
+
 @transaction.atomic
-def review_collection_close(*, review: Review, actor: User) -> Review:
-    """The secretary stops accepting unit reports and prepares the consolidated report (BM.HT.06.03). A
-    draft consolidated report built as a preview from another set of submitted reports is rebuilt from the
+def review_collection_close(*, review: Review, actor: User, reason: str = "") -> Review:
+    """The secretary stops accepting unit reports and prepares the consolidated report (BM.HT.06.03).
+
+    The notice gave the units until the deadline ("nộp … đúng thời hạn ghi trong thông báo"): collection
+    closes once the deadline day has passed, or earlier once every unit has submitted, or earlier still
+    with a reason, which the audit trail and the status board show.
+
+    A draft consolidated report built as a preview from another set of submitted reports is rebuilt from the
     final set, keeping the secretary's edits where the sections' inputs did not change (see
     consolidated_report_rebuild), unless that would replace an edited section: then, as for a draft built
     before its sources were recorded, the report is left as it is and its pages say it is stale, for the
@@ -200,14 +208,32 @@ def review_collection_close(*, review: Review, actor: User) -> Review:
     action = N_("Đóng thu báo cáo")
     check_review_move(review, ReviewStatus.PREPARING, actor=actor, action=action)
     missing = list(review.unit_reports.exclude(status=UnitReportStatus.SUBMITTED).select_related("unit"))
+    reason = (reason or "").strip()
+    early = bool(missing) and timezone.localdate() <= review.report_deadline
+    if early and not reason:
+        raise ServiceError(
+            _("Chưa đến hạn nộp báo cáo (%(d)s) và còn %(n)d đơn vị chưa nộp: hãy ghi lý do đóng thu báo cáo sớm.")
+            % {"d": format_date(review.report_deadline), "n": len(missing)},
+            field="reason",
+        )
+    if len(reason) > CLOSE_REASON_MAX:
+        raise ServiceError(_("Lý do tối đa %(n)d ký tự.") % {"n": CLOSE_REASON_MAX}, field="reason")
+    if not early:
+        reason = ""
     note: Message | str = N_("Chưa nộp: %(units)s") % {"units": ", ".join(r.unit.name for r in missing)} if missing else ""
+    if early:
+        note = N_("Đóng trước hạn %(d)s. Lý do: %(reason)s. Chưa nộp: %(units)s") % {
+            "d": format_date(review.report_deadline),
+            "reason": reason,
+            "units": ", ".join(r.unit.name for r in missing),
+        }
     state_transition(
         instance=review,
         to_state=ReviewStatus.PREPARING,
         actor=actor,
         action=action,
         note=note,
-        extra={"collection_closed_at": timezone.now()},
+        extra={"collection_closed_at": timezone.now(), "collection_close_reason": reason},
     )
     consolidated = ConsolidatedReport.objects.filter(review=review).select_related("review").first()
     if consolidated is not None:

@@ -40,7 +40,12 @@ BADGES: dict[type, tuple[dict[str, str], str]] = {
     ConsolidatedReport: ({ConsolidatedReportStatus.FINAL: "text-bg-success"}, "text-bg-secondary"),
     Minutes: ({MinutesStatus.SIGNED: "text-bg-success", MinutesStatus.DRAFT: "text-bg-warning"}, "text-bg-secondary"),
     ReviewAction: (
-        {ActionStatus.DONE: "text-bg-success", ActionStatus.CANCELLED: "text-bg-secondary", ActionStatus.IN_PROGRESS: "text-bg-primary"},
+        {
+            ActionStatus.DONE: "text-bg-success",
+            ActionStatus.REPORTED: "text-bg-warning",
+            ActionStatus.CANCELLED: "text-bg-secondary",
+            ActionStatus.IN_PROGRESS: "text-bg-primary",
+        },
         "text-bg-light border",
     ),
 }

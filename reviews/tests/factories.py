@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from qms.tests.factories import UnitFactory, UserFactory
 from reviews.models import ReportAttachment, Review, ReviewStatus, UnitReport, UnitReportStatus
+from reviews.yearly import next_free_sequence
 
 # --- Plan, approval, notice, unit reports, reminders ---
 
@@ -27,7 +28,6 @@ class ReviewFactory(factory.django.DjangoModelFactory[Review]):
 
     kind = Review.Kind.PERIODIC
     year = factory.LazyFunction(lambda: timezone.localdate().year)
-    sequence = 1
     title = factory.Sequence(lambda n: f"Họp xem xét của lãnh đạo về HTQLCL số {n}")
     meeting_start = factory.LazyAttribute(_meeting_start)
     meeting_end = factory.LazyAttribute(lambda r: r.meeting_start + dt.timedelta(hours=3))
@@ -36,6 +36,8 @@ class ReviewFactory(factory.django.DjangoModelFactory[Review]):
     created_by = factory.SubFactory(UserFactory)
     # The agency of its author (the default agency unless the test says otherwise).
     organisation = factory.LazyAttribute(lambda r: r.created_by.organisation)
+    # "Lần trong năm" is unique per agency, year and kind: the next free one unless the test says.
+    sequence = factory.LazyAttribute(lambda r: next_free_sequence(organisation=r.organisation, year=r.year, kind=r.kind))
     status = ReviewStatus.DRAFT
 
     @factory.post_generation

@@ -71,8 +71,8 @@ def test_marking_done_requires_evidence(client, action, unit_head, secretary):
     assert response.status_code == 400 and "Hãy ghi bằng chứng" in response.content.decode()
     services.action_complete(action=action, actor=unit_head, evidence="Quyết định ban hành quy trình sửa đổi")
     action.refresh_from_db()
-    assert (action.status, action.progress) == (ActionStatus.DONE, 100) and action.completed_at
-    assert Notification.objects.filter(recipient=secretary, subject__startswith="Hành động đã hoàn thành").exists()
+    assert (action.status, action.progress) == (ActionStatus.REPORTED, 100) and action.completed_at
+    assert Notification.objects.filter(recipient=secretary, subject__startswith="Đơn vị báo hoàn thành, chờ xác nhận").exists()
 
 
 @pytest.mark.parametrize("role", ["secretary", "committee_head", "committee_member", "other_unit_head"])
@@ -85,6 +85,8 @@ def test_only_the_responsible_units_people_report_progress(action, role_users, r
 
 def test_the_secretary_reopens_a_done_action_with_a_reason(action, unit_head, secretary):
     services.action_complete(action=action, actor=unit_head, evidence="Đã xong")
+    action.refresh_from_db()
+    services.action_evidence_confirm(action=action, actor=secretary)
     action.refresh_from_db()
     with pytest.raises(ServiceError):
         services.action_reopen(action=action, actor=secretary, note="")
@@ -168,10 +170,14 @@ def test_the_review_closes_only_when_every_action_is_done_or_cancelled(signed, s
     review, _minutes = signed
     with pytest.raises(ServiceError, match="Còn 2 hành động"):
         services.review_close(review=review, actor=secretary)
-    services.action_complete(
-        action=ReviewAction.objects.get(review=review, responsible_unit=unit_head.unit), actor=unit_head, evidence="Xong"
-    )
+    done = ReviewAction.objects.get(review=review, responsible_unit=unit_head.unit)
+    services.action_complete(action=done, actor=unit_head, evidence="Xong")
     services.action_cancel(action=ReviewAction.objects.get(responsible_unit=other_unit), actor=secretary, note="Bỏ")
+    # Reported done by the unit is not done until the secretary confirms the evidence.
+    with pytest.raises(ServiceError, match="Còn 1 hành động"):
+        services.review_close(review=review, actor=secretary)
+    done.refresh_from_db()
+    services.action_evidence_confirm(action=done, actor=secretary)
     with pytest.raises(ServiceError):
         services.review_close(review=review, actor=committee_head)
     services.review_close(review=review, actor=secretary)
@@ -229,7 +235,8 @@ def test_each_action_transition_is_allowed_exactly_as_the_table_says(signed, uni
 
     action = ReviewAction.objects.get(responsible_unit=unit)
     attempts = {
-        "done": lambda a: services.action_complete(action=a, actor=unit_head, evidence="Bằng chứng"),
+        "reported": lambda a: services.action_complete(action=a, actor=unit_head, evidence="Bằng chứng"),
+        "done": lambda a: services.action_evidence_confirm(action=a, actor=secretary),
         "cancelled": lambda a: services.action_cancel(action=a, actor=secretary, note="Hủy"),
         "in_progress": lambda a: services.action_reopen(action=a, actor=secretary, note="Mở lại"),
     }

@@ -131,7 +131,7 @@ def test_staff_and_focal_points_report_progress_but_cannot_complete(client, requ
     services.action_progress_record(action=action, actor=user, note="Đã rà soát 2/5 quy trình", progress=40)
     action.refresh_from_db()
     assert (action.status, action.progress) == (ActionStatus.IN_PROGRESS, 40)
-    assert rules.action_actions(action, user) == {"progress"}
+    assert rules.action_actions(action, user) == {"progress", "request_resources"}
     with pytest.raises(NotAllowed):
         services.action_complete(action=action, actor=user, evidence="Xong")
     client.force_login(user)
@@ -148,12 +148,17 @@ def test_the_unit_head_or_the_named_focal_point_declares_the_action_done(actions
     assert "complete" in rules.action_actions(action, unit_head)
     services.action_complete(action=action, actor=named_focal_point, evidence="Đã ban hành quy trình sửa đổi")
     action.refresh_from_db()
-    assert action.status == ActionStatus.DONE
+    assert action.status == ActionStatus.REPORTED
 
 
-def test_a_focal_point_cannot_reopen_or_cancel_an_action(actions, focal_point, unit_head):
+def test_a_focal_point_cannot_reopen_or_cancel_an_action(actions, focal_point, unit_head, secretary):
     action = actions[0]
     services.action_complete(action=action, actor=unit_head, evidence="Xong")
+    with pytest.raises(NotAllowed):
+        services.action_evidence_confirm(action=action, actor=focal_point)
+    action.refresh_from_db()
+    services.action_evidence_confirm(action=action, actor=secretary)
+    action.refresh_from_db()
     with pytest.raises(NotAllowed):
         services.action_reopen(action=action, actor=focal_point, note="Chưa đạt")
     with pytest.raises(NotAllowed):

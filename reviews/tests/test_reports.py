@@ -150,7 +150,7 @@ def test_a_report_after_collection_closed_is_refused_with_a_clear_message_and_th
     client.force_login(unit_head)
     url = reverse("reviews:report_edit", args=[report.pk])
     form_version = report.version
-    services.review_collection_close(review=review, actor=secretary)
+    services.review_collection_close(review=review, actor=secretary, reason="Họp sớm theo chỉ đạo của Trưởng ban")
     response = client.post(url, {**filled_sections(), "s1_general": "Văn bản vừa gõ xong", "version": form_version, "submit": "1"})
     page = response.content.decode()
     assert response.status_code == 200
@@ -162,7 +162,7 @@ def test_a_report_after_collection_closed_is_refused_with_a_clear_message_and_th
 
 def test_closing_collection_tells_units_that_did_not_submit(secretary, unit_head, other_unit_head, committee_head, review, report):
     services.unit_report_save(report=report, actor=unit_head, data=filled_sections(), version=report.version, submit=True)
-    services.review_collection_close(review=review, actor=secretary)
+    services.review_collection_close(review=review, actor=secretary, reason="Họp sớm theo chỉ đạo của Trưởng ban")
     assert review.status == ReviewStatus.PREPARING and review.collection_closed_at is not None
     assert Notification.objects.filter(recipient=other_unit_head, subject__startswith="Đã đóng thu báo cáo").exists()
     assert not Notification.objects.filter(recipient=unit_head, subject__startswith="Đã đóng thu báo cáo").exists()

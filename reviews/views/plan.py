@@ -227,7 +227,7 @@ def collection_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     preview = ConsolidatedReport.objects.filter(review=review).select_related("review").first()
     staleness = selectors.consolidated_staleness(preview) if preview is not None else None
     try:
-        services.review_collection_close(review=review, actor=request.user)
+        services.review_collection_close(review=review, actor=request.user, reason=request.POST.get("reason", "")[:1000])
     except ServiceError as exc:
         messages.error(request, exc.message)
     else:
