@@ -63,14 +63,14 @@ test: $(DEV_STAMP) system-deps-test
 test-fast: $(DEV_STAMP)
 	$(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
 
-# The suite without the browser journeys, once on each of DATED_DAYS, the days side by side (each with its own
+# The suite without the browser journeys and the security sweep (no dates in it), once on each of DATED_DAYS, the days side by side (each with its own
 # test database and var/ folder, so that they never share a file or a table); a failing day prints its log.
 test-dated: $(DEV_STAMP) system-deps-test
 	@mkdir -p var/dated; pids=""; \
 	for day in $(DATED_DAYS); do \
 	  mkdir -p var/dated/$$day/broker/queue var/dated/$$day/broker/processed var/dated/$$day/broker/control var/dated/$$day/broker/results; \
 	  QMS_TEST_TODAY=$$day QMS_VAR_DIR=$(CURDIR)/var/dated/$$day QMS_TEST_DB_NAME=test_qms_$$(echo $$day | tr -d -) \
-	    $(PY) -m pytest -q -m "not browser" -p no:cacheprovider $(PYTEST_ARGS) > var/dated/$$day.log 2>&1 & pids="$$pids $$!"; \
+	    $(PY) -m pytest -q -m "not browser and not security" -p no:cacheprovider $(PYTEST_ARGS) > var/dated/$$day.log 2>&1 & pids="$$pids $$!"; \
 	done; \
 	failed=0; i=0; for pid in $$pids; do wait $$pid || failed=1; done; \
 	for day in $(DATED_DAYS); do \

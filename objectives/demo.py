@@ -219,7 +219,7 @@ UNITS: dict[str, list[tuple[Any, ...]]] = {
 # How each scope performs, as a share of the target path (1.0 = exactly on the path): varied on purpose.
 PERFORMANCE = {"agency": 1.0, "VP": 1.03, "CSHTQT": 0.95, "DP": 1.0, "NV": 1.01, "TTBCXB": 0.92}
 PERFORMANCE_LAST_YEAR = {"agency": 1.0, "VP": 0.97, "CSHTQT": 1.02, "DP": 0.94, "NV": 1.01, "TTBCXB": 1.0}
-AGENCY_DRAFTER, AGENCY_APPROVER = "thuky", "truongban"
+AGENCY_DRAFTER, AGENCY_APPROVER = "thuky", "lanhdao"  # QT.CTCL 5.9: the top leader approves
 DRAFTERS = {"VP": "vp.chuyenvien", "CSHTQT": "cshtqt.truong", "DP": "dp.truong", "NV": "nv.chuyenvien", "TTBCXB": "ttbcxb.truong"}
 HEADS = {"VP": "vp.truong", "CSHTQT": "cshtqt.truong", "DP": "dp.truong", "NV": "nv.truong", "TTBCXB": "ttbcxb.truong"}
 

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from qms import limits
 from qms.messages import N_, Message
 from qms.models import Organisation, Unit, User
+from qms.people import may_approve_agency_objectives
 from qms.roles import Role
 from qms.tenancy import is_overseer
 from qms.transitions import Transition, Transitions
@@ -147,7 +148,7 @@ class PlanQuerySet(models.QuerySet):
         if not user.is_authenticated or user.organisation_id is None:
             return self.none()
         scope = Q(pk__in=[])
-        if user.has_role_perm("objectives.approve_agency_plan"):
+        if user.has_role_perm("objectives.approve_agency_plan") and may_approve_agency_objectives(user):
             scope |= Q(unit__isnull=True)
         if user.has_role_perm("objectives.approve_unit_plan") and user.unit_id:
             scope |= Q(unit_id=user.unit_id)

@@ -5,6 +5,7 @@ them, and `plan_actions` turns them into the buttons of the plan page."""
 from __future__ import annotations
 
 from qms.models import Unit, User
+from qms.people import agency_objectives_approvers, may_approve_agency_objectives
 from qms.roles import Role
 from qms.tenancy import same_organisation
 from qms.transitions import Transition
@@ -28,11 +29,12 @@ def can_draft(user: User, plan: Plan | None = None, *, unit: Unit | None = None,
 
 
 def can_approve(user: User, plan: Plan) -> bool:
-    """Agency plan: the agency's head (Trưởng ban chỉ đạo ISO); a unit's: that unit's head. Own agency only."""
+    """Agency plan: the role the agency's settings name (QT.CTCL 5.9: the top leader, by default; see
+    qms.people); a unit's: that unit's head. Own agency only."""
     if not user.is_authenticated or not same_organisation(user, plan.organisation_id):
         return False
     if plan.is_agency:
-        return user.has_role_perm("objectives.approve_agency_plan")
+        return user.has_role_perm("objectives.approve_agency_plan") and may_approve_agency_objectives(user)
     return user.has_role_perm("objectives.approve_unit_plan") and user.unit_id == plan.unit_id
 
 
@@ -81,5 +83,5 @@ def drafters_of(plan: Plan) -> list[User]:
 
 def approvers_of(plan: Plan) -> list[User]:
     if plan.is_agency:
-        return list(User.objects.with_role(Role.COMMITTEE_HEAD, organisation=plan.organisation_id))
+        return list(agency_objectives_approvers(plan.organisation_id))
     return list(User.objects.with_role(Role.UNIT_HEAD, organisation=plan.organisation_id, unit=plan.unit_id))

@@ -60,6 +60,14 @@ def is_ticket_verifier(user: User) -> bool:
     return ticket_verifiers(user.organisation).filter(pk=user.pk).exists()
 
 
+def agency_objectives_approvers(organisation: Organisation | int | None) -> QuerySet[User]:
+    """The organisation's active users who approve its own (agency-level) quality objectives."""
+    org = _organisation(organisation)
+    if org is None:
+        return User.objects.none()
+    return User.objects.with_role(Role(org.objectives_approver_role), organisation=org.pk)
+
+
 def may_approve_agency_objectives(user: User) -> bool:
     """The user holds the role the organisation's settings name to approve the agency's objectives."""
     if not user.is_authenticated or user.organisation is None:

@@ -93,15 +93,15 @@ def test_a_unit_head_drafts_and_submits_the_units_plan(page, live_server, unit, 
     assert "Đã trình, chờ phê duyệt" in page.inner_text("[data-testid=plan-status]")
 
 
-def test_the_agency_head_approves_the_agencys_plan(page, live_server, secretary, committee_head):
+def test_the_top_leader_approves_the_agencys_plan(page, live_server, secretary, top_leader):
     plan = plan_with_objective(unit=None, created_by=secretary, status=PlanStatus.SUBMITTED)
-    login(page, live_server, committee_head)
+    login(page, live_server, top_leader)
     page.click(f"a[href='/objectives/plans/{plan.pk}/']")  # from the home page panel
     shot(page, "browser-to-approve")
     page.click("[data-testid=approve-plan]")
     page.wait_for_selector("[data-testid=message]")
     plan.refresh_from_db()
-    assert plan.status == PlanStatus.APPROVED and plan.approved_by == committee_head
+    assert plan.status == PlanStatus.APPROVED and plan.approved_by == top_leader
     assert page.locator("[data-testid=add-objective]").count() == 0  # locked
 
 

@@ -7,44 +7,44 @@ from django.urls import reverse
 from objectives.models import PlanStatus
 from objectives.tests.conftest import plan_with_objective
 
-ROLES = ["anonymous", "secretary", "committee_head", "committee_member", "unit_head", "other_unit_head", "staff"]
+ROLES = ["anonymous", "secretary", "committee_head", "committee_member", "unit_head", "other_unit_head", "staff", "top_leader"]
 
 # (url name, method, which object) -> statuses in ROLES order. The object is a plan of `unit` (the unit
 # of unit_head and staff) in the state the action needs; "agency" targets the agency's plan.
 _ = None
 MATRIX = {
-    ("list", "get", _): (302, 200, 200, 200, 200, 200, 200),
-    ("plan_create", "get", _): (302, 200, 403, 403, 200, 200, 200),
-    ("plan_create", "post", _): (302, 200, 403, 403, 200, 200, 200),  # empty form: re-rendered with errors
-    ("plan_detail", "get", "unit_draft"): (302, 200, 200, 200, 200, 404, 200),
-    ("plan_detail", "get", "agency_draft"): (302, 200, 200, 200, 404, 404, 404),
-    ("plan_detail", "get", "agency_approved"): (302, 200, 200, 200, 200, 200, 200),
-    ("objective_create", "get", "unit_draft"): (302, 403, 403, 403, 200, 404, 200),
-    ("objective_create", "get", "agency_draft"): (302, 200, 403, 403, 404, 404, 404),
-    ("objective_edit", "get", "unit_draft"): (302, 403, 403, 403, 200, 404, 200),
-    ("objective_delete", "post", "unit_draft"): (302, 403, 403, 403, 302, 404, 302),
-    ("objective_delete", "get", "unit_draft"): (302, 405, 405, 405, 405, 405, 405),
-    ("plan_submit", "post", "unit_draft"): (302, 403, 403, 403, 302, 404, 302),
-    ("plan_submit", "post", "agency_draft"): (302, 302, 403, 403, 404, 404, 404),
-    ("plan_submit", "get", "unit_draft"): (302, 405, 405, 405, 405, 405, 405),
-    ("plan_approve", "post", "unit_submitted"): (302, 403, 403, 403, 302, 404, 403),
-    ("plan_approve", "post", "agency_submitted"): (302, 403, 302, 403, 404, 404, 404),
-    ("plan_approve", "get", "unit_submitted"): (302, 405, 405, 405, 405, 405, 405),
-    ("plan_return", "post", "unit_submitted"): (302, 403, 403, 403, 302, 404, 403),
-    ("plan_return", "get", "unit_submitted"): (302, 405, 405, 405, 405, 405, 405),
-    ("plan_revise", "post", "unit_approved"): (302, 403, 403, 403, 302, 404, 302),
-    ("plan_revise", "get", "unit_approved"): (302, 405, 405, 405, 405, 405, 405),
-    ("plan_close", "post", "unit_approved"): (302, 403, 403, 403, 302, 404, 403),
-    ("plan_close", "get", "unit_approved"): (302, 405, 405, 405, 405, 405, 405),
-    ("measurement_create", "get", "unit_approved"): (302, 403, 403, 403, 200, 404, 200),
-    ("measurement_create", "get", "agency_approved"): (302, 200, 403, 403, 403, 403, 403),
-    ("objective_evaluate", "get", "unit_approved"): (302, 403, 403, 403, 200, 404, 200),
-    ("objective_ticket", "post", "unit_approved"): (302, 403, 403, 403, 302, 404, 302),
-    ("objective_ticket", "get", "unit_approved"): (302, 405, 405, 405, 405, 405, 405),
-    ("measurement_evidence", "get", "unit_approved"): (302, 200, 200, 200, 200, 404, 200),
-    ("plan_pdf", "get", "unit_approved"): (302, 200, 200, 200, 200, 404, 200),
-    ("plan_excel", "get", "unit_approved"): (302, 200, 200, 200, 200, 404, 200),
-    ("plan_pdf", "get", "agency_draft"): (302, 200, 200, 200, 404, 404, 404),
+    ("list", "get", _): (302, 200, 200, 200, 200, 200, 200, 200),
+    ("plan_create", "get", _): (302, 200, 403, 403, 200, 200, 200, 403),
+    ("plan_create", "post", _): (302, 200, 403, 403, 200, 200, 200, 403),  # empty form: re-rendered with errors
+    ("plan_detail", "get", "unit_draft"): (302, 200, 200, 200, 200, 404, 200, 200),
+    ("plan_detail", "get", "agency_draft"): (302, 200, 200, 200, 404, 404, 404, 200),
+    ("plan_detail", "get", "agency_approved"): (302, 200, 200, 200, 200, 200, 200, 200),
+    ("objective_create", "get", "unit_draft"): (302, 403, 403, 403, 200, 404, 200, 403),
+    ("objective_create", "get", "agency_draft"): (302, 200, 403, 403, 404, 404, 404, 403),
+    ("objective_edit", "get", "unit_draft"): (302, 403, 403, 403, 200, 404, 200, 403),
+    ("objective_delete", "post", "unit_draft"): (302, 403, 403, 403, 302, 404, 302, 403),
+    ("objective_delete", "get", "unit_draft"): (302, 405, 405, 405, 405, 405, 405, 405),
+    ("plan_submit", "post", "unit_draft"): (302, 403, 403, 403, 302, 404, 302, 403),
+    ("plan_submit", "post", "agency_draft"): (302, 302, 403, 403, 404, 404, 404, 403),
+    ("plan_submit", "get", "unit_draft"): (302, 405, 405, 405, 405, 405, 405, 405),
+    ("plan_approve", "post", "unit_submitted"): (302, 403, 403, 403, 302, 404, 403, 403),
+    ("plan_approve", "post", "agency_submitted"): (302, 403, 403, 403, 404, 404, 404, 302),
+    ("plan_approve", "get", "unit_submitted"): (302, 405, 405, 405, 405, 405, 405, 405),
+    ("plan_return", "post", "unit_submitted"): (302, 403, 403, 403, 302, 404, 403, 403),
+    ("plan_return", "get", "unit_submitted"): (302, 405, 405, 405, 405, 405, 405, 405),
+    ("plan_revise", "post", "unit_approved"): (302, 403, 403, 403, 302, 404, 302, 403),
+    ("plan_revise", "get", "unit_approved"): (302, 405, 405, 405, 405, 405, 405, 405),
+    ("plan_close", "post", "unit_approved"): (302, 403, 403, 403, 302, 404, 403, 403),
+    ("plan_close", "get", "unit_approved"): (302, 405, 405, 405, 405, 405, 405, 405),
+    ("measurement_create", "get", "unit_approved"): (302, 403, 403, 403, 200, 404, 200, 403),
+    ("measurement_create", "get", "agency_approved"): (302, 200, 403, 403, 403, 403, 403, 403),
+    ("objective_evaluate", "get", "unit_approved"): (302, 403, 403, 403, 200, 404, 200, 403),
+    ("objective_ticket", "post", "unit_approved"): (302, 403, 403, 403, 302, 404, 302, 403),
+    ("objective_ticket", "get", "unit_approved"): (302, 405, 405, 405, 405, 405, 405, 405),
+    ("measurement_evidence", "get", "unit_approved"): (302, 200, 200, 200, 200, 404, 200, 200),
+    ("plan_pdf", "get", "unit_approved"): (302, 200, 200, 200, 200, 404, 200, 200),
+    ("plan_excel", "get", "unit_approved"): (302, 200, 200, 200, 200, 404, 200, 200),
+    ("plan_pdf", "get", "agency_draft"): (302, 200, 200, 200, 404, 404, 404, 200),
 }
 COVERED_URL_NAMES = {f"objectives:{name}" for name, _m, _o in MATRIX}
 OBJECT_URLS = {"objective_edit", "objective_delete", "measurement_create", "objective_evaluate", "objective_ticket"}
@@ -69,6 +69,11 @@ def _url(name, target):
     if name in OBJECT_URLS:
         return reverse(f"objectives:{name}", args=[target.objectives.get().pk])
     return reverse(f"objectives:{name}", args=[target.pk]) if target else reverse(f"objectives:{name}")
+
+
+@pytest.fixture
+def role_users(role_users, top_leader):
+    return {**role_users, "top_leader": top_leader}
 
 
 @pytest.mark.django_db

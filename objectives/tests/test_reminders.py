@@ -12,7 +12,7 @@ from qms.tests.concurrency import raised, run_at_once
 
 @pytest.mark.django_db
 def test_the_plan_reminder_goes_to_units_without_an_approved_plan_three_working_days_ahead(
-    unit, other_unit, unit_head, other_unit_head, secretary, committee_head
+    unit, other_unit, unit_head, other_unit_head, secretary, top_leader
 ):
     plan_with_objective(unit=unit, created_by=unit_head, status=PlanStatus.APPROVED, year=2027)
     assert reminders_send(today=dt.date(2027, 1, 22)) == 0  # Friday: 30/01 is 4 working days away
@@ -20,7 +20,7 @@ def test_the_plan_reminder_goes_to_units_without_an_approved_plan_three_working_
     assert sent == 2  # the agency and the unit without a plan
     assert other_unit_head.notifications.filter(subject__contains="kế hoạch MTCL năm 2027").count() == 1
     assert not unit_head.notifications.exists()
-    assert secretary.notifications.count() == committee_head.notifications.count() == 1
+    assert secretary.notifications.count() == top_leader.notifications.count() == 1
     assert reminders_send(today=dt.date(2027, 1, 27)) == 0  # once each
 
 

@@ -10,10 +10,27 @@ from objectives.tests.factories import MeasurementFactory, ObjectiveFactory, Pla
 from qms.errors import ServiceError, StaleEditError
 from qms.models import AuditEntry
 
-ROLES = ["secretary", "committee_head", "committee_member", "unit_head", "other_unit_head", "staff"]
-# Who may submit / approve: a unit's plan by its own people and head; the agency's by Ban ISO and its head.
+ROLES = ["secretary", "committee_head", "committee_member", "unit_head", "other_unit_head", "staff", "top_leader"]
+# Who may submit / approve: a unit's plan by its own people and head; the agency's by Ban ISO, approved by the
+# role the agency's settings name (QT.CTCL 5.9: the top leader, the default).
 MAY_SUBMIT = {"unit": {"unit_head", "staff"}, "agency": {"secretary"}}
-MAY_APPROVE = {"unit": {"unit_head"}, "agency": {"committee_head"}}
+MAY_APPROVE = {"unit": {"unit_head"}, "agency": {"top_leader"}}
+
+
+@pytest.fixture
+def role_users(role_users, top_leader):
+    return {**role_users, "top_leader": top_leader}
+
+
+@pytest.mark.django_db
+def test_the_committee_head_approves_the_agencys_plan_when_the_settings_name_that_role(unit, role_users, organisation):
+    organisation.objectives_approver_role = "Trưởng ban chỉ đạo ISO"
+    organisation.save(update_fields=["objectives_approver_role"])
+    plan = _plan("agency", unit, role_users, PlanStatus.SUBMITTED)
+    with pytest.raises(ServiceError):
+        services.plan_approve(actor=role_users["top_leader"], plan=plan)
+    services.plan_approve(actor=role_users["committee_head"], plan=plan)
+    assert Plan.objects.get(pk=plan.pk).status == PlanStatus.APPROVED
 
 
 def _plan(scope, unit, role_users, status, year=2026):

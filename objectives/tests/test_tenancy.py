@@ -80,7 +80,9 @@ def agency_b(other_organisation):
     measurement with an evidence file."""
     b_unit = UnitFactory(organisation=other_organisation, name="Phòng Quản lý thương mại Sở B", code="QLTM")
     b_secretary = UserFactory(username="sct.thuky", unit=b_unit, roles=[Role.SECRETARY])
-    b_head = UserFactory(username="sct.truongban", unit=b_unit, roles=[Role.COMMITTEE_HEAD])
+    b_head = UserFactory(
+        username="sct.truongban", unit=b_unit, roles=[Role.COMMITTEE_HEAD, Role.TOP_LEADER]
+    )  # the director chairs and approves (QT.CTCL)
     b_staff = UserFactory(username="sct.cv", unit=b_unit, roles=[Role.STAFF])
     plans = {}
     for kind, year in TARGETS.items():
@@ -240,12 +242,12 @@ def test_each_agency_has_its_own_agency_plan_for_the_same_year(secretary, agency
 
 
 @pytest.mark.django_db
-def test_submitting_tells_the_approvers_of_the_plans_agency_only(secretary, committee_head, agency_b):
+def test_submitting_tells_the_approvers_of_the_plans_agency_only(secretary, top_leader, agency_b):
     plan = plan_with_objective(unit=None, created_by=secretary, year=2030)
     services.plan_submit(actor=secretary, plan=plan)
-    assert committee_head.notifications.count() == 1
+    assert top_leader.notifications.count() == 1
     assert not agency_b["head"].notifications.exists()
-    services.plan_return(actor=committee_head, plan=plan, comment="Bổ sung chỉ tiêu")
+    services.plan_return(actor=top_leader, plan=plan, comment="Bổ sung chỉ tiêu")
     assert not agency_b["secretary"].notifications.exists()
 
 
@@ -327,9 +329,9 @@ def test_measurement_reminders_count_working_days_in_the_plans_agencys_calendar(
 
 
 @pytest.mark.django_db
-def test_the_home_panel_offers_an_approver_only_their_agencys_plans(client, committee_head, agency_b):
+def test_the_home_panel_offers_an_approver_only_their_agencys_plans(client, top_leader, agency_b):
     agency_b["plans"]["agency_submitted"]  # submitted in agency B
-    assert not Plan.objects.awaiting_approval_by(committee_head).exists()
+    assert not Plan.objects.awaiting_approval_by(top_leader).exists()
     assert list(Plan.objects.awaiting_approval_by(agency_b["head"])) == [agency_b["plans"]["agency_submitted"]]
 
 
