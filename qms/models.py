@@ -400,8 +400,8 @@ class OutboxMessage(models.Model):
     key = models.CharField(_("khóa"), max_length=255, unique=True)
     recipient = models.EmailField(_("người nhận"), max_length=254)
     subject = models.CharField(_("tiêu đề"), max_length=255)
-    body = models.TextField(_("nội dung"), blank=True)
-    html = models.TextField(_("nội dung HTML"), blank=True)
+    body = models.TextField(_("nội dung"), max_length=limits.COMPILED_TEXT, blank=True)
+    html = models.TextField(_("nội dung HTML"), max_length=limits.COMPILED_TEXT, blank=True)
     # [{"filename", "mimetype", "content"} (text stored as is) or {"filename", "mimetype", "builder", "params"}
     # (rebuilt at send time by a function an app registered with qms.outbox.register_attachment_builder)].
     attachments = models.JSONField(_("tệp đính kèm"), default=list, blank=True)

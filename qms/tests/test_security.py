@@ -103,11 +103,12 @@ def test_the_password_to_sign_minutes_is_counted_audited_and_locked_out(client, 
 
     client.force_login(committee_head)
     url = reverse("reviews:minutes_sign", args=[minutes.pk])
+    version = minutes.version  # the version the sign page showed (issue 10)
     for _ in range(2):
-        response = client.post(url, {"password": "sai"}, REMOTE_ADDR="10.0.0.5")
+        response = client.post(url, {"password": "sai", "version": version}, REMOTE_ADDR="10.0.0.5")
         assert response.status_code == 200 and "Mật khẩu không đúng" in response.content.decode()
-    assert client.post(url, {"password": "sai"}, REMOTE_ADDR="10.0.0.5").status_code == 429
-    response = client.post(url, {"password": PASSWORD}, REMOTE_ADDR="10.0.0.5")
+    assert client.post(url, {"password": "sai", "version": version}, REMOTE_ADDR="10.0.0.5").status_code == 429
+    response = client.post(url, {"password": PASSWORD, "version": version}, REMOTE_ADDR="10.0.0.5")
     assert response.status_code == 429 and "Tạm khóa" in response.content.decode()
     minutes.refresh_from_db()
     assert minutes.status != MinutesStatus.SIGNED
