@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from qms.context import DraftingSource, drafting_sources
 from qms.errors import ServiceError
 from qms.http import AuthenticatedHttpRequest, file_download
 from qms.models import Organisation, Unit, User
@@ -144,6 +145,7 @@ def plan_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         objectives.append((obj, objective_progress(obj), last, shown))
     conf = ObjectivesSettings.of(plan.organisation_id)
     previous = None
+    sources: list[DraftingSource] = []
     if plan.is_editable:
         # 5.9: a plan is drafted "căn cứ … kết quả đánh giá thực hiện MTCL năm trước" of the same unit.
         previous = (
@@ -153,10 +155,13 @@ def plan_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
             .order_by("-revision")
             .first()
         )
+        # 5.9: "… và kết luận của xem xét lãnh đạo" that concern the unit (registered by reviews, one query).
+        sources = drafting_sources(organisation_id=plan.organisation_id, unit_id=plan.unit_id, year=plan.year)
     context = {
         "quality_policy": conf.quality_policy,
         "late_marks": late_marks(plan, timezone.localdate(), conf),
         "previous_plan": previous,
+        "drafting_sources": sources,
         "plan": plan,
         "objectives": objectives,
         "summary": plan_summary(plan),

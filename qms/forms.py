@@ -1,5 +1,6 @@
 """Form widgets shared by the apps."""
 
+import datetime as dt
 from typing import Any
 
 from django import forms
@@ -28,6 +29,40 @@ def bound_text_fields(form: forms.BaseForm) -> None:
         # Formatted twice: here with the label (a % in it doubled), then by Django with the length typed.
         message = _("«%(field)s» dài tối đa %(limit)s ký tự (đã nhập %%(show_value)d ký tự).")
         field.error_messages["max_length"] = message % {"field": label, "limit": limit}
+
+
+# Plausible values (issue 11): a year of the records lies within these, as do the years of its dates.
+YEAR_MIN, YEAR_MAX = 2000, 2100
+
+
+def implausible_year(value: int | None, label: str) -> str | None:
+    """The refusal, naming the field, of a year outside 2000–2100; None when it is plausible (or empty)."""
+    if value is None or YEAR_MIN <= value <= YEAR_MAX:
+        return None
+    return _("«%(f)s»: năm %(y)s không hợp lệ, năm phải từ %(a)d đến %(b)d.") % {
+        "f": str(label).rstrip(" :"),
+        "y": value,
+        "a": YEAR_MIN,
+        "b": YEAR_MAX,
+    }
+
+
+def implausible_date(value: dt.date | None, label: str, *, earliest: dt.date | None = None, latest: dt.date | None = None) -> str | None:
+    """The refusal, naming the field, of a date whose year is outside 2000–2100 or that falls outside
+    [earliest, latest] when given; None when it is plausible (or empty)."""
+    if value is None:
+        return None
+    day = value.date() if isinstance(value, dt.datetime) else value
+    earliest = max(earliest or dt.date(YEAR_MIN, 1, 1), dt.date(YEAR_MIN, 1, 1))
+    latest = min(latest or dt.date(YEAR_MAX, 12, 31), dt.date(YEAR_MAX, 12, 31))
+    if earliest <= day <= latest:
+        return None
+    return _("«%(f)s»: ngày %(d)s không hợp lệ, phải trong khoảng %(a)s – %(b)s.") % {
+        "f": str(label).rstrip(" :"),
+        "d": day.strftime("%d/%m/%Y"),
+        "a": earliest.strftime("%d/%m/%Y"),
+        "b": latest.strftime("%d/%m/%Y"),
+    }
 
 
 class BoundedTextMixin:

@@ -1,3 +1,5 @@
+import datetime as dt
+
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.db import models
@@ -5,11 +7,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from qms import limits
-from qms.forms import BoundedTextMixin, DateInput, DateTimeInput, MultipleFileField, bound_text_fields
+from qms.forms import BoundedTextMixin, DateInput, DateTimeInput, MultipleFileField, bound_text_fields, implausible_date, implausible_year
 from qms.models import Organisation, Unit, User
 from qms.people import review_chair_role
 from qms.roles import Role
 from qms.uploads import validate_upload
+from qms.workdays import add_years
 
 from .models import (
     BRIEFING_TEXT_FIELDS,
@@ -121,6 +124,18 @@ class ReviewPlanForm(BoundedTextMixin, forms.ModelForm):
 
     def clean(self):
         data = super().clean()
+        # Plausible values (issue 11): the year within 2000–2100, the dates within the plan's year give or take one.
+        year = data.get("year")
+        if error := implausible_year(year, str(self.fields["year"].label)):
+            self.add_error("year", error)
+            year = None
+        for name in ("meeting_start", "meeting_end", "report_deadline"):
+            value = data.get(name)
+            day = timezone.localtime(value).date() if isinstance(value, dt.datetime) else value
+            window = {"earliest": dt.date(year - 1, 1, 1), "latest": dt.date(year + 1, 12, 31)} if year else {}
+            if error := implausible_date(day, str(self.fields[name].label), **window):
+                self.add_error(name, error)
+                data.pop(name, None)
         start, end, deadline = data.get("meeting_start"), data.get("meeting_end"), data.get("report_deadline")
         if start and end and end <= start:
             self.add_error("meeting_end", _("Thời gian kết thúc phải sau thời gian bắt đầu họp."))
@@ -285,6 +300,11 @@ class MinutesContentForm(BoundedTextMixin, forms.Form):
 
     def clean(self):
         data = super().clean()
+        for name in ("started_at", "ended_at"):  # plausible values (issue 11): within 2000–2100
+            value = data.get(name)
+            if error := implausible_date(timezone.localtime(value).date() if value else None, str(self.fields[name].label)):
+                self.add_error(name, error)
+                data.pop(name, None)
         start, end = data.get("started_at"), data.get("ended_at")
         if start and end and end <= start:
             self.add_error("ended_at", _("Thời gian kết thúc phải sau thời gian bắt đầu."))
@@ -324,6 +344,10 @@ class MinutesAttendeeForm(_CompactRowForm):
         return data
 
 
+# How far ahead a decided action's deadline may be set (a typo like 2062 for 2026 is refused).
+ACTION_DEADLINE_MAX_YEARS = 5
+
+
 class ReviewActionForm(_CompactRowForm):
     id = forms.IntegerField(widget=forms.HiddenInput, required=False)
     description = forms.CharField(
@@ -354,6 +378,11 @@ class ReviewActionForm(_CompactRowForm):
         data = super().clean()
         data["output_heading"] = data.get("output_heading") or OutputHeading.OTHER
         deadline = data.get("deadline")
+        # Plausible values (issue 11): within 2000–2100 and at most ACTION_DEADLINE_MAX_YEARS ahead.
+        latest = add_years(timezone.localdate(), ACTION_DEADLINE_MAX_YEARS)
+        if error := implausible_date(deadline, str(self.fields["deadline"].label), latest=latest):
+            self.add_error("deadline", error)
+            return data
         # A revision copies actions whose deadline may have passed since; keeping it unchanged is allowed.
         if deadline and deadline < timezone.localdate() and self.kept_deadlines.get(data.get("id")) != deadline:
             self.add_error("deadline", _("Thời hạn hoàn thành không được ở trong quá khứ."))

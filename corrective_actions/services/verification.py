@@ -17,6 +17,7 @@ from qms.dates import format_date
 from qms.errors import ServiceError
 from qms.messages import N_, Message
 from qms.models import User
+from qms.people import ticket_verifiers
 from qms.roles import Role
 from qms.services import audit_record, local_today
 
@@ -134,8 +135,12 @@ def _successor_open(*, actor: User, ticket: Ticket, verification: str, note: str
         to_state=TicketStatus.PRESENTED,
         note=N_("Mở tự động từ phiếu %(n)s (%(v)s)") % {"n": ticket.number_display, "v": Verification(verification).label},
     )
+    # "chuyển cho Lãnh đạo Sở": the agency's ticket verifiers (Lãnh đạo Sở or their delegates) are told, and the committee head.
     ticket_notify(
-        recipients=User.objects.with_role(Role.COMMITTEE_HEAD, organisation=ticket.organisation_id),
+        recipients=[
+            *User.objects.with_role(Role.COMMITTEE_HEAD, organisation=ticket.organisation_id),
+            *ticket_verifiers(ticket.organisation_id),
+        ],
         ticket=successor,
         subject=N_("Phiếu mới %(m)s (từ phiếu %(n)s không đạt) chờ Lãnh đạo xem xét, cho ý kiến giải quyết")
         % {"m": successor.number_display, "n": ticket.number_display},

@@ -40,3 +40,17 @@ def test_the_verification_service_refuses_a_head_who_is_not_a_verifier(drive, co
     services.ticket_verify(ticket=ticket, actor=top_leader, verification=Verification.PASSED, note="Đạt.")
     ticket.refresh_from_db()
     assert ticket.verified_by == top_leader
+
+
+def test_a_failed_verification_tells_the_agencys_ticket_verifiers_about_the_new_ticket(drive, top_leader, committee_member, organisation):
+    """5.7: the new ticket goes "chuyển cho Lãnh đạo Sở": each named verifier is told, not only the committee head."""
+    from corrective_actions import services
+    from corrective_actions.models import Verification
+    from qms.models import Notification
+
+    ticket = drive("reported")
+    organisation.ticket_verifiers.add(top_leader, committee_member)
+    successor = services.ticket_verify(ticket=ticket, actor=top_leader, verification=Verification.FAILED, note="Vẫn trả chậm.")
+    assert successor is not None
+    told = set(Notification.objects.filter(url=successor.get_absolute_url()).values_list("recipient_id", flat=True))
+    assert committee_member.pk in told and top_leader.pk in told
