@@ -245,7 +245,7 @@ def message(page):
 
 @pytest.mark.browser
 def test_two_web_processes_and_two_workers_run_the_review_cycle_once(
-    _chromium, cluster, settings, travel, page, secretary, committee_head, unit, unit_head
+    _chromium, cluster, settings, travel, page, secretary, committee_head, unit, unit_head, focal_point
 ):
     from reviews.models import (
         ConsolidatedReport,
@@ -278,7 +278,8 @@ def test_two_web_processes_and_two_workers_run_the_review_cycle_once(
     page.get_by_label("Địa điểm").fill("Phòng họp số 1, tầng 3")
     page.get_by_label("Hạn nộp báo cáo đơn vị").fill(f"{add_working_days(today, 1):%Y-%m-%d}")
     page.locator("#div_id_units").get_by_label(unit.name, exact=True).check()
-    for person in (committee_head, secretary, unit_head):
+    # The chair, the secretary and the participating unit's focal point are required (issue 10).
+    for person in (committee_head, secretary, unit_head, focal_point):
         page.locator("#div_id_attendees").get_by_label(person.display_name).check()
     page.get_by_test_id("plan-save").click()
     expect(message(page)).to_have_text("Đã lưu dự thảo kế hoạch.")
@@ -325,15 +326,25 @@ def test_two_web_processes_and_two_workers_run_the_review_cycle_once(
     page.get_by_test_id("consolidated-finalise").click()
     expect(page.get_by_test_id("consolidated-status")).to_have_text("Đã hoàn thiện")
 
-    # The meeting is held; the cluster is restarted the next working day (a deploy): the secretary's session
-    # lives on in the database and Redis, so she records the minutes without signing in again.
+    # A deploy restarts the cluster: the secretary's session lives on in the database and Redis.
+    cluster.restart()
+    page.goto(f"{two}{detail}")
+    expect(page.get_by_test_id("review-status")).to_be_visible()
+    # The meeting is held; the next working day (the cluster restarted in that day's time) her days-old
+    # session has ended by the idle timeout (issue 13), so she signs in again and records the minutes.
     travel(add_working_days(meeting_day, 1))
     cluster.restart()
+    page.goto(f"{two}{detail}")
+    expect(page).to_have_url(re.compile(r"/accounts/login/"))
+    sign_in(page, one, secretary, detail)
     page.goto(f"{two}{detail}")
     page.get_by_test_id("minutes-create").click()
     minutes = Minutes.objects.get(review=review)
     page.goto(f"{one}/reviews/minutes/{minutes.pk}/edit/")
     page.get_by_label("Kết luận chung", exact=False).fill("Duy trì HTQLCL; bổ sung nguồn lực số hóa hồ sơ.")
+    # QT.CTCL 5.8.1.2: each output heading holds its decisions or says there are none (issue 10).
+    for heading in ("improvement", "changes", "resources"):
+        page.locator(f"#id_outputs_{heading}").fill("Không có.")
     page.get_by_role("button", name="Lưu biên bản").click()
     expect(page).to_have_url(f"{one}/reviews/minutes/{minutes.pk}/")
 
@@ -372,7 +383,7 @@ def test_two_web_processes_and_two_workers_run_the_review_cycle_once(
     assert trail(report) == [UnitReportStatus.SUBMITTED]
     assert trail(ConsolidatedReport.objects.get(review=review)).count(ConsolidatedReportStatus.FINAL) == 1
 
-    attendees = {committee_head.email, secretary.email, unit_head.email}
+    attendees = {committee_head.email, secretary.email, unit_head.email, focal_point.email}
     notice_subject = f"Thông báo số 01/TB-BCĐ ISO: {title}"
     minutes_subject = f"Biên bản họp xem xét của lãnh đạo: {title}"
 
@@ -385,14 +396,14 @@ def test_two_web_processes_and_two_workers_run_the_review_cycle_once(
     sent = Counter((m["To"], subject_of(m)) for m in cluster.mails())
     assert set(sent.values()) == {1}, f"an e-mail went out twice: {sent}"
     assert {(to, s) for to in attendees for s in (notice_subject, minutes_subject)} <= set(sent), sent
-    # The other e-mails are the steps' inbox messages (plan to approve, plan approved, report requested), each
-    # e-mailed from the outbox by one outbox_send task of either worker.
+    # The other e-mails are the steps' inbox messages (plan to approve, plan approved, report requested — to the
+    # unit head and the unit's focal point), each e-mailed from the outbox by one outbox_send task of either worker.
     inbox = Counter((n.recipient.email, " ".join(n.subject.split())) for n in Notification.objects.select_related("recipient"))
     assert set(inbox.values()) == {1}, f"an inbox message was written twice: {inbox}"
     step_mails = {key for key in sent if key[1] not in (notice_subject, minutes_subject)}
     assert step_mails <= set(inbox), step_mails - set(inbox)
     ran = sum(len(re.findall(r"qms\.tasks\.outbox_send\[[^]]+\] succeeded", cluster.log(f"worker{i}"))) for i in (1, 2))
-    assert len(step_mails) == ran == 3, (step_mails, ran)
+    assert len(step_mails) == ran == 4, (step_mails, ran)
     assert SentReminder.objects.filter(key__startswith=f"review:{review.pk}:notice-mail:").count() == len(attendees)
     assert Delivery.objects.filter(minutes=minutes, sent_at__isnull=False).count() == len(attendees)
     assert Counter(Notification.objects.filter(subject=minutes_subject).values_list("recipient__email", flat=True)) == Counter(attendees)
@@ -405,7 +416,7 @@ def test_two_web_processes_and_two_workers_run_the_review_cycle_once(
 
 
 @pytest.fixture
-def due_today(restore_roles, secretary, committee_head, unit, other_unit, unit_head, other_unit_head, staff_user):
+def due_today(restore_roles, secretary, committee_head, top_leader, unit, other_unit, unit_head, other_unit_head, staff_user):
     """Reminders due today, each key with its recipients (the sweeps' keys, see */reminders.py)."""
     from corrective_actions.models import TicketStatus
     from corrective_actions.tests.factories import TicketFactory
@@ -473,6 +484,9 @@ def due_today(restore_roles, secretary, committee_head, unit, other_unit, unit_h
     expected[f"ca:{overdue.pk}:passed:{stamp}"] = [staff_user]
     expected[f"ca:{overdue.pk}:escalate-1:{stamp}"] = [unit_head]
     expected[f"ca:{overdue.pk}:escalate-2:{stamp}"] = [secretary, committee_head]
+    # QT.CTCL 5.6: due for checking on its completion date, reported or not; the verifier is the top leader
+    # (the agency names no other verifier here).
+    expected[f"ca:{overdue.pk}:verify:{stamp}"] = [top_leader]
     return expected
 
 
