@@ -372,6 +372,22 @@ def _form_on(client, user, page: str, action: str) -> Form | None:
     return None
 
 
+def _fields_of(form_class, **values: str) -> list[tuple[str, str, str]]:
+    """A Django form class's fields as the page would show them: choices as selects, the rest as text areas."""
+    from django import forms  # noqa: PLC0415
+
+    fields = []
+    for name, bound in form_class().fields.items():
+        kind = "select" if isinstance(bound, forms.ChoiceField) else "hidden" if bound.widget.is_hidden else "textarea"
+        fields.append((name, kind, values.get(name, "")))
+    return fields
+
+
+def _agency_user(organisation_id: int, perm: str) -> User:
+    users = User.objects.filter(organisation_id=organisation_id, is_active=True, is_superuser=False).order_by("username")
+    return next(u for u in users if u.has_perm(perm))
+
+
 def _unshown_forms(client) -> dict[str, tuple[User, str, Form]]:
     """The forms that no demo state shows, built from demo records: the consolidated report's edit, finalise
     and rebuild (a review with a consolidated report), the minutes' creation (a review without minutes), and
@@ -397,16 +413,30 @@ def _unshown_forms(client) -> dict[str, tuple[User, str, Form]]:
     extra["post reviews:minutes_create "] = (secretary, url, Form(url, "post", fields=[("form_code", "text", "")]))
     unit_report = UnitReport.objects.order_by("pk").first()
     assert unit_report is not None, "the demo has no unit report"
-    attachment = ReportAttachment(report=unit_report, original_name="bien-ban.pdf")
-    attachment.file.save("bien-ban.pdf", ContentFile(b"%PDF-1.4 "), save=False)
-    attachment.save()
     editor = next(
         u
         for u in User.objects.filter(unit_id=unit_report.unit_id, is_active=True, is_superuser=False).order_by("username")
         if u.has_perm("reviews.change_unitreport")
     )
+    attachment = ReportAttachment(report=unit_report, original_name="bien-ban.pdf", size=9, uploaded_by=editor)
+    attachment.file.save("bien-ban.pdf", ContentFile(b"%PDF-1.4 "), save=False)
+    attachment.save()
     url = reverse("reviews:attachment_delete", args=[attachment.pk])
     extra["post reviews:attachment_delete "] = (editor, url, Form(url, "post", fields=[("version", "hidden", "1")]))
+    # A decided action reopened by the secretary, and a unit's resource request answered by the committee head.
+    from reviews.forms import ActionDecisionForm, ResourceAnswerForm  # noqa: PLC0415
+    from reviews.models import ResourceRequest, ReviewAction  # noqa: PLC0415
+
+    action = ReviewAction.objects.filter(review__organisation_id=review.organisation_id).order_by("-status", "pk").first()
+    assert action is not None, "the demo has no review action"
+    url = reverse("reviews:action_reopen", args=[action.pk])
+    extra["post reviews:action_reopen "] = (secretary, url, Form(url, "post", fields=_fields_of(ActionDecisionForm)))
+    request = ResourceRequest.objects.create(action=action, unit=action.responsible_unit, description="Máy quét", requested_by=secretary)
+    url = reverse("reviews:resource_request_answer", args=[request.pk])
+    form = Form(url, "post", fields=_fields_of(ResourceAnswerForm, version="1"))
+    choices = {name: getattr(bound, "choices", []) for name, bound in ResourceAnswerForm().fields.items()}
+    form.selects = {name: [str(value) for value, _label in choices[name]] for name, kind, _v in form.fields if kind == "select"}
+    extra["post reviews:resource_request_answer "] = (_agency_user(review.organisation_id, "reviews.answer_resource_request"), url, form)
     return extra
 
 
