@@ -122,6 +122,9 @@ class ConsolidatedReportAdmin(AgencyScopedAdmin, RetainedRecordAdmin):
     list_select_related = ["review"]
     readonly_fields = ["review", "status", "sources", "generated", "created_at", "updated_by", "finalised_at", "version"]
 
+    def has_add_permission(self, request) -> bool:
+        return False  # built from the unit reports by the app (its review is read-only here: an add would fail)
+
     def locked(self, obj) -> bool:
         return obj.status == ConsolidatedReportStatus.FINAL
 
@@ -155,6 +158,9 @@ class MinutesAdmin(AgencyScopedAdmin, RetainedRecordAdmin):
 
     def delete_locked(self, obj) -> bool:
         return False  # deleted only once its retention period has run out (RetainedRecordAdmin)
+
+    def has_add_permission(self, request) -> bool:
+        return False  # created by the app from its review (every field is read-only here: an add would fail)
 
     def get_readonly_fields(self, request, obj=None):
         # The content is signed: it is never changed here, only through the app (drafts) or a revision.

@@ -4,10 +4,14 @@ then sent hostile values — scripts, 1 MB of text, NUL, NFD, right-to-left and 
 spreadsheet formulas, huge and negative numbers, impossible dates — as the first user who was shown it.
 No answer may be a 5xx, and no answer (nor the page a POST redirects to) may echo a script unescaped.
 
-Django's admin is left out (its forms are Django's own); downloads and the logout are not followed."""
+Forms that the demo's record states never show (the consolidated report's edit, finalise and rebuild, the minutes'
+creation, a unit report attachment's deletion) are added from demo records, and the sweep must reach every URL
+name of the apps whose view accepts POST (read from the URLconf). Django's admin has its own smaller sweep over
+the add and change forms of the QMS models, as a superuser. Downloads and the logout are not followed."""
 
 from __future__ import annotations
 
+import inspect
 import io
 import itertools
 import random
@@ -19,9 +23,11 @@ from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
 import pytest
+from django.contrib import admin
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve, reverse
 
 from qms.models import User
 
@@ -279,6 +285,161 @@ def _crawl(client, user, start: str = "/") -> list[tuple[str, Form]]:
     return found
 
 
+SWEPT_NAMESPACES = ("reviews", "corrective_actions", "objectives")  # and the root patterns of qms/urls.py
+
+
+def _accepts_post(callback) -> bool:
+    """Whether a view answers POST: a class view with `post`, or a function view whose source (its decorators
+    included) names POST and that is not `require_GET`."""
+    view_class = getattr(callback, "view_class", None)
+    if view_class is not None:
+        return "post" in view_class.http_method_names and hasattr(view_class, "post")
+    source = inspect.getsource(inspect.unwrap(callback))
+    if "require_GET" in source:
+        return False
+    return "require_POST" in source or '"POST"' in source or "request.POST" in source
+
+
+# The pages that only answer GET (lists, details, downloads). Every other URL name of the swept apps is a form
+# the sweep must reach: a new view is taken as a form until it is listed here, and the list is checked against
+# the views' sources (test_the_get_only_list_names_views_that_do_not_accept_post).
+GET_ONLY = frozenset(
+    {
+        "home",
+        "healthz",
+        "inbox",
+        "overview",
+        "overview_export",
+        "reviews:list",
+        "reviews:detail",
+        "reviews:board",
+        "reviews:report_detail",
+        "reviews:attachment_download",
+        "reviews:consolidated_detail",
+        "reviews:minutes_detail",
+        "reviews:action_list",
+        "reviews:action_detail",
+        "reviews:action_evidence",
+        "reviews:followup",
+        "reviews:followup_pdf",
+        "reviews:followup_review",
+        "reviews:followup_review_pdf",
+        "reviews:notice_pdf",
+        "reviews:unit_report_pdf",
+        "reviews:consolidated_pdf",
+        "reviews:minutes_pdf",
+        "corrective_actions:list",
+        "corrective_actions:export",
+        "corrective_actions:my_work",
+        "corrective_actions:detail",
+        "corrective_actions:pdf",
+        "corrective_actions:attachment_download",
+        "objectives:list",
+        "objectives:plan_detail",
+        "objectives:plan_pdf",
+        "objectives:plan_excel",
+        "objectives:measurement_evidence",
+    }
+)
+
+
+def _swept_patterns() -> dict[str, URLPattern]:
+    """Every named pattern of reviews, corrective_actions, objectives and the root patterns of qms/urls.py."""
+    patterns: dict[str, URLPattern] = {}
+    for top in get_resolver().url_patterns:
+        if isinstance(top, URLResolver) and top.namespace in SWEPT_NAMESPACES:
+            patterns.update({f"{top.namespace}:{p.name}": p for p in top.url_patterns if isinstance(p, URLPattern) and p.name})
+        elif isinstance(top, URLPattern) and top.name:
+            patterns[top.name] = top
+    return patterns
+
+
+def _post_url_names() -> set[str]:
+    return set(_swept_patterns()) - GET_ONLY
+
+
+def _form_on(client, user, page: str, action: str) -> Form | None:
+    """The form of `page` that posts to `action` (or to itself), as `user` sees it."""
+    client.force_login(user)
+    response = client.get(page)
+    if response.status_code != 200:
+        return None
+    parser = _PageParser()
+    parser.feed(response.content.decode())
+    for form in parser.forms:
+        if form.method == "post" and (_local(form.action, page) if form.action else page) == action:
+            return form
+    return None
+
+
+def _fields_of(form_class, **values: str) -> list[tuple[str, str, str]]:
+    """A Django form class's fields as the page would show them: choices as selects, the rest as text areas."""
+    from django import forms  # noqa: PLC0415
+
+    fields = []
+    for name, bound in form_class().fields.items():
+        kind = "select" if isinstance(bound, forms.ChoiceField) else "hidden" if bound.widget.is_hidden else "textarea"
+        fields.append((name, kind, values.get(name, "")))
+    return fields
+
+
+def _agency_user(organisation_id: int, perm: str) -> User:
+    users = User.objects.filter(organisation_id=organisation_id, is_active=True, is_superuser=False).order_by("username")
+    return next(u for u in users if u.has_perm(perm))
+
+
+def _unshown_forms(client) -> dict[str, tuple[User, str, Form]]:
+    """The forms that no demo state shows, built from demo records: the consolidated report's edit, finalise
+    and rebuild (a review with a consolidated report), the minutes' creation (a review without minutes), and
+    the deletion of a unit report's attachment (one is added to a report, posted by its unit's editor)."""
+    from reviews.models import ConsolidatedReport, ReportAttachment, Review, UnitReport  # noqa: PLC0415
+
+    extra: dict[str, tuple[User, str, Form]] = {}
+    report = ConsolidatedReport.objects.select_related("review").order_by("pk").first()
+    assert report is not None, "the demo has no consolidated report"
+    review = report.review
+    secretary = next(
+        u
+        for u in User.objects.filter(organisation_id=review.organisation_id, is_active=True, is_superuser=False).order_by("username")
+        if u.has_perm("reviews.manage_review")
+    )
+    edit = reverse("reviews:consolidated_edit", args=[review.pk])
+    extra["post reviews:consolidated_edit "] = (secretary, edit, _form_on(client, secretary, edit, edit) or Form(edit, "post"))
+    for name in ("consolidated_finalise", "consolidated_rebuild"):
+        url = reverse(f"reviews:{name}", args=[review.pk])
+        extra[f"post reviews:{name} "] = (secretary, url, Form(url, "post", fields=[("regenerate", "text", "1")]))
+    fresh = Review.objects.filter(organisation_id=review.organisation_id, minutes__isnull=True).order_by("pk").first() or review
+    url = reverse("reviews:minutes_create", args=[fresh.pk])
+    extra["post reviews:minutes_create "] = (secretary, url, Form(url, "post", fields=[("form_code", "text", "")]))
+    unit_report = UnitReport.objects.order_by("pk").first()
+    assert unit_report is not None, "the demo has no unit report"
+    editor = next(
+        u
+        for u in User.objects.filter(unit_id=unit_report.unit_id, is_active=True, is_superuser=False).order_by("username")
+        if u.has_perm("reviews.change_unitreport")
+    )
+    attachment = ReportAttachment(report=unit_report, original_name="bien-ban.pdf", size=9, uploaded_by=editor)
+    attachment.file.save("bien-ban.pdf", ContentFile(b"%PDF-1.4 "), save=False)
+    attachment.save()
+    url = reverse("reviews:attachment_delete", args=[attachment.pk])
+    extra["post reviews:attachment_delete "] = (editor, url, Form(url, "post", fields=[("version", "hidden", "1")]))
+    # A decided action reopened by the secretary, and a unit's resource request answered by the committee head.
+    from reviews.forms import ActionDecisionForm, ResourceAnswerForm  # noqa: PLC0415
+    from reviews.models import ResourceRequest, ReviewAction  # noqa: PLC0415
+
+    action = ReviewAction.objects.filter(review__organisation_id=review.organisation_id).order_by("-status", "pk").first()
+    assert action is not None, "the demo has no review action"
+    url = reverse("reviews:action_reopen", args=[action.pk])
+    extra["post reviews:action_reopen "] = (secretary, url, Form(url, "post", fields=_fields_of(ActionDecisionForm)))
+    request = ResourceRequest.objects.create(action=action, unit=action.responsible_unit, description="Máy quét", requested_by=secretary)
+    url = reverse("reviews:resource_request_answer", args=[request.pk])
+    form = Form(url, "post", fields=_fields_of(ResourceAnswerForm, version="1"))
+    choices = {name: getattr(bound, "choices", []) for name, bound in ResourceAnswerForm().fields.items()}
+    form.selects = {name: [str(value) for value, _label in choices[name]] for name, kind, _v in form.fields if kind == "select"}
+    extra["post reviews:resource_request_answer "] = (_agency_user(review.organisation_id, "reviews.answer_resource_request"), url, form)
+    return extra
+
+
 def _value_for(kind: str, name: str, original: str, round_: int, pick) -> str:
     if kind in ("checkbox", "radio"):
         return original
@@ -327,6 +488,11 @@ def test_every_form_survives_hostile_input_without_a_5xx_or_an_unescaped_echo(cl
                 if name and key not in forms and not name.startswith(("logout", "set_language")):
                     forms[key] = (user, target, form)
     assert len(forms) >= 25, sorted(forms)
+    for key, entry in _unshown_forms(client).items():
+        forms.setdefault(key, entry)
+    reached = {(_url_name(target) or "").split("[")[0] for _user, target, _form in forms.values()}
+    missed = _post_url_names() - reached
+    assert not missed, f"forms the sweep does not reach (show them in a demo state or add them in _unshown_forms): {sorted(missed)}"
     print(f"sweep: {len(users)} users, {len(forms)} forms found in {time.monotonic() - started:.0f} s: {sorted(forms)}")
 
     cursor = itertools.cycle(HOSTILE)
@@ -369,3 +535,75 @@ def test_every_form_survives_hostile_input_without_a_5xx_or_an_unescaped_echo(cl
     print(f"sweep: {len(HOSTILE)} hostile values sent to {len(forms)} forms in {time.monotonic() - started:.0f} s")
     assert len(HOSTILE) >= 100
     assert set(HOSTILE) <= used, f"{len(set(HOSTILE) - used)} hostile values were never sent"
+
+
+def test_the_get_only_list_names_views_that_do_not_accept_post():
+    patterns = _swept_patterns()
+    assert GET_ONLY <= set(patterns), f"not in the URLconf: {sorted(GET_ONLY - set(patterns))}"
+    wrongly_listed = sorted(name for name in GET_ONLY if _accepts_post(patterns[name].callback))
+    assert not wrongly_listed, f"these views accept POST: take them off GET_ONLY so the sweep must reach them: {wrongly_listed}"
+    # The sweep's list of forms holds the ones the demo never shows and a view that delegates to a helper.
+    assert {"reviews:consolidated_edit", "reviews:attachment_delete", "objectives:objective_edit", "password_reset"} <= _post_url_names()
+
+
+ADMIN_APPS = ("qms", "reviews", "corrective_actions", "objectives")
+ADMIN_VALUES_PER_FORM = 20
+
+
+def test_the_admin_forms_of_the_qms_models_survive_hostile_input_without_a_5xx_or_an_unescaped_echo(client):
+    """Django admin's add and change forms of every QMS model, as a provincial superuser on the demo: each form
+    is sent ADMIN_VALUES_PER_FORM hostile values (a sample, scripts included) in its text fields."""
+    from qms.tests.factories import UserFactory  # noqa: PLC0415
+
+    call_command("load_demo", stdout=io.StringIO())
+    rnd = random.Random(1313)
+    client.force_login(UserFactory(username="tinh.quantri.sweep", is_staff=True, is_superuser=True, organisation=None, unit=None))
+    models = sorted(
+        ((m, ma) for m, ma in admin.site._registry.items() if m._meta.app_label in ADMIN_APPS),
+        key=lambda pair: pair[0]._meta.label,
+    )
+    assert len(models) >= 15, [m._meta.label for m, _ in models]
+    swept = []
+    for model, _model_admin in models:
+        opts = model._meta
+        pages = [reverse(f"admin:{opts.app_label}_{opts.model_name}_add")]
+        instance = model._default_manager.order_by("pk").first()
+        if instance is not None:
+            pages.append(reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[instance.pk]))
+        for page in pages:
+            response = client.get(page)
+            _assert_safe(response, f"admin GET {page}")
+            if response.status_code != 200:
+                continue  # no add permission (an audit entry, an outbox message), or a record admin does not change
+            parser = _PageParser()
+            parser.feed(response.content.decode())
+            form = next((f for f in parser.forms if f.method == "post" and f.fields), None)
+            if form is None:
+                continue  # a read-only change page
+            values = [SCRIPT, IMG, ATTR, *rnd.sample([v for v in HOSTILE if v not in (SCRIPT, IMG, ATTR)], ADMIN_VALUES_PER_FORM - 3)]
+            texts = [
+                name
+                for name, kind, _ in form.fields
+                if kind in ("text", "textarea", "email", "url", "number", "date", "time", "password")
+                and not name.endswith(("TOTAL_FORMS", "INITIAL_FORMS", "MIN_NUM_FORMS", "MAX_NUM_FORMS"))
+            ]
+            for value in values:
+                data: dict[str, object] = {}
+                for name, kind, original in form.fields:
+                    if kind == "select":
+                        options = [o for o in form.selects.get(name) or [""] if o]
+                        data[name] = options[0] if options else ""
+                    elif kind == "file":
+                        continue
+                    elif name in texts:
+                        data[name] = value
+                    else:
+                        data[name] = original
+                response = client.post(page, data)
+                where = f"admin POST {page} with {value[:40]!r}"
+                _assert_safe(response, where)
+                location = response.get("Location", "") if response.status_code in (301, 302, 303) else ""
+                if location and (follow := _local(location, page) or (location if location.startswith("/admin/") else None)):
+                    _assert_safe(client.get(follow), f"{where} → {follow}")
+            swept.append(page)
+    assert len(swept) >= 15, swept
