@@ -232,7 +232,9 @@ QMS_PDF_TIME_LIMIT = int(os.environ.get("QMS_PDF_TIME_LIMIT", "60"))
 # the database, so a Redis restart signs nobody out); a single development process keeps them in memory.
 _CACHE_URL = os.environ.get("QMS_CACHE_URL", REDIS_URL)
 if _CACHE_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_URL, "KEY_PREFIX": "qms"}}
+    # Test runs side by side (make test-dated) each get their own keys: rate limits must not add up across runs.
+    _PREFIX = "qms" + (f"-{os.environ['QMS_TEST_DB_NAME']}" if os.environ.get("QMS_TEST_DB_NAME") else "")
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_URL, "KEY_PREFIX": _PREFIX}}
     SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = TIME_ZONE
