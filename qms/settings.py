@@ -210,6 +210,11 @@ CELERY_BROKER_DIR = VAR_DIR / "broker"
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
+    if os.environ.get("QMS_TEST_DB_NAME"):
+        # Test runs side by side (make test-dated) live on different days: kombu's index of unacknowledged
+        # messages is one per Redis database, and a worker in a later day would take an earlier run's
+        # message for long forgotten and deliver it again. Each run gets its own keys.
+        CELERY_BROKER_TRANSPORT_OPTIONS = {"global_keyprefix": f"{os.environ['QMS_TEST_DB_NAME']}:"}
 else:
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
