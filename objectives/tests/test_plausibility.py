@@ -26,7 +26,20 @@ DATA = {
 
 
 def _action(**overrides):
-    return {"order": 1, "description": "Làm", "responsible": "Tổ", "deadline": dt.date(2026, 6, 30), "resources": "", **overrides}
+    return {"order": 1, "description": "Làm", "responsible": "Tổ", "deadline": None, "resources": "", **overrides}
+
+
+# The windows are relative to the plan's year, and the plan is this year's (the `today` the test controls).
+FAR_DEADLINES = {
+    "01/01/0001": lambda year: dt.date(1, 1, 1),
+    "31/12 two years before": lambda year: dt.date(year - 2, 12, 31),
+    "01/01 two years after": lambda year: dt.date(year + 2, 1, 1),
+    "31/12/9999": lambda year: dt.date(9999, 12, 31),
+}
+FAR_MEASUREMENTS = {
+    "31/12/9999": lambda year: dt.date(9999, 12, 31),
+    "01/01 two years after": lambda year: dt.date(year + 2, 1, 1),
+}
 
 
 @pytest.mark.parametrize("year", [0, 1999, 2101, 9999])
@@ -50,21 +63,22 @@ def test_an_objective_numbered_0_is_refused(staff_user, unit):
         services.objective_save(actor=staff_user, plan=plan, data=DATA, actions=[_action(order=0)])
 
 
-@pytest.mark.parametrize("deadline", [dt.date(1, 1, 1), dt.date(2024, 12, 31), dt.date(2028, 1, 1), dt.date(9999, 12, 31)])
-def test_an_action_deadline_far_from_the_plans_year_is_refused(staff_user, unit, deadline):
-    plan = plan_with_objective(unit=unit, created_by=staff_user, year=2026)
+@pytest.mark.parametrize("case", sorted(FAR_DEADLINES))
+def test_an_action_deadline_far_from_the_plans_year_is_refused(staff_user, unit, today, case):
+    plan = plan_with_objective(unit=unit, created_by=staff_user, year=today.year)
     with pytest.raises(ServiceError, match="thời hạn .* không hợp lệ") as refused:
-        services.objective_save(actor=staff_user, plan=plan, data=DATA, actions=[_action(deadline=deadline)])
+        services.objective_save(actor=staff_user, plan=plan, data=DATA, actions=[_action(deadline=FAR_DEADLINES[case](today.year))])
     assert refused.value.field == "deadline"
-    services.objective_save(actor=staff_user, plan=plan, data=DATA, actions=[_action(deadline=dt.date(2027, 1, 15))])
+    services.objective_save(actor=staff_user, plan=plan, data=DATA, actions=[_action(deadline=dt.date(today.year + 1, 1, 15))])
 
 
-@pytest.mark.parametrize("measured_on", [dt.date(9999, 12, 31), dt.date(2028, 1, 1)])
-def test_a_measurement_dated_far_ahead_is_refused(staff_user, unit, measured_on):
-    plan = plan_with_objective(unit=unit, created_by=staff_user, status=PlanStatus.APPROVED, year=2026)
+@pytest.mark.parametrize("case", sorted(FAR_MEASUREMENTS))
+def test_a_measurement_dated_far_ahead_is_refused(staff_user, unit, today, case):
+    plan = plan_with_objective(unit=unit, created_by=staff_user, status=PlanStatus.APPROVED, year=today.year)
+    measured_on = FAR_MEASUREMENTS[case](today.year)
     with pytest.raises(ServiceError, match="Ngày đo .* không hợp lệ") as refused:
         services.measurement_record(actor=staff_user, objective=plan.objectives.get(), period=1, value=Decimal(1), measured_on=measured_on)
     assert refused.value.field == "measured_on" and not Measurement.objects.exists()
     services.measurement_record(
-        actor=staff_user, objective=plan.objectives.get(), period=4, value=Decimal(1), measured_on=dt.date(2027, 1, 5)
+        actor=staff_user, objective=plan.objectives.get(), period=4, value=Decimal(1), measured_on=dt.date(today.year + 1, 1, 5)
     )
