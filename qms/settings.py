@@ -207,6 +207,7 @@ SITE_URL = os.environ.get("QMS_SITE_URL", "http://127.0.0.1:8000")
 # Celery. Without REDIS_URL the broker is kombu's filesystem transport, so `make run` needs no service.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CELERY_BROKER_DIR = VAR_DIR / "broker"
+CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object]
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_RESULT_BACKEND = REDIS_URL
