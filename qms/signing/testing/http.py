@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import threading
-from typing import Self
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Self
 
 
 class QuietHandler(BaseHTTPRequestHandler):
@@ -20,7 +20,7 @@ class BackgroundServer:
         self.httpd.daemon_threads = True
         host, port = self.httpd.server_address[:2]
         self.url = f"http://{host!s}:{port}"
-        self._thread = threading.Thread(target=self.httpd.serve_forever, name=f"test-http-{port}", daemon=True)
+        self._thread = threading.Thread(target=self.httpd.serve_forever, args=(0.05,), name=f"test-http-{port}", daemon=True)
         self._thread.start()
 
     def stop(self) -> None:
