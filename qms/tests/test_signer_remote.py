@@ -48,6 +48,7 @@ def test_the_signer_approves_on_their_phone_and_the_pdf_validates_against_the_te
     assert status.signing_cert.subject.native["common_name"] == "Phạm Anh Tuấn"
     report = pdfsig(outcome["pdf"], tmp_path)
     assert "Signature is Valid." in report
+    assert "Phạm Anh Tuấn" in report
 
 
 def test_the_app_keeps_polling_while_the_request_is_pending(remote_service, signing_ca, sample_pdf):
@@ -156,3 +157,14 @@ def test_expire_is_a_standing_decision_too(remote_service, sample_pdf):
     remote_service.decision = EXPIRE
     with pytest.raises(remote.RemoteSigningExpired):
         sign_pdf(sample_pdf, remote.build_signer(config=remote_service.config, secret=None))
+
+
+def test_the_app_authenticates_with_the_bearer_token_from_the_environment(remote_service, signing_ca, sample_pdf, monkeypatch):
+    remote_service.token, remote_service.decision = "khoa-truy-cap-thu", APPROVE
+    with pytest.raises(remote.RemoteSigningUnavailable) as refused:
+        remote.build_signer(config=remote_service.config, secret=None)
+    assert refused.value.message == "Dịch vụ ký số từ xa không chấp nhận ứng dụng (khóa truy cập sai hoặc thiếu)."
+
+    monkeypatch.setenv(remote.TOKEN_ENV, "khoa-truy-cap-thu")
+    signed = sign_pdf(sample_pdf, remote.build_signer(config=remote_service.config, secret=None))
+    assert validate(signed, signing_ca).bottom_line

@@ -7,8 +7,10 @@ certificate, and a timestamp when a TSA is configured); what goes to the service
 attributes, and what comes back is the raw signature over it ("sign hash", as in the CSC API and the Vietnamese
 CAs' remote-signing APIs). The returned signature is checked against the certificate before it is embedded.
 
-Config keys: `service_url`, `account`; optional `poll_interval` and `timeout` (seconds). No secret: the
-signer's approval on their device is the second factor.
+Config keys: `service_url`, `account`; optional `poll_interval` and `timeout` (seconds). No secret from the
+user: the signer's approval on their device is the second factor. The app itself authenticates to the service
+with a bearer token from the environment (QMS_REMOTE_SIGNING_TOKEN), kept out of the per-user configuration
+that admins see.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import base64
 import binascii
 import hashlib
 import json
+import os
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -36,6 +39,8 @@ DEFAULT_POLL_INTERVAL = 2.0
 DEFAULT_TIMEOUT = 300.0
 # One HTTP exchange with the service (not the wait for the signer's approval).
 HTTP_TIMEOUT = 15.0
+# The app's credential at the service (the environment variable's name).
+TOKEN_ENV = "QMS_REMOTE_SIGNING_TOKEN"
 # The document label shown on the phone is cut to this length.
 MAX_LABEL_LENGTH = 200
 
@@ -67,10 +72,15 @@ def _call(method: str, url: str, payload: dict[str, Any] | None = None) -> dict[
     request = urllib.request.Request(url, data=data, method=method, headers={"Accept": "application/json"})
     if data is not None:
         request.add_header("Content-Type", "application/json")
+    token = os.environ.get(TOKEN_ENV, "")
+    if token:
+        request.add_header("Authorization", f"Bearer {token}")
     try:
         with urllib.request.urlopen(request, timeout=HTTP_TIMEOUT) as response:
             answer = json.loads(response.read())
     except urllib.error.HTTPError as exc:
+        if exc.code in (401, 403):
+            raise RemoteSigningUnavailable(_("Dịch vụ ký số từ xa không chấp nhận ứng dụng (khóa truy cập sai hoặc thiếu).")) from exc
         if exc.code == 404:
             raise RemoteSigningUnavailable(_("Dịch vụ ký số từ xa không có tài khoản hoặc yêu cầu ký này.")) from exc
         raise RemoteSigningUnavailable(_("Dịch vụ ký số từ xa trả lỗi %(code)s.") % {"code": exc.code}) from exc

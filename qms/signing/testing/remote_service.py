@@ -45,6 +45,8 @@ class FakeRemoteSigningService(BackgroundServer):
         # at the phone" a little later), so that the client's polling is exercised.
         self.decision: str | None = None
         self.pending_polls = 2
+        # When set, every call must carry "Authorization: Bearer <token>" (401 otherwise).
+        self.token: str | None = None
         self._lock = threading.Lock()
         self._created = threading.Condition(self._lock)
         service = self
@@ -59,6 +61,9 @@ class FakeRemoteSigningService(BackgroundServer):
                 self.wfile.write(data)
 
             def _route(self) -> list[str] | None:
+                if service.token is not None and self.headers.get("Authorization") != f"Bearer {service.token}":
+                    self._reply(401, {"error": "unauthorised"})
+                    return None
                 parts = [p for p in self.path.split("?")[0].split("/") if p]
                 if len(parts) < 3 or parts[0] != "accounts" or parts[1] != service.account:
                     self._reply(404, {"error": "unknown account"})
