@@ -7,8 +7,9 @@ label differs from the key's.
 Why a session per signature instead of one held by the signer: PKCS#11 logs in per token for the whole
 process, not per session, and a login stays valid while any session of the process is open. A session left
 open by one request would let the next one sign without a PIN (C_Login then answers "already logged in"),
-so each signature opens, logs in, signs and logs out under a lock per token. `build_signer` does the same
-once to check the PIN and read the certificate, so a wrong PIN is refused before any document is prepared.
+so each signature opens, logs in, signs and logs out under a lock per token (the signer object keeps the PIN
+for that, as long as the request that built it). `build_signer` does the same once to check the PIN and read
+the certificate, so a wrong PIN is refused before any document is prepared.
 """
 
 from __future__ import annotations

@@ -19,6 +19,7 @@ import asyncio
 import base64
 import binascii
 import hashlib
+import http.client
 import json
 import os
 import urllib.error
@@ -84,7 +85,8 @@ def _call(method: str, url: str, payload: dict[str, Any] | None = None) -> dict[
         if exc.code == 404:
             raise RemoteSigningUnavailable(_("Dịch vụ ký số từ xa không có tài khoản hoặc yêu cầu ký này.")) from exc
         raise RemoteSigningUnavailable(_("Dịch vụ ký số từ xa trả lỗi %(code)s.") % {"code": exc.code}) from exc
-    except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
+    except (urllib.error.URLError, OSError, http.client.HTTPException) as exc:
+        # Refused or reset connections, timeouts, a reply cut short or not HTTP at all.
         raise RemoteSigningUnavailable(_("Không kết nối được dịch vụ ký số từ xa; hãy thử lại sau.")) from exc
     except ValueError as exc:
         raise RemoteSigningUnavailable(_("Dịch vụ ký số từ xa trả lời sai định dạng.")) from exc
