@@ -1,5 +1,7 @@
 """The PKCS#11 signer backend against a SoftHSM2 token: the key is made inside the token and never leaves it."""
 
+import threading
+
 import pkcs11
 import pytest
 from pkcs11 import Attribute, ObjectClass
@@ -69,3 +71,26 @@ def test_the_token_is_logged_out_between_signatures_so_a_wrong_pin_never_rides_o
     # Had the first signature left its session logged in, C_Login would answer "already logged in" here.
     with pytest.raises(pkcs11_backend.TokenPinRefused):
         pkcs11_backend.build_signer(config=softhsm_token.config, secret="999999")
+
+
+def test_two_requests_signing_on_the_same_token_at_once_both_succeed(softhsm_token, signing_ca, sample_pdf):
+    # PKCS#11 logs in per token for the whole process: without the per-token lock the second login would be
+    # refused as "already logged in" while the first signature is under way.
+    signers_ = [pkcs11_backend.build_signer(config=softhsm_token.config, secret=softhsm_token.pin) for _ in range(2)]
+    results: list = [None, None]
+
+    def run(i):
+        try:
+            results[i] = sign_pdf(sample_pdf, signers_[i])
+        except Exception as exc:  # handed to the test thread
+            results[i] = exc
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    for signed in results:
+        assert isinstance(signed, bytes), signed
+        assert validate(signed, signing_ca).bottom_line

@@ -10,8 +10,9 @@ from django.utils import timezone
 from pyhanko.sign import signers
 from pyhanko.sign.timestamps import TimestampRequestError
 
+from qms.signing.backends import pkcs11 as pkcs11_backend
 from qms.signing.backends.tsa import timestamper
-from qms.signing.testing.fixtures import local_tsa, pdfsig, sample_pdf, sign_pdf, signing_ca, validate  # noqa: F401
+from qms.signing.testing.fixtures import local_tsa, pdfsig, sample_pdf, sign_pdf, signing_ca, softhsm_token, validate  # noqa: F401
 
 
 @pytest.fixture(scope="module")
@@ -39,6 +40,15 @@ def test_a_b_t_signature_carries_a_timestamp_that_validates_against_the_test_roo
     # The TSA's time is the (faked) clock of the test, not the calendar's.
     assert abs(stamp.timestamp - timezone.now()) < dt.timedelta(minutes=5)
     assert "Signature is Valid." in pdfsig(signed, tmp_path)
+
+
+def test_a_signature_made_on_the_token_is_timestamped_too(local_tsa, softhsm_token, signing_ca, sample_pdf):
+    signer = pkcs11_backend.build_signer(config=softhsm_token.config, secret=softhsm_token.pin)
+
+    status = validate(sign_pdf(sample_pdf, signer, timestamper=timestamper(local_tsa.url)), signing_ca)
+
+    assert status.bottom_line
+    assert status.timestamp_validity is not None and status.timestamp_validity.trusted
 
 
 def test_without_a_timestamper_the_signature_is_b_b_with_no_timestamp(key_file_signer, signing_ca, sample_pdf):
