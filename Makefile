@@ -13,10 +13,10 @@ export DJANGO_DEBUG ?= 1
 .PHONY: run setup test test-fast test-dated lint bench messages demo clean check-deploy security system-deps-run system-deps-test
 
 # Debian packages: the fonts of the official forms (Times New Roman metrics with Vietnamese), and for the
-# tests the browser, pdftotext and msgfmt. Installed when missing if we are root with apt (as on the
+# tests the browser, pdftotext, msgfmt and SoftHSM2 (a PKCS#11 token). Installed when missing if we are root with apt (as on the
 # project's machines and in CI); otherwise the command to run is printed.
 RUN_PACKAGES := fonts-liberation2 fonts-croscore
-TEST_PACKAGES := $(RUN_PACKAGES) chromium poppler-utils gettext
+TEST_PACKAGES := $(RUN_PACKAGES) chromium poppler-utils gettext softhsm2
 define ensure_debian_packages
 	@missing=""; for pkg in $(1); do dpkg -s $$pkg >/dev/null 2>&1 || missing="$$missing $$pkg"; done; \
 	if [ -n "$$missing" ]; then \
