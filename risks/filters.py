@@ -31,4 +31,3 @@ class RiskFilter(django_filters.FilterSet):
 
     def filter_text(self, queryset, name, value):
         return queryset.filter(text_search(["description", "process", "cause", "response", "owner"], value)) if value else queryset
-

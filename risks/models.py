@@ -81,9 +81,7 @@ def check_matrix(matrix: object) -> None:
 class RiskSettings(models.Model):
     """One row per agency: the level matrix and how long the table's records are kept."""
 
-    organisation = models.OneToOneField(
-        Organisation, verbose_name=_("cơ quan"), on_delete=models.CASCADE, related_name="risk_settings"
-    )
+    organisation = models.OneToOneField(Organisation, verbose_name=_("cơ quan"), on_delete=models.CASCADE, related_name="risk_settings")
     # {frequency: {impact: level}} with the values of Frequency, Impact and Level.
     matrix = models.JSONField(_("ma trận mức rủi ro (tần suất × mức độ ảnh hưởng)"), default=default_matrix)
     # Kept like the other QMS records (QT.CTCL §7: 3 years) from the row's last change.

@@ -150,4 +150,3 @@ def risk_update(*, risk: Risk, actor: User, version: int, values: dict[str, Any]
 def risk_values_from(risk: Risk) -> dict[str, Any]:
     """The row's editable values (a form's initial data)."""
     return {f: getattr(risk, f) for f in EDITABLE_FIELDS}
-

@@ -62,14 +62,17 @@ def risk_review_summary(*, organisation_id: int, today: dt.date | None = None, s
     lines += [_line(r) for r in late]
     lines.append(_("Biện pháp đối phó đến hạn trong %(days)s ngày tới: %(n)s.") % {"days": DUE_WITHIN_DAYS, "n": len(due)})
     lines += [_line(r) for r in due]
-    reviewed = [r for r in rows if r.effectiveness and (since is None or (r.effectiveness_reviewed_on and r.effectiveness_reviewed_on >= since))]
+    reviewed = [
+        r for r in rows if r.effectiveness and (since is None or (r.effectiveness_reviewed_on and r.effectiveness_reviewed_on >= since))
+    ]
     results = Counter(r.effectiveness for r in reviewed)
     lines.append(
         _("Kết quả xem xét hiệu lực: %(yes)s có hiệu lực, %(no)s chưa có hiệu lực.")
         % {"yes": results[Effectiveness.EFFECTIVE], "no": results[Effectiveness.NOT_EFFECTIVE]}
     )
     lines += [
-        _("- %(row)s: chưa có hiệu lực") % {"row": _name(r)} + (f" — {r.effectiveness_note.strip()}" if r.effectiveness_note.strip() else "")
+        _("- %(row)s: chưa có hiệu lực") % {"row": _name(r)}
+        + (f" — {r.effectiveness_note.strip()}" if r.effectiveness_note.strip() else "")
         for r in reviewed
         if r.effectiveness == Effectiveness.NOT_EFFECTIVE
     ]

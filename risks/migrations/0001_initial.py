@@ -2,110 +2,234 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import risks.models
 from django.conf import settings
 from django.db import migrations, models
 
+import risks.models
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('qms', '0013_outbox_text_limits'),
+        ("qms", "0013_outbox_text_limits"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Risk',
+            name="Risk",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('risk', 'Rủi ro'), ('opportunity', 'Cơ hội')], default='risk', max_length=12, verbose_name='loại')),
-                ('process', models.CharField(max_length=255, verbose_name='quá trình / hoạt động liên quan')),
-                ('description', models.TextField(max_length=5000, verbose_name='rủi ro / cơ hội')),
-                ('cause', models.TextField(blank=True, max_length=5000, verbose_name='nguyên nhân')),
-                ('frequency', models.CharField(choices=[('frequent', 'Thường xuyên'), ('occasional', 'Thỉnh thoảng'), ('rare', 'Hiếm khi')], max_length=12, verbose_name='tần suất xuất hiện')),
-                ('impact', models.CharField(choices=[('major', 'Lớn'), ('moderate', 'Vừa'), ('minor', 'Nhỏ')], max_length=12, verbose_name='mức độ ảnh hưởng')),
-                ('level', models.CharField(choices=[('high', 'Cao'), ('medium', 'Trung bình'), ('low', 'Thấp')], max_length=8, verbose_name='mức rủi ro')),
-                ('response', models.TextField(max_length=5000, verbose_name='biện pháp đối phó')),
-                ('owner', models.CharField(blank=True, max_length=255, verbose_name='người / đơn vị thực hiện')),
-                ('deadline', models.DateField(blank=True, null=True, verbose_name='thời hạn')),
-                ('status', models.CharField(choices=[('open', 'Đang xử lý'), ('done', 'Đã thực hiện biện pháp'), ('closed', 'Đã đóng')], default='open', max_length=10, verbose_name='trạng thái')),
-                ('effectiveness_reviewed_on', models.DateField(blank=True, null=True, verbose_name='ngày xem xét hiệu lực')),
-                ('effectiveness', models.CharField(blank=True, choices=[('effective', 'Có hiệu lực'), ('not_effective', 'Chưa có hiệu lực')], max_length=16, verbose_name='kết quả xem xét hiệu lực')),
-                ('effectiveness_note', models.TextField(blank=True, max_length=2000, verbose_name='nhận xét hiệu lực')),
-                ('number', models.PositiveIntegerField(verbose_name='STT')),
-                ('origin_label', models.CharField(blank=True, max_length=255, verbose_name='nguồn')),
-                ('origin_url', models.CharField(blank=True, max_length=255, verbose_name='liên kết nguồn')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('version', models.PositiveIntegerField(default=1)),
-                ('created_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='qms.organisation', verbose_name='cơ quan')),
-                ('unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='risks', to='qms.unit', verbose_name='đơn vị')),
-                ('updated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("risk", "Rủi ro"), ("opportunity", "Cơ hội")], default="risk", max_length=12, verbose_name="loại"
+                    ),
+                ),
+                ("process", models.CharField(max_length=255, verbose_name="quá trình / hoạt động liên quan")),
+                ("description", models.TextField(max_length=5000, verbose_name="rủi ro / cơ hội")),
+                ("cause", models.TextField(blank=True, max_length=5000, verbose_name="nguyên nhân")),
+                (
+                    "frequency",
+                    models.CharField(
+                        choices=[("frequent", "Thường xuyên"), ("occasional", "Thỉnh thoảng"), ("rare", "Hiếm khi")],
+                        max_length=12,
+                        verbose_name="tần suất xuất hiện",
+                    ),
+                ),
+                (
+                    "impact",
+                    models.CharField(
+                        choices=[("major", "Lớn"), ("moderate", "Vừa"), ("minor", "Nhỏ")], max_length=12, verbose_name="mức độ ảnh hưởng"
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[("high", "Cao"), ("medium", "Trung bình"), ("low", "Thấp")], max_length=8, verbose_name="mức rủi ro"
+                    ),
+                ),
+                ("response", models.TextField(max_length=5000, verbose_name="biện pháp đối phó")),
+                ("owner", models.CharField(blank=True, max_length=255, verbose_name="người / đơn vị thực hiện")),
+                ("deadline", models.DateField(blank=True, null=True, verbose_name="thời hạn")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "Đang xử lý"), ("done", "Đã thực hiện biện pháp"), ("closed", "Đã đóng")],
+                        default="open",
+                        max_length=10,
+                        verbose_name="trạng thái",
+                    ),
+                ),
+                ("effectiveness_reviewed_on", models.DateField(blank=True, null=True, verbose_name="ngày xem xét hiệu lực")),
+                (
+                    "effectiveness",
+                    models.CharField(
+                        blank=True,
+                        choices=[("effective", "Có hiệu lực"), ("not_effective", "Chưa có hiệu lực")],
+                        max_length=16,
+                        verbose_name="kết quả xem xét hiệu lực",
+                    ),
+                ),
+                ("effectiveness_note", models.TextField(blank=True, max_length=2000, verbose_name="nhận xét hiệu lực")),
+                ("number", models.PositiveIntegerField(verbose_name="STT")),
+                ("origin_label", models.CharField(blank=True, max_length=255, verbose_name="nguồn")),
+                ("origin_url", models.CharField(blank=True, max_length=255, verbose_name="liên kết nguồn")),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("version", models.PositiveIntegerField(default=1)),
+                (
+                    "created_by",
+                    models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL),
+                ),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to="qms.organisation", verbose_name="cơ quan"
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="risks",
+                        to="qms.unit",
+                        verbose_name="đơn vị",
+                    ),
+                ),
+                (
+                    "updated_by",
+                    models.ForeignKey(
+                        blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'dòng bảng phân tích rủi ro',
-                'verbose_name_plural': 'bảng phân tích rủi ro',
-                'ordering': ['unit__order', 'unit__name', 'number'],
-                'permissions': [('view_all_risks', 'Xem bảng phân tích rủi ro của mọi đơn vị'), ('maintain_agency_risks', 'Cập nhật bảng phân tích rủi ro của cơ quan'), ('maintain_unit_risks', 'Cập nhật bảng phân tích rủi ro của đơn vị')],
+                "verbose_name": "dòng bảng phân tích rủi ro",
+                "verbose_name_plural": "bảng phân tích rủi ro",
+                "ordering": ["unit__order", "unit__name", "number"],
+                "permissions": [
+                    ("view_all_risks", "Xem bảng phân tích rủi ro của mọi đơn vị"),
+                    ("maintain_agency_risks", "Cập nhật bảng phân tích rủi ro của cơ quan"),
+                    ("maintain_unit_risks", "Cập nhật bảng phân tích rủi ro của đơn vị"),
+                ],
             },
         ),
         migrations.CreateModel(
-            name='RiskHistory',
+            name="RiskHistory",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('risk', 'Rủi ro'), ('opportunity', 'Cơ hội')], default='risk', max_length=12, verbose_name='loại')),
-                ('process', models.CharField(max_length=255, verbose_name='quá trình / hoạt động liên quan')),
-                ('description', models.TextField(max_length=5000, verbose_name='rủi ro / cơ hội')),
-                ('cause', models.TextField(blank=True, max_length=5000, verbose_name='nguyên nhân')),
-                ('frequency', models.CharField(choices=[('frequent', 'Thường xuyên'), ('occasional', 'Thỉnh thoảng'), ('rare', 'Hiếm khi')], max_length=12, verbose_name='tần suất xuất hiện')),
-                ('impact', models.CharField(choices=[('major', 'Lớn'), ('moderate', 'Vừa'), ('minor', 'Nhỏ')], max_length=12, verbose_name='mức độ ảnh hưởng')),
-                ('level', models.CharField(choices=[('high', 'Cao'), ('medium', 'Trung bình'), ('low', 'Thấp')], max_length=8, verbose_name='mức rủi ro')),
-                ('response', models.TextField(max_length=5000, verbose_name='biện pháp đối phó')),
-                ('owner', models.CharField(blank=True, max_length=255, verbose_name='người / đơn vị thực hiện')),
-                ('deadline', models.DateField(blank=True, null=True, verbose_name='thời hạn')),
-                ('status', models.CharField(choices=[('open', 'Đang xử lý'), ('done', 'Đã thực hiện biện pháp'), ('closed', 'Đã đóng')], default='open', max_length=10, verbose_name='trạng thái')),
-                ('effectiveness_reviewed_on', models.DateField(blank=True, null=True, verbose_name='ngày xem xét hiệu lực')),
-                ('effectiveness', models.CharField(blank=True, choices=[('effective', 'Có hiệu lực'), ('not_effective', 'Chưa có hiệu lực')], max_length=16, verbose_name='kết quả xem xét hiệu lực')),
-                ('effectiveness_note', models.TextField(blank=True, max_length=2000, verbose_name='nhận xét hiệu lực')),
-                ('version', models.PositiveIntegerField(verbose_name='phiên bản')),
-                ('changed_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='thời điểm thay đổi')),
-                ('note', models.CharField(blank=True, max_length=500, verbose_name='ghi chú')),
-                ('changed_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('risk', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='history', to='risks.risk')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("risk", "Rủi ro"), ("opportunity", "Cơ hội")], default="risk", max_length=12, verbose_name="loại"
+                    ),
+                ),
+                ("process", models.CharField(max_length=255, verbose_name="quá trình / hoạt động liên quan")),
+                ("description", models.TextField(max_length=5000, verbose_name="rủi ro / cơ hội")),
+                ("cause", models.TextField(blank=True, max_length=5000, verbose_name="nguyên nhân")),
+                (
+                    "frequency",
+                    models.CharField(
+                        choices=[("frequent", "Thường xuyên"), ("occasional", "Thỉnh thoảng"), ("rare", "Hiếm khi")],
+                        max_length=12,
+                        verbose_name="tần suất xuất hiện",
+                    ),
+                ),
+                (
+                    "impact",
+                    models.CharField(
+                        choices=[("major", "Lớn"), ("moderate", "Vừa"), ("minor", "Nhỏ")], max_length=12, verbose_name="mức độ ảnh hưởng"
+                    ),
+                ),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[("high", "Cao"), ("medium", "Trung bình"), ("low", "Thấp")], max_length=8, verbose_name="mức rủi ro"
+                    ),
+                ),
+                ("response", models.TextField(max_length=5000, verbose_name="biện pháp đối phó")),
+                ("owner", models.CharField(blank=True, max_length=255, verbose_name="người / đơn vị thực hiện")),
+                ("deadline", models.DateField(blank=True, null=True, verbose_name="thời hạn")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "Đang xử lý"), ("done", "Đã thực hiện biện pháp"), ("closed", "Đã đóng")],
+                        default="open",
+                        max_length=10,
+                        verbose_name="trạng thái",
+                    ),
+                ),
+                ("effectiveness_reviewed_on", models.DateField(blank=True, null=True, verbose_name="ngày xem xét hiệu lực")),
+                (
+                    "effectiveness",
+                    models.CharField(
+                        blank=True,
+                        choices=[("effective", "Có hiệu lực"), ("not_effective", "Chưa có hiệu lực")],
+                        max_length=16,
+                        verbose_name="kết quả xem xét hiệu lực",
+                    ),
+                ),
+                ("effectiveness_note", models.TextField(blank=True, max_length=2000, verbose_name="nhận xét hiệu lực")),
+                ("version", models.PositiveIntegerField(verbose_name="phiên bản")),
+                ("changed_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="thời điểm thay đổi")),
+                ("note", models.CharField(blank=True, max_length=500, verbose_name="ghi chú")),
+                (
+                    "changed_by",
+                    models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL),
+                ),
+                ("risk", models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name="history", to="risks.risk")),
             ],
             options={
-                'verbose_name': 'lịch sử dòng bảng phân tích rủi ro',
-                'verbose_name_plural': 'lịch sử bảng phân tích rủi ro',
-                'ordering': ['risk', '-version'],
+                "verbose_name": "lịch sử dòng bảng phân tích rủi ro",
+                "verbose_name_plural": "lịch sử bảng phân tích rủi ro",
+                "ordering": ["risk", "-version"],
             },
         ),
         migrations.CreateModel(
-            name='RiskSettings',
+            name="RiskSettings",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('matrix', models.JSONField(default=risks.models.default_matrix, verbose_name='ma trận mức rủi ro (tần suất × mức độ ảnh hưởng)')),
-                ('record_retention_years', models.PositiveSmallIntegerField(default=3, verbose_name='thời gian lưu bảng phân tích rủi ro (năm)')),
-                ('organisation', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='risk_settings', to='qms.organisation', verbose_name='cơ quan')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "matrix",
+                    models.JSONField(default=risks.models.default_matrix, verbose_name="ma trận mức rủi ro (tần suất × mức độ ảnh hưởng)"),
+                ),
+                (
+                    "record_retention_years",
+                    models.PositiveSmallIntegerField(default=3, verbose_name="thời gian lưu bảng phân tích rủi ro (năm)"),
+                ),
+                (
+                    "organisation",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="risk_settings",
+                        to="qms.organisation",
+                        verbose_name="cơ quan",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'cấu hình bảng phân tích rủi ro',
-                'verbose_name_plural': 'cấu hình bảng phân tích rủi ro',
+                "verbose_name": "cấu hình bảng phân tích rủi ro",
+                "verbose_name_plural": "cấu hình bảng phân tích rủi ro",
             },
         ),
         migrations.AddConstraint(
-            model_name='risk',
-            constraint=models.UniqueConstraint(condition=models.Q(('unit__isnull', True)), fields=('organisation', 'number'), name='uniq_risk_agency_number'),
+            model_name="risk",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("unit__isnull", True)), fields=("organisation", "number"), name="uniq_risk_agency_number"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='risk',
-            constraint=models.UniqueConstraint(condition=models.Q(('unit__isnull', False)), fields=('unit', 'number'), name='uniq_risk_unit_number'),
+            model_name="risk",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("unit__isnull", False)), fields=("unit", "number"), name="uniq_risk_unit_number"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='riskhistory',
-            constraint=models.UniqueConstraint(fields=('risk', 'version'), name='uniq_risk_history_version'),
+            model_name="riskhistory",
+            constraint=models.UniqueConstraint(fields=("risk", "version"), name="uniq_risk_history_version"),
         ),
     ]

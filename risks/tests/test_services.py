@@ -57,12 +57,23 @@ def test_a_change_keeps_the_earlier_row_in_the_history(unit_head, unit, organisa
         risk=risk,
         actor=unit_head,
         version=1,
-        values={"frequency": Frequency.FREQUENT, "status": RiskStatus.DONE, "effectiveness": "effective", "effectiveness_reviewed_on": today},
+        values={
+            "frequency": Frequency.FREQUENT,
+            "status": RiskStatus.DONE,
+            "effectiveness": "effective",
+            "effectiveness_reviewed_on": today,
+        },
         note="Sau họp xem xét",
     )
     assert changed.version == 2 and changed.level == Level.HIGH and changed.status == RiskStatus.DONE
     (old,) = changed.history.all()
-    assert (old.version, old.frequency, old.level, old.status, old.note) == (1, Frequency.OCCASIONAL, Level.MEDIUM, RiskStatus.OPEN, "Sau họp xem xét")
+    assert (old.version, old.frequency, old.level, old.status, old.note) == (
+        1,
+        Frequency.OCCASIONAL,
+        Level.MEDIUM,
+        RiskStatus.OPEN,
+        "Sau họp xem xét",
+    )
     assert old.changed_by == unit_head
 
 

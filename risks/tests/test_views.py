@@ -110,7 +110,7 @@ def test_the_unit_head_cannot_pick_another_units_table_in_the_form(client, unit_
 
 @pytest.mark.django_db
 def test_the_excel_workbook_holds_the_tables_rows(client, unit_head, unit, organisation):
-    RiskFactory(organisation=organisation, unit=unit, number=1, description="=HYPERLINK(\"http://x\")", deadline=dt.date(2026, 3, 5))
+    RiskFactory(organisation=organisation, unit=unit, number=1, description='=HYPERLINK("http://x")', deadline=dt.date(2026, 3, 5))
     RiskFactory(organisation=organisation, unit=None, number=1, description="Của cơ quan")
     client.force_login(unit_head)
     response = client.get(reverse("risks:excel", args=[str(unit.pk)]))
@@ -118,7 +118,16 @@ def test_the_excel_workbook_holds_the_tables_rows(client, unit_head, unit, organ
     rows = [[c.value for c in row] for row in ws.iter_rows()]
     assert rows[0][0] == organisation.name.upper()
     assert rows[2][0] == f"BẢNG PHÂN TÍCH RỦI RO VÀ CƠ HỘI — {unit.name}"
-    assert rows[4][:8] == ["STT", "Loại", "Quá trình / hoạt động", "Rủi ro / cơ hội", "Nguyên nhân", "Tần suất xuất hiện", "Mức độ ảnh hưởng", "Mức"]
+    assert rows[4][:8] == [
+        "STT",
+        "Loại",
+        "Quá trình / hoạt động",
+        "Rủi ro / cơ hội",
+        "Nguyên nhân",
+        "Tần suất xuất hiện",
+        "Mức độ ảnh hưởng",
+        "Mức",
+    ]
     (data,) = rows[5:]
     assert data[0] == 1 and data[5:8] == ["Thỉnh thoảng", "Vừa", "Trung bình"] and data[10] == "05/03/2026"
     assert ws.cell(row=6, column=4).data_type == "s"  # typed "=..." stays text, never a formula
