@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 def _counts() -> dict[str, int]:
     return {
         model._meta.label: model.objects.count()
-        for app in ("qms", "reviews", "corrective_actions", "objectives")
+        for app in ("qms", "reviews", "corrective_actions", "objectives", "risks")
         for model in apps.get_app_config(app).get_models()
     }
 
