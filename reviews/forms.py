@@ -13,7 +13,7 @@ from qms.people import review_chair_role
 from qms.roles import Role
 from qms.uploads import validate_upload
 from qms.workdays import add_years
-from risks.models import Frequency, Impact
+from risks.models import Frequency, Impact, Risk
 from risks.models import Kind as RiskKind
 
 from .models import (
@@ -479,9 +479,9 @@ class ActionRiskForm(BoundedTextMixin, forms.Form):
     """QT.CTCL 5.8.1.2: a decision opens a row of a risk table, or updates one, in one step. With no row chosen a
     new row is opened in the chosen table; with a row chosen, the fields filled in replace the row's."""
 
-    risk = forms.ModelChoiceField(
+    risk: forms.ModelChoiceField = forms.ModelChoiceField(
         label=_("Dòng cần cập nhật"),
-        queryset=None,
+        queryset=Risk.objects.none(),
         required=False,
         empty_label=_("— Mở dòng mới —"),
         error_messages={"invalid_choice": _("Bạn không cập nhật được dòng này.")},

@@ -23,7 +23,7 @@ class RiskHistoryInline(admin.TabularInline):
     model = RiskHistory
     extra = 0
     can_delete = False
-    fields = ["version", "changed_at", "changed_by", "level", "status", "response", "note"]
+    fields = ("version", "changed_at", "changed_by", "level", "status", "response", "note")
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None) -> bool:

@@ -43,12 +43,17 @@ def risk_level(*, organisation_id: int, frequency: str, impact: str) -> str:
     return RiskSettings.of(organisation_id).level_of(frequency, impact)
 
 
+def _label(name: str) -> str:
+    field = Risk._meta.get_field(name)
+    return str(getattr(field, "verbose_name", name))
+
+
 def _check_values(values: dict[str, Any]) -> None:
     if values.get("kind", Kind.RISK) not in Kind.values:
         raise ServiceError(_("Loại không hợp lệ."), field="kind")
     for name in ("process", "description", "response"):
         if not str(values.get(name) or "").strip():
-            raise ServiceError(_("Hãy ghi “%(f)s”.") % {"f": Risk._meta.get_field(name).verbose_name}, field=name)
+            raise ServiceError(_("Hãy ghi “%(f)s”.") % {"f": _label(name)}, field=name)
     if values.get("effectiveness") and values["effectiveness"] not in Effectiveness.values:
         raise ServiceError(_("Kết quả xem xét hiệu lực không hợp lệ."), field="effectiveness")
     if values.get("effectiveness") and not values.get("effectiveness_reviewed_on"):
@@ -135,7 +140,7 @@ def risk_update(*, risk: Risk, actor: User, version: int, values: dict[str, Any]
     if updated != 1:  # the lock above makes this unreachable where locks exist; SQLite serialises writes anyway
         raise StaleEditError(_("Dòng này vừa được người khác sửa. Hãy tải lại trang."))
     current.refresh_from_db()
-    labels = ", ".join(str(Risk._meta.get_field(f).verbose_name) for f in changed)
+    labels = ", ".join(_label(f) for f in changed)
     audit_record(
         target=current,
         actor=actor,

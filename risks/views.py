@@ -57,7 +57,7 @@ def risk_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
     today = timezone.localdate()
     for risk in page:
-        risk.late = risk.is_late(today)  # type: ignore[attr-defined]
+        risk.late = risk.is_late(today)
     units = list(Unit.objects.of(request.user.organisation_id).active())
     tables = [("agency", _("Cơ quan"))] + [(str(u.pk), u.name) for u in units if rules.may_read_table(request.user, u)]
     context = {

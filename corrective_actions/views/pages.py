@@ -105,7 +105,12 @@ def my_work(request: AuthenticatedHttpRequest) -> HttpResponse:
 def ticket_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not request.user.has_role_perm("corrective_actions.open_ticket"):
         raise PermissionDenied
-    initial = {"requesting_unit": request.user.unit, "unit": request.user.unit, "description_date": local_today(), "kind": Kind.CORRECTIVE}
+    initial: dict[str, object] = {
+        "requesting_unit": request.user.unit,
+        "unit": request.user.unit,
+        "description_date": local_today(),
+        "kind": Kind.CORRECTIVE,
+    }
     if request.GET.get("risk", "").isdigit():  # "Mở phiếu HĐKP" on a risk row's page
         initial["risk"] = int(request.GET["risk"])
     form = forms.TicketOpenForm(
