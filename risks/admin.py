@@ -1,7 +1,8 @@
 """Admin of the risk table: an agency's admin edits its matrix and retention setting; the rows are read
 here only (a change made outside the app's service would leave no history row)."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 
 from qms.admin import AgencyScopedAdmin
 
@@ -44,3 +45,14 @@ class RiskAdmin(AgencyScopedAdmin):
 
     def delete_locked(self, obj) -> bool:
         return False  # a row may go once its retention period has run out (Risk.delete refuses before)
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_retained():
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def delete_model(self, request, obj):
+        try:
+            super().delete_model(request, obj)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))

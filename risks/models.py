@@ -260,8 +260,11 @@ class Risk(RiskContent):
         years = RiskSettings.of(self.organisation_id).record_retention_years
         return add_years(timezone.localtime(self.updated_at).date(), years)
 
+    def is_retained(self) -> bool:
+        return timezone.localdate() < self.retained_until()
+
     def check_deletable(self) -> None:
-        if timezone.localdate() < self.retained_until():
+        if self.is_retained():
             raise ValidationError(_("Dòng bảng phân tích rủi ro được lưu đến %(d)s.") % {"d": self.retained_until().strftime("%d/%m/%Y")})
 
     def delete(self, *args, **kwargs):

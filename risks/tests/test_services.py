@@ -125,3 +125,17 @@ def test_a_row_is_kept_for_the_retention_period(unit_head, unit, organisation, t
     travel(today + dt.timedelta(days=3 * 366 + 1))
     Risk.objects.get(pk=risk.pk).delete()
     assert not Risk.objects.filter(pk=risk.pk).exists()
+
+
+@pytest.mark.django_db
+def test_admin_offers_no_deletion_of_a_retained_row_and_changes_no_row(client, unit_head, unit, organisation):
+    from django.contrib.auth import get_user_model
+    from django.urls import reverse
+
+    risk = services.risk_create(actor=unit_head, organisation_id=organisation.pk, unit=unit, values=VALUES)
+    admin_user = get_user_model().objects.create_superuser("quantri-rr", "qt@example.org", "x-Mật-khẩu-2026")
+    client.force_login(admin_user)
+    assert client.get(reverse("admin:risks_risk_delete", args=[risk.pk])).status_code == 403
+    assert client.post(reverse("admin:risks_risk_change", args=[risk.pk]), {"owner": "x"}).status_code == 403
+    assert client.get(reverse("admin:risks_risk_change", args=[risk.pk])).status_code == 200  # read-only view
+    assert Risk.objects.filter(pk=risk.pk, version=1).exists()
