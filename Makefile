@@ -79,11 +79,11 @@ test-dated: $(DEV_STAMP) system-deps-test
 	done; \
 	exit $$failed
 
-# ruff (rules and formatting), then mypy with django-stubs on the four packages (both set in pyproject.toml).
+# ruff (rules and formatting), then mypy with django-stubs on the five packages (both set in pyproject.toml).
 lint: $(DEV_STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	$(VENV)/bin/mypy qms reviews corrective_actions objectives
+	$(VENV)/bin/mypy qms reviews corrective_actions objectives risks
 
 bench: $(STAMP)
 	$(PY) -m qms.bench

@@ -11,6 +11,7 @@ from qms import limits
 from qms.forms import BoundedTextMixin, DateInput, MultipleFileField
 from qms.models import Organisation, Unit, User
 from qms.uploads import validate_upload
+from risks.models import Risk
 
 from .models import Box, ChangeRequestKind, CorrectionKind, Kind, Sign, Source, Ticket, Verification
 
@@ -67,12 +68,19 @@ class TicketOpenForm(_CrispyForm):
         max_length=limits.TEXT, label=_("1. Mô tả sự không phù hợp / đề xuất cải tiến"), widget=forms.Textarea(attrs={"rows": 5})
     )
     description_date = forms.DateField(label=_("Ngày"), widget=DATE)
+    risk = forms.ModelChoiceField(
+        queryset=Risk.objects.none(),
+        label=_("Rủi ro / cơ hội liên quan (bảng phân tích rủi ro)"),
+        required=False,
+        error_messages={"invalid_choice": _("Bạn không xem được dòng bảng phân tích rủi ro này.")},
+    )
     # Django's form metaclass moves declared fields to base_fields, so this does not shadow BaseForm.files.
     files = MultipleFileField(label=_("Bằng chứng đính kèm"))  # type: ignore[assignment]
 
-    def __init__(self, *args, organisation: Organisation | int | None, **kwargs) -> None:
-        """`organisation`: the actor's agency, whose units only are offered."""
+    def __init__(self, *args, organisation: Organisation | int | None, risks: QuerySet[Risk] | None = None, **kwargs) -> None:
+        """`organisation`: the actor's agency, whose units only are offered; `risks`: the risk rows the actor reads."""
         super().__init__(*args, **kwargs)
+        self.fields["risk"].queryset = risks.select_related("unit") if risks is not None else Risk.objects.none()  # type: ignore[attr-defined]
         units = agency_units(organisation)
         self.fields["requesting_unit"].queryset = units  # type: ignore[attr-defined]
         self.fields["unit"].queryset = units  # type: ignore[attr-defined]

@@ -421,6 +421,10 @@ class Ticket(models.Model):
     )
     origin_label = models.CharField(_("nguồn gốc"), max_length=255, blank=True)
     origin_url = models.CharField(_("liên kết nguồn gốc"), max_length=500, blank=True)
+    # The row of a risk table the ticket responds to (QT.CTCL: "kiểm soát rủi ro"); the agency's own rows only.
+    risk = models.ForeignKey(
+        "risks.Risk", verbose_name=_("rủi ro / cơ hội liên quan"), null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets"
+    )
     # 5.2.2 repeated nonconformities on the same content at the same unit
     repeat_count = models.PositiveSmallIntegerField(_("số lần KPH lặp lại liên tiếp"), default=0)
     repeat_required = models.BooleanField(_("bắt buộc HĐKP do lặp lại"), default=False)

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "csp",
     "qms",
     "objectives",
+    "risks",
     "corrective_actions",
     "reviews",
 ]

@@ -24,6 +24,7 @@ urlpatterns = [
     path("reviews/", include("reviews.urls")),
     path("corrective-actions/", include("corrective_actions.urls")),
     path("objectives/", include("objectives.urls")),
+    path("risks/", include("risks.urls")),
 ]
 # Uploaded files are never served from MEDIA_URL, not even in development: every download goes through a
 # view that checks the user's role and the record's scope.

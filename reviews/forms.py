@@ -13,6 +13,8 @@ from qms.people import review_chair_role
 from qms.roles import Role
 from qms.uploads import validate_upload
 from qms.workdays import add_years
+from risks.models import Frequency, Impact, Risk
+from risks.models import Kind as RiskKind
 
 from .models import (
     BRIEFING_TEXT_FIELDS,
@@ -77,6 +79,8 @@ class ReviewPlanForm(BoundedTextMixin, forms.ModelForm):
             "agenda",
             "report_deadline",
             "report_recipient",
+            "combined_with",
+            "combined_meeting_name",
         ]
         widgets = {
             "meeting_start": DateTimeInput(),
@@ -98,6 +102,9 @@ class ReviewPlanForm(BoundedTextMixin, forms.ModelForm):
         deputy.queryset = people.order_by("full_name")
         deputy.help_text = _("Chỉ chọn khi kế hoạch giao người khác chủ trì thay; người này được ký biên bản nếu được ghi là chủ trì.")
         self.fields["meeting_end"].required = True
+        self.fields["combined_with"].help_text = _(
+            "QT.CTCL 5.8: chỉ chọn khi họp xem xét kết hợp với cuộc họp giao ban, sơ kết, tổng kết; biên bản họp kết hợp vẫn phải có đầy đủ nội dung như BM.CTCL.02."
+        )
         self.helper = _NoTagHelper()
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
@@ -466,3 +473,50 @@ class ResourceAnswerForm(BoundedTextMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": _("Hãy ghi ý kiến trả lời.")},
     )
+
+
+class ActionRiskForm(BoundedTextMixin, forms.Form):
+    """QT.CTCL 5.8.1.2: a decision opens a row of a risk table, or updates one, in one step. With no row chosen a
+    new row is opened in the chosen table; with a row chosen, the fields filled in replace the row's."""
+
+    risk: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Dòng cần cập nhật"),
+        queryset=Risk.objects.none(),
+        required=False,
+        empty_label=_("— Mở dòng mới —"),
+        error_messages={"invalid_choice": _("Bạn không cập nhật được dòng này.")},
+    )
+    risk_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    scope = forms.ChoiceField(
+        label=_("Bảng (khi mở dòng mới)"),
+        required=False,
+        error_messages={"invalid_choice": _("Bạn không cập nhật được bảng này (đơn vị khác hoặc cơ quan khác).")},
+    )
+    kind = forms.ChoiceField(label=_("Loại"), choices=RiskKind.choices, required=False)
+    process = forms.CharField(label=_("Quá trình / hoạt động liên quan"), max_length=255, required=False)
+    description = forms.CharField(
+        label=_("Rủi ro / cơ hội"), max_length=limits.TEXT, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    cause = forms.CharField(label=_("Nguyên nhân"), max_length=limits.TEXT, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    frequency = forms.ChoiceField(label=_("Tần suất xuất hiện"), choices=[("", "—"), *Frequency.choices], required=False)
+    impact = forms.ChoiceField(label=_("Mức độ ảnh hưởng"), choices=[("", "—"), *Impact.choices], required=False)
+    response = forms.CharField(
+        label=_("Biện pháp đối phó"), max_length=limits.TEXT, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    owner = forms.CharField(label=_("Người / đơn vị thực hiện"), max_length=255, required=False)
+    deadline = forms.DateField(label=_("Thời hạn"), required=False, widget=DateInput())
+
+    def __init__(self, *args, risks, scopes: list[tuple[str, str]], **kwargs):
+        """`risks`: the rows the user keeps; `scopes`: the tables the user may open a row in."""
+        super().__init__(*args, **kwargs)
+        self.fields["risk"].queryset = risks  # type: ignore[attr-defined]
+        self.fields["scope"].choices = scopes  # type: ignore[attr-defined]
+        self.helper = _NoTagHelper()
+
+    def clean(self):
+        data = super().clean()
+        if error := implausible_date(data.get("deadline"), str(self.fields["deadline"].label)):
+            self.add_error("deadline", error)
+        if data.get("risk") is None and not data.get("scope"):
+            self.add_error("scope", _("Hãy chọn bảng để mở dòng mới."))
+        return data

@@ -143,6 +143,15 @@ class ReviewQuerySet(models.QuerySet):
         return own.filter(issued & scope).distinct()
 
 
+class CombinedMeeting(models.TextChoices):
+    """QT.CTCL 5.8: the review may be held "kết hợp với các cuộc họp giao ban, sơ kết, tổng kết"; its minutes are
+    then the agency's combined minutes, which must still hold every part of BM.CTCL.02 (5.8.1.2)."""
+
+    BRIEFING = "giao_ban", _("Họp giao ban")
+    MID_TERM = "so_ket", _("Hội nghị sơ kết")
+    YEAR_END = "tong_ket", _("Hội nghị tổng kết")
+
+
 class Review(models.Model):
     class Kind(models.TextChoices):
         PERIODIC = "periodic", _("Định kỳ")
@@ -188,6 +197,9 @@ class Review(models.Model):
     collection_closed_at = models.DateTimeField(_("đóng thu báo cáo lúc"), null=True, blank=True)
     # Why the secretary closed the collection before the deadline while units had not submitted.
     collection_close_reason = models.CharField(_("lý do đóng thu báo cáo trước hạn"), max_length=500, blank=True)
+    # Empty: a review meeting of its own; else the kind and name of the meeting it is combined with.
+    combined_with = models.CharField(_("kết hợp với cuộc họp"), max_length=12, choices=CombinedMeeting.choices, blank=True)
+    combined_meeting_name = models.CharField(_("tên cuộc họp kết hợp"), max_length=255, blank=True)
     version = models.PositiveIntegerField(default=1)
 
     objects = ReviewQuerySet.as_manager()
@@ -235,6 +247,17 @@ class Review(models.Model):
     @property
     def is_collecting(self) -> bool:
         return self.status == ReviewStatus.COLLECTING
+
+    @property
+    def is_combined(self) -> bool:
+        return bool(self.combined_with)
+
+    @property
+    def combined_title(self) -> str:
+        """ "Họp giao ban tháng 6/2026" as the minutes name the other meeting; empty for a meeting of its own."""
+        if not self.combined_with:
+            return ""
+        return self.combined_meeting_name.strip() or str(self.get_combined_with_display())
 
     def next_step(self) -> tuple[StrOrPromise, StrOrPromise]:
         """Who must act next, and what they must do: shown at the top of the review page."""
@@ -852,6 +875,16 @@ class ReviewAction(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="review_action",
+    )
+    # The row of a risk table this decision opened or updated (QT.CTCL 5.8.1.2 "cập nhật bảng phân tích rủi ro";
+    # reviews.services.review_action_risk_record); the row's origin or history names the decision back.
+    risk = models.ForeignKey(
+        "risks.Risk",
+        verbose_name=_("dòng bảng phân tích rủi ro"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="review_actions",
     )
     created_at = models.DateTimeField(default=timezone.now)
     version = models.PositiveIntegerField(default=1)

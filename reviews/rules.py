@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.utils.translation import gettext as _
+
 from qms.models import User
 from qms.people import may_chair_reviews, may_decide_for_unit, review_chair_role
 from qms.roles import Role
 from qms.transitions import Transition, Transitions
+from risks.rules import can_maintain
 
 from .models import (
     ACTION_TRANSITIONS,
@@ -255,3 +258,17 @@ def action_actions(action: ReviewAction, user: User) -> set[str]:
         secretary_moves = ("reopen", "cancel", "confirm", "return_evidence")
         actions |= {row.action for row in ACTION_TRANSITIONS.moves_from(action.status) if row.action in secretary_moves}
     return actions
+
+
+def action_risk_scopes(user: User, action: ReviewAction) -> list[tuple[str, str]]:
+    """The risk tables in which `user` may open or update a row from the decision `action` (QT.CTCL 5.8.1.2):
+    the agency's (ISO secretary) and the responsible unit's (its head); none unless the decision is in force."""
+    if not action.is_in_force:
+        return []
+    org_id = action.review.organisation_id
+    scopes = []
+    if can_maintain(user, organisation_id=org_id, unit=None):
+        scopes.append(("agency", str(_("Cơ quan"))))
+    if can_maintain(user, organisation_id=org_id, unit=action.responsible_unit):
+        scopes.append((str(action.responsible_unit_id), action.responsible_unit.name))
+    return scopes

@@ -23,6 +23,7 @@ from qms import people
 from qms.dates import format_date
 from qms.models import Organisation, User
 from qms.workdays import add_working_days
+from risks.summary import risk_review_summary
 
 from .models import (
     CONSOLIDATE_STATES,
@@ -74,6 +75,17 @@ def previous_review(review: Review) -> Review | None:
         .exclude(pk=review.pk)
         .order_by("-meeting_start")
         .first()
+    )
+
+
+def risk_inputs(review: Review) -> str:
+    """BM.CTCL.02 topic 5 and BM.HT.06.03's general section: the risk tables by level, responses due or late,
+    and the effectiveness reviews made since the previous review (risks.summary; empty without a table)."""
+    previous = previous_review(review)
+    return risk_review_summary(
+        organisation_id=review.organisation_id,
+        today=timezone.localdate(),
+        since=previous.meeting_date if previous is not None else None,
     )
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import followup, minutes, pdfs, plan, reports
+from .views import followup, minutes, pdfs, plan, reports, risks
 
 app_name = "reviews"
 urlpatterns = [
@@ -56,4 +56,6 @@ urlpatterns = [
     path("minutes/<int:pk>/pdf/", pdfs.minutes_pdf_download, name="minutes_pdf"),
     # --- Corrective-action tickets from decided actions ---
     path("actions/<int:pk>/ticket/", followup.action_ticket_open, name="action_ticket_open"),
+    # --- QT.CTCL 5.8.1.2: a decision updates the risk table ---
+    path("actions/<int:pk>/risk/", risks.action_risk, name="action_risk"),
 ]

@@ -16,6 +16,7 @@ from qms.messages import N_, Message
 from qms.models import Unit, User
 from qms.roles import Role
 from qms.services import audit_record, local_today
+from risks.models import Risk
 
 from ..models import (
     HANDLING_DECISION_FIELDS,
@@ -62,8 +63,10 @@ def ticket_open(
     status: str = TicketStatus.OPEN,
     today: dt.date | None = None,
     any_unit: bool = False,
+    risk: Risk | None = None,
 ) -> Ticket:
-    """5.2.1: box 1 filled; the ticket goes to the head of the unit concerned."""
+    """5.2.1: box 1 filled; the ticket goes to the head of the unit concerned. `risk`: the row of a risk table
+    of the agency the ticket responds to (QT.CTCL: "kiểm soát rủi ro")."""
     if not actor.has_role_perm("corrective_actions.open_ticket"):
         raise ServiceError(_("Bạn không có quyền mở phiếu yêu cầu HĐKP/cải tiến."))
     if not description.strip():
@@ -87,6 +90,8 @@ def ticket_open(
             raise ServiceError(_("%(name)s không thuộc cơ quan của bạn.") % {"name": record}, field=field)
     if predecessor is not None and predecessor.organisation_id != organisation.pk:
         raise ServiceError(_("Phiếu trước không thuộc cơ quan của bạn."))
+    if risk is not None and not Risk.objects.visible_to(actor).filter(pk=risk.pk).exists():
+        raise ServiceError(_("Bạn không xem được dòng bảng phân tích rủi ro này."), field="risk")
     today = today or local_today()
     description_date = description_date or today
     if description_date > today:
@@ -111,6 +116,7 @@ def ticket_open(
         predecessor=predecessor,
         origin_label=origin_label,
         origin_url=origin_url,
+        risk=risk,
     )
     attachments_store(ticket=ticket, actor=actor, box=Box.BOX1, uploads=attachments)
     note: Message | str = N_("Mở tự động từ phiếu %(n)s") % {"n": predecessor.number_display} if predecessor else origin_label

@@ -18,6 +18,7 @@ from qms.http import AuthenticatedHttpRequest, file_download
 from qms.pdf_cache import pdf_download
 from qms.services import audit_trail, local_today
 from qms.tenancy import is_overseer
+from risks.models import Risk
 
 from .. import forms
 from ..exports import tickets_xlsx
@@ -104,8 +105,21 @@ def my_work(request: AuthenticatedHttpRequest) -> HttpResponse:
 def ticket_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not request.user.has_role_perm("corrective_actions.open_ticket"):
         raise PermissionDenied
-    initial = {"requesting_unit": request.user.unit, "unit": request.user.unit, "description_date": local_today(), "kind": Kind.CORRECTIVE}
-    form = forms.TicketOpenForm(request.POST or None, request.FILES or None, initial=initial, organisation=request.user.organisation_id)
+    initial: dict[str, object] = {
+        "requesting_unit": request.user.unit,
+        "unit": request.user.unit,
+        "description_date": local_today(),
+        "kind": Kind.CORRECTIVE,
+    }
+    if request.GET.get("risk", "").isdigit():  # "Mở phiếu HĐKP" on a risk row's page
+        initial["risk"] = int(request.GET["risk"])
+    form = forms.TicketOpenForm(
+        request.POST or None,
+        request.FILES or None,
+        initial=initial,
+        organisation=request.user.organisation_id,
+        risks=Risk.objects.visible_to(request.user),
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -122,6 +136,7 @@ def ticket_create(request: AuthenticatedHttpRequest) -> HttpResponse:
                 description=data["description"],
                 description_date=data["description_date"],
                 attachments=data["files"],
+                risk=data["risk"],
             )
         except ServiceError as exc:
             refusal_show(form, exc)

@@ -285,7 +285,7 @@ def _crawl(client, user, start: str = "/") -> list[tuple[str, Form]]:
     return found
 
 
-SWEPT_NAMESPACES = ("reviews", "corrective_actions", "objectives")  # and the root patterns of qms/urls.py
+SWEPT_NAMESPACES = ("reviews", "corrective_actions", "objectives", "risks")  # and the root patterns of qms/urls.py
 
 
 def _accepts_post(callback) -> bool:
@@ -339,6 +339,10 @@ GET_ONLY = frozenset(
         "objectives:plan_pdf",
         "objectives:plan_excel",
         "objectives:measurement_evidence",
+        "risks:list",
+        "risks:detail",
+        "risks:excel",
+        "risks:pdf",
     }
 )
 
@@ -546,7 +550,7 @@ def test_the_get_only_list_names_views_that_do_not_accept_post():
     assert {"reviews:consolidated_edit", "reviews:attachment_delete", "objectives:objective_edit", "password_reset"} <= _post_url_names()
 
 
-ADMIN_APPS = ("qms", "reviews", "corrective_actions", "objectives")
+ADMIN_APPS = ("qms", "reviews", "corrective_actions", "objectives", "risks")
 ADMIN_VALUES_PER_FORM = 20
 
 

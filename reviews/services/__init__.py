@@ -33,6 +33,7 @@ from .plan import (
     review_plan_submit,
     review_plan_update,
 )
+from .risks import review_action_risk_record
 from .unit_reports import review_collection_close, unit_report_attachment_delete, unit_report_return, unit_report_save
 
 __all__ = [
@@ -54,6 +55,7 @@ __all__ = [
     "minutes_sign",
     "resource_request_answer",
     "resource_request_create",
+    "review_action_risk_record",
     "review_action_ticket_open",
     "review_close",
     "review_collection_close",

@@ -31,7 +31,7 @@ from ..models import (
     UnitReport,
     UnitReportStatus,
 )
-from ..selectors import consolidated_sources, previous_actions_summary, review_tickets_summary
+from ..selectors import consolidated_sources, previous_actions_summary, review_tickets_summary, risk_inputs
 from .common import require, require_agency, save_versioned
 
 
@@ -53,6 +53,9 @@ def _consolidated_sections(review: Review) -> dict[str, str]:
         blocks = [f"{r.unit.name}:\n{getattr(r, name).strip()}" for r in reports if getattr(r, name).strip()]
         values[name] = "\n\n".join(blocks)
     previous = previous_actions_summary(review)
+    # C2's input "Kết quả phân tích rủi ro" (ISO 9001 9.3.2 e): the risk tables, after the previous actions.
+    risks = risk_inputs(review)
+    previous += "\n\n" + risks if risks else ""
     values["s1_general"] = previous + ("\n\n" + values["s1_general"] if values["s1_general"] else "")
     tickets = review_tickets_summary(review)
     values["s3_audit_actions"] = tickets + ("\n\n" + values["s3_audit_actions"] if values["s3_audit_actions"] else "")

@@ -20,6 +20,7 @@ from qms.services import audit_record, document_number_next, state_transition
 from qms.transitions import check_transition
 
 from .. import tasks
+from ..combined import combined_missing
 from ..models import (
     BRIEFING_NUMBER_FIELDS,
     MINUTES_CONTENT_FIELDS,
@@ -40,7 +41,14 @@ from ..models import (
     UnitReportStatus,
 )
 from ..rules import review_may_act
-from ..selectors import minutes_canonical_content, objectives_plan_percent, previous_actions_summary, review_nonconformity_count, sha256
+from ..selectors import (
+    minutes_canonical_content,
+    objectives_plan_percent,
+    previous_actions_summary,
+    review_nonconformity_count,
+    risk_inputs,
+    sha256,
+)
 from .common import check_same_agency_units, check_same_agency_users, require, require_agency, save_versioned
 
 MINUTES_SERIES = "review-minutes"
@@ -115,6 +123,8 @@ def minutes_create(*, review: Review, actor: User, form_code: str | None = None)
         ),
         unit_reports_summary="\n".join(_("- %(unit)s: đã nộp báo cáo (BM.HT.06.02).") % {"unit": r.unit.name} for r in submitted),
         topic_1=previous_actions_summary(review),
+        # Topic 5 "Hiệu lực của hành động giải quyết rủi ro, cơ hội": what the risk tables hold today.
+        topic_5=risk_inputs(review),
         **_briefing_prefill(review, report),
         updated_by=actor,
     )
@@ -236,6 +246,8 @@ def _check_complete(minutes: Minutes) -> None:
             _("lý do họp lúc %(held)s thay vì %(notified)s như thông báo")
             % {"held": format_datetime(minutes.started_at), "notified": format_datetime(minutes.review.meeting_start)}
         )
+    # A combined meeting's minutes: every part of BM.CTCL.02 as well (QT.CTCL 5.8.1.2).
+    missing += combined_missing(minutes)
     headings = minutes.missing_outputs()
     if headings:
         missing.append(

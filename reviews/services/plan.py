@@ -22,7 +22,7 @@ from qms.services import audit_record, document_number_next, notification_send, 
 from qms.workdays import add_working_days
 
 from .. import tasks
-from ..models import EDITABLE_PLAN_STATES, Review, ReviewStatus, UnitReport
+from ..models import EDITABLE_PLAN_STATES, CombinedMeeting, Review, ReviewStatus, UnitReport
 from ..selectors import review_url
 from ..yearly import next_free_sequence, sequence_taken
 from .common import (
@@ -48,6 +48,8 @@ PLAN_FIELDS = [
     "report_recipient",
     "related_parties",
     "deputy_chair",
+    "combined_with",
+    "combined_meeting_name",
 ]
 
 
@@ -57,6 +59,17 @@ def _check_plan_dates(data: Mapping[str, Any]) -> None:
         raise ServiceError(_("Thời gian kết thúc phải sau thời gian bắt đầu họp."), field="meeting_end")
     if deadline >= timezone.localtime(start).date():
         raise ServiceError(_("Hạn nộp báo cáo phải trước ngày họp."), field="report_deadline")
+
+
+def _check_combined(data: Mapping[str, Any]) -> None:
+    """QT.CTCL 5.8: a review combined with a giao ban / sơ kết / tổng kết names that meeting; a meeting of its own names none."""
+    kind, name = data.get("combined_with") or "", (data.get("combined_meeting_name") or "").strip()
+    if kind and kind not in CombinedMeeting.values:
+        raise ServiceError(_("Loại cuộc họp kết hợp không hợp lệ."), field="combined_with")
+    if kind and not name:
+        raise ServiceError(_("Hãy ghi tên cuộc họp kết hợp (ví dụ “Họp giao ban tháng 6/2026”)."), field="combined_meeting_name")
+    if name and not kind:
+        raise ServiceError(_("Hãy chọn loại cuộc họp kết hợp (giao ban, sơ kết hoặc tổng kết)."), field="combined_with")
 
 
 def _check_plan_people(organisation: Organisation | int, data: Mapping[str, Any]) -> None:
@@ -108,6 +121,7 @@ def review_plan_create(*, actor: User, data: Mapping[str, Any]) -> Review:
     require(actor, Role.SECRETARY, "reviews.plan_review")
     organisation = actor_agency(actor)
     _check_plan_dates(data)
+    _check_combined(data)
     _check_plan_people(organisation, data)
     _check_sequence(organisation, data)
     review = Review.objects.create(organisation=organisation, created_by=actor, **{f: data[f] for f in PLAN_FIELDS if f in data})
@@ -125,6 +139,7 @@ def review_plan_update(*, review: Review, actor: User, data: Mapping[str, Any], 
     if not review.is_plan_editable:
         raise ServiceError(_("Kế hoạch đã trình hoặc đã được phê duyệt nên không sửa được."))
     _check_plan_dates(data)
+    _check_combined(data)
     _check_plan_people(review.organisation_id, data)
     _check_sequence(review.organisation_id, data, exclude_pk=review.pk)
     save_versioned(

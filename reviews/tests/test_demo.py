@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 def _counts() -> dict[str, int]:
     return {
         model._meta.label: model.objects.count()
-        for app in ("qms", "reviews", "corrective_actions", "objectives")
+        for app in ("qms", "reviews", "corrective_actions", "objectives", "risks")
         for model in apps.get_app_config(app).get_models()
     }
 
@@ -65,6 +65,8 @@ def test_every_official_form_renders_from_a_record_of_a_fresh_demo(tmp_path):
         "PL3.BC": Plan.objects.filter(status=PlanStatus.EVALUATED).first(),
         "BC.THEO-DOI": Review.objects.filter(status=ReviewStatus.SIGNED).first(),  # the follow-up report of a review
         "BC.THEO-DOI.CQ": Organisation.objects.get(code="cuc-ttdn"),  # … and of every review of the agency
+        "RR.BANG": Unit.objects.filter(risks__isnull=False).first(),  # a unit's risk table (pk: the unit)
+        "RR.BANG.CQ": Organisation.objects.get(code="cuc-ttdn"),  # the agency's risk table (pk: the organisation)
     }
     assert set(records) == set(REGISTRY)  # a newly registered form needs a demo record here too
     assert Organisation.objects.get(code="cuc-ttdn").minutes_form == MinutesForm.HT_06_04  # BM.CTCL.02 is one meeting's choice

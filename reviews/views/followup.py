@@ -61,7 +61,7 @@ def action_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def _visible_action(request: AuthenticatedHttpRequest, pk: int) -> ReviewAction:
-    qs = ReviewAction.objects.visible_to(request.user).select_related("review", "responsible_unit", "minutes", "ticket")
+    qs = ReviewAction.objects.visible_to(request.user).select_related("review", "responsible_unit", "minutes", "ticket", "risk__unit")
     return get_object_or_404(qs, pk=pk)
 
 
@@ -72,6 +72,7 @@ def _action_page(request: AuthenticatedHttpRequest, action: ReviewAction, *, sta
         "updates": action.updates.select_related("author"),
         "actions": rules.action_actions(action, request.user),
         "can_open_ticket": rules.can_open_action_tickets(request.user) and action.ticket_openable,
+        "can_record_risk": bool(rules.action_risk_scopes(request.user, action)),
         "progress_form": forms.get("progress_form") or ActionProgressForm(initial={"progress": action.progress}),
         "complete_form": forms.get("complete_form") or ActionCompleteForm(),
         "decision_form": forms.get("decision_form") or ActionDecisionForm(),

@@ -9,7 +9,7 @@ from qms.demo import DEMO_PASSWORD, load_core, load_small_agency
 
 # Each app's demo module exposes load(users: dict) (the first agency's full demo) and may expose
 # load_small(users: dict) (the second, smaller agency's); they are loaded in dependency order.
-APP_DEMOS = ["objectives.demo", "corrective_actions.demo", "reviews.demo"]
+APP_DEMOS = ["objectives.demo", "risks.demo", "corrective_actions.demo", "reviews.demo"]
 
 
 def _demo_modules():
