@@ -45,7 +45,7 @@ def docx_response(content: bytes, *, filename: str) -> HttpResponse:
     return response
 
 
-def _set_font(run: Any, *, size: float | None = None, bold: bool | None = None, italic: bool | None = None) -> None:
+def set_font(run: Any, *, size: float | None = None, bold: bool | None = None, italic: bool | None = None) -> None:
     from docx.oxml.ns import qn
     from docx.shared import Pt
 
@@ -60,6 +60,53 @@ def _set_font(run: Any, *, size: float | None = None, bold: bool | None = None, 
         run.bold = bold
     if italic is not None:
         run.italic = italic
+
+
+SYMBOL_FONT = "Segoe UI Symbol"  # ☐ ☑: Times New Roman has no such glyphs
+BOXES = ("☐", "☑")
+
+
+def write_cell(cell: Any, *lines: str | Sequence[str | tuple[str, str]], size: float = 12, align: str = "") -> None:
+    """Fill a table cell: one paragraph per line; a line is a string or runs (see DecreeDocument.para);
+    a string may hold line breaks (free text as typed). `align`: "" (left), "center" or "right"."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    paragraphs: list[list[str | tuple[str, str]]] = []
+    for line in lines:
+        if isinstance(line, str):
+            paragraphs += [[part] for part in (line.splitlines() or [""])]
+        else:
+            paragraphs.append(list(line))
+    first = True
+    for parts in paragraphs:
+        paragraph = cell.paragraphs[0] if first and not cell.paragraphs[0].text else cell.add_paragraph()
+        first = False
+        paragraph.paragraph_format.space_after = Pt(1)
+        if align:
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER if align == "center" else WD_ALIGN_PARAGRAPH.RIGHT
+        for part in parts:
+            style, text = part if isinstance(part, tuple) else ("", part)
+            for piece in _split_boxes(text):
+                run = paragraph.add_run(piece)
+                set_font(run, size=size, bold="b" in style or None, italic="i" in style or None)
+                if piece in BOXES:
+                    run.font.name = SYMBOL_FONT
+
+
+def _split_boxes(text: str) -> list[str]:
+    out, current = [], ""
+    for char in text:
+        if char in BOXES:
+            if current:
+                out.append(current)
+            out.append(char)
+            current = ""
+        else:
+            current += char
+    if current or not out:
+        out.append(current)
+    return out
 
 
 def _no_borders(table: Any) -> None:
@@ -123,7 +170,7 @@ class DecreeDocument:
 
         code = self.doc.add_paragraph()
         code.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        _set_font(code.add_run(form_code), size=10)
+        set_font(code.add_run(form_code), size=10)
 
         header = self.doc.add_table(rows=1, cols=2)
         _no_borders(header)
@@ -135,31 +182,31 @@ class DecreeDocument:
             paragraph = left.paragraphs[0] if first else left.add_paragraph()
             first = False
             self._centre(paragraph)
-            _set_font(paragraph.add_run(text.upper()), size=12, bold=bold)
+            set_font(paragraph.add_run(text.upper()), size=12, bold=bold)
         rule = left.add_paragraph()
         self._centre(rule)
-        _set_font(rule.add_run("―――――"), size=8)  # the short rule under the agency's name
+        set_font(rule.add_run("―――――"), size=8)  # the short rule under the agency's name
         if number_line:
             number = left.add_paragraph()
             self._centre(number)
-            _set_font(number.add_run(number_line), size=13)
+            set_font(number.add_run(number_line), size=13)
         motto = right.paragraphs[0]
         self._centre(motto)
-        _set_font(motto.add_run(QUOC_HIEU), size=12, bold=True)
+        set_font(motto.add_run(QUOC_HIEU), size=12, bold=True)
         slogan = right.add_paragraph()
         self._centre(slogan)
         slogan_run = slogan.add_run(TIEU_NGU)
-        _set_font(slogan_run, size=13, bold=True)
+        set_font(slogan_run, size=13, bold=True)
         slogan_run.underline = True  # the rule under the Tiêu ngữ, as long as the text
         if date_line:
             date = right.add_paragraph()
             self._centre(date)
             date.paragraph_format.space_before = Pt(6)
-            _set_font(date.add_run(date_line), size=13, italic=True)
+            set_font(date.add_run(date_line), size=13, italic=True)
         if is_draft:
             banner = self.doc.add_paragraph()
             self._centre(banner)
-            _set_font(banner.add_run("DỰ THẢO – văn bản chưa được ký, phát hành"), size=12, bold=True)
+            set_font(banner.add_run("DỰ THẢO – văn bản chưa được ký, phát hành"), size=12, bold=True)
 
     @staticmethod
     def _centre(paragraph: Any) -> None:
@@ -182,21 +229,21 @@ class DecreeDocument:
                 paragraph.paragraph_format.space_before = Pt(18)
             if i == len(lines) - 1:
                 paragraph.paragraph_format.space_after = Pt(12)
-            _set_font(paragraph.add_run(line.upper()), size=14, bold=True)
+            set_font(paragraph.add_run(line.upper()), size=14, bold=True)
 
     def note(self, text: str) -> None:
         """An italic centred line under the title (a revision's note)."""
         paragraph = self.doc.add_paragraph()
         self._centre(paragraph)
-        _set_font(paragraph.add_run(text), size=11, italic=True)
+        set_font(paragraph.add_run(text), size=11, italic=True)
 
     def heading(self, text: str, rest: str = "", *, italic: bool = False) -> None:
         """A numbered heading ("1. Thời gian:"), with its value in plain type on the same line if given."""
         paragraph = self.doc.add_paragraph()
         paragraph.paragraph_format.keep_with_next = True
-        _set_font(paragraph.add_run(text), bold=True, italic=italic)
+        set_font(paragraph.add_run(text), bold=True, italic=italic)
         if rest:
-            _set_font(paragraph.add_run(" " + rest), bold=False)
+            set_font(paragraph.add_run(" " + rest), bold=False)
 
     def para(self, *parts: str | tuple[str, str], indent: bool = False, italic: bool = False, level: int = 0) -> Any:
         """A justified paragraph of runs: a string is plain; ("b", text) bold, ("i", text) italic."""
@@ -211,7 +258,7 @@ class DecreeDocument:
             paragraph.paragraph_format.left_indent = Mm(6 * level)
         for part in parts:
             style, text = part if isinstance(part, tuple) else ("", part)
-            _set_font(paragraph.add_run(text), bold="b" in style or None, italic=italic or "i" in style or None)
+            set_font(paragraph.add_run(text), bold="b" in style or None, italic=italic or "i" in style or None)
         return paragraph
 
     def dash(self, items: Iterable[str | Sequence[str | tuple[str, str]]], *, level: int = 1, empty: str = "") -> None:
@@ -250,7 +297,7 @@ class DecreeDocument:
             cell.width = Mm(width)
             paragraph = cell.paragraphs[0]
             paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-            _set_font(paragraph.add_run(header), size=12, bold=True)
+            set_font(paragraph.add_run(header), size=12, bold=True)
         for values in rows:
             row = table.add_row()
             no_split = OxmlElement("w:cantSplit")
@@ -261,9 +308,21 @@ class DecreeDocument:
                 cell.paragraphs[0].text = ""
                 for i, line in enumerate(lines):
                     paragraph = cell.paragraphs[0] if i == 0 else cell.add_paragraph()
-                    _set_font(paragraph.add_run(line), size=12)
+                    set_font(paragraph.add_run(line), size=12)
         # The header row repeats on every page the table runs over.
         table.rows[0]._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+        return table
+
+    def grid(self, *, widths_mm: Sequence[float]) -> Any:
+        """An empty ruled table (a form drawn as boxes, like BM.CTCL.01): add rows with `add_row`, merge cells
+        for a box across columns, fill them with `write_cell`."""
+        from docx.shared import Mm
+
+        table = self.doc.add_table(rows=0, cols=len(widths_mm))
+        table.style = "Table Grid"
+        table.autofit = False
+        for column, width in zip(table.columns, widths_mm, strict=True):
+            column.width = Mm(width)
         return table
 
     def closing(self, left: Callable[[Any], None], right: Callable[[Any], None]) -> None:
@@ -284,9 +343,9 @@ class DecreeDocument:
     @staticmethod
     def recipients(lines: Sequence[str]) -> Callable[[Any], None]:
         def fill(cell: Any) -> None:
-            _set_font(cell.paragraphs[0].add_run("Nơi nhận:"), size=12, bold=True, italic=True)
+            set_font(cell.paragraphs[0].add_run("Nơi nhận:"), size=12, bold=True, italic=True)
             for line in lines:
-                _set_font(cell.add_paragraph().add_run(f"- {line}"), size=11)
+                set_font(cell.add_paragraph().add_run(f"- {line}"), size=11)
 
         return fill
 
@@ -299,21 +358,21 @@ class DecreeDocument:
             role = cell.paragraphs[0]
             cls._centre(role)
             text = sig.get("role", "")
-            _set_font(role.add_run(text if sig.get("role_plain") else text.upper()), size=13, bold=True)
+            set_font(role.add_run(text if sig.get("role_plain") else text.upper()), size=13, bold=True)
             if sig.get("note"):
                 note = cell.add_paragraph()
                 cls._centre(note)
-                _set_font(note.add_run(sig["note"]), size=12, italic=True)
+                set_font(note.add_run(sig["note"]), size=12, italic=True)
             space = cell.add_paragraph()
             cls._centre(space)
             space.paragraph_format.space_before = Pt(8)
             esign = sig.get("esign")
             if esign:
-                _set_font(space.add_run(f"Đã ký điện tử bởi {esign['name']}, {esign['at']}, SHA-256: {esign['digest']}…"), size=10)
+                set_font(space.add_run(f"Đã ký điện tử bởi {esign['name']}, {esign['at']}, SHA-256: {esign['digest']}…"), size=10)
             space.paragraph_format.space_after = Pt(48 if not esign else 12)
             name = cell.add_paragraph()
             cls._centre(name)
-            _set_font(name.add_run(sig.get("name", "")), size=13, bold=True)
+            set_font(name.add_run(sig.get("name", "")), size=13, bold=True)
 
         return fill
 
