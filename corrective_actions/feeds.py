@@ -33,6 +33,7 @@ def ticket_events(user: User, first: dt.date, last: dt.date) -> list[FeedEvent]:
             description=_("%(measure)s\nTrạng thái: %(status)s") % {"measure": ticket.measure, "status": ticket.get_status_display()},
             url=ticket.get_absolute_url(),
             last_modified=ticket.updated_at,
+            sequence=ticket.version,
         )
         for ticket in tickets.order_by("completion_date", "pk")
         if ticket.completion_date is not None

@@ -46,6 +46,7 @@ def objective_events(user: User, first: dt.date, last: dt.date) -> list[FeedEven
                 % {"objective": action.objective.statement, "responsible": action.responsible},
                 url=reverse("objectives:plan_detail", args=[plan.pk]),
                 last_modified=max(modified),
+                sequence=plan.version,
             )
         )
     return events

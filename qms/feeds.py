@@ -41,6 +41,9 @@ class FeedEvent:
     description: str = ""
     url: str = ""  # a path on this site ("/reviews/12/"); the feed makes it absolute
     cancelled: bool = False
+    # The record's version: it grows with every saved change (a state move included), so apps that compare
+    # SEQUENCE take the new event even when a state move left the record's timestamps alone.
+    sequence: int = 0
 
     @property
     def timed(self) -> bool:
@@ -119,6 +122,7 @@ def feed_ics(user: User, *, today: dt.date | None = None) -> bytes:
             event.add("description", item.description)
         if item.url:
             event.add("url", f"{settings.SITE_URL.rstrip('/')}{item.url}")
+        event.add("sequence", item.sequence)
         event.add("status", "CANCELLED" if item.cancelled else "CONFIRMED")
         calendar.add_component(event)
     calendar.add_missing_timezones()

@@ -67,6 +67,7 @@ def _meetings(user: User, agency: int, first: dt.date, last: dt.date) -> list[Fe
             description=review.agenda,
             url=reverse("reviews:detail", args=[review.pk]),
             last_modified=_latest(review.updated_at, review.notice_issued_at),
+            sequence=review.version,
         )
         for review in (invited | deputy).distinct().order_by("meeting_start", "pk")
     ]
@@ -91,6 +92,7 @@ def _report_deadlines(user: User, agency: int, first: dt.date, last: dt.date) ->
             % {"unit": report.unit.name, "status": report.get_status_display(), "recipient": report.review.report_recipient},
             url=reverse("reviews:report_detail", args=[report.pk]),
             last_modified=_latest(report.updated_at, report.review.updated_at),
+            sequence=report.version + report.review.version,
         )
         for report in reports
     ]
@@ -112,6 +114,7 @@ def _action_deadlines(user: User, agency: int, first: dt.date, last: dt.date) ->
             url=reverse("reviews:action_detail", args=[action.pk]),
             last_modified=_latest(action.created_at, action.completed_at, action.confirmed_at),
             cancelled=action.status == ActionStatus.CANCELLED,
+            sequence=action.version,
         )
         for action in actions.order_by("deadline", "pk")
     ]

@@ -116,10 +116,24 @@ def test_the_timestamps_come_from_the_record_so_a_second_poll_gives_the_same_eve
 
 def test_a_changed_record_changes_its_event_under_the_same_uid(client, today, unit_head, records):
     ticket = records["ticket"]
+    before = _events(_feed(client, unit_head))[f"ticket-{ticket.pk}-completion"]
     ticket.completion_date = today + dt.timedelta(days=35)
+    ticket.version += 1
     ticket.save()
     event = _events(_feed(client, unit_head))[f"ticket-{ticket.pk}-completion"]
     assert event.decoded("DTSTART") == today + dt.timedelta(days=35)
+    assert event.decoded("SEQUENCE") == before.decoded("SEQUENCE") + 1
+    assert event.decoded("LAST-MODIFIED") >= before.decoded("LAST-MODIFIED")
+
+
+def test_a_cancelled_decision_stays_in_the_feed_as_cancelled(client, unit_head, records):
+    from reviews.models import ActionStatus
+
+    action = records["minutes"].actions.get(responsible_unit=unit_head.unit)
+    action.status, action.version = ActionStatus.CANCELLED, action.version + 1
+    action.save()
+    event = _events(_feed(client, unit_head))[f"review-action-{action.pk}"]
+    assert str(event["STATUS"]) == "CANCELLED" and event.decoded("SEQUENCE") == action.version
 
 
 def test_another_users_token_gives_nothing_of_the_first_users(client, unit_head, other_unit_head, records):
@@ -197,3 +211,20 @@ def test_the_feed_costs_the_same_queries_for_few_and_many_records(client, today,
         PlanActionFactory(objective=ObjectiveFactory(plan=plan), deadline=today + dt.timedelta(days=n))
     assert len(_events(_feed(client, unit_head))) == 20  # 5 meetings and their reports, 5 tickets, 5 plan actions
     assert _feed_queries(client, token) == few
+
+
+def test_the_calendar_page_costs_the_same_queries_for_few_and_many_records(client, today, unit, unit_head):
+    client.force_login(unit_head)
+    TicketFactory(requesting_unit=unit, status=TicketStatus.IN_PROGRESS, completion_date=today + dt.timedelta(days=3))
+    client.get(reverse("calendar_feed"))  # the feed row is made on the first visit
+
+    def page_queries() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("calendar_feed")).status_code == 200
+        return len(queries)
+
+    few = page_queries()
+    for n in range(6):
+        TicketFactory(requesting_unit=unit, status=TicketStatus.IN_PROGRESS, completion_date=today + dt.timedelta(days=4 + n))
+        collecting_review(units=[unit], attendees=[unit_head], meeting_start=local_datetime(today + dt.timedelta(days=10 + n)))
+    assert page_queries() == few
