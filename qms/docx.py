@@ -183,9 +183,12 @@ class DecreeDocument:
             first = False
             self._centre(paragraph)
             set_font(paragraph.add_run(text.upper()), size=12, bold=bold)
+        # The short rule under the agency's name (22 mm, centred): an empty paragraph's bottom border.
         rule = left.add_paragraph()
         self._centre(rule)
-        set_font(rule.add_run("―――――"), size=8)  # the short rule under the agency's name
+        rule.paragraph_format.left_indent = rule.paragraph_format.right_indent = Mm(22)
+        set_font(rule.add_run(""), size=4)
+        _bottom_rule(rule)
         if number_line:
             number = left.add_paragraph()
             self._centre(number)

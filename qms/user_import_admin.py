@@ -100,6 +100,7 @@ def import_view(model_admin: admin.ModelAdmin, request: HttpRequest) -> HttpResp
             else:
                 # The dry run wrote nothing; the checked file waits in the session for the admin's go-ahead.
                 digest = hashlib.sha256(content).hexdigest()
+                request.session.pop(SESSION_KEY, None)  # an earlier preview is no longer the one on screen
                 if plan.ok:
                     request.session[SESSION_KEY] = {
                         "organisation": organisation.pk,

@@ -78,6 +78,10 @@ def test_a_notice_not_yet_issued_is_a_draft_in_word_too(pdf_review):
 
 def test_the_word_forms_are_a4_in_times_new_roman_13_with_a_14_pt_bold_title(pdf_review):
     document = Document(io.BytesIO(review_docx.notice_docx(pdf_review.review)))
+    left = document.tables[0].rows[0].cells[0]
+    rule = left.paragraphs[2]  # under the agency's name: a bordered empty paragraph, 22 mm long
+    assert rule.text == "" and rule._p.pPr.find(qn("w:pBdr")) is not None
+    assert round(rule.paragraph_format.left_indent.mm) == round(rule.paragraph_format.right_indent.mm) == 22
     section = document.sections[0]
     assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
     assert (round(section.left_margin.mm), round(section.right_margin.mm), round(section.top_margin.mm)) == (30, 15, 20)
@@ -90,7 +94,7 @@ def test_the_word_forms_are_a4_in_times_new_roman_13_with_a_14_pt_bold_title(pdf
 def test_signed_ht_06_04_minutes_in_word_follow_the_form_and_carry_the_e_signature(pdf_review):
     data = review_docx.minutes_docx(pdf_review.signed_04)
     left, right = header_cells(data)
-    assert left == ["BỘ NGOẠI GIAO", "CỤC THÔNG TIN ĐỐI NGOẠI", "―――――", "Số: 03/BB-BCĐ ISO"]
+    assert left == ["BỘ NGOẠI GIAO", "CỤC THÔNG TIN ĐỐI NGOẠI", "Số: 03/BB-BCĐ ISO"]
     assert right[-1] == "Hà Nội, ngày 10 tháng 12 năm 2026"
     text = paragraphs(data)
     assert text[0] == "BM.HT.06.04"
