@@ -13,9 +13,12 @@ class CorrectiveActionsConfig(AppConfig):
 
     def ready(self) -> None:
         # These import the app's models, which are not loaded yet when this module is.
+        from qms.feeds import register_feed_source
         from qms.overview import register_figures
 
+        from . import docx
         from .dashboard import my_work_panel
+        from .feeds import ticket_events
         from .overview import FIGURES, ticket_counts
         from .pdf import ticket_pdf_bytes, ticket_pdf_html
 
@@ -25,4 +28,6 @@ class CorrectiveActionsConfig(AppConfig):
         }
         register_form("BM.CTCL.01", "Phiếu yêu cầu hành động khắc phục/cải tiến", ticket_pdf_bytes, html=ticket_pdf_html)
         register_panel(my_work_panel)
+        docx.register()  # BM.CTCL.01 also as Word (qms.docx)
+        register_feed_source(ticket_events)  # the person's calendar feed (qms.feeds)
         register_figures(FIGURES, ticket_counts)

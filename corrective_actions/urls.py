@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import pages, steps
+from .views import pages, steps, word
 
 app_name = "corrective_actions"
 urlpatterns = [
@@ -11,6 +11,7 @@ urlpatterns = [
     path("present/", pages.present_batch, name="present_batch"),
     path("<int:pk>/", pages.ticket_detail, name="detail"),
     path("<int:pk>/pdf/", pages.ticket_pdf, name="pdf"),
+    path("<int:pk>/docx/", word.ticket_docx_download, name="docx"),
     path("<int:pk>/attachments/", pages.attachment_upload, name="attachment_upload"),
     path("<int:pk>/do/<slug:action>/", steps.ticket_action, name="action"),
     path("attachments/<int:pk>/", pages.attachment_download, name="attachment_download"),

@@ -14,15 +14,18 @@ class ObjectivesConfig(AppConfig):
     def ready(self) -> None:
         # Imported here, not at the top: these modules load models, which Django allows only once every
         # app's config is loaded.
+        from qms.feeds import register_feed_source
         from qms.overview import register_figures
 
         from .dashboard import objectives_late_panel, objectives_panels
+        from .feeds import objective_events
         from .overview import FIGURES, objectives_figures
         from .pdf import plan_html, render_plan, render_report, report_html
 
         register_form("PL3.KH", "Kế hoạch thực hiện MTCL (Phụ lục 3 STCL)", render_plan, html=plan_html)
         register_form("PL3.BC", "Báo cáo thực hiện MTCL (Phụ lục 3 STCL)", render_report, html=report_html)
         register_panel(objectives_panels)
+        register_feed_source(objective_events)  # the person's calendar feed (qms.feeds)
         register_panel(objectives_late_panel)
         register_figures(FIGURES, objectives_figures)
         settings.CELERY_BEAT_SCHEDULE["objectives-reminders"] = {

@@ -188,6 +188,20 @@ class UserAdmin(AgencyScopedAdmin, BaseUserAdmin):
         (_("Cơ quan"), {"fields": ("organisation", "full_name", "email", "job_title", "unit")}),
     )
 
+    change_list_template = "admin/qms/user/change_list.html"  # adds "Nhập từ Excel" and "Xuất ra Excel"
+
+    def get_urls(self):
+        from django.urls import path
+
+        from .user_import_admin import export_view, import_view
+
+        wrap = self.admin_site.admin_view
+        return [
+            path("import/", wrap(lambda request: import_view(self, request)), name="qms_user_import"),
+            path("export/", wrap(lambda request: export_view(self, request)), name="qms_user_export"),
+            *super().get_urls(),
+        ]
+
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
         return type("ScopedUserForm", (AgencyUserForm, form), {})

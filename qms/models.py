@@ -421,3 +421,26 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.recipient}: {self.subject}"
+
+
+def new_feed_token() -> str:
+    import secrets
+
+    return secrets.token_urlsafe(32)
+
+
+class CalendarFeed(models.Model):
+    """A person's calendar subscription (qms.feeds): calendar apps cannot sign in, so the feed's URL carries
+    this secret instead. 256 random bits, unguessable; kept as is so the person can see the URL again, and
+    replaced by a new one when they reset it (the old URL then answers 404)."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed")
+    token = models.CharField(max_length=64, unique=True, default=new_feed_token)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("lịch đăng ký")
+        verbose_name_plural = _("lịch đăng ký")
+
+    def __str__(self) -> str:
+        return str(self.user)

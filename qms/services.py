@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 
 from . import clock
 from .errors import StaleEditError
-from .messages import Message, render
-from .models import AuditEntry, DocumentCounter, Notification, Organisation, OutboxMessage, SentReminder, User
+from .messages import N_, Message, render
+from .models import AuditEntry, CalendarFeed, DocumentCounter, Notification, Organisation, OutboxMessage, SentReminder, User, new_feed_token
 
 
 @transaction.atomic
@@ -212,3 +212,20 @@ def document_number_next(*, organisation: Organisation, series: str, year: int) 
 
 def local_today() -> dt.date:
     return timezone.localdate()
+
+
+def calendar_feed_of(*, user: User) -> CalendarFeed:
+    """The person's calendar subscription, made the first time they open the calendar page."""
+    feed, _created = CalendarFeed.objects.get_or_create(user=user)
+    return feed
+
+
+@transaction.atomic
+def calendar_feed_reset(*, user: User) -> CalendarFeed:
+    """A new secret for the person's feed (they shared or lost the URL): the old URL answers 404 from now on."""
+    feed, created = CalendarFeed.objects.select_for_update().get_or_create(user=user)
+    if not created:
+        feed.token, feed.created_at = new_feed_token(), timezone.now()
+        feed.save(update_fields=["token", "created_at"])
+    audit_record(target=feed, actor=user, action=N_("Đổi địa chỉ lịch đăng ký"))
+    return feed

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import views
+from . import calendar_views, views
 from .security import ThrottledPasswordResetForm
 
 urlpatterns = [
@@ -12,6 +12,10 @@ urlpatterns = [
     path("inbox/read/", views.inbox_mark_read, name="inbox_mark_read"),
     path("overview/", views.overview, name="overview"),
     path("overview/export.xlsx", views.overview_export, name="overview_export"),
+    path("calendar/", calendar_views.calendar_feed, name="calendar_feed"),
+    path("calendar/reset/", calendar_views.calendar_feed_reset, name="calendar_feed_reset"),
+    # No session: calendar apps cannot sign in; the URL's secret is the only key (qms.models.CalendarFeed).
+    path("calendar/<str:token>.ics", calendar_views.calendar_feed_ics, name="calendar_feed_ics"),
     # Rate-limited, and the mail goes through Celery (qms.security); the other account pages are Django's.
     path(
         "accounts/password_reset/",

@@ -13,11 +13,13 @@ class ReviewsConfig(AppConfig):
 
         from qms.context import register_drafting_source
         from qms.dashboard import register_panel
+        from qms.feeds import register_feed_source
         from qms.outbox import register_attachment_builder
         from qms.overview import register_figures
 
-        from . import delivery, drafting, followup_report, pdf
+        from . import delivery, docx, drafting, followup_report, pdf
         from .dashboard import followup_panels, register_panels, review_panels
+        from .feeds import review_events
         from .overview import FIGURES, review_figures
 
         register_panel(review_panels)
@@ -25,7 +27,9 @@ class ReviewsConfig(AppConfig):
         register_panel(register_panels)
         register_figures(FIGURES, review_figures)
         register_drafting_source(drafting.review_conclusions)  # QT.CTCL 5.9, on the objectives drafting page
+        register_feed_source(review_events)  # the person's calendar feed (qms.feeds)
         pdf.register()  # the review's official forms, for render_form
+        docx.register()  # the notice and minutes also as Word (qms.docx)
         register_attachment_builder(delivery.MINUTES_PDF, delivery.minutes_pdf_attachment)
         register_attachment_builder(delivery.NOTICE_PDF, delivery.notice_pdf_attachment)
         followup_report.register()  # the follow-up report to the head, for render_form

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import followup, minutes, pdfs, plan, reports, risks
+from .views import followup, minutes, pdfs, plan, reports, risks, word
 
 app_name = "reviews"
 urlpatterns = [
@@ -54,6 +54,9 @@ urlpatterns = [
     path("reports/<int:pk>/pdf/", pdfs.unit_report_pdf_download, name="unit_report_pdf"),
     path("consolidated/<int:pk>/pdf/", pdfs.consolidated_pdf_download, name="consolidated_pdf"),
     path("minutes/<int:pk>/pdf/", pdfs.minutes_pdf_download, name="minutes_pdf"),
+    # --- Word downloads (the same forms, same rules) ---
+    path("<int:pk>/docx/notice/", word.notice_docx_download, name="notice_docx"),
+    path("minutes/<int:pk>/docx/", word.minutes_docx_download, name="minutes_docx"),
     # --- Corrective-action tickets from decided actions ---
     path("actions/<int:pk>/ticket/", followup.action_ticket_open, name="action_ticket_open"),
     # --- QT.CTCL 5.8.1.2: a decision updates the risk table ---

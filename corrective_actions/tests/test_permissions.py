@@ -14,6 +14,7 @@ COVERED_URL_NAMES = [
     "corrective_actions:create",
     "corrective_actions:present_batch",
     "corrective_actions:detail",
+    "corrective_actions:docx",
     "corrective_actions:pdf",
     "corrective_actions:attachment_upload",
     "corrective_actions:action",
@@ -42,6 +43,7 @@ CASES = {
     },
     ("detail", None): {"GET": SEEN, "POST": {r: 405 for r in ROLES[1:]}},
     ("pdf", None): {"GET": SEEN, "POST": {r: 405 for r in ROLES[1:]}},
+    ("docx", None): {"GET": SEEN, "POST": {r: 405 for r in ROLES[1:]}},
     ("attachment_download", None): {"GET": SEEN, "POST": {r: 405 for r in ROLES[1:]}},
     ("attachment_upload", None): {
         "GET": {r: 405 for r in ROLES[1:]},
@@ -76,7 +78,7 @@ def _url(name, action, ticket, attachment):
         return reverse("corrective_actions:action", args=[ticket.pk, action])
     if name == "attachment_download":
         return reverse("corrective_actions:attachment_download", args=[attachment.pk])
-    if name in {"detail", "pdf", "attachment_upload"}:
+    if name in {"detail", "pdf", "docx", "attachment_upload"}:
         return reverse(f"corrective_actions:{name}", args=[ticket.pk])
     return reverse(f"corrective_actions:{name}")
 
