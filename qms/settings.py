@@ -258,6 +258,9 @@ OUTBOX_RETRY_MAX_SECONDS = 6 * 3600
 OUTBOX_LEASE_SECONDS = int(os.environ.get("QMS_OUTBOX_LEASE_SECONDS", "600"))
 # Test-only: a pause at each message queued and sent, so a test can kill a worker mid-sweep.
 OUTBOX_TEST_PAUSE_SECONDS = float(os.environ.get("QMS_TEST_OUTBOX_PAUSE", "0"))
+# How many new reminders a sweep claims and writes in one transaction (qms.services.reminders_send): a
+# killed worker loses at most one uncommitted batch, which the next sweep sends.
+REMINDER_BATCH_SIZE = int(os.environ.get("QMS_REMINDER_BATCH", "2000"))
 
 # Headers. Content-Security-Policy (django-csp): scripts and styles only from this site (Bootstrap and htmx are
 # served locally), no inline script; style attributes stay allowed (layout only, no script can run from them).
