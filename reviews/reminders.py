@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable
 from functools import partial
 
 from django.db import transaction
+from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils import timezone
 
@@ -20,7 +21,7 @@ from qms.services import Reminder, notification_send, reminder_claim, reminders_
 from qms.workdays import Calendar
 
 from .followup_report import late_reports, overdue_actions
-from .models import Review, ReviewAction, ReviewStatus, UnitReportStatus
+from .models import Review, ReviewAction, ReviewStatus, UnitReport, UnitReportStatus
 from .selectors import report_edit_url, review_url
 from .yearly import year_has_held_review
 
@@ -62,7 +63,9 @@ def review_reminders_sweep(*, today: dt.date | None = None) -> int:
     (secretary), the meeting tomorrow (attendees). The agencies' calendars and people are read once."""
     today = today or timezone.localdate()
     organisations = {org.pk: org for org in Organisation.objects.all()}
-    collecting = list(Review.objects.filter(status=ReviewStatus.COLLECTING).prefetch_related("unit_reports__unit"))
+    # The reports with their units in one query (not a second one naming every unit).
+    reports = Prefetch("unit_reports", queryset=UnitReport.objects.select_related("unit"))
+    collecting = list(Review.objects.filter(status=ReviewStatus.COLLECTING).prefetch_related(reports))
     upcoming = list(
         Review.objects.filter(
             status__in=[ReviewStatus.COLLECTING, ReviewStatus.PREPARING],
