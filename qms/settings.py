@@ -232,6 +232,10 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER")
 # Official forms are laid out by a Celery task (qms.pdf_cache), never in a web request: its soft limit in
 # seconds (the task stops with a message), and the hard one a little later (the worker process is killed).
 QMS_PDF_TIME_LIMIT = int(os.environ.get("QMS_PDF_TIME_LIMIT", "60"))
+# Exports (corrective_actions.exports): up to this many tickets the workbook is written in the request
+# (20,000 in about a second); a longer list is written by a worker, its progress shown on the page.
+QMS_EXPORT_SYNC_MAX = int(os.environ.get("QMS_EXPORT_SYNC_MAX", "20000"))
+QMS_EXPORT_TIME_LIMIT = int(os.environ.get("QMS_EXPORT_TIME_LIMIT", "600"))
 
 # Several web processes share one cache and the sessions: Redis when there is one (sessions are also kept in
 # the database, so a Redis restart signs nobody out); a single development process keeps them in memory.

@@ -67,7 +67,8 @@ def test_the_review_action_sweep_costs_the_same_queries_for_10_and_1000_actions(
             for deadline in ([day - dt.timedelta(days=i % 30 + 1)] if i % 2 else [day])  # overdue or due today
         )
         ReviewAction.objects.bulk_create(
-            ReviewAction(review=minutes.review, minutes=minutes, description="Chưa đến hạn", responsible_unit=unit, deadline=far) for _ in range(n)
+            ReviewAction(review=minutes.review, minutes=minutes, description="Chưa đến hạn", responsible_unit=unit, deadline=far)
+            for _ in range(n)
         )
 
     Notification.objects.all().delete()
@@ -88,7 +89,8 @@ def test_the_report_sweep_costs_the_same_queries_for_10_and_1000_units(unit, sec
 
     def add(n: int) -> None:
         units = Unit.objects.bulk_create(
-            Unit(organisation=organisation, name=f"Đơn vị {made[0] + i}", code=f"Q{made[0] + i}", order=1000 + made[0] + i) for i in range(n)
+            Unit(organisation=organisation, name=f"Đơn vị {made[0] + i}", code=f"Q{made[0] + i}", order=1000 + made[0] + i)
+            for i in range(n)
         )
         made[0] += n
         UnitReport.objects.bulk_create(UnitReport(review=review, unit=u) for u in units)
@@ -120,7 +122,7 @@ def test_the_ticket_sweep_costs_the_same_queries_for_10_and_1000_tickets(unit, s
 
 
 def test_the_objectives_sweep_costs_the_same_queries_for_10_and_1000_plans(organisation, staff_user):
-    from objectives.models import ObjectivesSettings, Objective, Plan, PlanStatus
+    from objectives.models import Objective, ObjectivesSettings, Plan, PlanStatus
     from objectives.reminders import reminders_send
 
     ObjectivesSettings.of(organisation)
@@ -128,7 +130,8 @@ def test_the_objectives_sweep_costs_the_same_queries_for_10_and_1000_plans(organ
 
     def add(n: int) -> None:
         units = Unit.objects.bulk_create(
-            Unit(organisation=organisation, name=f"Đơn vị {made[0] + i}", code=f"M{made[0] + i}", order=2000 + made[0] + i) for i in range(n)
+            Unit(organisation=organisation, name=f"Đơn vị {made[0] + i}", code=f"M{made[0] + i}", order=2000 + made[0] + i)
+            for i in range(n)
         )
         made[0] += n
         plans = Plan.objects.bulk_create(
