@@ -143,7 +143,9 @@ def action_sweep_at_scale(bench: Any) -> None:
         ),
         batch_size=5000,
     )
-    print(f"  {total:,} actions written in {(dt.datetime.now() - start).total_seconds():.1f} s ({Organisation.objects.count()} org, {User.objects.count()} users)")
+    print(
+        f"  {total:,} actions written in {(dt.datetime.now() - start).total_seconds():.1f} s ({Organisation.objects.count()} org, {User.objects.count()} users)"
+    )
     sent = bench.once(f"review-action sweep, {total:,} open actions: first run", lambda: action_reminders_sweep(today=today))
     bench.results[-1] = (*bench.results[-1][:3], f"{sent:,} reminders sent")
     bench.once(f"review-action sweep, {total:,} open actions: all claimed", lambda: action_reminders_sweep(today=today))
