@@ -117,3 +117,27 @@ def test_a_failed_long_export_says_so_and_offers_a_retry(client, secretary, unit
     assert "retry=1" in failed.content.decode()
     retried = client.get(reverse("corrective_actions:export"), {"retry": "1"})
     assert retried.status_code == 200 and sheet(retried.content).max_row == 6
+
+
+# --- "My work" paginated (issue 15) ---
+
+
+def test_my_work_shows_25_tickets_a_page_in_each_list_with_the_same_queries_for_few_and_many(client, unit, staff_user):
+    def page(query: dict) -> tuple[str, int]:
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(reverse("corrective_actions:my_work"), query)
+        assert response.status_code == 200
+        return response.content.decode(), len(captured)
+
+    client.force_login(staff_user)
+    TicketFactory.create_batch(3, requesting_unit=unit, assignee=staff_user, requester=staff_user, status=TicketStatus.IN_PROGRESS)
+    _html, few = page({})
+    Ticket.objects.bulk_create(
+        TicketFactory.build_batch(57, requesting_unit=unit, assignee=staff_user, requester=staff_user, status=TicketStatus.IN_PROGRESS)
+    )
+    html, many = page({})
+    assert many == few
+    assert html.count('data-testid="awaiting"') == 1 and "Trang 1/3" in html
+    assert "mine_page=2" in html and "?page=2" in html
+    last, _count = page({"page": 3, "mine_page": 3})
+    assert last.count("Trang 3/3") == 2

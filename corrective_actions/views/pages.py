@@ -127,7 +127,10 @@ def my_work(request: AuthenticatedHttpRequest) -> HttpResponse:
         .exclude(status__in=FINAL_STATES)
         .select_related("unit", "assignee")
     )
-    return render(request, "corrective_actions/my_work.html", {"awaiting": awaiting.order_by("completion_date", "pk"), "mine": mine})
+    # Both lists paginated (issue 15: a committee head may have well over a thousand tickets waiting).
+    awaiting_page = Paginator(awaiting.order_by("completion_date", "pk"), 25).get_page(request.GET.get("page"))
+    mine_page = Paginator(mine.order_by("-year", "-number", "-pk"), 25).get_page(request.GET.get("mine_page"))
+    return render(request, "corrective_actions/my_work.html", {"awaiting": awaiting_page, "mine": mine_page})
 
 
 @login_required
