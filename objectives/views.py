@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -79,7 +80,7 @@ def plan_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     visible = Plan.objects.visible_to(request.user).filter(year=year)
     if organisation is not None:
         visible = visible.filter(organisation=organisation)
-    rollup, chart_units, chart_year = None, "", ""
+    rollup, chart_units, chart_year, page = None, "", "", None
     if organisation is not None:
         # The agency's year is read once (issue 15: it was read again for the roll-up): the rows are the
         # plans the user may see, the roll-up and the charts the plans in force.
@@ -91,7 +92,9 @@ def plan_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         chart_units = chart_by_unit(year, rollup, organisation=organisation, font=WEB_FONT)
         chart_year = chart_over_year(year, in_force, today, font=WEB_FONT)
     else:
-        plans = list(with_progress(visible.select_related("organisation")))
+        # The overseer's list of every agency's plans: paginated, the tree read for the page's plans only.
+        page = Paginator(visible, 50).get_page(request.GET.get("page"))
+        plans = list(with_progress(Plan.objects.filter(pk__in=[plan.pk for plan in page]).select_related("organisation")))
     conf = ObjectivesSettings.of(organisation) if organisation is not None else None
     for plan in plans:  # 5.9: approved after 30/01 or evaluated after 31/12 (or not yet) is marked late
         plan.late_list = late_marks(plan, today, conf) if conf is not None else []  # type: ignore[attr-defined]
@@ -107,6 +110,7 @@ def plan_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         # The overseer's view names the agency of each plan (or the one drilled into).
         "overseer": is_overseer(request.user),
         "organisation": organisation,
+        "page": page,
     }
     return render(request, "objectives/list.html", context)
 

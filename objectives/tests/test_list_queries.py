@@ -40,3 +40,16 @@ def test_the_list_reads_the_years_objectives_once_and_its_queries_do_not_grow_wi
         )
     many, reads_many = objective_reads(client, 2026)
     assert many == few and reads_many == reads
+
+
+def test_the_overseers_list_of_every_agencys_plans_is_paginated(client, overseer, organisation, secretary):
+    from objectives.models import Plan
+
+    for _ in range(55):
+        plan_with_objective(unit=UnitFactory(organisation=organisation), created_by=secretary, status=PlanStatus.APPROVED)
+    assert Plan.objects.filter(year=2026).count() == 55
+    client.force_login(overseer)
+    first = client.get(reverse("objectives:list"), {"year": 2026}).content.decode()
+    second = client.get(reverse("objectives:list"), {"year": 2026, "page": 2}).content.decode()
+    assert "Trang 1/2" in first and "Trang 2/2" in second
+    assert first.count("Kế hoạch (PDF)") == 50 and second.count("Kế hoạch (PDF)") == 5
