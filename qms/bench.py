@@ -227,6 +227,8 @@ def main() -> None:
         if scale:
             from unittest import mock
 
+            # No collectstatic in a throw-away run: plain static URLs (production's manifest lookup is a dict).
+            settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
             # The e-mails a sweep queues are sent by the outbox worker afterwards, not timed with the sweep.
             mock.patch("qms.tasks.outbox_send.delay", lambda ids: None).start()
             for app in ("reviews", "corrective_actions", "objectives"):
