@@ -10,7 +10,7 @@ DEV_STAMP := $(VENV)/.installed-dev
 DATED_DAYS ?= 2027-02-08 2027-12-31 2028-02-29
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run setup test test-fast test-dated lint bench messages demo clean check-deploy security system-deps-run system-deps-test
+.PHONY: run setup test test-fast test-dated lint bench bench-scale messages demo clean check-deploy security system-deps-run system-deps-test
 
 # Debian packages: the fonts of the official forms (Times New Roman metrics with Vietnamese), and for the
 # tests the browser, pdftotext, msgfmt and SoftHSM2 (a PKCS#11 token). Installed when missing if we are root with apt (as on the
@@ -87,6 +87,10 @@ lint: $(DEV_STAMP)
 
 bench: $(STAMP)
 	$(PY) -m qms.bench
+
+# Scale data (bulk_create) with DEBUG off; writes docs/performance.md (PostgreSQL when DATABASE_URL is set).
+bench-scale: $(STAMP)
+	$(PY) -m qms.bench --scale
 
 messages: $(STAMP)
 	$(PY) manage.py makemessages -l en --ignore=.venv --ignore=var --no-obsolete

@@ -56,6 +56,90 @@ def ticket_pdf_long_description(bench) -> None:
 SCENARIOS = [ticket_pdf_long_description, ticket_list_growth]
 
 
+def tickets_at_scale(bench) -> None:
+    """Issue 15: 20,000 tickets of one agency over 10 years (most closed; long actions in progress, some
+    reported, some overdue): the Excel export of all of them, the daily sweep's first run and its run with
+    everything already claimed."""
+    import datetime as dt
+    import os
+
+    from django.utils import timezone
+
+    from corrective_actions.exports import tickets_xlsx
+    from corrective_actions.models import Kind, Source, Ticket, TicketStatus
+    from corrective_actions.reminders import ticket_reminders_send
+    from qms.models import Unit, User
+    from qms.tests.factories import default_organisation
+
+    total = int(os.environ.get("QMS_BENCH_TICKETS", "20000"))
+    today = timezone.localdate()
+    org = default_organisation()
+    units = Unit.objects.bulk_create(Unit(organisation=org, code=f"TK{i}", name=f"Phòng phiếu {i}") for i in range(50))
+    people = User.objects.bulk_create(
+        User(username=f"bench-tk-{i}", full_name=f"Nguyễn Văn {i}", email=f"tk{i}@example.vn", organisation=org, unit=units[i % 50])
+        for i in range(500)
+    )
+    secretary = UserFactory.create(unit=units[0], roles=[Role.SECRETARY])
+    UserFactory.create(unit=units[0], roles=[Role.COMMITTEE_HEAD])
+    UserFactory.create(unit=units[0], roles=[Role.TOP_LEADER])
+    # One ticket in 20 still open: in progress (approved months ago, due over the next year), reported, overdue.
+    open_states = [TicketStatus.IN_PROGRESS, TicketStatus.IN_PROGRESS, TicketStatus.REPORTED, TicketStatus.IN_PROGRESS]
+    start = dt.datetime.now()
+    tickets = []
+    for i in range(total):
+        year = today.year - 9 + i * 10 // total
+        is_open = i % 20 == 0 and year >= today.year - 1
+        status = open_states[i // 20 % 4] if is_open else TicketStatus.CLOSED
+        completion = today + dt.timedelta(days=i % 400 - 40) if is_open else dt.date(year, 1 + i % 12, 1 + i % 28)
+        tickets.append(
+            Ticket(
+                organisation=org,
+                number=i + 1,
+                year=year,
+                status=status,
+                requesting_unit=units[i % 50],
+                unit=units[(i + 1) % 50],
+                implementing_unit=units[(i + 2) % 50],
+                kind=Kind.CORRECTIVE if i % 3 else Kind.PREVENTIVE,
+                source=Source.NONCONFORMITY,
+                process="Quy trình tiếp nhận và trả kết quả hồ sơ",
+                clause="8.7",
+                description=f"Hồ sơ số {i} trả kết quả chậm hai ngày so với phiếu hẹn, chưa có văn bản xin lỗi",
+                description_date=dt.date(year, 1 + i % 12, 1 + i % 28),
+                requester=people[i % 500],
+                assignee=people[(i + 7) % 500],
+                completion_date=completion,
+                approved_at=timezone.now() - dt.timedelta(days=90) if is_open else None,
+            )
+        )
+    Ticket.objects.bulk_create(tickets, batch_size=5000)
+    print(f"  {total:,} tickets written in {(dt.datetime.now() - start).total_seconds():.1f} s")
+    listed = Ticket.objects.filter(organisation=org).select_related(
+        "organisation", "unit", "requesting_unit", "implementing_unit", "requester", "assignee", "predecessor"
+    )
+    median = bench.measure(f"export.xlsx of {total:,} tickets (tickets_xlsx)", lambda: len(tickets_xlsx(listed)), repeat=3)
+    bench.results.append((f"export.xlsx, {total:,} tickets (median of 3)", median, 1, "one values_list query"))
+    # The list and its text search (DEBUG off: HTTPS as in production). Their query counts are the tests'
+    # (flat); the test client's request signals empty the query log that a count here would read.
+    client = Client()
+    client.force_login(secretary)
+    for label, url in (
+        ("/corrective-actions/", "/corrective-actions/"),
+        ("/corrective-actions/?q=… (text search, pg_trgm)", "/corrective-actions/?q=van+ban+xin+loi+so+1999"),
+        ("my work", "/corrective-actions/my-work/"),
+    ):
+        response = client.get(url, secure=True)
+        assert response.status_code == 200, (url, response.status_code)
+        ms = bench.measure(f"GET {label}, {total:,} tickets", lambda url=url: client.get(url, secure=True), repeat=5)
+        bench.results.append((f"GET {label}, {total:,} tickets (median of 5)", ms, -1, f"{len(response.content) // 1024} KiB"))
+    sent = bench.once(f"ticket sweep, {total:,} tickets: first run", lambda: ticket_reminders_send(today=today))
+    bench.results[-1] = (*bench.results[-1][:3], f"{sent:,} reminders sent")
+    bench.once(f"ticket sweep, {total:,} tickets: all claimed", lambda: ticket_reminders_send(today=today))
+
+
+SCALE_SCENARIOS = [tickets_at_scale]
+
+
 def fill_province(organisations: list[Any], years: range, units: dict[int, Any], users: dict[int, Any]) -> int:
     """For `make bench`'s province: eight tickets a year per agency (closed, ineffective, open)."""
     import datetime as dt

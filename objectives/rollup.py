@@ -36,9 +36,14 @@ def with_progress(plans: QuerySet[Plan]) -> QuerySet[Plan]:
 
 def plans_in_force(year: int, *, organisation: Organisation | int) -> list[Plan]:
     """The plan in force for each scope of the agency in `year` (the latest approved revision)."""
-    rows = with_progress(Plan.objects.of(organisation).filter(year=year, status__in=IN_FORCE_STATES)).order_by("-revision")
+    return in_force_of(list(with_progress(Plan.objects.of(organisation).filter(year=year, status__in=IN_FORCE_STATES))))
+
+
+def in_force_of(plans: list[Plan]) -> list[Plan]:
+    """plans_in_force from one year's plans already read (with_progress), so a page that lists the year's
+    plans does not read the same tree again for its roll-up (issue 15)."""
     seen: dict[int | None, Plan] = {}
-    for plan in rows:
+    for plan in sorted((p for p in plans if p.status in IN_FORCE_STATES), key=lambda p: -p.revision):
         seen.setdefault(plan.unit_id, plan)
     return sorted(seen.values(), key=lambda p: (p.unit_id is not None, p.unit.order if p.unit else 0, p.scope_name))
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -40,7 +41,7 @@ from .lateness import late_marks
 from .models import IN_FORCE_STATES, Measurement, Objective, ObjectivesSettings, Plan, PlanStatus
 from .pdf import KINDS
 from .progress import current_display, objective_progress, plan_summary
-from .rollup import chart_by_unit, chart_over_year, plans_in_force, with_progress, year_rollup
+from .rollup import chart_by_unit, chart_over_year, in_force_of, with_progress, year_rollup
 
 VIEW_PLAN = "objectives.view_plan"
 
@@ -79,13 +80,21 @@ def plan_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     visible = Plan.objects.visible_to(request.user).filter(year=year)
     if organisation is not None:
         visible = visible.filter(organisation=organisation)
-    plans = list(with_progress(visible.select_related("organisation")))
-    rollup, chart_units, chart_year = None, "", ""
+    rollup, chart_units, chart_year, page = None, "", "", None
     if organisation is not None:
-        in_force = plans_in_force(year, organisation=organisation)
+        # The agency's year is read once (issue 15: it was read again for the roll-up): the rows are the
+        # plans the user may see, the roll-up and the charts the plans in force.
+        year_plans = list(with_progress(Plan.objects.of(organisation).filter(year=year).select_related("organisation")))
+        shown = set(visible.values_list("pk", flat=True))
+        plans = [plan for plan in year_plans if plan.pk in shown]
+        in_force = in_force_of(year_plans)
         rollup = year_rollup(year, in_force, organisation=organisation)
         chart_units = chart_by_unit(year, rollup, organisation=organisation, font=WEB_FONT)
         chart_year = chart_over_year(year, in_force, today, font=WEB_FONT)
+    else:
+        # The overseer's list of every agency's plans: paginated, the tree read for the page's plans only.
+        page = Paginator(visible, 50).get_page(request.GET.get("page"))
+        plans = list(with_progress(Plan.objects.filter(pk__in=[plan.pk for plan in page]).select_related("organisation")))
     conf = ObjectivesSettings.of(organisation) if organisation is not None else None
     for plan in plans:  # 5.9: approved after 30/01 or evaluated after 31/12 (or not yet) is marked late
         plan.late_list = late_marks(plan, today, conf) if conf is not None else []  # type: ignore[attr-defined]
@@ -101,6 +110,7 @@ def plan_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         # The overseer's view names the agency of each plan (or the one drilled into).
         "overseer": is_overseer(request.user),
         "organisation": organisation,
+        "page": page,
     }
     return render(request, "objectives/list.html", context)
 

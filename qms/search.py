@@ -1,8 +1,9 @@
 """Search that ignores case and Vietnamese diacritics: "tuyet" finds "Tuyết", "dang" finds "Đặng".
 
 `text_search(["title", "unit__name"], value)` gives the Q for the list filters. Each field is compared through
-the `fold` transform: `LOWER(UNACCENT(…))` on PostgreSQL (the unaccent extension, migration
-qms/0010_auth13_unaccent) and the Python `fold` below, registered as the SQLite function QMS_FOLD on every
+the `fold` transform: `qms_fold(…)`, i.e. `LOWER(UNACCENT(…))`, on PostgreSQL (the unaccent extension,
+migration qms/0010_auth13_unaccent; the function and pg_trgm, qms/0014_search_fold_trgm, so that GIN
+trigram indexes on the folded columns serve the search) and the Python `fold` below, registered as the SQLite function QMS_FOLD on every
 connection. Both drop the marks and turn đ into d; stored text is NFC (qms.middleware.NormaliseInputMiddleware)."""
 
 from __future__ import annotations
@@ -35,7 +36,8 @@ class Fold(Transform):
         return super().as_sql(compiler, connection, function="QMS_FOLD", **extra_context)
 
     def as_postgresql(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
-        return super().as_sql(compiler, connection, template="LOWER(UNACCENT((%(expressions)s)::text))", **extra_context)
+        # qms_fold: LOWER(UNACCENT(…)) as an IMMUTABLE function (migration qms/0014), so trigram indexes serve it.
+        return super().as_sql(compiler, connection, template="qms_fold((%(expressions)s)::text)", **extra_context)
 
 
 CharField.register_lookup(Fold)

@@ -4,12 +4,14 @@ reminder keys and per-year document numbers. Apps call these from their own serv
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+import json
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -197,6 +199,113 @@ def reminder_claim(key: str) -> bool:
     except IntegrityError:
         return False
     return True
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """One reminder of a sweep (its key is the one it was built for): to `recipients` (None and inactive
+    people skipped)."""
+
+    recipients: Sequence[User | None]
+    subject: Message | str
+    body: Message | str = ""
+    url: str = ""
+
+
+def reminders_claimed(keys: Iterable[str]) -> set[str]:
+    """Which of `keys` were already claimed, in one query however many keys (one array or JSON parameter,
+    not one placeholder per key), so a sweep skips what it sent before without a query per candidate."""
+    wanted = sorted({key[:255] for key in keys})
+    if not wanted:
+        return set()
+    table, column = connection.ops.quote_name(SentReminder._meta.db_table), connection.ops.quote_name("key")
+    if connection.vendor == "postgresql":
+        sql, param = f"SELECT {column} FROM {table} WHERE {column} = ANY(%s)", wanted
+    else:  # SQLite: the keys as one JSON array
+        sql, param = f"SELECT {column} FROM {table} WHERE {column} IN (SELECT value FROM json_each(%s))", json.dumps(wanted)  # type: ignore[assignment]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [param])
+        return {row[0] for row in cursor.fetchall()}
+
+
+def _claim_batch(keys: list[str]) -> set[str]:
+    """Claim `keys` in the caller's transaction; the ones this call won. A key claimed at the same moment by
+    another sweep is skipped: PostgreSQL makes this insert wait for the other transaction and then skip
+    the key if it committed (ON CONFLICT DO NOTHING), SQLite serialises writers."""
+    table, key_column = connection.ops.quote_name(SentReminder._meta.db_table), connection.ops.quote_name("key")
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    values = ", ".join(["(%s, %s)"] * len(keys))
+    params: list[Any] = []
+    for key in keys:
+        params += [key, now]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({key_column}, sent_at) VALUES {values} ON CONFLICT ({key_column}) DO NOTHING RETURNING {key_column}",
+            params,
+        )
+        return {row[0] for row in cursor.fetchall()}
+
+
+def reminders_send(pending: Mapping[str, Callable[[], Reminder]]) -> int:
+    """Send each reminder once (the batched reminder_claim + notification_send of a sweep): how many were
+    sent now. `pending` maps each candidate's key to what builds its reminder, called only for a key not
+    claimed yet (an "all sent" run builds nothing). The keys already claimed are read first in one query;
+    the others are claimed in batches of REMINDER_BATCH_SIZE, each batch with its inbox rows and outbox e-mails in one transaction (a worker
+    killed in between loses the uncommitted batch only, which the next sweep sends). The queries do not
+    grow with the number of candidates, only with the batches of reminders actually sent."""
+    claimed = reminders_claimed(pending)
+    todo = {key[:255]: build for key, build in pending.items() if key[:255] not in claimed}
+    # In key order, so two sweeps at the same moment lock their keys in the same order (no deadlock).
+    keys = sorted(todo)
+    size = max(int(getattr(settings, "REMINDER_BATCH_SIZE", 2000)), 1)
+    sent = 0
+    for start in range(0, len(keys), size):
+        with transaction.atomic():
+            won = _claim_batch(keys[start : start + size])
+            _notifications_send([todo[key]() for key in keys[start : start + size] if key in won])
+        sent += len(won)
+    return sent
+
+
+def _notifications_send(reminders: list[Reminder]) -> None:
+    """notification_send for many reminders at once: one insert of the inbox rows, one of their e-mails."""
+    from .outbox import test_pause
+    from .tasks import outbox_send
+
+    created: list[Notification] = []
+    for reminder in reminders:
+        message = {k: v.to_json() for k, v in (("subject", reminder.subject), ("body", reminder.body)) if isinstance(v, Message)}
+        subject_text = render(reminder.subject, settings.LANGUAGE_CODE)[:255]
+        body_text = render(reminder.body, settings.LANGUAGE_CODE)
+        seen: set[int] = set()
+        for user in reminder.recipients:
+            if user is None or user.pk in seen or not user.is_active:
+                continue
+            seen.add(user.pk)
+            created.append(Notification(recipient=user, subject=subject_text, body=body_text, url=reminder.url, message=message))
+    Notification.objects.bulk_create(created)  # sets pk on PostgreSQL and SQLite (RETURNING)
+    rows = []
+    for notification in created:
+        recipient = notification.recipient
+        if not recipient.email:
+            continue
+        body = notification.body_in(recipient.language)
+        if notification.url:
+            body = f"{body}\n\n{settings.SITE_URL}{notification.url}"
+        rows.append(
+            OutboxMessage(
+                key=f"notification:{notification.pk}",  # a new inbox row's: never queued before
+                recipient=recipient.email,
+                subject=" ".join(notification.subject_in(recipient.language).split())[:255],
+                body=body,
+            )
+        )
+        test_pause()
+    OutboxMessage.objects.bulk_create(rows)
+    ids = [row.pk for row in rows]
+    if ids:
+        # robust: a broker that is down does not fail the sweep; the periodic flush sends the rows.
+        transaction.on_commit(lambda: outbox_send.delay(ids), robust=True)
 
 
 @transaction.atomic

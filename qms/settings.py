@@ -234,6 +234,10 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER")
 # Official forms are laid out by a Celery task (qms.pdf_cache), never in a web request: its soft limit in
 # seconds (the task stops with a message), and the hard one a little later (the worker process is killed).
 QMS_PDF_TIME_LIMIT = int(os.environ.get("QMS_PDF_TIME_LIMIT", "60"))
+# Exports (corrective_actions.exports): up to this many tickets the workbook is written in the request
+# (20,000 in about a second); a longer list is written by a worker, its progress shown on the page.
+QMS_EXPORT_SYNC_MAX = int(os.environ.get("QMS_EXPORT_SYNC_MAX", "20000"))
+QMS_EXPORT_TIME_LIMIT = int(os.environ.get("QMS_EXPORT_TIME_LIMIT", "600"))
 
 # Several web processes share one cache and the sessions: Redis when there is one (sessions are also kept in
 # the database, so a Redis restart signs nobody out); a single development process keeps them in memory.
@@ -260,6 +264,9 @@ OUTBOX_RETRY_MAX_SECONDS = 6 * 3600
 OUTBOX_LEASE_SECONDS = int(os.environ.get("QMS_OUTBOX_LEASE_SECONDS", "600"))
 # Test-only: a pause at each message queued and sent, so a test can kill a worker mid-sweep.
 OUTBOX_TEST_PAUSE_SECONDS = float(os.environ.get("QMS_TEST_OUTBOX_PAUSE", "0"))
+# How many new reminders a sweep claims and writes in one transaction (qms.services.reminders_send): a
+# killed worker loses at most one uncommitted batch, which the next sweep sends.
+REMINDER_BATCH_SIZE = int(os.environ.get("QMS_REMINDER_BATCH", "2000"))
 
 # Headers. Content-Security-Policy (django-csp): scripts and styles only from this site (Bootstrap and htmx are
 # served locally), no inline script; style attributes stay allowed (layout only, no script can run from them).

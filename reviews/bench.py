@@ -105,3 +105,50 @@ def fill_province(organisations: list[Any], years: range, units: dict[int, Any],
         batch_size=2000,
     )
     return len(reviews)
+
+
+def action_sweep_at_scale(bench: Any) -> None:
+    """Issue 15: one review with 100,000 open actions (deadlines over two years, some past), the daily
+    sweep's first run and its run with everything already claimed."""
+    import datetime as dt
+    import os
+
+    from django.utils import timezone
+
+    from qms.models import Organisation, Unit, User
+    from qms.tests.factories import default_organisation
+    from reviews.models import Minutes, MinutesForm, MinutesStatus, ReviewAction
+    from reviews.reminders import action_reminders_sweep
+
+    total = int(os.environ.get("QMS_BENCH_ACTIONS", "100000"))
+    today = timezone.localdate()
+    org = default_organisation()
+    units = Unit.objects.bulk_create(Unit(organisation=org, code=f"SW{i}", name=f"Phòng nhắc việc {i}") for i in range(50))
+    for unit in units:
+        UserFactory.create(unit=unit, roles=[Role.UNIT_HEAD])
+    UserFactory.create(unit=units[0], roles=[Role.SECRETARY])
+    review = ReviewFactory.create(status=ReviewStatus.SIGNED, organisation=org)
+    minutes = Minutes.objects.create(review=review, organisation=org, form_code=MinutesForm.choices[0][0], status=MinutesStatus.SIGNED)
+    start = dt.datetime.now()
+    ReviewAction.objects.bulk_create(
+        (
+            ReviewAction(
+                review=review,
+                minutes=minutes,
+                description=f"Hành động khắc phục số {i}",
+                responsible_unit=units[i % 50],
+                deadline=today + dt.timedelta(days=i % 730 - 30),
+            )
+            for i in range(total)
+        ),
+        batch_size=5000,
+    )
+    print(
+        f"  {total:,} actions written in {(dt.datetime.now() - start).total_seconds():.1f} s ({Organisation.objects.count()} org, {User.objects.count()} users)"
+    )
+    sent = bench.once(f"review-action sweep, {total:,} open actions: first run", lambda: action_reminders_sweep(today=today))
+    bench.results[-1] = (*bench.results[-1][:3], f"{sent:,} reminders sent")
+    bench.once(f"review-action sweep, {total:,} open actions: all claimed", lambda: action_reminders_sweep(today=today))
+
+
+SCALE_SCENARIOS = [action_sweep_at_scale]

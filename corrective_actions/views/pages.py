@@ -6,7 +6,9 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,7 +22,7 @@ from qms.services import audit_trail, local_today
 from qms.tenancy import is_overseer
 from risks.models import Risk
 
-from .. import forms
+from .. import exports, forms
 from ..exports import tickets_xlsx
 from ..filters import TicketFilter
 from ..models import (
@@ -48,6 +50,11 @@ def visible_ticket(request: AuthenticatedHttpRequest, pk: int) -> Ticket:
 def refusal_show(form: forms.StepForm | forms.TicketOpenForm | forms.AttachmentForm | forms.PresentBatchForm, exc: ServiceError) -> None:
     """Show a service's refusal on the form: on its field when the form has one, else above the form."""
     form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+
+
+def list_queryset(request: AuthenticatedHttpRequest) -> QuerySet[Ticket]:
+    """The tickets the list shows for this request's filter (also what a worker exports for it)."""
+    return _list_filter(request).qs
 
 
 def _list_filter(request: AuthenticatedHttpRequest) -> TicketFilter:
@@ -79,10 +86,34 @@ def ticket_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 def ticket_export(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not request.user.has_role_perm("corrective_actions.export_tickets"):
         raise PermissionDenied
-    response = HttpResponse(
-        tickets_xlsx(_list_filter(request).qs),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
+    tickets = list_queryset(request)
+    total = tickets.count()
+    if total <= exports.sync_limit():
+        return _xlsx_response(tickets_xlsx(tickets))
+    # A long list is written by a worker: this page shows how far it got and reloads itself.
+    params = {field: request.GET.getlist(field) for field in request.GET if field != "retry"}
+    key = exports.export_key(user_id=request.user.pk, params=params, tickets=tickets)
+    state = exports.export_request(user_id=request.user.pk, params=params, key=key, total=total, retry=request.GET.get("retry") == "1")
+    if state.status == exports.READY:
+        with default_storage.open(state.name, "rb") as handle:
+            return _xlsx_response(handle.read())
+    query = request.GET.copy()
+    query.pop("retry", None)
+    context = {
+        "pending": state.status == exports.PENDING,
+        "done": state.done,
+        "total": state.total or total,
+        "refresh_seconds": 2,
+        "url": f"{request.path}?{query.urlencode()}" if query else request.path,
+        "retry_url": f"{request.path}?{query.urlencode() + '&' if query else ''}retry=1",
+    }
+    response = render(request, "corrective_actions/export_status.html", context, status=202 if context["pending"] else 200)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _xlsx_response(data: bytes) -> HttpResponse:
+    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = 'attachment; filename="phieu-hdkp.xlsx"'
     return response
 
@@ -97,7 +128,10 @@ def my_work(request: AuthenticatedHttpRequest) -> HttpResponse:
         .exclude(status__in=FINAL_STATES)
         .select_related("unit", "assignee")
     )
-    return render(request, "corrective_actions/my_work.html", {"awaiting": awaiting.order_by("completion_date", "pk"), "mine": mine})
+    # Both lists paginated (issue 15: a committee head may have well over a thousand tickets waiting).
+    awaiting_page = Paginator(awaiting.order_by("completion_date", "pk"), 25).get_page(request.GET.get("page"))
+    mine_page = Paginator(mine.order_by("-year", "-number", "-pk"), 25).get_page(request.GET.get("mine_page"))
+    return render(request, "corrective_actions/my_work.html", {"awaiting": awaiting_page, "mine": mine_page})
 
 
 @login_required

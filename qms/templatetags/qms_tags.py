@@ -12,6 +12,14 @@ def query_replace(context, **kwargs) -> str:
     return query.urlencode()
 
 
+@register.simple_tag(takes_context=True)
+def query_set(context, key: str, value) -> str:
+    """As query_replace, with the parameter's name given as a value (a page with two paginated lists)."""
+    query = context["request"].GET.copy()
+    query[key] = value
+    return query.urlencode()
+
+
 @register.filter
 def safe_svg(value: str) -> str:
     """A stored SVG drawing, rebuilt from safe elements and attributes only (qms.svg)."""

@@ -158,7 +158,7 @@ def test_a_sweep_that_dies_after_a_claim_leaves_the_reminder_for_the_next_sweep(
     [action] = minutes.actions.all()
     later = today + dt.timedelta(days=40)
     Notification.objects.all().delete()
-    with mock.patch.object(OutboxMessage.objects, "create", side_effect=RuntimeError("killed")), pytest.raises(RuntimeError):
+    with mock.patch.object(OutboxMessage.objects, "bulk_create", side_effect=RuntimeError("killed")), pytest.raises(RuntimeError):
         reminders.action_reminders_sweep(today=later)
     assert not SentReminder.objects.filter(key__startswith=f"review-action-overdue:{action.pk}:").exists()
     assert not Notification.objects.exists() and not OutboxMessage.objects.exists()

@@ -82,7 +82,8 @@ def test_workers_killed_mid_sweep_and_mid_send_lose_no_reminder_and_send_none_tw
     settings.CELERY_TASK_ALWAYS_EAGER = False
     queue = f"qms-sigkill-{os.getpid()}-{uuid.uuid4().hex[:8]}"
     mail_dir = tmp_path / "mail"
-    slow = {"QMS_TEST_OUTBOX_PAUSE": PAUSE, "QMS_OUTBOX_LEASE_SECONDS": LEASE}
+    # Batches of two reminders per transaction (qms.services.reminders_send), so the kill lands between commits.
+    slow = {"QMS_TEST_OUTBOX_PAUSE": PAUSE, "QMS_OUTBOX_LEASE_SECONDS": LEASE, "QMS_REMINDER_BATCH": "2"}
     outputs: dict[str, str] = {}
     procs = []
     Notification.objects.all().delete()
