@@ -2,7 +2,7 @@
 
 `text_search(["title", "unit__name"], value)` gives the Q for the list filters. Each field is compared through
 the `fold` transform: `qms_fold(…)`, i.e. `LOWER(UNACCENT(…))`, on PostgreSQL (the unaccent extension,
-migration qms/0010_auth13_unaccent; the function and pg_trgm, qms/0014_search_fold_trgm, so that GIN
+migration qms/0010_auth13_unaccent; the function and pg_trgm, qms/0015_search_fold_trgm, so that GIN
 trigram indexes on the folded columns serve the search) and the Python `fold` below, registered as the SQLite function QMS_FOLD on every
 connection. Both drop the marks and turn đ into d; stored text is NFC (qms.middleware.NormaliseInputMiddleware)."""
 

@@ -20,8 +20,8 @@ def backwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("corrective_actions", "0011_text_limits"),
-        ("qms", "0014_search_fold_trgm"),
+        ("corrective_actions", "0012_ticket_risk"),
+        ("qms", "0015_search_fold_trgm"),
     ]
 
     operations = [migrations.RunPython(forwards, backwards)]

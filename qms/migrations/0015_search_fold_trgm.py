@@ -29,6 +29,6 @@ def backwards(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("qms", "0013_outbox_text_limits")]
+    dependencies = [("qms", "0014_calendar_feed")]
 
     operations = [migrations.RunPython(forwards, backwards)]
