@@ -232,6 +232,10 @@ CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER")
 # Official forms are laid out by a Celery task (qms.pdf_cache), never in a web request: its soft limit in
 # seconds (the task stops with a message), and the hard one a little later (the worker process is killed).
 QMS_PDF_TIME_LIMIT = int(os.environ.get("QMS_PDF_TIME_LIMIT", "60"))
+# Digital signatures (qms.signing): an RFC 3161 time-stamping authority makes them PAdES B-T; empty: B-B,
+# the signing time from the server clock. The verification page accepts PDFs up to this size.
+QMS_TSA_URL = os.environ.get("QMS_TSA_URL", "")
+QMS_VERIFY_MAX_BYTES = int(os.environ.get("QMS_VERIFY_MAX_BYTES", str(20 * 1024 * 1024)))
 
 # Several web processes share one cache and the sessions: Redis when there is one (sessions are also kept in
 # the database, so a Redis restart signs nobody out); a single development process keeps them in memory.
