@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from . import views
 from .security import ThrottledPasswordResetForm
+from .signing import views as signing_views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -12,6 +13,7 @@ urlpatterns = [
     path("inbox/read/", views.inbox_mark_read, name="inbox_mark_read"),
     path("overview/", views.overview, name="overview"),
     path("overview/export.xlsx", views.overview_export, name="overview_export"),
+    path("verify/", signing_views.verify, name="verify_pdf"),
     # Rate-limited, and the mail goes through Celery (qms.security); the other account pages are Django's.
     path(
         "accounts/password_reset/",

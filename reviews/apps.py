@@ -15,8 +15,9 @@ class ReviewsConfig(AppConfig):
         from qms.dashboard import register_panel
         from qms.outbox import register_attachment_builder
         from qms.overview import register_figures
+        from qms.signing.verify import register_record_lookup
 
-        from . import delivery, drafting, followup_report, pdf
+        from . import delivery, drafting, followup_report, pdf, signatures
         from .dashboard import followup_panels, register_panels, review_panels
         from .overview import FIGURES, review_figures
 
@@ -26,6 +27,7 @@ class ReviewsConfig(AppConfig):
         register_figures(FIGURES, review_figures)
         register_drafting_source(drafting.review_conclusions)  # QT.CTCL 5.9, on the objectives drafting page
         pdf.register()  # the review's official forms, for render_form
+        register_record_lookup(signatures.minutes_lookup)  # the verification page recognises signed minutes
         register_attachment_builder(delivery.MINUTES_PDF, delivery.minutes_pdf_attachment)
         register_attachment_builder(delivery.NOTICE_PDF, delivery.notice_pdf_attachment)
         followup_report.register()  # the follow-up report to the head, for render_form

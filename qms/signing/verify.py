@@ -11,6 +11,7 @@ import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from io import BytesIO
+from typing import Any
 
 from asn1crypto import pem, x509
 from django.utils.translation import gettext as _
@@ -27,15 +28,28 @@ VN = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 @dataclass
 class RecordMatch:
     """A record of ours the file belongs to: `label` names it, `url` its page (None: not for this reader),
-    `is_stored_copy` whether the file is byte for byte the stored signed file."""
+    `is_stored_copy` whether the file is byte for byte the stored signed file, `note` what else to say
+    (the stored file is another record's, …)."""
 
     label: str
     url: str | None
     is_stored_copy: bool
+    note: str = ""
 
 
-# fn(sha256 of the file, the names of its signature fields) -> RecordMatch | None
-RecordLookup = Callable[[str, list[str]], "RecordMatch | None"]
+@dataclass
+class Lookup:
+    """What a record lookup is given: the file's SHA-256, the names of its signature fields, where it is
+    stored (its name under MEDIA_ROOT, when the file checked is a stored one) and who asks (None: the
+    command line)."""
+
+    sha256: str
+    field_names: list[str]
+    stored_name: str = ""
+    user: Any = None
+
+
+RecordLookup = Callable[[Lookup], "RecordMatch | None"]
 _lookups: list[RecordLookup] = []
 
 
@@ -59,6 +73,10 @@ class SignatureCheck:
     modification: str  # what changed after this signature, in words
     unchanged: bool
     error: str = ""
+
+    @property
+    def timestamped(self) -> bool:
+        return self.level == "B-T"
 
     @property
     def ok(self) -> bool:
@@ -118,7 +136,9 @@ def _modification(level: ModificationLevel | None, coverage: SignatureCoverageLe
     return False, _("Tệp đã được sửa sau khi ký: %(kind)s.") % {"kind": text}
 
 
-def verify_pdf(data: bytes, *, roots: list[x509.Certificate] | None = None, with_record: bool = True) -> PdfCheck:
+def verify_pdf(
+    data: bytes, *, roots: list[x509.Certificate] | None = None, with_record: bool = True, stored_name: str = "", user: Any = None
+) -> PdfCheck:
     check = PdfCheck(sha256=hashlib.sha256(data).hexdigest())
     roots = trust_roots() if roots is None else roots
     try:
@@ -176,9 +196,9 @@ def verify_pdf(data: bytes, *, roots: list[x509.Certificate] | None = None, with
     if not check.error and not embedded:
         check.error = _("Tệp không có chữ ký số.")
     if with_record:
-        names = [s.field_name for s in check.signatures]
+        asked = Lookup(sha256=check.sha256, field_names=[s.field_name for s in check.signatures], stored_name=stored_name, user=user)
         for lookup in _lookups:
-            match = lookup(check.sha256, names)
+            match = lookup(asked)
             if match is not None:
                 check.record = match
                 break

@@ -301,7 +301,7 @@ def test_the_committee_head_signs_the_minutes_with_the_password_and_then_they_ar
     expect(page).to_have_url(f"{live_server.url}/reviews/minutes/{minutes.pk}/")
     expect(message(page)).to_have_text("Biên bản đã ký, không thể sửa; hãy tạo bản sửa đổi.")
     minutes.refresh_from_db()
-    assert minutes.status == MinutesStatus.SIGNED and selectors.minutes_signature_valid(minutes) is True
+    assert minutes.status == MinutesStatus.SIGNED and selectors.minutes_content_unchanged(minutes) is True
 
 
 def test_the_chair_not_another_head_signs_the_last_version_the_secretary_saved(page, browser, live_server, secretary, committee_head, unit):

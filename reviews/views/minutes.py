@@ -38,6 +38,7 @@ from ..models import (
     Minutes,
     Review,
 )
+from ..signatures import minutes_stored_check
 
 # --- The consolidated report BM.HT.06.03 ---
 
@@ -184,7 +185,8 @@ def minutes_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "attendance": minutes.attendance.all(),
         "actions": minutes.actions.select_related("responsible_unit"),
         "minutes_actions": rules.minutes_actions(minutes, user, successor=successor),
-        "signature_valid": selectors.minutes_signature_valid(minutes),
+        "content_unchanged": selectors.minutes_content_unchanged(minutes),
+        "stored_check": minutes_stored_check(minutes, user),
         "deliveries": minutes.deliveries.select_related("recipient") if rules.can_manage(user) else None,
         "successor": successor,
         "audit_entries": audit_trail(minutes),
@@ -282,10 +284,14 @@ def minutes_sign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     elif request.method == "POST" and form.is_valid():
         try:
             services.minutes_sign(
-                minutes=minutes, actor=request.user, password=form.cleaned_data["password"], version=form.cleaned_data["version"]
+                minutes=minutes,
+                actor=request.user,
+                password=form.cleaned_data["password"],
+                secret=form.cleaned_data["secret"] or None,
+                version=form.cleaned_data["version"],
             )
         except ServiceError as exc:
-            form.add_error("password" if exc.field == "password" else None, exc.message)
+            form.add_error(exc.field if exc.field in ("password", "secret") else None, exc.message)
         else:
             messages.success(request, _("Đã ký biên bản. Biên bản đang được gửi đến các thành phần tham dự."))
             return redirect("reviews:minutes_detail", pk=pk)
