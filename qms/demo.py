@@ -181,13 +181,14 @@ def load_signers(organisation: Organisation, users: dict[str, User]) -> None:
     ca = demo_ca(django_settings.VAR_DIR / "signing" / "demo-ca")
     TrustAnchor.objects.update_or_create(name=DEMO_TRUST_ANCHOR, defaults={"certificate": ca.root_pem})
     if not organisation.seal_image:
-        organisation.seal_image.save(f"{organisation.code}-seal.png", ContentFile(seal_png(organisation.short_name)), save=True)
+        organisation.seal_image.save(f"{organisation.code}-seal.png", ContentFile(seal_png(organisation.name)), save=True)
     signers: list[tuple[User | None, str, str]] = [(None, organisation.name, f"{organisation.code}-agency")]
     signers += [(u, u.display_name, f"{organisation.code}-{u.username}") for u in users.values() if u.organisation_id == organisation.pk]
     for user, name, slug in signers:
         profile = SignerProfile.objects.filter(organisation=organisation, user=user).first()
-        if profile is not None and Path(str(profile.config.get("path", ""))).is_file():
-            continue
+        current = Path(str(profile.config.get("path", ""))) if profile is not None else None
+        if current is not None and current.is_file() and current.parent == ca.directory:
+            continue  # loaded before: the same .p12 (a profile pointing elsewhere is replaced by the demo's)
         path = ca.issue(name=name, slug=slug, passphrase=DEMO_PASSWORD, organisation=organisation.name, email=user.email if user else "")
         profile, _created = SignerProfile.objects.update_or_create(
             organisation=organisation, user=user, defaults={"kind": SignerKind.PKCS12, "config": {"path": str(path)}}

@@ -73,10 +73,6 @@ class StoredCheck:
     check: PdfCheck | None
     missing: bool = False
 
-    @property
-    def ok(self) -> bool:
-        return self.check is not None and self.check.ok and self.check.record is not None and self.check.record.is_stored_copy
-
 
 def minutes_stored_check(minutes: Minutes, user=None) -> StoredCheck | None:
     """The check of the minutes' stored signed file, as the verification page would give it; None when the

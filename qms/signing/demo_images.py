@@ -42,11 +42,12 @@ def seal_png(agency: str, centre: str = "★") -> bytes:
     c = size / 2
     draw.ellipse((4, 4, size - 4, size - 4), outline=red, width=9)
     draw.ellipse((62, 62, size - 62, size - 62), outline=red, width=4)
-    font = _font(FONT, 24)
     text = agency.upper()
-    step = 340 / max(len(text), 1)
+    font = _font(FONT, 26 if len(text) <= 20 else 21)
+    step = min(300 / max(len(text), 1), 16)
+    first = -90 - step * (len(text) - 1) / 2  # centred on the top of the ring
     for i, ch in enumerate(text):
-        angle = math.radians(-170 + i * step)
+        angle = math.radians(first + i * step)
         x, y = c + 118 * math.cos(angle), c + 118 * math.sin(angle)
         glyph = Image.new("RGBA", (40, 40), (0, 0, 0, 0))
         ImageDraw.Draw(glyph).text((20, 20), ch, font=font, fill=red, anchor="mm")

@@ -92,7 +92,10 @@ class PdfCheck:
 
     @property
     def ok(self) -> bool:
-        return bool(self.signatures) and not self.error and all(s.ok for s in self.signatures)
+        """Every signature intact, valid, trusted and covering the whole file; and a file that is (or claims
+        to be, by its signature field, or is stored as) one of our records is that record's stored copy."""
+        signatures_ok = bool(self.signatures) and not self.error and all(s.ok for s in self.signatures)
+        return signatures_ok and (self.record is None or self.record.is_stored_copy)
 
 
 def trust_roots() -> list[x509.Certificate]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
@@ -22,7 +23,11 @@ class Command(BaseCommand):
         path = Path(options["file"])
         if not path.is_file():
             raise CommandError(_("Không tìm thấy tệp: %(path)s") % {"path": path})
-        check = verify_pdf(path.read_bytes())
+        # A stored file (under MEDIA_ROOT) is also checked against the record it is stored for.
+        media = Path(settings.MEDIA_ROOT).resolve()
+        resolved = path.resolve()
+        stored_name = str(resolved.relative_to(media)) if resolved.is_relative_to(media) else ""
+        check = verify_pdf(path.read_bytes(), stored_name=stored_name)
         w = self.stdout.write
         w(f"SHA-256: {check.sha256}")
         if check.error:
@@ -42,6 +47,8 @@ class Command(BaseCommand):
         if check.record is not None:
             copy = _("bản lưu") if check.record.is_stored_copy else _("KHÔNG phải bản lưu")
             w(_("Hồ sơ: %(label)s — %(copy)s") % {"label": check.record.label, "copy": copy})
+            if check.record.note:
+                w(check.record.note)
         w(_("Kết quả: HỢP LỆ") if check.ok else _("Kết quả: KHÔNG HỢP LỆ"))
         if not check.ok:
             sys.exit(1)
