@@ -84,4 +84,4 @@ def minutes_stored_check(minutes: Minutes, user=None) -> StoredCheck | None:
             data = handle.read()
     except FileNotFoundError:
         return StoredCheck(check=None, missing=True)
-    return StoredCheck(check=verify_pdf(data, stored_name=minutes.signed_file.name, user=user))
+    return StoredCheck(check=verify_pdf(data, stored_name=minutes.signed_file.name or "", user=user))

@@ -25,7 +25,7 @@ class BuildSigner(Protocol):
 
 def backend(kind: str) -> BuildSigner:
     """The `build_signer` of a kind; KeyError for a kind not in BACKENDS."""
-    return import_string(BACKENDS[kind])  # type: ignore[no-any-return]
+    return import_string(BACKENDS[kind])
 
 
 def build_signer(*, kind: str, config: dict[str, str], secret: str | None) -> Signer:
