@@ -185,3 +185,29 @@ def test_the_verification_page_refuses_what_is_not_a_pdf_or_too_large(staff_user
     settings.QMS_VERIFY_MAX_BYTES = 100
     response = client.post(url, {"file": SimpleUploadedFile("x.pdf", b"%PDF-1.7" + b"0" * 200, "application/pdf")})
     assert response.status_code == 400 and "vượt quá giới hạn" in response.content.decode()
+
+
+def test_the_verification_page_costs_the_same_queries_for_one_or_many_anchors_and_signed_records(
+    signed, unit, secretary, committee_head, staff_user, client, signing_ca
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from qms.models import TrustAnchor
+
+    client.force_login(staff_user)
+    url = reverse("verify_pdf")
+    data = _bytes(signed)
+
+    def post():
+        with CaptureQueriesContext(connection) as queries:
+            response = client.post(url, {"file": SimpleUploadedFile("bien-ban.pdf", data, "application/pdf")})
+        assert 'data-testid="check-valid"' in response.content.decode()
+        return len(queries)
+
+    few = post()
+    for n in range(4):
+        TrustAnchor.objects.create(name=f"Gốc {n}", certificate=signing_ca.root_pem)
+        signed_review(units=[unit], secretary=secretary, committee_head=committee_head)
+    assert post() == few
