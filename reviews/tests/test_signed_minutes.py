@@ -211,3 +211,19 @@ def test_the_verification_page_costs_the_same_queries_for_one_or_many_anchors_an
         TrustAnchor.objects.create(name=f"Gốc {n}", certificate=signing_ca.root_pem)
         signed_review(units=[unit], secretary=secretary, committee_head=committee_head)
     assert post() == few
+
+
+def test_five_wrong_passphrases_lock_the_sign_form_for_a_while_even_for_the_right_one(draft, committee_head, client):
+    from django.core.cache import cache
+
+    cache.clear()
+    client.force_login(committee_head)
+    url = reverse("reviews:minutes_sign", args=[draft.pk])
+    for _attempt in range(5):
+        response = client.post(url, {"password": PASSWORD, "secret": "sai-mat-khau", "version": draft.version})
+        assert "mật khẩu tệp chữ ký số (.p12) không đúng" in response.content.decode()
+    response = client.post(url, {"password": PASSWORD, "secret": SIGNING_SECRET, "version": draft.version})
+    assert "Nhập sai mật khẩu chữ ký số quá nhiều lần. Hãy thử lại sau 15 phút." in response.content.decode()
+    draft.refresh_from_db()
+    assert draft.status == MinutesStatus.DRAFT and not draft.signed_file
+    cache.clear()
