@@ -15,7 +15,7 @@ class ReviewsConfig(AppConfig):
         from qms.dashboard import register_panel
         from qms.outbox import register_attachment_builder
         from qms.overview import register_figures
-        from qms.signing.verify import register_record_lookup
+        from qms.signing.records import register_record_lookup
 
         from . import delivery, drafting, followup_report, pdf, signatures
         from .dashboard import followup_panels, register_panels, review_panels

@@ -7,14 +7,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from qms.dates import format_date
-from qms.signing.verify import Lookup, PdfCheck, RecordMatch, verify_pdf
+from qms.signing.records import Lookup, RecordMatch
 
 from .models import Minutes
+
+if TYPE_CHECKING:
+    from qms.signing.verify import PdfCheck
 
 FIELD = re.compile(r"^qms-minutes-(\d+)-v(\d+)$")
 
@@ -79,6 +83,8 @@ def minutes_stored_check(minutes: Minutes, user=None) -> StoredCheck | None:
     minutes have no signed file (a draft, or minutes signed before signatures were digital)."""
     if not minutes.signed_file:
         return None
+    from qms.signing.verify import verify_pdf  # pyHanko is loaded when a signed file is checked
+
     try:
         with minutes.signed_file.open("rb") as handle:
             data = handle.read()

@@ -8,7 +8,6 @@ from __future__ import annotations
 import hashlib
 import logging
 import zoneinfo
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from io import BytesIO
 from typing import Any
@@ -21,41 +20,10 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
+from .records import Lookup, RecordMatch, lookups
+
 log = logging.getLogger(__name__)
 VN = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
-
-
-@dataclass
-class RecordMatch:
-    """A record of ours the file belongs to: `label` names it, `url` its page (None: not for this reader),
-    `is_stored_copy` whether the file is byte for byte the stored signed file, `note` what else to say
-    (the stored file is another record's, …)."""
-
-    label: str
-    url: str | None
-    is_stored_copy: bool
-    note: str = ""
-
-
-@dataclass
-class Lookup:
-    """What a record lookup is given: the file's SHA-256, the names of its signature fields, where it is
-    stored (its name under MEDIA_ROOT, when the file checked is a stored one) and who asks (None: the
-    command line)."""
-
-    sha256: str
-    field_names: list[str]
-    stored_name: str = ""
-    user: Any = None
-
-
-RecordLookup = Callable[[Lookup], "RecordMatch | None"]
-_lookups: list[RecordLookup] = []
-
-
-def register_record_lookup(fn: RecordLookup) -> None:
-    if fn not in _lookups:
-        _lookups.append(fn)
 
 
 @dataclass
@@ -200,7 +168,7 @@ def verify_pdf(
         check.error = _("Tệp không có chữ ký số.")
     if with_record:
         asked = Lookup(sha256=check.sha256, field_names=[s.field_name for s in check.signatures], stored_name=stored_name, user=user)
-        for lookup in _lookups:
+        for lookup in lookups():
             match = lookup(asked)
             if match is not None:
                 check.record = match

@@ -16,8 +16,6 @@ from django.utils.translation import gettext_lazy
 
 from qms.http import AuthenticatedHttpRequest
 
-from .verify import verify_pdf
-
 
 class VerifyForm(forms.Form):
     file = forms.FileField(label=gettext_lazy("Tệp PDF cần kiểm tra"), widget=forms.ClearableFileInput(attrs={"accept": ".pdf"}))
@@ -44,6 +42,8 @@ def verify(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = VerifyForm(request.POST or None, request.FILES or None)
     check = None
     if request.method == "POST" and form.is_valid():
+        from .verify import verify_pdf  # pyHanko is loaded when a file is checked, not with the URLs
+
         check = verify_pdf(form.cleaned_data["file"].read(), user=request.user)
     status = 400 if request.method == "POST" and not form.is_valid() else 200
     tsa = bool(settings.QMS_TSA_URL)

@@ -103,3 +103,33 @@ def test_the_command_prints_each_signature_and_fails_on_a_changed_file(signed, t
     path.write_bytes(bytes(data))
     with pytest.raises(SystemExit):
         call_command("verify_pdf", str(path))
+
+
+def test_admin_refuses_a_pkcs12_profile_without_a_readable_file_and_a_trust_anchor_that_is_not_pem(committee_head, signing_ca):
+    from django.core.exceptions import ValidationError
+
+    from qms.models import SignerProfile, TrustAnchor
+
+    profile = SignerProfile(organisation=committee_head.organisation, user=committee_head, kind="pkcs12", config={"path": "/khong/co.p12"})
+    with pytest.raises(ValidationError, match="Không tìm thấy tệp .p12"):
+        profile.full_clean()
+    profile.config = {"path": 12}
+    with pytest.raises(ValidationError, match="mỗi giá trị là một chuỗi"):
+        profile.full_clean()
+    with pytest.raises(ValidationError, match="Không đọc được chứng thư số"):
+        TrustAnchor(name="Sai", certificate="không phải PEM").full_clean()
+    TrustAnchor(name="Gốc", certificate=signing_ca.root_pem).full_clean()
+
+
+def test_the_trust_anchors_are_for_the_superuser_only_in_admin(client, committee_head, django_user_model):
+    from django.urls import reverse
+
+    agency_admin = django_user_model.objects.create_user(
+        username="qtcq", password="x", organisation=committee_head.organisation, is_staff=True
+    )
+    client.force_login(agency_admin)
+    assert client.get(reverse("admin:qms_trustanchor_changelist")).status_code == 403
+    root = django_user_model.objects.create_superuser(username="root", password="x")
+    client.force_login(root)
+    assert client.get(reverse("admin:qms_trustanchor_changelist")).status_code == 200
+    assert client.get(reverse("admin:qms_signerprofile_add")).status_code == 200

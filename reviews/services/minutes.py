@@ -19,7 +19,6 @@ from qms.messages import N_
 from qms.models import MinutesForm, SignerProfile, User
 from qms.roles import Role
 from qms.services import audit_record, document_number_next, state_transition
-from qms.signing.pades import sign_pdf, signer_for
 from qms.transitions import check_transition
 
 from .. import tasks
@@ -219,6 +218,8 @@ def minutes_save(
 def _store_signed_file(minutes: Minutes, *, signer: Signer) -> None:
     """Lay the signed minutes out (the exact content the chair read, with Decree 30's signature drawn),
     sign the PDF and keep it as the record, with its SHA-256 to recognise it and notice a swapped file."""
+    from qms.signing.pades import sign_pdf
+
     minutes.refresh_from_db()
     pdf = minutes_pdf(minutes)
     signed = sign_pdf(
@@ -310,6 +311,8 @@ def minutes_sign(
         raise ServiceError(
             _("Tài khoản của bạn chưa được cấu hình chữ ký số: hãy đề nghị quản trị của cơ quan cấu hình. Biên bản chưa được ký.")
         )
+    from qms.signing.pades import signer_for  # pyHanko is loaded when someone signs
+
     signer = signer_for(profile, secret)  # a wrong passphrase or PIN stops here, before anything is written
     minutes.refresh_from_db()
     _check_complete(minutes)
