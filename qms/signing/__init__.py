@@ -7,9 +7,16 @@ is typed by the signer at signing time and never stored."""
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
+
 from django.utils.translation import gettext as _
 
 from qms.errors import ServiceError
+
+T = TypeVar("T")
 
 
 class SigningError(ServiceError):
@@ -18,3 +25,14 @@ class SigningError(ServiceError):
 
 def refusal(detail: str) -> SigningError:
     return SigningError(_("Không ký được: %(detail)s. Văn bản chưa được ký.") % {"detail": detail}, field="secret")
+
+
+def outside_event_loop(fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> T:
+    """pyHanko's synchronous calls run `asyncio.run()`, which fails in a thread whose event loop is running
+    (an ASGI view, Playwright's sync API in a test): there they run in a short-lived thread of their own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return fn(*args, **kwargs)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(fn, *args, **kwargs).result()

@@ -12,6 +12,7 @@ from pyhanko.sign.timestamps import HTTPTimeStamper
 
 from qms.models import SignerProfile
 
+from . import outside_event_loop
 from .backends import build_signer
 
 
@@ -52,5 +53,5 @@ def sign_pdf(
     out = BytesIO()
     # The CMS signing time is pyHanko's clock at this moment (not settable in 0.38): the record's signed_at,
     # drawn in the visible part, is taken a moment before.
-    pdf_signer.sign_pdf(writer, output=out)
+    outside_event_loop(pdf_signer.sign_pdf, writer, output=out)
     return out.getvalue()

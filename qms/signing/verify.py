@@ -20,6 +20,7 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 
+from . import outside_event_loop
 from .records import Lookup, RecordMatch, lookups
 
 log = logging.getLogger(__name__)
@@ -122,7 +123,7 @@ def verify_pdf(
     for sig in embedded:
         name = sig.field_name or ""
         try:
-            status = validate_pdf_signature(sig, ValidationContext(trust_roots=roots, allow_fetching=False))
+            status = outside_event_loop(validate_pdf_signature, sig, ValidationContext(trust_roots=roots, allow_fetching=False))
         except Exception as exc:  # noqa: BLE001 - a damaged signature is reported, not raised
             log.info("signature %s not checkable: %s", name, exc)
             check.signatures.append(

@@ -133,3 +133,18 @@ def test_the_trust_anchors_are_for_the_superuser_only_in_admin(client, committee
     client.force_login(root)
     assert client.get(reverse("admin:qms_trustanchor_changelist")).status_code == 200
     assert client.get(reverse("admin:qms_signerprofile_add")).status_code == 200
+
+
+def test_signing_and_checking_work_inside_a_running_event_loop(signing_ca, committee_head, plain_pdf, trusted_demo_root):
+    """pyHanko's sync API calls asyncio.run(): an ASGI view or Playwright's sync API has a loop running."""
+    import asyncio
+
+    profile = give_signer(signing_ca, committee_head)
+    signer = signer_for(profile, SIGNING_SECRET)
+    roots = __import__("qms.signing.verify", fromlist=["trust_roots"]).trust_roots()
+
+    async def inside():
+        signed = sign_pdf(plain_pdf, signer=signer, field_name="qms-loop")
+        return verify_pdf(signed, roots=roots, with_record=False)
+
+    assert asyncio.run(inside()).ok
