@@ -324,3 +324,33 @@ def _no_content_security_policy_error(request):
     page.on("console", _on_console)
     yield
     assert not violations, "Content-Security-Policy errors in the browser console:\n" + "\n".join(violations)
+
+
+# --- Digital signatures (qms.signing): one test CA per session, a .p12 per signer ------------------------
+
+SIGNING_SECRET = "Mã-PIN-thử-2026"  # the passphrase of every test .p12 (typed at signing, never stored)
+
+
+@pytest.fixture(scope="session")
+def signing_ca(tmp_path_factory):
+    from qms.signing.ca import demo_ca
+
+    return demo_ca(tmp_path_factory.mktemp("signing-ca"))
+
+
+def give_signer(ca, user, *, secret: str = SIGNING_SECRET):
+    """A pkcs12 signer profile for `user`: a certificate in their name under the test CA."""
+    from qms.models import SignerProfile
+
+    path = ca.issue(name=user.display_name, slug=f"user-{uuid.uuid4().hex}", passphrase=secret, email=user.email or "")
+    profile, _created = SignerProfile.objects.update_or_create(
+        user=user, defaults={"organisation_id": user.organisation_id, "kind": "pkcs12", "config": {"path": str(path)}}
+    )
+    return profile
+
+
+@pytest.fixture
+def trusted_demo_root(db, signing_ca):
+    from qms.models import TrustAnchor
+
+    return TrustAnchor.objects.create(name="QMS test root", certificate=signing_ca.root_pem)

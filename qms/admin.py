@@ -12,7 +12,18 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from .messages import N_
-from .models import AuditEntry, CalendarException, DocumentCounter, Notification, Organisation, OutboxMessage, Unit, User
+from .models import (
+    AuditEntry,
+    CalendarException,
+    DocumentCounter,
+    Notification,
+    Organisation,
+    OutboxMessage,
+    SignerProfile,
+    TrustAnchor,
+    Unit,
+    User,
+)
 from .roles import Role
 from .services import audit_record
 
@@ -286,3 +297,33 @@ class OutboxMessageAdmin(ReadOnlyAdmin):
 
 
 admin.site.site_header = _("Quản trị HTQLCL ISO 9001")
+
+
+@admin.register(SignerProfile)
+class SignerProfileAdmin(AgencyScopedAdmin):
+    """Who signs how (qms.signing): the kind, its configuration and the signature image. No secret here."""
+
+    list_display = ["__str__", "kind", "organisation"]
+    list_filter = ["kind"]
+
+
+@admin.register(TrustAnchor)
+class TrustAnchorAdmin(AuditedAdmin):
+    """Installation-wide: only the provincial (super)user adds the roots every agency's check trusts."""
+
+    list_display = ["name"]
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser

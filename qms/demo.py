@@ -5,12 +5,15 @@ with "sct."."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings as django_settings
 from django.contrib.auth.models import Group
+from django.core.files.base import ContentFile
 from django.db import transaction
 
-from .models import Organisation, OrganisationKind, Unit, User
+from .models import Organisation, OrganisationKind, SignerKind, SignerProfile, TrustAnchor, Unit, User
 from .roles import Role
 
 DEMO_PASSWORD = "Demo@2026"
@@ -150,6 +153,7 @@ def load_core() -> dict[str, User]:
     # QT.CTCL 5.6: the Cục trưởng verifies tickets and has delegated it to the deputy who heads the ISO
     # committee; both are named in the agency's settings.
     organisations["cuc-ttdn"].ticket_verifiers.add(users["lanhdao"], users["truongban"])
+    load_signers(organisations["cuc-ttdn"], users)
     return users
 
 
@@ -158,6 +162,36 @@ def load_small_agency() -> dict[str, User]:
     """The second agency's users and the provincial overseer, keyed by username."""
     organisations = load_organisations()
     users = _agency_users(organisations["so-cong-thuong"], SMALL_AGENCY_UNITS, SMALL_AGENCY_USERS)
+    load_signers(organisations["so-cong-thuong"], users)
     for username, full_name, title, roles in OVERSEERS:
         users[username] = _user(username, full_name, title, organisations["so-khcn"], None, roles, False)
     return users
+
+
+DEMO_TRUST_ANCHOR = "QMS demo root (chỉ dùng cho dữ liệu mẫu)"
+
+
+def load_signers(organisation: Organisation, users: dict[str, User]) -> None:
+    """The demo's test CA (under the var dir, made once): a .p12 and a signature image per user of the
+    agency, one .p12 and the seal for the agency, and the demo root among the trust anchors. Every demo
+    .p12's passphrase is DEMO_PASSWORD."""
+    from .signing.ca import demo_ca
+    from .signing.demo_images import seal_png, signature_png
+
+    ca = demo_ca(django_settings.VAR_DIR / "signing" / "demo-ca")
+    TrustAnchor.objects.update_or_create(name=DEMO_TRUST_ANCHOR, defaults={"certificate": ca.root_pem})
+    if not organisation.seal_image:
+        organisation.seal_image.save(f"{organisation.code}-seal.png", ContentFile(seal_png(organisation.name)), save=True)
+    signers: list[tuple[User | None, str, str]] = [(None, organisation.name, f"{organisation.code}-agency")]
+    signers += [(u, u.display_name, f"{organisation.code}-{u.username}") for u in users.values() if u.organisation_id == organisation.pk]
+    for user, name, slug in signers:
+        profile = SignerProfile.objects.filter(organisation=organisation, user=user).first()
+        current = Path(str(profile.config.get("path", ""))) if profile is not None else None
+        if current is not None and current.is_file() and current.parent == ca.directory:
+            continue  # loaded before: the same .p12 (a profile pointing elsewhere is replaced by the demo's)
+        path = ca.issue(name=name, slug=slug, passphrase=DEMO_PASSWORD, organisation=organisation.name, email=user.email if user else "")
+        profile, _created = SignerProfile.objects.update_or_create(
+            organisation=organisation, user=user, defaults={"kind": SignerKind.PKCS12, "config": {"path": str(path)}}
+        )
+        if user is not None and not profile.signature_image:
+            profile.signature_image.save(f"{slug}.png", ContentFile(signature_png(name)), save=True)

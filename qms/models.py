@@ -51,6 +51,20 @@ class ObjectivesApproverRole(models.TextChoices):
     COMMITTEE_HEAD = Role.COMMITTEE_HEAD.value, _("Trưởng ban chỉ đạo ISO")
 
 
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+SIGNING_IMAGE_MAX_BYTES = 1024 * 1024
+
+
+def validate_png(value) -> None:
+    """A signature or seal image: a PNG of at most 1 MB (it is drawn into every signed PDF)."""
+    if value.size > SIGNING_IMAGE_MAX_BYTES:
+        raise ValidationError(gettext("Ảnh quá lớn (tối đa 1 MB)."))
+    head = value.read(8)
+    value.seek(0)
+    if head != PNG_MAGIC:
+        raise ValidationError(gettext("Ảnh phải là tệp PNG."))
+
+
 class OrganisationQuerySet(models.QuerySet):
     def agencies(self) -> OrganisationQuerySet:
         return self.filter(kind=OrganisationKind.AGENCY, is_active=True)
@@ -113,6 +127,14 @@ class Organisation(models.Model):
         default=10,
         validators=[MinValueValidator(1), MaxValueValidator(12)],
         help_text=_("Từ ngày/tháng này, nếu trong năm chưa họp xem xét, Thư ký ISO và Trưởng ban chỉ đạo ISO được nhắc."),
+    )
+    # Decree 30/2020 Phụ lục I mục II: the agency's seal drawn over the left third of the signer's image.
+    seal_image = models.FileField(
+        _("hình dấu của cơ quan (PNG)"),
+        upload_to="signing/seals/",
+        blank=True,
+        validators=[validate_png],
+        help_text=_("PNG màu đỏ, nền trong suốt, kích thước thật của con dấu."),
     )
 
     objects = OrganisationQuerySet.as_manager()
@@ -444,3 +466,98 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+class SignerKind(models.TextChoices):
+    PKCS12 = "pkcs12", _("Tệp chữ ký số .p12 (PKCS#12)")
+    PKCS11 = "pkcs11", _("Thiết bị ký số: token, HSM (PKCS#11)")
+    REMOTE = "remote", _("Ký số từ xa")
+
+
+SIGNER_CONFIG_MAX_CHARS = 2_000
+
+
+class SignerProfile(models.Model):
+    """How a person (or, with no user, the agency itself, for the văn thư's issuing signature) signs: the
+    backend kind and its configuration (qms.signing.backends). The passphrase or PIN is never stored: the
+    signer types it at signing time. Managed in Django admin."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="signer_profiles", verbose_name=_("cơ quan"))
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="signer_profile",
+        verbose_name=_("người ký"),
+        help_text=_("Để trống: chứng thư số của cơ quan (văn thư dùng khi ban hành)."),
+    )
+    kind = models.CharField(_("cách ký"), max_length=10, choices=SignerKind.choices, default=SignerKind.PKCS12)
+    config = models.JSONField(
+        _("cấu hình"),
+        default=dict,
+        blank=True,
+        help_text=_('pkcs12: {"path": "/đường/dẫn/tệp.p12"}; pkcs11: thư viện, nhãn token, nhãn khóa; remote: địa chỉ dịch vụ.'),
+    )
+    signature_image = models.FileField(
+        _("hình chữ ký (PNG)"),
+        upload_to="signing/signatures/",
+        blank=True,
+        validators=[validate_png],
+        help_text=_("PNG màu xanh, nền trong suốt."),
+    )
+
+    class Meta:
+        verbose_name = _("chữ ký số")
+        verbose_name_plural = _("chữ ký số")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation"], condition=models.Q(user__isnull=True), name="qms_one_agency_signer"),
+        ]
+
+    def __str__(self) -> str:
+        who = self.user.display_name if self.user_id and self.user else gettext("Cơ quan")
+        return f"{who} ({self.get_kind_display()})"
+
+    def clean(self) -> None:
+        super().clean()
+        import json
+
+        from .signing.backends import BACKENDS
+
+        if not isinstance(self.config, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in self.config.items()):
+            raise ValidationError({"config": gettext("Cấu hình phải là một đối tượng JSON, mỗi giá trị là một chuỗi.")})
+        if len(json.dumps(self.config, ensure_ascii=False)) > SIGNER_CONFIG_MAX_CHARS:
+            raise ValidationError({"config": gettext("Cấu hình quá dài.")})
+        if self.kind == SignerKind.PKCS12 and self.kind in BACKENDS:
+            from .signing.backends.pkcs12 import validate_config
+
+            errors = validate_config(self.config)
+            if errors:
+                raise ValidationError({"config": errors})
+        if self.user_id and self.user and self.user.organisation_id != self.organisation_id:
+            raise ValidationError({"user": gettext("Người ký phải thuộc cơ quan này.")})
+
+
+class TrustAnchor(models.Model):
+    """A root certificate the verification trusts (the national root CAs the agency installs; the demo's
+    root in the demo). Installation-wide: a signature is checked the same way for every agency."""
+
+    name = models.CharField(_("tên"), max_length=200)
+    certificate = models.TextField(_("chứng thư số gốc (PEM)"), max_length=limits.TEXT * 4)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("chứng thư số gốc tin cậy")
+        verbose_name_plural = _("chứng thư số gốc tin cậy")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        super().clean()
+        from cryptography import x509
+
+        try:
+            x509.load_pem_x509_certificate(self.certificate.encode())
+        except ValueError:
+            raise ValidationError({"certificate": gettext("Không đọc được chứng thư số (cần định dạng PEM).")}) from None

@@ -238,6 +238,10 @@ QMS_PDF_TIME_LIMIT = int(os.environ.get("QMS_PDF_TIME_LIMIT", "60"))
 # (20,000 in about a second); a longer list is written by a worker, its progress shown on the page.
 QMS_EXPORT_SYNC_MAX = int(os.environ.get("QMS_EXPORT_SYNC_MAX", "20000"))
 QMS_EXPORT_TIME_LIMIT = int(os.environ.get("QMS_EXPORT_TIME_LIMIT", "600"))
+# Digital signatures (qms.signing): an RFC 3161 time-stamping authority makes them PAdES B-T; empty: B-B,
+# the signing time from the server clock. The verification page accepts PDFs up to this size.
+QMS_TSA_URL = os.environ.get("QMS_TSA_URL", "")
+QMS_VERIFY_MAX_BYTES = int(os.environ.get("QMS_VERIFY_MAX_BYTES", str(20 * 1024 * 1024)))
 
 # Several web processes share one cache and the sessions: Redis when there is one (sessions are also kept in
 # the database, so a Redis restart signs nobody out); a single development process keeps them in memory.

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from . import calendar_views, views
 from .security import ThrottledPasswordResetForm
+from .signing import views as signing_views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -16,6 +17,7 @@ urlpatterns = [
     path("calendar/reset/", calendar_views.calendar_feed_reset, name="calendar_feed_reset"),
     # No session: calendar apps cannot sign in; the URL's secret is the only key (qms.models.CalendarFeed).
     path("calendar/<str:token>.ics", calendar_views.calendar_feed_ics, name="calendar_feed_ics"),
+    path("verify/", signing_views.verify, name="verify_pdf"),
     # Rate-limited, and the mail goes through Celery (qms.security); the other account pages are Django's.
     path(
         "accounts/password_reset/",

@@ -16,8 +16,9 @@ class ReviewsConfig(AppConfig):
         from qms.feeds import register_feed_source
         from qms.outbox import register_attachment_builder
         from qms.overview import register_figures
+        from qms.signing.records import register_record_lookup
 
-        from . import delivery, docx, drafting, followup_report, pdf
+        from . import delivery, docx, drafting, followup_report, pdf, signatures
         from .dashboard import followup_panels, register_panels, review_panels
         from .feeds import review_events
         from .overview import FIGURES, review_figures
@@ -30,6 +31,7 @@ class ReviewsConfig(AppConfig):
         register_feed_source(review_events)  # the person's calendar feed (qms.feeds)
         pdf.register()  # the review's official forms, for render_form
         docx.register()  # the notice and minutes also as Word (qms.docx)
+        register_record_lookup(signatures.minutes_lookup)  # the verification page recognises signed minutes
         register_attachment_builder(delivery.MINUTES_PDF, delivery.minutes_pdf_attachment)
         register_attachment_builder(delivery.NOTICE_PDF, delivery.notice_pdf_attachment)
         followup_report.register()  # the follow-up report to the head, for render_form

@@ -154,8 +154,13 @@ def notice_pdf_attachment(params: dict) -> bytes:
 
 
 def minutes_pdf_attachment(params: dict) -> bytes:
-    """Registered with the outbox (ReviewsConfig.ready): the signed minutes' PDF, rebuilt at send time."""
-    return minutes_pdf(Minutes.objects.get(pk=params["minutes_id"]))
+    """Registered with the outbox (ReviewsConfig.ready): the signed minutes' stored file as it is (minutes
+    signed before signatures were digital have none: laid out at send time)."""
+    minutes = Minutes.objects.get(pk=params["minutes_id"])
+    if minutes.signed_file:
+        with minutes.signed_file.open("rb") as handle:
+            return handle.read()
+    return minutes_pdf(minutes)
 
 
 def minutes_delivery_failed(*, minutes_id: int) -> bool:

@@ -335,7 +335,7 @@ def _signed(review: Review, users: dict[str, User], actions, meeting_day: dt.dat
     minutes = _minutes_recorded(review, users, actions, meeting_day, form_code)
     signed_at = local_at(add_working_days(meeting_day, 1), 15)
     with recorded_at(signed_at):
-        services.minutes_sign(minutes=minutes, actor=users["truongban"], password=DEMO_PASSWORD, now=signed_at)
+        services.minutes_sign(minutes=minutes, actor=users["truongban"], password=DEMO_PASSWORD, secret=DEMO_PASSWORD, now=signed_at)
     minutes.refresh_from_db()
     return minutes
 

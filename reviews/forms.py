@@ -406,6 +406,15 @@ class MinutesSignForm(forms.Form):
     password = forms.CharField(
         label=_("Nhập lại mật khẩu để ký"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
     )
+    # The signer's own step (qms.signing): the .p12 passphrase or the token's PIN; empty for remote signing,
+    # which asks on the signer's device. Never stored.
+    secret = forms.CharField(
+        label=_("Mật khẩu chữ ký số (tệp .p12) hoặc mã PIN của thiết bị ký"),
+        required=False,
+        strip=False,
+        max_length=200,
+        widget=forms.PasswordInput(attrs={"autocomplete": "off"}),
+    )
 
 
 class MinutesRevisionForm(BoundedTextMixin, forms.Form):

@@ -392,6 +392,11 @@ def attachment_path(instance: ReportAttachment, filename: str) -> str:
     return f"{review.organisation.code}/reviews/{review.pk}/units/{instance.report.unit_id}/{filename}"
 
 
+def signed_minutes_path(instance: Minutes, filename: str) -> str:
+    """Under the agency's folder, beside the review's other records."""
+    return f"{instance.organisation.code}/reviews/{instance.review_id}/minutes/{filename}"
+
+
 def evidence_path(instance: ActionUpdate, filename: str) -> str:
     review = instance.action.review
     return f"{review.organisation.code}/reviews/actions/{timezone.localdate().year}/{filename}"
@@ -668,8 +673,13 @@ class Minutes(RetainedRecord):
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     signed_at = models.DateTimeField(_("ký lúc"), null=True, blank=True)
-    signed_sha256 = models.CharField(_("SHA-256 của nội dung đã ký"), max_length=64, blank=True)
-    signed_content = models.TextField(_("nội dung đã ký"), max_length=limits.SNAPSHOT, blank=True)
+    # An internal content digest (not a signature): the canonical JSON of the content at signing and its
+    # SHA-256, so that a change in the database is noticed. The signature is the PAdES file below.
+    signed_sha256 = models.CharField(_("mã băm nội dung lúc ký (SHA-256)"), max_length=64, blank=True)
+    signed_content = models.TextField(_("nội dung lúc ký"), max_length=limits.SNAPSHOT, blank=True)
+    # The record: the PDF the chair signed (PAdES, qms.signing), served byte for byte, never re-rendered.
+    signed_file = models.FileField(_("tệp đã ký số"), upload_to=signed_minutes_path, max_length=255, blank=True)
+    signed_file_sha256 = models.CharField(_("SHA-256 của tệp đã ký số"), max_length=64, blank=True, db_index=True)
     version = models.PositiveIntegerField(default=1)
 
     objects = MinutesQuerySet.as_manager()

@@ -17,11 +17,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from qms.dates import format_date, format_datetime
+from qms.dates import format_date
 from qms.errors import ServiceError
 from qms.models import MinutesForm, Organisation, User
 from qms.pdf import document_number, html_to_pdf, register_form, render_html, vn_date_line
 from qms.roles import Role
+from qms.signing.appearance import signature_block
 from qms.tenancy import is_overseer
 
 from .models import (
@@ -77,8 +78,8 @@ def _committee_head(organisation: Organisation) -> User | None:
     return User.objects.with_role(Role.COMMITTEE_HEAD, organisation=organisation).order_by("pk").first()
 
 
-def _signature(role: str, user: User | None, *, note: str = "", esign: dict | None = None, plain: bool = False) -> dict:
-    return {"role": role, "name": user.display_name if user else "", "note": note, "esign": esign, "role_plain": plain}
+def _signature(role: str, user: User | None, *, note: str = "", esign: dict | None = None, plain: bool = False, tall: bool = False) -> dict:
+    return {"role": role, "name": user.display_name if user else "", "note": note, "esign": esign, "role_plain": plain, "tall": tall}
 
 
 def _base_context(*, org: Organisation, form_code: str, title: str, number_line: str = "", day: dt.date | None, is_draft: bool) -> dict:
@@ -253,14 +254,10 @@ def _attendance_line(entry: MinutesAttendee) -> str:
 
 
 def esignature(minutes: Minutes) -> dict | None:
-    """What the e-signature box under the chair says; None while the minutes are unsigned."""
+    """What is drawn under the chair's title (Decree 30's image, seal and line); None while unsigned."""
     if not (minutes.signed_at and minutes.signed_by):
         return None
-    return {
-        "name": minutes.signed_by.display_name,
-        "at": format_datetime(minutes.signed_at),
-        "digest": minutes.signed_sha256[:16],
-    }
+    return signature_block(signer=minutes.signed_by, organisation=minutes.organisation, at=minutes.signed_at)
 
 
 def _revision_note(minutes: Minutes) -> str:
@@ -322,11 +319,11 @@ def minutes_html(minutes: Minutes) -> str:
     context = _minutes_context(minutes, org)
     signed = esignature(minutes)
     if minutes.form_code == MinutesForm.CTCL_02:
-        left = _signature("Thư ký", minutes.secretary)
-        right = _signature("Chủ trì", minutes.chair, esign=signed)
+        left = _signature("Thư ký", minutes.secretary, tall=bool(signed))
+        right = _signature("Chủ trì", minutes.chair, esign=signed, tall=bool(signed))
     else:
-        left = _signature("Thư ký ISO", minutes.secretary, plain=True)
-        right = _signature("Trưởng ban chỉ đạo ISO", minutes.chair, esign=signed)
+        left = _signature("Thư ký ISO", minutes.secretary, plain=True, tall=bool(signed))
+        right = _signature("Trưởng ban chỉ đạo ISO", minutes.chair, esign=signed, tall=bool(signed))
     context.update(left_signature=left, right_signature=right)
     return render_html(MINUTES_TEMPLATES[MinutesForm(minutes.form_code)], context)
 

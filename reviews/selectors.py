@@ -234,8 +234,9 @@ def minutes_sha256(minutes: Minutes) -> str:
     return sha256(minutes_canonical_content(minutes))
 
 
-def minutes_signature_valid(minutes: Minutes) -> bool | None:
-    """None when unsigned; else whether the content still hashes to what was signed."""
+def minutes_content_unchanged(minutes: Minutes) -> bool | None:
+    """The internal content digest (not a signature): None when unsigned; else whether the content in the
+    database still hashes to what it was at signing. The signature is the stored PAdES file."""
     if not minutes.signed_sha256:
         return None
     current = minutes_canonical_content(minutes)

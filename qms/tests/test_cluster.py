@@ -31,7 +31,7 @@ from django.contrib.contenttypes.models import ContentType  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from playwright.sync_api import expect  # noqa: E402
 
-from conftest import PASSWORD, _database_url, services_required  # noqa: E402
+from conftest import PASSWORD, SIGNING_SECRET, _database_url, give_signer, services_required  # noqa: E402
 from qms.models import AuditEntry, DocumentCounter, Notification, SentReminder  # noqa: E402
 from qms.workdays import add_working_days, previous_working_day  # noqa: E402
 
@@ -245,7 +245,7 @@ def message(page):
 
 @pytest.mark.browser
 def test_two_web_processes_and_two_workers_run_the_review_cycle_once(
-    _chromium, cluster, settings, travel, page, secretary, committee_head, unit, unit_head, focal_point
+    _chromium, cluster, settings, travel, page, secretary, committee_head, unit, unit_head, focal_point, signing_ca
 ):
     from reviews.models import (
         ConsolidatedReport,
@@ -348,10 +348,12 @@ def test_two_web_processes_and_two_workers_run_the_review_cycle_once(
     page.get_by_role("button", name="Lưu biên bản").click()
     expect(page).to_have_url(f"{one}/reviews/minutes/{minutes.pk}/")
 
-    # The head signs on web 2.
+    # The head signs on web 2, with the password and then the passphrase of their .p12 (issue 12).
+    give_signer(signing_ca, committee_head)
     sign_in(page, one, committee_head, f"/reviews/minutes/{minutes.pk}/")
     page.goto(f"{two}/reviews/minutes/{minutes.pk}/sign/")
     page.get_by_label("Nhập lại mật khẩu để ký").fill(PASSWORD)
+    page.get_by_label("Mật khẩu chữ ký số (tệp .p12) hoặc mã PIN của thiết bị ký").fill(SIGNING_SECRET)
     page.get_by_role("button", name="Ký biên bản").click()
     expect(message(page)).to_have_text("Đã ký biên bản. Biên bản đang được gửi đến các thành phần tham dự.")
 

@@ -146,12 +146,16 @@ def test_a_row_leased_by_a_worker_that_died_is_sent_once_the_lease_expires(time_
 
 
 @pytest.mark.django_db
-def test_a_sweep_that_dies_after_a_claim_leaves_the_reminder_for_the_next_sweep(unit, unit_head, secretary, committee_head, today):
+def test_a_sweep_that_dies_after_a_claim_leaves_the_reminder_for_the_next_sweep(
+    unit, unit_head, secretary, committee_head, today, signing_ca
+):
     """A reminder's claim, its inbox rows and its e-mails commit together: a crash while they are written
     (a killed worker, a failing database write) leaves no claim behind, and the next sweep sends it."""
+    from conftest import give_signer
     from reviews import reminders
     from reviews.tests.factories import signed_review
 
+    give_signer(signing_ca, committee_head)  # the minutes are signed with a .p12 (issue 12)
     _review, minutes = signed_review(
         units=[unit], secretary=secretary, committee_head=committee_head, actions=[("Rà soát quy trình", unit, today)]
     )

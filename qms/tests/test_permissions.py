@@ -18,6 +18,8 @@ MATRIX = {
     ("healthz", "get"): (200, 200),
     ("overview", "get"): (302, 403),  # the overseer's own rows are in test_overview.py
     ("overview_export", "get"): (302, 403),
+    ("verify_pdf", "get"): (302, 200),  # any signed-in user checks any PDF
+    ("verify_pdf", "post"): (302, 400),  # no file: the form says so
 }
 COVERED_URL_NAMES = {name for name, _method in MATRIX}
 

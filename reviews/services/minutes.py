@@ -4,8 +4,10 @@ online by the chair, and corrected only by a new revision that is signed in its 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+import hashlib
+from typing import TYPE_CHECKING, Any
 
+from django.core.files.base import ContentFile
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,7 +16,7 @@ from qms import people
 from qms.dates import format_datetime
 from qms.errors import ServiceError, StaleEditError
 from qms.messages import N_
-from qms.models import MinutesForm, User
+from qms.models import MinutesForm, SignerProfile, User
 from qms.roles import Role
 from qms.services import audit_record, document_number_next, state_transition
 from qms.transitions import check_transition
@@ -40,6 +42,7 @@ from ..models import (
     UnitReport,
     UnitReportStatus,
 )
+from ..pdf import minutes_pdf
 from ..rules import review_may_act
 from ..selectors import (
     minutes_canonical_content,
@@ -50,6 +53,9 @@ from ..selectors import (
     sha256,
 )
 from .common import check_same_agency_units, check_same_agency_users, require, require_agency, save_versioned
+
+if TYPE_CHECKING:
+    from pyhanko.sign.signers import Signer
 
 MINUTES_SERIES = "review-minutes"
 
@@ -219,6 +225,32 @@ def minutes_save(
     return minutes
 
 
+def _store_signed_file(minutes: Minutes, *, signer: Signer) -> None:
+    """Lay the signed minutes out (the exact content the chair read, with Decree 30's signature drawn),
+    sign the PDF and keep it as the record, with its SHA-256 to recognise it and notice a swapped file."""
+    from qms.signing.pades import sign_pdf
+
+    minutes.refresh_from_db()
+    pdf = minutes_pdf(minutes)
+    signed = sign_pdf(
+        pdf,
+        signer=signer,
+        field_name=signature_field_name(minutes),
+        reason=_("Ký biên bản họp xem xét của lãnh đạo"),
+        location=minutes.organisation.place_name,
+    )
+    minutes.signed_file.save(f"bien-ban-{minutes.pk}-v{minutes.revision}.pdf", ContentFile(signed), save=False)
+    digest = hashlib.sha256(signed).hexdigest()
+    Minutes.objects.filter(pk=minutes.pk).update(signed_file=minutes.signed_file.name, signed_file_sha256=digest)
+    minutes.signed_file_sha256 = digest
+
+
+def signature_field_name(minutes: Minutes) -> str:
+    """The signature field of the minutes' PDF names the record, so that a copy is recognised even when it
+    is not the stored file."""
+    return f"qms-minutes-{minutes.pk}-v{minutes.revision}"
+
+
 def _may_chair(user: User, review: Review) -> bool:
     """A chair of the minutes holds the organisation's chairing role, or is the deputy the plan names."""
     if review.deputy_chair_id is not None and review.deputy_chair_id == user.pk:
@@ -258,10 +290,20 @@ def _check_complete(minutes: Minutes) -> None:
 
 
 @transaction.atomic
-def minutes_sign(*, minutes: Minutes, actor: User, password: str, version: int | None = None, now: dt.datetime | None = None) -> Minutes:
-    """The chair recorded in the minutes signs in the browser after re-entering their password: the version
-    they read (`version`, from the sign page; None only for the demo's back-filled records). The number is
-    given now."""
+def minutes_sign(
+    *,
+    minutes: Minutes,
+    actor: User,
+    password: str,
+    secret: str | None = None,
+    version: int | None = None,
+    now: dt.datetime | None = None,
+) -> Minutes:
+    """The chair recorded in the minutes signs after re-entering their password, then the secret of their
+    signer (the .p12 passphrase or the token's PIN, `secret`; never stored): the version they read
+    (`version`, from the sign page; None only for the demo's back-filled records). The number is given now;
+    the minutes are laid out as PDF as the chair was shown them, signed (PAdES) and the signed file is
+    stored as the record. A wrong secret is refused with nothing signed."""
     require_agency(actor, minutes.review)
     may_act = review_may_act(minutes.review, minutes)
     check_transition(MINUTES_TRANSITIONS, minutes.status, MinutesStatus.SIGNED, actor=actor, may_act=may_act)
@@ -276,6 +318,14 @@ def minutes_sign(*, minutes: Minutes, actor: User, password: str, version: int |
         )
     if not password or not actor.check_password(password):
         raise ServiceError(_("Mật khẩu không đúng. Biên bản chưa được ký."), field="password")
+    profile = SignerProfile.objects.filter(user=actor).first()
+    if profile is None:
+        raise ServiceError(
+            _("Tài khoản của bạn chưa được cấu hình chữ ký số: hãy đề nghị quản trị của cơ quan cấu hình. Biên bản chưa được ký.")
+        )
+    from qms.signing.pades import signer_for  # pyHanko is loaded when someone signs
+
+    signer = signer_for(profile, secret)  # a wrong passphrase or PIN stops here, before anything is written
     minutes.refresh_from_db()
     _check_complete(minutes)
     review = Review.objects.select_for_update().get(pk=minutes.review_id)
@@ -313,7 +363,7 @@ def minutes_sign(*, minutes: Minutes, actor: User, password: str, version: int |
         to_state=MinutesStatus.SIGNED,
         actor=actor,
         action=N_("Ký biên bản"),
-        note=f"SHA-256: {digest}",
+        note=N_("Mã băm nội dung (SHA-256): %(digest)s") % {"digest": digest},
         extra={"signed_by": actor, "signed_at": now, "signed_sha256": digest, "signed_content": content},
     )
     if old is not None:
@@ -328,6 +378,7 @@ def minutes_sign(*, minutes: Minutes, actor: User, password: str, version: int |
     else:
         check_transition(REVIEW_TRANSITIONS, review.status, ReviewStatus.SIGNED, actor=actor, may_act=may_act)
         state_transition(instance=review, to_state=ReviewStatus.SIGNED, actor=actor, action=N_("Ký biên bản họp"))
+    _store_signed_file(minutes, signer=signer)
     minutes_id = minutes.pk
     transaction.on_commit(lambda: tasks.minutes_distribute.delay(minutes_id))
     return minutes

@@ -6,6 +6,7 @@ import datetime as dt
 import factory
 from django.utils import timezone
 
+from conftest import SIGNING_SECRET
 from qms.tests.factories import UnitFactory, UserFactory
 from reviews.models import ReportAttachment, Review, ReviewStatus, UnitReport, UnitReportStatus
 from reviews.yearly import next_free_sequence
@@ -172,7 +173,7 @@ def signed_review(*, units, secretary, committee_head, attendees=(), actions=(),
 
     review = preparing_review(units=units, attendees=attendees or [secretary, committee_head], **kwargs)
     minutes = ready_minutes(review=review, secretary=secretary, chair=committee_head, actions=actions)
-    services.minutes_sign(minutes=minutes, actor=committee_head, password="Mật-khẩu-thử-2026")
+    services.minutes_sign(minutes=minutes, actor=committee_head, password="Mật-khẩu-thử-2026", secret=SIGNING_SECRET)
     review.refresh_from_db()
     minutes.refresh_from_db()
     return review, minutes

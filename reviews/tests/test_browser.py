@@ -10,7 +10,7 @@ import pytest  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from playwright.sync_api import expect  # noqa: E402
 
-from conftest import PASSWORD  # noqa: E402
+from conftest import PASSWORD, SIGNING_SECRET  # noqa: E402
 from qms.roles import Role  # noqa: E402
 from qms.tests.factories import UserFactory  # noqa: E402
 from qms.workdays import add_working_days  # noqa: E402
@@ -244,7 +244,7 @@ def test_a_unit_head_drafts_attaches_and_submits_the_report_and_the_board_shows_
 
 
 def test_the_committee_head_signs_the_minutes_with_the_password_and_then_they_are_locked(
-    page, live_server, secretary, committee_head, unit
+    page, live_server, secretary, committee_head, unit, trusted_demo_root
 ):
     yesterday = timezone.localdate() - dt.timedelta(days=1)  # the meeting took place; now its minutes are signed
     review = preparing_review(
@@ -274,7 +274,17 @@ def test_the_committee_head_signs_the_minutes_with_the_password_and_then_they_ar
     minutes.refresh_from_db()
     assert minutes.status == MinutesStatus.DRAFT and minutes.signed_by is None and minutes.number is None
 
+    # Issue 12: the password, then the passphrase of the chair's .p12; a wrong one signs nothing.
     password.fill(PASSWORD)
+    secret = page.get_by_label("Mật khẩu chữ ký số (tệp .p12) hoặc mã PIN của thiết bị ký")
+    secret.fill("sai-mat-khau")
+    page.get_by_role("button", name="Ký biên bản").click()
+    expect(page.get_by_test_id("sign-form")).to_contain_text("mật khẩu tệp chữ ký số (.p12) không đúng hoặc tệp hỏng")
+    minutes.refresh_from_db()
+    assert minutes.status == MinutesStatus.DRAFT and not minutes.signed_file
+
+    page.get_by_label("Nhập lại mật khẩu để ký").fill(PASSWORD)
+    secret.fill(SIGNING_SECRET)
     page.get_by_role("button", name="Ký biên bản").click()
     expect(message(page)).to_have_text("Đã ký biên bản. Biên bản đang được gửi đến các thành phần tham dự.")
     minutes.refresh_from_db()
@@ -284,12 +294,29 @@ def test_the_committee_head_signs_the_minutes_with_the_password_and_then_they_ar
     assert review.status == ReviewStatus.SIGNED
     signed_at = timezone.localtime(minutes.signed_at).strftime("%H:%M %d/%m/%Y")
     signature = page.get_by_test_id("signature")
-    expect(signature).to_contain_text(f"Đã ký điện tử bởi {committee_head.display_name} lúc {signed_at}.")
-    expect(signature).to_contain_text("Xác minh: nội dung đúng với nội dung đã ký.")
+    expect(signature).to_contain_text(f"Đã ký số bởi {committee_head.display_name} lúc {signed_at}.")
+    expect(signature).to_contain_text("Nội dung trong hệ thống đúng với nội dung lúc ký.")
+    expect(page.get_by_test_id("stored-check").get_by_test_id("check-valid")).to_be_visible()
     expect(page.get_by_test_id("minutes-status")).to_have_text("Đã ký")
     expect(page.get_by_test_id("minutes-number")).to_contain_text("Số: 01/")
     expect(page.get_by_test_id("minutes-sign-link")).to_have_count(0)
     shot(page, "3-minutes-signed")
+
+    # The downloaded file is the stored record and verifies on the verification page.
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Tải PDF").click()
+    assert download.value.suggested_filename.endswith(".pdf")
+    data = download.value.path().read_bytes()
+    assert data == minutes.signed_file.open("rb").read()
+    page.goto(f"{live_server.url}/verify/")
+    page.get_by_label("Tệp PDF cần kiểm tra").set_input_files(
+        {"name": download.value.suggested_filename, "mimeType": "application/pdf", "buffer": data}
+    )
+    page.get_by_role("button", name="Kiểm tra", exact=True).click()
+    expect(page.get_by_test_id("check-valid")).to_be_visible()
+    expect(page.get_by_test_id("record-stored-copy")).to_be_visible()
+    expect(page.get_by_test_id("signature-row")).to_contain_text(committee_head.display_name)
+    shot(page, "3-minutes-verified")
 
     page.goto(f"{live_server.url}/reviews/minutes/{minutes.pk}/sign/")
     expect(page.get_by_text("Biên bản này đã được ký.")).to_be_visible()
@@ -301,7 +328,7 @@ def test_the_committee_head_signs_the_minutes_with_the_password_and_then_they_ar
     expect(page).to_have_url(f"{live_server.url}/reviews/minutes/{minutes.pk}/")
     expect(message(page)).to_have_text("Biên bản đã ký, không thể sửa; hãy tạo bản sửa đổi.")
     minutes.refresh_from_db()
-    assert minutes.status == MinutesStatus.SIGNED and selectors.minutes_signature_valid(minutes) is True
+    assert minutes.status == MinutesStatus.SIGNED and selectors.minutes_content_unchanged(minutes) is True
 
 
 def test_the_chair_not_another_head_signs_the_last_version_the_secretary_saved(page, browser, live_server, secretary, committee_head, unit):
@@ -336,6 +363,7 @@ def test_the_chair_not_another_head_signs_the_last_version_the_secretary_saved(p
     expect(message(desk)).to_have_text("Đã lưu biên bản.")
 
     page.get_by_label("Nhập lại mật khẩu để ký").fill(PASSWORD)
+    page.get_by_label("Mật khẩu chữ ký số (tệp .p12) hoặc mã PIN của thiết bị ký").fill(SIGNING_SECRET)
     page.get_by_role("button", name="Ký biên bản").click()
     expect(page.get_by_test_id("sign-error")).to_contain_text("Biên bản đã được sửa sau khi bạn mở trang ký")
     minutes.refresh_from_db()
@@ -345,6 +373,7 @@ def test_the_chair_not_another_head_signs_the_last_version_the_secretary_saved(p
     page.goto(f"{live_server.url}/reviews/minutes/{minutes.pk}/sign/")
     expect(page.get_by_test_id("minutes-body")).to_contain_text("Duy trì HTQLCL; số hóa toàn bộ hồ sơ lưu trữ trong năm.")
     page.get_by_label("Nhập lại mật khẩu để ký").fill(PASSWORD)
+    page.get_by_label("Mật khẩu chữ ký số (tệp .p12) hoặc mã PIN của thiết bị ký").fill(SIGNING_SECRET)
     page.get_by_role("button", name="Ký biên bản").click()
     expect(message(page)).to_have_text("Đã ký biên bản. Biên bản đang được gửi đến các thành phần tham dự.")
     minutes.refresh_from_db()

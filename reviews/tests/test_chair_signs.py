@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from conftest import SIGNING_SECRET
 from qms.errors import NotAllowed, ServiceError, StaleEditError
 from qms.models import Organisation
 from qms.roles import Role
@@ -48,7 +49,7 @@ def _save(minutes, secretary, **overrides):
 
 def test_another_committee_head_cannot_sign_minutes_that_name_a_different_chair(minutes, another_head, client):
     with pytest.raises(NotAllowed):
-        services.minutes_sign(minutes=minutes, actor=another_head, password=PASSWORD, version=minutes.version)
+        services.minutes_sign(minutes=minutes, actor=another_head, password=PASSWORD, secret=SIGNING_SECRET, version=minutes.version)
     client.force_login(another_head)
     assert client.get(reverse("reviews:minutes_sign", args=[minutes.pk])).status_code == 403
     response = client.post(reverse("reviews:minutes_sign", args=[minutes.pk]), {"password": PASSWORD, "version": minutes.version})
@@ -60,7 +61,7 @@ def test_another_committee_head_cannot_sign_minutes_that_name_a_different_chair(
 
 def test_the_chair_recorded_in_the_minutes_signs_them(minutes, committee_head):
     assert "sign" in rules.minutes_actions(minutes, committee_head, successor=None)
-    services.minutes_sign(minutes=minutes, actor=committee_head, password=PASSWORD, version=minutes.version)
+    services.minutes_sign(minutes=minutes, actor=committee_head, password=PASSWORD, secret=SIGNING_SECRET, version=minutes.version)
     minutes.refresh_from_db()
     assert minutes.status == MinutesStatus.SIGNED and minutes.signed_by == committee_head
 
@@ -74,7 +75,7 @@ def test_a_sign_request_for_an_older_version_is_refused_and_nothing_is_signed(mi
     response = client.post(reverse("reviews:minutes_sign", args=[minutes.pk]), {"password": PASSWORD, "version": read})
     assert response.status_code == 200 and "Biên bản chưa được ký" in response.content.decode()
     with pytest.raises(StaleEditError):
-        services.minutes_sign(minutes=minutes, actor=committee_head, password=PASSWORD, version=read)
+        services.minutes_sign(minutes=minutes, actor=committee_head, password=PASSWORD, secret=SIGNING_SECRET, version=read)
     minutes.refresh_from_db()
     assert minutes.status == MinutesStatus.DRAFT and minutes.number is None and not minutes.signed_content
     assert minutes.review.status == ReviewStatus.PREPARING
@@ -104,8 +105,8 @@ def test_where_the_top_leader_chairs_the_committee_head_neither_approves_nor_sig
     minutes = Minutes.objects.get(review=review)
     minutes = _save(minutes, secretary, chair=top_leader, location="Phòng họp")
     with pytest.raises(NotAllowed):
-        services.minutes_sign(minutes=minutes, actor=committee_head, password=PASSWORD, version=minutes.version)
-    services.minutes_sign(minutes=minutes, actor=top_leader, password=PASSWORD, version=minutes.version)
+        services.minutes_sign(minutes=minutes, actor=committee_head, password=PASSWORD, secret=SIGNING_SECRET, version=minutes.version)
+    services.minutes_sign(minutes=minutes, actor=top_leader, password=PASSWORD, secret=SIGNING_SECRET, version=minutes.version)
     assert Minutes.objects.get(pk=minutes.pk).signed_by == top_leader
 
 
@@ -115,8 +116,8 @@ def test_the_deputy_the_plan_names_may_chair_and_sign(unit, secretary, committee
     client.force_login(committee_member)
     assert client.get(reverse("reviews:minutes_sign", args=[minutes.pk])).status_code == 200
     with pytest.raises(NotAllowed):  # the chair of the organisation no longer signs minutes recording the deputy
-        services.minutes_sign(minutes=minutes, actor=committee_head, password=PASSWORD, version=minutes.version)
-    services.minutes_sign(minutes=minutes, actor=committee_member, password=PASSWORD, version=minutes.version)
+        services.minutes_sign(minutes=minutes, actor=committee_head, password=PASSWORD, secret=SIGNING_SECRET, version=minutes.version)
+    services.minutes_sign(minutes=minutes, actor=committee_member, password=PASSWORD, secret=SIGNING_SECRET, version=minutes.version)
     minutes.refresh_from_db()
     assert minutes.signed_by == committee_member
 
@@ -125,7 +126,7 @@ def test_the_deputy_the_plan_names_may_chair_and_sign(unit, secretary, committee
 def test_minutes_with_an_output_heading_neither_decided_nor_declared_none_cannot_be_signed(minutes, secretary, committee_head, heading):
     _save(minutes, secretary, **{heading: ""})
     with pytest.raises(ServiceError, match="đầu ra"):
-        services.minutes_sign(minutes=minutes, actor=committee_head, password=PASSWORD, version=minutes.version)
+        services.minutes_sign(minutes=minutes, actor=committee_head, password=PASSWORD, secret=SIGNING_SECRET, version=minutes.version)
     assert Minutes.objects.get(pk=minutes.pk).status == MinutesStatus.DRAFT
 
 
@@ -136,7 +137,7 @@ def test_an_action_classified_under_a_heading_addresses_it(minutes, secretary, c
     assert minutes.missing_outputs() == []
     grouped = {key: actions for key, _label, _text, actions in minutes.outputs()}
     assert [a.description for a in grouped["resources"]] == ["Bổ sung 01 máy scan"]
-    services.minutes_sign(minutes=minutes, actor=committee_head, password=PASSWORD, version=minutes.version)
+    services.minutes_sign(minutes=minutes, actor=committee_head, password=PASSWORD, secret=SIGNING_SECRET, version=minutes.version)
     assert Minutes.objects.get(pk=minutes.pk).status == MinutesStatus.SIGNED
 
 
@@ -144,13 +145,13 @@ def test_minutes_of_a_meeting_held_at_another_time_than_notified_need_a_reason(m
     moved = minutes.review.meeting_start + dt.timedelta(hours=2)
     _save(minutes, secretary, started_at=moved, ended_at=moved + dt.timedelta(hours=1))
     with pytest.raises(ServiceError, match="thay vì"):
-        services.minutes_sign(minutes=minutes, actor=committee_head, password=PASSWORD, version=minutes.version)
+        services.minutes_sign(minutes=minutes, actor=committee_head, password=PASSWORD, secret=SIGNING_SECRET, version=minutes.version)
     assert Minutes.objects.get(pk=minutes.pk).status == MinutesStatus.DRAFT
     client.force_login(secretary)
     page = client.get(reverse("reviews:minutes_detail", args=[minutes.pk])).content.decode()
     assert 'data-testid="time-change-missing"' in page
     _save(minutes, secretary, time_change_reason="Trưởng ban đi công tác đột xuất buổi sáng.")
-    services.minutes_sign(minutes=minutes, actor=committee_head, password=PASSWORD, version=minutes.version)
+    services.minutes_sign(minutes=minutes, actor=committee_head, password=PASSWORD, secret=SIGNING_SECRET, version=minutes.version)
     assert Minutes.objects.get(pk=minutes.pk).status == MinutesStatus.SIGNED
 
 

@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from conftest import SIGNING_SECRET
 from qms.models import Notification
 from qms.roles import Role
 from qms.tests.factories import UserFactory
@@ -23,7 +24,7 @@ def minutes(unit, secretary, committee_head, unit_head, committee_member):
 
 def test_signing_sends_the_pdf_to_every_attendee_after_commit(minutes, committee_head, mailoutbox, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        services.minutes_sign(minutes=minutes, actor=committee_head, password=PASSWORD)
+        services.minutes_sign(minutes=minutes, actor=committee_head, password=PASSWORD, secret=SIGNING_SECRET)
     recipients = sorted(m.to[0] for m in mailoutbox)
     expected = sorted(a.user.email for a in minutes.attendance.select_related("user"))
     assert recipients == expected
@@ -35,7 +36,7 @@ def test_signing_sends_the_pdf_to_every_attendee_after_commit(minutes, committee
 
 def test_a_second_run_sends_nothing_twice(minutes, committee_head, mailoutbox, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        services.minutes_sign(minutes=minutes, actor=committee_head, password=PASSWORD)
+        services.minutes_sign(minutes=minutes, actor=committee_head, password=PASSWORD, secret=SIGNING_SECRET)
     sent = len(mailoutbox)
     assert tasks.minutes_distribute.delay(minutes.pk).get() == 0
     assert len(mailoutbox) == sent
@@ -43,7 +44,7 @@ def test_a_second_run_sends_nothing_twice(minutes, committee_head, mailoutbox, d
 
 
 def test_a_failed_delivery_is_recorded_and_retried_by_the_next_run(minutes, committee_head, mailoutbox, monkeypatch):
-    services.minutes_sign(minutes=minutes, actor=committee_head, password=PASSWORD)  # on_commit not run here
+    services.minutes_sign(minutes=minutes, actor=committee_head, password=PASSWORD, secret=SIGNING_SECRET)  # on_commit not run here
     from django.core.mail import EmailMessage
 
     real_send = EmailMessage.send
@@ -58,7 +59,7 @@ def test_a_failed_delivery_is_recorded_and_retried_by_the_next_run(minutes, comm
 def test_an_attendee_without_email_gets_the_inbox_copy_and_an_explained_delivery(minutes, committee_head, unit, mailoutbox):
     nomail = UserFactory(username="khongmail", email="", unit=unit, roles=[Role.STAFF])
     minutes.attendance.create(user=nomail, name=nomail.display_name)
-    services.minutes_sign(minutes=minutes, actor=committee_head, password=PASSWORD)
+    services.minutes_sign(minutes=minutes, actor=committee_head, password=PASSWORD, secret=SIGNING_SECRET)
     review_delivery.minutes_distribute(minutes_id=minutes.pk)
     delivery = Delivery.objects.get(recipient=nomail)
     assert delivery.sent_at is None and "e-mail" in delivery.error
@@ -71,7 +72,7 @@ def test_draft_minutes_are_never_distributed(minutes, mailoutbox):
 
 
 def test_the_secretary_sees_the_delivery_list(client, minutes, committee_head, secretary, committee_member):
-    services.minutes_sign(minutes=minutes, actor=committee_head, password=PASSWORD)
+    services.minutes_sign(minutes=minutes, actor=committee_head, password=PASSWORD, secret=SIGNING_SECRET)
     review_delivery.minutes_distribute(minutes_id=minutes.pk)
     client.force_login(secretary)
     assert 'data-testid="deliveries"' in client.get(reverse("reviews:minutes_detail", args=[minutes.pk])).content.decode()
@@ -83,7 +84,7 @@ def test_the_task_retries_while_an_email_could_not_be_sent(minutes, committee_he
     from celery.exceptions import Retry
     from django.core.mail import EmailMessage
 
-    services.minutes_sign(minutes=minutes, actor=committee_head, password=PASSWORD)
+    services.minutes_sign(minutes=minutes, actor=committee_head, password=PASSWORD, secret=SIGNING_SECRET)
     monkeypatch.setattr(EmailMessage, "send", lambda self, *a, **k: (_ for _ in ()).throw(OSError("SMTP down")))
     with pytest.raises(Retry):
         tasks.minutes_distribute.apply(args=[minutes.pk], throw=True)

@@ -189,7 +189,8 @@ def test_signed_ht_06_04_minutes_follow_the_form_and_carry_the_e_signature(pdf_r
     assert "Tiếp tục sửa đổi hoàn thiện các quy trình nghiệp vụ." in text
     assert "Cuộc họp kết thúc lúc 11 giờ 20 cùng ngày." in text
     assert "Thư ký ISO TRƯỞNG BAN CHỈ ĐẠO ISO" in text
-    assert "Đã ký điện tử bởi Phạm Anh Tuấn, 09:05 11/12/2026, SHA-256: ab12cd34ef56ab78…" in text
+    # Decree 30/2020 Phụ lục I mục II: the agency line (name, ISO 8601 Vietnam time) under the signer's image.
+    assert "Cục Thông tin đối ngoại 2026-12-11T09:05:00+07:00" in text and "SHA-256" not in text
     assert "DỰ THẢO" not in text
 
 

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from conftest import SIGNING_SECRET
 from qms.errors import ServiceError
 from qms.models import AuditEntry
 from reviews import selectors, services
@@ -26,7 +27,7 @@ def minutes(unit, secretary, committee_head):
 
 
 def test_the_head_signs_with_their_password_and_the_review_moves_to_signed(minutes, committee_head):
-    services.minutes_sign(minutes=minutes, actor=committee_head, password=PASSWORD)
+    services.minutes_sign(minutes=minutes, actor=committee_head, password=PASSWORD, secret=SIGNING_SECRET)
     minutes.refresh_from_db()
     assert minutes.status == MinutesStatus.SIGNED and minutes.signed_by == committee_head and minutes.signed_at
     assert minutes.signed_sha256 == hashlib.sha256(minutes.signed_content.encode()).hexdigest()
@@ -35,7 +36,7 @@ def test_the_head_signs_with_their_password_and_the_review_moves_to_signed(minut
 
 
 def test_the_signed_content_is_canonical_json_of_every_field_attendee_and_action(minutes, committee_head):
-    services.minutes_sign(minutes=minutes, actor=committee_head, password=PASSWORD)
+    services.minutes_sign(minutes=minutes, actor=committee_head, password=PASSWORD, secret=SIGNING_SECRET)
     minutes.refresh_from_db()
     content = json.loads(minutes.signed_content)
     assert minutes.signed_content == json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
@@ -59,14 +60,14 @@ def test_a_wrong_password_signs_nothing(minutes, committee_head, client):
 @pytest.mark.parametrize("role", ["secretary", "committee_member", "unit_head", "staff"])
 def test_only_the_committee_head_signs(minutes, role_users, role):
     with pytest.raises(ServiceError):
-        services.minutes_sign(minutes=minutes, actor=role_users[role], password=PASSWORD)
+        services.minutes_sign(minutes=minutes, actor=role_users[role], password=PASSWORD, secret=SIGNING_SECRET)
 
 
 def test_signed_minutes_cannot_be_signed_again(minutes, committee_head):
-    services.minutes_sign(minutes=minutes, actor=committee_head, password=PASSWORD)
+    services.minutes_sign(minutes=minutes, actor=committee_head, password=PASSWORD, secret=SIGNING_SECRET)
     minutes.refresh_from_db()
     with pytest.raises(ServiceError):
-        services.minutes_sign(minutes=minutes, actor=committee_head, password=PASSWORD)
+        services.minutes_sign(minutes=minutes, actor=committee_head, password=PASSWORD, secret=SIGNING_SECRET)
 
 
 def test_incomplete_minutes_cannot_be_signed(minutes, secretary, committee_head):
@@ -83,28 +84,28 @@ def test_incomplete_minutes_cannot_be_signed(minutes, secretary, committee_head)
     Minutes.objects.filter(pk=minutes.pk).update(conclusions="")
     minutes.refresh_from_db()
     with pytest.raises(ServiceError, match="chưa đủ nội dung"):
-        services.minutes_sign(minutes=minutes, actor=committee_head, password=PASSWORD)
+        services.minutes_sign(minutes=minutes, actor=committee_head, password=PASSWORD, secret=SIGNING_SECRET)
 
 
 def test_the_hash_changes_when_the_content_changes_and_the_page_says_so(minutes, committee_head, client):
-    services.minutes_sign(minutes=minutes, actor=committee_head, password=PASSWORD)
+    services.minutes_sign(minutes=minutes, actor=committee_head, password=PASSWORD, secret=SIGNING_SECRET)
     minutes.refresh_from_db()
-    assert selectors.minutes_signature_valid(minutes) is True
+    assert selectors.minutes_content_unchanged(minutes) is True
     client.force_login(committee_head)
     url = reverse("reviews:minutes_detail", args=[minutes.pk])
     assert 'data-testid="signature-verified"' in client.get(url).content.decode()
     Minutes.objects.filter(pk=minutes.pk).update(conclusion_3="Nội dung bị sửa trực tiếp trong cơ sở dữ liệu")
     minutes.refresh_from_db()
     assert selectors.minutes_sha256(minutes) != minutes.signed_sha256
-    assert selectors.minutes_signature_valid(minutes) is False
+    assert selectors.minutes_content_unchanged(minutes) is False
     assert 'data-testid="signature-changed"' in client.get(url).content.decode()
 
 
 def test_an_attendance_change_also_breaks_the_hash(minutes, committee_head):
-    services.minutes_sign(minutes=minutes, actor=committee_head, password=PASSWORD)
+    services.minutes_sign(minutes=minutes, actor=committee_head, password=PASSWORD, secret=SIGNING_SECRET)
     minutes.refresh_from_db()
     minutes.attendance.filter(pk=minutes.attendance.first().pk).update(presence="absent")
-    assert selectors.minutes_signature_valid(minutes) is False
+    assert selectors.minutes_content_unchanged(minutes) is False
 
 
 def test_a_revision_needs_a_reason_and_its_signature_supersedes_the_old_minutes(secretary, committee_head, unit):
@@ -126,11 +127,11 @@ def test_a_revision_needs_a_reason_and_its_signature_supersedes_the_old_minutes(
         actions=actions,
     )
     new.refresh_from_db()
-    services.minutes_sign(minutes=new, actor=committee_head, password=PASSWORD)
+    services.minutes_sign(minutes=new, actor=committee_head, password=PASSWORD, secret=SIGNING_SECRET)
     old.refresh_from_db()
     new.refresh_from_db()
     assert old.status == MinutesStatus.SUPERSEDED and new.status == MinutesStatus.SIGNED
-    assert new.number == old.number and selectors.minutes_signature_valid(old) is True
+    assert new.number == old.number and selectors.minutes_content_unchanged(old) is True
     review.refresh_from_db()
     assert review.status == ReviewStatus.SIGNED
     carried = new.actions.get()
@@ -149,7 +150,7 @@ def _unit_head(unit):
 def test_only_signed_current_minutes_can_be_revised(minutes, secretary, committee_head):
     with pytest.raises(ServiceError):
         services.minutes_revise(minutes=minutes, actor=secretary, reason="Sửa")
-    services.minutes_sign(minutes=minutes, actor=committee_head, password=PASSWORD)
+    services.minutes_sign(minutes=minutes, actor=committee_head, password=PASSWORD, secret=SIGNING_SECRET)
     minutes.refresh_from_db()
     with pytest.raises(ServiceError):
         services.minutes_revise(minutes=minutes, actor=committee_head, reason="Sửa")
@@ -163,7 +164,7 @@ def test_superseded_minutes_stay_readable(client, secretary, committee_head, uni
         units=[unit], secretary=secretary, committee_head=committee_head, attendees=[secretary, committee_head, unit_head]
     )
     new = services.minutes_revise(minutes=old, actor=secretary, reason="Bổ sung kết luận")
-    services.minutes_sign(minutes=new, actor=committee_head, password=PASSWORD)
+    services.minutes_sign(minutes=new, actor=committee_head, password=PASSWORD, secret=SIGNING_SECRET)
     client.force_login(unit_head)
     response = client.get(reverse("reviews:minutes_detail", args=[old.pk]))
     assert response.status_code == 200 and "Đã được thay thế" in response.content.decode()
@@ -185,7 +186,7 @@ def test_it_refuses_to_sign_minutes_of_a_meeting_that_has_not_ended_yet(secretar
     )
     minutes.refresh_from_db()
     with pytest.raises(ServiceError) as info:
-        services.minutes_sign(minutes=minutes, actor=committee_head, password="Mật-khẩu-thử-2026")
+        services.minutes_sign(minutes=minutes, actor=committee_head, password="Mật-khẩu-thử-2026", secret=SIGNING_SECRET)
     assert "chưa diễn ra" in info.value.message
     minutes.refresh_from_db()
     assert minutes.status == MinutesStatus.DRAFT and minutes.number is None

@@ -19,6 +19,8 @@ from qms.http import AuthenticatedHttpRequest
 from qms.roles import role_permission_required
 from qms.security import password_reverify
 from qms.services import audit_trail
+from qms.signing import SigningError
+from qms.signing.throttle import secret_failed, secret_locked, secret_succeeded
 
 from .. import pdf, rules, selectors, services
 from ..forms import (
@@ -38,6 +40,7 @@ from ..models import (
     Minutes,
     Review,
 )
+from ..signatures import minutes_stored_check
 
 # --- The consolidated report BM.HT.06.03 ---
 
@@ -184,7 +187,8 @@ def minutes_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "attendance": minutes.attendance.all(),
         "actions": minutes.actions.select_related("responsible_unit"),
         "minutes_actions": rules.minutes_actions(minutes, user, successor=successor),
-        "signature_valid": selectors.minutes_signature_valid(minutes),
+        "content_unchanged": selectors.minutes_content_unchanged(minutes),
+        "stored_check": minutes_stored_check(minutes, user),
         "deliveries": minutes.deliveries.select_related("recipient") if rules.can_manage(user) else None,
         "successor": successor,
         "audit_entries": audit_trail(minutes),
@@ -279,14 +283,23 @@ def minutes_sign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid() and not password_reverify(request, form.cleaned_data["password"]):
         # Counted by django-axes like a failed login (it shows the lockout page instead) and audited.
         form.add_error("password", _("Mật khẩu không đúng. Biên bản chưa được ký."))
+    elif request.method == "POST" and form.is_valid() and secret_locked(request.user.pk):
+        form.add_error("secret", _("Nhập sai mật khẩu chữ ký số quá nhiều lần. Hãy thử lại sau 15 phút. Biên bản chưa được ký."))
     elif request.method == "POST" and form.is_valid():
         try:
             services.minutes_sign(
-                minutes=minutes, actor=request.user, password=form.cleaned_data["password"], version=form.cleaned_data["version"]
+                minutes=minutes,
+                actor=request.user,
+                password=form.cleaned_data["password"],
+                secret=form.cleaned_data["secret"] or None,
+                version=form.cleaned_data["version"],
             )
         except ServiceError as exc:
-            form.add_error("password" if exc.field == "password" else None, exc.message)
+            if isinstance(exc, SigningError):
+                secret_failed(request.user.pk)
+            form.add_error(exc.field if exc.field in ("password", "secret") else None, exc.message)
         else:
+            secret_succeeded(request.user.pk)
             messages.success(request, _("Đã ký biên bản. Biên bản đang được gửi đến các thành phần tham dự."))
             return redirect("reviews:minutes_detail", pk=pk)
     context = {

@@ -8,7 +8,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_safe
 
-from qms.http import AuthenticatedHttpRequest
+from qms.http import AuthenticatedHttpRequest, file_download
 from qms.pdf_cache import pdf_download
 from qms.roles import role_permission_required
 
@@ -52,4 +52,7 @@ def consolidated_pdf_download(request: AuthenticatedHttpRequest, pk: int) -> Htt
 def minutes_pdf_download(request: AuthenticatedHttpRequest, pk: int) -> HttpResponseBase:
     visible = Minutes.objects.visible_to(request.user).select_related("review", "chair", "secretary", "signed_by")
     minutes = get_object_or_404(visible, pk=pk)
+    if minutes.signed_file:
+        # The record: the signed file itself, byte for byte, never laid out again.
+        return file_download(request, minutes.signed_file, filename=f"{minutes.form_code}-{minutes.pk}-v{minutes.revision}.pdf")
     return _pdf_response(request, minutes.form_code, minutes.pk)

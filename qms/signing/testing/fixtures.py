@@ -14,11 +14,11 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
 from pyhanko.sign.timestamps import TimeStamper
-from pyhanko.sign.validation import async_validate_pdf_signature
+from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import PdfSignatureStatus
 from pyhanko_certvalidator import ValidationContext
 
-from qms.signing import aio
+from qms.signing import outside_event_loop
 from qms.signing.testing.ca import CertificateAuthority
 from qms.signing.testing.remote_service import FakeRemoteSigningService
 from qms.signing.testing.softhsm import SoftHsmToken, create_token
@@ -75,7 +75,7 @@ def sign_pdf(
     """PAdES (B-B, or B-T with a timestamper) as the app signs: an incremental signature in a new field."""
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
     meta = signers.PdfSignatureMetadata(field_name=field_name, reason=reason, subfilter=fields.SigSeedSubFilter.PADES)
-    out = aio.run(signers.PdfSigner(meta, signer=signer, timestamper=timestamper).async_sign_pdf(writer))
+    out = outside_event_loop(signers.PdfSigner(meta, signer=signer, timestamper=timestamper).sign_pdf, writer)
     return out.getvalue()
 
 
@@ -84,7 +84,7 @@ def validate(signed: bytes, signing_ca: CertificateAuthority) -> PdfSignatureSta
     the faked one in tests)."""
     reader = PdfFileReader(io.BytesIO(signed))
     embedded = reader.embedded_signatures[-1]
-    return aio.run(async_validate_pdf_signature(embedded, ValidationContext(trust_roots=[signing_ca.root.asn1])))
+    return outside_event_loop(validate_pdf_signature, embedded, ValidationContext(trust_roots=[signing_ca.root.asn1]))
 
 
 def pdfsig(signed: bytes, directory: Path) -> str:
