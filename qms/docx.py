@@ -371,7 +371,8 @@ class DecreeDocument:
             space.paragraph_format.space_before = Pt(8)
             esign = sig.get("esign")
             if esign:
-                set_font(space.add_run(f"Đã ký điện tử bởi {esign['name']}, {esign['at']}, SHA-256: {esign['digest']}…"), size=10)
+                # The chữ ký số lives in the signed PDF only: the Word copy says who signed, when, and where the proof is.
+                set_font(space.add_run(f"Đã ký số bởi {esign['name']}, {esign['agency']}, {esign['at']} (bản ký số: tệp PDF)"), size=10)
             space.paragraph_format.space_after = Pt(48 if not esign else 12)
             name = cell.add_paragraph()
             cls._centre(name)

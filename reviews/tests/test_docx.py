@@ -115,7 +115,7 @@ def test_signed_ht_06_04_minutes_in_word_follow_the_form_and_carry_the_e_signatu
         "Thư ký ISO",
         "Đặng Thị Khánh Hòa",
         "TRƯỞNG BAN CHỈ ĐẠO ISO",
-        "Đã ký điện tử bởi Phạm Anh Tuấn, 09:05 11/12/2026, SHA-256: ab12cd34ef56ab78…",
+        f"Đã ký số bởi Phạm Anh Tuấn, {pdf_review.signed_04.organisation.name}, 2026-12-11T09:05:00+07:00 (bản ký số: tệp PDF)",
         "Phạm Anh Tuấn",
     ]
     assert "DỰ THẢO – văn bản chưa được ký, phát hành" not in text
