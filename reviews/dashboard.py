@@ -100,7 +100,10 @@ def followup_panels(request: HttpRequest) -> list[Panel]:
         panels.append(
             Panel(
                 title=_("Biên bản chờ ký"),
-                items=[(f"{m.review.title} (v{m.revision})", reverse("reviews:minutes_sign", args=[m.pk]), m.get_status_display()) for m in drafts],
+                items=[
+                    (f"{m.review.title} (v{m.revision})", reverse("reviews:minutes_sign", args=[m.pk]), m.get_status_display())
+                    for m in drafts
+                ],
                 empty_text=_("Không có biên bản nào chờ ký."),
             )
         )

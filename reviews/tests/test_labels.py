@@ -27,4 +27,3 @@ def test_the_review_page_writes_the_weekday_as_the_pdf_does(client, secretary, u
     body = client.get(reverse("reviews:detail", args=[review.pk])).content.decode()
     assert "thứ Tư 09/12/2026" in body
     assert "Thứ 4" not in body
-
