@@ -293,8 +293,7 @@ class DelegateForm(StepForm):
         required=False,
         label=_("Người được ủy quyền kiểm tra"),
         help_text=_(
-            "Ủy quyền kiểm tra xác nhận: không ghi kết quả; giao cho người khác kiểm tra xác nhận thay bạn "
-            "(để trống để bỏ ủy quyền)."
+            "Ủy quyền kiểm tra xác nhận: không ghi kết quả; giao cho người khác kiểm tra xác nhận thay bạn (để trống để bỏ ủy quyền)."
         ),
     )
 
