@@ -20,8 +20,8 @@ from django.utils.translation import gettext_lazy
 from qms.dates import format_date, format_datetime
 from qms.errors import ServiceError
 from qms.models import MinutesForm, Organisation, User
-from qms.people import unit_focal_points
 from qms.pdf import document_number, html_to_pdf, register_form, render_html, vn_date_line
+from qms.people import unit_focal_points
 from qms.roles import Role
 from qms.tenancy import is_overseer
 
