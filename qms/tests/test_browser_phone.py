@@ -85,7 +85,7 @@ def test_a_unit_head_reads_tickets_actions_objectives_and_risks_on_a_phone(
     for _ in range(2):
         RiskFactory(unit=unit, organisation=unit.organisation, description=LONG, response=LONG, created_by=unit_head)
     login(page, live_server, unit_head)
-    check_phone(page, live_server, "/", "home-unit-head", rows=4)  # the draft plan, its lateness, two tickets
+    check_phone(page, live_server, "/", "home-unit-head", rows=6)  # the draft plan, its lateness, two tickets, two actions
     check_phone(page, live_server, "/corrective-actions/", "tickets", rows=2)
     check_phone(page, live_server, "/reviews/actions/", "review-actions", rows=2)
     check_phone(page, live_server, f"/objectives/?year={today.year}", "objectives", rows=1)
