@@ -262,7 +262,13 @@ class ReportForm(StepForm):
 
 
 class VerifyForm(StepForm):
-    verification = forms.ChoiceField(choices=Verification.choices, label=_("Kết quả kiểm tra"), widget=forms.RadioSelect)
+    verification = forms.ChoiceField(
+        choices=Verification.choices,
+        label=_("Kết quả kiểm tra"),
+        widget=forms.RadioSelect,
+        # The verifier sees this form beside "Ủy quyền kiểm tra xác nhận": say which one does what.
+        help_text=_("Kiểm tra xác nhận: bạn tự kiểm tra hiệu lực của biện pháp và ghi kết quả vào phiếu."),
+    )
     note = forms.CharField(
         max_length=limits.NOTE,
         label=_("Nhận xét (bắt buộc khi Không đạt / Biện pháp mới)"),
@@ -282,7 +288,14 @@ class CloseForm(StepForm):
 
 
 class DelegateForm(StepForm):
-    delegate = forms.ModelChoiceField(queryset=User.objects.none(), required=False, label=_("Người được ủy quyền kiểm tra"))
+    delegate = forms.ModelChoiceField(
+        queryset=User.objects.none(),
+        required=False,
+        label=_("Người được ủy quyền kiểm tra"),
+        help_text=_(
+            "Ủy quyền kiểm tra xác nhận: không ghi kết quả; giao cho người khác kiểm tra xác nhận thay bạn (để trống để bỏ ủy quyền)."
+        ),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -3,8 +3,6 @@ units' heads. Registered in ReviewsConfig.ready()."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.db.models import Count, Q
 from django.http import HttpRequest
 from django.urls import reverse
@@ -16,7 +14,6 @@ from qms.dates import format_date
 from qms.models import User
 from qms.people import may_chair_reviews
 from qms.roles import Role
-from qms.workdays import add_working_days
 
 from .models import ActionStatus, Minutes, MinutesStatus, Review, ReviewAction, ReviewStatus, UnitReport, UnitReportStatus
 from .rules import can_read_followup_report
@@ -100,17 +97,28 @@ def followup_panels(request: HttpRequest) -> list[Panel]:
         panels.append(
             Panel(
                 title=_("Biên bản chờ ký"),
-                items=[(f"{m.review.title} (v{m.revision})", reverse("reviews:minutes_sign", args=[m.pk]), _("Chờ ký")) for m in drafts],
+                items=[
+                    (f"{m.review.title} (v{m.revision})", reverse("reviews:minutes_sign", args=[m.pk]), m.get_status_display())
+                    for m in drafts
+                ],
                 empty_text=_("Không có biên bản nào chờ ký."),
             )
         )
     if user.has_role(Role.UNIT_HEAD, Role.FOCAL_POINT, Role.STAFF) and user.unit_id:
         today = timezone.localdate()
-        horizon: dt.date = add_working_days(today, user.organisation.action_reminder_working_days, user.organisation)
-        actions = ReviewAction.objects.visible_to(user).followed().open().filter(deadline__lte=horizon).select_related("review")[:20]
+        # Every open action of the unit, soonest first, each with its deadline: one due in four weeks waits on
+        # the unit as much as one due this week (the reminder e-mail, not the home page, uses the short horizon).
+        actions = (
+            ReviewAction.objects.visible_to(user)
+            .followed()
+            .open()
+            .filter(responsible_unit=user.unit_id)
+            .order_by("deadline", "pk")
+            .select_related("review")[:20]
+        )
         panels.append(
             Panel(
-                title=_("Hành động sau họp xem xét đến hạn"),
+                title=_("Hành động sau họp xem xét của đơn vị"),
                 items=[
                     (
                         str(a),
@@ -121,7 +129,7 @@ def followup_panels(request: HttpRequest) -> list[Panel]:
                     )
                     for a in actions
                 ],
-                empty_text=_("Không có hành động nào sắp đến hạn."),
+                empty_text=_("Không có hành động nào đang thực hiện."),
                 more_url=reverse("reviews:action_list"),
             )
         )

@@ -21,6 +21,7 @@ from qms.dates import format_date
 from qms.errors import ServiceError
 from qms.models import MinutesForm, Organisation, User
 from qms.pdf import document_number, html_to_pdf, register_form, render_html, vn_date_line
+from qms.people import unit_focal_points
 from qms.roles import Role
 from qms.signing.appearance import signature_block
 from qms.tenancy import is_overseer
@@ -128,8 +129,10 @@ def _attendee_groups(review: Review, org: Organisation) -> list[dict]:
         elif Role.SECRETARY.value in roles:
             key = "c"
         else:
-            key = "d"
-        groups[key].append(_person(user.display_name, user.job_title, user.unit.name if key == "d" and user.unit else ""))
+            continue  # d) is not the invited unit heads but the units' ISO focal points, below
+        groups[key].append(_person(user.display_name, user.job_title, ""))
+    for unit in review.units.all():
+        groups["d"] += [_person(p.display_name, p.job_title, unit.name) for p in unit_focal_points(unit).order_by("full_name", "pk")]
     units = ", ".join(u.name for u in review.units.all())
     related = [line.strip(" -;") for line in review.related_parties.splitlines() if line.strip(" -;")]
     return [

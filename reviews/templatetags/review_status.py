@@ -1,9 +1,11 @@
 """`{{ obj|state_badge }}`: the Bootstrap class of the badge that shows a review record's state, so that
 templates do not compare state codes."""
 
+import datetime as dt
 from typing import Any
 
 from django import template
+from django.utils import formats, timezone, translation
 
 from corrective_actions.models import TicketStatus
 from reviews.models import (
@@ -54,6 +56,20 @@ TICKET_BADGES: dict[str, str] = {
     TicketStatus.CORRECTED: "text-bg-success",
     TicketStatus.INEFFECTIVE: "text-bg-danger",
 }
+
+
+@register.filter
+def weekday(value: dt.date | dt.datetime | None) -> str:
+    """The weekday as the PDFs write it (reviews.pdf.WEEKDAYS, "thứ Tư"), not Django's Vietnamese "Thứ 4":
+    one spelling on paper and on screen. Other languages keep Django's name of the day."""
+    from reviews.pdf import WEEKDAYS  # the PDF module is the reference; imported here to keep start-up light
+
+    if not value:
+        return ""
+    if (translation.get_language() or "vi") != "vi":
+        return formats.date_format(value, "l")
+    day = timezone.localtime(value).date() if isinstance(value, dt.datetime) else value
+    return WEEKDAYS[day.weekday()]
 
 
 @register.filter

@@ -44,7 +44,7 @@ def test_the_notice_in_word_has_the_decree_30_header_number_and_date(pdf_review)
     assert "DỰ THẢO – văn bản chưa được ký, phát hành" not in text
 
 
-def test_the_notice_in_word_says_what_the_pdf_says(pdf_review):
+def test_the_notice_in_word_says_what_the_pdf_says(pdf_review, focal_point):
     text = paragraphs(review_docx.notice_docx(pdf_review.review))
     assert "1. Thời gian: Từ 08 giờ 00 đến 11 giờ 30, thứ Năm, ngày 10/12/2026" in text
     assert "2. Địa điểm: Phòng họp tầng 3, số 7 Chu Văn An" in text
@@ -53,7 +53,7 @@ def test_the_notice_in_word_says_what_the_pdf_says(pdf_review):
     assert text[text.index("b) Thành viên Ban chỉ đạo ISO Cục TTĐN:") + 1] == "- Đỗ Văn Khởi – Phó Chánh Văn phòng"
     assert text[text.index("c) Thư ký ISO:") + 1] == "- Đặng Thị Khánh Hòa – Thư ký ISO"
     assert "d) Đầu mối ISO các đơn vị (Văn phòng, Phòng Thông tin báo chí xuất bản):" in text
-    assert "- Trần Quốc Bảo – Trưởng phòng, Phòng Thông tin báo chí xuất bản" in text
+    assert "- Lý Thị Nga – Chuyên viên, Đầu mối ISO, Văn phòng" in text  # d) the units' focal points
     assert text[text.index("e) Các bộ phận có liên quan:") + 1] == "- Tổ công nghệ thông tin"
     assert "4. Nội dung họp:" in text
     assert "- Sự phù hợp và tình hình thực hiện chính sách chất lượng;" in text

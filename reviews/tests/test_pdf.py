@@ -78,7 +78,7 @@ def test_the_notice_has_the_decree_30_header_its_number_and_the_issue_date(pdf_r
     assert "DỰ THẢO" not in text
 
 
-def test_the_notice_gives_time_place_the_invited_people_by_group_and_the_agenda(pdf_review, tmp_path):
+def test_the_notice_gives_time_place_the_invited_people_by_group_and_the_agenda(pdf_review, focal_point, tmp_path):
     text = flat(pdf.notice_pdf(pdf_review.review), tmp_path)
     assert "1. Thời gian: Từ 08 giờ 00 đến 11 giờ 30, thứ Năm, ngày 10/12/2026" in text
     assert "2. Địa điểm: Phòng họp tầng 3, số 7 Chu Văn An" in text
@@ -86,7 +86,8 @@ def test_the_notice_gives_time_place_the_invited_people_by_group_and_the_agenda(
     assert "b) Thành viên Ban chỉ đạo ISO Cục TTĐN: - Đỗ Văn Khởi – Phó Chánh Văn phòng" in text
     assert "c) Thư ký ISO: - Đặng Thị Khánh Hòa – Thư ký ISO" in text
     assert "d) Đầu mối ISO các đơn vị (Văn phòng, Phòng Thông tin báo chí xuất bản):" in text
-    assert "Trần Quốc Bảo – Trưởng phòng, Phòng Thông tin báo chí xuất bản" in text
+    assert "Lý Thị Nga – Chuyên viên, Đầu mối ISO, Văn phòng" in text
+    assert "Trần Quốc Bảo" not in text  # an invited unit head is no focal point: d) names the focal points
     assert "e) Các bộ phận có liên quan: - Tổ công nghệ thông tin" in text
     assert "4. Nội dung họp:" in text
     assert "- Sự phù hợp và tình hình thực hiện chính sách chất lượng;" in text
