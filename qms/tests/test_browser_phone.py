@@ -10,7 +10,7 @@ os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 import pytest  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from conftest import PASSWORD  # noqa: E402
+from conftest import PASSWORD, give_signer  # noqa: E402
 from corrective_actions.tests.factories import TicketFactory  # noqa: E402
 from objectives.tests.factories import PlanFactory  # noqa: E402
 from qms.models import Notification  # noqa: E402
@@ -71,8 +71,9 @@ def check_phone(page, live_server, path, name, *, rows=None):
 
 
 def test_a_unit_head_reads_tickets_actions_objectives_and_risks_on_a_phone(
-    page, live_server, unit, unit_head, secretary, committee_head, today
+    page, live_server, unit, unit_head, secretary, committee_head, today, signing_ca
 ):
+    give_signer(signing_ca, committee_head)  # the chair signs the minutes with a certificate
     for _ in range(2):
         TicketFactory(requesting_unit=unit, description=LONG, assignee=unit_head)
     signed_review(
