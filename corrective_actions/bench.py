@@ -81,7 +81,8 @@ def tickets_at_scale(bench) -> None:
         for i in range(500)
     )
     secretary = UserFactory.create(unit=units[0], roles=[Role.SECRETARY])
-    UserFactory.create(unit=units[0], roles=[Role.COMMITTEE_HEAD])
+    committee_head = UserFactory.create(unit=units[0], roles=[Role.COMMITTEE_HEAD])
+    unit_head = UserFactory.create(unit=units[1], roles=[Role.UNIT_HEAD])
     UserFactory.create(unit=units[0], roles=[Role.TOP_LEADER])
     # One ticket in 20 still open: in progress (approved months ago, due over the next year), reported, overdue.
     open_states = [TicketStatus.IN_PROGRESS, TicketStatus.IN_PROGRESS, TicketStatus.REPORTED, TicketStatus.IN_PROGRESS]
@@ -138,6 +139,12 @@ def tickets_at_scale(bench) -> None:
         ("my work", "/corrective-actions/my-work/"),
     ):
         bench.versus_floor(client, url, f"GET {label}, {total:,} tickets")
+    # The home pages of the three roles that open the site most, over the same tickets (no reviews or
+    # objectives in this scenario): each against FLOOR under the same user.
+    for role, user in (("secretary", secretary), ("committee head", committee_head), ("unit head", unit_head)):
+        home = Client()
+        home.force_login(user)
+        bench.versus_floor(home, "/", f"GET / (home, {role}), {total:,} tickets")
     sent = bench.once(f"ticket sweep, {total:,} tickets: first run", lambda: ticket_reminders_send(today=today))
     bench.results[-1] = (*bench.results[-1][:3], f"{sent:,} reminders sent")
     bench.once(f"ticket sweep, {total:,} tickets: all claimed", lambda: ticket_reminders_send(today=today))
