@@ -59,6 +59,45 @@ class Bench:
         assert response.status_code == 200, (url, response.status_code)
         self.measure(label, lambda: client.get(url), repeat=repeat, detail=f"{len(queries)} queries, {len(response.content) // 1024} KiB")
 
+    def versus_floor(self, client, url: str, label: str, *, repeat: int = 15, secure: bool = True) -> float:
+        """A page measured interleaved with FLOOR and BARE (qms/bench_urls.py, which main() installs for
+        --scale): each round times the three one after the other, so a busy machine slows all three alike.
+        Prints and records the page's median in ms, its ratio to FLOOR's median and its query count (counted
+        by an execute wrapper: the test client's request signals empty the query log)."""
+        from django.db import connection
+
+        def timed(target: str) -> float:
+            start = time.perf_counter()
+            response = client.get(target, secure=secure)
+            ms = (time.perf_counter() - start) * 1000
+            assert response.status_code == 200, (target, response.status_code)
+            return ms
+
+        executed: list[str] = []
+
+        def count(execute, sql, params, many, context):
+            executed.append(sql)
+            return execute(sql, params, many, context)
+
+        for target in ("/bench/floor/", "/bench/bare/", url):
+            timed(target)  # warm caches, templates and imports
+        with connection.execute_wrapper(count):
+            size = len(client.get(url, secure=secure).content)
+        samples: dict[str, list[float]] = {"floor": [], "bare": [], "page": []}
+        for _ in range(repeat):
+            samples["floor"].append(timed("/bench/floor/"))
+            samples["bare"].append(timed("/bench/bare/"))
+            samples["page"].append(timed(url))
+        floor, bare, page = (statistics.median(samples[key]) for key in ("floor", "bare", "page"))
+        ratio = page / floor
+        print(
+            f"  {label:<58} {page:9.2f} ms  {ratio:5.1f}× FLOOR ({floor:.2f} ms; BARE {bare:.2f} ms)  {len(executed)} queries, {size // 1024} KiB",
+            flush=True,
+        )
+        note = f"{ratio:.1f}× FLOOR ({floor:.1f} ms), BARE {bare:.1f} ms; median of {repeat}, interleaved; {size // 1024} KiB"
+        self.results.append((label, page, len(executed), note))
+        return page
+
 
 def _core_scenarios(bench: Bench) -> None:
     import datetime as dt
@@ -188,9 +227,10 @@ def _write_report(bench: Bench, path: str) -> None:
         "",
         "## Not measured by this run",
         "",
-        "Pages against a FLOOR and a BARE view (interleaved, as ratios), the home pages, /reviews/ and /objectives/ at",
-        "scale, PDFs against the WeasyPrint floor and gunicorn throughput are not in `make bench-scale` yet: their",
-        "targets are neither shown met nor not met here. `make bench` still prints pages and PDFs at its smaller sizes.",
+        "The ticket pages and the home pages (over tickets) are measured against FLOOR and BARE (qms/bench_urls.py).",
+        "/reviews/ and a review, /objectives/ at scale, PDFs against the WeasyPrint floor and gunicorn throughput are not in",
+        "`make bench-scale` yet: their targets are neither shown met nor not met here. `make bench` still prints",
+        "pages and PDFs at its smaller sizes.",
         "",
     ]
     with open(path, "w") as handle:
@@ -232,9 +272,13 @@ def main() -> None:
 
             # No collectstatic in a throw-away run: plain static URLs (production's manifest lookup is a dict).
             settings.STORAGES = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+            # FLOOR and BARE, the reference views each page is measured against (never in the served URLs).
+            settings.ROOT_URLCONF = "qms.bench_urls"
             # The e-mails a sweep queues are sent by the outbox worker afterwards, not timed with the sweep.
             mock.patch("qms.tasks.outbox_send.delay", lambda ids: None).start()
-            for app in ("reviews", "corrective_actions", "objectives"):
+            # QMS_BENCH_APPS=corrective_actions runs one app's scale scenarios (a quicker, partial report).
+            apps = os.environ.get("QMS_BENCH_APPS", "reviews,corrective_actions,objectives").split(",")
+            for app in apps:
                 module = importlib.import_module(f"{app}.bench")
                 print(app)
                 for scenario in getattr(module, "SCALE_SCENARIOS", []):

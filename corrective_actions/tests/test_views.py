@@ -40,6 +40,19 @@ def test_the_list_issues_the_same_queries_at_1_and_50_tickets(client, secretary,
     assert response.content.decode().count('data-testid="ticket-row"') == 25  # paginated
 
 
+def test_the_list_chooses_its_page_by_primary_key_alone_and_keeps_the_chosen_order(client, secretary, unit):
+    # Issue 15: with the joins in the page's own query PostgreSQL joined every ticket before sorting.
+    tickets = [TicketFactory(requesting_unit=unit) for _ in range(30)]
+    login(client, secretary)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse("corrective_actions:list"), {"ordering": "number", "page": 2})
+    numbers = sorted(t.number for t in tickets)
+    assert [t.number for t in response.context["page"]] == numbers[25:]
+    assert response.context["page"].paginator.count == 30
+    ordered = [q["sql"] for q in ctx.captured_queries if "ORDER BY" in q["sql"] and '"corrective_actions_ticket"' in q["sql"]]
+    assert ordered and all("JOIN" not in sql for sql in ordered)
+
+
 def test_the_list_filters_by_unit_state_overdue_year_and_text(client, secretary, unit, other_unit, today):
     a = TicketFactory(
         requesting_unit=unit, status=TicketStatus.IN_PROGRESS, completion_date=today - dt.timedelta(days=1), description="Chậm trả kết quả"

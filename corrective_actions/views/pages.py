@@ -3,11 +3,13 @@ form of each of the user's buttons (their posts go to steps.py), evidence and th
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.http.response import HttpResponseBase
@@ -52,23 +54,38 @@ def refusal_show(form: forms.StepForm | forms.TicketOpenForm | forms.AttachmentF
     form.add_error(exc.field if exc.field in form.fields else None, exc.message)
 
 
+_LIST_RELATED = ("organisation", "unit", "requesting_unit", "implementing_unit", "requester", "assignee", "predecessor")
+
+
 def list_queryset(request: AuthenticatedHttpRequest) -> QuerySet[Ticket]:
     """The tickets the list shows for this request's filter (also what a worker exports for it)."""
     return _list_filter(request).qs
 
 
 def _list_filter(request: AuthenticatedHttpRequest) -> TicketFilter:
-    tickets = Ticket.objects.visible_to(request.user).select_related(
-        "organisation", "unit", "requesting_unit", "implementing_unit", "requester", "assignee", "predecessor"
-    )
+    tickets = Ticket.objects.visible_to(request.user).select_related(*_LIST_RELATED)
     return TicketFilter(request.GET or None, queryset=tickets, request=request)
+
+
+def _ticket_page(tickets: QuerySet[Ticket], number: str | None) -> Page[Ticket]:
+    """One page of 25 tickets in two queries: the page's primary keys alone (filtered and ordered on the
+    ticket table), then those 25 tickets with their joined units, people and agency. Asking for the page
+    with its joins in one query let PostgreSQL join every matching ticket before its top-N sort whenever its
+    row estimate was off (20,000 tickets just written and not yet analysed: 614 ms instead of a few)."""
+    keys = Paginator(tickets.values_list("pk", flat=True), 25).get_page(number)
+    ids = list(keys.object_list)
+    # By primary key alone: the filters were applied to choose the keys (a text search repeated here could
+    # lead the planner away from the primary key's index).
+    rows = {ticket.pk: ticket for ticket in Ticket.objects.select_related(*_LIST_RELATED).filter(pk__in=ids).order_by()}
+    # The same page (number, count, links) of the keys' paginator, holding the tickets themselves.
+    return Page([rows[pk] for pk in ids], keys.number, cast("Paginator[Ticket]", keys.paginator))
 
 
 @login_required
 @require_GET
 def ticket_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     filterset = _list_filter(request)
-    page = Paginator(filterset.qs, 25).get_page(request.GET.get("page"))
+    page = _ticket_page(filterset.qs, request.GET.get("page"))
     can_export = request.user.has_role_perm("corrective_actions.export_tickets")
     can_present = request.user.has_role_perm("corrective_actions.consolidate_ticket") and request.user.organisation_id is not None
     context = {
