@@ -98,6 +98,10 @@ class ReviewPlanForm(BoundedTextMixin, forms.ModelForm):
         deputy.queryset = people.order_by("full_name")
         deputy.help_text = _("Chỉ chọn khi kế hoạch giao người khác chủ trì thay; người này được ký biên bản nếu được ghi là chủ trì.")
         self.fields["meeting_end"].required = True
+        # A meeting's plan: the review by report (QT.CTCL 5.8.2) is opened from its own page.
+        kind = self.fields["kind"]
+        assert isinstance(kind, forms.ChoiceField)
+        kind.choices = [c for c in Review.Kind.choices if c[0] != Review.Kind.BY_REPORT]
         self.helper = _NoTagHelper()
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version
