@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from qms.dates import format_date
 from qms.errors import NotAllowed, ServiceError
 from qms.forms import implausible_year
-from qms.messages import N_
+from qms.messages import N_, Message
 from qms.models import Unit, User
 from qms.roles import Role
 from qms.services import audit_record, document_number_next, notification_send, state_transition
@@ -72,7 +72,7 @@ def _check_by_report(review: Review) -> None:
         raise ServiceError(_("Cuộc xem xét này tổ chức bằng cuộc họp, không thông qua báo cáo."))
 
 
-def _move(review: Review, target: ReviewStatus, *, actor: User, action: str, extra: Mapping[str, Any] | None = None) -> Review:
+def _move(review: Review, target: ReviewStatus, *, actor: User, action: Message, extra: Mapping[str, Any] | None = None) -> Review:
     """A move of the review on the by-report path, checked against BY_REPORT_TRANSITIONS."""
     require_agency(actor, review)
     _check_by_report(review)
@@ -340,7 +340,13 @@ def _check_complete(notice: ResultNotice) -> None:
 
 
 def _notice_move(
-    notice: ResultNotice, target: ResultNoticeStatus, *, actor: User, action: str, note: str = "", extra: Mapping[str, Any] | None = None
+    notice: ResultNotice,
+    target: ResultNoticeStatus,
+    *,
+    actor: User,
+    action: Message,
+    note: str = "",
+    extra: Mapping[str, Any] | None = None,
 ) -> None:
     require_agency(actor, notice.review)
     check_transition(RESULT_NOTICE_TRANSITIONS, notice.status, target, actor=actor)

@@ -38,7 +38,14 @@ def approved(secretary, committee_head, *, working_days=5, **kwargs):
 
 
 def notice_rows(unit, *, days: int = 30, heading=OutputHeading.IMPROVEMENT, description="Rà soát, cập nhật quy trình QT.CTCL"):
-    return [{"description": description, "responsible_unit": unit, "deadline": timezone.localdate() + dt.timedelta(days=days), "output_heading": heading}]
+    return [
+        {
+            "description": description,
+            "responsible_unit": unit,
+            "deadline": timezone.localdate() + dt.timedelta(days=days),
+            "output_heading": heading,
+        }
+    ]
 
 
 NOTICE_CONTENT = {
@@ -52,7 +59,9 @@ NOTICE_CONTENT = {
 
 def drafted_notice(review, secretary, unit, **content):
     notice = services.result_notice_create(review=review, actor=secretary)
-    services.result_notice_save(notice=notice, actor=secretary, version=notice.version, data={**NOTICE_CONTENT, **content}, actions=notice_rows(unit))
+    services.result_notice_save(
+        notice=notice, actor=secretary, version=notice.version, data={**NOTICE_CONTENT, **content}, actions=notice_rows(unit)
+    )
     notice.refresh_from_db()
     return notice
 

@@ -20,8 +20,8 @@ from reviews import services as review_services
 from reviews.models import (
     ActionStatus,
     ByReportComment,
-    RetainedRecordError,
     ResultNoticeStatus,
+    RetainedRecordError,
     Review,
     ReviewAction,
     ReviewStatus,
@@ -38,7 +38,6 @@ from reviews.tests.by_report_data import (
     drafted,
     drafted_notice,
     filled,
-    forwarded_notice,
     notice_rows,
     submitted,
 )
@@ -193,9 +192,7 @@ def test_only_those_asked_comment_and_the_secretary_sees_who_has_answered(
     assert "1/2 người đã cho ý kiến." in page
 
 
-def test_the_comment_round_closes_when_the_notice_goes_to_the_committee_head(
-    secretary, committee_head, committee_member, top_leader, unit
-):
+def test_the_comment_round_closes_when_the_notice_goes_to_the_committee_head(secretary, committee_head, committee_member, top_leader, unit):
     review = approved(secretary, committee_head)
     notice = drafted_notice(review, secretary, unit)
     services.result_notice_submit(notice=notice, actor=secretary)
@@ -271,7 +268,9 @@ def test_an_action_deadline_in_the_past_is_refused(secretary, committee_head, un
     review = approved(secretary, committee_head)
     notice = services.result_notice_create(review=review, actor=secretary)
     with pytest.raises(ServiceError, match="quá khứ"):
-        services.result_notice_save(notice=notice, actor=secretary, version=notice.version, data=NOTICE_CONTENT, actions=notice_rows(unit, days=-1))
+        services.result_notice_save(
+            notice=notice, actor=secretary, version=notice.version, data=NOTICE_CONTENT, actions=notice_rows(unit, days=-1)
+        )
 
 
 @pytest.mark.parametrize("who", ["committee_head", "top_leader", "committee_member"])
@@ -314,9 +313,7 @@ def test_only_the_top_leader_approves_the_forwarded_notice(request, secretary, c
     assert notice.status == ResultNoticeStatus.FORWARDED
 
 
-def test_the_committee_head_or_the_top_leader_returns_the_notice_and_the_secretary_resubmits(
-    secretary, committee_head, top_leader, unit
-):
+def test_the_committee_head_or_the_top_leader_returns_the_notice_and_the_secretary_resubmits(secretary, committee_head, top_leader, unit):
     review = approved(secretary, committee_head)
     notice = drafted_notice(review, secretary, unit)
     services.result_notice_submit(notice=notice, actor=secretary)

@@ -42,7 +42,7 @@ def _notice(request: AuthenticatedHttpRequest, pk: int) -> ResultNotice:
     notice = ResultNotice.objects.select_related("review__organisation", "approved_by", "forwarded_by").filter(review_id=pk).first()
     if notice is None or not rules_by_report.notice_visible(notice, request.user):
         raise Http404
-    notice.review.by_report = report  # type: ignore[misc]  # already loaded: the notice page reads its dates
+    notice.review.by_report = report  # already loaded: the notice page reads its dates
     return notice
 
 
@@ -139,7 +139,7 @@ def by_report_approve(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     report = _report(request, pk)
     form = ByReportApproveForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         return redirect("reviews:by_report", pk=pk)
     days = form.cleaned_data["working_days"]
     return _run(
@@ -168,7 +168,7 @@ def by_report_comment(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
     report = _report(request, pk)
     form = ByReportCommentForm(request.POST)
     if not form.is_valid():
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
         return redirect("reviews:by_report", pk=pk)
     text = form.cleaned_data["text"]
     return _run(request, pk, lambda: services.by_report_comment(report=report, actor=request.user, text=text), _("Đã gửi ý kiến."))
