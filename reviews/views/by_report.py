@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from qms.errors import ServiceError
+from qms.errors import NotAllowed, ServiceError
 from qms.http import AuthenticatedHttpRequest
 from qms.pdf_cache import pdf_download
 from qms.roles import role_permission_required
@@ -115,6 +115,8 @@ def by_report_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 def _run(request: AuthenticatedHttpRequest, pk: int, call: Any, done: str, target: str = "reviews:by_report") -> HttpResponse:
     try:
         call()
+    except NotAllowed:
+        raise  # the role or person the transition table names is not this user: Django's 403
     except ServiceError as exc:
         messages.error(request, exc.message)
     else:
