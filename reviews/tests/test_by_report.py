@@ -484,3 +484,37 @@ def test_the_notice_page_costs_the_same_queries_for_few_and_many_actions(client,
     url_one, url_many = (reverse("reviews:result_notice", args=[r.pk]) for r in (one_review, many_review))
     _queries(client, url_one)
     assert _queries(client, url_one) == _queries(client, url_many)
+
+
+def test_a_review_by_report_counts_as_the_years_review_for_the_watch_and_the_register(
+    secretary, committee_head, top_leader, unit, travel, today
+):
+    from qms.models import Organisation
+    from reviews.reminders import yearly_review_watch
+    from reviews.yearly import review_register
+
+    organisation = Organisation.objects.get(pk=secretary.organisation_id)
+    review, _notice = approved_notice(secretary, committee_head, top_leader, unit)
+    year = review_register(organisation, this_year=today.year)[0]
+    assert year.held and year.by_report == [review]
+    watch_day = organisation.review_watch_date(today.year)
+    assert yearly_review_watch(today=max(today, watch_day)) == 0  # held: no warning
+
+
+def test_a_review_by_report_not_yet_approved_does_not_count_as_held(secretary, committee_head, unit, today):
+    review = approved(secretary, committee_head)
+    drafted_notice(review, secretary, unit)
+    assert not year_has_held_review(review.organisation, review.year)
+
+
+def test_the_admin_does_not_delete_them_while_they_are_kept(secretary, committee_head, top_leader, unit, rf):
+    from django.contrib.admin.sites import site
+
+    from reviews.models import ResultNotice, ReviewByReport
+
+    review, notice = approved_notice(secretary, committee_head, top_leader, unit)
+    request = rf.get("/")
+    request.user = UserFactory(username="quantri", is_superuser=True, is_staff=True)
+    assert not site._registry[ResultNotice].has_delete_permission(request, notice)
+    assert not site._registry[ReviewByReport].has_delete_permission(request, review.by_report)
+    assert not site._registry[ResultNotice].has_change_permission(request, notice)
