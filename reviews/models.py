@@ -239,6 +239,12 @@ class Review(models.Model):
     def is_collecting(self) -> bool:
         return self.status == ReviewStatus.COLLECTING
 
+    def status_label(self) -> StrOrPromise:
+        """The state as its path names it: a review by report (QT.CTCL 5.8.2) has no plan, notice or minutes."""
+        if self.kind == Review.Kind.BY_REPORT:
+            return BY_REPORT_STATE_LABELS.get(self.status, self.get_status_display())
+        return self.get_status_display()
+
     def next_step(self) -> tuple[StrOrPromise, StrOrPromise]:
         """Who must act next, and what they must do: shown at the top of the review page."""
         return NEXT_STEPS.get(self.status, ("", ""))

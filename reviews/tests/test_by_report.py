@@ -518,3 +518,13 @@ def test_the_admin_does_not_delete_them_while_they_are_kept(secretary, committee
     assert not site._registry[ResultNotice].has_delete_permission(request, notice)
     assert not site._registry[ReviewByReport].has_delete_permission(request, review.by_report)
     assert not site._registry[ResultNotice].has_change_permission(request, notice)
+
+
+def test_the_review_list_offers_the_review_by_report_and_names_its_state(client, secretary, committee_head):
+    drafted(secretary, title="Xem xét qua báo cáo năm nay")
+    client.force_login(secretary)
+    page = client.get(reverse("reviews:list")).content.decode()
+    assert reverse("reviews:by_report_create") in page
+    assert "Xem xét qua báo cáo năm nay" in page and "Thư ký ISO đang lập báo cáo" in page
+    client.force_login(committee_head)
+    assert reverse("reviews:by_report_create") not in client.get(reverse("reviews:list")).content.decode()
