@@ -528,3 +528,17 @@ def test_the_review_list_offers_the_review_by_report_and_names_its_state(client,
     assert "Xem xét qua báo cáo năm nay" in page and "Thư ký ISO đang lập báo cáo" in page
     client.force_login(committee_head)
     assert reverse("reviews:by_report_create") not in client.get(reverse("reviews:list")).content.decode()
+
+
+def test_the_edit_pages_cost_the_same_queries_for_few_and_many_rows(client, secretary, committee_head, unit):
+    one_review = approved(secretary, committee_head, title="Một hành động")
+    drafted_notice(one_review, secretary, unit)
+    many_review = approved(secretary, committee_head, title="Nhiều hành động")
+    notice = services.result_notice_create(review=many_review, actor=secretary)
+    units = [UnitFactory(organisation=secretary.organisation, name=f"Phòng {i}", code=f"P{i}") for i in range(6)]
+    rows = [row for u in units for row in notice_rows(u, description=f"Hành động của {u.name}")]
+    services.result_notice_save(notice=notice, actor=secretary, version=notice.version, data=NOTICE_CONTENT, actions=rows)
+    client.force_login(secretary)
+    url_one, url_many = (reverse("reviews:result_notice_edit", args=[r.pk]) for r in (one_review, many_review))
+    _queries(client, url_one)
+    assert _queries(client, url_one) == _queries(client, url_many)

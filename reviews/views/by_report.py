@@ -240,6 +240,14 @@ def result_notice_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
             for a in existing
         ],
     )
+    # The units are read once for every row (a row's select would read them again): a flat page.
+    unit_choices: list = []
+    for i, row in enumerate(actions.forms):
+        field = row.fields["responsible_unit"]
+        assert isinstance(field, forms.ModelChoiceField)
+        if i == 0:
+            unit_choices = list(field.choices)  # type: ignore[arg-type]  # a ModelChoiceIterator here
+        field.choices = unit_choices
     if request.method == "POST" and form.is_valid() and actions.is_valid():
         try:
             services.result_notice_save(
