@@ -542,3 +542,20 @@ def test_the_edit_pages_cost_the_same_queries_for_few_and_many_rows(client, secr
     url_one, url_many = (reverse("reviews:result_notice_edit", args=[r.pk]) for r in (one_review, many_review))
     _queries(client, url_one)
     assert _queries(client, url_one) == _queries(client, url_many)
+
+
+def test_a_notices_action_page_links_to_the_notice_and_the_unit_reports_progress_there(
+    client, secretary, committee_head, top_leader, unit, unit_head
+):
+    review, notice = approved_notice(secretary, committee_head, top_leader, unit)
+    action = notice.actions.get()
+    client.force_login(unit_head)
+    page = client.get(reverse("reviews:action_detail", args=[action.pk])).content.decode()
+    assert reverse("reviews:result_notice", args=[review.pk]) in page and "01/TB-BCĐ ISO" in page
+    response = client.post(reverse("reviews:action_progress", args=[action.pk]), {"note": "Đã xây dựng dự thảo", "progress": 30})
+    assert response.status_code == 302
+    action.refresh_from_db()
+    assert action.status == ActionStatus.IN_PROGRESS and action.progress == 30
+    assert client.get(reverse("reviews:action_list")).status_code == 200
+    client.force_login(secretary)
+    assert "Rà soát, cập nhật quy trình QT.CTCL" in client.get(reverse("reviews:followup")).content.decode()
