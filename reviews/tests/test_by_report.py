@@ -559,3 +559,11 @@ def test_a_notices_action_page_links_to_the_notice_and_the_unit_reports_progress
     assert client.get(reverse("reviews:action_list")).status_code == 200
     client.force_login(secretary)
     assert "Rà soát, cập nhật quy trình QT.CTCL" in client.get(reverse("reviews:followup")).content.decode()
+
+
+def test_the_report_pages_history_names_the_states_of_the_by_report_path(client, secretary):
+    review = submitted(secretary)
+    client.force_login(secretary)
+    page = client.get(reverse("reviews:by_report", args=[review.pk])).content.decode()
+    assert "Thư ký ISO đang lập báo cáo → Chờ Lãnh đạo Ban ISO phê duyệt báo cáo" in page
+    assert "Dự thảo kế hoạch" not in page

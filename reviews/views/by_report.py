@@ -83,9 +83,17 @@ def by_report_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
         "actions": rules_by_report.by_report_actions(report, user, my_comment=mine, round_open=round_open, notice=notice),
         "approve_form": ByReportApproveForm(),
         "comment_form": ByReportCommentForm(initial={"text": mine.text if mine else ""}),
-        "audit_entries": audit_trail(review),
+        "audit_entries": _relabelled(audit_trail(review)),
     }
     return render(request, "reviews/by_report/detail.html", context)
+
+
+def _relabelled(entries: list) -> list:
+    """The review's moves named as the by-report path names its states (the field's labels speak of a meeting)."""
+    for entry in entries:
+        entry.from_label = BY_REPORT_STATE_LABELS.get(entry.from_state, entry.from_label)
+        entry.to_label = BY_REPORT_STATE_LABELS.get(entry.to_state, entry.to_label)
+    return entries
 
 
 @login_required
