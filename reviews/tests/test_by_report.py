@@ -567,3 +567,11 @@ def test_the_report_pages_history_names_the_states_of_the_by_report_path(client,
     page = client.get(reverse("reviews:by_report", args=[review.pk])).content.decode()
     assert "Thư ký ISO đang lập báo cáo → Chờ Lãnh đạo Ban ISO phê duyệt báo cáo" in page
     assert "Dự thảo kế hoạch" not in page
+
+
+def test_the_notices_actions_are_a_drafting_source_of_the_units_objectives(secretary, committee_head, top_leader, unit, today):
+    from reviews.drafting import review_conclusions
+
+    _review, notice = approved_notice(secretary, committee_head, top_leader, unit)
+    [source] = review_conclusions(secretary.organisation_id, unit.pk, today.year)
+    assert [item.text for item in source.items] == ["Rà soát, cập nhật quy trình QT.CTCL"]
