@@ -12,8 +12,10 @@ from .models import (
     Minutes,
     MinutesAttendee,
     ReportAttachment,
+    ResultNotice,
     Review,
     ReviewAction,
+    ReviewByReport,
     UnitReport,
 )
 
@@ -198,3 +200,46 @@ class ReviewActionAdmin(AgencyScopedAdmin):
     def locked(self, obj) -> bool:
         # A decision of signed minutes: its follow-up goes through the app, its wording never changes.
         return obj.minutes is not None and obj.minutes.is_locked
+
+
+# --- Review by report (QT.CTCL 5.8.2): the report and the result notice, kept like the BM.CTCL.02 minutes ---
+
+
+@admin.register(ReviewByReport)
+class ReviewByReportAdmin(AgencyScopedAdmin, RetainedRecordAdmin):
+    organisation_path = "review__organisation"
+    list_display = ["review", "submitted_at", "approved_by", "approved_at", "comment_deadline"]
+    list_select_related = ["review", "approved_by"]
+
+    def has_add_permission(self, request) -> bool:
+        return False  # opened by the app with its review
+
+    def get_readonly_fields(self, request, obj=None):
+        # Written through the app only (its services check the state and write the audit trail).
+        return [f.name for f in ReviewByReport._meta.concrete_fields]
+
+    def locked(self, obj) -> bool:
+        return True
+
+    def delete_locked(self, obj) -> bool:
+        return False  # deleted only once its retention period has run out (RetainedRecordAdmin)
+
+
+@admin.register(ResultNotice)
+class ResultNoticeAdmin(AgencyScopedAdmin, RetainedRecordAdmin):
+    organisation_path = "review__organisation"
+    list_display = ["review", "status", "number", "number_year", "approved_by", "approved_at"]
+    list_filter = ["status"]
+    list_select_related = ["review", "approved_by"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in ResultNotice._meta.concrete_fields]
+
+    def locked(self, obj) -> bool:
+        return True
+
+    def delete_locked(self, obj) -> bool:
+        return False

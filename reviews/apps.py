@@ -18,7 +18,7 @@ class ReviewsConfig(AppConfig):
         from qms.overview import register_figures
         from qms.signing.records import register_record_lookup
 
-        from . import delivery, docx, drafting, followup_report, pdf, signatures
+        from . import delivery, docx, drafting, followup_report, pdf, pdf_by_report, signatures
         from .dashboard import followup_panels, register_panels, review_panels
         from .feeds import review_events
         from .overview import FIGURES, review_figures
@@ -35,6 +35,7 @@ class ReviewsConfig(AppConfig):
         register_attachment_builder(delivery.MINUTES_PDF, delivery.minutes_pdf_attachment)
         register_attachment_builder(delivery.NOTICE_PDF, delivery.notice_pdf_attachment)
         followup_report.register()  # the follow-up report to the head, for render_form
+        pdf_by_report.register()  # the review by report's two documents (QT.CTCL 5.8.2), for render_form
         settings.CELERY_BEAT_SCHEDULE["reviews-reminders"] = {
             "task": "reviews.tasks.review_reminders_sweep",
             "schedule": crontab(hour=7, minute=0),
@@ -42,6 +43,10 @@ class ReviewsConfig(AppConfig):
         settings.CELERY_BEAT_SCHEDULE["reviews-actions"] = {
             "task": "reviews.tasks.action_reminders_sweep",
             "schedule": crontab(hour=7, minute=10),
+        }
+        settings.CELERY_BEAT_SCHEDULE["reviews-by-report-comments"] = {
+            "task": "reviews.tasks.by_report_comment_reminders_sweep",
+            "schedule": crontab(hour=7, minute=15),
         }
         settings.CELERY_BEAT_SCHEDULE["reviews-followup-digest"] = {
             "task": "reviews.tasks.followup_digest_sweep",

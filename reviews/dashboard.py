@@ -150,7 +150,8 @@ def register_panels(request: HttpRequest) -> list[Panel]:
     items = []
     for entry in review_register(user.organisation_id, this_year=today.year):
         parts = []
-        for label, reviews in ((_("định kỳ"), entry.periodic), (_("đột xuất"), entry.extraordinary)):
+        kinds = ((_("định kỳ"), entry.periodic), (_("đột xuất"), entry.extraordinary), (_("thông qua báo cáo"), entry.by_report))
+        for label, reviews in kinds:
             if reviews:
                 numbers = ", ".join(f"{r.sequence} ({r.get_status_display().lower()})" for r in reviews)
                 parts.append(_("%(kind)s lần %(numbers)s") % {"kind": label, "numbers": numbers})

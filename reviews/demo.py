@@ -421,6 +421,9 @@ def load(users: dict[str, User]) -> dict[str, Review]:
     """The entry point of `load_demo`: reviews in every state, from draft plans to a closed review."""
     reviews = load_planning(users)
     reviews.update(load_followup(users))
+    from .demo_by_report import load as load_by_report  # noqa: PLC0415 — the review by report (QT.CTCL 5.8.2)
+
+    reviews.update({f"by_report_{step}": review for step, review in load_by_report(users).items()})
     return reviews
 
 

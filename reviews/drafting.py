@@ -3,6 +3,7 @@ Registered with qms.context in ReviewsConfig.ready(), so objectives never import
 
 from __future__ import annotations
 
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -16,12 +17,16 @@ def review_conclusions(organisation_id: int, unit_id: int | None, year: int) -> 
     """The decisions of the signed minutes of the agency's reviews signed in the year before the plan's year
     or in that year itself (a review held early in the year the plan is drafted): those whose responsible
     unit is the plan's unit, or all of them for the agency's plan. One query."""
-    actions = ReviewAction.objects.followed().filter(
-        review__organisation_id=organisation_id, minutes__signed_at__year__gte=year - 1, minutes__signed_at__year__lte=year
+    # Decided when the minutes were signed, or (a review by report, QT.CTCL 5.8.2) the result notice approved.
+    actions = (
+        ReviewAction.objects.followed()
+        .filter(review__organisation_id=organisation_id)
+        .annotate(decided_at=Coalesce("minutes__signed_at", "result_notice__approved_at"))
+        .filter(decided_at__year__gte=year - 1, decided_at__year__lte=year)
     )
     if unit_id is not None:
         actions = actions.filter(responsible_unit_id=unit_id)
-    rows = actions.select_related("review", "responsible_unit").order_by("minutes__signed_at", "deadline", "pk")
+    rows = actions.select_related("review", "responsible_unit").order_by("decided_at", "deadline", "pk")
     items = [
         DraftingItem(
             text=action.description,

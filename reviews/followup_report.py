@@ -59,7 +59,7 @@ def followup_report(*, organisation: Organisation, review: Review | None = None,
     actions = (
         ReviewAction.objects.followed()
         .filter(review__organisation=organisation)
-        .select_related("review", "responsible_unit", "minutes")
+        .select_related("review", "responsible_unit", "minutes", "result_notice")
         .order_by("review__year", "review__sequence", "review__pk", "deadline", "pk")
     )
     if review is not None:

@@ -105,6 +105,10 @@ class ReviewPlanForm(BoundedTextMixin, forms.ModelForm):
         self.fields["combined_with"].help_text = _(
             "QT.CTCL 5.8: chỉ chọn khi họp xem xét kết hợp với cuộc họp giao ban, sơ kết, tổng kết; biên bản họp kết hợp vẫn phải có đầy đủ nội dung như BM.CTCL.02."
         )
+        # A meeting's plan: the review by report (QT.CTCL 5.8.2) is opened from its own page.
+        kind = self.fields["kind"]
+        assert isinstance(kind, forms.ChoiceField)
+        kind.choices = [c for c in Review.Kind.choices if c[0] != Review.Kind.BY_REPORT]
         self.helper = _NoTagHelper()
         if self.instance.pk:
             self.fields["version"].initial = self.instance.version

@@ -156,6 +156,9 @@ class Review(models.Model):
     class Kind(models.TextChoices):
         PERIODIC = "periodic", _("Định kỳ")
         EXTRAORDINARY = "extraordinary", _("Đột xuất")
+        # QT.CTCL 5.8.2: the review held through the secretary's report and the leaders' result notice,
+        # without a meeting (reviews.services.by_report; its path is BY_REPORT_TRANSITIONS).
+        BY_REPORT = "by_report", _("Thông qua báo cáo và thông báo kết quả")
 
     # The agency whose review it is: its units report, its people attend, its settings and numbers apply.
     organisation = models.ForeignKey(Organisation, verbose_name=_("cơ quan"), on_delete=models.PROTECT, related_name="+")
@@ -258,6 +261,12 @@ class Review(models.Model):
         if not self.combined_with:
             return ""
         return self.combined_meeting_name.strip() or str(self.get_combined_with_display())
+
+    def status_label(self) -> StrOrPromise:
+        """The state as its path names it: a review by report (QT.CTCL 5.8.2) has no plan, notice or minutes."""
+        if self.kind == Review.Kind.BY_REPORT:
+            return BY_REPORT_STATE_LABELS.get(self.status, self.get_status_display())
+        return self.get_status_display()
 
     def next_step(self) -> tuple[StrOrPromise, StrOrPromise]:
         """Who must act next, and what they must do: shown at the top of the review page."""
@@ -820,6 +829,9 @@ ACTION_TRANSITIONS = Transitions(
     ]
 )
 OPEN_ACTION_STATES = (ActionStatus.OPEN, ActionStatus.IN_PROGRESS)
+# An action is in force when its minutes are signed (the current revision) or its result notice approved.
+# ("approved" is ResultNoticeStatus.APPROVED, defined with the review by report at the end of the module.)
+IN_FORCE = Q(minutes__status=MinutesStatus.SIGNED) | Q(minutes__isnull=True, result_notice__status="approved")
 # Not settled yet: a review is not closed while any of its actions is in one of these.
 UNSETTLED_ACTION_STATES = (ActionStatus.OPEN, ActionStatus.IN_PROGRESS, ActionStatus.REPORTED)
 
@@ -828,8 +840,8 @@ class ReviewActionQuerySet(models.QuerySet):
     def visible_to(self, user: User) -> ReviewActionQuerySet:
         if not user.is_authenticated:
             return self.none()
-        if is_overseer(user):  # the decisions of every agency's signed minutes of finished reviews
-            return self.filter(review__status__in=FINISHED_STATES, minutes__status=MinutesStatus.SIGNED)
+        if is_overseer(user):  # the decisions of every agency's signed minutes (or result notices) of finished reviews
+            return self.filter(review__status__in=FINISHED_STATES).filter(IN_FORCE)
         if user.organisation_id is None:
             return self.none()
         agency = self.filter(review__organisation=user.organisation_id)
@@ -838,11 +850,14 @@ class ReviewActionQuerySet(models.QuerySet):
         if not user.has_role(Role.UNIT_HEAD, Role.FOCAL_POINT, Role.STAFF) or not user.unit_id:
             return self.none()
         # Decisions of unsigned minutes (a draft or a draft revision) are not yet the unit's to read.
-        return agency.filter(responsible_unit_id=user.unit_id).exclude(minutes__status=MinutesStatus.DRAFT)
+        # So are those of a result notice (QT.CTCL 5.8.2.2) before the top leader approves it.
+        mine = agency.filter(responsible_unit_id=user.unit_id).exclude(minutes__status=MinutesStatus.DRAFT)
+        return mine.filter(Q(minutes__isnull=False) | Q(result_notice__status=ResultNoticeStatus.APPROVED))
 
     def followed(self) -> ReviewActionQuerySet:
-        """The actions in force: those of the signed (current) revision of the minutes."""
-        return self.filter(minutes__status=MinutesStatus.SIGNED)
+        """The actions in force: those of the signed (current) revision of the minutes, or of the approved
+        result notice of a review by report."""
+        return self.filter(IN_FORCE)
 
     def open(self) -> ReviewActionQuerySet:
         return self.filter(status__in=OPEN_ACTION_STATES)
@@ -859,6 +874,10 @@ class ReviewAction(models.Model):
 
     review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="actions")
     minutes = models.ForeignKey(Minutes, null=True, blank=True, on_delete=models.SET_NULL, related_name="actions")
+    # Or the result notice of a review by report (QT.CTCL 5.8.2.2) that decided it: followed up the same way.
+    result_notice = models.ForeignKey(
+        "ResultNotice", null=True, blank=True, on_delete=models.PROTECT, related_name="actions", verbose_name=_("thông báo kết quả XXLĐ")
+    )
     description = models.TextField(_("nội dung hành động"), max_length=limits.TEXT)
     responsible_unit = models.ForeignKey(Unit, verbose_name=_("đơn vị chủ trì"), on_delete=models.PROTECT, related_name="review_actions")
     deadline = models.DateField(_("thời hạn hoàn thành"))
@@ -934,9 +953,13 @@ class ReviewAction(models.Model):
 
     @property
     def is_in_force(self) -> bool:
-        """A decision of the signed (current) minutes of a review still followed up. Reads action.minutes and
-        action.review: select_related them on lists."""
-        return self.minutes is not None and self.minutes.status == MinutesStatus.SIGNED and self.review.status == ReviewStatus.SIGNED
+        """A decision of the signed (current) minutes, or of the approved result notice, of a review still
+        followed up. Reads action.minutes (or action.result_notice) and action.review: select_related them on lists."""
+        if self.review.status != ReviewStatus.SIGNED:
+            return False
+        if self.minutes is not None:
+            return self.minutes.status == MinutesStatus.SIGNED
+        return self.result_notice is not None and self.result_notice.status == ResultNoticeStatus.APPROVED
 
     @property
     def ticket_openable(self) -> bool:
@@ -1029,3 +1052,258 @@ class Delivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.minutes} → {self.recipient}"
+
+
+# --- Review by report (QT.CTCL 5.8.2) ---
+# "XXLĐ … thông qua báo cáo kết quả hoạt động vận hành duy trì HTQLCL và các thông báo chỉ đạo của lãnh đạo":
+# the ISO secretary's report holds every input of 5.8.1.1 and is approved by the Lãnh đạo Ban ISO (5.8.2.1);
+# the top leader and the members of the Ban ISO comment on it; the secretary consolidates their comments into
+# the result notice, which holds every output of 5.8.1.2, goes through the Lãnh đạo Ban ISO to the top leader
+# for approval and is then sent to the units (5.8.2.2). Its actions are ReviewActions, followed up like a
+# meeting's. The review's own status walks the path below, so the review's visibility, the follow-up, the
+# overseer's reading and the yearly watch (a SIGNED review is a held one) apply unchanged.
+
+# The inputs of 5.8.1.1, in its order; the third one ("thông tin về kết quả thực hiện và hiệu lực") in its parts.
+BY_REPORT_INPUTS: list[tuple[str, StrOrPromise]] = [
+    ("in_previous_actions", _("1. Tình trạng của các hành động từ các cuộc xem xét trước đó")),
+    ("in_context", _("2. Bối cảnh hoạt động, những thay đổi vấn đề nội bộ và bên ngoài ảnh hưởng tới HTQLCL")),
+    (
+        "in_satisfaction",
+        _("3.1. Sự thỏa mãn của khách hàng và thông tin phản hồi của các bên liên quan (tổ chức, công dân, cơ quan phối hợp)"),
+    ),
+    ("in_objectives", _("3.2. Mức độ thực hiện các mục tiêu chất lượng")),
+    ("in_nonconformities", _("3.3. Sự không phù hợp và hành động khắc phục")),
+    (
+        "in_monitoring",
+        _("3.4. Kết quả theo dõi đo lường sự hài lòng của khách hàng; kết quả các cuộc đánh giá; kết quả thực hiện của các nhà cung cấp"),
+    ),
+    ("in_resources", _("4. Sự đầy đủ của nguồn lực")),
+    ("in_risks", _("5. Hiệu lực của hành động giải quyết rủi ro, cơ hội")),
+    ("in_improvement", _("6. Các cơ hội cải tiến")),
+]
+BY_REPORT_INPUT_FIELDS = [name for name, _label in BY_REPORT_INPUTS]
+
+# The review's moves on the by-report path (the meeting path is REVIEW_TRANSITIONS; closing once every action
+# is settled is its SIGNED -> CLOSED row, shared). Approving the report opens the comment round; approving the
+# result notice is the top leader's and makes the review held.
+BY_REPORT_TRANSITIONS = Transitions(
+    [
+        Transition(ReviewStatus.DRAFT, ReviewStatus.PENDING_APPROVAL, "submit", Role.SECRETARY, "reviews.manage_by_report"),
+        Transition(ReviewStatus.RETURNED, ReviewStatus.PENDING_APPROVAL, "submit", Role.SECRETARY, "reviews.manage_by_report"),
+        Transition(ReviewStatus.PENDING_APPROVAL, ReviewStatus.APPROVED, "approve", Role.COMMITTEE_HEAD, "reviews.approve_by_report"),
+        Transition(ReviewStatus.PENDING_APPROVAL, ReviewStatus.RETURNED, "return", Role.COMMITTEE_HEAD, "reviews.approve_by_report"),
+        Transition(ReviewStatus.APPROVED, ReviewStatus.SIGNED, "approve_notice", Role.TOP_LEADER, "reviews.approve_result_notice"),
+    ]
+)
+# What the by-report path calls each state of the review (the ReviewStatus labels speak of a meeting).
+BY_REPORT_STATE_LABELS: dict[str, StrOrPromise] = {
+    ReviewStatus.DRAFT: _("Thư ký ISO đang lập báo cáo"),
+    ReviewStatus.PENDING_APPROVAL: _("Chờ Lãnh đạo Ban ISO phê duyệt báo cáo"),
+    ReviewStatus.RETURNED: _("Báo cáo bị trả lại để sửa"),
+    ReviewStatus.APPROVED: _("Báo cáo đã phê duyệt – lấy ý kiến, lập thông báo kết quả"),
+    ReviewStatus.SIGNED: _("Thông báo kết quả đã phê duyệt – theo dõi thực hiện"),
+    ReviewStatus.CLOSED: _("Hoàn thành"),
+}
+BY_REPORT_EDITABLE_STATES = {ReviewStatus.DRAFT, ReviewStatus.RETURNED}
+
+
+class ByReportQuerySet(models.QuerySet):
+    def visible_to(self, user: User) -> ByReportQuerySet:
+        """The secretary reads the agency's reports from the draft; the Lãnh đạo Ban ISO and the top leader
+        once submitted; the members of the Ban ISO once approved (they comment); the units once the result
+        notice is approved and sent to them; the provincial overseer those of finished reviews."""
+        if not user.is_authenticated:
+            return self.none()
+        if is_overseer(user):
+            return self.filter(review__status__in=FINISHED_STATES)
+        own = self.filter(review__organisation=user.organisation_id) if user.organisation_id else self.none()
+        if user.has_role(Role.SECRETARY):
+            return own
+        if user.has_role(Role.COMMITTEE_HEAD, Role.TOP_LEADER):
+            return own.exclude(review__status=ReviewStatus.DRAFT)
+        if user.has_role(Role.COMMITTEE_MEMBER):
+            return own.filter(review__status__in=(ReviewStatus.APPROVED, *FINISHED_STATES))
+        if user.has_role(Role.UNIT_HEAD, Role.FOCAL_POINT, Role.STAFF):
+            return own.filter(review__status__in=FINISHED_STATES)
+        return self.none()
+
+
+class ReviewByReport(RetainedRecord):
+    """Báo cáo kết quả hoạt động vận hành duy trì HTQLCL (QT.CTCL 5.8.2.1): every input of 5.8.1.1."""
+
+    review = models.OneToOneField(Review, on_delete=models.PROTECT, related_name="by_report")
+    in_previous_actions = models.TextField(BY_REPORT_INPUTS[0][1], max_length=limits.LONG_TEXT, blank=True)
+    in_context = models.TextField(BY_REPORT_INPUTS[1][1], max_length=limits.LONG_TEXT, blank=True)
+    in_satisfaction = models.TextField(BY_REPORT_INPUTS[2][1], max_length=limits.LONG_TEXT, blank=True)
+    in_objectives = models.TextField(BY_REPORT_INPUTS[3][1], max_length=limits.LONG_TEXT, blank=True)
+    in_nonconformities = models.TextField(BY_REPORT_INPUTS[4][1], max_length=limits.LONG_TEXT, blank=True)
+    in_monitoring = models.TextField(BY_REPORT_INPUTS[5][1], max_length=limits.LONG_TEXT, blank=True)
+    in_resources = models.TextField(BY_REPORT_INPUTS[6][1], max_length=limits.LONG_TEXT, blank=True)
+    in_risks = models.TextField(BY_REPORT_INPUTS[7][1], max_length=limits.LONG_TEXT, blank=True)
+    in_improvement = models.TextField(BY_REPORT_INPUTS[8][1], max_length=limits.LONG_TEXT, blank=True)
+    # The units' reports (BM.HT.06.02) of a round run this year, when there was one: a summary, optional.
+    unit_reports_summary = models.TextField(_("Báo cáo của các đơn vị"), max_length=limits.LONG_TEXT, blank=True)
+    head_comment = models.TextField(_("ý kiến của Lãnh đạo Ban ISO"), max_length=limits.NOTE, blank=True)
+    submitted_at = models.DateTimeField(_("trình lúc"), null=True, blank=True)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    approved_at = models.DateTimeField(_("phê duyệt lúc"), null=True, blank=True)
+    comment_deadline = models.DateField(_("hạn cho ý kiến"), null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    version = models.PositiveIntegerField(default=1)
+
+    objects = ByReportQuerySet.as_manager()
+
+    retention_fields = ("approved_at", "created_at")
+
+    class Meta:
+        verbose_name = _("báo cáo kết quả vận hành HTQLCL (QT.CTCL 5.8.2)")
+        verbose_name_plural = _("báo cáo kết quả vận hành HTQLCL (QT.CTCL 5.8.2)")
+        permissions = [
+            ("manage_by_report", _("Lập báo cáo và thông báo kết quả xem xét của lãnh đạo (QT.CTCL 5.8.2)")),
+            ("approve_by_report", _("Phê duyệt báo cáo, trình thông báo kết quả xem xét của lãnh đạo")),
+            ("comment_by_report", _("Cho ý kiến về báo cáo kết quả vận hành HTQLCL")),
+            ("approve_result_notice", _("Phê duyệt thông báo kết quả xem xét của lãnh đạo")),
+        ]
+
+    def __str__(self) -> str:
+        return f"CTCL.5.8.2.BC — {self.review}"
+
+    def inputs(self) -> list[tuple[str, StrOrPromise, str]]:
+        return [(name, label, getattr(self, name)) for name, label in BY_REPORT_INPUTS]
+
+    def missing_inputs(self) -> list[StrOrPromise]:
+        """The inputs of 5.8.1.1 still blank: the report is not sent for approval while any is."""
+        return [label for name, label in BY_REPORT_INPUTS if not getattr(self, name).strip()]
+
+    @property
+    def is_editable(self) -> bool:
+        return self.review.status in BY_REPORT_EDITABLE_STATES
+
+    @property
+    def is_approved(self) -> bool:
+        return self.approved_at is not None and self.review.status not in BY_REPORT_EDITABLE_STATES
+
+    def retention_years(self) -> int:
+        """Kept as QT.CTCL §7 keeps the review's records (the BM.CTCL.02 period, 3 years by default)."""
+        return self.retention_organisation().ctcl_minutes_retention_years
+
+
+class ByReportComment(models.Model):
+    """One person's comment on the approved report: the top leader and each member of the Ban ISO."""
+
+    report = models.ForeignKey(ReviewByReport, on_delete=models.CASCADE, related_name="comments")
+    reviewer = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người cho ý kiến"), on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("ý kiến"), max_length=limits.TEXT, blank=True)
+    answered_at = models.DateTimeField(_("trả lời lúc"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [models.UniqueConstraint(fields=["report", "reviewer"], name="uniq_by_report_comment_per_reviewer")]
+        verbose_name = _("ý kiến về báo cáo (QT.CTCL 5.8.2)")
+        verbose_name_plural = _("ý kiến về báo cáo (QT.CTCL 5.8.2)")
+
+    def __str__(self) -> str:
+        return f"{self.reviewer} — {self.report}"
+
+    @property
+    def is_answered(self) -> bool:
+        return self.answered_at is not None
+
+
+class ResultNoticeStatus(models.TextChoices):
+    DRAFT = "draft", _("Dự thảo")
+    SUBMITTED = "submitted", _("Chờ Lãnh đạo Ban ISO trình")
+    FORWARDED = "forwarded", _("Chờ Lãnh đạo cao nhất phê duyệt")
+    RETURNED = "returned", _("Trả lại để sửa")
+    APPROVED = "approved", _("Đã phê duyệt và gửi các đơn vị")
+
+
+# "Gửi Thông báo XXLĐ cho Lãnh đạo Ban ISO trình Lãnh đạo cao nhất phê duyệt" (5.8.2.2).
+RESULT_NOTICE_TRANSITIONS = Transitions(
+    [
+        Transition(ResultNoticeStatus.DRAFT, ResultNoticeStatus.SUBMITTED, "submit", Role.SECRETARY, "reviews.manage_by_report"),
+        Transition(ResultNoticeStatus.RETURNED, ResultNoticeStatus.SUBMITTED, "submit", Role.SECRETARY, "reviews.manage_by_report"),
+        Transition(ResultNoticeStatus.SUBMITTED, ResultNoticeStatus.FORWARDED, "forward", Role.COMMITTEE_HEAD, "reviews.approve_by_report"),
+        Transition(ResultNoticeStatus.SUBMITTED, ResultNoticeStatus.RETURNED, "return", Role.COMMITTEE_HEAD, "reviews.approve_by_report"),
+        Transition(ResultNoticeStatus.FORWARDED, ResultNoticeStatus.APPROVED, "approve", Role.TOP_LEADER, "reviews.approve_result_notice"),
+        Transition(ResultNoticeStatus.FORWARDED, ResultNoticeStatus.RETURNED, "return", Role.TOP_LEADER, "reviews.approve_result_notice"),
+    ]
+)
+RESULT_NOTICE_EDITABLE_STATES = {ResultNoticeStatus.DRAFT, ResultNoticeStatus.RETURNED}
+# The fields of the notice the secretary writes (besides its actions).
+RESULT_NOTICE_CONTENT_FIELDS = [
+    "comments_summary",
+    "conclusions",
+    *[f"outputs_{key}" for key in ("improvement", "changes", "resources", "other")],
+]
+
+
+class ResultNotice(RetainedRecord):
+    """Thông báo kết quả xem xét của lãnh đạo (QT.CTCL 5.8.2.2): every output of 5.8.1.2."""
+
+    review = models.OneToOneField(Review, on_delete=models.PROTECT, related_name="result_notice")
+    status = models.CharField(_("trạng thái"), max_length=12, choices=ResultNoticeStatus.choices, default=ResultNoticeStatus.DRAFT)
+    comments_summary = models.TextField(
+        _("Tổng hợp ý kiến của Lãnh đạo cao nhất và các thành viên Ban ISO"), max_length=limits.LONG_TEXT, blank=True
+    )
+    conclusions = models.TextField(_("Kết luận chung"), max_length=limits.LONG_TEXT, blank=True)
+    outputs_improvement = models.TextField(OutputHeading.IMPROVEMENT.label, max_length=limits.LONG_TEXT, blank=True)
+    outputs_changes = models.TextField(OutputHeading.CHANGES.label, max_length=limits.LONG_TEXT, blank=True)
+    outputs_resources = models.TextField(OutputHeading.RESOURCES.label, max_length=limits.LONG_TEXT, blank=True)
+    outputs_other = models.TextField(OutputHeading.OTHER.label, max_length=limits.LONG_TEXT, blank=True)
+    return_comment = models.TextField(_("ý kiến trả lại"), max_length=limits.NOTE, blank=True)
+    number = models.PositiveIntegerField(_("số thông báo"), null=True, blank=True)
+    number_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    forwarded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    forwarded_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    approved_at = models.DateTimeField(_("phê duyệt lúc"), null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    version = models.PositiveIntegerField(default=1)
+
+    retention_fields = ("approved_at", "created_at")
+
+    class Meta:
+        verbose_name = _("thông báo kết quả xem xét của lãnh đạo (QT.CTCL 5.8.2)")
+        verbose_name_plural = _("thông báo kết quả xem xét của lãnh đạo (QT.CTCL 5.8.2)")
+
+    def __str__(self) -> str:
+        return f"CTCL.5.8.2.TB — {self.review}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in RESULT_NOTICE_EDITABLE_STATES
+
+    @property
+    def is_approved(self) -> bool:
+        return self.status == ResultNoticeStatus.APPROVED
+
+    def outputs(self) -> list[tuple[str, StrOrPromise, str, list[ReviewAction]]]:
+        """(key, heading, decisions, actions) under the headings of 5.8.1.2, as the minutes show them."""
+        actions = list(self.actions.select_related("responsible_unit").order_by("deadline", "pk"))
+        rows: list[tuple[str, StrOrPromise, str, list[ReviewAction]]] = []
+        for key, label in OutputHeading.choices:
+            text = getattr(self, f"outputs_{key}")
+            mine = [a for a in actions if a.output_heading == key]
+            if key == OutputHeading.OTHER and not text.strip() and not mine:
+                continue
+            rows.append((key, label, text, mine))
+        return rows
+
+    def missing_outputs(self) -> list[StrOrPromise]:
+        """The required headings with neither a decision, an action nor a "không có" statement."""
+        classified = set(self.actions.values_list("output_heading", flat=True))
+        return [
+            heading.label
+            for heading in REQUIRED_OUTPUT_HEADINGS
+            if not getattr(self, f"outputs_{heading.value}").strip() and heading.value not in classified
+        ]
+
+    def retention_years(self) -> int:
+        return self.retention_organisation().ctcl_minutes_retention_years

@@ -31,6 +31,7 @@ from .models import (
     ConsolidatedReport,
     Minutes,
     MinutesStatus,
+    ResultNoticeStatus,
     Review,
     ReviewAction,
     UnitReport,
@@ -69,9 +70,9 @@ def review_notice_earliest_meeting_date(*, organisation: Organisation, today: dt
 
 def previous_review(review: Review) -> Review | None:
     return (
-        Review.objects.filter(
-            organisation=review.organisation_id, meeting_start__lt=review.meeting_start, minutes__status=MinutesStatus.SIGNED
-        )
+        # Held: its minutes signed, or (a review by report, QT.CTCL 5.8.2) its result notice approved.
+        Review.objects.filter(organisation=review.organisation_id, meeting_start__lt=review.meeting_start)
+        .filter(Q(minutes__status=MinutesStatus.SIGNED) | Q(result_notice__status=ResultNoticeStatus.APPROVED))
         .exclude(pk=review.pk)
         .order_by("-meeting_start")
         .first()

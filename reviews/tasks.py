@@ -47,3 +47,11 @@ def followup_digest_sweep() -> int:
 def yearly_review_watch() -> int:
     """Daily at 07:30 (ReviewsConfig.ready): a year without a held review, from the agency's watch day."""
     return reminders.yearly_review_watch()
+
+
+@shared_task
+def by_report_comment_reminders_sweep() -> int:
+    """Daily at 07:15 (ReviewsConfig.ready): the review by report's comment round, one reminder each."""
+    from . import reminders_by_report
+
+    return reminders_by_report.comment_reminders_sweep()

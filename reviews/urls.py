@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import followup, minutes, pdfs, plan, reports, risks, word
+from .views import by_report, followup, minutes, pdfs, plan, reports, risks, word
 
 app_name = "reviews"
 urlpatterns = [
@@ -61,4 +61,24 @@ urlpatterns = [
     path("actions/<int:pk>/ticket/", followup.action_ticket_open, name="action_ticket_open"),
     # --- QT.CTCL 5.8.1.2: a decision updates the risk table ---
     path("actions/<int:pk>/risk/", risks.action_risk, name="action_risk"),
+]
+
+# --- Review by report (QT.CTCL 5.8.2): reviews.views.by_report ---
+urlpatterns += [
+    path("by-report/new/", by_report.by_report_create, name="by_report_create"),
+    path("<int:pk>/by-report/", by_report.by_report_detail, name="by_report"),
+    path("<int:pk>/by-report/edit/", by_report.by_report_edit, name="by_report_edit"),
+    path("<int:pk>/by-report/submit/", by_report.by_report_submit, name="by_report_submit"),
+    path("<int:pk>/by-report/approve/", by_report.by_report_approve, name="by_report_approve"),
+    path("<int:pk>/by-report/return/", by_report.by_report_return, name="by_report_return"),
+    path("<int:pk>/by-report/comment/", by_report.by_report_comment, name="by_report_comment"),
+    path("<int:pk>/by-report/pdf/", by_report.by_report_pdf, name="by_report_pdf"),
+    path("<int:pk>/result-notice/new/", by_report.result_notice_create, name="result_notice_create"),
+    path("<int:pk>/result-notice/", by_report.result_notice_detail, name="result_notice"),
+    path("<int:pk>/result-notice/edit/", by_report.result_notice_edit, name="result_notice_edit"),
+    path("<int:pk>/result-notice/submit/", by_report.result_notice_submit, name="result_notice_submit"),
+    path("<int:pk>/result-notice/forward/", by_report.result_notice_forward, name="result_notice_forward"),
+    path("<int:pk>/result-notice/return/", by_report.result_notice_return, name="result_notice_return"),
+    path("<int:pk>/result-notice/approve/", by_report.result_notice_approve, name="result_notice_approve"),
+    path("<int:pk>/result-notice/pdf/", by_report.result_notice_pdf, name="result_notice_pdf"),
 ]

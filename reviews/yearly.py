@@ -12,7 +12,8 @@ from qms.models import Organisation
 
 from .models import FINISHED_STATES, Review, ReviewStatus
 
-# A review is "held" once its minutes are signed: the meeting took place and was recorded.
+# A review is "held" once its minutes are signed (the meeting took place and was recorded), or, for a review by
+# report (QT.CTCL 5.8.2), once its result notice is approved (the by-report path moves it to SIGNED then).
 HELD_STATES = FINISHED_STATES
 
 
@@ -45,6 +46,11 @@ class RegisterYear:
     @property
     def extraordinary(self) -> list[Review]:
         return [r for r in self.reviews if r.kind == Review.Kind.EXTRAORDINARY]
+
+    @property
+    def by_report(self) -> list[Review]:
+        """Reviews held through the report and the result notice (QT.CTCL 5.8.2): a held one counts as the year's."""
+        return [r for r in self.reviews if r.kind == Review.Kind.BY_REPORT]
 
     @property
     def held(self) -> bool:

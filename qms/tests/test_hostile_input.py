@@ -243,13 +243,19 @@ def _seeds(user) -> list[str]:
 
     from reviews.models import Review, UnitReport  # noqa: PLC0415
 
-    if user is None or not user.has_perm("reviews.manage_review"):
+    if user is None:
         return []
+    # The reviews by report (QT.CTCL 5.8.2), whose pages hold each role's forms: the review list leads to them
+    # through a redirect the crawl does not follow.
+    by_report = Review.objects.filter(organisation_id=user.organisation_id, kind=Review.Kind.BY_REPORT).order_by("pk")
+    seeds = [reverse(name, args=[r.pk]) for r in by_report for name in ("reviews:by_report", "reviews:result_notice")]
+    if not user.has_perm("reviews.manage_review"):
+        return seeds
     reviews = Review.objects.filter(organisation_id=user.organisation_id).order_by("pk")
     pages = [reverse("reviews:detail", args=[r.pk]) for r in reviews]
     pages += [reverse("reviews:consolidated_detail", args=[r.pk]) for r in reviews]
     pages += [reverse("reviews:report_detail", args=[r.pk]) for r in UnitReport.objects.filter(review__in=reviews)[:6]]
-    return pages
+    return pages + seeds
 
 
 def _crawl(client, user, start: str = "/") -> list[tuple[str, Form]]:
@@ -332,6 +338,10 @@ GET_ONLY = frozenset(
         "reviews:minutes_pdf",
         "reviews:notice_docx",
         "reviews:minutes_docx",
+        "reviews:by_report",
+        "reviews:by_report_pdf",
+        "reviews:result_notice",
+        "reviews:result_notice_pdf",
         "corrective_actions:list",
         "corrective_actions:export",
         "corrective_actions:my_work",

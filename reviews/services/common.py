@@ -67,9 +67,17 @@ def save_versioned(instance: models.Model, *, version: int, values: Mapping[str,
     instance.refresh_from_db()
 
 
+def require_meeting(review: Review) -> None:
+    """The plan, notice, collection and minutes are a meeting's (QT.CTCL 5.8.1): a review by report (5.8.2)
+    walks its own path (reviews.services.by_report) and is refused here."""
+    if review.kind == Review.Kind.BY_REPORT:
+        raise ServiceError(_("Cuộc xem xét này thực hiện thông qua báo cáo (QT.CTCL 5.8.2), không theo kế hoạch họp."))
+
+
 def check_review_move(review: Review, target: ReviewStatus, *, actor: User, action: Message | str) -> None:
     """A move of the review by `actor`, refused with a message that names the step the user tried."""
     require_agency(actor, review)
+    require_meeting(review)
     if REVIEW_TRANSITIONS.get(review.status, target) is None:
         raise ServiceError(
             _("Không thể %(action)s khi cuộc họp đang ở trạng thái “%(state)s”.")

@@ -33,6 +33,7 @@ from ..models import (
     Minutes,
     MinutesStatus,
     ResourceRequest,
+    ResultNotice,
     Review,
     ReviewAction,
     ReviewStatus,
@@ -45,7 +46,10 @@ from .common import require_agency
 
 
 def _check_in_force(action: ReviewAction) -> None:
-    if action.minutes is None or action.minutes.status != MinutesStatus.SIGNED:
+    if action.minutes is None:  # a decision of a review by report: its result notice must be approved
+        if action.result_notice is None or not action.result_notice.is_approved:
+            raise ServiceError(_("Hành động này thuộc thông báo kết quả chưa được phê duyệt."))
+    elif action.minutes.status != MinutesStatus.SIGNED:
         raise ServiceError(_("Hành động này thuộc biên bản chưa ký hoặc đã được thay thế."))
     if action.review.status == ReviewStatus.CLOSED:
         raise ServiceError(_("Cuộc họp xem xét đã hoàn thành, không thể cập nhật hành động."))
@@ -265,6 +269,13 @@ def _minutes_ref(minutes: Minutes) -> str:
     return ref
 
 
+def _result_notice_ref(notice: ResultNotice) -> str:
+    ref = f"{notice.number:02d}/{notice.review.organisation.notice_symbol}" if notice.number else "—"
+    if notice.approved_at:
+        ref += " " + _("ngày %(d)s") % {"d": format_date(timezone.localtime(notice.approved_at))}
+    return ref
+
+
 @transaction.atomic
 def review_action_ticket_open(*, action: ReviewAction, actor: User) -> Ticket:
     """Open the ticket of a decided action (source: management-review decision) and link both ways: the
@@ -284,19 +295,28 @@ def review_action_ticket_open(*, action: ReviewAction, actor: User) -> Ticket:
     if not locked.is_open:
         raise ServiceError(_("Hành động đã hoàn thành hoặc đã hủy nên không mở phiếu HĐKP."))
     review, minutes = locked.review, locked.minutes
-    assert minutes is not None  # _check_in_force
-    minutes_ref = _minutes_ref(minutes)
-    description = _(
-        "Thực hiện kết luận của cuộc họp xem xét của lãnh đạo “%(title)s” (biên bản số %(ref)s):\n%(desc)s\n"
-        "Đơn vị chủ trì: %(unit)s. Thời hạn hoàn thành theo biên bản: %(deadline)s."
-    ) % {
-        "title": review.title,
-        "ref": minutes_ref,
-        "desc": locked.description,
-        "unit": locked.responsible_unit,
-        "deadline": format_date(locked.deadline),
-    }
-    label = _("Kết luận họp xem xét “%(title)s”, biên bản số %(ref)s") % {"title": review.title, "ref": minutes_ref}
+    values = {"title": review.title, "desc": locked.description, "unit": locked.responsible_unit, "deadline": format_date(locked.deadline)}
+    if minutes is None:  # a decision of a review by report (QT.CTCL 5.8.2.2): cited by its result notice
+        assert locked.result_notice is not None  # _check_in_force
+        values["ref"] = _result_notice_ref(locked.result_notice)
+        description = (
+            _(
+                "Thực hiện kết luận xem xét của lãnh đạo “%(title)s” (thông báo kết quả số %(ref)s):\n%(desc)s\n"
+                "Đơn vị chủ trì: %(unit)s. Thời hạn hoàn thành theo thông báo: %(deadline)s."
+            )
+            % values
+        )
+        label = _("Kết luận xem xét “%(title)s”, thông báo kết quả số %(ref)s") % values
+    else:
+        values["ref"] = _minutes_ref(minutes)
+        description = (
+            _(
+                "Thực hiện kết luận của cuộc họp xem xét của lãnh đạo “%(title)s” (biên bản số %(ref)s):\n%(desc)s\n"
+                "Đơn vị chủ trì: %(unit)s. Thời hạn hoàn thành theo biên bản: %(deadline)s."
+            )
+            % values
+        )
+        label = _("Kết luận họp xem xét “%(title)s”, biên bản số %(ref)s") % values
     ticket = ticket_open_from_source(
         actor=actor,
         requesting_unit=locked.responsible_unit,

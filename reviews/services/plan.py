@@ -32,6 +32,7 @@ from .common import (
     check_same_agency_users,
     require,
     require_agency,
+    require_meeting,
     save_versioned,
 )
 
@@ -120,6 +121,8 @@ def review_plan_create(*, actor: User, data: Mapping[str, Any]) -> Review:
     """Step 1: the secretary drafts the plan (periodic or extraordinary)."""
     require(actor, Role.SECRETARY, "reviews.plan_review")
     organisation = actor_agency(actor)
+    if data.get("kind") == Review.Kind.BY_REPORT:
+        raise ServiceError(_("Cuộc xem xét thông qua báo cáo (QT.CTCL 5.8.2) được lập ở trang riêng, không theo kế hoạch họp."))
     _check_plan_dates(data)
     _check_combined(data)
     _check_plan_people(organisation, data)
@@ -136,6 +139,7 @@ def review_plan_update(*, review: Review, actor: User, data: Mapping[str, Any], 
     """Saves the plan only if nobody saved or moved it since `version` was loaded."""
     require(actor, Role.SECRETARY, "reviews.plan_review")
     require_agency(actor, review)
+    require_meeting(review)
     if not review.is_plan_editable:
         raise ServiceError(_("Kế hoạch đã trình hoặc đã được phê duyệt nên không sửa được."))
     _check_plan_dates(data)

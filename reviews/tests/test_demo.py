@@ -14,7 +14,17 @@ from objectives.models import Plan, PlanStatus
 from qms.models import MinutesForm, Organisation, Unit, User
 from qms.pdf import REGISTRY
 from qms.roles import Role
-from reviews.models import ConsolidatedReport, Minutes, MinutesStatus, Review, ReviewStatus, UnitReport, UnitReportStatus
+from reviews.models import (
+    ConsolidatedReport,
+    Minutes,
+    MinutesStatus,
+    ResultNotice,
+    Review,
+    ReviewByReport,
+    ReviewStatus,
+    UnitReport,
+    UnitReportStatus,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -67,6 +77,8 @@ def test_every_official_form_renders_from_a_record_of_a_fresh_demo(tmp_path):
         "BC.THEO-DOI.CQ": Organisation.objects.get(code="cuc-ttdn"),  # … and of every review of the agency
         "RR.BANG": Unit.objects.filter(risks__isnull=False).first(),  # a unit's risk table (pk: the unit)
         "RR.BANG.CQ": Organisation.objects.get(code="cuc-ttdn"),  # the agency's risk table (pk: the organisation)
+        "CTCL.5.8.2.BC": ReviewByReport.objects.first(),  # the review by report (QT.CTCL 5.8.2)
+        "CTCL.5.8.2.TB": ResultNotice.objects.first(),
     }
     assert set(records) == set(REGISTRY)  # a newly registered form needs a demo record here too
     assert Organisation.objects.get(code="cuc-ttdn").minutes_form == MinutesForm.HT_06_04  # BM.CTCL.02 is one meeting's choice

@@ -48,7 +48,11 @@ def review_close(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @role_permission_required("reviews.view_reviewaction")
 def action_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    actions = ReviewAction.objects.visible_to(request.user).followed().select_related("review", "responsible_unit", "minutes", "ticket")
+    actions = (
+        ReviewAction.objects.visible_to(request.user)
+        .followed()
+        .select_related("review", "responsible_unit", "minutes", "result_notice", "ticket")
+    )
     filterset = ReviewActionFilter(request.GET, queryset=actions, request=request)
     page = Paginator(filterset.qs, 50).get_page(request.GET.get("page"))
     context = {
@@ -61,7 +65,9 @@ def action_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 def _visible_action(request: AuthenticatedHttpRequest, pk: int) -> ReviewAction:
-    qs = ReviewAction.objects.visible_to(request.user).select_related("review", "responsible_unit", "minutes", "ticket", "risk__unit")
+    qs = ReviewAction.objects.visible_to(request.user).select_related(
+        "review", "responsible_unit", "minutes", "result_notice", "ticket", "risk__unit"
+    )
     return get_object_or_404(qs, pk=pk)
 
 

@@ -22,7 +22,7 @@ from qms.roles import role_permission_required
 from qms.services import audit_trail
 from qms.tenancy import is_overseer
 
-from .. import rules, selectors, services
+from .. import rules, rules_by_report, selectors, services
 from ..filters import ReviewFilter
 from ..forms import CommentForm, RequiredCommentForm, ReviewPlanForm
 from ..models import ConsolidatedReport, Review, UnitReport, UnitReportStatus
@@ -45,7 +45,13 @@ def review_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
     filterset = ReviewFilter(request.GET, queryset=reviews)
     page = Paginator(filterset.qs, 20).get_page(request.GET.get("page"))
-    context = {"filter": filterset, "page": page, "can_plan": rules.can_plan(request.user), "show_agency": is_overseer(request.user)}
+    context = {
+        "filter": filterset,
+        "page": page,
+        "can_plan": rules.can_plan(request.user),
+        "can_by_report": rules_by_report.can_manage_by_report(request.user),
+        "show_agency": is_overseer(request.user),
+    }
     return render(request, "reviews/list.html", context)
 
 
@@ -56,6 +62,8 @@ def _visible_review(request: AuthenticatedHttpRequest, pk: int) -> Review:
 @login_required
 def review_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     review = _visible_review(request, pk)
+    if review.kind == Review.Kind.BY_REPORT:  # no plan, notice or minutes: its own page (QT.CTCL 5.8.2)
+        return redirect("reviews:by_report", pk=pk)
     user = request.user
     reports = review.unit_reports.select_related("unit", "submitted_by")
     context = {
