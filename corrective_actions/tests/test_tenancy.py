@@ -111,6 +111,7 @@ def _detail_urls(ticket: Ticket) -> list[str]:
     return [
         reverse("corrective_actions:detail", args=[ticket.pk]),
         reverse("corrective_actions:pdf", args=[ticket.pk]),
+        reverse("corrective_actions:docx", args=[ticket.pk]),
         reverse("corrective_actions:attachment_download", args=[attachment.pk]),
     ]
 
@@ -157,6 +158,7 @@ def test_the_matrix_below_covers_every_url_of_the_app():
         "present_batch",
         "detail",
         "pdf",
+        "docx",
         "attachment_upload",
         "action",
         "attachment_download",
