@@ -13,9 +13,11 @@ class CorrectiveActionsConfig(AppConfig):
 
     def ready(self) -> None:
         # These import the app's models, which are not loaded yet when this module is.
+        from qms.dashboards import register_dashboard_figures
         from qms.overview import register_figures
 
         from .dashboard import my_work_panel
+        from .dashboard_figures import ticket_charts
         from .overview import FIGURES, ticket_counts
         from .pdf import ticket_pdf_bytes, ticket_pdf_html
 
@@ -26,3 +28,4 @@ class CorrectiveActionsConfig(AppConfig):
         register_form("BM.CTCL.01", "Phiếu yêu cầu hành động khắc phục/cải tiến", ticket_pdf_bytes, html=ticket_pdf_html)
         register_panel(my_work_panel)
         register_figures(FIGURES, ticket_counts)
+        register_dashboard_figures(ticket_charts)

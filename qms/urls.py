@@ -10,6 +10,8 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("inbox/", views.inbox, name="inbox"),
     path("inbox/read/", views.inbox_mark_read, name="inbox_mark_read"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("dashboard/unit/", views.dashboard_unit, name="dashboard_unit"),
     path("overview/", views.overview, name="overview"),
     path("overview/export.xlsx", views.overview_export, name="overview_export"),
     # Rate-limited, and the mail goes through Celery (qms.security); the other account pages are Django's.

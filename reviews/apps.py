@@ -13,10 +13,11 @@ class ReviewsConfig(AppConfig):
 
         from qms.context import register_drafting_source
         from qms.dashboard import register_panel
+        from qms.dashboards import register_dashboard_figures
         from qms.outbox import register_attachment_builder
         from qms.overview import register_figures
 
-        from . import delivery, drafting, followup_report, pdf
+        from . import dashboard_figures, delivery, drafting, followup_report, pdf
         from .dashboard import followup_panels, register_panels, review_panels
         from .overview import FIGURES, review_figures
 
@@ -24,6 +25,7 @@ class ReviewsConfig(AppConfig):
         register_panel(followup_panels)
         register_panel(register_panels)
         register_figures(FIGURES, review_figures)
+        register_dashboard_figures(dashboard_figures.action_charts)
         register_drafting_source(drafting.review_conclusions)  # QT.CTCL 5.9, on the objectives drafting page
         pdf.register()  # the review's official forms, for render_form
         register_attachment_builder(delivery.MINUTES_PDF, delivery.minutes_pdf_attachment)
