@@ -25,7 +25,7 @@ class ReviewsConfig(AppConfig):
         register_panel(followup_panels)
         register_panel(register_panels)
         register_figures(FIGURES, review_figures)
-        register_dashboard_figures(dashboard_figures.action_charts)
+        register_dashboard_figures(dashboard_figures.review_charts)
         register_drafting_source(drafting.review_conclusions)  # QT.CTCL 5.9, on the objectives drafting page
         pdf.register()  # the review's official forms, for render_form
         register_attachment_builder(delivery.MINUTES_PDF, delivery.minutes_pdf_attachment)

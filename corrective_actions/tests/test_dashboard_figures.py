@@ -60,7 +60,10 @@ def test_the_unit_view_counts_only_the_units_tickets(unit_head, unit, known_tick
 
 def test_the_bars_are_drawn_as_long_as_their_counts(secretary, known_tickets, today):
     svg = str(_charts(secretary, today)["tickets_by_state"].svg())
-    widths = {int(value): int(width) for width, value in re.findall(r'<rect x="0" y="\d+" width="(\d+)" height="14" fill="#\w+" data-value="(\d+)"', svg)}
+    widths = {
+        int(value): int(width)
+        for width, value in re.findall(r'<rect x="0" y="\d+" width="(\d+)" height="14" fill="#\w+" data-value="(\d+)"', svg)
+    }
     assert widths == {0: 0, 1: round(BAR_MAX / 3), 2: round(BAR_MAX * 2 / 3), 3: BAR_MAX}
     assert "Chờ lãnh đạo đơn vị xem xét" in svg
     assert svg.count("<a href=") == 13  # one link per state
