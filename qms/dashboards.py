@@ -38,11 +38,21 @@ class Scope:
 
 
 @dataclass(frozen=True)
+class Part:
+    """One segment of a stacked bar (e.g. a unit's objectives achieved, at risk, missed)."""
+
+    label: StrOrPromise
+    value: int
+    tone: str = "neutral"
+
+
+@dataclass(frozen=True)
 class Bar:
     label: StrOrPromise
     value: int
     url: str = ""  # the filtered list behind the count; empty when no list can show exactly these rows
     tone: str = "neutral"  # neutral | good | warning | bad: the bar's colour, never its meaning alone
+    parts: tuple[Part, ...] = ()  # a stacked bar: its segments, in order; value is then their sum
 
 
 @dataclass
@@ -51,6 +61,15 @@ class Chart:
     title: StrOrPromise
     bars: list[Bar] = field(default_factory=list)
     note: StrOrPromise = ""  # what is counted, in one sentence
+
+    @property
+    def legend(self) -> list[tuple[StrOrPromise, str]]:
+        """(label, colour) of the segments of a stacked chart, in the order drawn; empty otherwise."""
+        seen: dict[str, tuple[StrOrPromise, str]] = {}
+        for bar in self.bars:
+            for part in bar.parts:
+                seen.setdefault(str(part.label), (part.label, TONES.get(part.tone, TONES["neutral"])))
+        return list(seen.values())
 
     @property
     def total(self) -> int:
@@ -113,19 +132,44 @@ def bar_chart_svg(chart: Chart) -> SafeString:
     for index, bar in enumerate(chart.bars):
         top = index * ROW_HEIGHT
         width = bar_width(bar.value, largest)
+        if bar.parts:
+            # Segments laid end to end; each as long as its share of the bar, the last one taking the
+            # rounding so the stack is exactly the bar's length.
+            rects, x, done = [], 0, 0
+            for part in bar.parts:
+                done += part.value
+                end = round(width * done / bar.value) if bar.value else 0
+                rects.append(
+                    format_html(
+                        '<rect x="{}" y="{}" width="{}" height="{}" fill="{}" data-value="{}"><title>{}: {}</title></rect>',
+                        x,
+                        top + LABEL_GAP,
+                        end - x,
+                        BAR_HEIGHT,
+                        TONES.get(part.tone, TONES["neutral"]),
+                        part.value,
+                        part.label,
+                        part.value,
+                    )
+                )
+                x = end
+            shapes = mark_safe("".join(str(rect) for rect in rects))  # noqa: S308 — each built by format_html
+        else:
+            shapes = format_html(
+                '<rect x="0" y="{}" width="{}" height="{}" fill="{}" data-value="{}"><title>{}: {}</title></rect>',
+                top + LABEL_GAP,
+                width,
+                BAR_HEIGHT,
+                TONES.get(bar.tone, TONES["neutral"]),
+                bar.value,
+                bar.label,
+                bar.value,
+            )
         row = format_html(
-            '<text x="0" y="{}" fill="#212529">{}</text>'
-            '<rect x="0" y="{}" width="{}" height="{}" fill="{}" data-value="{}"><title>{}: {}</title></rect>'
-            '<text x="{}" y="{}" fill="#212529" font-weight="bold">{}</text>',
+            '<text x="0" y="{}" fill="#212529">{}</text>{}<text x="{}" y="{}" fill="#212529" font-weight="bold">{}</text>',
             top + 12,
             _short(str(bar.label)),
-            top + LABEL_GAP,
-            width,
-            BAR_HEIGHT,
-            TONES.get(bar.tone, TONES["neutral"]),
-            bar.value,
-            bar.label,
-            bar.value,
+            shapes,
             width + 6,
             top + LABEL_GAP + BAR_HEIGHT - 2,
             bar.value,
