@@ -20,7 +20,7 @@ GROUPS = [
     (_("Đạt / đúng tiến độ"), (Track.ACHIEVED, Track.ON_TRACK), "good"),
     (_("Có nguy cơ"), (Track.AT_RISK,), "warning"),
     (_("Không đạt / chậm"), (Track.NOT_ACHIEVED, Track.OFF_TRACK), "bad"),
-    (_("Chưa có số liệu"), (Track.NO_DATA,), "neutral"),
+    (_("Chưa có số liệu"), (Track.NO_DATA,), "muted"),
 ]
 
 

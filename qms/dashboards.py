@@ -51,7 +51,7 @@ class Bar:
     label: StrOrPromise
     value: int
     url: str = ""  # the filtered list behind the count; empty when no list can show exactly these rows
-    tone: str = "neutral"  # neutral | good | warning | bad: the bar's colour, never its meaning alone
+    tone: str = "neutral"  # neutral | good | warning | bad | muted: the bar's colour, never its meaning alone
     parts: tuple[Part, ...] = ()  # a stacked bar: its segments, in order; value is then their sum
 
 
@@ -94,14 +94,16 @@ def dashboard_charts(scope: Scope) -> list[Chart]:
 
 # The drawing. Horizontal bars, one per row, the label above its bar: a long Vietnamese label never has
 # to share a line with the bar, so the drawing stays legible when it is scaled down to a phone's width.
-TONES = {"neutral": "#1a4d8f", "good": "#2e8b57", "warning": "#e07b00", "bad": "#b22222"}
-WIDTH = 480
+TONES = {"neutral": "#1a4d8f", "good": "#2e8b57", "warning": "#e07b00", "bad": "#b22222", "muted": "#8c959d"}
+# 360 units wide: drawn at about that many px on a phone (12 px text stays legible) and at most 400 px on a
+# wide screen (static/css/qms.css), so the text never grows large either.
+WIDTH = 360
 LABEL_GAP = 16  # from the top of a row to the bar
 BAR_HEIGHT = 14
 ROW_HEIGHT = 40
-BAR_MAX = 400  # the longest bar; the value is written after it
+BAR_MAX = 310  # the longest bar; the value is written after it
 FONT = "'DejaVu Sans', Arial, sans-serif"
-LABEL_CHARS = 60  # a label longer than this is cut with an ellipsis in the drawing (the table has it whole)
+LABEL_CHARS = 44  # a label longer than this is cut with an ellipsis in the drawing (the table has it whole)
 
 
 def bar_width(value: int, largest: int) -> int:
@@ -122,7 +124,7 @@ def bar_chart_svg(chart: Chart) -> SafeString:
     parts = [
         format_html(
             '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {} {}" width="100%" role="img" aria-label="{}" '
-            'class="dashboard-chart" font-family="{}" font-size="12">',
+            'class="dashboard-chart" font-family="{}" font-size="13">',
             WIDTH,
             height,
             chart.title,
@@ -167,7 +169,7 @@ def bar_chart_svg(chart: Chart) -> SafeString:
             )
         row = format_html(
             '<text x="0" y="{}" fill="#212529">{}</text>{}<text x="{}" y="{}" fill="#212529" font-weight="bold">{}</text>',
-            top + 12,
+            top + 13,
             _short(str(bar.label)),
             shapes,
             width + 6,
