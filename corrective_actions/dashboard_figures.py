@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from qms.dashboards import Bar, Chart, Scope
 
-from .models import FINAL_STATES, Ticket, TicketStatus
+from .models import FINAL_STATES, Source, Ticket, TicketStatus
 
 STATE_TONES = {TicketStatus.CLOSED: "good", TicketStatus.CORRECTED: "good", TicketStatus.INEFFECTIVE: "bad"}
 # Age bands of the unfinished tickets, in days since the ticket's date: (first day, last day or None).
@@ -69,4 +69,33 @@ def ticket_charts(scope: Scope) -> list[Chart]:
         [Bar(label, counts[f"band{index}"] or 0, _list_url(**params), tone) for label, index, params, tone in bands],  # type: ignore[arg-type]
         _("Tính từ ngày lập phiếu đến hôm nay."),
     )
-    return [states, ages]
+    return [states, ages, *_repeat_charts(scope, tickets, unit_params)]
+
+
+REPEATED_PROCESSES = 8  # the processes shown, most tickets first
+
+
+def _repeat_charts(scope: Scope, tickets, unit_params: dict[str, object]) -> list[Chart]:
+    """The year's tickets by source, and the processes named by more than one ticket of the year: where
+    the same trouble comes back. Two grouped queries."""
+    of_year = tickets.filter(year=scope.year).order_by()
+    by_source = dict(of_year.values_list("source").annotate(n=Count("pk")))
+    sources = Chart(
+        "tickets_by_source",
+        _("Phiếu năm %(year)d theo nguồn thông tin") % {"year": scope.year},
+        # The sources that gave tickets this year, most first: thirteen mostly empty bars would say less.
+        [
+            Bar(source.label, by_source[source.value], _list_url(**unit_params, year=scope.year, source=source.value))
+            for source in sorted((source for source in Source if by_source.get(source.value)), key=lambda source: -by_source[source.value])
+        ],
+    )
+    repeated = (
+        of_year.exclude(process="").values("process").annotate(n=Count("pk")).filter(n__gt=1).order_by("-n", "process")[:REPEATED_PROCESSES]
+    )
+    processes = Chart(
+        "tickets_repeated_by_process",
+        _("Quy trình có từ 2 phiếu trở lên trong năm %(year)d") % {"year": scope.year},
+        [Bar(row["process"], row["n"], _list_url(**unit_params, year=scope.year, process=row["process"]), "warning") for row in repeated],
+        _("Sự không phù hợp lặp lại ở cùng một quy trình."),
+    )
+    return [sources, processes]

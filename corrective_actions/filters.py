@@ -38,6 +38,8 @@ class TicketFilter(django_filters.FilterSet):
     unfinished = django_filters.BooleanFilter(method="filter_unfinished", label=_("Chưa hoàn thành"), widget=forms.HiddenInput)
     opened_after = django_filters.DateFilter(field_name="description_date", lookup_expr="gte", widget=forms.HiddenInput)
     opened_before = django_filters.DateFilter(field_name="description_date", lookup_expr="lte", widget=forms.HiddenInput)
+    # The dashboard's repeats by process drill down to the tickets naming exactly that process.
+    process = django_filters.CharFilter(field_name="process", max_length=255, widget=forms.HiddenInput)
     verified_year = django_filters.NumberFilter(field_name="verified_on__year", label=_("Năm kiểm tra xác nhận"))
     ordering = django_filters.OrderingFilter(
         fields=(("year", "year"), ("number", "number"), ("description_date", "date"), ("completion_date", "due"), ("status", "status")),
@@ -62,7 +64,7 @@ class TicketFilter(django_filters.FilterSet):
         model = Ticket
         fields = [
             "organisation", "q", "unit", "kind", "source", "status", "overdue", "year", "verified_year",
-            "unfinished", "opened_after", "opened_before",
+            "unfinished", "opened_after", "opened_before", "process",
         ]  # fmt: skip
 
     def __init__(self, *args, **kwargs):

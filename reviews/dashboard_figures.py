@@ -46,7 +46,7 @@ def report_charts(scope: Scope) -> list[Chart]:
     }
     charts = []
     for review in reviews:
-        row = rows.get(review.pk, {})
+        row: dict[str, int] = rows.get(review.pk, {})
         # The review's page lists every invited unit's report and its state (the board is the secretary's only).
         board = reverse("reviews:detail", args=[review.pk]) + "#unit-reports"
         charts.append(

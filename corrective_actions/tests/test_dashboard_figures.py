@@ -79,3 +79,22 @@ def test_each_bar_links_to_a_list_showing_exactly_the_tickets_it_counts(client, 
             response = client.get(bar.url)
             assert response.status_code == 200, bar.url
             assert response.context["page"].paginator.count == bar.value, (chart.key, str(bar.label), bar.url)
+
+
+def test_the_years_tickets_are_counted_by_source_and_repeated_process(secretary, unit, organisation, other_organisation, today):
+    from corrective_actions.models import Source
+
+    TicketFactory.create_batch(3, requesting_unit=unit, process="Quy trình cấp phép")
+    TicketFactory.create_batch(2, requesting_unit=unit, process="Quy trình tiếp nhận hồ sơ", source=Source.INTERNAL_AUDIT)
+    TicketFactory(requesting_unit=unit, process="Quy trình một lần")  # named once: not a repeat
+    TicketFactory(requesting_unit=unit, process="Quy trình cấp phép", year=today.year - 1)  # another year
+    TicketFactory.create_batch(4, requesting_unit=UnitFactory(organisation=other_organisation), process="Quy trình cấp phép")
+    charts = _charts(secretary, today)
+    assert [(str(bar.label), bar.value) for bar in charts["tickets_by_source"].bars] == [
+        (str(Source.NONCONFORMITY.label), 4),
+        (str(Source.INTERNAL_AUDIT.label), 2),
+    ]
+    assert [(str(bar.label), bar.value) for bar in charts["tickets_repeated_by_process"].bars] == [
+        ("Quy trình cấp phép", 3),
+        ("Quy trình tiếp nhận hồ sơ", 2),
+    ]

@@ -23,12 +23,14 @@ from qms.models import Unit
 from qms.tests.factories import UnitFactory, UserFactory
 from reviews.models import ActionStatus, Minutes, MinutesStatus, ReviewAction, ReviewStatus, UnitReport, UnitReportStatus
 from reviews.tests.factories import ReviewFactory, local_datetime
+from risks.models import Level, Risk
+from risks.tests.factories import RiskFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def populate(organisation, unit, secretary, today, n: int, *, batch: int) -> None:
-    """n tickets, n decided actions, n unit reports (of 3 new reviews) and n objectives (in a plan of each
+    """n tickets, n decided actions, n unit reports (of 3 new reviews), n risks and n objectives (in a plan of each
     new unit, and the agency's in the first batch), spread over `unit` and n/2 new units; written in bulk
     so 300 stays quick. `batch` keeps names and numbers apart between calls."""
     new_units = Unit.objects.bulk_create(
@@ -90,6 +92,14 @@ def populate(organisation, unit, secretary, today, n: int, *, batch: int) -> Non
         row.pk, row.plan, row.order = None, plans[i % len(plans)], i + 2
         objectives.append(row)
     Objective.objects.bulk_create(objectives)
+    risk = RiskFactory(unit=unit, number=batch * 10_000, created_by=secretary)
+    risks = []
+    for i in range(n - 1):
+        row = copy.copy(risk)
+        row.pk, row.number, row.unit = None, batch * 10_000 + 1 + i, units[i % len(units)]
+        row.level = [Level.HIGH, Level.MEDIUM, Level.LOW][i % 3]
+        risks.append(row)
+    Risk.objects.bulk_create(risks)
 
 
 def _queries(client, url) -> int:
@@ -111,8 +121,7 @@ def test_the_dashboard_runs_the_same_number_of_queries_for_3_and_for_300_records
     populate(organisation, unit, secretary, today, 297, batch=2)
     many = _queries(client, url)
     assert few == many, f"{few} queries for 3 records, {many} for 300"
-    print(f"{url_name}: {many} queries")
-    assert many <= 20  # the budget: 17 for the agency, 15 for a unit today (the base page included)
+    assert many <= 22  # the budget: 20 for the agency, 18 for a unit today (the base page included)
 
 
 def _figures(html: str) -> list[tuple[str, str]]:
