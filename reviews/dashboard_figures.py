@@ -37,8 +37,8 @@ def report_charts(scope: Scope) -> list[Chart]:
         .only("pk", "title", "meeting_start")[:LATEST_REVIEWS]
     )
     submitted = Q(status=UnitReportStatus.SUBMITTED)
-    rows = {
-        row["review"]: row
+    rows: dict[int, dict[str, int]] = {
+        row["review"]: {"submitted": row["submitted"], "waiting": row["waiting"], "late": row["late"]}
         for row in reports.filter(review__in=[review.pk for review in reviews])
         .order_by()
         .values("review")
@@ -46,7 +46,7 @@ def report_charts(scope: Scope) -> list[Chart]:
     }
     charts = []
     for review in reviews:
-        row: dict[str, int] = rows.get(review.pk, {})
+        row = rows.get(review.pk, {})
         # The review's page lists every invited unit's report and its state (the board is the secretary's only).
         board = reverse("reviews:detail", args=[review.pk]) + "#unit-reports"
         charts.append(
