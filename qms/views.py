@@ -57,6 +57,7 @@ def inbox_mark_read(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The agency-wide dashboard of the ISO secretary, the steering-committee head and the top leader:
     charts of what the viewer may read of the agency, each bar a link to the list behind it."""
@@ -67,6 +68,7 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 @login_required
+@require_GET
 def dashboard_unit(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A unit head's view of their own unit: the same charts, narrowed to the unit."""
     if not has_unit_dashboard(request.user):

@@ -310,6 +310,8 @@ GET_ONLY = frozenset(
         "inbox",
         "overview",
         "overview_export",
+        "dashboard",
+        "dashboard_unit",
         "reviews:list",
         "reviews:detail",
         "reviews:board",

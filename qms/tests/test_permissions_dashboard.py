@@ -21,7 +21,8 @@ ROLES = [
 MATRIX = {
     ("dashboard", "get"): (302, 200, 200, 200, 403, 403, 403, 403, 403, 403),
     ("dashboard_unit", "get"): (302, 403, 403, 403, 403, 200, 200, 403, 403, 403),
-    ("dashboard", "post"): (302, 200, 200, 200, 403, 403, 403, 403, 403, 403),  # read-only page: a POST is a GET
+    ("dashboard", "post"): (302, 405, 405, 405, 405, 405, 405, 405, 405, 405),  # read-only pages
+    ("dashboard_unit", "post"): (302, 405, 405, 405, 405, 405, 405, 405, 405, 405),
 }
 COVERED_URL_NAMES = {name for name, _method in MATRIX}
 
