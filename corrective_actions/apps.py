@@ -13,11 +13,13 @@ class CorrectiveActionsConfig(AppConfig):
 
     def ready(self) -> None:
         # These import the app's models, which are not loaded yet when this module is.
+        from qms.dashboards import register_dashboard_figures
         from qms.feeds import register_feed_source
         from qms.overview import register_figures
 
         from . import docx
         from .dashboard import my_work_panel
+        from .dashboard_figures import ticket_charts
         from .feeds import ticket_events
         from .overview import FIGURES, ticket_counts
         from .pdf import ticket_pdf_bytes, ticket_pdf_html
@@ -31,3 +33,4 @@ class CorrectiveActionsConfig(AppConfig):
         docx.register()  # BM.CTCL.01 also as Word (qms.docx)
         register_feed_source(ticket_events)  # the person's calendar feed (qms.feeds)
         register_figures(FIGURES, ticket_counts)
+        register_dashboard_figures(ticket_charts)

@@ -9,7 +9,7 @@ from qms.models import Organisation, Unit, User
 from qms.search import text_search
 from qms.tenancy import is_overseer
 
-from .models import Kind, Source, Ticket, TicketStatus
+from .models import FINAL_STATES, Kind, Source, Ticket, TicketStatus
 
 
 class TicketFilter(django_filters.FilterSet):
@@ -33,6 +33,13 @@ class TicketFilter(django_filters.FilterSet):
         widget=forms.Select(choices=[("", _("Tất cả")), ("true", _("Quá hạn")), ("false", _("Không quá hạn"))]),
     )
     year = django_filters.NumberFilter(field_name="year", label=_("Năm"))
+    # The dashboard's age bands drill down with these (qms.dashboards): the tickets not finished yet, and
+    # the dates they were written between. Hidden: the list's form does not offer them.
+    unfinished = django_filters.BooleanFilter(method="filter_unfinished", label=_("Chưa hoàn thành"), widget=forms.HiddenInput)
+    opened_after = django_filters.DateFilter(field_name="description_date", lookup_expr="gte", widget=forms.HiddenInput)
+    opened_before = django_filters.DateFilter(field_name="description_date", lookup_expr="lte", widget=forms.HiddenInput)
+    # The dashboard's repeats by process drill down to the tickets naming exactly that process.
+    process = django_filters.CharFilter(field_name="process", max_length=255, widget=forms.HiddenInput)
     verified_year = django_filters.NumberFilter(field_name="verified_on__year", label=_("Năm kiểm tra xác nhận"))
     ordering = django_filters.OrderingFilter(
         fields=(("year", "year"), ("number", "number"), ("description_date", "date"), ("completion_date", "due"), ("status", "status")),
@@ -55,7 +62,10 @@ class TicketFilter(django_filters.FilterSet):
 
     class Meta:
         model = Ticket
-        fields = ["organisation", "q", "unit", "kind", "source", "status", "overdue", "year", "verified_year"]
+        fields = [
+            "organisation", "q", "unit", "kind", "source", "status", "overdue", "year", "verified_year",
+            "unfinished", "opened_after", "opened_before", "process",
+        ]  # fmt: skip
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -97,6 +107,11 @@ class TicketFilter(django_filters.FilterSet):
         if not value:
             return queryset
         return queryset.filter(Q(unit=value) | Q(requesting_unit=value) | Q(implementing_unit=value))
+
+    def filter_unfinished(self, queryset, name, value):
+        if value is None:
+            return queryset
+        return queryset.exclude(status__in=FINAL_STATES) if value else queryset.filter(status__in=FINAL_STATES)
 
     def filter_overdue(self, queryset, name, value):
         if value is None:

@@ -14,10 +14,12 @@ class ObjectivesConfig(AppConfig):
     def ready(self) -> None:
         # Imported here, not at the top: these modules load models, which Django allows only once every
         # app's config is loaded.
+        from qms.dashboards import register_dashboard_figures
         from qms.feeds import register_feed_source
         from qms.overview import register_figures
 
         from .dashboard import objectives_late_panel, objectives_panels
+        from .dashboard_figures import objectives_charts
         from .feeds import objective_events
         from .overview import FIGURES, objectives_figures
         from .pdf import plan_html, render_plan, render_report, report_html
@@ -28,6 +30,7 @@ class ObjectivesConfig(AppConfig):
         register_feed_source(objective_events)  # the person's calendar feed (qms.feeds)
         register_panel(objectives_late_panel)
         register_figures(FIGURES, objectives_figures)
+        register_dashboard_figures(objectives_charts)
         settings.CELERY_BEAT_SCHEDULE["objectives-reminders"] = {
             "task": "objectives.tasks.send_reminders",
             "schedule": crontab(hour=7, minute=10),

@@ -4,6 +4,7 @@ import logging
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -14,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from .dashboard import panels_for
+from .dashboards import Scope, dashboard_charts, has_agency_dashboard, has_unit_dashboard
 from .http import AuthenticatedHttpRequest
 from .models import Notification, Organisation
 from .overview import figures, overview_rows
@@ -52,6 +54,27 @@ def inbox_mark_read(request: AuthenticatedHttpRequest) -> HttpResponse:
         count = 0  # a malformed id marks nothing, rather than every notification
     messages.success(request, _("Đã đánh dấu %(n)d thông báo là đã đọc.") % {"n": count})
     return redirect("inbox")
+
+
+@login_required
+@require_GET
+def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The agency-wide dashboard of the ISO secretary, the steering-committee head and the top leader:
+    charts of what the viewer may read of the agency, each bar a link to the list behind it."""
+    if not has_agency_dashboard(request.user):
+        raise PermissionDenied
+    scope = Scope(user=request.user, unit=None, year=timezone.localdate().year, today=timezone.localdate())
+    return render(request, "qms/dashboard.html", {"charts": dashboard_charts(scope), "scope": scope})
+
+
+@login_required
+@require_GET
+def dashboard_unit(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """A unit head's view of their own unit: the same charts, narrowed to the unit."""
+    if not has_unit_dashboard(request.user):
+        raise PermissionDenied
+    scope = Scope(user=request.user, unit=request.user.unit, year=timezone.localdate().year, today=timezone.localdate())
+    return render(request, "qms/dashboard.html", {"charts": dashboard_charts(scope), "scope": scope})
 
 
 def _overview_year(request: HttpRequest) -> int:

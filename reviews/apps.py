@@ -13,12 +13,13 @@ class ReviewsConfig(AppConfig):
 
         from qms.context import register_drafting_source
         from qms.dashboard import register_panel
+        from qms.dashboards import register_dashboard_figures
         from qms.feeds import register_feed_source
         from qms.outbox import register_attachment_builder
         from qms.overview import register_figures
         from qms.signing.records import register_record_lookup
 
-        from . import delivery, docx, drafting, followup_report, pdf, pdf_by_report, signatures
+        from . import dashboard_figures, delivery, docx, drafting, followup_report, pdf, pdf_by_report, signatures
         from .dashboard import followup_panels, register_panels, review_panels
         from .feeds import review_events
         from .overview import FIGURES, review_figures
@@ -27,6 +28,7 @@ class ReviewsConfig(AppConfig):
         register_panel(followup_panels)
         register_panel(register_panels)
         register_figures(FIGURES, review_figures)
+        register_dashboard_figures(dashboard_figures.review_charts)
         register_drafting_source(drafting.review_conclusions)  # QT.CTCL 5.9, on the objectives drafting page
         register_feed_source(review_events)  # the person's calendar feed (qms.feeds)
         pdf.register()  # the review's official forms, for render_form

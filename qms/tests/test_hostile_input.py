@@ -318,6 +318,8 @@ GET_ONLY = frozenset(
         "overview_export",
         "calendar_feed",
         "calendar_feed_ics",
+        "dashboard",
+        "dashboard_unit",
         "reviews:list",
         "reviews:detail",
         "reviews:board",
