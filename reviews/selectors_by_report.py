@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from objectives.rollup import review_inputs as objectives_review_inputs
 
 from .models import ByReportComment, Review, ReviewByReport, ReviewStatus, UnitReport, UnitReportStatus
-from .selectors import previous_actions_summary, review_tickets_summary
+from .selectors import previous_actions_summary, review_tickets_summary, risk_inputs
 
 
 def by_report_url(review: Review) -> str:
@@ -48,12 +48,14 @@ def unit_round_reports(review: Review) -> list[UnitReport]:
 def by_report_prefill(review: Review) -> dict[str, str]:
     """The inputs of 5.8.1.1 as far as the product knows them: the previous review's actions and their
     tickets, the objectives roll-up, the tickets since the previous review, and the units' reports of a round
-    run this year. The secretary completes the rest (context, satisfaction, resources, risks, improvement)."""
+    run this year, and the risk tables. The secretary completes the rest (context, satisfaction, resources, improvement)."""
     objectives = objectives_review_inputs(review.year, organisation=review.organisation_id)
     values = {
         "in_previous_actions": previous_actions_summary(review),
         "in_objectives": "\n".join(t for t in (objectives["s2_policy_objectives"], objectives["s5_objectives_implementation"]) if t),
         "in_nonconformities": review_tickets_summary(review),
+        # 5.8.1.1's "kết quả phân tích rủi ro": the risk tables by level, responses due or late, effectiveness.
+        "in_risks": risk_inputs(review),
     }
     reports = unit_round_reports(review)
     for section, name in UNIT_SECTION_INPUTS.items():

@@ -74,6 +74,27 @@ def test_the_report_is_prefilled_with_the_previous_actions_the_tickets_the_objec
     assert "Văn phòng" in report.unit_reports_summary
 
 
+def test_the_report_is_prefilled_with_the_risk_tables(secretary, unit, unit_head):
+    from risks.models import Impact, Level
+    from risks.tests.factories import RiskFactory
+
+    RiskFactory(
+        organisation=secretary.organisation,
+        unit=None,
+        number=1,
+        description="Không tổ chức họp xem xét của lãnh đạo",
+        impact=Impact.MAJOR,
+        level=Level.HIGH,
+        created_by=unit_head,
+    )
+    RiskFactory(organisation=secretary.organisation, unit=unit, number=1, description="Nộp báo cáo chậm", created_by=unit_head)
+
+    lines = drafted(secretary).by_report.in_risks.splitlines()
+
+    assert lines[0].startswith("Bảng phân tích rủi ro (2 bảng, 2 dòng)")
+    assert "- Cơ quan — 01. Không tổ chức họp xem xét của lãnh đạo" in lines
+
+
 def test_the_report_is_refused_for_approval_while_an_input_is_blank(secretary):
     review = drafted(secretary)
     report = review.by_report
