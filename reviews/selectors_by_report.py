@@ -33,7 +33,7 @@ UNIT_SECTION_INPUTS = {
 def unit_round_reports(review: Review) -> list[UnitReport]:
     """The units' reports submitted this year in a round whose meeting was not held (the notice issued, the
     reports collected, no minutes signed): what the units reported is an input of the review by report."""
-    return list(
+    reports = (
         UnitReport.objects.filter(
             review__organisation=review.organisation_id,
             review__year=review.year,
@@ -41,8 +41,13 @@ def unit_round_reports(review: Review) -> list[UnitReport]:
             status=UnitReportStatus.SUBMITTED,
         )
         .select_related("unit")
-        .order_by("unit__order", "unit__name", "pk")
+        .order_by("unit__order", "unit__name", "-pk")
     )
+    # A unit that reported in two unheld rounds is counted once, with its latest report.
+    latest: dict[int, UnitReport] = {}
+    for report in reports:
+        latest.setdefault(report.unit_id, report)
+    return list(latest.values())
 
 
 def by_report_prefill(review: Review) -> dict[str, str]:

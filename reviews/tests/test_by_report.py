@@ -74,6 +74,17 @@ def test_the_report_is_prefilled_with_the_previous_actions_the_tickets_the_objec
     assert "Văn phòng" in report.unit_reports_summary
 
 
+def test_a_unit_that_reported_in_two_unheld_rounds_is_prefilled_once_with_its_latest_report(secretary, unit):
+    for text in ("Báo cáo của đợt thứ nhất.", "Báo cáo của đợt thứ hai."):
+        round_ = collecting_review(units=[unit])
+        round_.unit_reports.update(status=UnitReportStatus.SUBMITTED, s7_changes=text)
+
+    report = drafted(secretary).by_report
+
+    assert "Báo cáo của đợt thứ hai." in report.in_context and "Báo cáo của đợt thứ nhất." not in report.in_context
+    assert report.unit_reports_summary.count(unit.name) == 1
+
+
 def test_the_report_is_prefilled_with_the_risk_tables(secretary, unit, unit_head):
     from risks.models import Impact, Level
     from risks.tests.factories import RiskFactory
