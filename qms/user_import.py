@@ -132,9 +132,9 @@ def _read_sheet(workbook: Any, title: str, columns: list[str], errors: list[RowE
         cells = {c: _text(values[i]) if i < len(values) else "" for c, i in index.items()}
         if any(cells.values()):
             out.append((number, cells))
-    if len(out) > MAX_ROWS:
-        errors.append(RowError(title, MAX_ROWS + 2, columns[0], _("quá %(n)s dòng: hãy chia thành nhiều tệp.") % {"n": MAX_ROWS}))
-        return []
+        if len(out) > MAX_ROWS:  # stop reading: a small file can hold millions of rows
+            errors.append(RowError(title, MAX_ROWS + 2, columns[0], _("quá %(n)s dòng: hãy chia thành nhiều tệp.") % {"n": MAX_ROWS}))
+            return []
     return out
 
 

@@ -58,10 +58,13 @@ def minutes_lookup(asked: Lookup) -> RecordMatch | None:
     stored = qs.filter(signed_file_sha256=asked.sha256).first()
     if stored is not None:
         return RecordMatch(label=_label(stored), url=_url(stored, asked.user), is_stored_copy=True)
+    # A field name is only a claim anyone can write into a PDF: it names the reader's own minutes, never
+    # another agency's (or a signed-in user could enumerate them by number).
+    claimable = qs if asked.user is None else Minutes.objects.visible_to(asked.user).select_related("review", "organisation")
     for name in asked.field_names:
         found = FIELD.match(name)
         if found:
-            claimed = qs.filter(pk=int(found.group(1)), revision=int(found.group(2))).exclude(signed_file="").first()
+            claimed = claimable.filter(pk=int(found.group(1)), revision=int(found.group(2))).exclude(signed_file="").first()
             if claimed is not None:
                 return RecordMatch(
                     label=_label(claimed),

@@ -108,6 +108,10 @@ def _modification(level: ModificationLevel | None, coverage: SignatureCoverageLe
     return False, _("Tệp đã được sửa sau khi ký: %(kind)s.") % {"kind": text}
 
 
+# An official form carries a handful (the signers, the văn thư, timestamps); more is not one of ours.
+MAX_SIGNATURES = 20
+
+
 def verify_pdf(
     data: bytes, *, roots: list[x509.Certificate] | None = None, with_record: bool = True, stored_name: str = "", user: Any = None
 ) -> PdfCheck:
@@ -119,6 +123,10 @@ def verify_pdf(
     except Exception as exc:  # noqa: BLE001 - any unreadable upload is a message, never a 500
         log.info("unreadable PDF: %s", exc)
         check.error = _("Không đọc được tệp PDF này.")
+        embedded = []
+    if len(embedded) > MAX_SIGNATURES:
+        # Each check re-reads the revisions after its signature: a crafted file of thousands is quadratic work.
+        check.error = _("Tệp có %(n)s chữ ký, quá %(max)s chữ ký mà trang này kiểm tra.") % {"n": len(embedded), "max": MAX_SIGNATURES}
         embedded = []
     for sig in embedded:
         name = sig.field_name or ""

@@ -50,11 +50,15 @@ def assert_flat(counts: dict[str, int]) -> None:
     assert counts["claimed_1000"] < counts["first_1000"], counts
 
 
-def test_the_review_action_sweep_costs_the_same_queries_for_10_and_1000_actions(unit, unit_head, secretary, committee_head, today):
+def test_the_review_action_sweep_costs_the_same_queries_for_10_and_1000_actions(
+    unit, unit_head, secretary, committee_head, today, signing_ca
+):
+    from conftest import give_signer
     from reviews import reminders
     from reviews.models import ReviewAction
     from reviews.tests.factories import signed_review
 
+    give_signer(signing_ca, committee_head)  # the chair signs with a certificate
     _review, minutes = signed_review(units=[unit], secretary=secretary, committee_head=committee_head, actions=[("Rà soát", unit, today)])
     ReviewAction.objects.filter(minutes=minutes).delete()
     day = today + dt.timedelta(days=60)

@@ -11,6 +11,7 @@ from django.core.files.base import ContentFile
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_variables
 
 from qms import people
 from qms.dates import format_datetime
@@ -289,6 +290,7 @@ def _check_complete(minutes: Minutes) -> None:
         raise ServiceError(_("Biên bản chưa đủ nội dung để ký: thiếu %(fields)s.") % {"fields": ", ".join(missing)})
 
 
+@sensitive_variables("password", "secret")
 @transaction.atomic
 def minutes_sign(
     *,

@@ -20,11 +20,16 @@ from risks.models import Risk
 from ..models import ReviewAction
 from ..selectors import action_url
 from .common import require_agency
-from .followup import _check_in_force, _minutes_ref
+from .followup import _check_in_force, _minutes_ref, _result_notice_ref
 
 
 def _label(action: ReviewAction) -> str:
-    assert action.minutes is not None  # _check_in_force
+    if action.minutes is None:  # a decision of a review by report: its result notice (QT.CTCL 5.8.2.2) is in force
+        assert action.result_notice is not None  # _check_in_force
+        return (
+            _("Kết luận xem xét “%(title)s”, thông báo số %(ref)s")
+            % {"title": action.review.title, "ref": _result_notice_ref(action.result_notice)}
+        )[:255]
     return (
         _("Kết luận họp xem xét “%(title)s”, biên bản số %(ref)s") % {"title": action.review.title, "ref": _minutes_ref(action.minutes)}
     )[:255]

@@ -607,3 +607,14 @@ def test_the_notices_actions_are_a_drafting_source_of_the_units_objectives(secre
     _review, notice = approved_notice(secretary, committee_head, top_leader, unit)
     [source] = review_conclusions(secretary.organisation_id, unit.pk, today.year)
     assert [item.text for item in source.items] == ["Rà soát, cập nhật quy trình QT.CTCL"]
+
+
+def test_a_return_comment_longer_than_the_limit_is_refused_with_a_message_and_nothing_moves(secretary, committee_head, client):
+    from qms import limits
+
+    review = submitted(secretary)
+    client.force_login(committee_head)
+    response = client.post(reverse("reviews:by_report_return", args=[review.pk]), {"comment": "x" * (limits.NOTE + 1)}, follow=True)
+    review.refresh_from_db()
+    assert response.status_code == 200 and review.status == ReviewStatus.PENDING_APPROVAL
+    assert "«Ý kiến» dài tối đa 2.000 ký tự (đã nhập 2001 ký tự)." in response.content.decode()

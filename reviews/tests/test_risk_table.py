@@ -11,6 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import reverse
 from django.utils import timezone
 
+from conftest import SIGNING_SECRET
 from qms.errors import NotAllowed, ServiceError
 from qms.models import AuditEntry, MinutesForm
 from reviews import services
@@ -124,6 +125,18 @@ def _audit(obj):
 
 
 @pytest.mark.django_db
+def test_a_decision_of_a_review_by_report_opens_a_row_naming_its_result_notice(
+    unit_head, unit, secretary, committee_head, committee_member, top_leader
+):
+    from reviews.tests.by_report_data import approved_notice
+
+    _review, notice = approved_notice(secretary, committee_head, top_leader, unit)
+    decision = notice.actions.first()
+    risk = services.review_action_risk_record(action=decision, actor=unit_head, values=VALUES, unit=unit)
+    assert risk.origin_label.startswith(f"Kết luận xem xét “{decision.review.title}”, thông báo số {notice.number:02d}/")
+
+
+@pytest.mark.django_db
 def test_a_conclusion_opens_a_row_of_the_units_table_linked_both_ways(action, unit_head, unit):
     risk = services.review_action_risk_record(action=action, actor=unit_head, values=VALUES, unit=unit)
     action.refresh_from_db()
@@ -210,7 +223,7 @@ def test_combined_minutes_are_refused_while_a_part_of_bm_ctcl_02_is_missing_and_
     )
     minutes = ready_minutes(review=review, secretary=secretary, chair=committee_head, reports_summary="Thư ký ISO báo cáo.")
     with pytest.raises(ServiceError) as refused:
-        services.minutes_sign(minutes=minutes, actor=committee_head, password=PASSWORD, version=minutes.version)
+        services.minutes_sign(minutes=minutes, actor=committee_head, password=PASSWORD, secret=SIGNING_SECRET, version=minutes.version)
     message = refused.value.message
     assert "nội dung thảo luận 3 “Kết quả thực hiện và hiệu lực của hệ thống" in message
     assert "nội dung thảo luận 5 “Hiệu lực của hành động giải quyết rủi ro, cơ hội” của BM.CTCL.02" in message
@@ -226,7 +239,7 @@ def test_combined_minutes_are_refused_while_a_part_of_bm_ctcl_02_is_missing_and_
         actions=[],
     )
     minutes.refresh_from_db()
-    services.minutes_sign(minutes=minutes, actor=committee_head, password=PASSWORD, version=minutes.version)
+    services.minutes_sign(minutes=minutes, actor=committee_head, password=PASSWORD, secret=SIGNING_SECRET, version=minutes.version)
     minutes.refresh_from_db()
     assert minutes.is_locked
     text = _pdf_text(minutes_pdf(minutes), tmp_path)
@@ -238,7 +251,7 @@ def test_combined_minutes_are_refused_while_a_part_of_bm_ctcl_02_is_missing_and_
 def test_a_meeting_of_its_own_signs_without_every_topic(unit, secretary, committee_head):
     review = preparing_review(units=[unit], attendees=[secretary, committee_head])
     minutes = ready_minutes(review=review, secretary=secretary, chair=committee_head)
-    services.minutes_sign(minutes=minutes, actor=committee_head, password=PASSWORD, version=minutes.version)
+    services.minutes_sign(minutes=minutes, actor=committee_head, password=PASSWORD, secret=SIGNING_SECRET, version=minutes.version)
     minutes.refresh_from_db()
     assert minutes.is_locked
 

@@ -173,6 +173,21 @@ def test_the_verification_page_recognises_our_file_and_catches_a_changed_copy(si
     assert "Tệp đã được sửa sau khi ký" in appended.content.decode()
 
 
+def test_a_changed_copy_of_another_agencys_minutes_names_no_record_to_this_agencys_user(signed, other_organisation, client):
+    """The signature field's name is only a claim: the page must not reveal another agency's minutes by number."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from qms.roles import Role
+    from qms.tests.factories import UnitFactory, UserFactory
+
+    outsider = UserFactory(unit=UnitFactory(organisation=other_organisation, code="VP-SCT"), roles=[Role.STAFF])
+    client.force_login(outsider)
+    changed = SimpleUploadedFile("b.pdf", _flip_one_byte(_bytes(signed)), "application/pdf")
+    page = client.post(reverse("verify_pdf"), {"file": changed}).content.decode()
+    assert 'data-testid="check-invalid"' in page
+    assert 'data-testid="record-not-stored-copy"' not in page and signed.review.title not in page
+
+
 def test_the_verification_page_refuses_what_is_not_a_pdf_or_too_large(staff_user, client, settings):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -227,3 +242,11 @@ def test_five_wrong_passphrases_lock_the_sign_form_for_a_while_even_for_the_righ
     draft.refresh_from_db()
     assert draft.status == MinutesStatus.DRAFT and not draft.signed_file
     cache.clear()
+
+
+def test_a_file_with_more_signatures_than_the_page_checks_is_refused_with_a_message(signed, monkeypatch):
+    from qms.signing import verify
+
+    monkeypatch.setattr(verify, "MAX_SIGNATURES", 0)
+    check = verify.verify_pdf(_bytes(signed))
+    assert check.error == "Tệp có 1 chữ ký, quá 0 chữ ký mà trang này kiểm tra." and not check.signatures

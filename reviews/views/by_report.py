@@ -22,7 +22,7 @@ from qms.roles import role_permission_required
 from qms.services import audit_trail
 
 from .. import pdf_by_report, rules_by_report
-from ..forms import ReviewActionFormSet
+from ..forms import CommentForm, ReviewActionFormSet
 from ..forms_by_report import ByReportApproveForm, ByReportCommentForm, ByReportCreateForm, ByReportForm, ResultNoticeForm
 from ..models import BY_REPORT_INPUT_FIELDS, BY_REPORT_STATE_LABELS, RESULT_NOTICE_CONTENT_FIELDS, ResultNotice, ReviewByReport
 from ..selectors_by_report import comment_round
@@ -165,7 +165,11 @@ def by_report_approve(request: AuthenticatedHttpRequest, pk: int) -> HttpRespons
 @require_POST
 def by_report_return(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     report = _report(request, pk)
-    comment = request.POST.get("comment", "")
+    form = CommentForm(request.POST)  # its length limit; the service refuses an empty comment in its own words
+    if not form.is_valid():
+        messages.error(request, " ".join(map(str, form.errors["comment"])))
+        return redirect("reviews:by_report", pk=pk)
+    comment = form.cleaned_data["comment"]
     return _run(
         request, pk, lambda: services.by_report_return(report=report, actor=request.user, comment=comment), _("Đã trả lại báo cáo.")
     )
@@ -298,7 +302,11 @@ def result_notice_forward(request: AuthenticatedHttpRequest, pk: int) -> HttpRes
 def result_notice_return(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The Lãnh đạo Ban ISO's or the top leader's: the transition table says whose, by the notice's state."""
     notice = _notice(request, pk)
-    comment = request.POST.get("comment", "")
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(map(str, form.errors["comment"])))
+        return redirect("reviews:result_notice", pk=pk)
+    comment = form.cleaned_data["comment"]
     call = lambda: services.result_notice_return(notice=notice, actor=request.user, comment=comment)  # noqa: E731
     return _run(request, pk, call, _("Đã trả lại thông báo."), "reviews:result_notice")
 

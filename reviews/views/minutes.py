@@ -12,6 +12,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from qms.errors import ServiceError
@@ -269,6 +270,7 @@ def minutes_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     return render(request, "reviews/minutes_form.html", context)
 
 
+@sensitive_post_parameters("password", "secret")  # the account password and the .p12 passphrase / PIN
 @login_required
 def minutes_sign(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """The page shows the text of the minutes it signs and carries their version: the chair signs what they

@@ -27,6 +27,7 @@ from pyhanko.sign.pkcs11 import PKCS11Signer, open_pkcs11_session
 from pyhanko.sign.signers import Signer
 
 from qms.errors import ServiceError
+from qms.signing import SigningError
 
 DEFAULT_MODULE_PATH = "/usr/lib/softhsm/libsofthsm2.so"
 
@@ -35,8 +36,12 @@ class TokenError(ServiceError):
     """The token or HSM could not be used to sign."""
 
 
-class TokenPinRefused(TokenError):
-    """The token refused the PIN (wrong, badly formed, or locked after too many tries)."""
+class TokenPinRefused(TokenError, SigningError):
+    """The token refused the PIN (wrong, badly formed, or locked after too many tries). A SigningError, so the
+    sign form's throttle counts it like a wrong passphrase (a real token locks itself after a few)."""
+
+    def __init__(self, message: str, *, field: str | None = "secret") -> None:
+        super().__init__(message, field=field)
 
 
 class TokenUnavailable(TokenError):
