@@ -272,7 +272,7 @@ def test_two_web_processes_and_two_workers_run_the_review_cycle_once(
 
     # The secretary plans on web 1 and submits on web 2 (the session made on web 1).
     sign_in(page, one, secretary, "/reviews/new/")
-    page.get_by_label("Tên cuộc họp").fill(title)
+    page.locator("#id_title").fill(title)  # "Tên cuộc họp" (the combined meeting's name also has it)
     page.get_by_label("Thời gian bắt đầu họp").fill(f"{meeting_day:%Y-%m-%d}T08:00")
     page.get_by_label("Thời gian dự kiến kết thúc").fill(f"{meeting_day:%Y-%m-%d}T11:30")
     page.get_by_label("Địa điểm").fill("Phòng họp số 1, tầng 3")
@@ -418,8 +418,9 @@ def test_two_web_processes_and_two_workers_run_the_review_cycle_once(
 
 
 @pytest.fixture
-def due_today(restore_roles, secretary, committee_head, top_leader, unit, other_unit, unit_head, other_unit_head, staff_user):
+def due_today(restore_roles, secretary, committee_head, top_leader, unit, other_unit, unit_head, other_unit_head, staff_user, signing_ca):
     """Reminders due today, each key with its recipients (the sweeps' keys, see */reminders.py)."""
+    give_signer(signing_ca, committee_head)  # the chair of the signed review below signs with a certificate
     from corrective_actions.models import TicketStatus
     from corrective_actions.tests.factories import TicketFactory
     from reviews.tests.factories import collecting_review, local_datetime, signed_review

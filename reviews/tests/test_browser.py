@@ -83,7 +83,7 @@ def test_the_secretary_plans_the_head_approves_and_the_notice_opens_the_status_b
 
     sign_in(page, live_server, secretary, "/reviews/new/")
     expect(page.get_by_role("heading", name="Lập kế hoạch họp xem xét")).to_be_visible()
-    page.get_by_label("Tên cuộc họp").fill(title)
+    page.locator("#id_title").fill(title)  # "Tên cuộc họp" (the combined meeting's name also has it)
     page.get_by_label("Thời gian bắt đầu họp").fill(f"{meeting_day:%Y-%m-%d}T08:00")
     page.get_by_label("Thời gian dự kiến kết thúc").fill(f"{meeting_day:%Y-%m-%d}T11:30")
     page.get_by_label("Địa điểm").fill("Phòng họp số 1, tầng 3")
