@@ -5,7 +5,7 @@ BM.CTCL.02) with their online signature and distribution, and the follow-up of d
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
@@ -580,6 +580,35 @@ class OutputHeading(models.TextChoices):
 REQUIRED_OUTPUT_HEADINGS = (OutputHeading.IMPROVEMENT, OutputHeading.CHANGES, OutputHeading.RESOURCES)
 
 
+class ReviewOutputs:
+    """The outputs of 5.8.1.2 as the minutes and the review-by-report result notice both hold them: an
+    `outputs_<heading>` text per heading and the decided actions (`actions`) classified under them."""
+
+    actions: Any  # the reverse of ReviewAction.minutes / ReviewAction.result_notice
+
+    def outputs(self) -> list[tuple[str, StrOrPromise, str, list[ReviewAction]]]:
+        """(key, heading, the decisions written under it, the actions classified under it), in the order of
+        QT.CTCL 5.8.1.2; "other" only when it holds something."""
+        actions = list(self.actions.select_related("responsible_unit").order_by("deadline", "pk"))
+        rows: list[tuple[str, StrOrPromise, str, list[ReviewAction]]] = []
+        for key, label in OutputHeading.choices:
+            text = getattr(self, f"outputs_{key}")
+            mine = [a for a in actions if a.output_heading == key]
+            if key == OutputHeading.OTHER and not text.strip() and not mine:
+                continue
+            rows.append((key, label, text, mine))
+        return rows
+
+    def missing_outputs(self) -> list[StrOrPromise]:
+        """The required headings with neither a decision, an action nor a "không có" statement."""
+        classified = set(self.actions.values_list("output_heading", flat=True))
+        return [
+            heading.label
+            for heading in REQUIRED_OUTPUT_HEADINGS
+            if not getattr(self, f"outputs_{heading.value}").strip() and heading.value not in classified
+        ]
+
+
 class MinutesStatus(models.TextChoices):
     DRAFT = "draft", _("Dự thảo")
     SIGNED = "signed", _("Đã ký")
@@ -605,7 +634,7 @@ class MinutesQuerySet(models.QuerySet):
         return self.filter(review__in=reviews).exclude(status=MinutesStatus.DRAFT)
 
 
-class Minutes(RetainedRecord):
+class Minutes(ReviewOutputs, RetainedRecord):
     """BM.HT.06.04 or BM.CTCL.02. Signed minutes are locked; a correction is a new revision."""
 
     review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="minutes")
@@ -739,28 +768,6 @@ class Minutes(RetainedRecord):
         if self.started_at is None or notified is None:
             return False
         return abs((self.started_at - notified).total_seconds()) >= 60
-
-    def outputs(self) -> list[tuple[str, StrOrPromise, str, list[ReviewAction]]]:
-        """(key, heading, the decisions written under it, the actions classified under it), in the order of
-        QT.CTCL 5.8.1.2; "other" only when it holds something."""
-        actions = list(self.actions.select_related("responsible_unit").order_by("deadline", "pk"))
-        rows: list[tuple[str, StrOrPromise, str, list[ReviewAction]]] = []
-        for key, label in OutputHeading.choices:
-            text = getattr(self, f"outputs_{key}")
-            mine = [a for a in actions if a.output_heading == key]
-            if key == OutputHeading.OTHER and not text.strip() and not mine:
-                continue
-            rows.append((key, label, text, mine))
-        return rows
-
-    def missing_outputs(self) -> list[StrOrPromise]:
-        """The required headings with neither a decision, an action nor a "không có" statement."""
-        classified = set(self.actions.values_list("output_heading", flat=True))
-        return [
-            heading.label
-            for heading in REQUIRED_OUTPUT_HEADINGS
-            if not getattr(self, f"outputs_{heading.value}").strip() and heading.value not in classified
-        ]
 
     def retention_years(self) -> int:
         """BM.CTCL.02 is kept as QT.CTCL §7 says (3 years by default), BM.HT.06.04 as QT.HT.06 §VII (2)."""
@@ -1241,7 +1248,7 @@ RESULT_NOTICE_CONTENT_FIELDS = [
 ]
 
 
-class ResultNotice(RetainedRecord):
+class ResultNotice(ReviewOutputs, RetainedRecord):
     """Thông báo kết quả xem xét của lãnh đạo (QT.CTCL 5.8.2.2): every output of 5.8.1.2."""
 
     review = models.OneToOneField(Review, on_delete=models.PROTECT, related_name="result_notice")
@@ -1283,27 +1290,6 @@ class ResultNotice(RetainedRecord):
     @property
     def is_approved(self) -> bool:
         return self.status == ResultNoticeStatus.APPROVED
-
-    def outputs(self) -> list[tuple[str, StrOrPromise, str, list[ReviewAction]]]:
-        """(key, heading, decisions, actions) under the headings of 5.8.1.2, as the minutes show them."""
-        actions = list(self.actions.select_related("responsible_unit").order_by("deadline", "pk"))
-        rows: list[tuple[str, StrOrPromise, str, list[ReviewAction]]] = []
-        for key, label in OutputHeading.choices:
-            text = getattr(self, f"outputs_{key}")
-            mine = [a for a in actions if a.output_heading == key]
-            if key == OutputHeading.OTHER and not text.strip() and not mine:
-                continue
-            rows.append((key, label, text, mine))
-        return rows
-
-    def missing_outputs(self) -> list[StrOrPromise]:
-        """The required headings with neither a decision, an action nor a "không có" statement."""
-        classified = set(self.actions.values_list("output_heading", flat=True))
-        return [
-            heading.label
-            for heading in REQUIRED_OUTPUT_HEADINGS
-            if not getattr(self, f"outputs_{heading.value}").strip() and heading.value not in classified
-        ]
 
     def retention_years(self) -> int:
         return self.retention_organisation().ctcl_minutes_retention_years
